@@ -1,0 +1,132 @@
+# schedscope: GNU make. `sudo make run` and `sudo make test` are all a newcomer needs.
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+VERSION      := 0.1.0
+BUILD        := build
+VMLINUX_BTF  ?= /sys/kernel/btf/vmlinux
+CC           ?= gcc
+CLANG        ?= clang
+BPFTOOL      ?= bpftool
+ARCH         := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+
+# Debian packages, by what needs them.
+DEPS_BUILD := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config
+DEPS_TEST  := python3 libcmocka-dev valgrind cppcheck clang-tidy util-linux procps
+DEPS_BENCH := linux-perf bpftrace
+
+WARN     := -Wall -Wextra -Werror
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=c11 -D_GNU_SOURCE $(WARN) -I$(BUILD) -Isrc -DSCHEDSCOPE_VERSION='"$(VERSION)"'
+LIBBPF_CFLAGS = $(shell pkg-config --cflags libbpf 2>/dev/null)
+LIBBPF_LIBS   = $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -Wno-unused-function -Wno-unused-parameter \
+	      -I$(BUILD) -Isrc
+
+# The analytics core and the writers: pure C, no libbpf.
+CORE_SRCS := src/core/acct.c src/core/cpustat.c src/core/topview.c \
+	     src/out/json.c src/out/common_out.c src/out/top_out.c src/out/cpus_out.c src/cli.c
+APP_SRCS  := src/main.c src/top.c src/cpus.c src/live.c src/session.c
+BPF_SRCS  := src/bpf/acct.bpf.c
+SKELS     := $(patsubst src/bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
+
+CORE_OBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(CORE_SRCS))
+APP_OBJS  := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(APP_SRCS))
+
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+SAN        := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+.PHONY: all deps deps-test deps-bench run test unit integration bench lint clean help
+all: $(BUILD)/schedscope $(BUILD)/ssload
+
+help:
+	@echo "make deps | all | run | test | unit | integration | lint | bench | clean"
+
+# Installs what is missing, and is quiet when everything is there.
+define install_missing
+	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+		grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" != 0 ]; then \
+			echo "schedscope: missing Debian packages: $$missing (run 'sudo make deps')" >&2; exit 1; fi; \
+		echo "Installing:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null \
+			|| { echo "schedscope: apt-get install failed" >&2; exit 1; }; \
+	fi
+endef
+
+deps:
+	$(call install_missing,$(DEPS_BUILD))
+deps-test: deps
+	$(call install_missing,$(DEPS_TEST))
+deps-bench: deps
+	$(call install_missing,$(DEPS_BENCH))
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	./$(BUILD)/schedscope top -d 5
+
+test: deps-test
+	@$(MAKE) --no-print-directory all unit-bins
+	tests/run.sh
+
+bench: deps-bench
+	@$(MAKE) --no-print-directory all
+	bench/bench.sh $(BUILD)/schedscope
+
+$(BUILD)/vmlinux.h:
+	@mkdir -p $(@D)
+	@test -r $(VMLINUX_BTF) || { echo "schedscope: no BTF at $(VMLINUX_BTF): the kernel needs CONFIG_DEBUG_INFO_BTF=y, or set VMLINUX_BTF=path" >&2; exit 1; }
+	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@
+
+$(BUILD)/%.bpf.o: src/bpf/%.bpf.c $(BUILD)/vmlinux.h
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
+	$(BPFTOOL) gen skeleton $< name $*_bpf > $@
+
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+# The session includes the generated skeletons.
+$(BUILD)/obj/session.o: CFLAGS += $(LIBBPF_CFLAGS)
+$(BUILD)/obj/session.o: $(SKELS)
+
+$(BUILD)/schedscope: $(APP_OBJS) $(CORE_OBJS)
+	$(CC) $(CFLAGS) $^ -o $@ $(LIBBPF_LIBS) -lm
+
+$(BUILD)/ssload: tests/workload/ssload.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -O2 $(WARN) -pthread $< -o $@
+
+# Unit tests: the core with sanitizers, against cmocka.
+$(BUILD)/san/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SAN) -MMD -MP -c $< -o $@
+
+$(BUILD)/tests/%: tests/unit/%.c $(patsubst src/%.c,$(BUILD)/san/%.o,$(CORE_SRCS))
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SAN) -MMD -MP $^ -o $@ -lcmocka -lm
+
+.PHONY: unit-bins
+unit-bins: $(UNIT_TESTS)
+
+unit: deps-test
+	@$(MAKE) --no-print-directory unit-bins
+	tests/run.sh unit
+
+integration: deps-test
+	@$(MAKE) --no-print-directory all
+	tests/run.sh integration
+
+lint: deps-test $(SKELS)
+	clang-tidy --quiet $(CORE_SRCS) $(APP_SRCS) -- $(CFLAGS) $(LIBBPF_CFLAGS)
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+		--inline-suppr --std=c11 -I src -I $(BUILD) -D__linux__ src tests/workload
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

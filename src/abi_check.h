@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The ABI's sizes, checked where user space reads what BPF wrote. */
+#ifndef SCHEDSCOPE_ABI_CHECK_H
+#define SCHEDSCOPE_ABI_CHECK_H
+
+#include "abi.h"
+
+_Static_assert(sizeof(struct ss_task_rec) == 120, "ss_task_rec layout changed");
+_Static_assert(sizeof(struct ss_cpu_stat) % 8 == 0, "per-CPU values are 8-byte multiples");
+_Static_assert(sizeof(struct ss_cpu_stat) == 112, "ss_cpu_stat layout changed");
+_Static_assert(sizeof(struct ss_cpu_mig) == 16, "ss_cpu_mig layout changed");
+
+#endif

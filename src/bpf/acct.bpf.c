@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * schedscope's accounting programs, shared by `top` and `cpus`.
+ *
+ * Runtime, run-queue delay, voluntary and involuntary switches and migrations
+ * are not counted here: the kernel already keeps them per thread, exactly
+ * (se.sum_exec_runtime, sched_info.run_delay, nvcsw, nivcsw, se.nr_migrations),
+ * and the task iterator below reads them when user space asks. That costs
+ * nothing per context switch and agrees with /proc to the nanosecond. The
+ * hooks only add what the kernel does not keep: wakeup counts, the longest
+ * single run-queue wait, per-CPU switch, idle and migration counts, and the
+ * final counters of threads that exit between two reads.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include "../abi.h"
+#include "compat.bpf.h"
+#include "acct_logic.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define BPF_F_NO_PREALLOC_ (1U << 0)
+
+/* Set by user space before load. */
+const volatile bool track_idle = false;	/* per-CPU idle time: costs a clock read per idle transition */
+const volatile bool track_waits = true;	/* per-task and per-CPU run-queue waits */
+const volatile __u64 trace_start_ns = 0;	/* CLOCK_MONOTONIC before attach */
+
+/* Written by user space while running. */
+__u32 epoch;		/* the report interval now open; selects wait_max slots */
+__u32 iter_seed;	/* 1 on the first iteration: give every thread its wait baseline */
+__u32 iter_quiet;	/* seed only, write no records (cpus needs no thread figures) */
+
+/* Per-thread state, freed with the thread. */
+struct task_acct {
+	struct wait_base wb;
+	__u64 wakeups;
+	__u64 wait_max_ns[2];
+	__u32 wait_epoch[2];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC_);
+	__type(key, int);
+	__type(value, struct task_acct);
+} task_acct SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ss_cpu_stat);
+} cpu_stat SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);	/* user space sets the number of possible CPUs */
+	__type(key, __u32);
+	__type(value, struct ss_cpu_mig);
+} cpu_mig SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20);
+} exits SEC(".maps");
+
+static __always_inline struct ss_cpu_stat *this_cpu_stat(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&cpu_stat, &zero);
+}
+
+/* The wait that ends as next gets the CPU: see wait__on_arrival(). */
+static __always_inline void account_wait(struct task_struct *next, struct ss_cpu_stat *cs)
+{
+	struct task_acct *ta;
+	__u64 wait = 0;
+
+	ta = bpf_task_storage_get(&task_acct, next, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!ta) {
+		cs->storage_fail++;
+		return;
+	}
+	if (wait__on_arrival(&ta->wb, next->sched_info.run_delay, next->sched_info.pcount,
+			     next->sched_info.last_queued, task_rq_clock(next),
+			     next->start_time >= trace_start_ns, &wait) != WAIT_MEASURED) {
+		cs->waits_unbased++;
+		return;
+	}
+	cs->wait_ns += wait;
+	cs->waits++;
+	slotmax__note(cs->wait_max_ns, cs->wait_epoch, epoch, wait);
+	slotmax__note(ta->wait_max_ns, ta->wait_epoch, epoch, wait);
+}
+
+/* Idle time per CPU: the idle task (pid 0, one per CPU) holding the CPU. */
+static __always_inline void account_idle(struct task_struct *prev, struct task_struct *next,
+					 struct ss_cpu_stat *cs)
+{
+	bool prev_idle = prev->pid == 0, next_idle = next->pid == 0;
+
+	/* Clock reads cost ~90 ns here: only idle transitions pay for one. */
+	if (!prev_idle && !next_idle)
+		return;
+	cs->idle_seq++;
+	cs->idle_ns += idle__on_switch(&cs->idle_since_ns, prev_idle, next_idle, bpf_ktime_get_ns());
+	if (prev_idle)
+		cs->idle_exits++;
+	cs->idle_known = 1;
+	cs->idle_seq++;
+}
+
+static __always_inline int handle_switch(struct task_struct *prev, struct task_struct *next)
+{
+	struct ss_cpu_stat *cs = this_cpu_stat();
+
+	if (!cs)
+		return 0;
+	cs->switches++;
+	if (track_idle)
+		account_idle(prev, next, cs);
+	if (track_waits && has_rq_clock() && next->pid)
+		account_wait(next, cs);
+	return 0;
+}
+
+SEC("tp_btf/sched_switch")
+int BPF_PROG(on_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	return handle_switch(prev, next);
+}
+
+SEC("tp_btf/sched_wakeup")
+int BPF_PROG(on_wakeup, struct task_struct *p)
+{
+	struct task_acct *ta;
+	struct ss_cpu_stat *cs;
+
+	ta = bpf_task_storage_get(&task_acct, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (ta) {
+		ta->wakeups++;
+		return 0;
+	}
+	cs = this_cpu_stat();
+	if (cs)
+		cs->storage_fail++;
+	return 0;
+}
+
+SEC("tp_btf/sched_migrate_task")
+int BPF_PROG(on_migrate, struct task_struct *p, int dest_cpu)
+{
+	__u32 from = task_cpu_of(p), to = dest_cpu;
+	struct ss_cpu_mig *m;
+
+	/* set_task_cpu() fires the tracepoint even when the CPU stays the same. */
+	if (from == to)
+		return 0;
+	m = bpf_map_lookup_elem(&cpu_mig, &from);
+	if (m)
+		__sync_fetch_and_add(&m->out, 1);
+	m = bpf_map_lookup_elem(&cpu_mig, &to);
+	if (m)
+		__sync_fetch_and_add(&m->in, 1);
+	return 0;
+}
+
+static __always_inline void fill_rec(struct ss_task_rec *rec, struct task_struct *t,
+				     struct task_acct *ta)
+{
+	rec->start_ns = t->start_time;
+	rec->runtime_ns = t->se.sum_exec_runtime;
+	rec->run_delay_ns = t->sched_info.run_delay;
+	rec->nvcsw = t->nvcsw;
+	rec->nivcsw = t->nivcsw;
+	rec->migrations = t->se.nr_migrations;
+	rec->pid = t->tgid;
+	rec->tid = t->pid;
+	rec->cpu = task_cpu_of(t);
+	rec->prio = t->prio;
+	rec->flags = 0;
+	if (t->flags & 0x00200000 /* PF_KTHREAD */)
+		rec->flags |= SS_TASK_KTHREAD;
+	if (t->on_cpu)
+		rec->flags |= SS_TASK_ONCPU;
+	bpf_probe_read_kernel(rec->comm, sizeof(rec->comm), t->comm);
+	if (ta) {
+		rec->wakeups = ta->wakeups;
+		rec->wait_max_ns[0] = ta->wait_max_ns[0];
+		rec->wait_max_ns[1] = ta->wait_max_ns[1];
+		rec->wait_epoch[0] = ta->wait_epoch[0];
+		rec->wait_epoch[1] = ta->wait_epoch[1];
+	} else {
+		rec->flags |= SS_TASK_NOSTORE;
+	}
+}
+
+/*
+ * sched_process_free fires from the RCU callback that drops the last
+ * scheduler reference, after the thread's final context switch, so these
+ * counters are final. Threads that exit between two iterations are reported
+ * for the time they ran through this record.
+ */
+SEC("tp_btf/sched_process_free")
+int BPF_PROG(on_free, struct task_struct *p)
+{
+	struct ss_task_rec *rec;
+	struct ss_cpu_stat *cs;
+
+	rec = bpf_ringbuf_reserve(&exits, sizeof(*rec), 0);
+	if (!rec) {
+		cs = this_cpu_stat();
+		if (cs)
+			cs->exit_drops++;
+		return 0;
+	}
+	fill_rec(rec, p, bpf_task_storage_get(&task_acct, p, 0, 0));
+	rec->flags |= SS_TASK_EXITED;
+	/* User space drains on its own clock; a wake-up per exit would cost more. */
+	bpf_ringbuf_submit(rec, BPF_RB_NO_WAKEUP);
+	return 0;
+}
+
+SEC("iter/task")
+int dump_task(struct bpf_iter__task *ctx)
+{
+	struct task_struct *t = ctx->task;
+	struct ss_task_rec rec;
+	struct task_acct *ta;
+
+	if (!t)
+		return 0;
+	__builtin_memset(&rec, 0, sizeof(rec));
+	if (iter_seed) {
+		ta = bpf_task_storage_get(&task_acct, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (ta)
+			wait__seed(&ta->wb, t->sched_info.run_delay, t->sched_info.pcount);
+	} else {
+		ta = bpf_task_storage_get(&task_acct, t, 0, 0);
+	}
+	if (iter_quiet)
+		return 0;
+	fill_rec(&rec, t, ta);
+	bpf_seq_write(ctx->meta->seq, &rec, sizeof(rec));
+	return 0;
+}
+
+/*
+ * Run by user space on each CPU in turn (BPF_F_TEST_RUN_ON_CPU, an IPI) right
+ * after attach: whatever the IPI interrupted is what holds the CPU, so a CPU
+ * that stays idle for the whole report without one context switch is still
+ * known to be idle.
+ */
+SEC("raw_tp")
+int probe_cpu(void *ctx)
+{
+	struct task_struct *cur = bpf_get_current_task_btf();
+	struct ss_cpu_stat *cs = this_cpu_stat();
+
+	if (!cs || cs->idle_known)
+		return 0;
+	cs->idle_seq++;
+	cs->idle_since_ns = cur->pid == 0 ? bpf_ktime_get_ns() : 0;
+	cs->idle_known = 1;
+	cs->idle_seq++;
+	return 0;
+}

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every kernel-version difference schedscope's BPF side depends on, in one
+ * place. Each accessor names the kernel change it papers over.
+ */
+#ifndef SCHEDSCOPE_COMPAT_BPF_H
+#define SCHEDSCOPE_COMPAT_BPF_H
+
+#include <bpf/bpf_core_read.h>
+
+/* 5.14 renamed task_struct::state to __state (commit 2f064a59a11f). */
+struct task_struct___pre514 {
+	long state;
+} __attribute__((preserve_access_index));
+
+static __always_inline unsigned int task_state(struct task_struct *t)
+{
+	if (bpf_core_field_exists(t->__state))
+		return BPF_CORE_READ(t, __state);
+	return BPF_CORE_READ((struct task_struct___pre514 *)t, state);
+}
+
+/*
+ * The CPU a task last ran on: thread_info.cpu on x86 and arm64 since 5.16
+ * (THREAD_INFO_IN_TASK moved it), task_struct::cpu before that.
+ */
+struct task_struct___precpu {
+	unsigned int cpu;
+} __attribute__((preserve_access_index));
+
+static __always_inline __u32 task_cpu_of(struct task_struct *t)
+{
+	if (bpf_core_field_exists(((struct task_struct___precpu *)t)->cpu))
+		return BPF_CORE_READ((struct task_struct___precpu *)t, cpu);
+	return BPF_CORE_READ(t, thread_info.cpu);
+}
+
+/*
+ * The run queue's clock, as the scheduler itself last set it: __schedule()
+ * updates rq->clock before the sched_switch tracepoint and sched_info uses that
+ * very value when the next task arrives, so reading it costs no clock read and
+ * agrees with the kernel to the nanosecond. The rq is reached through the
+ * task's cfs_rq, which set_task_rq() keeps pointing at the task's CPU for
+ * every scheduling class; the field exists with CONFIG_FAIR_GROUP_SCHED only,
+ * and without it has_rq_clock() is false and the wait is not measured.
+ */
+static __always_inline bool has_rq_clock(void)
+{
+	return bpf_core_field_exists(struct sched_entity, cfs_rq);
+}
+
+static __always_inline __u64 task_rq_clock(struct task_struct *t)
+{
+	return BPF_CORE_READ(t, se.cfs_rq, rq, clock);
+}
+
+#endif

@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { LONG_BY = 256, LONG_IDLE, LONG_MAX_TASKS };
+
+static const struct {
+	unsigned int bit;
+	const char *help;
+} opt_help[] = {
+	{ OPT_PID, "  -p, --pid PID        only this process (all its threads); repeatable\n" },
+	{ OPT_TID, "  -t, --tid TID        only this thread; repeatable\n" },
+	{ OPT_COMM, "  -c, --comm COMM      only tasks whose name starts with COMM\n" },
+	{ OPT_CPU, "  -C, --cpu CPU        only this CPU\n" },
+	{ OPT_SORT, "  -s, --sort FIELD     cpu (default), pid, tid, comm, vcsw, ivcsw, wakeups,\n"
+		    "                       migr, runq, runqmax\n" },
+	{ OPT_ROWS, "  -n, --rows N         show N rows (default 20, 0 = all)\n" },
+	{ OPT_BY, "      --by KEY         aggregate by pid (default), tid or comm\n" },
+	{ OPT_IDLE, "      --idle           show each CPU's idle task (hidden by default)\n" },
+	{ OPT_MAX_TASKS, "      --max-tasks N    threads tracked at most (default 65536)\n" },
+	{ OPT_DURATION, "  -d, --duration SECS  stop after SECS seconds\n" },
+	{ OPT_TIMESTAMP, "  -T, --timestamp      print the time of each report\n" },
+	{ OPT_JSON, "  -j, --json           one JSON object per report (docs/json.md)\n" },
+};
+
+void cli__err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("schedscope: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void cli__help(const struct cli_cmd *cmd, FILE *f)
+{
+	fprintf(f, "Usage: schedscope %s %s\n\n%s\n\nOptions:\n", cmd->name, cmd->usage,
+		cmd->summary);
+	for (size_t i = 0; i < sizeof(opt_help) / sizeof(opt_help[0]); i++)
+		if (cmd->opts & opt_help[i].bit)
+			fputs(opt_help[i].help, f);
+	fputs("  -v, --verbose        show libbpf's messages\n"
+	      "  -h, --help           this help\n",
+	      f);
+	if (cmd->opts & OPT_INTERVAL)
+		fputs("\n  interval [count]     a report every interval seconds covering that interval\n"
+		      "                       only, count times; without it one report at the end\n",
+		      f);
+	if (cmd->extra_help)
+		fprintf(f, "\n%s", cmd->extra_help);
+}
+
+static int usage_error(const struct cli_cmd *cmd, const char *fmt, const char *arg)
+{
+	fputs("schedscope: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nUsage: schedscope %s %s\nTry 'schedscope %s --help'.\n", cmd->name,
+		cmd->usage, cmd->name);
+	return EXIT_USAGE;
+}
+
+static int parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!*s || *s == '-' || *s == '+')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int parse_seconds(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(v) || v <= 0 || v > 1e7)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int add_id(uint32_t *ids, size_t *nr, const char *s)
+{
+	uint64_t v;
+
+	if (parse_u64(s, INT32_MAX, &v) || v == 0)
+		return -EINVAL;
+	if (*nr >= CLI_MAX_IDS)
+		return -E2BIG;
+	ids[(*nr)++] = (uint32_t)v;
+	return 0;
+}
+
+int cli__parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *out)
+{
+	static const struct option longopts[] = {
+		{ "pid", required_argument, NULL, 'p' },
+		{ "tid", required_argument, NULL, 't' },
+		{ "comm", required_argument, NULL, 'c' },
+		{ "cpu", required_argument, NULL, 'C' },
+		{ "sort", required_argument, NULL, 's' },
+		{ "rows", required_argument, NULL, 'n' },
+		{ "by", required_argument, NULL, LONG_BY },
+		{ "idle", no_argument, NULL, LONG_IDLE },
+		{ "max-tasks", required_argument, NULL, LONG_MAX_TASKS },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "timestamp", no_argument, NULL, 'T' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const struct {
+		int opt;
+		unsigned int bit;
+	} needs[] = {
+		{ 'p', OPT_PID },	{ 't', OPT_TID },	 { 'c', OPT_COMM },
+		{ 'C', OPT_CPU },	{ 's', OPT_SORT },	 { 'n', OPT_ROWS },
+		{ LONG_BY, OPT_BY },	{ LONG_IDLE, OPT_IDLE }, { LONG_MAX_TASKS, OPT_MAX_TASKS },
+		{ 'd', OPT_DURATION },	{ 'T', OPT_TIMESTAMP },	 { 'j', OPT_JSON },
+	};
+	uint64_t v;
+	int c;
+
+	memset(out, 0, sizeof(*out));
+	out->cpu = -1;
+	out->rows = 20;
+	out->max_tasks = 65536;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":p:t:c:C:s:n:d:Tjvh", longopts, NULL)) != -1) {
+		char optname[3] = { '-', (char)optopt, 0 };
+
+		for (size_t i = 0; i < sizeof(needs) / sizeof(needs[0]); i++)
+			if (needs[i].opt == c && !(cmd->opts & needs[i].bit))
+				return usage_error(cmd, "option '%s' does not apply to this command",
+						   argv[optind - 1]);
+		switch (c) {
+		case 'p':
+			if (add_id(out->pids, &out->nr_pids, optarg))
+				return usage_error(cmd, "invalid PID '%s'", optarg);
+			break;
+		case 't':
+			if (add_id(out->tids, &out->nr_tids, optarg))
+				return usage_error(cmd, "invalid TID '%s'", optarg);
+			break;
+		case 'c':
+			if (!*optarg || strlen(optarg) > 15)
+				return usage_error(cmd, "invalid COMM '%s' (1 to 15 bytes)", optarg);
+			out->comm = optarg;
+			break;
+		case 'C':
+			if (parse_u64(optarg, 65535, &v))
+				return usage_error(cmd, "invalid CPU '%s'", optarg);
+			out->cpu = (int)v;
+			break;
+		case 's':
+			out->sort = optarg;
+			break;
+		case 'n':
+			if (parse_u64(optarg, 1u << 30, &v))
+				return usage_error(cmd, "invalid row count '%s'", optarg);
+			out->rows = (size_t)v;
+			break;
+		case LONG_BY:
+			out->by = optarg;
+			break;
+		case LONG_IDLE:
+			out->idle = true;
+			break;
+		case LONG_MAX_TASKS:
+			if (parse_u64(optarg, 1u << 24, &v) || v == 0)
+				return usage_error(cmd, "invalid --max-tasks '%s' (1 to 16777216)",
+						   optarg);
+			out->max_tasks = (size_t)v;
+			break;
+		case 'd':
+			if (parse_seconds(optarg, &out->duration_s))
+				return usage_error(cmd, "invalid duration '%s' (seconds > 0)", optarg);
+			break;
+		case 'T':
+			out->timestamp = true;
+			break;
+		case 'j':
+			out->json = true;
+			break;
+		case 'v':
+			out->verbose = true;
+			break;
+		case 'h':
+			cli__help(cmd, stdout);
+			return 1;
+		case ':':
+			return usage_error(cmd, "option '%s' needs a value",
+					   optopt ? optname : argv[optind - 1]);
+		default:
+			return usage_error(cmd, "unknown option '%s'",
+					   optopt ? optname : argv[optind - 1]);
+		}
+	}
+	if (optind < argc && !(cmd->opts & OPT_INTERVAL))
+		return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+	if (optind < argc && parse_seconds(argv[optind++], &out->interval_s))
+		return usage_error(cmd, "invalid interval '%s' (seconds > 0)", argv[optind - 1]);
+	if (optind < argc) {
+		if (parse_u64(argv[optind], UINT32_MAX, &out->count) || out->count == 0)
+			return usage_error(cmd, "invalid count '%s' (an integer > 0)", argv[optind]);
+		optind++;
+	}
+	if (optind < argc)
+		return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+	return 0;
+}

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The one option vocabulary of every subcommand (docs/options.md is its
+ * table). A subcommand says which options it takes; the same letter never
+ * means two things.
+ */
+#ifndef SCHEDSCOPE_CLI_H
+#define SCHEDSCOPE_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define EXIT_USAGE 2
+#define CLI_MAX_IDS 64
+
+enum cli_opt {
+	OPT_PID = 1 << 0,	/* -p PID, repeatable */
+	OPT_TID = 1 << 1,	/* -t TID, repeatable */
+	OPT_COMM = 1 << 2,	/* -c COMM */
+	OPT_CPU = 1 << 3,	/* -C CPU */
+	OPT_SORT = 1 << 4,	/* -s FIELD */
+	OPT_ROWS = 1 << 5,	/* -n N */
+	OPT_BY = 1 << 6,	/* --by pid|tid|comm */
+	OPT_IDLE = 1 << 7,	/* --idle */
+	OPT_DURATION = 1 << 8,	/* -d SECONDS */
+	OPT_TIMESTAMP = 1 << 9,	/* -T */
+	OPT_JSON = 1 << 10,	/* -j, --json */
+	OPT_MAX_TASKS = 1 << 11,	/* --max-tasks N */
+	OPT_INTERVAL = 1 << 12,	/* positional interval [count] */
+};
+
+struct cli {
+	uint32_t pids[CLI_MAX_IDS];
+	size_t nr_pids;
+	uint32_t tids[CLI_MAX_IDS];
+	size_t nr_tids;
+	const char *comm;
+	int cpu;		/* -1: all */
+	const char *sort;
+	size_t rows;
+	const char *by;
+	bool idle;
+	double duration_s;	/* 0: until Ctrl-C */
+	bool timestamp;
+	bool json;
+	bool verbose;
+	size_t max_tasks;
+	double interval_s;	/* 0: one report at the end */
+	uint64_t count;		/* 0: unlimited */
+};
+
+struct cli_cmd {
+	const char *name;
+	const char *summary;
+	const char *usage;	/* the synopsis after "schedscope NAME" */
+	const char *extra_help;	/* option lines specific to the command, or NULL */
+	unsigned int opts;	/* enum cli_opt bits */
+	int (*run)(const struct cli *cli);
+};
+
+/*
+ * Parse argv (argv[0] is the subcommand). Returns 0 to run, 1 if help was
+ * printed, or EXIT_USAGE after printing the error and usage to stderr.
+ */
+int cli__parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *out);
+void cli__help(const struct cli_cmd *cmd, FILE *f);
+
+/* "schedscope: " + message, to stderr. */
+void cli__err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The subcommands' entry points; main.c dispatches. */
+#ifndef SCHEDSCOPE_COMMANDS_H
+#define SCHEDSCOPE_COMMANDS_H
+
+#include "cli.h"
+
+int top__run(const struct cli *cli);
+int cpus__run(const struct cli *cli);
+
+#endif

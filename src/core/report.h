@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What every report carries besides its rows: its window and its losses. */
+#ifndef SCHEDSCOPE_REPORT_H
+#define SCHEDSCOPE_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+/* Everything that was not measured, cumulative since the start. */
+struct report_losses {
+	uint64_t untracked_threads;	/* the thread table was full (--max-tasks) */
+	uint64_t late_threads;		/* older than the trace, missed by the first scan */
+	uint64_t vanished_threads;	/* gone without a final record */
+	uint64_t exit_drops;		/* final records lost to a full ring buffer */
+	uint64_t storage_fail;		/* no per-thread storage: wakeups, max wait lost */
+	uint64_t waits_unbased;		/* first wait of a thread seen mid-wait: not in RUNQMAX */
+};
+
+struct report_meta {
+	uint64_t duration_ns;
+	struct timespec wall;		/* end of the window, wall clock, for -T */
+	bool timestamp;			/* -T */
+	uint32_t nr_cpus;
+	uint64_t max_threads;
+	struct report_losses loss;
+};
+
+#endif

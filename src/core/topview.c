@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "topview.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const by_names[] = {
+	[TOP_BY_PID] = "pid",
+	[TOP_BY_TID] = "tid",
+	[TOP_BY_COMM] = "comm",
+};
+
+static const struct {
+	const char *name;
+	enum top_sort sort;
+} sort_names[] = {
+	{ "cpu", TOP_SORT_CPU },	 { "runtime", TOP_SORT_CPU }, { "pid", TOP_SORT_PID },
+	{ "tid", TOP_SORT_TID },	 { "comm", TOP_SORT_COMM },   { "vcsw", TOP_SORT_VCSW },
+	{ "ivcsw", TOP_SORT_IVCSW },	 { "wakeups", TOP_SORT_WAKEUPS }, { "migr", TOP_SORT_MIGR },
+	{ "runq", TOP_SORT_RUNQ },	 { "runqmax", TOP_SORT_RUNQMAX },
+};
+
+int topview__parse_by(const char *s, enum top_by *by)
+{
+	for (size_t i = 0; i < sizeof(by_names) / sizeof(by_names[0]); i++) {
+		if (!strcmp(s, by_names[i])) {
+			*by = (enum top_by)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+int topview__parse_sort(const char *s, enum top_sort *sort)
+{
+	for (size_t i = 0; i < sizeof(sort_names) / sizeof(sort_names[0]); i++) {
+		if (!strcmp(s, sort_names[i].name)) {
+			*sort = sort_names[i].sort;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+const char *topview__by_name(enum top_by by)
+{
+	return by_names[by];
+}
+
+void topview__init(struct top_view *v, enum top_by by, enum top_sort sort,
+		   const struct top_filter *filter)
+{
+	memset(v, 0, sizeof(*v));
+	v->by = by;
+	v->sort = sort;
+	if (filter)
+		v->filter = *filter;
+}
+
+void topview__fini(struct top_view *v)
+{
+	free(v->rows);
+	v->rows = NULL;
+	v->cap = 0;
+}
+
+void topview__reset(struct top_view *v)
+{
+	v->nr_rows = 0;
+	v->nr_total = 0;
+	v->total_runtime_ns = 0;
+	v->err = 0;
+}
+
+static bool in_list(const uint32_t *list, size_t n, uint32_t id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (list[i] == id)
+			return true;
+	return false;
+}
+
+bool topview__match(const struct top_filter *f, uint32_t pid, uint32_t tid, const char *comm)
+{
+	bool by_id = f->nr_pids || f->nr_tids;
+
+	/* -p and -t together select the union, as bcc's tools read them. */
+	if (by_id && !in_list(f->pids, f->nr_pids, pid) && !in_list(f->tids, f->nr_tids, tid))
+		return false;
+	if (f->comm && strncmp(comm, f->comm, strlen(f->comm)))
+		return false;
+	return true;
+}
+
+static struct top_row *new_row(struct top_view *v)
+{
+	if (v->nr_rows == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 256;
+		struct top_row *rows = realloc(v->rows, cap * sizeof(*rows));
+
+		if (!rows) {
+			v->err = -ENOMEM;
+			return NULL;
+		}
+		v->rows = rows;
+		v->cap = cap;
+	}
+	return memset(&v->rows[v->nr_rows++], 0, sizeof(struct top_row));
+}
+
+void topview__add_thread(struct top_view *v, const struct acct_delta *d)
+{
+	struct top_row *r;
+
+	if (!topview__match(&v->filter, d->pid, d->tid, d->comm))
+		return;
+	r = new_row(v);
+	if (!r)
+		return;
+	r->pid = d->pid;
+	r->tid = d->tid;
+	r->cpu = -1;
+	r->threads = 1;
+	memcpy(r->comm, d->comm, sizeof(r->comm));
+	r->c = d->d;
+	r->wait_max_ns = d->wait_max_ns;
+}
+
+void topview__add_idle(struct top_view *v, uint32_t cpu, uint64_t idle_ns, uint64_t switches)
+{
+	char comm[ACCT_COMM_LEN];
+	struct top_row *r;
+
+	snprintf(comm, sizeof(comm), "swapper/%u", cpu);
+	if (!v->filter.idle || !topview__match(&v->filter, 0, 0, comm))
+		return;
+	r = new_row(v);
+	if (!r)
+		return;
+	r->cpu = (int32_t)cpu;
+	r->threads = 1;
+	memcpy(r->comm, comm, sizeof(comm));
+	r->c.runtime_ns = idle_ns;
+	/* The idle task leaves the CPU in schedule_idle(), which counts nivcsw. */
+	r->c.nivcsw = switches;
+}
+
+static int cmp_u32(uint32_t a, uint32_t b)
+{
+	return a < b ? -1 : a > b;
+}
+
+static int cmp_u64_desc(uint64_t a, uint64_t b)
+{
+	return a > b ? -1 : a < b;
+}
+
+/* Grouping order: idle rows (cpu >= 0) never merge with anything. */
+static int cmp_group(const struct top_row *a, const struct top_row *b, enum top_by by)
+{
+	int c;
+
+	if ((c = cmp_u32((uint32_t)(a->cpu + 1), (uint32_t)(b->cpu + 1))))
+		return c;
+	if (by == TOP_BY_COMM && (c = strncmp(a->comm, b->comm, ACCT_COMM_LEN)))
+		return c;
+	if (by != TOP_BY_COMM && (c = cmp_u32(a->pid, b->pid)))
+		return c;
+	return cmp_u32(a->tid, b->tid);
+}
+
+static enum top_by qsort_by;
+static enum top_sort qsort_sort;
+
+static int cmp_group_q(const void *a, const void *b)
+{
+	return cmp_group(a, b, qsort_by);
+}
+
+static int cmp_sort_q(const void *pa, const void *pb)
+{
+	const struct top_row *a = pa, *b = pb;
+	int c = 0;
+
+	switch (qsort_sort) {
+	case TOP_SORT_CPU:
+		c = cmp_u64_desc(a->c.runtime_ns, b->c.runtime_ns);
+		break;
+	case TOP_SORT_PID:
+		c = cmp_u32(a->pid, b->pid);
+		break;
+	case TOP_SORT_TID:
+		c = cmp_u32(a->tid, b->tid);
+		break;
+	case TOP_SORT_COMM:
+		c = strncmp(a->comm, b->comm, ACCT_COMM_LEN);
+		break;
+	case TOP_SORT_VCSW:
+		c = cmp_u64_desc(a->c.nvcsw, b->c.nvcsw);
+		break;
+	case TOP_SORT_IVCSW:
+		c = cmp_u64_desc(a->c.nivcsw, b->c.nivcsw);
+		break;
+	case TOP_SORT_WAKEUPS:
+		c = cmp_u64_desc(a->c.wakeups, b->c.wakeups);
+		break;
+	case TOP_SORT_MIGR:
+		c = cmp_u64_desc(a->c.migrations, b->c.migrations);
+		break;
+	case TOP_SORT_RUNQ:
+		c = cmp_u64_desc(a->c.run_delay_ns, b->c.run_delay_ns);
+		break;
+	case TOP_SORT_RUNQMAX:
+		c = cmp_u64_desc(a->wait_max_ns, b->wait_max_ns);
+		break;
+	}
+	return c ? c : cmp_group(a, b, TOP_BY_TID);
+}
+
+static void merge_into(struct top_row *dst, const struct top_row *src)
+{
+	dst->threads += src->threads;
+	dst->c.runtime_ns += src->c.runtime_ns;
+	dst->c.run_delay_ns += src->c.run_delay_ns;
+	dst->c.nvcsw += src->c.nvcsw;
+	dst->c.nivcsw += src->c.nivcsw;
+	dst->c.migrations += src->c.migrations;
+	dst->c.wakeups += src->c.wakeups;
+	if (src->wait_max_ns > dst->wait_max_ns)
+		dst->wait_max_ns = src->wait_max_ns;
+	/* A process is named after its main thread, which has tid == pid. */
+	if (src->tid == src->pid)
+		memcpy(dst->comm, src->comm, sizeof(dst->comm));
+}
+
+static void aggregate(struct top_view *v)
+{
+	size_t out = 0;
+
+	if (v->by == TOP_BY_TID || !v->nr_rows)
+		return;
+	qsort_by = v->by;
+	qsort(v->rows, v->nr_rows, sizeof(*v->rows), cmp_group_q);
+	for (size_t i = 0; i < v->nr_rows; i++) {
+		struct top_row *r = &v->rows[i];
+		bool same = out && v->rows[out - 1].cpu == r->cpu && r->cpu < 0 &&
+			    (v->by == TOP_BY_COMM ? !strncmp(v->rows[out - 1].comm, r->comm, ACCT_COMM_LEN)
+						  : v->rows[out - 1].pid == r->pid);
+
+		if (same) {
+			merge_into(&v->rows[out - 1], r);
+			continue;
+		}
+		v->rows[out] = *r;
+		if (v->by == TOP_BY_COMM && r->cpu < 0) {
+			v->rows[out].pid = 0;
+			v->rows[out].tid = 0;
+		} else if (v->by == TOP_BY_PID && r->cpu < 0) {
+			v->rows[out].tid = r->pid;
+		}
+		out++;
+	}
+	v->nr_rows = out;
+}
+
+void topview__finish(struct top_view *v, uint64_t duration_ns, size_t limit)
+{
+	aggregate(v);
+	v->total_runtime_ns = 0;
+	for (size_t i = 0; i < v->nr_rows; i++) {
+		struct top_row *r = &v->rows[i];
+
+		v->total_runtime_ns += r->cpu < 0 ? r->c.runtime_ns : 0;
+		r->cpu_pct = duration_ns ? (double)r->c.runtime_ns * 100.0 / (double)duration_ns : 0;
+	}
+	qsort_sort = v->sort;
+	if (v->nr_rows)
+		qsort(v->rows, v->nr_rows, sizeof(*v->rows), cmp_sort_q);
+	v->nr_total = v->nr_rows;
+	if (limit && v->nr_rows > limit)
+		v->nr_rows = limit;
+}

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "live.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static double to_s(uint64_t ns)
+{
+	return (double)ns / 1e9;
+}
+
+int live__run(struct session *s, const struct cli *cli, struct cpustat *cs, const char *what,
+	      live_report_fn report, void *ctx)
+{
+	uint64_t start, last, end = UINT64_MAX, step;
+	uint64_t reports = 0;
+	int err;
+
+	session__install_signals();
+	start = session__now_ns();
+	err = session__baseline(s, start, cs);
+	if (err)
+		return 1;
+	last = start;
+	if (cli->duration_s > 0)
+		end = start + (uint64_t)(cli->duration_s * 1e9);
+	step = cli->interval_s > 0 ? (uint64_t)(cli->interval_s * 1e9) : 0;
+
+	if (step)
+		fprintf(stderr, "Tracing %s, a report every %g s... Hit Ctrl-C to end.\n", what,
+			to_s(step));
+	else
+		fprintf(stderr, "Tracing %s... Hit Ctrl-C to end.\n", what);
+	fflush(stderr);
+
+	for (;;) {
+		uint64_t next = step ? last + step : end, now;
+		struct report_meta m;
+		bool stop;
+
+		if (next > end)
+			next = end;
+		stop = session__wait(s, next);
+		now = session__now_ns();
+		if (session__sample(s, cs))
+			return 1;
+		memset(&m, 0, sizeof(m));
+		m.duration_ns = now - last;
+		clock_gettime(CLOCK_REALTIME, &m.wall);
+		m.timestamp = cli->timestamp;
+		m.nr_cpus = session__nr_cpus(s);
+		m.max_threads = cli->max_tasks;
+		session__losses(s, &m.loss);
+		report(ctx, &m);
+		if (fflush(stdout) || ferror(stdout)) {
+			/* The reader went away (| head): that is how it says it has enough. */
+			if (errno == EPIPE)
+				return 0;
+			cli__err("cannot write the report: %s", strerror(errno));
+			return 1;
+		}
+		last = now;
+		reports++;
+		if (stop || now >= end || (cli->count && reports >= cli->count))
+			break;
+	}
+	return 0;
+}
+
+/* The Tgid of /proc/ID, or 0 if there is no such task. */
+static uint32_t tgid_of(uint32_t id)
+{
+	char path[64], line[128];
+	uint32_t tgid = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%u/status", id);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Tgid: %u", &tgid) == 1)
+			break;
+	fclose(f);
+	return tgid;
+}
+
+int live__check_ids(const struct cli *cli)
+{
+	for (size_t i = 0; i < cli->nr_pids; i++) {
+		uint32_t tgid = tgid_of(cli->pids[i]);
+
+		if (!tgid) {
+			cli__err("no process with PID %u", cli->pids[i]);
+			return EXIT_USAGE;
+		}
+		if (tgid != cli->pids[i]) {
+			cli__err("%u is a thread of process %u: use -t %u for the thread, or -p %u",
+				 cli->pids[i], tgid, cli->pids[i], tgid);
+			return EXIT_USAGE;
+		}
+	}
+	for (size_t i = 0; i < cli->nr_tids; i++) {
+		if (!tgid_of(cli->tids[i])) {
+			cli__err("no thread with TID %u", cli->tids[i]);
+			return EXIT_USAGE;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The report loop every live aggregate command shares: baseline, "Tracing",
+ * then a report per interval (or one at the end) until the count, the
+ * duration, Ctrl-C or SIGTERM; a reader that went away ends it quietly.
+ */
+#ifndef SCHEDSCOPE_LIVE_H
+#define SCHEDSCOPE_LIVE_H
+
+#include "cli.h"
+#include "core/report.h"
+#include "session.h"
+
+/* Render the interval just sampled into stdout. */
+typedef void (*live_report_fn)(void *ctx, struct report_meta *m);
+
+/* Returns the process exit code. */
+int live__run(struct session *s, const struct cli *cli, struct cpustat *cs, const char *what,
+	      live_report_fn report, void *ctx);
+
+/*
+ * Check -p and -t against /proc before tracing: a PID that is no process or a
+ * TID that is no thread is a usage error (returns EXIT_USAGE), else 0.
+ */
+int live__check_ids(const struct cli *cli);
+
+#endif

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "top_out.h"
+
+#include <inttypes.h>
+
+#include "common_out.h"
+#include "json.h"
+
+static double ms(uint64_t ns)
+{
+	return (double)ns / 1e6;
+}
+
+/*
+ * Example (--by tid):
+ *
+ * 2.001 s, 2 CPUs, 5 rows, runtime 1998.412 ms (49.9% of all CPUs)
+ *     PID     TID COMM              CPU%  RUNTIME(ms)    VCSW   IVCSW WAKEUPS   MIGR   RUNQ(ms) RUNQMAX(ms)
+ *    4242    4243 spinA             50.0      999.871       0     501       0      0    999.120      4.001
+ */
+void top_out__table(FILE *f, const struct top_view *v, const struct report_meta *m)
+{
+	double all = (double)m->duration_ns * m->nr_cpus;
+
+	out__timestamp(f, m);
+	fprintf(f, "%.3f s, %u CPUs, %zu rows, runtime %.3f ms (%.1f%% of all CPUs)\n",
+		(double)m->duration_ns / 1e9, m->nr_cpus, v->nr_total, ms(v->total_runtime_ns),
+		all > 0 ? (double)v->total_runtime_ns * 100.0 / all : 0.0);
+	if (v->by == TOP_BY_TID)
+		fputs("    PID     TID ", f);
+	else if (v->by == TOP_BY_PID)
+		fputs("    PID ", f);
+	fputs("COMM            ", f);
+	if (v->by != TOP_BY_TID)
+		fputs("   THR", f);
+	fputs("   CPU%  RUNTIME(ms)     VCSW    IVCSW  WAKEUPS   MIGR    RUNQ(ms) RUNQMAX(ms)\n", f);
+	for (size_t i = 0; i < v->nr_rows; i++) {
+		const struct top_row *r = &v->rows[i];
+
+		if (v->by == TOP_BY_TID)
+			fprintf(f, "%7u %7u ", r->pid, r->tid);
+		else if (v->by == TOP_BY_PID)
+			fprintf(f, "%7u ", r->pid);
+		/* A comm may hold any byte: keep the table on its lines. */
+		for (size_t k = 0; k < 16; k++) {
+			char c = k < sizeof(r->comm) && r->comm[k] ? r->comm[k] : '\0';
+
+			if (!c) {
+				fprintf(f, "%*s", (int)(16 - k), "");
+				break;
+			}
+			fputc((unsigned char)c < 0x20 || c == 0x7f ? '?' : c, f);
+		}
+		if (v->by != TOP_BY_TID)
+			fprintf(f, " %5u", r->threads);
+		fprintf(f, " %6.1f %12.3f %8" PRIu64 " %8" PRIu64 " %8" PRIu64 " %6" PRIu64
+			   " %11.3f %11.3f\n",
+			r->cpu_pct, ms(r->c.runtime_ns), r->c.nvcsw, r->c.nivcsw, r->c.wakeups,
+			r->c.migrations, ms(r->c.run_delay_ns), ms(r->wait_max_ns));
+	}
+	out__losses_line(f, m);
+	fputc('\n', f);
+}
+
+void top_out__json(FILE *f, const struct top_view *v, const struct report_meta *m)
+{
+	struct json j;
+
+	json__init(&j, f);
+	json__begin_object(&j, NULL);
+	json__string(&j, "type", "top", 3);
+	json__string(&j, "by", topview__by_name(v->by), 8);
+	out__json_meta(&j, m);
+	json__u64(&j, "total_runtime_ns", v->total_runtime_ns);
+	json__u64(&j, "rows_total", v->nr_total);
+	json__begin_array(&j, "tasks");
+	for (size_t i = 0; i < v->nr_rows; i++) {
+		const struct top_row *r = &v->rows[i];
+
+		json__begin_object(&j, NULL);
+		if (v->by != TOP_BY_COMM)
+			json__u64(&j, "pid", r->pid);
+		if (v->by == TOP_BY_TID)
+			json__u64(&j, "tid", r->tid);
+		if (r->cpu >= 0)
+			json__i64(&j, "idle_cpu", r->cpu);
+		json__string(&j, "comm", r->comm, sizeof(r->comm));
+		json__u64(&j, "threads", r->threads);
+		json__u64(&j, "runtime_ns", r->c.runtime_ns);
+		json__double(&j, "cpu_pct", r->cpu_pct, 3);
+		json__u64(&j, "voluntary_switches", r->c.nvcsw);
+		json__u64(&j, "involuntary_switches", r->c.nivcsw);
+		json__u64(&j, "wakeups", r->c.wakeups);
+		json__u64(&j, "migrations", r->c.migrations);
+		json__u64(&j, "runq_wait_ns", r->c.run_delay_ns);
+		json__u64(&j, "runq_wait_max_ns", r->wait_max_ns);
+		json__end_object(&j);
+	}
+	json__end_array(&j);
+	json__end_object(&j);
+}

@@ -1,0 +1,451 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "session.h"
+
+#include <errno.h>
+#include <linux/capability.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "abi.h"
+#include "abi_check.h"
+#include "acct.skel.h"
+#include "bpf/acct_logic.h"
+#include "cli.h"
+
+#define MAX_LINKS 8
+#define ITER_BUF_RECS 512
+
+struct session {
+	struct acct_bpf *skel;
+	struct bpf_link *links[MAX_LINKS];
+	int nr_links;
+	struct bpf_link *iter_link;
+	struct ring_buffer *rb;
+	struct acct *acct;
+	uint32_t nr_cpus;
+	uint32_t epoch;		/* the interval being accumulated */
+	struct ss_cpu_stat *pcpu[2];
+	struct report_losses loss;
+	bool threads;
+};
+
+static volatile sig_atomic_t stop_requested;
+static bool verbose;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+void session__install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+bool session__stop_requested(void)
+{
+	return stop_requested;
+}
+
+uint64_t session__now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (!verbose || level == LIBBPF_DEBUG)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+/* CAP_BPF and CAP_PERFMON (5.8+), or CAP_SYS_ADMIN, in the effective set. */
+static bool has_bpf_caps(void)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2];
+	uint64_t eff;
+
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capget, &hdr, data))
+		return geteuid() == 0;
+	eff = (uint64_t)data[1].effective << 32 | data[0].effective;
+	if (eff & (1ull << CAP_SYS_ADMIN))
+		return true;
+	return (eff & (1ull << 39 /* CAP_BPF */)) && (eff & (1ull << 38 /* CAP_PERFMON */));
+}
+
+static const char *const privilege_hint = "run as root, or grant CAP_BPF and CAP_PERFMON";
+
+static void rec_to_obs(const struct ss_task_rec *r, uint32_t epoch, struct acct_obs *o)
+{
+	uint64_t m1 = slotmax__get(r->wait_max_ns, r->wait_epoch, epoch);
+	uint64_t m2 = slotmax__get(r->wait_max_ns, r->wait_epoch, epoch + 1);
+
+	o->pid = r->pid;
+	o->tid = r->tid;
+	o->start_ns = r->start_ns;
+	memcpy(o->comm, r->comm, sizeof(o->comm));
+	o->exited = r->flags & SS_TASK_EXITED;
+	o->kthread = r->flags & SS_TASK_KTHREAD;
+	o->c.runtime_ns = r->runtime_ns;
+	o->c.run_delay_ns = r->run_delay_ns;
+	o->c.nvcsw = r->nvcsw;
+	o->c.nivcsw = r->nivcsw;
+	o->c.migrations = r->migrations;
+	o->c.wakeups = r->wakeups;
+	/* A wait noted just after the epoch moved on still belongs to this window. */
+	o->wait_max_ns = m1 > m2 ? m1 : m2;
+}
+
+static int on_exit_record(void *ctx, void *data, size_t size)
+{
+	struct session *s = ctx;
+	struct acct_obs o;
+
+	if (size < sizeof(struct ss_task_rec) || !s->acct)
+		return 0;
+	rec_to_obs(data, s->epoch, &o);
+	acct__observe(s->acct, &o);
+	return 0;
+}
+
+static int attach_all(struct session *s)
+{
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, s->skel->obj) {
+		struct bpf_link *link;
+
+		if (!bpf_program__autoload(prog) || prog == s->skel->progs.probe_cpu)
+			continue;
+		link = bpf_program__attach(prog);
+		if (!link) {
+			int err = -errno;
+
+			cli__err("cannot attach %s: %s%s", bpf_program__section_name(prog),
+				 strerror(-err),
+				 err == -EPERM || err == -EACCES ? " (run as root, or grant CAP_BPF and CAP_PERFMON)"
+				 : err == -ENOENT || err == -ESRCH ? " (this kernel lacks the hook)"
+								  : "");
+			return err;
+		}
+		if (prog == s->skel->progs.dump_task)
+			s->iter_link = link;
+		s->links[s->nr_links++] = link;
+	}
+	return 0;
+}
+
+/*
+ * Learn, on each CPU, whether its idle task holds it right now, so a CPU that
+ * stays idle without a single switch is still reported idle.
+ */
+static void probe_cpus(struct session *s)
+{
+	int fd = bpf_program__fd(s->skel->progs.probe_cpu);
+
+	for (uint32_t cpu = 0; cpu < s->nr_cpus; cpu++) {
+		LIBBPF_OPTS(bpf_test_run_opts, opts, .flags = BPF_F_TEST_RUN_ON_CPU, .cpu = cpu);
+
+		/* An offline CPU refuses; it has nothing to report either. */
+		bpf_prog_test_run_opts(fd, &opts);
+	}
+}
+
+struct session *session__open(const struct session_opts *o)
+{
+	struct session *s;
+	int err, n;
+
+	verbose = o->verbose;
+	libbpf_set_print(libbpf_print);
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		cli__err("this kernel has no BTF (/sys/kernel/btf/vmlinux: %s); schedscope needs a "
+			 "kernel built with CONFIG_DEBUG_INFO_BTF=y",
+			 strerror(errno));
+		return NULL;
+	}
+	if (!has_bpf_caps()) {
+		cli__err("not permitted to load BPF programs (%s)", privilege_hint);
+		return NULL;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		cli__err("out of memory");
+		return NULL;
+	}
+	s->threads = o->threads;
+	s->epoch = 1;
+	n = libbpf_num_possible_cpus();
+	if (n <= 0) {
+		cli__err("cannot count the CPUs: %s", strerror(n ? -n : EINVAL));
+		goto fail;
+	}
+	s->nr_cpus = (uint32_t)n;
+	s->pcpu[0] = calloc(s->nr_cpus, sizeof(struct ss_cpu_stat));
+	s->pcpu[1] = calloc(s->nr_cpus, sizeof(struct ss_cpu_stat));
+	if (!s->pcpu[0] || !s->pcpu[1]) {
+		cli__err("out of memory");
+		goto fail;
+	}
+
+	s->skel = acct_bpf__open();
+	if (!s->skel) {
+		cli__err("cannot open the BPF object: %s", strerror(errno));
+		goto fail;
+	}
+	s->skel->rodata->track_idle = o->idle;
+	s->skel->rodata->track_waits = o->waits;
+	s->skel->rodata->trace_start_ns = session__now_ns();
+	bpf_program__set_autoload(s->skel->progs.on_wakeup, o->threads);
+	bpf_program__set_autoload(s->skel->progs.on_free, o->threads);
+	/* The scan also seeds the wait baselines, so waits need it too. */
+	bpf_program__set_autoload(s->skel->progs.dump_task, o->threads || o->waits);
+	s->skel->bss->iter_quiet = !o->threads;
+	bpf_program__set_autoload(s->skel->progs.probe_cpu, o->idle);
+	bpf_map__set_max_entries(s->skel->maps.cpu_mig, s->nr_cpus);
+
+	err = acct_bpf__load(s->skel);
+	if (err) {
+		cli__err("cannot load the BPF programs: %s (%s)", strerror(-err),
+			 err == -EPERM || err == -EACCES ? privilege_hint
+							 : "rerun with -v for libbpf's log");
+		goto fail;
+	}
+	if (attach_all(s))
+		goto fail;
+	if (o->threads) {
+		s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.exits), on_exit_record, s, NULL);
+		if (!s->rb) {
+			cli__err("cannot open the exit ring buffer: %s", strerror(errno));
+			goto fail;
+		}
+	}
+	if (o->idle)
+		probe_cpus(s);
+	s->skel->bss->epoch = s->epoch;
+	return s;
+fail:
+	session__close(s);
+	return NULL;
+}
+
+void session__close(struct session *s)
+{
+	if (!s)
+		return;
+	ring_buffer__free(s->rb);
+	for (int i = s->nr_links - 1; i >= 0; i--)
+		bpf_link__destroy(s->links[i]);
+	acct_bpf__destroy(s->skel);
+	free(s->pcpu[0]);
+	free(s->pcpu[1]);
+	free(s);
+}
+
+uint32_t session__nr_cpus(const struct session *s)
+{
+	return s->nr_cpus;
+}
+
+void session__bind_acct(struct session *s, struct acct *a)
+{
+	s->acct = a;
+}
+
+static int sample_cpus(struct session *s, struct cpustat *cs);
+
+/* One pass of the task iterator: every thread's counters into the acct core. */
+static int scan(struct session *s, bool baseline, uint64_t t0_ns)
+{
+	static struct ss_task_rec buf[ITER_BUF_RECS];
+	size_t have = 0;
+	int fd, err = 0;
+
+	s->skel->bss->iter_seed = baseline;
+	fd = bpf_iter_create(bpf_link__fd(s->iter_link));
+	if (fd < 0) {
+		err = -errno;
+		cli__err("cannot start the task iterator: %s", strerror(-err));
+		return err;
+	}
+	if (s->acct)
+		acct__begin_pass(s->acct, baseline, t0_ns);
+	for (;;) {
+		/* read() may stop inside a record: keep the tail for the next round. */
+		ssize_t n = read(fd, (char *)buf + have, sizeof(buf) - have);
+		size_t whole;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			err = -errno;
+			cli__err("cannot read the task iterator: %s", strerror(-err));
+			break;
+		}
+		if (n == 0)
+			break;
+		have += (size_t)n;
+		whole = have / sizeof(buf[0]);
+		for (size_t i = 0; i < whole; i++) {
+			struct acct_obs o;
+
+			rec_to_obs(&buf[i], s->epoch, &o);
+			if (s->acct)
+				acct__observe(s->acct, &o);
+		}
+		have -= whole * sizeof(buf[0]);
+		memmove(buf, (char *)buf + whole * sizeof(buf[0]), have);
+	}
+	if (s->acct)
+		acct__end_pass(s->acct);
+	close(fd);
+	return err;
+}
+
+int session__baseline(struct session *s, uint64_t t0_ns, struct cpustat *cs)
+{
+	int err = 0;
+
+	if (s->iter_link)
+		err = scan(s, true, t0_ns);
+	if (!err && cs)
+		err = sample_cpus(s, cs);
+	return err;
+}
+
+bool session__wait(struct session *s, uint64_t deadline_ns)
+{
+	/* Exit records ask for no wake-up: drain them on this beat instead. */
+	const uint64_t beat_ns = 200000000ull;
+
+	while (!stop_requested) {
+		uint64_t now = session__now_ns(), left;
+
+		if (now >= deadline_ns)
+			break;
+		left = deadline_ns - now;
+		if (left > beat_ns)
+			left = beat_ns;
+		if (s->rb) {
+			ring_buffer__poll(s->rb, (int)((left + 999999) / 1000000));
+			ring_buffer__consume(s->rb);
+		} else {
+			struct timespec ts = { (time_t)(left / 1000000000ull),
+					       (long)(left % 1000000000ull) };
+
+			nanosleep(&ts, NULL);
+		}
+	}
+	return stop_requested;
+}
+
+static int read_pcpu(struct session *s, struct ss_cpu_stat *out)
+{
+	uint32_t zero = 0;
+
+	if (bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.cpu_stat), &zero, out))
+		return -errno;
+	return 0;
+}
+
+static int sample_cpus(struct session *s, struct cpustat *cs)
+{
+	struct ss_cpu_stat *a = s->pcpu[0], *b = s->pcpu[1];
+	uint64_t now = 0;
+	int err, tries;
+
+	/* The idle fields change under idle_seq: two equal, even copies agree. */
+	for (tries = 0; tries < 8; tries++) {
+		bool stable = true;
+
+		err = read_pcpu(s, a);
+		if (!err)
+			err = read_pcpu(s, b);
+		if (err)
+			break;
+		now = session__now_ns();
+		for (uint32_t c = 0; c < s->nr_cpus && stable; c++)
+			stable = a[c].idle_seq == b[c].idle_seq && !(a[c].idle_seq & 1);
+		if (stable)
+			break;
+	}
+	if (err) {
+		cli__err("cannot read the per-CPU counters: %s", strerror(-err));
+		return err;
+	}
+	for (uint32_t c = 0; c < s->nr_cpus; c++) {
+		const struct ss_cpu_stat *st = &b[c];
+		struct ss_cpu_mig mig = { 0, 0 };
+		struct cpu_sample smp;
+		uint64_t m1 = slotmax__get(st->wait_max_ns, st->wait_epoch, s->epoch);
+		uint64_t m2 = slotmax__get(st->wait_max_ns, st->wait_epoch, s->epoch + 1);
+
+		bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.cpu_mig), &c, &mig);
+		memset(&smp, 0, sizeof(smp));
+		smp.switches = st->switches;
+		smp.idle_ns = st->idle_ns;
+		if (st->idle_since_ns && now > st->idle_since_ns)
+			smp.idle_ns += now - st->idle_since_ns;
+		smp.idle_exits = st->idle_exits;
+		smp.idle_known = st->idle_known;
+		smp.wait_ns = st->wait_ns;
+		smp.waits = st->waits;
+		smp.wait_max_ns = m1 > m2 ? m1 : m2;
+		smp.migrations_in = mig.in;
+		smp.migrations_out = mig.out;
+		cpustat__sample(cs, c, &smp);
+	}
+	return 0;
+}
+
+int session__sample(struct session *s, struct cpustat *cs)
+{
+	int err = 0;
+
+	/* New waits go to the next epoch's slot while this one is read. */
+	s->skel->bss->epoch = s->epoch + 1;
+	if (s->threads) {
+		err = scan(s, false, 0);
+		ring_buffer__consume(s->rb);
+	}
+	if (!err && cs)
+		err = sample_cpus(s, cs);
+	s->epoch++;
+	return err;
+}
+
+void session__losses(struct session *s, struct report_losses *l)
+{
+	struct ss_cpu_stat *a = s->pcpu[0];
+
+	memset(l, 0, sizeof(*l));
+	if (read_pcpu(s, a))
+		return;
+	for (uint32_t c = 0; c < s->nr_cpus; c++) {
+		l->exit_drops += a[c].exit_drops;
+		l->storage_fail += a[c].storage_fail;
+		l->waits_unbased += a[c].waits_unbased;
+	}
+}

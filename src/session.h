@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A live tracing session over the accounting programs (src/bpf/acct.bpf.c):
+ * open, configure, load, attach, read, detach. The only user-space file that
+ * talks to libbpf for `top` and `cpus`; everything it reads goes to the pure
+ * cores (acct, cpustat).
+ */
+#ifndef SCHEDSCOPE_SESSION_H
+#define SCHEDSCOPE_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/acct.h"
+#include "core/cpustat.h"
+#include "core/report.h"
+
+struct session_opts {
+	bool threads;	/* per-thread counters: task iterator, wakeups, exit records */
+	bool idle;	/* per-CPU idle time */
+	bool waits;	/* run-queue waits per thread and CPU */
+	bool verbose;	/* libbpf's messages */
+};
+
+struct session;
+
+/*
+ * Everything up to attached and probed. On failure prints one line saying what
+ * and what to do, and returns NULL.
+ */
+struct session *session__open(const struct session_opts *o);
+void session__close(struct session *s);
+
+uint32_t session__nr_cpus(const struct session *s);
+
+/* Per-thread observations go to a (exit records arrive between samples too). */
+void session__bind_acct(struct session *s, struct acct *a);
+
+/*
+ * The first scan of every thread, and the CPUs' first sample into cs unless
+ * NULL; t0 is CLOCK_MONOTONIC just before it. Returns 0 or -errno.
+ */
+int session__baseline(struct session *s, uint64_t t0_ns, struct cpustat *cs);
+
+/*
+ * Wait until deadline_ns (CLOCK_MONOTONIC) or a stop request, collecting exit
+ * records meanwhile. Returns true if asked to stop.
+ */
+bool session__wait(struct session *s, uint64_t deadline_ns);
+
+/*
+ * Close the open interval: scan every thread and collect what exited (into
+ * the bound acct), and sample the per-CPU counters into cs unless NULL.
+ */
+int session__sample(struct session *s, struct cpustat *cs);
+
+/* Cumulative losses (the acct core adds its own). */
+void session__losses(struct session *s, struct report_losses *l);
+
+/* Ctrl-C and SIGTERM request a stop; SIGPIPE is ignored (writers see EPIPE). */
+void session__install_signals(void);
+bool session__stop_requested(void);
+
+uint64_t session__now_ns(void);
+
+#endif
