@@ -29,6 +29,7 @@ struct acct {
 	size_t max_threads;
 	bool in_baseline;
 	uint64_t t0_ns;
+	uint64_t pass_untracked;	/* threads the table had no room for, this pass */
 	struct acct_losses loss;
 };
 
@@ -113,6 +114,7 @@ static void remove_slot(struct acct *a, struct acct_thread *t)
 void acct__begin_pass(struct acct *a, bool baseline, uint64_t t0_ns)
 {
 	a->in_baseline = baseline;
+	a->pass_untracked = 0;
 	if (baseline)
 		a->t0_ns = t0_ns;
 	for (size_t i = 0; i <= a->mask; i++)
@@ -132,6 +134,9 @@ void acct__end_pass(struct acct *a)
 			t->missing++;
 	}
 	a->in_baseline = false;
+	/* A gauge, not a sum: the same thread is met again at every pass. */
+	if (a->pass_untracked > a->loss.untracked)
+		a->loss.untracked = a->pass_untracked;
 }
 
 void acct__observe(struct acct *a, const struct acct_obs *o)
@@ -143,7 +148,7 @@ void acct__observe(struct acct *a, const struct acct_obs *o)
 	t = find_slot(a, o->tid, o->start_ns);
 	if (!t->tid) {
 		if (a->used >= a->max_threads) {
-			a->loss.untracked++;
+			a->pass_untracked++;
 			return;
 		}
 		memset(t, 0, sizeof(*t));

@@ -54,7 +54,7 @@ struct acct_delta {
 
 /* What could not be accounted, cumulative since the start. */
 struct acct_losses {
-	uint64_t untracked;	/* threads not tracked: the table was full */
+	uint64_t untracked;	/* most threads left untracked by one scan: the table was full */
 	uint64_t late;		/* threads first seen after the baseline although older */
 	uint64_t vanished;	/* threads gone without a final record (exit record dropped) */
 };

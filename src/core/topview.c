@@ -89,7 +89,7 @@ bool topview__match(const struct top_filter *f, uint32_t pid, uint32_t tid, cons
 	/* -p and -t together select the union, as bcc's tools read them. */
 	if (by_id && !in_list(f->pids, f->nr_pids, pid) && !in_list(f->tids, f->nr_tids, tid))
 		return false;
-	if (f->comm && strncmp(comm, f->comm, strlen(f->comm)))
+	if (f->comm && strncmp(comm, f->comm, strlen(f->comm)) != 0)
 		return false;
 	return true;
 }
