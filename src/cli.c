@@ -17,7 +17,7 @@ static const struct {
 	{ OPT_PID, "  -p, --pid PID        only this process (all its threads); repeatable\n" },
 	{ OPT_TID, "  -t, --tid TID        only this thread; repeatable\n" },
 	{ OPT_COMM, "  -c, --comm COMM      only tasks whose name starts with COMM\n" },
-	{ OPT_CPU, "  -C, --cpu CPU        only this CPU\n" },
+	{ OPT_CPU, "  -C, --cpu CPU        only what happens on this CPU\n" },
 	{ OPT_SORT, "  -s, --sort FIELD     cpu (default), pid, tid, comm, vcsw, ivcsw, wakeups,\n"
 		    "                       migr, runq, runqmax\n" },
 	{ OPT_ROWS, "  -n, --rows N         show N rows (default 20, 0 = all)\n" },

@@ -19,7 +19,7 @@ static const struct cli_cmd commands[] = {
 		.extra_help = "Columns: CPU% (100 = one CPU), RUNTIME, VCSW/IVCSW (voluntary and\n"
 			      "involuntary switches), WAKEUPS, MIGR, RUNQ (time runnable but waiting)\n"
 			      "and RUNQMAX (longest single wait). See schedscope(1).\n",
-		.opts = OPT_PID | OPT_TID | OPT_COMM | OPT_SORT | OPT_ROWS | OPT_BY | OPT_IDLE |
+		.opts = OPT_PID | OPT_TID | OPT_COMM | OPT_CPU | OPT_SORT | OPT_ROWS | OPT_BY | OPT_IDLE |
 			OPT_MAX_TASKS | OPT_DURATION | OPT_TIMESTAMP | OPT_JSON | OPT_INTERVAL,
 		.run = top__run,
 	},

@@ -196,6 +196,11 @@ struct session *session__open(const struct session_opts *o)
 		return NULL;
 	}
 	s->threads = o->threads;
+	if (o->cpu >= 0 && (unsigned int)o->cpu >= (unsigned int)libbpf_num_possible_cpus()) {
+		cli__err("no CPU %d: this machine has CPUs 0 to %d", o->cpu,
+			 libbpf_num_possible_cpus() - 1);
+		goto fail;
+	}
 	s->epoch = 1;
 	n = libbpf_num_possible_cpus();
 	if (n <= 0) {
@@ -218,6 +223,7 @@ struct session *session__open(const struct session_opts *o)
 	s->skel->rodata->track_idle = o->idle;
 	s->skel->rodata->track_waits = o->waits;
 	s->skel->rodata->trace_start_ns = session__now_ns();
+	s->skel->rodata->filter_cpu = o->cpu;
 	bpf_program__set_autoload(s->skel->progs.on_wakeup, o->threads);
 	bpf_program__set_autoload(s->skel->progs.on_free, o->threads);
 	/* The scan also seeds the wait baselines, so waits need it too. */

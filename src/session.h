@@ -20,6 +20,7 @@ struct session_opts {
 	bool idle;	/* per-CPU idle time */
 	bool waits;	/* run-queue waits per thread and CPU */
 	bool verbose;	/* libbpf's messages */
+	int cpu;	/* per-thread figures on this CPU only; -1: all CPUs */
 };
 
 struct session;

@@ -53,9 +53,9 @@ static void top_report(void *ctx, struct report_meta *m)
 int top__run(const struct cli *cli)
 {
 	struct session_opts so = { .threads = true, .idle = cli->idle, .waits = true,
-				   .verbose = cli->verbose };
+				   .verbose = cli->verbose, .cpu = cli->cpu };
 	struct top_filter filter = { cli->pids, cli->nr_pids, cli->tids, cli->nr_tids,
-				     cli->comm, cli->idle };
+				     cli->comm, cli->idle, cli->cpu };
 	enum top_by by = TOP_BY_PID;
 	enum top_sort sort = TOP_SORT_CPU;
 	struct session *s = NULL;

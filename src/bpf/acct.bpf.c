@@ -26,11 +26,30 @@ char LICENSE[] SEC("license") = "GPL";
 const volatile bool track_idle = false;	/* per-CPU idle time: costs a clock read per idle transition */
 const volatile bool track_waits = true;	/* per-task and per-CPU run-queue waits */
 const volatile __u64 trace_start_ns = 0;	/* CLOCK_MONOTONIC before attach */
+const volatile __s32 filter_cpu = -1;	/* top -C: count only what happens on this CPU */
 
 /* Written by user space while running. */
 __u32 epoch;		/* the report interval now open; selects wait_max slots */
 __u32 iter_seed;	/* 1 on the first iteration: give every thread its wait baseline */
 __u32 iter_quiet;	/* seed only, write no records (cpus needs no thread figures) */
+
+/*
+ * What one thread did on the CPU of top -C, kept apart because the kernel's
+ * counters are not per CPU. Runtime is the sum over its slices there of the
+ * kernel's own sum_exec_runtime deltas, and a switch away is voluntary exactly
+ * when the kernel's nvcsw moved during the slice.
+ */
+struct on_cpu_acct {
+	__u64 runtime_ns;
+	__u64 nvcsw;
+	__u64 nivcsw;
+	__u64 wait_ns;
+	__u64 wakeups;
+	__u64 migrations;	/* into the CPU */
+	__u64 rt_in;		/* sum_exec_runtime when the slice began */
+	__u64 nvcsw_in;		/* nvcsw when the slice began */
+	__u64 in_slice;		/* running there now, *_in valid */
+};
 
 /* Per-thread state, freed with the thread. */
 struct task_acct {
@@ -38,7 +57,20 @@ struct task_acct {
 	__u64 wakeups;
 	__u64 wait_max_ns[2];
 	__u32 wait_epoch[2];
+	struct on_cpu_acct oc;
 };
+
+static __always_inline bool on_filter_cpu(void)
+{
+	return filter_cpu >= 0 && bpf_get_smp_processor_id() == (__u32)filter_cpu;
+}
+
+static __always_inline void slice_begin(struct on_cpu_acct *oc, struct task_struct *t)
+{
+	oc->rt_in = t->se.sum_exec_runtime;
+	oc->nvcsw_in = t->nvcsw;
+	oc->in_slice = 1;
+}
 
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
@@ -93,7 +125,40 @@ static __always_inline void account_wait(struct task_struct *next, struct ss_cpu
 	cs->wait_ns += wait;
 	cs->waits++;
 	slotmax__note(cs->wait_max_ns, cs->wait_epoch, epoch, wait);
+	if (filter_cpu >= 0 && !on_filter_cpu())
+		return;
 	slotmax__note(ta->wait_max_ns, ta->wait_epoch, epoch, wait);
+	if (filter_cpu >= 0)
+		ta->oc.wait_ns += wait;
+}
+
+/* top -C: close prev's slice on the CPU and open next's. */
+static __always_inline void account_on_cpu(struct task_struct *prev, struct task_struct *next,
+					   struct ss_cpu_stat *cs)
+{
+	struct task_acct *ta;
+
+	if (prev->pid) {
+		ta = bpf_task_storage_get(&task_acct, prev, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (!ta)
+			cs->storage_fail++;
+		else if (ta->oc.in_slice) {
+			ta->oc.runtime_ns += prev->se.sum_exec_runtime - ta->oc.rt_in;
+			/* __schedule() bumps nvcsw or nivcsw before the tracepoint. */
+			if (prev->nvcsw != ta->oc.nvcsw_in)
+				ta->oc.nvcsw++;
+			else
+				ta->oc.nivcsw++;
+			ta->oc.in_slice = 0;
+		}
+	}
+	if (next->pid) {
+		ta = bpf_task_storage_get(&task_acct, next, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (ta)
+			slice_begin(&ta->oc, next);
+		else
+			cs->storage_fail++;
+	}
 }
 
 /* Idle time per CPU: the idle task (pid 0, one per CPU) holding the CPU. */
@@ -124,6 +189,8 @@ static __always_inline int handle_switch(struct task_struct *prev, struct task_s
 		account_idle(prev, next, cs);
 	if (track_waits && has_rq_clock() && next->pid)
 		account_wait(next, cs);
+	if (on_filter_cpu())
+		account_on_cpu(prev, next, cs);
 	return 0;
 }
 
@@ -142,6 +209,9 @@ int BPF_PROG(on_wakeup, struct task_struct *p)
 	ta = bpf_task_storage_get(&task_acct, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (ta) {
 		ta->wakeups++;
+		/* The tracepoint fires after the target CPU was chosen. */
+		if (filter_cpu >= 0 && task_cpu_of(p) == (__u32)filter_cpu)
+			ta->oc.wakeups++;
 		return 0;
 	}
 	cs = this_cpu_stat();
@@ -165,6 +235,13 @@ int BPF_PROG(on_migrate, struct task_struct *p, int dest_cpu)
 	m = bpf_map_lookup_elem(&cpu_mig, &to);
 	if (m)
 		__sync_fetch_and_add(&m->in, 1);
+	if (filter_cpu >= 0 && to == (__u32)filter_cpu) {
+		struct task_acct *ta = bpf_task_storage_get(&task_acct, p, 0,
+							    BPF_LOCAL_STORAGE_GET_F_CREATE);
+
+		if (ta)
+			ta->oc.migrations++;
+	}
 	return 0;
 }
 
@@ -187,8 +264,23 @@ static __always_inline void fill_rec(struct ss_task_rec *rec, struct task_struct
 	if (t->on_cpu)
 		rec->flags |= SS_TASK_ONCPU;
 	bpf_probe_read_kernel(rec->comm, sizeof(rec->comm), t->comm);
+	if (ta && filter_cpu >= 0) {
+		/* top -C: the figures on that CPU, the slice in progress included. */
+		rec->runtime_ns = ta->oc.runtime_ns;
+		if (ta->oc.in_slice && t->on_cpu)
+			rec->runtime_ns += t->se.sum_exec_runtime - ta->oc.rt_in;
+		rec->run_delay_ns = ta->oc.wait_ns;
+		rec->nvcsw = ta->oc.nvcsw;
+		rec->nivcsw = ta->oc.nivcsw;
+		rec->migrations = ta->oc.migrations;
+		rec->wakeups = ta->oc.wakeups;
+	} else if (filter_cpu >= 0) {
+		rec->runtime_ns = rec->run_delay_ns = rec->nvcsw = rec->nivcsw = 0;
+		rec->migrations = 0;
+	}
 	if (ta) {
-		rec->wakeups = ta->wakeups;
+		if (filter_cpu < 0)
+			rec->wakeups = ta->wakeups;
 		rec->wait_max_ns[0] = ta->wait_max_ns[0];
 		rec->wait_max_ns[1] = ta->wait_max_ns[1];
 		rec->wait_epoch[0] = ta->wait_epoch[0];
@@ -238,6 +330,10 @@ int dump_task(struct bpf_iter__task *ctx)
 		ta = bpf_task_storage_get(&task_acct, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 		if (ta)
 			wait__seed(&ta->wb, t->sched_info.run_delay, t->sched_info.pcount);
+		/* Running on the -C CPU since before we started: its slice counts from now. */
+		if (ta && filter_cpu >= 0 && t->on_cpu && task_cpu_of(t) == (__u32)filter_cpu &&
+		    !ta->oc.in_slice)
+			slice_begin(&ta->oc, t);
 	} else {
 		ta = bpf_task_storage_get(&task_acct, t, 0, 0);
 	}

@@ -134,7 +134,8 @@ void topview__add_idle(struct top_view *v, uint32_t cpu, uint64_t idle_ns, uint6
 	struct top_row *r;
 
 	snprintf(comm, sizeof(comm), "swapper/%u", cpu);
-	if (!v->filter.idle || !topview__match(&v->filter, 0, 0, comm))
+	if (!v->filter.idle || !topview__match(&v->filter, 0, 0, comm) ||
+	    (v->filter.cpu >= 0 && (uint32_t)v->filter.cpu != cpu))
 		return;
 	r = new_row(v);
 	if (!r)

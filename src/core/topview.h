@@ -30,6 +30,7 @@ struct top_filter {
 	size_t nr_tids;
 	const char *comm;	/* name prefix; NULL: all */
 	bool idle;		/* show each CPU's idle task */
+	int cpu;		/* -C: only this CPU's idle task; -1: all */
 };
 
 struct top_row {

@@ -89,7 +89,7 @@ static void do_report(struct replay *r, const char *line)
 {
 	char by_s[16] = "pid", sort_s[16] = "cpu", comm[16];
 	uint32_t pid = (uint32_t)num(line, "pid"), tid = (uint32_t)num(line, "tid");
-	struct top_filter f = { 0 };
+	struct top_filter f = { .cpu = -1 };
 	struct report_meta m = { 0 };
 	const struct acct_losses *l;
 	enum top_by by;
