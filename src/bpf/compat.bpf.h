@@ -31,8 +31,8 @@ struct task_struct___precpu {
 static __always_inline __u32 task_cpu_of(struct task_struct *t)
 {
 	if (bpf_core_field_exists(((struct task_struct___precpu *)t)->cpu))
-		return BPF_CORE_READ((struct task_struct___precpu *)t, cpu);
-	return BPF_CORE_READ(t, thread_info.cpu);
+		return ((struct task_struct___precpu *)t)->cpu;
+	return t->thread_info.cpu;
 }
 
 /*
@@ -49,9 +49,14 @@ static __always_inline bool has_rq_clock(void)
 	return bpf_core_field_exists(struct sched_entity, cfs_rq);
 }
 
+/*
+ * Direct loads, not BPF_CORE_READ: tp_btf arguments are BTF pointers, so the
+ * verifier turns these into fault-safe loads inline, where each
+ * bpf_probe_read_kernel() would be a helper call on every context switch.
+ */
 static __always_inline __u64 task_rq_clock(struct task_struct *t)
 {
-	return BPF_CORE_READ(t, se.cfs_rq, rq, clock);
+	return t->se.cfs_rq->rq->clock;
 }
 
 #endif
