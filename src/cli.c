@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "cli.h"
 
+#include "out/json.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -29,15 +31,29 @@ static const struct {
 	{ OPT_JSON, "  -j, --json           one JSON object per report (docs/json.md)\n" },
 };
 
+/* With --json, errors also go to stdout as objects, so a consumer sees why the stream ended. */
+static bool json_errors;
+
+static void json_error(const char *msg)
+{
+	if (!json_errors)
+		return;
+	fputs("{\"type\":\"error\",\"message\":", stdout);
+	json__write_string(stdout, msg, strlen(msg));
+	fputs("}\n", stdout);
+	fflush(stdout);
+}
+
 void cli__err(const char *fmt, ...)
 {
+	char msg[512];
 	va_list ap;
 
-	fputs("schedscope: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fprintf(stderr, "schedscope: %s\n", msg);
+	json_error(msg);
 }
 
 void cli__help(const struct cli_cmd *cmd, FILE *f)
@@ -60,9 +76,11 @@ void cli__help(const struct cli_cmd *cmd, FILE *f)
 
 static int usage_error(const struct cli_cmd *cmd, const char *fmt, const char *arg)
 {
-	fputs("schedscope: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nUsage: schedscope %s %s\nTry 'schedscope %s --help'.\n", cmd->name,
+	char msg[512];
+
+	snprintf(msg, sizeof(msg), fmt, arg);
+	cli__err("%s", msg);
+	fprintf(stderr, "Usage: schedscope %s %s\nTry 'schedscope %s --help'.\n", cmd->name,
 		cmd->usage, cmd->name);
 	return EXIT_USAGE;
 }
@@ -139,6 +157,10 @@ int cli__parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *out
 	int c;
 
 	memset(out, 0, sizeof(*out));
+	/* Known before any error, wherever --json stands. */
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
+			json_errors = (cmd->opts & OPT_JSON) != 0;
 	out->cpu = -1;
 	out->rows = 20;
 	out->max_tasks = 65536;

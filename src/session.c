@@ -225,7 +225,7 @@ struct session *session__open(const struct session_opts *o)
 	s->skel->rodata->trace_start_ns = session__now_ns();
 	s->skel->rodata->filter_cpu = o->cpu;
 	bpf_program__set_autoload(s->skel->progs.on_wakeup, o->threads);
-	bpf_program__set_autoload(s->skel->progs.on_free, o->threads);
+	s->skel->rodata->track_threads = o->threads;
 	/* The scan also seeds the wait baselines, so waits need it too. */
 	bpf_program__set_autoload(s->skel->progs.dump_task, o->threads || o->waits);
 	s->skel->bss->iter_quiet = !o->threads;

@@ -25,6 +25,7 @@ char LICENSE[] SEC("license") = "GPL";
 /* Set by user space before load. */
 const volatile bool track_idle = false;	/* per-CPU idle time: costs a clock read per idle transition */
 const volatile bool track_waits = true;	/* per-task and per-CPU run-queue waits */
+const volatile bool track_threads = true;	/* final records of exiting threads */
 const volatile __u64 trace_start_ns = 0;	/* CLOCK_MONOTONIC before attach */
 const volatile __s32 filter_cpu = -1;	/* top -C: count only what happens on this CPU */
 
@@ -178,6 +179,31 @@ static __always_inline void account_idle(struct task_struct *prev, struct task_s
 	cs->idle_seq++;
 }
 
+static __always_inline void fill_rec(struct ss_task_rec *rec, struct task_struct *t,
+				     struct task_acct *ta);
+
+/*
+ * A thread's last context switch (do_task_dead() set TASK_DEAD): __schedule()
+ * has just folded its last slice into its counters, so they are final. Sent
+ * now rather than when the task is freed, an RCU grace period later, so a
+ * thread that exits just before a report is in it; the iterator skips dead
+ * tasks, so a zombie is not counted again.
+ */
+static __always_inline void send_final(struct task_struct *prev, struct ss_cpu_stat *cs)
+{
+	struct ss_task_rec *rec;
+
+	rec = bpf_ringbuf_reserve(&exits, sizeof(*rec), 0);
+	if (!rec) {
+		cs->exit_drops++;
+		return;
+	}
+	fill_rec(rec, prev, bpf_task_storage_get(&task_acct, prev, 0, 0));
+	rec->flags |= SS_TASK_EXITED;
+	/* User space drains on its own beat; a wake-up per exit would cost more. */
+	bpf_ringbuf_submit(rec, BPF_RB_NO_WAKEUP);
+}
+
 static __always_inline int handle_switch(struct task_struct *prev, struct task_struct *next)
 {
 	struct ss_cpu_stat *cs = this_cpu_stat();
@@ -191,6 +217,8 @@ static __always_inline int handle_switch(struct task_struct *prev, struct task_s
 		account_wait(next, cs);
 	if (on_filter_cpu())
 		account_on_cpu(prev, next, cs);
+	if (track_threads && (task_state(prev) & TASK_DEAD_))
+		send_final(prev, cs);
 	return 0;
 }
 
@@ -290,32 +318,6 @@ static __always_inline void fill_rec(struct ss_task_rec *rec, struct task_struct
 	}
 }
 
-/*
- * sched_process_free fires from the RCU callback that drops the last
- * scheduler reference, after the thread's final context switch, so these
- * counters are final. Threads that exit between two iterations are reported
- * for the time they ran through this record.
- */
-SEC("tp_btf/sched_process_free")
-int BPF_PROG(on_free, struct task_struct *p)
-{
-	struct ss_task_rec *rec;
-	struct ss_cpu_stat *cs;
-
-	rec = bpf_ringbuf_reserve(&exits, sizeof(*rec), 0);
-	if (!rec) {
-		cs = this_cpu_stat();
-		if (cs)
-			cs->exit_drops++;
-		return 0;
-	}
-	fill_rec(rec, p, bpf_task_storage_get(&task_acct, p, 0, 0));
-	rec->flags |= SS_TASK_EXITED;
-	/* User space drains on its own clock; a wake-up per exit would cost more. */
-	bpf_ringbuf_submit(rec, BPF_RB_NO_WAKEUP);
-	return 0;
-}
-
 SEC("iter/task")
 int dump_task(struct bpf_iter__task *ctx)
 {
@@ -323,7 +325,8 @@ int dump_task(struct bpf_iter__task *ctx)
 	struct ss_task_rec rec;
 	struct task_acct *ta;
 
-	if (!t)
+	/* Dead: its final record was sent at its last switch. */
+	if (!t || (task_state(t) & TASK_DEAD_))
 		return 0;
 	__builtin_memset(&rec, 0, sizeof(rec));
 	if (iter_seed) {

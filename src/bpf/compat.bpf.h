@@ -16,9 +16,11 @@ struct task_struct___pre514 {
 static __always_inline unsigned int task_state(struct task_struct *t)
 {
 	if (bpf_core_field_exists(t->__state))
-		return BPF_CORE_READ(t, __state);
-	return BPF_CORE_READ((struct task_struct___pre514 *)t, state);
+		return t->__state;
+	return ((struct task_struct___pre514 *)t)->state;
 }
+
+#define TASK_DEAD_ 0x80	/* TASK_DEAD: set by do_task_dead() before the last switch */
 
 /*
  * The CPU a task last ran on: thread_info.cpu on x86 and arm64 since 5.16
