@@ -52,7 +52,11 @@ struct ss_task_rec {
  * update is in progress) so a reader can tell a torn copy.
  */
 struct ss_cpu_stat {
-	__u64 switches;		/* context switches (prev != next) */
+	__u64 switches;		/* context switches seen by the sched_switch hook */
+	__u64 kernel_switches;	/* the kernel's rq->nr_switches, as last read */
+	__u64 last_sw_clock;	/* rq->clock at the last switch seen */
+	__u64 clock_offset;	/* CLOCK_MONOTONIC - rq->clock, at the last idle transition */
+	__u64 idle_untraced;	/* idle periods whose start no tracepoint reported */
 	__u64 idle_ns;		/* completed idle periods since attach */
 	__u64 idle_since_ns;	/* CLOCK_MONOTONIC when the idle task got the CPU; 0 if busy */
 	__u64 idle_seq;

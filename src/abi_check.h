@@ -7,7 +7,7 @@
 
 _Static_assert(sizeof(struct ss_task_rec) == 120, "ss_task_rec layout changed");
 _Static_assert(sizeof(struct ss_cpu_stat) % 8 == 0, "per-CPU values are 8-byte multiples");
-_Static_assert(sizeof(struct ss_cpu_stat) == 112, "ss_cpu_stat layout changed");
+_Static_assert(sizeof(struct ss_cpu_stat) == 144, "ss_cpu_stat layout changed");
 _Static_assert(sizeof(struct ss_cpu_mig) == 16, "ss_cpu_mig layout changed");
 
 #endif

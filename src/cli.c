@@ -154,11 +154,11 @@ int cli__parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *out
 		{ 'd', OPT_DURATION },	{ 'T', OPT_TIMESTAMP },	 { 'j', OPT_JSON },
 	};
 	uint64_t v;
-	int c;
+	int c, longidx = 0;
 
 	memset(out, 0, sizeof(*out));
 	/* Known before any error, wherever --json stands. */
-	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
 		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
 			json_errors = (cmd->opts & OPT_JSON) != 0;
 	out->cpu = -1;
@@ -166,13 +166,19 @@ int cli__parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *out
 	out->max_tasks = 65536;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":p:t:c:C:s:n:d:Tjvh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":p:t:c:C:s:n:d:Tjvh", longopts, &longidx)) != -1) {
 		char optname[3] = { '-', (char)optopt, 0 };
+		char given[32];
 
+		/* Name the option as given, not its value (argv[optind - 1] may be either). */
+		if (c < 256)
+			snprintf(given, sizeof(given), "-%c", c);
+		else
+			snprintf(given, sizeof(given), "--%s", longopts[longidx].name);
 		for (size_t i = 0; i < sizeof(needs) / sizeof(needs[0]); i++)
 			if (needs[i].opt == c && !(cmd->opts & needs[i].bit))
 				return usage_error(cmd, "option '%s' does not apply to this command",
-						   argv[optind - 1]);
+						   given);
 		switch (c) {
 		case 'p':
 			if (add_id(out->pids, &out->nr_pids, optarg))

@@ -157,10 +157,7 @@ static int attach_all(struct session *s)
 	return 0;
 }
 
-/*
- * Learn, on each CPU, whether its idle task holds it right now, so a CPU that
- * stays idle without a single switch is still reported idle.
- */
+/* Run probe_cpu on every CPU: see it in acct.bpf.c. */
 static void probe_cpus(struct session *s)
 {
 	int fd = bpf_program__fd(s->skel->progs.probe_cpu);
@@ -229,7 +226,6 @@ struct session *session__open(const struct session_opts *o)
 	/* The scan also seeds the wait baselines, so waits need it too. */
 	bpf_program__set_autoload(s->skel->progs.dump_task, o->threads || o->waits);
 	s->skel->bss->iter_quiet = !o->threads;
-	bpf_program__set_autoload(s->skel->progs.probe_cpu, o->idle);
 	bpf_map__set_max_entries(s->skel->maps.cpu_mig, s->nr_cpus);
 
 	err = acct_bpf__load(s->skel);
@@ -248,8 +244,7 @@ struct session *session__open(const struct session_opts *o)
 			goto fail;
 		}
 	}
-	if (o->idle)
-		probe_cpus(s);
+	probe_cpus(s);
 	s->skel->bss->epoch = s->epoch;
 	return s;
 fail:
@@ -382,6 +377,7 @@ static int sample_cpus(struct session *s, struct cpustat *cs)
 	uint64_t now = 0;
 	int err, tries;
 
+	probe_cpus(s);
 	/* The idle fields change under idle_seq: two equal, even copies agree. */
 	for (tries = 0; tries < 8; tries++) {
 		bool stable = true;
@@ -410,7 +406,10 @@ static int sample_cpus(struct session *s, struct cpustat *cs)
 
 		bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.cpu_mig), &c, &mig);
 		memset(&smp, 0, sizeof(smp));
-		smp.switches = st->switches;
+		/* The kernel's count: the tracepoint does not see every switch. */
+		smp.switches = st->kernel_switches ? st->kernel_switches : st->switches;
+		smp.traced_switches = st->switches;
+		smp.idle_untraced = st->idle_untraced;
 		smp.idle_ns = st->idle_ns;
 		if (st->idle_since_ns && now > st->idle_since_ns)
 			smp.idle_ns += now - st->idle_since_ns;
@@ -450,6 +449,7 @@ void session__losses(struct session *s, struct report_losses *l)
 	if (read_pcpu(s, a))
 		return;
 	for (uint32_t c = 0; c < s->nr_cpus; c++) {
+		l->idle_untraced += a[c].idle_untraced;
 		l->exit_drops += a[c].exit_drops;
 		l->storage_fail += a[c].storage_fail;
 		l->waits_unbased += a[c].waits_unbased;

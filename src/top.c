@@ -15,7 +15,7 @@
 struct top {
 	const struct cli *cli;
 	struct acct *acct;
-	struct cpustat *cpus;	/* --idle only */
+	struct cpustat *cpus;
 	struct cpu_row *cpu_rows;
 	struct top_view view;
 };
@@ -32,13 +32,14 @@ static void top_report(void *ctx, struct report_meta *m)
 
 	topview__reset(&t->view);
 	acct__close(t->acct, add_thread, &t->view);
-	if (t->cpus) {
-		cpustat__close(t->cpus, m->duration_ns, t->cpu_rows);
-		for (uint32_t c = 0; c < cpustat__nr_cpus(t->cpus); c++)
-			topview__add_idle(&t->view, c, t->cpu_rows[c].d.idle_ns,
-					  t->cpu_rows[c].d.idle_exits);
+	cpustat__close(t->cpus, m->duration_ns, t->cpu_rows);
+	for (uint32_t c = 0; c < cpustat__nr_cpus(t->cpus); c++) {
+		t->view.context_switches += t->cpu_rows[c].d.switches;
+		topview__add_idle(&t->view, c, t->cpu_rows[c].d.idle_ns,
+				  t->cpu_rows[c].d.idle_exits);
 	}
 	topview__finish(&t->view, m->duration_ns, t->cli->rows);
+	m->loss.untraced_switches = cpustat__untraced_switches(t->cpus);
 	m->loss.untracked_threads = l->untracked;
 	m->loss.late_threads = l->late;
 	m->loss.vanished_threads = l->vanished;
@@ -83,13 +84,11 @@ int top__run(const struct cli *cli)
 	s = session__open(&so);
 	if (!s)
 		goto out;
-	if (cli->idle) {
-		t.cpus = cpustat__new(session__nr_cpus(s));
-		t.cpu_rows = calloc(session__nr_cpus(s), sizeof(*t.cpu_rows));
-		if (!t.cpus || !t.cpu_rows) {
-			cli__err("out of memory");
-			goto out;
-		}
+	t.cpus = cpustat__new(session__nr_cpus(s));
+	t.cpu_rows = calloc(session__nr_cpus(s), sizeof(*t.cpu_rows));
+	if (!t.cpus || !t.cpu_rows) {
+		cli__err("out of memory");
+		goto out;
 	}
 	session__bind_acct(s, t.acct);
 	ret = live__run(s, cli, t.cpus, "CPU time per task", top_report, &t);

@@ -23,6 +23,9 @@ suite() {
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		echo "not ok - $name exited with status $rc"
 		f=1
+	elif [ $((p + f + s)) -eq 0 ]; then
+		echo "not ok - $name ran no test"
+		f=1
 	fi
 	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
 }

@@ -107,7 +107,8 @@ static __always_inline struct ss_cpu_stat *this_cpu_stat(void)
 }
 
 /* The wait that ends as next gets the CPU: see wait__on_arrival(). */
-static __always_inline void account_wait(struct task_struct *next, struct ss_cpu_stat *cs)
+static __always_inline void account_wait(struct task_struct *next, __u64 rq_clock,
+					 struct ss_cpu_stat *cs)
 {
 	struct task_acct *ta;
 	__u64 wait = 0;
@@ -118,7 +119,7 @@ static __always_inline void account_wait(struct task_struct *next, struct ss_cpu
 		return;
 	}
 	if (wait__on_arrival(&ta->wb, next->sched_info.run_delay, next->sched_info.pcount,
-			     next->sched_info.last_queued, task_rq_clock(next),
+			     next->sched_info.last_queued, rq_clock,
 			     next->start_time >= trace_start_ns, &wait) != WAIT_MEASURED) {
 		cs->waits_unbased++;
 		return;
@@ -162,19 +163,38 @@ static __always_inline void account_on_cpu(struct task_struct *prev, struct task
 	}
 }
 
-/* Idle time per CPU: the idle task (pid 0, one per CPU) holding the CPU. */
+/*
+ * Idle time per CPU: the idle task (pid 0, one per CPU) holding it. Clock
+ * reads cost ~90 ns here, so only idle transitions pay for one.
+ *
+ * Not every context switch reaches the tracepoint: on some kernels (seen on
+ * 6.18 in a Firecracker guest) the switches away from certain tasks are
+ * counted in rq->nr_switches and the tasks' nvcsw/nivcsw but never traced.
+ * When the idle task leaves a CPU that we never saw it enter, it entered
+ * after the last switch we did see there: that switch's rq clock, moved onto
+ * CLOCK_MONOTONIC by the offset measured at the last idle transition, is the
+ * start (late by the untraced task's last slice at most), and the period is
+ * counted in idle_untraced.
+ */
 static __always_inline void account_idle(struct task_struct *prev, struct task_struct *next,
-					 struct ss_cpu_stat *cs)
+					 __u64 rq_clock, struct ss_cpu_stat *cs)
 {
 	bool prev_idle = prev->pid == 0, next_idle = next->pid == 0;
+	__u64 now;
 
-	/* Clock reads cost ~90 ns here: only idle transitions pay for one. */
 	if (!prev_idle && !next_idle)
 		return;
+	now = bpf_ktime_get_ns();
 	cs->idle_seq++;
-	cs->idle_ns += idle__on_switch(&cs->idle_since_ns, prev_idle, next_idle, bpf_ktime_get_ns());
+	if (prev_idle && !cs->idle_since_ns && cs->idle_known && cs->last_sw_clock &&
+	    cs->clock_offset) {
+		cs->idle_since_ns = cs->last_sw_clock + cs->clock_offset;
+		cs->idle_untraced++;
+	}
+	cs->idle_ns += idle__on_switch(&cs->idle_since_ns, prev_idle, next_idle, now);
 	if (prev_idle)
 		cs->idle_exits++;
+	cs->clock_offset = now - rq_clock;
 	cs->idle_known = 1;
 	cs->idle_seq++;
 }
@@ -207,14 +227,23 @@ static __always_inline void send_final(struct task_struct *prev, struct ss_cpu_s
 static __always_inline int handle_switch(struct task_struct *prev, struct task_struct *next)
 {
 	struct ss_cpu_stat *cs = this_cpu_stat();
+	struct rq *rq;
+	__u64 clock = 0;
 
 	if (!cs)
 		return 0;
 	cs->switches++;
+	if (has_rq_clock()) {
+		rq = task_rq_of(prev);
+		clock = rq->clock;
+		/* __schedule() counted this switch before the tracepoint. */
+		cs->kernel_switches = rq->nr_switches;
+	}
 	if (track_idle)
-		account_idle(prev, next, cs);
+		account_idle(prev, next, clock, cs);
+	cs->last_sw_clock = clock;
 	if (track_waits && has_rq_clock() && next->pid)
-		account_wait(next, cs);
+		account_wait(next, clock, cs);
 	if (on_filter_cpu())
 		account_on_cpu(prev, next, cs);
 	if (track_threads && (task_state(prev) & TASK_DEAD_))
@@ -348,22 +377,35 @@ int dump_task(struct bpf_iter__task *ctx)
 }
 
 /*
- * Run by user space on each CPU in turn (BPF_F_TEST_RUN_ON_CPU, an IPI) right
- * after attach: whatever the IPI interrupted is what holds the CPU, so a CPU
- * that stays idle for the whole report without one context switch is still
- * known to be idle.
+ * Run by user space on each CPU in turn (BPF_F_TEST_RUN_ON_CPU, an IPI) at
+ * attach and before every read. Whatever the IPI interrupted holds the CPU:
+ * so a CPU that stays idle without a single switch is known to be idle, an
+ * idle period whose start was never traced is known now rather than when it
+ * ends, and the kernel's switch count is read fresh.
  */
 SEC("raw_tp")
 int probe_cpu(void *ctx)
 {
 	struct task_struct *cur = bpf_get_current_task_btf();
 	struct ss_cpu_stat *cs = this_cpu_stat();
+	bool idle = cur->pid == 0;
 
-	if (!cs || cs->idle_known)
+	if (!cs)
 		return 0;
-	cs->idle_seq++;
-	cs->idle_since_ns = cur->pid == 0 ? bpf_ktime_get_ns() : 0;
-	cs->idle_known = 1;
-	cs->idle_seq++;
+	if (has_rq_clock())
+		cs->kernel_switches = task_rq_of(cur)->nr_switches;
+	if (!track_idle)
+		return 0;
+	if (!cs->idle_known) {
+		cs->idle_seq++;
+		cs->idle_since_ns = idle ? bpf_ktime_get_ns() : 0;
+		cs->idle_known = 1;
+		cs->idle_seq++;
+	} else if (idle && !cs->idle_since_ns && cs->last_sw_clock && cs->clock_offset) {
+		cs->idle_seq++;
+		cs->idle_since_ns = cs->last_sw_clock + cs->clock_offset;
+		cs->idle_untraced++;
+		cs->idle_seq++;
+	}
 	return 0;
 }

@@ -56,9 +56,9 @@ static __always_inline bool has_rq_clock(void)
  * verifier turns these into fault-safe loads inline, where each
  * bpf_probe_read_kernel() would be a helper call on every context switch.
  */
-static __always_inline __u64 task_rq_clock(struct task_struct *t)
+static __always_inline struct rq *task_rq_of(struct task_struct *t)
 {
-	return t->se.cfs_rq->rq->clock;
+	return t->se.cfs_rq->rq;
 }
 
 #endif

@@ -12,8 +12,10 @@
 
 /* Cumulative counters of one CPU at one moment. */
 struct cpu_sample {
-	uint64_t switches;
+	uint64_t switches;	/* the kernel's count */
+	uint64_t traced_switches;	/* switches the sched_switch tracepoint reported */
 	uint64_t idle_ns;	/* including the idle period in progress */
+	uint64_t idle_untraced;	/* idle periods whose start no tracepoint reported */
 	uint64_t idle_exits;	/* switches away from the idle task */
 	uint64_t wait_ns;	/* run-queue waits that ended here */
 	uint64_t waits;
@@ -46,5 +48,8 @@ void cpustat__sample(struct cpustat *cs, uint32_t cpu, const struct cpu_sample *
  * interval's samples become the next baseline.
  */
 void cpustat__close(struct cpustat *cs, uint64_t duration_ns, struct cpu_row *rows);
+
+/* Switches the kernel counted and the tracepoint never reported, since the start. */
+uint64_t cpustat__untraced_switches(const struct cpustat *cs);
 
 #endif

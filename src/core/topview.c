@@ -71,6 +71,7 @@ void topview__reset(struct top_view *v)
 	v->nr_rows = 0;
 	v->nr_total = 0;
 	v->total_runtime_ns = 0;
+	v->context_switches = 0;
 	v->err = 0;
 }
 

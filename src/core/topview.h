@@ -53,6 +53,7 @@ struct top_view {
 	size_t nr_total;	/* rows before the limit */
 	size_t cap;
 	uint64_t total_runtime_ns;	/* over all rows, before the limit */
+	uint64_t context_switches;	/* on all CPUs in the window, from the per-CPU counters */
 	int err;		/* -ENOMEM if a row could not be kept */
 };
 

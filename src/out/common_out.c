@@ -19,7 +19,7 @@ void out__losses_line(FILE *f, const struct report_meta *m)
 	const struct report_losses *l = &m->loss;
 
 	if (!l->untracked_threads && !l->late_threads && !l->vanished_threads && !l->exit_drops &&
-	    !l->storage_fail && !l->waits_unbased)
+	    !l->storage_fail && !l->waits_unbased && !l->untraced_switches && !l->idle_untraced)
 		return;
 	fputs("Not measured:", f);
 	if (l->untracked_threads)
@@ -36,6 +36,12 @@ void out__losses_line(FILE *f, const struct report_meta *m)
 	if (l->storage_fail)
 		fprintf(f, " %" PRIu64 " events without task storage (wakeups/RUNQMAX low);",
 			l->storage_fail);
+	if (l->untraced_switches)
+		fprintf(f, " %" PRIu64 " switches the kernel counted but never traced;",
+			l->untraced_switches);
+	if (l->idle_untraced)
+		fprintf(f, " %" PRIu64 " idle periods begun untraced (start estimated);",
+			l->idle_untraced);
 	if (l->waits_unbased)
 		fprintf(f, " %" PRIu64 " waits begun before tracing (not in RUNQMAX);",
 			l->waits_unbased);
@@ -59,5 +65,7 @@ void out__json_meta(struct json *j, const struct report_meta *m)
 	json__u64(j, "late_threads", l->late_threads);
 	json__u64(j, "storage_failures", l->storage_fail);
 	json__u64(j, "waits_begun_before_trace", l->waits_unbased);
+	json__u64(j, "untraced_switches", l->untraced_switches);
+	json__u64(j, "idle_periods_begun_untraced", l->idle_untraced);
 	json__end_object(j);
 }

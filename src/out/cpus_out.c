@@ -55,6 +55,7 @@ void cpus_out__json(FILE *f, const struct cpu_row *rows, const bool *show, uint3
 		json__begin_object(&j, NULL);
 		json__u64(&j, "cpu", r->cpu);
 		json__u64(&j, "switches", r->d.switches);
+		json__u64(&j, "traced_switches", r->d.traced_switches);
 		json__double(&j, "switches_per_sec", r->switches_per_sec, 1);
 		json__double(&j, "busy_pct", r->busy_pct, 3);
 		json__double(&j, "idle_pct", r->idle_pct, 3);

@@ -23,9 +23,10 @@ void top_out__table(FILE *f, const struct top_view *v, const struct report_meta 
 	double all = (double)m->duration_ns * m->nr_cpus;
 
 	out__timestamp(f, m);
-	fprintf(f, "%.3f s, %u CPUs, %zu rows, runtime %.3f ms (%.1f%% of all CPUs)\n",
+	fprintf(f, "%.3f s, %u CPUs, %zu rows, runtime %.3f ms (%.1f%% of all CPUs), %" PRIu64
+		   " context switches\n",
 		(double)m->duration_ns / 1e9, m->nr_cpus, v->nr_total, ms(v->total_runtime_ns),
-		all > 0 ? (double)v->total_runtime_ns * 100.0 / all : 0.0);
+		all > 0 ? (double)v->total_runtime_ns * 100.0 / all : 0.0, v->context_switches);
 	if (v->by == TOP_BY_TID)
 		fputs("    PID     TID ", f);
 	else if (v->by == TOP_BY_PID)
@@ -72,6 +73,7 @@ void top_out__json(FILE *f, const struct top_view *v, const struct report_meta *
 	json__string(&j, "by", topview__by_name(v->by), 8);
 	out__json_meta(&j, m);
 	json__u64(&j, "total_runtime_ns", v->total_runtime_ns);
+	json__u64(&j, "context_switches", v->context_switches);
 	json__u64(&j, "rows_total", v->nr_total);
 	json__begin_array(&j, "tasks");
 	for (size_t i = 0; i < v->nr_rows; i++) {

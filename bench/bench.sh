@@ -1,0 +1,606 @@
+#!/usr/bin/env bash
+# bench/bench.sh - overhead benchmark for schedscope (what `make bench` runs).
+#
+# usage: bench/bench.sh [path/to/schedscope]        (default: build/schedscope)
+#
+# Measures, on this machine:
+#   1. wall time of two scheduler-heavy workloads (perf bench sched pipe,
+#      pinned to one CPU, and perf bench sched messaging) with no tracer,
+#      with `schedscope top`, with `schedscope cpus`, and with an
+#      equivalent bpftrace script (bench/top.bt), alternated round-robin;
+#   2. the kernel-side cost per event of every BPF program of each tracer
+#      (kernel.bpf_stats_enabled run_time_ns / run_cnt, over the workload
+#      phases only);
+#   3. the user-space CPU and peak RSS of `schedscope top 1` while 10,000
+#      periodically waking threads (bench/threads.c) are alive;
+#   4. the BPF map memory (bytes_memlock) schedscope holds meanwhile.
+# and ends with a Markdown summary.
+#
+# Tunables (environment):
+#   ROUNDS=7              rounds; each runs every configuration once
+#   CONFIGS="none top cpus bpftrace"   configurations to run
+#   PIPE_LOOPS=500000     perf bench sched pipe -l
+#   MSG_GROUPS=10 MSG_LOOPS=300        perf bench sched messaging -g / -l
+#   NTHREADS=10000 THREADS_PERIOD_MS=1000 THREADS_SECS=20
+#   SKIP_THREADS=1        skip parts 3 and 4
+#
+# Needs root, perf, bpftool, jq, gcc, taskset, and bpftrace for the
+# bpftrace configuration.
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SCHEDSCOPE=${1:-build/schedscope}
+ROUNDS=${ROUNDS:-7}
+CONFIGS=${CONFIGS:-none top cpus bpftrace}
+PIPE_LOOPS=${PIPE_LOOPS:-500000}
+MSG_GROUPS=${MSG_GROUPS:-10}
+MSG_LOOPS=${MSG_LOOPS:-300}
+NTHREADS=${NTHREADS:-10000}
+THREADS_PERIOD_MS=${THREADS_PERIOD_MS:-1000}
+THREADS_SECS=${THREADS_SECS:-20}
+SKIP_THREADS=${SKIP_THREADS:-0}
+WORKLOADS=(pipe messaging)
+
+die() { echo "bench: $*" >&2; exit 1; }
+log() { echo "bench: $*" >&2; }
+
+# ---------------------------------------------------------------- checks
+
+[[ $(id -u) -eq 0 ]] || die "must run as root (BPF, bpf_stats_enabled)"
+[[ $ROUNDS =~ ^[0-9]+$ && $ROUNDS -ge 1 ]] || die "ROUNDS must be a positive integer"
+read -r -a CONFIG_LIST <<<"$CONFIGS"
+for c in "${CONFIG_LIST[@]}"; do
+	case $c in none | top | cpus | bpftrace) ;; *) die "unknown config '$c'" ;; esac
+done
+for t in perf bpftool jq gcc taskset awk; do
+	command -v "$t" >/dev/null || die "'$t' not found"
+done
+need_schedscope=0
+for c in "${CONFIG_LIST[@]}"; do
+	case $c in top | cpus) need_schedscope=1 ;; esac
+done
+[[ $SKIP_THREADS == 1 ]] || need_schedscope=1
+if [[ $need_schedscope == 1 ]]; then
+	[[ -x $SCHEDSCOPE ]] || die "schedscope binary '$SCHEDSCOPE' not found (run make first)"
+fi
+for c in "${CONFIG_LIST[@]}"; do
+	if [[ $c == bpftrace ]]; then
+		command -v bpftrace >/dev/null || die "bpftrace not found (drop it from CONFIGS)"
+	fi
+done
+
+# ----------------------------------------------------------- environment
+
+TMP=$(mktemp -d /tmp/schedscope-bench.XXXXXX)
+OLD_STATS=$(sysctl -n kernel.bpf_stats_enabled)
+MOUNTED_TRACEFS=0
+BG_PIDS=()
+
+cleanup() {
+	local rc=$? p
+	for p in "${BG_PIDS[@]}"; do
+		kill -KILL "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
+	done
+	sysctl -q -w kernel.bpf_stats_enabled="$OLD_STATS" >/dev/null || true
+	if [[ $MOUNTED_TRACEFS == 1 ]]; then
+		umount /sys/kernel/tracing 2>/dev/null || true
+	fi
+	rm -rf "$TMP"
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+sysctl -q -w kernel.bpf_stats_enabled=1 >/dev/null
+
+# Run a private copy, so a rebuild during the bench changes nothing.
+if [[ $need_schedscope == 1 ]]; then
+	cp "$SCHEDSCOPE" "$TMP/schedscope"
+	SCHEDSCOPE=$TMP/schedscope
+fi
+
+# bpftrace resolves tracepoints through tracefs.
+if [[ ! -e /sys/kernel/tracing/events ]]; then
+	mount -t tracefs nodev /sys/kernel/tracing && MOUNTED_TRACEFS=1
+fi
+
+# bpftrace's BEGIN/END and our own tooling need no more than this; the
+# kernel charges BPF memory to the memory cgroup anyway.
+ulimit -l unlimited 2>/dev/null || true
+
+forget_pid() {
+	local p=$1 i
+	for i in "${!BG_PIDS[@]}"; do
+		[[ ${BG_PIDS[$i]} == "$p" ]] && unset 'BG_PIDS[i]'
+	done
+	BG_PIDS=("${BG_PIDS[@]}")
+}
+
+# ------------------------------------------------------------- utilities
+
+# median of numbers on stdin (one per line); mean of the two middle
+# values for an even count.
+median() {
+	sort -g | awk '{ v[NR] = $1 } END {
+		if (NR == 0) { print "nan"; exit }
+		if (NR % 2) printf "%.4f\n", v[(NR + 1) / 2]
+		else printf "%.4f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# wait_for FILE REGEX PID TIMEOUT_S: until FILE has a line matching REGEX.
+wait_for() {
+	local file=$1 re=$2 pid=$3 timeout=$4 t=0
+	while ! grep -qE -- "$re" "$file" 2>/dev/null; do
+		if ! kill -0 "$pid" 2>/dev/null; then
+			log "process $pid exited before printing /$re/; its output:"
+			cat "$file" >&2 || true
+			return 1
+		fi
+		sleep 0.05
+		t=$((t + 1))
+		if ((t > timeout * 20)); then
+			log "timeout waiting for /$re/ in $file"
+			return 1
+		fi
+	done
+}
+
+# stop_proc PID TIMEOUT_S [SIGNAL]: SIGNAL (default INT), then SIGKILL
+# after TIMEOUT_S. Sets STOP_RC to the exit status (or "killed"). Not to
+# be called in a subshell: only this shell can reap its children.
+# Background commands of a non-interactive shell start with SIGINT
+# ignored, so SIGINT only stops programs that install a handler for it.
+STOP_RC=
+stop_proc() {
+	local pid=$1 timeout=$2 sig=${3:-INT} t=0 rc=0
+	kill "-$sig" "$pid" 2>/dev/null || true
+	while kill -0 "$pid" 2>/dev/null; do
+		# a zombie still answers kill -0; leave once it is one
+		[[ $(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) == Z ]] && break
+		sleep 0.05
+		t=$((t + 1))
+		if ((t > timeout * 20)); then
+			kill -KILL "$pid" 2>/dev/null || true
+			wait "$pid" 2>/dev/null || true
+			forget_pid "$pid"
+			STOP_RC=killed
+			return
+		fi
+	done
+	wait "$pid" 2>/dev/null || rc=$?
+	forget_pid "$pid"
+	STOP_RC=$rc
+}
+
+# BPF object ids (prog or map) a process holds, through its fds' fdinfo.
+held_ids() {
+	local pid=$1 key=$2
+	cat "/proc/$pid/fdinfo/"* 2>/dev/null |
+		awk -v k="$key:" '$1 == k { print $2 }' | sort -un
+}
+
+# snapshot of bpf_stats for the given prog ids: "id name run_cnt run_time_ns"
+prog_snapshot() {
+	local ids_json=$1
+	bpftool prog show --json |
+		jq -r --argjson ids "$ids_json" '.[] | select(.id as $i | $ids | index($i))
+			| "\(.id) \(.name // "?") \(.run_cnt // 0) \(.run_time_ns // 0)"'
+}
+
+# BPF programs of tracing kinds loaded by anyone but us (ids in $1): a
+# second tracer, e.g. a test suite running meanwhile, taxes every
+# context switch and spoils the comparison.
+foreign_progs() {
+	bpftool prog show --json | jq --argjson ours "$1" '[.[]
+		| select(.type | test("tracing|tracepoint|kprobe|perf_event|raw_tracepoint|ext|lsm"))
+		| select(.id as $i | $ours | index($i) | not)] | length'
+}
+
+# wait_quiet OURS_JSON: wait (from a total budget of QUIET_BUDGET s) for
+# foreign tracing programs to go; prints how many are left.
+QUIET_LEFT=${QUIET_BUDGET:-120}
+QUIET_WAITED=0
+wait_quiet() {
+	local n
+	n=$(foreign_progs "$1")
+	while ((n > 0 && QUIET_LEFT > 0)); do
+		sleep 1
+		QUIET_LEFT=$((QUIET_LEFT - 1))
+		QUIET_WAITED=$((QUIET_WAITED + 1))
+		n=$(foreign_progs "$1")
+	done
+	echo "$n"
+}
+
+ctxt() { awk '$1 == "ctxt" { print $2 }' /proc/stat; }
+
+ids_to_json() { jq -R -s -c 'split("\n") | map(select(length > 0) | tonumber)'; }
+
+# ------------------------------------------------------------- workloads
+
+# run_workload NAME: prints "WALL_S CPU_S": the time perf bench reports,
+# and the user+system CPU time of perf bench and all its children. A
+# tracer's BPF programs run in the context of the tasks that switch, wake
+# or migrate, so their cost shows in the latter too, which other load on
+# the machine disturbs less than wall time.
+run_workload() {
+	local w=$1 out=$TMP/wl.out tf=$TMP/wl.time TIMEFORMAT='%3U %3S'
+	case $w in
+	pipe) { time taskset -c 1 perf bench sched pipe -l "$PIPE_LOOPS" >"$out" 2>&1; } 2>"$tf" ;;
+	messaging) { time perf bench sched messaging -g "$MSG_GROUPS" -l "$MSG_LOOPS" >"$out" 2>&1; } 2>"$tf" ;;
+	esac || { cat "$out" >&2; die "workload $w failed"; }
+	awk -v cpu="$(awk '{ print $1 + $2 }' "$tf")" \
+		'/Total time:/ { print $3, cpu; found = 1 } END { if (!found) exit 1 }' "$out" ||
+		{ cat "$out" >&2; die "cannot parse time from $w output"; }
+}
+
+# ---------------------------------------------------------------- tracers
+
+TRACER_PID=
+TRACER_ERR=
+
+start_tracer() {
+	local cfg=$1
+	TRACER_ERR=$TMP/$cfg.err
+	: >"$TRACER_ERR"
+	case $cfg in
+	top | cpus)
+		"$SCHEDSCOPE" "$cfg" -d 3600 >/dev/null 2>"$TRACER_ERR" &
+		TRACER_PID=$!
+		BG_PIDS+=("$TRACER_PID")
+		wait_for "$TRACER_ERR" 'Hit Ctrl-C to end' "$TRACER_PID" 60 ||
+			die "schedscope $cfg did not attach"
+		;;
+	bpftrace)
+		# stdout and stderr in one file: "Attaching N probes" and the
+		# BEGIN line go to stdout, errors to stderr.
+		bpftrace "$BENCH_DIR/top.bt" >"$TRACER_ERR" 2>&1 &
+		TRACER_PID=$!
+		BG_PIDS+=("$TRACER_PID")
+		wait_for "$TRACER_ERR" '^Attaching: per-thread' "$TRACER_PID" 60 ||
+			die "bpftrace did not attach"
+		;;
+	esac
+}
+
+stop_tracer() {
+	local cfg=$1
+	stop_proc "$TRACER_PID" 60
+	if [[ $STOP_RC != 0 ]]; then
+		log "warning: $cfg exited with status $STOP_RC; stderr:"
+		tail -5 "$TRACER_ERR" >&2 || true
+	fi
+	TRACER_PID=
+}
+
+# ------------------------------------------------------------- part 1+2
+
+# time CFG WL WALL_S CTXT FOREIGN CPU_S ROUND | bpf CFG WL PROG DCNT DNS
+RES=$TMP/results
+: >"$RES"
+nconf=${#CONFIG_LIST[@]}
+t_start=$(date +%s)
+
+log "kernel $(uname -r), $(nproc) CPUs; $ROUNDS rounds of: ${CONFIG_LIST[*]}"
+log "workloads: taskset -c 1 perf bench sched pipe -l $PIPE_LOOPS;" \
+	"perf bench sched messaging -g $MSG_GROUPS -l $MSG_LOOPS"
+
+for ((r = 0; r < ROUNDS; r++)); do
+	line="round $((r + 1))/$ROUNDS:"
+	for ((k = 0; k < nconf; k++)); do
+		# rotate the starting configuration each round so that no
+		# configuration always runs right after the same other one
+		cfg=${CONFIG_LIST[$(((r + k) % nconf))]}
+		ids_json='[]'
+		if [[ $cfg != none ]]; then
+			start_tracer "$cfg"
+			ids_json=$(held_ids "$TRACER_PID" prog_id | ids_to_json)
+			[[ $ids_json != '[]' ]] || die "no BPF programs found in $cfg's fds"
+			prog_snapshot "$ids_json" >"$TMP/snap.0"
+		fi
+		for w in "${WORKLOADS[@]}"; do
+			nf=$(wait_quiet "$ids_json")
+			c0=$(ctxt)
+			# in this shell, not a subshell: a signal then waits for
+			# perf bench to end before the cleanup runs
+			run_workload "$w" >"$TMP/wl.res"
+			read -r s cpu <"$TMP/wl.res"
+			c1=$(ctxt)
+			echo "time $cfg $w $s $((c1 - c0)) $nf $cpu $r" >>"$RES"
+			line+=" $cfg/$w=${s}s"
+			((nf == 0)) || line+="(!$nf foreign BPF progs)"
+			if [[ $cfg != none ]]; then
+				prog_snapshot "$ids_json" >"$TMP/snap.1"
+				# delta per program; join on id
+				awk -v cfg="$cfg" -v w="$w" '
+					NR == FNR { c[$1] = $3; n[$1] = $4; next }
+					($1 in c) { print "bpf", cfg, w, $2, $3 - c[$1], $4 - n[$1] }
+				' "$TMP/snap.0" "$TMP/snap.1" >>"$RES"
+				mv "$TMP/snap.1" "$TMP/snap.0"
+			fi
+		done
+		[[ $cfg == none ]] || stop_tracer "$cfg"
+	done
+	log "$line"
+done
+t_rounds=$(($(date +%s) - t_start))
+
+# ------------------------------------------------------------- part 3+4
+
+THR_LINE=
+THR_FOREIGN=0
+STORAGE_NOTE=
+MEM_TOTAL=
+THR_BPF=$TMP/thr_bpf
+MEM_TAB=$TMP/mem
+: >"$THR_BPF"
+: >"$MEM_TAB"
+
+# total on-CPU ns of all live threads of PID (schedstat field 1)
+oncpu_ns() { cat "/proc/$1/task/"*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%d\n", s }'; }
+# utime+stime of the whole thread group, in clock ticks (fields 14, 15;
+# parsed after the last ')' since comm may contain spaces)
+cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
+
+if [[ $SKIP_THREADS != 1 ]]; then
+	gcc -O2 -Wall -pthread -o "$TMP/threads" "$BENCH_DIR/threads.c"
+	log "starting $NTHREADS threads (each wakes every ${THREADS_PERIOD_MS} ms)"
+	"$TMP/threads" "$NTHREADS" "$THREADS_PERIOD_MS" >"$TMP/threads.out" 2>&1 &
+	THR_PID=$!
+	BG_PIDS+=("$THR_PID")
+	wait_for "$TMP/threads.out" '^ready' "$THR_PID" 120 || die "threads did not start"
+	sleep 2 # let the start-up settle
+	THR_FOREIGN=$(wait_quiet '[]')
+	((THR_FOREIGN == 0)) || log "warning: $THR_FOREIGN other tracing BPF programs loaded during the thread test"
+
+	TRACER_ERR=$TMP/top1.err
+	"$SCHEDSCOPE" top 1 >/dev/null 2>"$TRACER_ERR" &
+	TOP_PID=$!
+	BG_PIDS+=("$TOP_PID")
+	t_launch=$(date +%s%N)
+	wait_for "$TRACER_ERR" 'Hit Ctrl-C to end' "$TOP_PID" 60 || die "schedscope top 1 did not attach"
+	t0=$(date +%s%N)
+	ns0=$(oncpu_ns "$TOP_PID")
+	tk0=$(cpu_ticks "$TOP_PID")
+	prog_ids=$(held_ids "$TOP_PID" prog_id | ids_to_json)
+	prog_snapshot "$prog_ids" >"$TMP/tsnap.0"
+
+	sleep "$THREADS_SECS"
+
+	t1=$(date +%s%N)
+	ns1=$(oncpu_ns "$TOP_PID")
+	tk1=$(cpu_ticks "$TOP_PID")
+	prog_snapshot "$prog_ids" >"$TMP/tsnap.1"
+	hwm_kb=$(awk '/^VmHWM:/ { print $2 }' "/proc/$TOP_PID/status")
+	rss_kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$TOP_PID/status")
+	nthr_live=$(awk '/^Threads:/ { print $2 - 1 }' "/proc/$THR_PID/status") # less main
+
+	# maps: those schedscope holds fds of (the skeleton keeps all of
+	# them, including .bss/.rodata), plus any its programs reference
+	{
+		held_ids "$TOP_PID" map_id
+		bpftool prog show --json |
+			jq -r --argjson ids "$prog_ids" '.[] | select(.id as $i | $ids | index($i)) | .map_ids[]?'
+	} | sort -un | ids_to_json >"$TMP/map_ids"
+	bpftool map show --json |
+		jq -r --argjson ids "$(cat "$TMP/map_ids")" '.[] | select(.id as $i | $ids | index($i))
+			| "\(.name // "?") \(.type) \(.max_entries) \(.bytes_memlock // 0) \(.bytes_value // 0)"' |
+		sort >"$MEM_TAB"
+	# task/inode/sk storage is allocated per object as it is used and is
+	# not in bytes_memlock; the tasks alive bound how much there can be
+	ntasks_sys=$(awk '{ split($4, a, "/"); print a[2] }' /proc/loadavg)
+
+	stop_proc "$TOP_PID" 60
+	[[ $STOP_RC == 0 ]] || log "warning: schedscope top 1 exited with status $STOP_RC"
+	stop_proc "$THR_PID" 30 TERM
+
+	hz=$(getconf CLK_TCK)
+	THR_LINE=$(awk -v ns0="$ns0" -v ns1="$ns1" -v tk0="$tk0" -v tk1="$tk1" -v hz="$hz" \
+		-v t0="$t0" -v t1="$t1" -v tl="$t_launch" -v hwm="$hwm_kb" -v rss="$rss_kb" \
+		-v n="$nthr_live" 'BEGIN {
+		wall = (t1 - t0) / 1e9
+		printf "%d %.1f %.2f %.2f %.3f %d %d %.2f\n", n, wall,
+			100 * (ns1 - ns0) / 1e9 / wall,
+			100 * (tk1 - tk0) / hz / wall,
+			ns0 / 1e9, hwm, rss, (t0 - tl) / 1e9 }')
+	awk -v w="threads" '
+		NR == FNR { c[$1] = $3; n[$1] = $4; next }
+		($1 in c) { print $2, $3 - c[$1], $4 - n[$1] }
+	' "$TMP/tsnap.0" "$TMP/tsnap.1" >"$THR_BPF"
+	MEM_TOTAL=$(awk '{ s += $4 } END { printf "%d\n", s }' "$MEM_TAB")
+fi
+t_total=$(($(date +%s) - t_start))
+
+# ----------------------------------------------------------------- report
+
+# time table, per workload and config: median wall s, slowdown of the
+# medians, median over rounds of the ratio to the same round's no-tracer
+# run, min and max wall s, median CPU s and its slowdown.
+TIME_TAB=$TMP/time_tab
+awk '$1 == "time" { print $3, $2, $8, $4, $7 }' "$RES" | awk -v order="${CONFIG_LIST[*]}" '
+	function median(list,   a, n, i, j, t) {
+		n = split(list, a, " ")
+		for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+		if (n == 0) return "nan"
+		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+	}
+	function pct(x, b) { return (b == "nan" || b == 0 || x == "nan") ? "n/a" : sprintf("%+.1f%%", 100 * (x / b - 1)) }
+	{
+		w = $1; c = $2; r = $3
+		wall[w, c] = wall[w, c] " " $4; cpu[w, c] = cpu[w, c] " " $5
+		rw[w, c, r] = $4
+		if (!(w in seenw)) { seenw[w] = 1; ws[++nw] = w }
+		if (!((c, w) in mn) || $4 < mn[c, w]) mn[c, w] = $4
+		if (!((c, w) in mx) || $4 > mx[c, w]) mx[c, w] = $4
+		if (r + 1 > nr) nr = r + 1
+	}
+	END {
+		nc = split(order, cs, " ")
+		for (i = 1; i <= nw; i++) {
+			w = ws[i]
+			bw = median(wall[w, "none"]); bc = median(cpu[w, "none"])
+			for (j = 1; j <= nc; j++) {
+				c = cs[j]
+				mw = median(wall[w, c]); mc = median(cpu[w, c])
+				pr = ""
+				for (r = 0; r < nr; r++)
+					if ((w, c, r) in rw && (w, "none", r) in rw && rw[w, "none", r] > 0)
+						pr = pr " " rw[w, c, r] / rw[w, "none", r]
+				p = median(pr)
+				if (c == "none") { s1 = "(base)"; s2 = "(base)"; s3 = "(base)" }
+				else { s1 = pct(mw, bw); s2 = (p == "nan") ? "n/a" : sprintf("%+.1f%%", 100 * (p - 1)); s3 = pct(mc, bc) }
+				printf "%s %s %.3f %s %s %.3f %.3f %.3f %s\n", w, c, mw, s1, s2, mn[c, w], mx[c, w], mc, s3
+			}
+		}
+	}' >"$TIME_TAB"
+
+# bpf table: config program workload events_per_run ns_per_event
+BPF_TAB=$TMP/bpf_tab
+awk -v rounds="$ROUNDS" '$1 == "bpf" {
+		k = $2 SUBSEP $4 SUBSEP $3; c[k] += $5; n[k] += $6
+		ka = $2 SUBSEP $4 SUBSEP "both"; c[ka] += $5; n[ka] += $6
+		if (!(($2 SUBSEP $4) in seen)) { seen[$2 SUBSEP $4] = 1; order[++no] = $2 SUBSEP $4 }
+	}
+	END {
+		split("pipe messaging both", wl, " ")
+		for (i = 1; i <= no; i++) for (j = 1; j <= 3; j++) {
+			k = order[i] SUBSEP wl[j]; split(k, p, SUBSEP)
+			printf "%s %s %s %d %s\n", p[1], p[2], p[3], c[k] / rounds,
+				c[k] ? sprintf("%.0f", n[k] / c[k]) : "-"
+		}
+	}' "$RES" >"$BPF_TAB"
+
+cfg_label() {
+	case $1 in
+	none) echo "no tracer" ;;
+	top) echo "schedscope top" ;;
+	cpus) echo "schedscope cpus" ;;
+	bpftrace) echo "bpftrace top.bt" ;;
+	esac
+}
+
+echo
+echo "== workload time: medians of $ROUNDS alternated rounds (slowdown vs no tracer) =="
+echo "   wall: time perf bench reports; paired: median over rounds of wall / same round's no-tracer wall"
+echo "   cpu: user+system CPU of the workload's processes (includes BPF programs run in their context)"
+printf '%-10s %-16s %8s %9s %9s %8s %8s %8s %9s\n' workload config wall_s slowdown paired min_s max_s cpu_s cpu_slow
+while read -r w c m s p mn mx mc sc; do
+	printf '%-10s %-16s %8s %9s %9s %8s %8s %8s %9s\n' "$w" "$(cfg_label "$c")" "$m" "$s" "$p" "$mn" "$mx" "$mc" "$sc"
+done <"$TIME_TAB"
+
+echo
+echo "== noise check: system-wide context switches per workload run (median), runs with other tracers loaded =="
+printf '%-10s %-16s %12s %14s\n' workload config ctxt/run foreign_runs
+for w in "${WORKLOADS[@]}"; do
+	for c in "${CONFIG_LIST[@]}"; do
+		cx=$(awk -v c="$c" -v w="$w" '$1 == "time" && $2 == c && $3 == w { print $5 }' "$RES" | median)
+		fr=$(awk -v c="$c" -v w="$w" '$1 == "time" && $2 == c && $3 == w && $6 > 0 { n++ } END { print n + 0 }' "$RES")
+		printf '%-10s %-16s %12.0f %11s/%s\n' "$w" "$(cfg_label "$c")" "$cx" "$fr" "$ROUNDS"
+	done
+done
+FOREIGN_RUNS=$(awk '$1 == "time" && $6 > 0 { n++ } END { print n + 0 }' "$RES")
+if ((QUIET_WAITED > 0 || FOREIGN_RUNS > 0)); then
+	echo "(waited ${QUIET_WAITED} s for other tracers to unload; ${FOREIGN_RUNS} runs still had some: treat those numbers with care)"
+fi
+
+echo
+echo "== BPF cost per event during the workloads (bpf_stats; events = per round) =="
+printf '%-16s %-16s %-10s %10s %9s\n' tracer program workload events ns/event
+while read -r c p w e ns; do
+	printf '%-16s %-16s %-10s %10s %9s\n' "$(cfg_label "$c")" "$p" "$w" "$e" "$ns"
+done <"$BPF_TAB"
+
+if [[ -n $THR_LINE ]]; then
+	read -r tl_n tl_wall tl_pct tl_pct_ticks tl_start tl_hwm tl_rss tl_attach <<<"$THR_LINE"
+	echo
+	echo "== schedscope top 1 with $tl_n live threads (${tl_wall} s) =="
+	echo "CPU (sum of its threads' schedstat run time): ${tl_pct} % of one CPU"
+	echo "CPU (utime+stime, clock ticks):              ${tl_pct_ticks} % of one CPU"
+	echo "start-up: ${tl_attach} s until attached, ${tl_start} s CPU before attach"
+	echo "peak RSS (VmHWM): ${tl_hwm} kB (VmRSS at end ${tl_rss} kB)"
+	((THR_FOREIGN == 0)) || echo "(caution: $THR_FOREIGN other tracing BPF programs were loaded meanwhile)"
+	echo "BPF programs meanwhile (all CPUs):"
+	printf '  %-16s %10s %9s\n' program events/s ns/event
+	while read -r p e ns; do
+		awk -v p="$p" -v e="$e" -v ns="$ns" -v wall="$tl_wall" 'BEGIN {
+			printf "  %-16s %10.0f %9s\n", p, e / wall, e ? sprintf("%.0f", ns / e) : "-" }'
+	done <"$THR_BPF"
+	echo
+	echo "== BPF maps of schedscope top (bytes_memlock) =="
+	printf '  %-16s %-14s %11s %14s\n' map type max_entries bytes_memlock
+	while read -r name type maxe bytes _; do
+		printf '  %-16s %-14s %11s %14s\n' "$name" "$type" "$maxe" "$bytes"
+	done <"$MEM_TAB"
+	printf '  %-16s %-14s %11s %14s (%.1f MiB)\n' total "" "" "$MEM_TOTAL" \
+		"$(awk -v b="$MEM_TOTAL" 'BEGIN { print b / 1048576 }')"
+	STORAGE_NOTE=$(awk -v n="$ntasks_sys" '$2 == "task_storage" {
+		printf "%s%s: per-task storage, not in bytes_memlock: %d-byte values x up to %d tasks alive = %.1f MiB of values, plus the kernel'"'"'s per-element overhead", sep, $1, $5, n, $5 * n / 1048576; sep = "; " }' "$MEM_TAB")
+	[[ -z $STORAGE_NOTE ]] || echo "  ($STORAGE_NOTE)"
+fi
+
+# ------------------------------------------------------- markdown summary
+
+echo
+echo "== Markdown summary =="
+echo
+echo "Measured by \`make bench\` (bench/bench.sh) on $(date -u +%Y-%m-%d): kernel $(uname -r)," \
+	"$(nproc) CPUs, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo);" \
+	"$ROUNDS alternated rounds, medians; kernel.bpf_stats_enabled=1 throughout" \
+	"(it adds its own cost to every BPF program run). Workloads:" \
+	"\`taskset -c 1 perf bench sched pipe -l $PIPE_LOOPS\` (both ends on one CPU) and" \
+	"\`perf bench sched messaging -g $MSG_GROUPS -l $MSG_LOOPS\`."
+echo
+echo "Wall time is what perf bench reports; *paired* is the median over rounds of the ratio" \
+	"to the same round's run without a tracer; CPU is the user+system time of the workload's" \
+	"processes, which includes the BPF programs run in their context."
+echo
+echo "| workload | configuration | wall (s) | slowdown | paired | min–max (s) | CPU (s) | CPU slowdown |"
+echo "|---|---|---:|---:|---:|---|---:|---:|"
+while read -r w c m s p mn mx mc sc; do
+	echo "| $w | $(cfg_label "$c") | $m | $s | $p | $mn–$mx | $mc | $sc |"
+done <"$TIME_TAB"
+if ((FOREIGN_RUNS > 0)); then
+	echo
+	echo "Caution: in $FOREIGN_RUNS of the runs another BPF tracer (not part of the bench) was loaded."
+fi
+if [[ -s $BPF_TAB ]]; then
+	echo
+	echo "BPF run time per event (run_time_ns / run_cnt over the workload phases, both workloads):"
+	echo
+	echo "| tracer | program | events per round | ns/event |"
+	echo "|---|---|---:|---:|"
+	awk '$3 == "both"' "$BPF_TAB" | while read -r c p w e ns; do
+		echo "| $(cfg_label "$c") | \`$p\` | $e | $ns |"
+	done
+fi
+if [[ -n $THR_LINE ]]; then
+	echo
+	echo "\`schedscope top 1\` with $tl_n live threads, each waking once every" \
+		"${THREADS_PERIOD_MS} ms, over ${tl_wall} s: **${tl_pct} %** of one CPU" \
+		"(${tl_pct_ticks} % by utime+stime), peak RSS **$((tl_hwm / 1024)) MiB**" \
+		"(VmHWM ${tl_hwm} kB); ${tl_attach} s to attach." \
+		"BPF maps: **$(awk -v b="$MEM_TOTAL" 'BEGIN { printf "%.1f", b / 1048576 }') MiB**" \
+		"bytes_memlock in total:"
+	echo
+	echo "| map | type | max_entries | bytes_memlock |"
+	echo "|---|---|---:|---:|"
+	while read -r name type maxe bytes _; do
+		echo "| \`$name\` | $type | $maxe | $bytes |"
+	done <"$MEM_TAB"
+	if [[ -n $STORAGE_NOTE ]]; then
+		echo
+		echo "${STORAGE_NOTE}."
+	fi
+	if [[ -s $THR_BPF ]]; then
+		echo
+		echo "| program (during the $tl_n-thread run) | events/s | ns/event |"
+		echo "|---|---:|---:|"
+		while read -r p e ns; do
+			awk -v p="$p" -v e="$e" -v ns="$ns" -v wall="$tl_wall" 'BEGIN {
+				printf "| `%s` | %.0f | %s |\n", p, e / wall, e ? sprintf("%.0f", ns / e) : "-" }'
+		done <"$THR_BPF"
+	fi
+fi
+echo
+log "done: rounds took ${t_rounds} s, whole bench ${t_total} s"
