@@ -16,7 +16,7 @@ struct acct_thread {
 	bool exited;
 	bool kthread;
 	uint8_t missing;	/* consecutive passes without an observation */
-	bool seen;		/* observed in the current pass */
+	uint32_t seen_pass;	/* the last pass that observed it */
 	struct acct_counters base;
 	struct acct_counters cur;
 	uint64_t wait_max_ns;
@@ -27,6 +27,7 @@ struct acct {
 	size_t mask;		/* capacity - 1, capacity a power of two */
 	size_t used;
 	size_t max_threads;
+	uint32_t pass;		/* numbers the passes, so none has to clear a flag */
 	bool in_baseline;
 	uint64_t t0_ns;
 	uint64_t pass_untracked;	/* threads the table had no room for, this pass */
@@ -43,18 +44,17 @@ static size_t hash_key(uint32_t tid, uint64_t start_ns)
 	return (size_t)h;
 }
 
+#define ACCT_MIN_CAP 1024
+
 struct acct *acct__new(size_t max_threads)
 {
 	struct acct *a;
-	size_t cap = 16;
+	size_t cap = ACCT_MIN_CAP;
 
 	if (max_threads == 0 || max_threads > (SIZE_MAX / 4) / sizeof(struct acct_thread)) {
 		errno = EINVAL;
 		return NULL;
 	}
-	/* Linear probing stays short below half load. */
-	while (cap < max_threads * 2)
-		cap <<= 1;
 	a = calloc(1, sizeof(*a));
 	if (!a)
 		return NULL;
@@ -88,6 +88,27 @@ static struct acct_thread *find_slot(struct acct *a, uint32_t tid, uint64_t star
 	return &a->slot[i];
 }
 
+/*
+ * Double the table when it is half full: every pass walks the whole table,
+ * so it must stay proportional to the threads alive, not to --max-tasks.
+ */
+static int grow(struct acct *a)
+{
+	size_t cap = (a->mask + 1) * 2, old_cap = a->mask + 1;
+	struct acct_thread *old = a->slot, *slot;
+
+	slot = calloc(cap, sizeof(*slot));
+	if (!slot)
+		return -ENOMEM;
+	a->slot = slot;
+	a->mask = cap - 1;
+	for (size_t i = 0; i < old_cap; i++)
+		if (old[i].tid)
+			*find_slot(a, old[i].tid, old[i].start_ns) = old[i];
+	free(old);
+	return 0;
+}
+
 /* Backward-shift deletion keeps every probe chain unbroken without tombstones. */
 static void remove_slot(struct acct *a, struct acct_thread *t)
 {
@@ -115,10 +136,9 @@ void acct__begin_pass(struct acct *a, bool baseline, uint64_t t0_ns)
 {
 	a->in_baseline = baseline;
 	a->pass_untracked = 0;
+	a->pass++;
 	if (baseline)
 		a->t0_ns = t0_ns;
-	for (size_t i = 0; i <= a->mask; i++)
-		a->slot[i].seen = false;
 }
 
 void acct__end_pass(struct acct *a)
@@ -128,7 +148,7 @@ void acct__end_pass(struct acct *a)
 
 		if (!t->tid || t->exited)
 			continue;
-		if (t->seen)
+		if (t->seen_pass == a->pass)
 			t->missing = 0;
 		else if (t->missing < ACCT_MISSING_LIMIT)
 			t->missing++;
@@ -147,10 +167,11 @@ void acct__observe(struct acct *a, const struct acct_obs *o)
 		return;
 	t = find_slot(a, o->tid, o->start_ns);
 	if (!t->tid) {
-		if (a->used >= a->max_threads) {
+		if (a->used >= a->max_threads || (a->used + 1 > (a->mask + 1) / 2 && grow(a))) {
 			a->pass_untracked++;
 			return;
 		}
+		t = find_slot(a, o->tid, o->start_ns);
 		memset(t, 0, sizeof(*t));
 		t->tid = o->tid;
 		t->start_ns = o->start_ns;
@@ -171,7 +192,7 @@ void acct__observe(struct acct *a, const struct acct_obs *o)
 	t->cur = o->c;
 	if (o->wait_max_ns > t->wait_max_ns)
 		t->wait_max_ns = o->wait_max_ns;
-	t->seen = true;
+	t->seen_pass = a->pass;
 	if (o->exited)
 		t->exited = true;
 }

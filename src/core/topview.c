@@ -173,13 +173,7 @@ static int cmp_group(const struct top_row *a, const struct top_row *b, enum top_
 	return cmp_u32(a->tid, b->tid);
 }
 
-static enum top_by qsort_by;
 static enum top_sort qsort_sort;
-
-static int cmp_group_q(const void *a, const void *b)
-{
-	return cmp_group(a, b, qsort_by);
-}
 
 static int cmp_sort_q(const void *pa, const void *pb)
 {
@@ -237,33 +231,63 @@ static void merge_into(struct top_row *dst, const struct top_row *src)
 		memcpy(dst->comm, src->comm, sizeof(dst->comm));
 }
 
+static size_t group_hash(const struct top_row *r, enum top_by by)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	if (by == TOP_BY_PID)
+		return (size_t)(r->pid * 0x9e3779b97f4a7c15ull >> 17);
+	for (size_t i = 0; i < ACCT_COMM_LEN && r->comm[i]; i++)
+		h = (h ^ (unsigned char)r->comm[i]) * 1099511628211ull;
+	return (size_t)h;
+}
+
+static bool same_group(const struct top_row *a, const struct top_row *b, enum top_by by)
+{
+	if (by == TOP_BY_PID)
+		return a->pid == b->pid;
+	return !strncmp(a->comm, b->comm, ACCT_COMM_LEN);
+}
+
+/* Merge rows by process or name in one pass over a hash index of the output. */
 static void aggregate(struct top_view *v)
 {
-	size_t out = 0;
+	size_t cap = 16, out = 0;
+	uint32_t *index;	/* output row + 1; 0: empty slot */
 
 	if (v->by == TOP_BY_TID || !v->nr_rows)
 		return;
-	qsort_by = v->by;
-	qsort(v->rows, v->nr_rows, sizeof(*v->rows), cmp_group_q);
+	while (cap < v->nr_rows * 2)
+		cap <<= 1;
+	index = calloc(cap, sizeof(*index));
+	if (!index) {
+		v->err = -ENOMEM;
+		return;
+	}
 	for (size_t i = 0; i < v->nr_rows; i++) {
-		struct top_row *r = &v->rows[i];
-		bool same = out && v->rows[out - 1].cpu == r->cpu && r->cpu < 0 &&
-			    (v->by == TOP_BY_COMM ? !strncmp(v->rows[out - 1].comm, r->comm, ACCT_COMM_LEN)
-						  : v->rows[out - 1].pid == r->pid);
+		struct top_row r = v->rows[i];
+		size_t h;
 
-		if (same) {
-			merge_into(&v->rows[out - 1], r);
+		/* Each CPU's idle task is its own row, whatever the key. */
+		if (r.cpu >= 0) {
+			v->rows[out++] = r;
 			continue;
 		}
-		v->rows[out] = *r;
-		if (v->by == TOP_BY_COMM && r->cpu < 0) {
-			v->rows[out].pid = 0;
-			v->rows[out].tid = 0;
-		} else if (v->by == TOP_BY_PID && r->cpu < 0) {
-			v->rows[out].tid = r->pid;
+		h = group_hash(&r, v->by) & (cap - 1);
+		while (index[h] && !same_group(&v->rows[index[h] - 1], &r, v->by))
+			h = (h + 1) & (cap - 1);
+		if (index[h]) {
+			merge_into(&v->rows[index[h] - 1], &r);
+			continue;
 		}
-		out++;
+		if (v->by == TOP_BY_COMM)
+			r.pid = r.tid = 0;
+		else
+			r.tid = r.pid;
+		v->rows[out] = r;
+		index[h] = (uint32_t)++out;
 	}
+	free(index);
 	v->nr_rows = out;
 }
 

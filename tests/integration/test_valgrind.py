@@ -1,0 +1,49 @@
+#!/usr/bin/env python3
+"""schedscope under valgrind's memcheck: no invalid access, no definite leak,
+through a live report, an interval run and the error paths."""
+import subprocess
+import sys
+
+import sslib
+
+VALGRIND = ["valgrind", "--error-exitcode=99", "--leak-check=full",
+            f"--suppressions={sslib.REPO}/tests/valgrind.supp",
+            "--errors-for-leak-kinds=definite", "-q"]
+
+
+def run(args, timeout=60):
+    p = subprocess.run(VALGRIND + [str(sslib.schedscope_path())] + args,
+                       capture_output=True, text=True, timeout=timeout)
+    # valgrind does not know every bpf() command; that warning is not an error.
+    noise = [l for l in p.stderr.splitlines()
+             if l.startswith("==") and "WARNING: unhandled eBPF command" not in l]
+    return p.returncode, p.stdout, noise
+
+
+def main():
+    tap = sslib.Tap()
+    if subprocess.run(["which", "valgrind"], capture_output=True).returncode:
+        tap.fail("valgrind installed", "valgrind not found (make deps-test)")
+        return tap.done()
+    cases = [
+        ("usage error", ["top", "--bogus"], 2, False),
+        ("help", ["top", "--help"], 0, False),
+        ("top one report", ["top", "-d", "1", "--json", "-n", "0", "--idle"], 0, True),
+        ("top -C interval", ["top", "-C", "0", "0.3", "2", "--by", "tid"], 0, True),
+        ("cpus interval", ["cpus", "0.3", "2", "--json"], 0, True),
+    ]
+    for name, args, want_rc, needs_bpf in cases:
+        if needs_bpf and not sslib.require(tap, [f"valgrind {name}"]):
+            continue
+        rc, out, noise = run(args)
+        tap.check(f"valgrind {name}", rc == want_rc and not noise,
+                  f"rc={rc}", f"rc={rc} (want {want_rc}); valgrind: {noise[:5]}")
+        if needs_bpf and "--json" in args:
+            lines = [l for l in out.splitlines() if l.strip()]
+            tap.check(f"valgrind {name} output", len(lines) >= 1, f"{len(lines)} reports",
+                      "no JSON report")
+    return tap.done()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
