@@ -18,6 +18,7 @@
 #
 # Tunables (environment):
 #   ROUNDS=7              rounds; each runs every configuration once
+#   COST_RUNS=3           runs of each tracer with bpf_stats on, for ns/event
 #   CONFIGS="none top cpus bpftrace"   configurations to run
 #   PIPE_LOOPS=500000     perf bench sched pipe -l
 #   MSG_GROUPS=10 MSG_LOOPS=300        perf bench sched messaging -g / -l
@@ -31,6 +32,7 @@ set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SCHEDSCOPE=${1:-build/schedscope}
 ROUNDS=${ROUNDS:-7}
+COST_RUNS=${COST_RUNS:-3}
 CONFIGS=${CONFIGS:-none top cpus bpftrace}
 PIPE_LOOPS=${PIPE_LOOPS:-500000}
 MSG_GROUPS=${MSG_GROUPS:-10}
@@ -286,44 +288,62 @@ log "kernel $(uname -r), $(nproc) CPUs; $ROUNDS rounds of: ${CONFIG_LIST[*]}"
 log "workloads: taskset -c 1 perf bench sched pipe -l $PIPE_LOOPS;" \
 	"perf bench sched messaging -g $MSG_GROUPS -l $MSG_LOOPS"
 
+# One configuration, both workloads. mode "time": bpf_stats off (its two
+# clock reads per program run, ~90 ns each here, would inflate every
+# tracer's slowdown), time lines recorded. mode "cost": bpf_stats on, the
+# programs' run time per event recorded, the timing thrown away.
+run_config() {
+	local cfg=$1 r=$2 mode=$3 ids_json='[]' w nf c0 c1 s cpu
+	if [[ $cfg != none ]]; then
+		start_tracer "$cfg"
+		ids_json=$(held_ids "$TRACER_PID" prog_id | ids_to_json)
+		[[ $ids_json != '[]' ]] || die "no BPF programs found in $cfg's fds"
+		prog_snapshot "$ids_json" >"$TMP/snap.0"
+	fi
+	for w in "${WORKLOADS[@]}"; do
+		nf=$(wait_quiet "$ids_json")
+		c0=$(ctxt)
+		# in this shell, not a subshell: a signal then waits for
+		# perf bench to end before the cleanup runs
+		run_workload "$w" >"$TMP/wl.res"
+		read -r s cpu <"$TMP/wl.res"
+		c1=$(ctxt)
+		if [[ $mode == time ]]; then
+			echo "time $cfg $w $s $((c1 - c0)) $nf $cpu $r" >>"$RES"
+		fi
+		line+=" $cfg/$w=${s}s"
+		((nf == 0)) || line+="(!$nf foreign BPF progs)"
+		if [[ $cfg != none && $mode == cost ]]; then
+			prog_snapshot "$ids_json" >"$TMP/snap.1"
+			# delta per program; join on id
+			awk -v cfg="$cfg" -v w="$w" '
+				NR == FNR { c[$1] = $3; n[$1] = $4; next }
+				($1 in c) { print "bpf", cfg, w, $2, $3 - c[$1], $4 - n[$1] }
+			' "$TMP/snap.0" "$TMP/snap.1" >>"$RES"
+			mv "$TMP/snap.1" "$TMP/snap.0"
+		fi
+	done
+	[[ $cfg == none ]] || stop_tracer "$cfg"
+}
+
+sysctl -q -w kernel.bpf_stats_enabled=0 >/dev/null
 for ((r = 0; r < ROUNDS; r++)); do
 	line="round $((r + 1))/$ROUNDS:"
 	for ((k = 0; k < nconf; k++)); do
 		# rotate the starting configuration each round so that no
 		# configuration always runs right after the same other one
-		cfg=${CONFIG_LIST[$(((r + k) % nconf))]}
-		ids_json='[]'
-		if [[ $cfg != none ]]; then
-			start_tracer "$cfg"
-			ids_json=$(held_ids "$TRACER_PID" prog_id | ids_to_json)
-			[[ $ids_json != '[]' ]] || die "no BPF programs found in $cfg's fds"
-			prog_snapshot "$ids_json" >"$TMP/snap.0"
-		fi
-		for w in "${WORKLOADS[@]}"; do
-			nf=$(wait_quiet "$ids_json")
-			c0=$(ctxt)
-			# in this shell, not a subshell: a signal then waits for
-			# perf bench to end before the cleanup runs
-			run_workload "$w" >"$TMP/wl.res"
-			read -r s cpu <"$TMP/wl.res"
-			c1=$(ctxt)
-			echo "time $cfg $w $s $((c1 - c0)) $nf $cpu $r" >>"$RES"
-			line+=" $cfg/$w=${s}s"
-			((nf == 0)) || line+="(!$nf foreign BPF progs)"
-			if [[ $cfg != none ]]; then
-				prog_snapshot "$ids_json" >"$TMP/snap.1"
-				# delta per program; join on id
-				awk -v cfg="$cfg" -v w="$w" '
-					NR == FNR { c[$1] = $3; n[$1] = $4; next }
-					($1 in c) { print "bpf", cfg, w, $2, $3 - c[$1], $4 - n[$1] }
-				' "$TMP/snap.0" "$TMP/snap.1" >>"$RES"
-				mv "$TMP/snap.1" "$TMP/snap.0"
-			fi
-		done
-		[[ $cfg == none ]] || stop_tracer "$cfg"
+		run_config "${CONFIG_LIST[$(((r + k) % nconf))]}" "$r" time
 	done
 	log "$line"
 done
+sysctl -q -w kernel.bpf_stats_enabled=1 >/dev/null
+line="cost passes (bpf_stats on):"
+for ((r = 0; r < COST_RUNS; r++)); do
+	for cfg in "${CONFIG_LIST[@]}"; do
+		[[ $cfg == none ]] || run_config "$cfg" "$r" cost
+	done
+done
+log "$line"
 t_rounds=$(($(date +%s) - t_start))
 
 # ------------------------------------------------------------- part 3+4
@@ -457,7 +477,7 @@ awk '$1 == "time" { print $3, $2, $8, $4, $7 }' "$RES" | awk -v order="${CONFIG_
 
 # bpf table: config program workload events_per_run ns_per_event
 BPF_TAB=$TMP/bpf_tab
-awk -v rounds="$ROUNDS" '$1 == "bpf" {
+awk -v rounds="$COST_RUNS" '$1 == "bpf" {
 		k = $2 SUBSEP $4 SUBSEP $3; c[k] += $5; n[k] += $6
 		ka = $2 SUBSEP $4 SUBSEP "both"; c[ka] += $5; n[ka] += $6
 		if (!(($2 SUBSEP $4) in seen)) { seen[$2 SUBSEP $4] = 1; order[++no] = $2 SUBSEP $4 }
@@ -505,7 +525,7 @@ if ((QUIET_WAITED > 0 || FOREIGN_RUNS > 0)); then
 fi
 
 echo
-echo "== BPF cost per event during the workloads (bpf_stats; events = per round) =="
+echo "== BPF cost per event during the workloads (COST_RUNS passes with bpf_stats on: events per run) =="
 printf '%-16s %-16s %-10s %10s %9s\n' tracer program workload events ns/event
 while read -r c p w e ns; do
 	printf '%-16s %-16s %-10s %10s %9s\n' "$(cfg_label "$c")" "$p" "$w" "$e" "$ns"
@@ -546,7 +566,7 @@ echo "== Markdown summary =="
 echo
 echo "Measured by \`make bench\` (bench/bench.sh) on $(date -u +%Y-%m-%d): kernel $(uname -r)," \
 	"$(nproc) CPUs, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo);" \
-	"$ROUNDS alternated rounds, medians; kernel.bpf_stats_enabled=1 throughout" \
+	"$ROUNDS alternated rounds with kernel.bpf_stats_enabled=0, medians; per-event costs from $COST_RUNS further passes with it on" \
 	"(it adds its own cost to every BPF program run). Workloads:" \
 	"\`taskset -c 1 perf bench sched pipe -l $PIPE_LOOPS\` (both ends on one CPU) and" \
 	"\`perf bench sched messaging -g $MSG_GROUPS -l $MSG_LOOPS\`."
@@ -568,7 +588,7 @@ if [[ -s $BPF_TAB ]]; then
 	echo
 	echo "BPF run time per event (run_time_ns / run_cnt over the workload phases, both workloads):"
 	echo
-	echo "| tracer | program | events per round | ns/event |"
+	echo "| tracer | program | events per run | ns/event |"
 	echo "|---|---|---:|---:|"
 	awk '$3 == "both"' "$BPF_TAB" | while read -r c p w e ns; do
 		echo "| $(cfg_label "$c") | \`$p\` | $e | $ns |"
