@@ -44,6 +44,7 @@ struct ss_task_rec {
 	__s32 prio;		/* kernel priority, 0..139 */
 	__u32 pad;
 	char comm[SS_COMM_LEN];
+	char pcomm[SS_COMM_LEN];	/* the process's name: its main thread's comm */
 };
 
 /*
@@ -61,12 +62,13 @@ struct ss_cpu_stat {
 	__u64 idle_since_ns;	/* CLOCK_MONOTONIC when the idle task got the CPU; 0 if busy */
 	__u64 idle_seq;
 	__u64 idle_known;	/* 1 once the CPU's idle state is known */
-	__u64 idle_exits;	/* switches away from the idle task */
+	__u64 idle_exits;	/* switches away from the idle task: its nivcsw, read from the kernel */
 	__u64 wait_ns;		/* run-queue waits that ended on this CPU */
 	__u64 waits;
 	__u64 wait_max_ns[2];
 	__u32 wait_epoch[2];
-	__u64 waits_unbased;	/* waits not measured: task seen first mid-wait */
+	__u64 waits_unbased;	/* waits not measured: in progress when tracing began */
+	__u64 waits_missed;	/* waits not measured: an earlier switch-in went unseen */
 	__u64 storage_fail;	/* task storage could not be had: task untracked */
 	__u64 exit_drops;	/* exit records lost to a full ring buffer */
 };

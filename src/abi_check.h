@@ -5,9 +5,9 @@
 
 #include "abi.h"
 
-_Static_assert(sizeof(struct ss_task_rec) == 120, "ss_task_rec layout changed");
+_Static_assert(sizeof(struct ss_task_rec) == 136, "ss_task_rec layout changed");
 _Static_assert(sizeof(struct ss_cpu_stat) % 8 == 0, "per-CPU values are 8-byte multiples");
-_Static_assert(sizeof(struct ss_cpu_stat) == 144, "ss_cpu_stat layout changed");
+_Static_assert(sizeof(struct ss_cpu_stat) == 152, "ss_cpu_stat layout changed");
 _Static_assert(sizeof(struct ss_cpu_mig) == 16, "ss_cpu_mig layout changed");
 
 #endif

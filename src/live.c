@@ -37,7 +37,7 @@ int live__run(struct session *s, const struct cli *cli, struct cpustat *cs, cons
 	for (;;) {
 		uint64_t next = step ? last + step : end, now;
 		struct report_meta m;
-		bool stop;
+		bool stop, last_report;
 
 		if (next > end)
 			next = end;
@@ -45,6 +45,9 @@ int live__run(struct session *s, const struct cli *cli, struct cpustat *cs, cons
 		now = session__now_ns();
 		if (session__sample(s, cs))
 			return 1;
+		last_report = stop || now >= end || (cli->count && reports + 1 >= cli->count);
+		if (last_report)
+			session__settle(s);
 		memset(&m, 0, sizeof(m));
 		m.duration_ns = now - last;
 		clock_gettime(CLOCK_REALTIME, &m.wall);
@@ -62,7 +65,7 @@ int live__run(struct session *s, const struct cli *cli, struct cpustat *cs, cons
 		}
 		last = now;
 		reports++;
-		if (stop || now >= end || (cli->count && reports >= cli->count))
+		if (last_report)
 			break;
 	}
 	return 0;

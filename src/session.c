@@ -106,6 +106,7 @@ static void rec_to_obs(const struct ss_task_rec *r, uint32_t epoch, struct acct_
 	o->tid = r->tid;
 	o->start_ns = r->start_ns;
 	memcpy(o->comm, r->comm, sizeof(o->comm));
+	memcpy(o->pcomm, r->pcomm, sizeof(o->pcomm));
 	o->exited = r->flags & SS_TASK_EXITED;
 	o->kthread = r->flags & SS_TASK_KTHREAD;
 	o->c.runtime_ns = r->runtime_ns;
@@ -362,6 +363,16 @@ bool session__wait(struct session *s, uint64_t deadline_ns)
 	return stop_requested;
 }
 
+void session__settle(struct session *s)
+{
+	struct timespec ts = { 0, 20 * 1000 * 1000 };
+
+	if (!s->rb)
+		return;
+	nanosleep(&ts, NULL);
+	ring_buffer__consume(s->rb);
+}
+
 static int read_pcpu(struct session *s, struct ss_cpu_stat *out)
 {
 	uint32_t zero = 0;
@@ -453,5 +464,6 @@ void session__losses(struct session *s, struct report_losses *l)
 		l->exit_drops += a[c].exit_drops;
 		l->storage_fail += a[c].storage_fail;
 		l->waits_unbased += a[c].waits_unbased;
+		l->waits_missed += a[c].waits_missed;
 	}
 }

@@ -55,6 +55,12 @@ bool session__wait(struct session *s, uint64_t deadline_ns);
  */
 int session__sample(struct session *s, struct cpustat *cs);
 
+/*
+ * Before the last report: give threads caught between leaving the scan's view
+ * and their last switch a moment to send their final records.
+ */
+void session__settle(struct session *s);
+
 /* Cumulative losses (the acct core adds its own). */
 void session__losses(struct session *s, struct report_losses *l);
 

@@ -118,10 +118,16 @@ static __always_inline void account_wait(struct task_struct *next, __u64 rq_cloc
 		cs->storage_fail++;
 		return;
 	}
-	if (wait__on_arrival(&ta->wb, next->sched_info.run_delay, next->sched_info.pcount,
-			     next->sched_info.last_queued, rq_clock,
-			     next->start_time >= trace_start_ns, &wait) != WAIT_MEASURED) {
+	switch (wait__on_arrival(&ta->wb, next->sched_info.run_delay, next->sched_info.pcount,
+				 next->sched_info.last_queued, rq_clock,
+				 next->start_time >= trace_start_ns, &wait)) {
+	case WAIT_MEASURED:
+		break;
+	case WAIT_UNBASED:
 		cs->waits_unbased++;
+		return;
+	default:
+		cs->waits_missed++;
 		return;
 	}
 	cs->wait_ns += wait;
@@ -192,8 +198,9 @@ static __always_inline void account_idle(struct task_struct *prev, struct task_s
 		cs->idle_untraced++;
 	}
 	cs->idle_ns += idle__on_switch(&cs->idle_since_ns, prev_idle, next_idle, now);
+	/* schedule_idle() counts the idle task's switches in its nivcsw. */
 	if (prev_idle)
-		cs->idle_exits++;
+		cs->idle_exits = prev->nivcsw;
 	cs->clock_offset = now - rq_clock;
 	cs->idle_known = 1;
 	cs->idle_seq++;
@@ -321,6 +328,7 @@ static __always_inline void fill_rec(struct ss_task_rec *rec, struct task_struct
 	if (t->on_cpu)
 		rec->flags |= SS_TASK_ONCPU;
 	bpf_probe_read_kernel(rec->comm, sizeof(rec->comm), t->comm);
+	bpf_probe_read_kernel(rec->pcomm, sizeof(rec->pcomm), t->group_leader->comm);
 	if (ta && filter_cpu >= 0) {
 		/* top -C: the figures on that CPU, the slice in progress included. */
 		rec->runtime_ns = ta->oc.runtime_ns;
@@ -392,8 +400,10 @@ int probe_cpu(void *ctx)
 
 	if (!cs)
 		return 0;
-	if (has_rq_clock())
+	if (has_rq_clock()) {
 		cs->kernel_switches = task_rq_of(cur)->nr_switches;
+		cs->idle_exits = task_rq_of(cur)->idle->nivcsw;
+	}
 	if (!track_idle)
 		return 0;
 	if (!cs->idle_known) {

@@ -27,8 +27,10 @@ struct wait_base {
 
 enum wait_result {
 	WAIT_MEASURED,	/* *wait holds the wait that ends with this switch-in */
-	WAIT_UNBASED,	/* no valid baseline (thread older than the trace, or an
-			 * arrival missed): baseline taken, this wait not measured */
+	WAIT_UNBASED,	/* first sight of a thread older than the trace: baseline
+			 * taken, this wait (begun before it) not measured */
+	WAIT_MISSED,	/* an earlier arrival was not seen: baseline taken again,
+			 * this wait not measured rather than merged with that one */
 };
 
 /*
@@ -54,6 +56,7 @@ static inline enum wait_result wait__on_arrival(struct wait_base *b, __u64 run_d
 	__u64 after = run_delay;
 	/* sched_info_arrive() counts an arrival only when it ends a wait. */
 	__u64 pcount_after = pcount + (last_queued ? 1 : 0);
+	enum wait_result invalid = b->based ? WAIT_MISSED : WAIT_UNBASED;
 	int valid = b->based && b->pcount == pcount;
 
 	if (last_queued)
@@ -67,7 +70,7 @@ static inline enum wait_result wait__on_arrival(struct wait_base *b, __u64 run_d
 	if (!valid) {
 		b->rd_base = after;
 		b->pcount = pcount_after;
-		return WAIT_UNBASED;
+		return invalid;
 	}
 	*wait = after - b->rd_base;
 	b->rd_base = after;

@@ -13,6 +13,7 @@ struct acct_thread {
 	uint32_t tid;		/* 0: free slot (tid 0 is never a thread here) */
 	uint32_t pid;
 	char comm[ACCT_COMM_LEN];
+	char pcomm[ACCT_COMM_LEN];
 	bool exited;
 	bool kthread;
 	uint8_t missing;	/* consecutive passes without an observation */
@@ -188,6 +189,9 @@ void acct__observe(struct acct *a, const struct acct_obs *o)
 	t->pid = o->pid;
 	memcpy(t->comm, o->comm, sizeof(t->comm));
 	t->comm[ACCT_COMM_LEN - 1] = '\0';
+	/* A producer that knows no process name gives the thread's. */
+	memcpy(t->pcomm, o->pcomm[0] ? o->pcomm : o->comm, sizeof(t->pcomm));
+	t->pcomm[ACCT_COMM_LEN - 1] = '\0';
 	t->kthread = o->kthread;
 	t->cur = o->c;
 	if (o->wait_max_ns > t->wait_max_ns)
@@ -231,6 +235,7 @@ void acct__close(struct acct *a, acct_delta_fn fn, void *arg)
 			d.pid = t->pid;
 			d.tid = t->tid;
 			memcpy(d.comm, t->comm, sizeof(d.comm));
+			memcpy(d.pcomm, t->pcomm, sizeof(d.pcomm));
 			d.exited = t->exited;
 			d.kthread = t->kthread;
 			d.wait_max_ns = t->wait_max_ns;

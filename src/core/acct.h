@@ -35,6 +35,7 @@ struct acct_obs {
 	uint32_t tid;
 	uint64_t start_ns;	/* the thread's start time: tells a reused tid apart */
 	char comm[ACCT_COMM_LEN];
+	char pcomm[ACCT_COMM_LEN];	/* the process's name (main thread's comm) */
 	bool exited;		/* final counters */
 	bool kthread;
 	struct acct_counters c;
@@ -46,6 +47,7 @@ struct acct_delta {
 	uint32_t pid;
 	uint32_t tid;
 	char comm[ACCT_COMM_LEN];
+	char pcomm[ACCT_COMM_LEN];
 	bool exited;
 	bool kthread;
 	struct acct_counters d;

@@ -14,7 +14,8 @@ struct report_losses {
 	uint64_t vanished_threads;	/* gone without a final record */
 	uint64_t exit_drops;		/* final records lost to a full ring buffer */
 	uint64_t storage_fail;		/* no per-thread storage: wakeups, max wait lost */
-	uint64_t waits_unbased;		/* first wait of a thread seen mid-wait: not in RUNQMAX */
+	uint64_t waits_unbased;		/* waits in progress when tracing began: not in RUNQMAX */
+	uint64_t waits_missed;		/* waits after an unseen switch-in: not in RUNQMAX */
 	uint64_t untraced_switches;	/* counted by the kernel, never reported by the tracepoint */
 	uint64_t idle_untraced;		/* idle periods whose start was untraced: estimated */
 };

@@ -83,14 +83,16 @@ static bool in_list(const uint32_t *list, size_t n, uint32_t id)
 	return false;
 }
 
-bool topview__match(const struct top_filter *f, uint32_t pid, uint32_t tid, const char *comm)
+bool topview__match(const struct top_filter *f, uint32_t pid, uint32_t tid, const char *comm,
+		    const char *pcomm)
 {
 	bool by_id = f->nr_pids || f->nr_tids;
 
 	/* -p and -t together select the union, as bcc's tools read them. */
 	if (by_id && !in_list(f->pids, f->nr_pids, pid) && !in_list(f->tids, f->nr_tids, tid))
 		return false;
-	if (f->comm && strncmp(comm, f->comm, strlen(f->comm)) != 0)
+	if (f->comm && strncmp(comm, f->comm, strlen(f->comm)) != 0 &&
+	    strncmp(pcomm, f->comm, strlen(f->comm)) != 0)
 		return false;
 	return true;
 }
@@ -115,7 +117,7 @@ void topview__add_thread(struct top_view *v, const struct acct_delta *d)
 {
 	struct top_row *r;
 
-	if (!topview__match(&v->filter, d->pid, d->tid, d->comm))
+	if (!topview__match(&v->filter, d->pid, d->tid, d->comm, d->pcomm))
 		return;
 	r = new_row(v);
 	if (!r)
@@ -124,7 +126,8 @@ void topview__add_thread(struct top_view *v, const struct acct_delta *d)
 	r->tid = d->tid;
 	r->cpu = -1;
 	r->threads = 1;
-	memcpy(r->comm, d->comm, sizeof(r->comm));
+	/* A process is known by its main thread's name, even when that thread slept. */
+	memcpy(r->comm, v->by == TOP_BY_TID ? d->comm : d->pcomm, sizeof(r->comm));
 	r->c = d->d;
 	r->wait_max_ns = d->wait_max_ns;
 }
@@ -135,7 +138,7 @@ void topview__add_idle(struct top_view *v, uint32_t cpu, uint64_t idle_ns, uint6
 	struct top_row *r;
 
 	snprintf(comm, sizeof(comm), "swapper/%u", cpu);
-	if (!v->filter.idle || !topview__match(&v->filter, 0, 0, comm) ||
+	if (!v->filter.idle || !topview__match(&v->filter, 0, 0, comm, comm) ||
 	    (v->filter.cpu >= 0 && (uint32_t)v->filter.cpu != cpu))
 		return;
 	r = new_row(v);
@@ -226,9 +229,6 @@ static void merge_into(struct top_row *dst, const struct top_row *src)
 	dst->c.wakeups += src->c.wakeups;
 	if (src->wait_max_ns > dst->wait_max_ns)
 		dst->wait_max_ns = src->wait_max_ns;
-	/* A process is named after its main thread, which has tid == pid. */
-	if (src->tid == src->pid)
-		memcpy(dst->comm, src->comm, sizeof(dst->comm));
 }
 
 static size_t group_hash(const struct top_row *r, enum top_by by)

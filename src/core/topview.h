@@ -38,7 +38,7 @@ struct top_row {
 	uint32_t tid;
 	int32_t cpu;		/* an idle task's CPU; -1 for every other row */
 	uint32_t threads;	/* threads summed into the row */
-	char comm[ACCT_COMM_LEN];
+	char comm[ACCT_COMM_LEN];	/* the thread's, or with --by pid/comm the process's */
 	struct acct_counters c;
 	uint64_t wait_max_ns;
 	double cpu_pct;		/* 100 = one CPU for the whole interval */
@@ -65,7 +65,9 @@ void topview__init(struct top_view *v, enum top_by by, enum top_sort sort,
 		   const struct top_filter *filter);
 void topview__fini(struct top_view *v);
 
-bool topview__match(const struct top_filter *f, uint32_t pid, uint32_t tid, const char *comm);
+/* comm may be the thread's or its process's name (pcomm); either matches -c. */
+bool topview__match(const struct top_filter *f, uint32_t pid, uint32_t tid, const char *comm,
+		    const char *pcomm);
 
 /* Collect one interval: threads (filtered here), then idle tasks. */
 void topview__add_thread(struct top_view *v, const struct acct_delta *d);

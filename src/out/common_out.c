@@ -19,7 +19,8 @@ void out__losses_line(FILE *f, const struct report_meta *m)
 	const struct report_losses *l = &m->loss;
 
 	if (!l->untracked_threads && !l->late_threads && !l->vanished_threads && !l->exit_drops &&
-	    !l->storage_fail && !l->waits_unbased && !l->untraced_switches && !l->idle_untraced)
+	    !l->storage_fail && !l->waits_unbased && !l->waits_missed && !l->untraced_switches &&
+	    !l->idle_untraced)
 		return;
 	fputs("Not measured:", f);
 	if (l->untracked_threads)
@@ -43,8 +44,11 @@ void out__losses_line(FILE *f, const struct report_meta *m)
 		fprintf(f, " %" PRIu64 " idle periods begun untraced (start estimated);",
 			l->idle_untraced);
 	if (l->waits_unbased)
-		fprintf(f, " %" PRIu64 " waits begun before tracing (not in RUNQMAX);",
+		fprintf(f, " %" PRIu64 " waits in progress at the start (not in RUNQMAX);",
 			l->waits_unbased);
+	if (l->waits_missed)
+		fprintf(f, " %" PRIu64 " waits after an unseen switch-in (not in RUNQMAX);",
+			l->waits_missed);
 	fputc('\n', f);
 }
 
@@ -65,6 +69,7 @@ void out__json_meta(struct json *j, const struct report_meta *m)
 	json__u64(j, "late_threads", l->late_threads);
 	json__u64(j, "storage_failures", l->storage_fail);
 	json__u64(j, "waits_begun_before_trace", l->waits_unbased);
+	json__u64(j, "waits_after_unseen_switch", l->waits_missed);
 	json__u64(j, "untraced_switches", l->untraced_switches);
 	json__u64(j, "idle_periods_begun_untraced", l->idle_untraced);
 	json__end_object(j);

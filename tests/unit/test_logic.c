@@ -145,7 +145,7 @@ static void missed_arrival_is_not_merged(void **state)
 	si_enqueue(&t, 100);
 	si_arrive(&t, 120);	/* unseen: storage could not be had */
 	si_enqueue(&t, 200);
-	assert_int_equal(switch_in(&b, &t, 230, 1, &w), WAIT_UNBASED);
+	assert_int_equal(switch_in(&b, &t, 230, 1, &w), WAIT_MISSED);
 	si_enqueue(&t, 300);
 	assert_int_equal(switch_in(&b, &t, 301, 1, &w), WAIT_MEASURED);
 	assert_int_equal(w, 1);

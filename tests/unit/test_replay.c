@@ -8,7 +8,7 @@
  * Script lines (# starts a comment):
  *   new max=N                      a fresh core tracking at most N threads
  *   pass [baseline t0=NS]          an iterator pass begins
- *   obs tid= pid= start= comm= rt= rd= vcsw= ivcsw= migr= wake= maxwait= [exited]
+ *   obs tid= pid= start= comm= [pcomm=] rt= rd= vcsw= ivcsw= migr= wake= maxwait= [exited]
  *   end                            the pass ends
  *   idle cpu=N ns=NS sw=N          that CPU's idle figures for the next report
  *   report dur=NS by=pid|tid|comm sort=FIELD rows=N [pid=N] [tid=N] [comm=S] [idle]
@@ -130,7 +130,7 @@ static void do_report(struct replay *r, const char *line)
 static void do_obs(struct replay *r, const char *line)
 {
 	struct acct_obs o;
-	char comm[32] = "";
+	char comm[32] = "", pcomm[32] = "";
 
 	memset(&o, 0, sizeof(o));
 	o.tid = (uint32_t)num(line, "tid");
@@ -138,6 +138,8 @@ static void do_obs(struct replay *r, const char *line)
 	o.start_ns = num(line, "start");
 	field(line, "comm", comm, sizeof(comm));
 	memcpy(o.comm, comm, sizeof(o.comm) - 1);
+	field(line, "pcomm", pcomm, sizeof(pcomm));
+	memcpy(o.pcomm, pcomm, sizeof(o.pcomm) - 1);
 	o.c.runtime_ns = num(line, "rt");
 	o.c.run_delay_ns = num(line, "rd");
 	o.c.nvcsw = num(line, "vcsw");

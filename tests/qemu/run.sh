@@ -1,0 +1,560 @@
+#!/usr/bin/env bash
+# Second-kernel test: boots Debian's own 6.1 kernel under QEMU, with an
+# initramfs holding a static busybox, build/schedscope and its libraries, and
+# checks that the CO-RE programs load, attach and give sane numbers there.
+# Prints TAP-style lines ("ok - NAME" / "not ok - NAME: reason") and exits
+# non-zero if any check failed.
+#
+# Usage: tests/qemu/run.sh            (as root: it may apt-get install)
+# Environment:
+#   SCHEDSCOPE_QEMU_ACCEL    auto (default: kvm when /dev/kvm opens, else tcg), kvm, tcg
+#   SCHEDSCOPE_QEMU_KPKG     kernel package (default: newest linux-image-6.1.0-N-amd64-unsigned)
+#   SCHEDSCOPE_QEMU_CACHE    where the kernel and busybox are kept (default: build/qemu)
+#   SCHEDSCOPE_QEMU_TIMEOUT  seconds for the whole guest run (default: 240)
+#   SCHEDSCOPE_QEMU_KEEP=1   keep the work directory (console log, raw results)
+#
+# Only Debian packages are fetched, and only on the first run: the kernel and
+# busybox-static .debs are downloaded and unpacked into the cache with
+# dpkg-deb, never installed, so the host's boot is left alone. Later runs are
+# fully offline.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+CACHE=${SCHEDSCOPE_QEMU_CACHE:-$ROOT/build/qemu}
+TIMEOUT=${SCHEDSCOPE_QEMU_TIMEOUT:-240}
+ACCEL=${SCHEDSCOPE_QEMU_ACCEL:-auto}
+PY=/usr/bin/python3
+
+die() { echo "not ok - qemu setup: $*"; exit 1; }
+note() { echo "# $*"; }
+
+apt_updated=0
+apt_update() {
+	[ "$apt_updated" = 1 ] && return 0
+	apt-get update -qq >/dev/null 2>&1 || die "apt-get update failed"
+	apt_updated=1
+}
+
+# Installs the Debian packages given that are not installed yet.
+need_pkgs() {
+	local p missing=()
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
+			missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	[ "$(id -u)" = 0 ] || die "missing Debian packages: ${missing[*]} (run as root)"
+	note "installing: ${missing[*]}"
+	apt_update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		"${missing[@]}" >/dev/null 2>&1 || die "apt-get install ${missing[*]} failed"
+}
+
+# Downloads a package's .deb into $2 (not installed) and prints its path.
+fetch_deb() {
+	local pkg=$1 dir=$2 deb
+	apt_update
+	(cd "$dir" && apt-get download -qq -o APT::Sandbox::User=root "$pkg" >/dev/null 2>&1) ||
+		die "apt-get download $pkg failed"
+	deb=$(ls -t "$dir"/"${pkg}"_*.deb 2>/dev/null | head -n1)
+	[ -n "$deb" ] || die "apt-get download $pkg left no .deb"
+	echo "$deb"
+}
+
+# --- what the host needs -------------------------------------------------
+# seabios is only a Recommends of qemu-system-x86 but is its default firmware.
+need_pkgs qemu-system-x86 seabios cpio python3 gzip
+[ -x "$PY" ] || die "$PY missing"
+if [ ! -x "$ROOT/build/schedscope" ] || [ ! -x "$ROOT/build/ssload" ]; then
+	note "building schedscope (make all)"
+	make -C "$ROOT" --no-print-directory all >/dev/null || die "make all failed"
+fi
+mkdir -p "$CACHE"
+
+# The guest kernel: only boot/vmlinuz-* is taken out of the package.
+kernel=
+if [ -n "${SCHEDSCOPE_QEMU_KPKG:-}" ]; then
+	kpkg=$SCHEDSCOPE_QEMU_KPKG
+else
+	kernel=$(ls "$CACHE"/vmlinuz-6.1.* 2>/dev/null | sort -V | tail -n1 || true)
+	kpkg=
+	if [ -z "$kernel" ]; then
+		pick() { apt-cache pkgnames linux-image-6.1.0- 2>/dev/null |
+			grep -E '^linux-image-6\.1\.0-[0-9]+-amd64-unsigned$' | sort -V | tail -n1; }
+		kpkg=$(pick)
+		[ -n "$kpkg" ] || { apt_update; kpkg=$(pick); }
+		[ -n "$kpkg" ] || die "no linux-image-6.1.0-N-amd64-unsigned package in the apt lists"
+	fi
+fi
+if [ -n "$kpkg" ]; then
+	kver=${kpkg#linux-image-}
+	kver=${kver%-unsigned}
+	kernel=$CACHE/vmlinuz-$kver
+	if [ ! -s "$kernel" ]; then
+		note "fetching $kpkg (unpacked into $CACHE, not installed)"
+		tmpx=$(mktemp -d "$CACHE/x.XXXXXX")
+		deb=$(fetch_deb "$kpkg" "$tmpx")
+		dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmpx" --wildcards './boot/vmlinuz-*' ||
+			die "cannot unpack $deb"
+		v=$(ls "$tmpx"/boot/vmlinuz-* | head -n1)
+		[ -s "$v" ] || die "$deb holds no boot/vmlinuz"
+		mv "$v" "$kernel.tmp" && mv "$kernel.tmp" "$kernel"
+		rm -rf "$tmpx"
+	fi
+fi
+[ -s "$kernel" ] || die "no guest kernel"
+
+# A static busybox: the host's if it is static, else unpacked from busybox-static.
+busybox=/bin/busybox
+if ! [ -x "$busybox" ] || ldd "$busybox" >/dev/null 2>&1; then
+	busybox=$CACHE/busybox
+	if [ ! -x "$busybox" ]; then
+		note "fetching busybox-static (unpacked into $CACHE, not installed)"
+		tmpx=$(mktemp -d "$CACHE/x.XXXXXX")
+		deb=$(fetch_deb busybox-static "$tmpx")
+		dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmpx" ./bin/busybox ||
+			die "cannot unpack $deb"
+		mv "$tmpx/bin/busybox" "$busybox"
+		rm -rf "$tmpx"
+	fi
+fi
+
+# --- the initramfs -------------------------------------------------------
+work=$(mktemp -d /tmp/schedscope-qemu.XXXXXX)
+if [ "${SCHEDSCOPE_QEMU_KEEP:-0}" = 1 ]; then
+	trap 'echo "# work directory kept: $work"' EXIT
+else
+	trap 'rm -rf "$work"' EXIT
+fi
+rootfs=$work/rootfs
+mkdir -p "$rootfs"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,root,etc}
+cp "$busybox" "$rootfs/bin/busybox"
+cp "$ROOT/build/schedscope" "$ROOT/build/ssload" "$rootfs/bin/"
+
+# Each binary's libraries and the dynamic loader, at the paths ldd gives.
+for bin in "$ROOT/build/schedscope" "$ROOT/build/ssload"; do
+	ldd "$bin" | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}' |
+		while read -r lib; do
+			mkdir -p "$rootfs$(dirname "$lib")"
+			cp -L "$lib" "$rootfs$lib"
+		done
+done
+# The loader is also reached through /lib64 -> usr/lib64 etc.: keep ldd's path,
+# which is the program's PT_INTERP.
+[ -e "$rootfs/lib64/ld-linux-x86-64.so.2" ] || die "dynamic loader not copied"
+
+# /init runs the checks and writes raw results to the second serial port
+# (ttyS1), away from the kernel's console messages; the host judges them.
+cat >"$rootfs/init" <<'INIT'
+#!/bin/busybox sh
+/bin/busybox --install -s
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mount -t tmpfs tmpfs /tmp
+if [ -c /dev/ttyS1 ]; then
+	stty -F /dev/ttyS1 raw -echo 2>/dev/null
+	exec 3>/dev/ttyS1
+else
+	exec 3>/dev/console
+fi
+emit() { echo "$*" >&3; }
+up() { cut -d' ' -f1 /proc/uptime; }
+# run NAME CMD...: output lines as "@@O " (stdout) and "@@E " (stderr).
+run() {
+	name=$1; shift
+	echo "guest: $name: $*" >/dev/console
+	emit "@@BEGIN $name $(up) $*"
+	"$@" >/tmp/out 2>/tmp/err
+	rc=$?
+	sed 's/^/@@O /' /tmp/out >&3
+	sed 's/^/@@E /' /tmp/err >&3
+	emit "@@END $name $rc $(up)"
+	# A failure of the tool itself: again with libbpf's messages (verifier log).
+	if [ "$rc" = 1 ] && [ "${name%.verbose}" = "$name" ]; then
+		run "$name.verbose" "$@" -v
+	fi
+}
+emit "@@START $(up)"
+emit "@@KERNEL $(uname -r)"
+emit "@@NCPU $(nproc)"
+emit "@@POSSIBLE $(cat /sys/devices/system/cpu/possible 2>/dev/null)"
+if [ -r /sys/kernel/btf/vmlinux ]; then
+	emit "@@BTF $(stat -c %s /sys/kernel/btf/vmlinux)"
+else
+	emit "@@BTF missing"
+fi
+
+# The busy loop: pinned to the last CPU, so that CPU 0 stays for the rest.
+last=$(( $(nproc) - 1 ))
+taskset -c "$last" sh -c 'while :; do :; done' &
+spin=$!
+emit "@@SPIN $spin $last"
+
+run version   schedscope --version
+run top_tid   schedscope top -d 2 --json -n 0 --by tid
+run top_idle  schedscope top -d 1 --idle
+run cpus      schedscope cpus -d 1 --json
+run top_cpu0  schedscope top -C 0 -d 1 --json
+run top_cpu1  schedscope top -C "$last" -d 1 --json
+run top_pid   schedscope top -p "$spin" -d 1 --json
+run bogus     schedscope top --bogus
+kill "$spin"
+emit "@@DONE $(up)"
+exec 3>&-
+sync
+poweroff -f
+INIT
+chmod 755 "$rootfs/init"
+(cd "$rootfs" && find . -print0 | cpio --quiet --null -o -H newc -R 0:0) | gzip -1 >"$work/initrd.gz"
+
+# --- the guest run -------------------------------------------------------
+accel_args=()
+case $ACCEL in
+auto)
+	if [ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+		# Falls back to TCG if KVM does not work here after all.
+		accel_args=(-accel kvm -accel tcg -cpu max)
+	else
+		accel_args=(-accel tcg -cpu max)
+	fi ;;
+kvm) accel_args=(-accel kvm -cpu host) ;;
+tcg) accel_args=(-accel tcg -cpu max) ;;
+*) die "SCHEDSCOPE_QEMU_ACCEL must be auto, kvm or tcg" ;;
+esac
+
+console=$work/console.log
+results=$work/results.log
+: >"$console"
+: >"$results"
+note "guest kernel $(basename "$kernel"), accel ${accel_args[*]:0:4}, initrd $(du -k "$work/initrd.gz" | cut -f1) KiB"
+start=$(date +%s.%N)
+qrc=0
+timeout --kill-after=10 "$TIMEOUT" qemu-system-x86_64 \
+	"${accel_args[@]}" -m 1024 -smp 2 \
+	-kernel "$kernel" -initrd "$work/initrd.gz" \
+	-append "console=ttyS0 quiet panic=-1" \
+	-display none -monitor none -nic none -no-reboot \
+	-serial "file:$console" -serial "file:$results" \
+	</dev/null >"$work/qemu.out" 2>&1 || qrc=$?
+end=$(date +%s.%N)
+elapsed=$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.1f", b - a}')
+
+"$PY" - "$results" "$console" "$work/qemu.out" "$qrc" "$elapsed" "$TIMEOUT" <<'PYEOF'
+import json, re, sys
+
+results_path, console_path, qemu_out_path, qrc, elapsed, timeout = sys.argv[1:7]
+qrc = int(qrc)
+elapsed = float(elapsed)
+
+def read(path):
+    try:
+        with open(path, "rb") as f:
+            return f.read().decode("utf-8", "replace").replace("\r", "")
+    except OSError:
+        return ""
+
+raw = read(results_path)
+console = read(console_path)
+qemu_out = read(qemu_out_path)
+
+facts, blocks, order = {}, {}, []
+cur = None
+for line in raw.split("\n"):
+    if line.startswith("@@BEGIN "):
+        parts = line.split(" ", 3)
+        cur = {"name": parts[1], "start": float(parts[2]), "cmd": parts[3] if len(parts) > 3 else "",
+               "out": [], "err": [], "rc": None, "secs": None}
+        blocks[cur["name"]] = cur
+        order.append(cur["name"])
+    elif line.startswith("@@O ") and cur:
+        cur["out"].append(line[4:])
+    elif line.startswith("@@E ") and cur:
+        cur["err"].append(line[4:])
+    elif line.startswith("@@END ") and cur:
+        parts = line.split()
+        cur["rc"] = int(parts[2])
+        cur["secs"] = float(parts[3]) - cur["start"]
+        cur = None
+    elif line.startswith("@@"):
+        key, _, val = line[2:].partition(" ")
+        facts[key] = val.strip()
+
+failed = 0
+
+def ok(name, extra=""):
+    print("ok - %s%s" % (name, (" # " + extra) if extra else ""))
+
+def not_ok(name, reason):
+    global failed
+    failed += 1
+    print("not ok - %s: %s" % (name, reason))
+
+def diag(text, limit=60):
+    lines = [l for l in text.split("\n") if l.strip()]
+    if len(lines) > limit:
+        print("#   ... (%d lines cut)" % (len(lines) - limit))
+        lines = lines[-limit:]
+    for l in lines:
+        print("#   " + l)
+
+def check(name, fn):
+    try:
+        fn()
+    except Fail as e:
+        not_ok(name, str(e))
+        b = blocks.get(e.block) if e.block else None
+        if b is not None:
+            v = blocks.get(b["name"] + ".verbose")
+            shown = v if v is not None else b
+            print("# %s (rc %s): stderr:" % (shown["cmd"], shown["rc"]))
+            diag("\n".join(shown["err"]))
+    else:
+        pass
+
+class Fail(Exception):
+    def __init__(self, msg, block=None):
+        super().__init__(msg)
+        self.block = block
+
+# --- did the guest run at all -------------------------------------------
+done = "DONE" in facts
+if qrc == 124 or qrc == 137:
+    not_ok("guest finished", "timed out after %s s (qemu killed)" % timeout)
+elif not done:
+    not_ok("guest finished", "no end marker in the results (qemu exit %d)" % qrc)
+else:
+    ok("guest finished", "%.1f s wall, guest uptime %s s" % (elapsed, facts["DONE"]))
+if not done:
+    print("# qemu said:")
+    diag(qemu_out, 20)
+    print("# console (last lines):")
+    diag(console, 40)
+    if cur is not None:
+        print("# unfinished: %s" % cur["cmd"])
+        diag("\n".join(cur["out"][-10:] + cur["err"][-20:]))
+
+kernel = facts.get("KERNEL", "")
+if kernel.startswith("6.1."):
+    ok("guest kernel is 6.1", kernel)
+elif kernel:
+    not_ok("guest kernel is 6.1", "it is " + kernel)
+else:
+    not_ok("guest kernel is 6.1", "the guest reported no kernel version")
+
+btf = facts.get("BTF")
+if btf is None:
+    not_ok("guest has BTF", "the guest did not report")
+elif btf == "missing":
+    not_ok("guest has BTF", "/sys/kernel/btf/vmlinux is missing in the guest: schedscope cannot load there")
+else:
+    ok("guest has BTF", "/sys/kernel/btf/vmlinux, %s bytes" % btf)
+
+ncpu = int(facts.get("NCPU", "0") or 0)
+spin_pid, spin_cpu = -1, -1
+if "SPIN" in facts:
+    spin_pid, spin_cpu = (int(x) for x in facts["SPIN"].split())
+
+def block(name, want_rc=0):
+    b = blocks.get(name)
+    if b is None:
+        raise Fail("did not run", None)
+    if b["rc"] is None:
+        raise Fail("did not finish", name)
+    if b["rc"] != want_rc:
+        first = next((l for l in b["err"] if l.strip()), "")
+        raise Fail("exit %d, want %d: %s" % (b["rc"], want_rc, first), name)
+    return b
+
+def json_lines(name, want_type):
+    b = block(name)
+    objs = []
+    for i, l in enumerate(b["out"]):
+        if not l.strip():
+            continue
+        try:
+            o = json.loads(l)
+        except ValueError as e:
+            raise Fail("stdout line %d is not JSON (%s): %.80s" % (i + 1, e, l), name)
+        if not isinstance(o, dict):
+            raise Fail("stdout line %d is not an object" % (i + 1), name)
+        objs.append(o)
+    if not objs:
+        raise Fail("no JSON on stdout", name)
+    for o in objs:
+        if o.get("type") != want_type:
+            raise Fail("type %r, want %r" % (o.get("type"), want_type), name)
+    return b, objs
+
+def near(v, want, tol):
+    return abs(v - want) <= tol
+
+def common(name, o, secs):
+    if o.get("nr_cpus") != ncpu:
+        raise Fail("nr_cpus %r, the guest has %d" % (o.get("nr_cpus"), ncpu), name)
+    d = o.get("duration_ns", 0)
+    # The window is the -d asked for; TCG's clock can lag a little.
+    if not (0.9 * secs * 1e9 <= d <= 3 * secs * 1e9):
+        raise Fail("duration_ns %r for -d %g" % (d, secs), name)
+    if not isinstance(o.get("lost"), dict):
+        raise Fail("no lost object", name)
+
+def rows_sane(name, o, cpus_covered):
+    d = o["duration_ns"]
+    total = 0
+    for t in o.get("tasks", []):
+        for k in ("runtime_ns", "cpu_pct", "voluntary_switches", "involuntary_switches",
+                  "wakeups", "migrations", "runq_wait_ns", "runq_wait_max_ns"):
+            v = t.get(k)
+            if not isinstance(v, (int, float)) or v < 0:
+                raise Fail("task %r: %s is %r" % (t.get("comm"), k, v), name)
+        if t["runq_wait_max_ns"] > t["runq_wait_ns"] + d:
+            raise Fail("task %r: runq_wait_max_ns %d > runq_wait_ns %d + window" %
+                       (t["comm"], t["runq_wait_max_ns"], t["runq_wait_ns"]), name)
+        # 100 % is one CPU; a thread cannot run on two CPUs at once.
+        limit = 100.0 * (cpus_covered if t.get("threads", 1) > 1 else 1)
+        if t["cpu_pct"] > limit * 1.05 + 1:
+            raise Fail("task %r: cpu_pct %.1f" % (t["comm"], t["cpu_pct"]), name)
+        total += t["runtime_ns"]
+    if o.get("total_runtime_ns", -1) < 0 or o["total_runtime_ns"] > cpus_covered * d * 1.05:
+        raise Fail("total_runtime_ns %r over %d CPU(s) x %d ns" %
+                   (o.get("total_runtime_ns"), cpus_covered, d), name)
+
+def spinner(name, o):
+    for t in o.get("tasks", []):
+        if t.get("tid", t.get("pid")) == spin_pid or t.get("pid") == spin_pid:
+            return t
+    return None
+
+# --- the checks -----------------------------------------------------------
+def c_version():
+    b = block("version")
+    if not b["out"] or not re.match(r"^schedscope \d+\.\d+", b["out"][0]):
+        raise Fail("stdout %r" % (b["out"][:1],), "version")
+check("schedscope --version", c_version)
+
+def c_top_tid():
+    name = "top_tid"
+    b, objs = json_lines(name, "top")
+    if len(objs) != 1:
+        raise Fail("%d reports, want 1" % len(objs), name)
+    o = objs[0]
+    common(name, o, 2)
+    if o.get("by") != "tid":
+        raise Fail("by %r" % o.get("by"), name)
+    if o.get("rows_total") != len(o.get("tasks", [])):
+        raise Fail("-n 0 shows %d of %r rows" % (len(o.get("tasks", [])), o.get("rows_total")), name)
+    rows_sane(name, o, ncpu)
+    if not any(t.get("comm") == "schedscope" for t in o["tasks"]):
+        raise Fail("schedscope itself is not among the %d rows" % len(o["tasks"]), name)
+    s = spinner(name, o)
+    if s is None:
+        raise Fail("the busy loop (tid %d) is not among the %d rows" % (spin_pid, len(o["tasks"])), name)
+    if s["cpu_pct"] <= 20:
+        raise Fail("the busy loop has cpu_pct %.1f, want > 20" % s["cpu_pct"], name)
+    if s.get("migrations", 0) != 0:
+        raise Fail("the busy loop, pinned, migrated %d times" % s["migrations"], name)
+    print("# top --by tid: %d rows, busy loop %.1f%% cpu, total %.1f%% of one CPU, %r context switches" %
+          (len(o["tasks"]), s["cpu_pct"], o["total_runtime_ns"] / o["duration_ns"] * 100,
+           o.get("context_switches")))
+check("top -d 2 --json -n 0 --by tid", c_top_tid)
+
+def c_top_idle():
+    name = "top_idle"
+    b = block(name)
+    idle = {}
+    for l in b["out"]:
+        m = re.match(r"^\s*0\s+swapper/(\d+)\s+\d+\s+([\d.]+)\s", l)
+        if m:
+            idle[int(m.group(1))] = float(m.group(2))
+    if sorted(idle) != list(range(ncpu)):
+        raise Fail("idle rows for CPUs %s, want %s" % (sorted(idle), list(range(ncpu))), name)
+    if not b["out"] or not re.match(r"^[\d.]+ s, %d CPUs, " % ncpu, b["out"][0]):
+        raise Fail("header %r" % (b["out"][:1],), name)
+    # The busy loop keeps its CPU: that CPU's idle task runs little.
+    if spin_cpu in idle and idle[spin_cpu] > 80:
+        raise Fail("CPU %d, running the busy loop, idle %.1f%%" % (spin_cpu, idle[spin_cpu]), name)
+    print("# top --idle: idle tasks " + ", ".join("CPU %d %.1f%%" % kv for kv in sorted(idle.items())))
+check("top -d 1 --idle", c_top_idle)
+
+def c_cpus():
+    name = "cpus"
+    b, objs = json_lines(name, "cpus")
+    o = objs[0]
+    common(name, o, 1)
+    cpus = o.get("cpus", [])
+    if [c.get("cpu") for c in cpus] != list(range(ncpu)):
+        raise Fail("cpus %r, want 0..%d" % ([c.get("cpu") for c in cpus], ncpu - 1), name)
+    for c in cpus:
+        for k in ("switches", "busy_pct", "idle_pct", "idle_ns", "migrations_in",
+                  "migrations_out", "runq_wait_ns", "runq_waits", "runq_wait_max_ns"):
+            v = c.get(k)
+            if not isinstance(v, (int, float)) or v < 0:
+                raise Fail("CPU %d: %s is %r" % (c["cpu"], k, v), name)
+        if not near(c["busy_pct"] + c["idle_pct"], 100, 1):
+            raise Fail("CPU %d: busy %.1f + idle %.1f != 100" % (c["cpu"], c["busy_pct"], c["idle_pct"]), name)
+        if c["idle_ns"] > o["duration_ns"] * 1.01:
+            raise Fail("CPU %d: idle_ns %d > window" % (c["cpu"], c["idle_ns"]), name)
+        if c["switches"] == 0:
+            raise Fail("CPU %d: no context switch in 1 s" % c["cpu"], name)
+    busy = cpus[spin_cpu]["busy_pct"]
+    if busy <= 20:
+        raise Fail("CPU %d runs the busy loop but is %.1f%% busy" % (spin_cpu, busy), name)
+    print("# cpus: " + "; ".join("CPU %d busy %.1f%% %d switches" % (c["cpu"], c["busy_pct"], c["switches"])
+                                 for c in cpus))
+check("cpus -d 1 --json", c_cpus)
+
+def c_top_cpu(name, cpu, want_spin):
+    b, objs = json_lines(name, "top")
+    o = objs[0]
+    common(name, o, 1)
+    rows_sane(name, o, 1)
+    s = spinner(name, o)
+    if want_spin:
+        if s is None:
+            raise Fail("the busy loop, pinned to CPU %d, is missing" % cpu, name)
+        if s["cpu_pct"] <= 20:
+            raise Fail("the busy loop on CPU %d has cpu_pct %.1f, want > 20" % (cpu, s["cpu_pct"]), name)
+    elif s is not None and s["cpu_pct"] > 1:
+        raise Fail("the busy loop, pinned to CPU %d, shows %.1f%% on CPU %d" % (spin_cpu, s["cpu_pct"], cpu), name)
+    print("# top -C %d: %d rows, total %.1f%% of the CPU, busy loop %s" %
+          (cpu, len(o.get("tasks", [])), o["total_runtime_ns"] / o["duration_ns"] * 100,
+           "%.1f%%" % s["cpu_pct"] if s else "absent"))
+check("top -C 0 -d 1 --json", lambda: c_top_cpu("top_cpu0", 0, spin_cpu == 0))
+if spin_cpu != 0:
+    check("top -C %d -d 1 --json" % spin_cpu, lambda: c_top_cpu("top_cpu1", spin_cpu, True))
+
+def c_top_pid():
+    name = "top_pid"
+    b, objs = json_lines(name, "top")
+    o = objs[0]
+    common(name, o, 1)
+    rows_sane(name, o, ncpu)
+    pids = sorted({t.get("pid") for t in o.get("tasks", [])})
+    if pids != [spin_pid]:
+        raise Fail("rows for PIDs %s, want only %d" % (pids, spin_pid), name)
+    if o["tasks"][0]["cpu_pct"] <= 20:
+        raise Fail("the busy loop has cpu_pct %.1f, want > 20" % o["tasks"][0]["cpu_pct"], name)
+check("top -p BUSYLOOP -d 1 --json", c_top_pid)
+
+def c_bogus():
+    b = block("bogus", 2)
+    if not any("bogus" in l for l in b["err"]):
+        raise Fail("stderr does not name the option: %r" % (b["err"][:2],), "bogus")
+check("top --bogus exits 2", c_bogus)
+
+# libbpf's warnings on runs that succeeded are worth seeing.
+for n in order:
+    b = blocks[n]
+    warn = [l for l in b["err"] if "libbpf" in l.lower()]
+    if b["rc"] == 0 and warn:
+        print("# %s: stderr has libbpf messages:" % b["cmd"])
+        diag("\n".join(warn), 10)
+
+times = ", ".join("%s %.1f s" % (n, blocks[n]["secs"]) for n in order if blocks[n]["secs"] is not None)
+if times:
+    print("# guest command times: " + times)
+print("# boot+checks took %.1f s" % elapsed)
+sys.exit(1 if failed else 0)
+PYEOF
