@@ -365,7 +365,7 @@ bool session__wait(struct session *s, uint64_t deadline_ns)
 
 void session__settle(struct session *s)
 {
-	struct timespec ts = { 0, 20 * 1000 * 1000 };
+	struct timespec ts = { 0, 20000000L };
 
 	if (!s->rb)
 		return;
