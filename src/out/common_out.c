@@ -2,6 +2,8 @@
 #include "common_out.h"
 
 #include <inttypes.h>
+#include <stddef.h>
+#include <string.h>
 
 void out__timestamp(FILE *f, const struct report_meta *m)
 {
@@ -14,63 +16,68 @@ void out__timestamp(FILE *f, const struct report_meta *m)
 	fprintf(f, "%s ", buf);
 }
 
+/* Every loss counter once: its JSON name and the words the table uses. */
+static const struct {
+	size_t off;
+	const char *json;
+	const char *text;
+} losses[] = {
+	{ offsetof(struct report_losses, untracked_threads), "untracked_threads",
+	  "threads untracked, the table was full (raise --max-tasks)" },
+	{ offsetof(struct report_losses, exit_drops), "exit_records_dropped",
+	  "exit records dropped (ring buffer full)" },
+	{ offsetof(struct report_losses, vanished_threads), "vanished_threads",
+	  "threads vanished without a final record" },
+	{ offsetof(struct report_losses, late_threads), "late_threads",
+	  "threads missed by the first scan" },
+	{ offsetof(struct report_losses, storage_fail), "storage_failures",
+	  "events without task storage (wakeups/RUNQMAX low)" },
+	{ offsetof(struct report_losses, waits_unbased), "waits_begun_before_trace",
+	  "waits in progress at the start (not in RUNQMAX)" },
+	{ offsetof(struct report_losses, waits_missed), "waits_after_unseen_switch",
+	  "waits after an unseen switch-in (not in RUNQMAX)" },
+	{ offsetof(struct report_losses, untraced_switches), "untraced_switches",
+	  "switches the kernel counted but never traced" },
+	{ offsetof(struct report_losses, idle_untraced), "idle_periods_begun_untraced",
+	  "idle periods begun untraced (start estimated)" },
+};
+
+#define NR_LOSSES (sizeof(losses) / sizeof(losses[0]))
+
+static uint64_t loss_value(const struct report_losses *l, size_t i)
+{
+	uint64_t v;
+
+	memcpy(&v, (const char *)l + losses[i].off, sizeof(v));
+	return v;
+}
+
 void out__losses_line(FILE *f, const struct report_meta *m)
 {
-	const struct report_losses *l = &m->loss;
+	bool any = false;
 
-	if (!l->untracked_threads && !l->late_threads && !l->vanished_threads && !l->exit_drops &&
-	    !l->storage_fail && !l->waits_unbased && !l->waits_missed && !l->untraced_switches &&
-	    !l->idle_untraced)
-		return;
-	fputs("Not measured:", f);
-	if (l->untracked_threads)
-		fprintf(f, " %" PRIu64 " threads untracked, table full at %" PRIu64
-			   " (raise --max-tasks);",
-			l->untracked_threads, m->max_threads);
-	if (l->exit_drops)
-		fprintf(f, " %" PRIu64 " exit records dropped (ring buffer full);", l->exit_drops);
-	if (l->vanished_threads)
-		fprintf(f, " %" PRIu64 " threads vanished without a final record;",
-			l->vanished_threads);
-	if (l->late_threads)
-		fprintf(f, " %" PRIu64 " threads missed by the first scan;", l->late_threads);
-	if (l->storage_fail)
-		fprintf(f, " %" PRIu64 " events without task storage (wakeups/RUNQMAX low);",
-			l->storage_fail);
-	if (l->untraced_switches)
-		fprintf(f, " %" PRIu64 " switches the kernel counted but never traced;",
-			l->untraced_switches);
-	if (l->idle_untraced)
-		fprintf(f, " %" PRIu64 " idle periods begun untraced (start estimated);",
-			l->idle_untraced);
-	if (l->waits_unbased)
-		fprintf(f, " %" PRIu64 " waits in progress at the start (not in RUNQMAX);",
-			l->waits_unbased);
-	if (l->waits_missed)
-		fprintf(f, " %" PRIu64 " waits after an unseen switch-in (not in RUNQMAX);",
-			l->waits_missed);
-	fputc('\n', f);
+	for (size_t i = 0; i < NR_LOSSES; i++) {
+		uint64_t v = loss_value(&m->loss, i);
+
+		if (!v)
+			continue;
+		fprintf(f, "%s %" PRIu64 " %s;", any ? "" : "Not measured:", v, losses[i].text);
+		any = true;
+	}
+	if (any)
+		fputc('\n', f);
 }
 
 void out__json_meta(struct json *j, const struct report_meta *m)
 {
-	const struct report_losses *l = &m->loss;
-
 	json__u64(j, "duration_ns", m->duration_ns);
 	if (m->timestamp)
 		json__u64(j, "time_ns", (uint64_t)m->wall.tv_sec * 1000000000ull +
 					   (uint64_t)m->wall.tv_nsec);
 	json__u64(j, "nr_cpus", m->nr_cpus);
 	json__begin_object(j, "lost");
-	json__u64(j, "untracked_threads", l->untracked_threads);
 	json__u64(j, "max_tasks", m->max_threads);
-	json__u64(j, "exit_records_dropped", l->exit_drops);
-	json__u64(j, "vanished_threads", l->vanished_threads);
-	json__u64(j, "late_threads", l->late_threads);
-	json__u64(j, "storage_failures", l->storage_fail);
-	json__u64(j, "waits_begun_before_trace", l->waits_unbased);
-	json__u64(j, "waits_after_unseen_switch", l->waits_missed);
-	json__u64(j, "untraced_switches", l->untraced_switches);
-	json__u64(j, "idle_periods_begun_untraced", l->idle_untraced);
+	for (size_t i = 0; i < NR_LOSSES; i++)
+		json__u64(j, losses[i].json, loss_value(&m->loss, i));
 	json__end_object(j);
 }

@@ -116,6 +116,21 @@ def require(tap, names, need_root=True):
     return True
 
 
+def run_cases(tap, cases):
+    """Runs (name, fn) cases, or only those named on the command line; a case
+    that raises is one failed check, and the others still run. Exits."""
+    only = set(sys.argv[1:])
+    cases = [c for c in cases if not only or c[0] in only]
+    if not require(tap, [name for name, _ in cases]):
+        tap.done()
+    for name, case in cases:
+        try:
+            case()
+        except (TracerError, WorkloadError, KeyError, TypeError, ValueError) as e:
+            tap.fail(f"{name} ran", f"{type(e).__name__}: {e}")
+    tap.done()
+
+
 def rel_err(actual, expected):
     """|actual - expected| / expected; 0 if both are 0, inf if only expected is."""
     if expected == 0:

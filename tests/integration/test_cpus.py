@@ -179,11 +179,8 @@ def switches(tap):
 
 def main():
     tap = sslib.Tap()
-    cases = [("busy", busy), ("switches", switches)]
-    only = set(sys.argv[1:])
-    cases = [c for c in cases if not only or c[0] in only]
-    if not sslib.require(tap, [name for name, _ in cases]):
-        tap.done()
+    cases = [("busy", lambda: busy(tap)), ("switches", lambda: switches(tap))]
+    sslib.run_cases(tap, cases)
     for name, case in cases:
         try:
             case(tap)

@@ -462,10 +462,7 @@ def main():
         ("exit-storm", lambda: exit_storm(tap)),
         ("exit-at-end", lambda: exit_at_end(tap)),
     ]
-    only = set(sys.argv[1:])
-    cases = [c for c in cases if not only or c[0] in only]
-    if not sslib.require(tap, [name for name, _ in cases]):
-        tap.done()
+    sslib.run_cases(tap, cases)
     for name, case in cases:
         try:
             case()
