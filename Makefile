@@ -11,7 +11,7 @@ BPFTOOL      ?= bpftool
 ARCH         := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 
 # Debian packages, by what needs them.
-DEPS_BUILD := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config
+DEPS_BUILD := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config scdoc
 DEPS_TEST  := python3 libcmocka-dev valgrind cppcheck clang-tidy util-linux procps \
 	      qemu-system-x86 seabios cpio
 DEPS_BENCH := linux-perf bpftrace jq
@@ -38,7 +38,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/t
 SAN        := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 .PHONY: all deps deps-test deps-bench run test unit integration bench lint clean help
-all: $(BUILD)/schedscope $(BUILD)/ssload
+all: $(BUILD)/schedscope $(BUILD)/ssload $(BUILD)/schedscope.1
 
 help:
 	@echo "make deps | all | run | test | unit | integration | lint | bench | clean"
@@ -97,6 +97,10 @@ $(BUILD)/obj/session.o: $(SKELS)
 
 $(BUILD)/schedscope: $(APP_OBJS) $(CORE_OBJS)
 	$(CC) $(CFLAGS) $^ -o $@ $(LIBBPF_LIBS) -lm
+
+$(BUILD)/schedscope.1: docs/schedscope.1.scd
+	@mkdir -p $(@D)
+	scdoc < $< > $@
 
 $(BUILD)/ssload: tests/workload/ssload.c
 	@mkdir -p $(@D)

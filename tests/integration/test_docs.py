@@ -52,6 +52,18 @@ for cmd in ("top", "cpus"):
     check(got == want, f"{cmd} --help matches docs/options.md",
           f"only in --help: {sorted(got - want)}, only in the table: {sorted(want - got)}")
 
+man = open(os.path.join(ROOT, "docs", "schedscope.1.scd")).read()
+completion = open(os.path.join(ROOT, "contrib", "schedscope.bash")).read()
+for cmd in ("top", "cpus"):
+    opts = help_options(cmd)
+    check(all(f"*{o}" in man or f", {o}*" in man or f"{o}*" in man for o in opts),
+          f"man page documents every option of {cmd}",
+          f"missing: {sorted(o for o in opts if o not in man)}")
+    m = re.search(rf"^\s*{cmd}\) opts=\"([^\"]*)\"", completion, re.M)
+    comp = set(m.group(1).split()) if m else set()
+    check(comp == opts, f"bash completion of {cmd} matches --help",
+          f"only in completion: {sorted(comp - opts)}, only in --help: {sorted(opts - comp)}")
+
 readme = open(os.path.join(ROOT, "README.md")).read()
 check("sudo make run" in readme and "sudo make test" in readme,
       "README quick start has the two commands")
