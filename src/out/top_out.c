@@ -80,10 +80,9 @@ void top_out__json(FILE *f, const struct top_view *v, const struct report_meta *
 		const struct top_row *r = &v->rows[i];
 
 		json__begin_object(&j, NULL);
-		if (v->by != TOP_BY_COMM)
-			json__u64(&j, "pid", r->pid);
-		if (v->by == TOP_BY_TID)
-			json__u64(&j, "tid", r->tid);
+		/* Always both: tid = pid on a process row, 0 on a name row. */
+		json__u64(&j, "pid", r->pid);
+		json__u64(&j, "tid", r->tid);
 		if (r->cpu >= 0)
 			json__i64(&j, "idle_cpu", r->cpu);
 		json__string(&j, "comm", r->comm, sizeof(r->comm));
