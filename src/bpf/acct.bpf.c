@@ -264,8 +264,7 @@ int BPF_PROG(on_switch, bool preempt, struct task_struct *prev, struct task_stru
 	return handle_switch(prev, next);
 }
 
-SEC("tp_btf/sched_wakeup")
-int BPF_PROG(on_wakeup, struct task_struct *p)
+static __always_inline int handle_wakeup(struct task_struct *p)
 {
 	struct task_acct *ta;
 	struct ss_cpu_stat *cs;
@@ -284,10 +283,15 @@ int BPF_PROG(on_wakeup, struct task_struct *p)
 	return 0;
 }
 
-SEC("tp_btf/sched_migrate_task")
-int BPF_PROG(on_migrate, struct task_struct *p, int dest_cpu)
+SEC("tp_btf/sched_wakeup")
+int BPF_PROG(on_wakeup, struct task_struct *p)
 {
-	__u32 from = task_cpu_of(p), to = dest_cpu;
+	return handle_wakeup(p);
+}
+
+static __always_inline int handle_migrate(struct task_struct *p, __u32 to)
+{
+	__u32 from = task_cpu_of(p);
 	struct ss_cpu_mig *m;
 
 	/* set_task_cpu() fires the tracepoint even when the CPU stays the same. */
@@ -307,6 +311,12 @@ int BPF_PROG(on_migrate, struct task_struct *p, int dest_cpu)
 			ta->oc.migrations++;
 	}
 	return 0;
+}
+
+SEC("tp_btf/sched_migrate_task")
+int BPF_PROG(on_migrate, struct task_struct *p, int dest_cpu)
+{
+	return handle_migrate(p, dest_cpu);
 }
 
 static __always_inline void fill_rec(struct ss_task_rec *rec, struct task_struct *t,

@@ -7,12 +7,12 @@
 #include "json.h"
 
 /*
- * Example:
+ * Example (cpus 1, a pipe ping-pong on CPU 0, two spinners on CPU 1):
  *
  * 1.000 s, 2 CPUs
  * CPU  SWITCHES     SW/s  BUSY%  IDLE%  MIGR_IN MIGR_OUT    RUNQ(ms)    WAITS RUNQMAX(ms)
- *   0      1523   1522.8    3.1   96.9       12       40       0.912      811       0.054
- *   1    102394 102380.1  100.0    0.0       40       12     996.870   102394       0.044
+ *   0    508237 508196.4  100.0    0.0        0        1     514.633   508234       0.141
+ *   1       275    275.0  100.0    0.0        1        0    1017.770      272       7.999
  */
 void cpus_out__table(FILE *f, const struct cpu_row *rows, const bool *show, uint32_t nr,
 		     const struct report_meta *m)

@@ -12,11 +12,13 @@ static double ms(uint64_t ns)
 }
 
 /*
- * Example (--by tid):
+ * Example (--by tid -p 19266 -d 1):
  *
- * 2.001 s, 2 CPUs, 5 rows, runtime 1998.412 ms (49.9% of all CPUs)
- *     PID     TID COMM              CPU%  RUNTIME(ms)    VCSW   IVCSW WAKEUPS   MIGR   RUNQ(ms) RUNQMAX(ms)
- *    4242    4243 spinA             50.0      999.871       0     501       0      0    999.120      4.001
+ * 1.004 s, 2 CPUs, 2 rows, runtime 998.882 ms (49.8% of all CPUs), 528839 context switches
+ *     PID     TID COMM               CPU%  RUNTIME(ms)     VCSW    IVCSW  WAKEUPS   MIGR    RUNQ(ms) RUNQMAX(ms)
+ *   19266   19271 spinA              50.0      501.464        0      126        0      0     505.543       8.007
+ *   19266   19274 spinB              49.6      497.418        0      129        0      0     502.310       4.032
+ * Not measured: 3 switches the kernel counted but never traced;
  */
 void top_out__table(FILE *f, const struct top_view *v, const struct report_meta *m)
 {
