@@ -27,7 +27,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -Wno-unused-fun
 # The analytics core and the writers: pure C, no libbpf.
 CORE_SRCS := src/core/acct.c src/core/cpustat.c src/core/topview.c \
 	     src/out/json.c src/out/common_out.c src/out/top_out.c src/out/cpus_out.c src/cli.c
-APP_SRCS  := src/main.c src/top.c src/cpus.c src/live.c src/session.c
+APP_SRCS  := src/main.c src/top.c src/cpus.c src/live.c src/session.c src/bpfenv.c src/stop.c
 BPF_SRCS  := src/bpf/acct.bpf.c
 SKELS     := $(patsubst src/bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 
@@ -92,7 +92,7 @@ $(BUILD)/obj/%.o: src/%.c
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
 # The session includes the generated skeletons.
-$(BUILD)/obj/session.o: CFLAGS += $(LIBBPF_CFLAGS)
+$(BUILD)/obj/session.o $(BUILD)/obj/bpfenv.o: CFLAGS += $(LIBBPF_CFLAGS)
 $(BUILD)/obj/session.o: $(SKELS)
 
 $(BUILD)/schedscope: $(APP_OBJS) $(CORE_OBJS)

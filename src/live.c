@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "stop.h"
+
 static double to_s(uint64_t ns)
 {
 	return (double)ns / 1e9;
@@ -17,8 +19,8 @@ int live__run(struct session *s, const struct cli *cli, struct cpustat *cs, cons
 	uint64_t reports = 0;
 	int err;
 
-	session__install_signals();
-	start = session__now_ns();
+	stop__install();
+	start = stop__now_ns();
 	err = session__baseline(s, start, cs);
 	if (err)
 		return 1;
@@ -42,7 +44,7 @@ int live__run(struct session *s, const struct cli *cli, struct cpustat *cs, cons
 		if (next > end)
 			next = end;
 		stop = session__wait(s, next);
-		now = session__now_ns();
+		now = stop__now_ns();
 		if (session__sample(s, cs))
 			return 1;
 		last_report = stop || now >= end || (cli->count && reports + 1 >= cli->count);

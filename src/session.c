@@ -2,13 +2,9 @@
 #include "session.h"
 
 #include <errno.h>
-#include <linux/capability.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,7 +15,9 @@
 #include "abi_check.h"
 #include "acct.skel.h"
 #include "bpf/acct_logic.h"
+#include "bpfenv.h"
 #include "cli.h"
+#include "stop.h"
 
 #define MAX_LINKS 8
 #define ITER_BUF_RECS 512
@@ -34,68 +32,8 @@ struct session {
 	uint32_t nr_cpus;
 	uint32_t epoch;		/* the interval being accumulated */
 	struct ss_cpu_stat *pcpu[2];
-	struct report_losses loss;
 	bool threads;
 };
-
-static volatile sig_atomic_t stop_requested;
-static bool verbose;
-
-static void on_stop_signal(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-}
-
-void session__install_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-}
-
-bool session__stop_requested(void)
-{
-	return stop_requested;
-}
-
-uint64_t session__now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	if (!verbose || level == LIBBPF_DEBUG)
-		return 0;
-	return vfprintf(stderr, fmt, ap);
-}
-
-/* CAP_BPF and CAP_PERFMON (5.8+), or CAP_SYS_ADMIN, in the effective set. */
-static bool has_bpf_caps(void)
-{
-	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct data[2];
-	uint64_t eff;
-
-	memset(data, 0, sizeof(data));
-	if (syscall(SYS_capget, &hdr, data))
-		return geteuid() == 0;
-	eff = (uint64_t)data[1].effective << 32 | data[0].effective;
-	if (eff & (1ull << CAP_SYS_ADMIN))
-		return true;
-	return (eff & (1ull << 39 /* CAP_BPF */)) && (eff & (1ull << 38 /* CAP_PERFMON */));
-}
-
-static const char *const privilege_hint = "run as root, or grant CAP_BPF and CAP_PERFMON";
 
 static void rec_to_obs(const struct ss_task_rec *r, uint32_t epoch, struct acct_obs *o)
 {
@@ -131,74 +69,19 @@ static int on_exit_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-static int attach_all(struct session *s)
-{
-	struct bpf_program *prog;
-
-	bpf_object__for_each_program(prog, s->skel->obj) {
-		struct bpf_link *link;
-
-		if (!bpf_program__autoload(prog) || prog == s->skel->progs.probe_cpu)
-			continue;
-		link = bpf_program__attach(prog);
-		if (!link) {
-			int err = -errno;
-
-			cli__err("cannot attach %s: %s%s", bpf_program__section_name(prog),
-				 strerror(-err),
-				 err == -EPERM || err == -EACCES ? " (run as root, or grant CAP_BPF and CAP_PERFMON)"
-				 : err == -ENOENT || err == -ESRCH ? " (this kernel lacks the hook)"
-								  : "");
-			return err;
-		}
-		if (prog == s->skel->progs.dump_task)
-			s->iter_link = link;
-		s->links[s->nr_links++] = link;
-	}
-	return 0;
-}
-
-/* Run probe_cpu on every CPU: see it in acct.bpf.c. */
-static void probe_cpus(struct session *s)
-{
-	int fd = bpf_program__fd(s->skel->progs.probe_cpu);
-
-	for (uint32_t cpu = 0; cpu < s->nr_cpus; cpu++) {
-		LIBBPF_OPTS(bpf_test_run_opts, opts, .flags = BPF_F_TEST_RUN_ON_CPU, .cpu = cpu);
-
-		/* An offline CPU refuses; it has nothing to report either. */
-		bpf_prog_test_run_opts(fd, &opts);
-	}
-}
-
 struct session *session__open(const struct session_opts *o)
 {
 	struct session *s;
 	int err, n;
 
-	verbose = o->verbose;
-	libbpf_set_print(libbpf_print);
-	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
-		cli__err("this kernel has no BTF (/sys/kernel/btf/vmlinux: %s); schedscope needs a "
-			 "kernel built with CONFIG_DEBUG_INFO_BTF=y",
-			 strerror(errno));
+	if (bpfenv__check(o->verbose))
 		return NULL;
-	}
-	if (!has_bpf_caps()) {
-		cli__err("not permitted to load BPF programs (%s)", privilege_hint);
-		return NULL;
-	}
 	s = calloc(1, sizeof(*s));
 	if (!s) {
 		cli__err("out of memory");
 		return NULL;
 	}
 	s->threads = o->threads;
-	if (o->cpu >= 0 && (unsigned int)o->cpu >= (unsigned int)libbpf_num_possible_cpus()) {
-		cli__err("no CPU %d: this machine has CPUs 0 to %d", o->cpu,
-			 libbpf_num_possible_cpus() - 1);
-		goto fail;
-	}
 	s->epoch = 1;
 	n = libbpf_num_possible_cpus();
 	if (n <= 0) {
@@ -206,6 +89,10 @@ struct session *session__open(const struct session_opts *o)
 		goto fail;
 	}
 	s->nr_cpus = (uint32_t)n;
+	if (o->cpu >= 0 && (uint32_t)o->cpu >= s->nr_cpus) {
+		cli__err("no CPU %d: this machine has CPUs 0 to %u", o->cpu, s->nr_cpus - 1);
+		goto fail;
+	}
 	s->pcpu[0] = calloc(s->nr_cpus, sizeof(struct ss_cpu_stat));
 	s->pcpu[1] = calloc(s->nr_cpus, sizeof(struct ss_cpu_stat));
 	if (!s->pcpu[0] || !s->pcpu[1]) {
@@ -220,7 +107,7 @@ struct session *session__open(const struct session_opts *o)
 	}
 	s->skel->rodata->track_idle = o->idle;
 	s->skel->rodata->track_waits = o->waits;
-	s->skel->rodata->trace_start_ns = session__now_ns();
+	s->skel->rodata->trace_start_ns = stop__now_ns();
 	s->skel->rodata->filter_cpu = o->cpu;
 	bpf_program__set_autoload(s->skel->progs.on_wakeup, o->threads);
 	s->skel->rodata->track_threads = o->threads;
@@ -231,13 +118,15 @@ struct session *session__open(const struct session_opts *o)
 
 	err = acct_bpf__load(s->skel);
 	if (err) {
-		cli__err("cannot load the BPF programs: %s (%s)", strerror(-err),
-			 err == -EPERM || err == -EACCES ? privilege_hint
-							 : "rerun with -v for libbpf's log");
+		bpfenv__load_error(err);
 		goto fail;
 	}
-	if (attach_all(s))
+	/* probe_cpu is run by hand, never attached. */
+	if (bpfenv__attach(s->skel->obj, s->skel->progs.probe_cpu, s->links, MAX_LINKS,
+			   &s->nr_links))
 		goto fail;
+	s->iter_link = bpfenv__link_of(s->skel->obj, s->skel->progs.probe_cpu, s->links,
+				       s->nr_links, s->skel->progs.dump_task);
 	if (o->threads) {
 		s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.exits), on_exit_record, s, NULL);
 		if (!s->rb) {
@@ -245,7 +134,7 @@ struct session *session__open(const struct session_opts *o)
 			goto fail;
 		}
 	}
-	probe_cpus(s);
+	bpfenv__run_on_each_cpu(s->skel->progs.probe_cpu, s->nr_cpus);
 	s->skel->bss->epoch = s->epoch;
 	return s;
 fail:
@@ -342,8 +231,8 @@ bool session__wait(struct session *s, uint64_t deadline_ns)
 	/* Exit records ask for no wake-up: drain them on this beat instead. */
 	const uint64_t beat_ns = 200000000ull;
 
-	while (!stop_requested) {
-		uint64_t now = session__now_ns(), left;
+	while (!stop__requested()) {
+		uint64_t now = stop__now_ns(), left;
 
 		if (now >= deadline_ns)
 			break;
@@ -360,7 +249,7 @@ bool session__wait(struct session *s, uint64_t deadline_ns)
 			nanosleep(&ts, NULL);
 		}
 	}
-	return stop_requested;
+	return stop__requested();
 }
 
 void session__settle(struct session *s)
@@ -388,7 +277,7 @@ static int sample_cpus(struct session *s, struct cpustat *cs)
 	uint64_t now = 0;
 	int err, tries;
 
-	probe_cpus(s);
+	bpfenv__run_on_each_cpu(s->skel->progs.probe_cpu, s->nr_cpus);
 	/* The idle fields change under idle_seq: two equal, even copies agree. */
 	for (tries = 0; tries < 8; tries++) {
 		bool stable = true;
@@ -398,7 +287,7 @@ static int sample_cpus(struct session *s, struct cpustat *cs)
 			err = read_pcpu(s, b);
 		if (err)
 			break;
-		now = session__now_ns();
+		now = stop__now_ns();
 		for (uint32_t c = 0; c < s->nr_cpus && stable; c++)
 			stable = a[c].idle_seq == b[c].idle_seq && !(a[c].idle_seq & 1);
 		if (stable)

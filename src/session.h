@@ -64,10 +64,4 @@ void session__settle(struct session *s);
 /* Cumulative losses (the acct core adds its own). */
 void session__losses(struct session *s, struct report_losses *l);
 
-/* Ctrl-C and SIGTERM request a stop; SIGPIPE is ignored (writers see EPIPE). */
-void session__install_signals(void);
-bool session__stop_requested(void);
-
-uint64_t session__now_ns(void);
-
 #endif

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "bpfenv.h"
+
+#include <errno.h>
+#include <linux/capability.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+
+#include "cli.h"
+
+#define PRIVILEGE_HINT "run as root, or grant CAP_BPF and CAP_PERFMON"
+
+static bool verbose;
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (!verbose || level == LIBBPF_DEBUG)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+/* CAP_BPF and CAP_PERFMON (5.8+), or CAP_SYS_ADMIN, in the effective set. */
+static bool has_bpf_caps(void)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2];
+	uint64_t eff;
+
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capget, &hdr, data))
+		return geteuid() == 0;
+	eff = (uint64_t)data[1].effective << 32 | data[0].effective;
+	if (eff & (1ull << CAP_SYS_ADMIN))
+		return true;
+	return (eff & (1ull << 39 /* CAP_BPF */)) && (eff & (1ull << 38 /* CAP_PERFMON */));
+}
+
+int bpfenv__check(bool v)
+{
+	verbose = v;
+	libbpf_set_print(libbpf_print);
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		int err = -errno;
+
+		cli__err("this kernel has no BTF (/sys/kernel/btf/vmlinux: %s); schedscope needs a "
+			 "kernel built with CONFIG_DEBUG_INFO_BTF=y",
+			 strerror(-err));
+		return err;
+	}
+	if (!has_bpf_caps()) {
+		cli__err("not permitted to load BPF programs (" PRIVILEGE_HINT ")");
+		return -EPERM;
+	}
+	return 0;
+}
+
+void bpfenv__load_error(int err)
+{
+	cli__err("cannot load the BPF programs: %s (%s)", strerror(-err),
+		 err == -EPERM || err == -EACCES ? PRIVILEGE_HINT : "rerun with -v for libbpf's log");
+}
+
+/* Programs are attached, and found again, in the object's order. */
+static bool attached(const struct bpf_program *prog, const struct bpf_program *skip)
+{
+	return bpf_program__autoload(prog) && prog != skip;
+}
+
+struct bpf_link *bpfenv__link_of(struct bpf_object *obj, const struct bpf_program *skip,
+				 struct bpf_link **links, int nr, const struct bpf_program *prog)
+{
+	struct bpf_program *p;
+	int i = 0;
+
+	bpf_object__for_each_program(p, obj) {
+		if (!attached(p, skip))
+			continue;
+		if (p == prog)
+			return i < nr ? links[i] : NULL;
+		i++;
+	}
+	return NULL;
+}
+
+int bpfenv__attach(struct bpf_object *obj, const struct bpf_program *skip,
+		   struct bpf_link **links, int max, int *nr)
+{
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, obj) {
+		struct bpf_link *link;
+		int err;
+
+		if (!attached(prog, skip))
+			continue;
+		if (*nr >= max) {
+			cli__err("too many BPF programs to attach (%d)", max);
+			return -E2BIG;
+		}
+		link = bpf_program__attach(prog);
+		if (!link) {
+			err = -errno;
+			cli__err("cannot attach %s: %s%s", bpf_program__section_name(prog),
+				 strerror(-err),
+				 err == -EPERM || err == -EACCES ? " (" PRIVILEGE_HINT ")"
+				 : err == -ENOENT || err == -ESRCH ? " (this kernel lacks the hook)"
+								  : "");
+			return err;
+		}
+		links[(*nr)++] = link;
+	}
+	return 0;
+}
+
+void bpfenv__run_on_each_cpu(const struct bpf_program *prog, uint32_t nr_cpus)
+{
+	int fd = bpf_program__fd(prog);
+
+	for (uint32_t cpu = 0; cpu < nr_cpus; cpu++) {
+		LIBBPF_OPTS(bpf_test_run_opts, opts, .flags = BPF_F_TEST_RUN_ON_CPU, .cpu = cpu);
+
+		/* An offline CPU refuses; it has nothing to report either. */
+		bpf_prog_test_run_opts(fd, &opts);
+	}
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What every command that loads BPF programs needs before and around its own
+ * object: a check that this kernel and this process can run them, libbpf's
+ * messages on -v, attaching an object's programs with errors that name the
+ * hook and say what to do, and running a program on each CPU. Errors are
+ * printed here, once; functions return 0 or -errno.
+ */
+#ifndef SCHEDSCOPE_BPFENV_H
+#define SCHEDSCOPE_BPFENV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <bpf/libbpf.h>
+
+/* BTF present, privileges held; libbpf's warnings shown if verbose. */
+int bpfenv__check(bool verbose);
+
+/* Say why loading an object failed. */
+void bpfenv__load_error(int err);
+
+/*
+ * Attach every program of obj that is loaded, except skip (may be NULL),
+ * into links[0 .. *nr - 1]; max bounds links. On failure the links made so
+ * far stay in links for the caller to destroy.
+ */
+int bpfenv__attach(struct bpf_object *obj, const struct bpf_program *skip,
+		   struct bpf_link **links, int max, int *nr);
+
+/* The link bpfenv__attach(obj, skip, links, ...) made for prog, or NULL. */
+struct bpf_link *bpfenv__link_of(struct bpf_object *obj, const struct bpf_program *skip,
+				 struct bpf_link **links, int nr, const struct bpf_program *prog);
+
+/* Run prog (a raw_tp program) once on each CPU, by IPI; offline CPUs are skipped. */
+void bpfenv__run_on_each_cpu(const struct bpf_program *prog, uint32_t nr_cpus);
+
+#endif
