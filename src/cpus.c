@@ -39,15 +39,12 @@ int cpus__run(const struct cli *cli)
 	uint32_t nr;
 	int ret = 1;
 
+	if (live__check_args(cli))
+		return EXIT_USAGE;
 	s = session__open(&so);
 	if (!s)
 		return 1;
 	nr = session__nr_cpus(s);
-	if (cli->cpu >= 0 && (uint32_t)cli->cpu >= nr) {
-		cli__err("no CPU %d: this machine has CPUs 0 to %u", cli->cpu, nr - 1);
-		ret = EXIT_USAGE;
-		goto out;
-	}
 	c.stat = cpustat__new(nr);
 	c.rows = calloc(nr, sizeof(*c.rows));
 	c.show = calloc(nr, sizeof(*c.show));

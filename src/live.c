@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "stop.h"
 
@@ -91,8 +92,14 @@ static uint32_t tgid_of(uint32_t id)
 	return tgid;
 }
 
-int live__check_ids(const struct cli *cli)
+int live__check_args(const struct cli *cli)
 {
+	long nr_cpus = sysconf(_SC_NPROCESSORS_CONF);
+
+	if (cli->cpu >= 0 && nr_cpus > 0 && cli->cpu >= nr_cpus) {
+		cli__err("no CPU %d: this machine has CPUs 0 to %ld", cli->cpu, nr_cpus - 1);
+		return EXIT_USAGE;
+	}
 	for (size_t i = 0; i < cli->nr_pids; i++) {
 		uint32_t tgid = tgid_of(cli->pids[i]);
 

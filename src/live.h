@@ -19,9 +19,10 @@ int live__run(struct session *s, const struct cli *cli, struct cpustat *cs, cons
 	      live_report_fn report, void *ctx);
 
 /*
- * Check -p and -t against /proc before tracing: a PID that is no process or a
- * TID that is no thread is a usage error (returns EXIT_USAGE), else 0.
+ * Check -p, -t and -C against the system before tracing: a PID that is no
+ * process, a TID that is no thread or a CPU that does not exist is a usage
+ * error (returns EXIT_USAGE), else 0.
  */
-int live__check_ids(const struct cli *cli);
+int live__check_args(const struct cli *cli);
 
 #endif

@@ -73,7 +73,7 @@ int top__run(const struct cli *cli)
 			 cli->sort);
 		return EXIT_USAGE;
 	}
-	if (live__check_ids(cli))
+	if (live__check_args(cli))
 		return EXIT_USAGE;
 	topview__init(&t.view, by, sort, &filter);
 	t.acct = acct__new(cli->max_tasks);

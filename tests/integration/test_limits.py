@@ -27,6 +27,12 @@ def main():
     tap.check(names[1], p.returncode == 0 and line and "raise --max-tasks" in line[0],
               sslib.one_line(line[0] if line else ""),
               f"rc={p.returncode}, no 'Not measured' line naming --max-tasks in:\n{p.stdout}")
+    for cmd in ("top", "cpus"):
+        p = subprocess.run([tool, cmd, "-C", "4096", "-d", "0.1"],
+                           capture_output=True, text=True, timeout=30)
+        tap.check(f"{cmd} -C of a CPU that does not exist: usage error",
+                  p.returncode == 2 and "no CPU 4096" in p.stderr,
+                  "rc=2", f"rc={p.returncode} stderr={p.stderr.strip()!r}")
     return tap.done()
 
 
