@@ -32,7 +32,7 @@ static void cpus_report(void *ctx, struct report_meta *m)
 
 int cpus__run(const struct cli *cli)
 {
-	struct session_opts so = { .threads = false, .idle = true, .waits = true,
+	struct session_opts so = { .threads = false, .idle = true, .cpu_waits = true,
 				   .verbose = cli->verbose, .cpu = -1 };
 	struct cpus c = { .cli = cli };
 	struct session *s;

@@ -106,13 +106,14 @@ struct session *session__open(const struct session_opts *o)
 		goto fail;
 	}
 	s->skel->rodata->track_idle = o->idle;
-	s->skel->rodata->track_waits = o->waits;
+	s->skel->rodata->track_waits = o->waits || o->cpu_waits;
+	s->skel->rodata->track_cpu_waits = o->cpu_waits;
 	s->skel->rodata->trace_start_ns = stop__now_ns();
 	s->skel->rodata->filter_cpu = o->cpu;
 	bpf_program__set_autoload(s->skel->progs.on_wakeup, o->threads);
 	s->skel->rodata->track_threads = o->threads;
 	/* The scan also seeds the wait baselines, so waits need it too. */
-	bpf_program__set_autoload(s->skel->progs.dump_task, o->threads || o->waits);
+	bpf_program__set_autoload(s->skel->progs.dump_task, o->threads || o->waits || o->cpu_waits);
 	s->skel->bss->iter_quiet = !o->threads;
 	bpf_map__set_max_entries(s->skel->maps.cpu_mig, s->nr_cpus);
 

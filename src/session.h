@@ -18,7 +18,8 @@
 struct session_opts {
 	bool threads;	/* per-thread counters: task iterator, wakeups, exit records */
 	bool idle;	/* per-CPU idle time */
-	bool waits;	/* run-queue waits per thread and CPU */
+	bool waits;	/* run-queue waits per thread (RUNQMAX) */
+	bool cpu_waits;	/* and their sums per CPU */
 	bool verbose;	/* libbpf's messages */
 	int cpu;	/* per-thread figures on this CPU only; -1: all CPUs */
 };

@@ -26,6 +26,7 @@ char LICENSE[] SEC("license") = "GPL";
 const volatile bool track_idle = false;	/* per-CPU idle time: costs a clock read per idle transition */
 const volatile bool track_waits = true;	/* per-task and per-CPU run-queue waits */
 const volatile bool track_threads = true;	/* final records of exiting threads */
+const volatile bool track_cpu_waits = true;	/* per-CPU wait sums (cpus) */
 const volatile __u64 trace_start_ns = 0;	/* CLOCK_MONOTONIC before attach */
 const volatile __s32 filter_cpu = -1;	/* top -C: count only what happens on this CPU */
 
@@ -130,9 +131,11 @@ static __always_inline void account_wait(struct task_struct *next, __u64 rq_cloc
 		cs->waits_missed++;
 		return;
 	}
-	cs->wait_ns += wait;
-	cs->waits++;
-	slotmax__note(cs->wait_max_ns, cs->wait_epoch, epoch, wait);
+	if (track_cpu_waits) {
+		cs->wait_ns += wait;
+		cs->waits++;
+		slotmax__note(cs->wait_max_ns, cs->wait_epoch, epoch, wait);
+	}
 	if (filter_cpu >= 0 && !on_filter_cpu())
 		return;
 	slotmax__note(ta->wait_max_ns, ta->wait_epoch, epoch, wait);
@@ -243,12 +246,17 @@ static __always_inline int handle_switch(struct task_struct *prev, struct task_s
 	if (has_rq_clock()) {
 		rq = task_rq_of(prev);
 		clock = rq->clock;
-		/* __schedule() counted this switch before the tracepoint. */
-		cs->kernel_switches = rq->nr_switches;
+		/*
+		 * __schedule() counted this switch before the tracepoint. Without
+		 * idle tracking, the read before each report is enough.
+		 */
+		if (track_idle)
+			cs->kernel_switches = rq->nr_switches;
 	}
-	if (track_idle)
+	if (track_idle) {
 		account_idle(prev, next, clock, cs);
-	cs->last_sw_clock = clock;
+		cs->last_sw_clock = clock;
+	}
 	if (track_waits && has_rq_clock() && next->pid)
 		account_wait(next, clock, cs);
 	if (on_filter_cpu())
