@@ -204,6 +204,11 @@ run top_cpu0  schedscope top -C 0 -d 1 --json
 run top_cpu1  schedscope top -C "$last" -d 1 --json
 run top_pid   schedscope top -p "$spin" -d 1 --json
 run bogus     schedscope top --bogus
+# A kernel without BTF, as far as the tool can tell: hide /sys/kernel/btf.
+if mount -t tmpfs tmpfs /sys/kernel/btf; then
+	run nobtf schedscope top -d 1
+	umount /sys/kernel/btf
+fi
 kill "$spin"
 emit "@@DONE $(up)"
 exec 3>&-
@@ -548,6 +553,12 @@ def c_bogus():
     if not any("bogus" in l for l in b["err"]):
         raise Fail("stderr does not name the option: %r" % (b["err"][:2],), "bogus")
 check("top --bogus exits 2", c_bogus)
+
+def c_nobtf():
+    b = block("nobtf", 1)
+    if not any("no BTF" in l for l in b["err"]):
+        raise Fail("stderr does not say BTF is missing: %r" % (b["err"][:2],), "nobtf")
+check("top on a kernel without BTF: one line, exit 1", c_nobtf)
 
 # libbpf's warnings on runs that succeeded are worth seeing.
 for n in order:
