@@ -127,9 +127,7 @@ integration: deps-test
 	tests/run.sh integration
 
 lint: deps-test $(SKELS)
-	clang-tidy --quiet $(CORE_SRCS) $(APP_SRCS) -- $(CFLAGS) $(LIBBPF_CFLAGS)
-	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-		--inline-suppr --std=c11 -I src -I $(BUILD) -D__linux__ src tests/workload
+	tests/lint.sh
 
 clean:
 	rm -rf $(BUILD)

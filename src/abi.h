@@ -15,10 +15,7 @@
 #define SS_COMM_LEN 16
 
 /* ss_task_rec.flags */
-#define SS_TASK_EXITED  (1u << 0)	/* final counters, sent when the task is freed */
-#define SS_TASK_KTHREAD (1u << 1)
-#define SS_TASK_ONCPU   (1u << 2)	/* running when the record was taken */
-#define SS_TASK_NOSTORE (1u << 3)	/* no per-task storage: wakeups and max wait unknown */
+#define SS_TASK_EXITED  (1u << 0)	/* final counters, sent at the thread's last switch */
 
 /*
  * One thread's cumulative counters, straight from the kernel's own accounting
@@ -40,8 +37,6 @@ struct ss_task_rec {
 	__u32 pid;		/* tgid */
 	__u32 tid;
 	__u32 flags;		/* SS_TASK_* */
-	__u32 cpu;		/* CPU it last ran on */
-	__s32 prio;		/* kernel priority, 0..139 */
 	__u32 pad;
 	char comm[SS_COMM_LEN];
 	char pcomm[SS_COMM_LEN];	/* the process's name: its main thread's comm */

@@ -23,7 +23,6 @@ static void cpus_report(void *ctx, struct report_meta *m)
 	uint32_t nr = cpustat__nr_cpus(c->stat);
 
 	cpustat__close(c->stat, m->duration_ns, c->rows);
-	m->loss.untraced_switches = cpustat__untraced_switches(c->stat);
 	if (c->cli->json)
 		cpus_out__json(stdout, c->rows, c->show, nr, m);
 	else

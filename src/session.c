@@ -33,28 +33,25 @@ struct session {
 	uint32_t epoch;		/* the interval being accumulated */
 	struct ss_cpu_stat *pcpu[2];
 	bool threads;
+	uint64_t untraced_base;	/* kernel minus traced switches at the baseline */
+	uint64_t untraced;	/* the same at the last read */
 };
 
 static void rec_to_obs(const struct ss_task_rec *r, uint32_t epoch, struct acct_obs *o)
 {
-	uint64_t m1 = slotmax__get(r->wait_max_ns, r->wait_epoch, epoch);
-	uint64_t m2 = slotmax__get(r->wait_max_ns, r->wait_epoch, epoch + 1);
-
 	o->pid = r->pid;
 	o->tid = r->tid;
 	o->start_ns = r->start_ns;
 	memcpy(o->comm, r->comm, sizeof(o->comm));
 	memcpy(o->pcomm, r->pcomm, sizeof(o->pcomm));
 	o->exited = r->flags & SS_TASK_EXITED;
-	o->kthread = r->flags & SS_TASK_KTHREAD;
 	o->c.runtime_ns = r->runtime_ns;
 	o->c.run_delay_ns = r->run_delay_ns;
 	o->c.nvcsw = r->nvcsw;
 	o->c.nivcsw = r->nivcsw;
 	o->c.migrations = r->migrations;
 	o->c.wakeups = r->wakeups;
-	/* A wait noted just after the epoch moved on still belongs to this window. */
-	o->wait_max_ns = m1 > m2 ? m1 : m2;
+	o->wait_max_ns = slotmax__get_closing(r->wait_max_ns, r->wait_epoch, epoch);
 }
 
 static int on_exit_record(void *ctx, void *data, size_t size)
@@ -89,10 +86,6 @@ struct session *session__open(const struct session_opts *o)
 		goto fail;
 	}
 	s->nr_cpus = (uint32_t)n;
-	if (o->cpu >= 0 && (uint32_t)o->cpu >= s->nr_cpus) {
-		cli__err("no CPU %d: this machine has CPUs 0 to %u", o->cpu, s->nr_cpus - 1);
-		goto fail;
-	}
 	s->pcpu[0] = calloc(s->nr_cpus, sizeof(struct ss_cpu_stat));
 	s->pcpu[1] = calloc(s->nr_cpus, sizeof(struct ss_cpu_stat));
 	if (!s->pcpu[0] || !s->pcpu[1]) {
@@ -222,8 +215,9 @@ int session__baseline(struct session *s, uint64_t t0_ns, struct cpustat *cs)
 
 	if (s->iter_link)
 		err = scan(s, true, t0_ns);
-	if (!err && cs)
+	if (!err)
 		err = sample_cpus(s, cs);
+	s->untraced_base = s->untraced;
 	return err;
 }
 
@@ -275,7 +269,7 @@ static int read_pcpu(struct session *s, struct ss_cpu_stat *out)
 static int sample_cpus(struct session *s, struct cpustat *cs)
 {
 	struct ss_cpu_stat *a = s->pcpu[0], *b = s->pcpu[1];
-	uint64_t now = 0;
+	uint64_t now = 0, untraced = 0;
 	int err, tries;
 
 	bpfenv__run_on_each_cpu(s->skel->progs.probe_cpu, s->nr_cpus);
@@ -302,27 +296,26 @@ static int sample_cpus(struct session *s, struct cpustat *cs)
 		const struct ss_cpu_stat *st = &b[c];
 		struct ss_cpu_mig mig = { 0, 0 };
 		struct cpu_sample smp;
-		uint64_t m1 = slotmax__get(st->wait_max_ns, st->wait_epoch, s->epoch);
-		uint64_t m2 = slotmax__get(st->wait_max_ns, st->wait_epoch, s->epoch + 1);
 
 		bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.cpu_mig), &c, &mig);
 		memset(&smp, 0, sizeof(smp));
 		/* The kernel's count: the tracepoint does not see every switch. */
 		smp.switches = st->kernel_switches ? st->kernel_switches : st->switches;
 		smp.traced_switches = st->switches;
-		smp.idle_untraced = st->idle_untraced;
 		smp.idle_ns = st->idle_ns;
 		if (st->idle_since_ns && now > st->idle_since_ns)
 			smp.idle_ns += now - st->idle_since_ns;
 		smp.idle_exits = st->idle_exits;
-		smp.idle_known = st->idle_known;
 		smp.wait_ns = st->wait_ns;
 		smp.waits = st->waits;
-		smp.wait_max_ns = m1 > m2 ? m1 : m2;
+		smp.wait_max_ns = slotmax__get_closing(st->wait_max_ns, st->wait_epoch, s->epoch);
 		smp.migrations_in = mig.in;
 		smp.migrations_out = mig.out;
 		cpustat__sample(cs, c, &smp);
+		untraced += smp.switches > smp.traced_switches ? smp.switches - smp.traced_switches
+							       : 0;
 	}
+	s->untraced = untraced;
 	return 0;
 }
 
@@ -336,19 +329,19 @@ int session__sample(struct session *s, struct cpustat *cs)
 		err = scan(s, false, 0);
 		ring_buffer__consume(s->rb);
 	}
-	if (!err && cs)
+	if (!err)
 		err = sample_cpus(s, cs);
 	s->epoch++;
 	return err;
 }
 
-void session__losses(struct session *s, struct report_losses *l)
+void session__losses(const struct session *s, struct report_losses *l)
 {
-	struct ss_cpu_stat *a = s->pcpu[0];
+	/* As of the last read: the one the report's figures come from. */
+	const struct ss_cpu_stat *a = s->pcpu[1];
 
 	memset(l, 0, sizeof(*l));
-	if (read_pcpu(s, a))
-		return;
+	l->untraced_switches = s->untraced - s->untraced_base;
 	for (uint32_t c = 0; c < s->nr_cpus; c++) {
 		l->idle_untraced += a[c].idle_untraced;
 		l->exit_drops += a[c].exit_drops;

@@ -39,8 +39,8 @@ uint32_t session__nr_cpus(const struct session *s);
 void session__bind_acct(struct session *s, struct acct *a);
 
 /*
- * The first scan of every thread, and the CPUs' first sample into cs unless
- * NULL; t0 is CLOCK_MONOTONIC just before it. Returns 0 or -errno.
+ * The first scan of every thread, and the CPUs' first sample into cs; t0 is
+ * CLOCK_MONOTONIC just before it. Returns 0 or -errno.
  */
 int session__baseline(struct session *s, uint64_t t0_ns, struct cpustat *cs);
 
@@ -52,7 +52,7 @@ bool session__wait(struct session *s, uint64_t deadline_ns);
 
 /*
  * Close the open interval: scan every thread and collect what exited (into
- * the bound acct), and sample the per-CPU counters into cs unless NULL.
+ * the bound acct), and sample the per-CPU counters into cs.
  */
 int session__sample(struct session *s, struct cpustat *cs);
 
@@ -63,6 +63,6 @@ int session__sample(struct session *s, struct cpustat *cs);
 void session__settle(struct session *s);
 
 /* Cumulative losses (the acct core adds its own). */
-void session__losses(struct session *s, struct report_losses *l);
+void session__losses(const struct session *s, struct report_losses *l);
 
 #endif

@@ -39,7 +39,6 @@ static void top_report(void *ctx, struct report_meta *m)
 				  t->cpu_rows[c].d.idle_exits);
 	}
 	topview__finish(&t->view, m->duration_ns, t->cli->rows);
-	m->loss.untraced_switches = cpustat__untraced_switches(t->cpus);
 	m->loss.untracked_threads = l->untracked;
 	m->loss.late_threads = l->late;
 	m->loss.vanished_threads = l->vanished;

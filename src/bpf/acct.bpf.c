@@ -108,7 +108,8 @@ static __always_inline struct ss_cpu_stat *this_cpu_stat(void)
 }
 
 /* The wait that ends as next gets the CPU: see wait__on_arrival(). */
-static __always_inline void account_wait(struct task_struct *next, __u64 rq_clock,
+/* on_cpu: this switch happens on the CPU of top -C (always true without -C). */
+static __always_inline void account_wait(struct task_struct *next, __u64 rq_clock, bool on_cpu,
 					 struct ss_cpu_stat *cs)
 {
 	struct task_acct *ta;
@@ -136,7 +137,7 @@ static __always_inline void account_wait(struct task_struct *next, __u64 rq_cloc
 		cs->waits++;
 		slotmax__note(cs->wait_max_ns, cs->wait_epoch, epoch, wait);
 	}
-	if (filter_cpu >= 0 && !on_filter_cpu())
+	if (!on_cpu)
 		return;
 	slotmax__note(ta->wait_max_ns, ta->wait_epoch, epoch, wait);
 	if (filter_cpu >= 0)
@@ -185,6 +186,15 @@ static __always_inline void account_on_cpu(struct task_struct *prev, struct task
  * start (late by the untraced task's last slice at most), and the period is
  * counted in idle_untraced.
  */
+/* The CPU is in its idle task but no switch into it was seen: see above. */
+static __always_inline void idle_start_untraced(struct ss_cpu_stat *cs)
+{
+	if (cs->idle_since_ns || !cs->last_sw_clock || !cs->clock_offset)
+		return;
+	cs->idle_since_ns = cs->last_sw_clock + cs->clock_offset;
+	cs->idle_untraced++;
+}
+
 static __always_inline void account_idle(struct task_struct *prev, struct task_struct *next,
 					 __u64 rq_clock, struct ss_cpu_stat *cs)
 {
@@ -195,11 +205,8 @@ static __always_inline void account_idle(struct task_struct *prev, struct task_s
 		return;
 	now = bpf_ktime_get_ns();
 	cs->idle_seq++;
-	if (prev_idle && !cs->idle_since_ns && cs->idle_known && cs->last_sw_clock &&
-	    cs->clock_offset) {
-		cs->idle_since_ns = cs->last_sw_clock + cs->clock_offset;
-		cs->idle_untraced++;
-	}
+	if (prev_idle && cs->idle_known)
+		idle_start_untraced(cs);
 	cs->idle_ns += idle__on_switch(&cs->idle_since_ns, prev_idle, next_idle, now);
 	/* schedule_idle() counts the idle task's switches in its nivcsw. */
 	if (prev_idle)
@@ -229,7 +236,7 @@ static __always_inline void send_final(struct task_struct *prev, struct ss_cpu_s
 		return;
 	}
 	fill_rec(rec, prev, bpf_task_storage_get(&task_acct, prev, 0, 0));
-	rec->flags |= SS_TASK_EXITED;
+	rec->flags = SS_TASK_EXITED;
 	/* User space drains on its own beat; a wake-up per exit would cost more. */
 	bpf_ringbuf_submit(rec, BPF_RB_NO_WAKEUP);
 }
@@ -237,6 +244,7 @@ static __always_inline void send_final(struct task_struct *prev, struct ss_cpu_s
 static __always_inline int handle_switch(struct task_struct *prev, struct task_struct *next)
 {
 	struct ss_cpu_stat *cs = this_cpu_stat();
+	bool on_cpu = filter_cpu < 0 || on_filter_cpu();
 	struct rq *rq;
 	__u64 clock = 0;
 
@@ -258,8 +266,8 @@ static __always_inline int handle_switch(struct task_struct *prev, struct task_s
 		cs->last_sw_clock = clock;
 	}
 	if (track_waits && has_rq_clock() && next->pid)
-		account_wait(next, clock, cs);
-	if (on_filter_cpu())
+		account_wait(next, clock, on_cpu, cs);
+	if (filter_cpu >= 0 && on_cpu)
 		account_on_cpu(prev, next, cs);
 	if (track_threads && (task_state(prev) & TASK_DEAD_))
 		send_final(prev, cs);
@@ -327,9 +335,11 @@ int BPF_PROG(on_migrate, struct task_struct *p, int dest_cpu)
 	return handle_migrate(p, dest_cpu);
 }
 
+/* Every byte of rec: ring-buffer memory comes uncleared. */
 static __always_inline void fill_rec(struct ss_task_rec *rec, struct task_struct *t,
 				     struct task_acct *ta)
 {
+	__builtin_memset(rec, 0, sizeof(*rec));
 	rec->start_ns = t->start_time;
 	rec->runtime_ns = t->se.sum_exec_runtime;
 	rec->run_delay_ns = t->sched_info.run_delay;
@@ -338,13 +348,6 @@ static __always_inline void fill_rec(struct ss_task_rec *rec, struct task_struct
 	rec->migrations = t->se.nr_migrations;
 	rec->pid = t->tgid;
 	rec->tid = t->pid;
-	rec->cpu = task_cpu_of(t);
-	rec->prio = t->prio;
-	rec->flags = 0;
-	if (t->flags & 0x00200000 /* PF_KTHREAD */)
-		rec->flags |= SS_TASK_KTHREAD;
-	if (t->on_cpu)
-		rec->flags |= SS_TASK_ONCPU;
 	bpf_probe_read_kernel(rec->comm, sizeof(rec->comm), t->comm);
 	bpf_probe_read_kernel(rec->pcomm, sizeof(rec->pcomm), t->group_leader->comm);
 	if (ta && filter_cpu >= 0) {
@@ -358,19 +361,18 @@ static __always_inline void fill_rec(struct ss_task_rec *rec, struct task_struct
 		rec->migrations = ta->oc.migrations;
 		rec->wakeups = ta->oc.wakeups;
 	} else if (filter_cpu >= 0) {
+		/* Never ran there since we started. */
 		rec->runtime_ns = rec->run_delay_ns = rec->nvcsw = rec->nivcsw = 0;
 		rec->migrations = 0;
 	}
-	if (ta) {
-		if (filter_cpu < 0)
-			rec->wakeups = ta->wakeups;
-		rec->wait_max_ns[0] = ta->wait_max_ns[0];
-		rec->wait_max_ns[1] = ta->wait_max_ns[1];
-		rec->wait_epoch[0] = ta->wait_epoch[0];
-		rec->wait_epoch[1] = ta->wait_epoch[1];
-	} else {
-		rec->flags |= SS_TASK_NOSTORE;
-	}
+	if (!ta)
+		return;
+	if (filter_cpu < 0)
+		rec->wakeups = ta->wakeups;
+	rec->wait_max_ns[0] = ta->wait_max_ns[0];
+	rec->wait_max_ns[1] = ta->wait_max_ns[1];
+	rec->wait_epoch[0] = ta->wait_epoch[0];
+	rec->wait_epoch[1] = ta->wait_epoch[1];
 }
 
 SEC("iter/task")
@@ -383,7 +385,6 @@ int dump_task(struct bpf_iter__task *ctx)
 	/* Dead: its final record was sent at its last switch. */
 	if (!t || (task_state(t) & TASK_DEAD_))
 		return 0;
-	__builtin_memset(&rec, 0, sizeof(rec));
 	if (iter_seed) {
 		ta = bpf_task_storage_get(&task_acct, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 		if (ta)
@@ -424,16 +425,13 @@ int probe_cpu(void *ctx)
 	}
 	if (!track_idle)
 		return 0;
+	cs->idle_seq++;
 	if (!cs->idle_known) {
-		cs->idle_seq++;
 		cs->idle_since_ns = idle ? bpf_ktime_get_ns() : 0;
 		cs->idle_known = 1;
-		cs->idle_seq++;
-	} else if (idle && !cs->idle_since_ns && cs->last_sw_clock && cs->clock_offset) {
-		cs->idle_seq++;
-		cs->idle_since_ns = cs->last_sw_clock + cs->clock_offset;
-		cs->idle_untraced++;
-		cs->idle_seq++;
+	} else if (idle) {
+		idle_start_untraced(cs);
 	}
+	cs->idle_seq++;
 	return 0;
 }

@@ -118,6 +118,19 @@ static inline __u64 slotmax__get(const __u64 max[2], const __u32 max_epoch[2], _
 }
 
 /*
+ * The maximum of the interval being closed: user space moves the epoch on
+ * before reading, so a value noted just after that still belongs to it.
+ */
+static inline __u64 slotmax__get_closing(const __u64 max[2], const __u32 max_epoch[2],
+					 __u32 epoch)
+{
+	__u64 a = slotmax__get(max, max_epoch, epoch);
+	__u64 b = slotmax__get(max, max_epoch, epoch + 1);
+
+	return a > b ? a : b;
+}
+
+/*
  * Idle time of one CPU: the idle task (pid 0) holding it. idle_since is 0
  * while a real task runs. Returns the idle time completed by this switch.
  */

@@ -15,7 +15,6 @@ struct acct_thread {
 	char comm[ACCT_COMM_LEN];
 	char pcomm[ACCT_COMM_LEN];
 	bool exited;
-	bool kthread;
 	uint8_t missing;	/* consecutive passes without an observation */
 	uint32_t seen_pass;	/* the last pass that observed it */
 	struct acct_counters base;
@@ -192,7 +191,6 @@ void acct__observe(struct acct *a, const struct acct_obs *o)
 	/* A producer that knows no process name gives the thread's. */
 	memcpy(t->pcomm, o->pcomm[0] ? o->pcomm : o->comm, sizeof(t->pcomm));
 	t->pcomm[ACCT_COMM_LEN - 1] = '\0';
-	t->kthread = o->kthread;
 	t->cur = o->c;
 	if (o->wait_max_ns > t->wait_max_ns)
 		t->wait_max_ns = o->wait_max_ns;
@@ -237,7 +235,6 @@ void acct__close(struct acct *a, acct_delta_fn fn, void *arg)
 			memcpy(d.comm, t->comm, sizeof(d.comm));
 			memcpy(d.pcomm, t->pcomm, sizeof(d.pcomm));
 			d.exited = t->exited;
-			d.kthread = t->kthread;
 			d.wait_max_ns = t->wait_max_ns;
 			fn(&d, arg);
 		}

@@ -37,7 +37,6 @@ struct acct_obs {
 	char comm[ACCT_COMM_LEN];
 	char pcomm[ACCT_COMM_LEN];	/* the process's name (main thread's comm) */
 	bool exited;		/* final counters */
-	bool kthread;
 	struct acct_counters c;
 	uint64_t wait_max_ns;	/* longest single wait ended in the open interval */
 };
@@ -49,7 +48,6 @@ struct acct_delta {
 	char comm[ACCT_COMM_LEN];
 	char pcomm[ACCT_COMM_LEN];
 	bool exited;
-	bool kthread;
 	struct acct_counters d;
 	uint64_t wait_max_ns;
 };

@@ -10,7 +10,6 @@ struct cpustat {
 	struct cpu_sample *base;
 	struct cpu_sample *cur;
 	bool *based;
-	uint64_t untraced;
 };
 
 struct cpustat *cpustat__new(uint32_t nr_cpus)
@@ -62,11 +61,6 @@ void cpustat__sample(struct cpustat *cs, uint32_t cpu, const struct cpu_sample *
 	}
 }
 
-uint64_t cpustat__untraced_switches(const struct cpustat *cs)
-{
-	return cs->untraced;
-}
-
 static uint64_t sub(uint64_t now, uint64_t then)
 {
 	return now > then ? now - then : 0;
@@ -83,8 +77,6 @@ void cpustat__close(struct cpustat *cs, uint64_t duration_ns, struct cpu_row *ro
 		r->cpu = cpu;
 		r->d.switches = sub(c->switches, b->switches);
 		r->d.traced_switches = sub(c->traced_switches, b->traced_switches);
-		r->d.idle_untraced = sub(c->idle_untraced, b->idle_untraced);
-		cs->untraced += sub(r->d.switches, r->d.traced_switches);
 		r->d.idle_ns = sub(c->idle_ns, b->idle_ns);
 		r->d.idle_exits = sub(c->idle_exits, b->idle_exits);
 		r->d.wait_ns = sub(c->wait_ns, b->wait_ns);
@@ -92,7 +84,6 @@ void cpustat__close(struct cpustat *cs, uint64_t duration_ns, struct cpu_row *ro
 		r->d.migrations_in = sub(c->migrations_in, b->migrations_in);
 		r->d.migrations_out = sub(c->migrations_out, b->migrations_out);
 		r->d.wait_max_ns = c->wait_max_ns;
-		r->d.idle_known = c->idle_known;
 		if (duration_ns) {
 			r->switches_per_sec = (double)r->d.switches * 1e9 / (double)duration_ns;
 			idle = (double)r->d.idle_ns * 100.0 / (double)duration_ns;

@@ -15,14 +15,12 @@ struct cpu_sample {
 	uint64_t switches;	/* the kernel's count */
 	uint64_t traced_switches;	/* switches the sched_switch tracepoint reported */
 	uint64_t idle_ns;	/* including the idle period in progress */
-	uint64_t idle_untraced;	/* idle periods whose start no tracepoint reported */
 	uint64_t idle_exits;	/* switches away from the idle task */
 	uint64_t wait_ns;	/* run-queue waits that ended here */
 	uint64_t waits;
 	uint64_t migrations_in;
 	uint64_t migrations_out;
 	uint64_t wait_max_ns;	/* longest wait ended here in the open interval */
-	bool idle_known;
 };
 
 /* One CPU's figures for an interval. */
@@ -48,8 +46,5 @@ void cpustat__sample(struct cpustat *cs, uint32_t cpu, const struct cpu_sample *
  * interval's samples become the next baseline.
  */
 void cpustat__close(struct cpustat *cs, uint64_t duration_ns, struct cpu_row *rows);
-
-/* Switches the kernel counted and the tracepoint never reported, since the start. */
-uint64_t cpustat__untraced_switches(const struct cpustat *cs);
 
 #endif

@@ -162,18 +162,18 @@ static int cmp_u64_desc(uint64_t a, uint64_t b)
 	return a > b ? -1 : a < b;
 }
 
-/* Grouping order: idle rows (cpu >= 0) never merge with anything. */
-static int cmp_group(const struct top_row *a, const struct top_row *b, enum top_by by)
+/* Ties broken by idle CPU, pid, tid, name: the same input always sorts the same. */
+static int cmp_ids(const struct top_row *a, const struct top_row *b)
 {
 	int c;
 
 	if ((c = cmp_u32((uint32_t)(a->cpu + 1), (uint32_t)(b->cpu + 1))))
 		return c;
-	if (by == TOP_BY_COMM && (c = strncmp(a->comm, b->comm, ACCT_COMM_LEN)))
+	if ((c = cmp_u32(a->pid, b->pid)))
 		return c;
-	if (by != TOP_BY_COMM && (c = cmp_u32(a->pid, b->pid)))
+	if ((c = cmp_u32(a->tid, b->tid)))
 		return c;
-	return cmp_u32(a->tid, b->tid);
+	return strncmp(a->comm, b->comm, ACCT_COMM_LEN);
 }
 
 static enum top_sort qsort_sort;
@@ -215,7 +215,7 @@ static int cmp_sort_q(const void *pa, const void *pb)
 		c = cmp_u64_desc(a->wait_max_ns, b->wait_max_ns);
 		break;
 	}
-	return c ? c : cmp_group(a, b, TOP_BY_TID);
+	return c ? c : cmp_ids(a, b);
 }
 
 static void merge_into(struct top_row *dst, const struct top_row *src)
