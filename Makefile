@@ -26,9 +26,10 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -Wno-unused-fun
 
 # The analytics core and the writers: pure C, no libbpf.
 CORE_SRCS := src/core/acct.c src/core/cpustat.c src/core/topview.c \
-	     src/out/json.c src/out/common_out.c src/out/top_out.c src/out/cpus_out.c src/cli.c
-APP_SRCS  := src/main.c src/top.c src/cpus.c src/live.c src/session.c src/bpfenv.c src/stop.c
-BPF_SRCS  := src/bpf/acct.bpf.c
+	     src/out/json.c src/out/common_out.c src/out/top_out.c src/out/cpus_out.c src/out/event_out.c src/core/lathist.c src/out/lat_out.c src/cli.c
+APP_SRCS  := src/main.c src/top.c src/cpus.c src/live.c src/session.c src/bpfenv.c src/stop.c \
+	     src/latsession.c src/runqlat.c src/runqslower.c src/starve.c
+BPF_SRCS  := src/bpf/acct.bpf.c src/bpf/lat.bpf.c
 SKELS     := $(patsubst src/bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 
 CORE_OBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(CORE_SRCS))
@@ -38,7 +39,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/t
 SAN        := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 .PHONY: all deps deps-test deps-bench run test unit integration bench lint clean help
-all: $(BUILD)/schedscope $(BUILD)/ssload $(BUILD)/schedscope.1
+all: $(BUILD)/schedscope $(BUILD)/ssload $(BUILD)/ssprio $(BUILD)/schedscope.1
 
 help:
 	@echo "make deps | all | run | test | unit | integration | lint | bench | clean"
@@ -92,8 +93,8 @@ $(BUILD)/obj/%.o: src/%.c
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
 # The session includes the generated skeletons.
-$(BUILD)/obj/session.o $(BUILD)/obj/bpfenv.o: CFLAGS += $(LIBBPF_CFLAGS)
-$(BUILD)/obj/session.o: $(SKELS)
+$(BUILD)/obj/session.o $(BUILD)/obj/latsession.o $(BUILD)/obj/bpfenv.o: CFLAGS += $(LIBBPF_CFLAGS)
+$(BUILD)/obj/session.o $(BUILD)/obj/latsession.o: $(SKELS)
 
 $(BUILD)/schedscope: $(APP_OBJS) $(CORE_OBJS)
 	$(CC) $(CFLAGS) $^ -o $@ $(LIBBPF_LIBS) -lm
@@ -102,7 +103,7 @@ $(BUILD)/schedscope.1: docs/schedscope.1.scd
 	@mkdir -p $(@D)
 	scdoc < $< > $@
 
-$(BUILD)/ssload: tests/workload/ssload.c
+$(BUILD)/ssload $(BUILD)/ssprio: $(BUILD)/%: tests/workload/%.c
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -O2 $(WARN) -pthread $< -o $@
 

@@ -78,4 +78,117 @@ struct ss_cpu_mig {
 	__u64 out;
 };
 
+/*
+ * Run-queue latency (src/bpf/lat.bpf.c). A wait is classified by what began
+ * it; the third histogram holds, for waits during which the task migrated,
+ * the part spent queued on CPUs it never ran on (also inside the first two).
+ */
+#define SS_LAT_WAKEUP	0	/* woken (or new): from enqueue, or from sched_waking */
+#define SS_LAT_PREEMPT	1	/* left the CPU still runnable: preempted, yielded */
+#define SS_LAT_PREMIG	2	/* the pre-migration part of migrated waits */
+#define SS_LAT_KINDS	3
+
+/*
+ * Fine buckets over nanoseconds, log-linear: values below 2^SS_LAT_SUB_BITS
+ * have a bucket each, then every power of two is cut into 2^SS_LAT_SUB_BITS
+ * equal buckets (each at most 1/8 = 12.5 % of its lower edge wide), up to
+ * 2^SS_LAT_FINE_TOP_BIT ns (about 18 minutes); the last bucket is open-ended
+ * (from 15 * 2^36 ns, about 16 minutes, up).
+ */
+#define SS_LAT_SUB_BITS		3
+#define SS_LAT_FINE_TOP_BIT	40
+#define SS_LAT_FINE_BUCKETS	((SS_LAT_FINE_TOP_BIT - SS_LAT_SUB_BITS + 1) << SS_LAT_SUB_BITS)
+/* bcc's log2 slots over the display unit (us or ms): slot i holds [2^i, 2^(i+1)), 0 and 1 in slot 0. */
+#define SS_LAT_LOG2_SLOTS	40
+
+/*
+ * One set of histograms: the whole system or one CPU (a per-CPU array) or one
+ * thread (a hash keyed by TID). Counts are u32 and wrap; user space takes
+ * differences, so only an interval with 2^32 waits in one bucket would be
+ * misread. Per-thread entries are only ever written on the CPU the thread is
+ * switching in on, so no field needs atomics.
+ */
+struct ss_lat_hist {
+	__u64 count[SS_LAT_KINDS];
+	__u64 sum_ns[SS_LAT_KINDS];
+	__u64 max_ns[SS_LAT_KINDS][2];	/* slot maxima by epoch (see slotmax__note) */
+	__u32 max_epoch[SS_LAT_KINDS][2];
+	__u32 log2[SS_LAT_KINDS][SS_LAT_LOG2_SLOTS];
+	__u32 fine[SS_LAT_KINDS][SS_LAT_FINE_BUCKETS];
+	/* Per-thread entries only: whose, and whether it is gone. */
+	__u64 start_ns;		/* task->start_time: a reused TID restarts the entry */
+	__u32 pid;
+	__u32 tid;
+	__u32 dead;		/* the thread's last switch was seen: remove once read */
+	__u32 pad;
+	char comm[SS_COMM_LEN];
+	char pcomm[SS_COMM_LEN];
+};
+
+/* What could not be measured, per CPU, cumulative. */
+struct ss_lat_stat {
+	__u64 waits;		/* measured */
+	__u64 unbased;		/* in progress when tracing began and not seen by the first scan */
+	__u64 missed;		/* an earlier switch-in went unseen: not merged into the next */
+	__u64 storage_fail;	/* no task storage: the thread is untracked */
+	__u64 table_full;	/* per-thread histogram table full (-P/-L) */
+	__u64 ring_drops;	/* events lost to a full ring buffer */
+	__u64 kpreempt;		/* waits of tasks preempted while going to sleep: the kernel's
+				 * run_delay does not count these, we do */
+	__u64 waking_stale;	/* --from waking: the waking stamp predates the last run */
+};
+
+/* ss_lat_event.type */
+#define SS_EV_SLOW	1	/* a wait at or above the threshold ended (runqslower, starve) */
+#define SS_EV_WAKE_INV	2	/* a task was woken by a lower-priority one after a long block */
+#define SS_EV_PI	3	/* a priority boost (inheritance) ended */
+
+/*
+ * One ring-buffer record. "task" is the waiter (SLOW), the woken (WAKE_INV) or
+ * the boosted task (PI); "other" is what ran before it got the CPU (SLOW),
+ * the waker (WAKE_INV) or the donor (PI); "third" is, for WAKE_INV, what held
+ * the waker's CPU before the waker last got it.
+ */
+struct ss_lat_event {
+	__u64 ts_ns;		/* CLOCK_MONOTONIC */
+	__u64 lat_ns;		/* SLOW: the wait; WAKE_INV: time blocked; PI: boost length */
+	__u64 premig_ns;	/* SLOW: part queued on other CPUs; WAKE_INV: waker's wait in the block */
+	__u32 type;
+	__u32 kind;		/* SLOW: SS_LAT_WAKEUP or SS_LAT_PREEMPT */
+	__u32 cpu;
+	__u32 pid;
+	__u32 tid;
+	__u32 other_pid;
+	__u32 other_tid;
+	__u32 third_tid;
+	__s32 prio;		/* kernel prio (0..139, lower runs first); PI: before the boost */
+	__s32 other_prio;	/* PI: the boosted prio */
+	__s32 third_prio;
+	__u32 pad;
+	char comm[SS_COMM_LEN];
+	char other_comm[SS_COMM_LEN];
+	char third_comm[SS_COMM_LEN];
+};
+
+/*
+ * starve / inversion: a thread runnable and waiting at or above the threshold
+ * right now, as the task iterator saw it, with what holds its CPU.
+ */
+struct ss_waiting_rec {
+	__u64 start_ns;		/* the waiter's task->start_time */
+	__u64 wait_ns;		/* so far, as of the CPU's last clock update (one tick at most) */
+	__u32 pid;
+	__u32 tid;
+	__u32 cpu;
+	__s32 prio;
+	__u32 policy;
+	__u32 curr_pid;
+	__u32 curr_tid;
+	__s32 curr_prio;
+	__u32 curr_policy;
+	__u32 pad;
+	char comm[SS_COMM_LEN];
+	char curr_comm[SS_COMM_LEN];
+};
+
 #endif

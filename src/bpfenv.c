@@ -128,3 +128,40 @@ void bpfenv__run_on_each_cpu(const struct bpf_program *prog, uint32_t nr_cpus)
 		bpf_prog_test_run_opts(fd, &opts);
 	}
 }
+
+int bpfenv__iter_read(struct bpf_link *iter_link, size_t rec_size, void *buf, size_t buf_size,
+		      int (*fn)(void *ctx, const void *rec), void *ctx)
+{
+	size_t have = 0;
+	int fd, err = 0;
+
+	fd = bpf_iter_create(bpf_link__fd(iter_link));
+	if (fd < 0) {
+		err = -errno;
+		cli__err("cannot start the task iterator: %s", strerror(-err));
+		return err;
+	}
+	while (!err) {
+		/* read() may stop inside a record: keep the tail for the next round. */
+		ssize_t n = read(fd, (char *)buf + have, buf_size - have);
+		size_t whole;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			err = -errno;
+			cli__err("cannot read the task iterator: %s", strerror(-err));
+			break;
+		}
+		if (n == 0)
+			break;
+		have += (size_t)n;
+		whole = have / rec_size;
+		for (size_t i = 0; i < whole && !err; i++)
+			err = fn(ctx, (const char *)buf + i * rec_size);
+		have -= whole * rec_size;
+		memmove(buf, (char *)buf + whole * rec_size, have);
+	}
+	close(fd);
+	return err;
+}

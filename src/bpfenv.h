@@ -10,6 +10,7 @@
 #define SCHEDSCOPE_BPFENV_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <bpf/libbpf.h>
@@ -31,6 +32,14 @@ int bpfenv__attach(struct bpf_object *obj, const struct bpf_program *skip,
 /* The link bpfenv__attach(obj, skip, links, ...) made for prog, or NULL. */
 struct bpf_link *bpfenv__link_of(struct bpf_object *obj, const struct bpf_program *skip,
 				 struct bpf_link **links, int nr, const struct bpf_program *prog);
+
+/*
+ * Run the iterator behind iter_link once and hand each whole record of
+ * rec_size bytes to fn (which returns 0 to go on). buf (buf_size bytes, a
+ * multiple of rec_size) is the caller's. Errors are printed; returns 0 or -errno.
+ */
+int bpfenv__iter_read(struct bpf_link *iter_link, size_t rec_size, void *buf, size_t buf_size,
+		      int (*fn)(void *ctx, const void *rec), void *ctx);
 
 /* Run prog (a raw_tp program) once on each CPU, by IPI; offline CPUs are skipped. */
 void bpfenv__run_on_each_cpu(const struct bpf_program *prog, uint32_t nr_cpus);

@@ -10,7 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { LONG_BY = 256, LONG_IDLE, LONG_MAX_TASKS };
+enum { LONG_BY = 256, LONG_IDLE, LONG_MAX_TASKS, LONG_PER_CPU, LONG_FROM, LONG_THRESHOLD, LONG_SPLIT,
+       LONG_PIDS, LONG_PREVIOUS };
 
 static const struct {
 	unsigned int bit;
@@ -29,6 +30,16 @@ static const struct {
 	{ OPT_DURATION, "  -d, --duration SECS  stop after SECS seconds\n" },
 	{ OPT_TIMESTAMP, "  -T, --timestamp      print the time of each report\n" },
 	{ OPT_JSON, "  -j, --json           one JSON object per report (docs/json.md)\n" },
+	{ OPT_MS, "  -m, --milliseconds   histograms in milliseconds (default microseconds)\n" },
+	{ OPT_PER_PID, "  -P, --pids           a histogram per process\n" },
+	{ OPT_PER_TID, "  -L, --tids           a histogram per thread\n" },
+	{ OPT_PER_CPU, "      --cpu            a histogram per CPU (the CPU the wait ended on)\n" },
+	{ OPT_PREV, "  -P, --previous       also the task that ran before (PREV COMM, PREV TID)\n" },
+	{ OPT_FROM, "      --from EVENT     a wait after a wakeup starts at: wakeup (default, the\n"
+		    "                       enqueue, as bcc) or waking (the waker's side, with the\n"
+		    "                       wakeup path; two clock reads per wakeup)\n" },
+	{ OPT_SPLIT, "      --split          a histogram for each kind of wait, not only the sum\n" },
+	{ OPT_THRESHOLD, "      --threshold MS   report waits of at least MS milliseconds\n" },
 };
 
 /* With --json, errors also go to stdout as objects, so a consumer sees why the stream ended. */
@@ -127,7 +138,7 @@ static int add_id(uint32_t *ids, size_t *nr, const char *s)
 
 int cli__parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *out)
 {
-	static const struct option longopts[] = {
+	static const struct option all_longopts[] = {
 		{ "pid", required_argument, NULL, 'p' },
 		{ "tid", required_argument, NULL, 't' },
 		{ "comm", required_argument, NULL, 'c' },
@@ -137,6 +148,14 @@ int cli__parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *out
 		{ "by", required_argument, NULL, LONG_BY },
 		{ "idle", no_argument, NULL, LONG_IDLE },
 		{ "max-tasks", required_argument, NULL, LONG_MAX_TASKS },
+		{ "milliseconds", no_argument, NULL, 'm' },
+		{ "pids", no_argument, NULL, LONG_PIDS },
+		{ "tids", no_argument, NULL, 'L' },
+		{ "per-cpu", no_argument, NULL, LONG_PER_CPU },
+		{ "previous", no_argument, NULL, LONG_PREVIOUS },
+		{ "from", required_argument, NULL, LONG_FROM },
+		{ "threshold", required_argument, NULL, LONG_THRESHOLD },
+		{ "split", no_argument, NULL, LONG_SPLIT },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "timestamp", no_argument, NULL, 'T' },
 		{ "json", no_argument, NULL, 'j' },
@@ -152,11 +171,26 @@ int cli__parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *out
 		{ 'C', OPT_CPU },	{ 's', OPT_SORT },	 { 'n', OPT_ROWS },
 		{ LONG_BY, OPT_BY },	{ LONG_IDLE, OPT_IDLE }, { LONG_MAX_TASKS, OPT_MAX_TASKS },
 		{ 'd', OPT_DURATION },	{ 'T', OPT_TIMESTAMP },	 { 'j', OPT_JSON },
+		{ 'm', OPT_MS },	{ 'L', OPT_PER_TID },	 { LONG_PIDS, OPT_PER_PID },
+		{ LONG_PER_CPU, OPT_PER_CPU }, { LONG_PREVIOUS, OPT_PREV }, { LONG_FROM, OPT_FROM },
+		{ LONG_THRESHOLD, OPT_THRESHOLD }, { LONG_SPLIT, OPT_SPLIT },
 	};
+	struct option longopts[sizeof(all_longopts) / sizeof(all_longopts[0])];
 	uint64_t v;
 	int c, longidx = 0;
 
 	memset(out, 0, sizeof(*out));
+	/*
+	 * bcc's letters win over the rule that an option means one thing: -P is
+	 * runqlat's per-process and runqslower's previous task, and runqlat's
+	 * --cpu (it has no -C) asks for a histogram per CPU.
+	 */
+	memcpy(longopts, all_longopts, sizeof(longopts));
+	for (size_t i = 0; longopts[i].name; i++)
+		if (!strcmp(longopts[i].name, "cpu") && (cmd->opts & OPT_PER_CPU)) {
+			longopts[i].has_arg = no_argument;
+			longopts[i].val = LONG_PER_CPU;
+		}
 	/* Known before any error, wherever --json stands. */
 	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
 		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
@@ -166,7 +200,7 @@ int cli__parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *out
 	out->max_tasks = 65536;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":p:t:c:C:s:n:d:Tjvh", longopts, &longidx)) != -1) {
+	while ((c = getopt_long(argc, argv, ":p:t:c:C:s:n:d:TjvhmPL", longopts, &longidx)) != -1) {
 		char optname[3] = { '-', (char)optopt, 0 };
 		char given[32];
 
@@ -175,6 +209,8 @@ int cli__parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *out
 			snprintf(given, sizeof(given), "-%c", c);
 		else
 			snprintf(given, sizeof(given), "--%s", longopts[longidx].name);
+		if (c == 'P')
+			c = (cmd->opts & OPT_PREV) ? LONG_PREVIOUS : LONG_PIDS;
 		for (size_t i = 0; i < sizeof(needs) / sizeof(needs[0]); i++)
 			if (needs[i].opt == c && !(cmd->opts & needs[i].bit))
 				return usage_error(cmd, "option '%s' does not apply to this command",
@@ -231,6 +267,36 @@ int cli__parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *out
 		case 'v':
 			out->verbose = true;
 			break;
+		case 'm':
+			out->ms = true;
+			break;
+		case LONG_PIDS:
+			out->per_pid = true;
+			break;
+		case 'L':
+			out->per_tid = true;
+			break;
+		case LONG_PER_CPU:
+			out->per_cpu = true;
+			break;
+		case LONG_PREVIOUS:
+			out->prev = true;
+			break;
+		case LONG_SPLIT:
+			out->split = true;
+			break;
+		case LONG_FROM:
+			if (!strcmp(optarg, "waking"))
+				out->from_waking = true;
+			else if (strcmp(optarg, "wakeup") != 0)
+				return usage_error(cmd, "invalid --from '%s' (wakeup or waking)",
+						   optarg);
+			break;
+		case LONG_THRESHOLD:
+			if (parse_seconds(optarg, &out->threshold_ms))
+				return usage_error(cmd, "invalid threshold '%s' (milliseconds > 0)",
+						   optarg);
+			break;
 		case 'h':
 			cli__help(cmd, stdout);
 			return 1;
@@ -241,6 +307,12 @@ int cli__parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *out
 			return usage_error(cmd, "unknown option '%s'",
 					   optopt ? optname : argv[optind - 1]);
 		}
+	}
+	out->min_us = 10000;
+	if (optind < argc && (cmd->opts & OPT_MIN_US)) {
+		if (parse_u64(argv[optind], UINT64_MAX / 1000, &out->min_us))
+			return usage_error(cmd, "invalid min_us '%s' (an integer >= 0)", argv[optind]);
+		optind++;
 	}
 	if (optind < argc && !(cmd->opts & OPT_INTERVAL))
 		return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
@@ -253,5 +325,7 @@ int cli__parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *out
 	}
 	if (optind < argc)
 		return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+	if ((out->per_pid + out->per_tid + out->per_cpu) > 1)
+		return usage_error(cmd, "%s", "-P, -L and --cpu are alternatives: choose one");
 	return 0;
 }

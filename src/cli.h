@@ -29,6 +29,15 @@ enum cli_opt {
 	OPT_JSON = 1 << 10,	/* -j, --json */
 	OPT_MAX_TASKS = 1 << 11,	/* --max-tasks N */
 	OPT_INTERVAL = 1 << 12,	/* positional interval [count] */
+	OPT_MS = 1 << 13,	/* -m, --milliseconds */
+	OPT_PER_PID = 1 << 14,	/* -P, --pids (runqlat, as bcc) */
+	OPT_PER_TID = 1 << 15,	/* -L, --tids */
+	OPT_PER_CPU = 1 << 16,	/* --cpu without a value, --per-cpu (runqlat) */
+	OPT_PREV = 1 << 17,	/* -P, --previous (runqslower, as bcc) */
+	OPT_FROM = 1 << 18,	/* --from wakeup|waking */
+	OPT_THRESHOLD = 1 << 19,	/* --threshold MS */
+	OPT_MIN_US = 1 << 20,	/* positional min_us (runqslower) */
+	OPT_SPLIT = 1 << 21,	/* --split */
 };
 
 struct cli {
@@ -49,6 +58,15 @@ struct cli {
 	size_t max_tasks;
 	double interval_s;	/* 0: one report at the end */
 	uint64_t count;		/* 0: unlimited */
+	bool ms;		/* -m */
+	bool per_pid;		/* -P (runqlat) */
+	bool per_tid;		/* -L */
+	bool per_cpu;		/* --cpu (runqlat) */
+	bool prev;		/* -P (runqslower) */
+	bool from_waking;	/* --from waking */
+	bool split;		/* --split */
+	double threshold_ms;	/* --threshold; 0: the command's default */
+	uint64_t min_us;	/* runqslower's positional threshold */
 };
 
 struct cli_cmd {

@@ -7,5 +7,9 @@
 
 int top__run(const struct cli *cli);
 int cpus__run(const struct cli *cli);
+int runqlat__run(const struct cli *cli);
+int runqslower__run(const struct cli *cli);
+int starve__run(const struct cli *cli);
+int inversion__run(const struct cli *cli);
 
 #endif

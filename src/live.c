@@ -8,6 +8,15 @@
 
 #include "stop.h"
 
+/* stdout went bad: 0 if the reader went away (| head), else 1 after saying why. */
+static int output_failed(void)
+{
+	if (errno == EPIPE)
+		return 0;
+	cli__err("cannot write the report: %s", strerror(errno));
+	return 1;
+}
+
 static double to_s(uint64_t ns)
 {
 	return (double)ns / 1e9;
@@ -20,7 +29,6 @@ int live__run(struct session *s, const struct cli *cli, struct cpustat *cs, cons
 	uint64_t reports = 0;
 	int err;
 
-	stop__install();
 	start = stop__now_ns();
 	err = session__baseline(s, start, cs);
 	if (err)
@@ -59,19 +67,44 @@ int live__run(struct session *s, const struct cli *cli, struct cpustat *cs, cons
 		m.max_threads = cli->max_tasks;
 		session__losses(s, &m.loss);
 		report(ctx, &m);
-		if (fflush(stdout) || ferror(stdout)) {
-			/* The reader went away (| head): that is how it says it has enough. */
-			if (errno == EPIPE)
-				return 0;
-			cli__err("cannot write the report: %s", strerror(errno));
-			return 1;
-		}
+		/* The reader going away (| head) is how it says it has enough. */
+		if (fflush(stdout) || ferror(stdout))
+			return output_failed();
 		last = now;
 		reports++;
 		if (last_report)
 			break;
 	}
 	return 0;
+}
+
+int live__stream(const struct cli *cli, uint64_t tick_ns,
+		 bool (*wait)(void *ctx, uint64_t deadline_ns),
+		 int (*tick)(void *ctx, uint64_t now_ns), void *ctx)
+{
+	uint64_t now = stop__now_ns(), end = UINT64_MAX, next_tick = UINT64_MAX;
+
+	if (cli->duration_s > 0)
+		end = now + (uint64_t)(cli->duration_s * 1e9);
+	if (tick_ns)
+		next_tick = now + tick_ns;
+	for (;;) {
+		uint64_t deadline = next_tick < end ? next_tick : end;
+		bool stop = wait(ctx, deadline);
+		int ret = 0;
+
+		now = stop__now_ns();
+		if (!stop && tick_ns && now >= next_tick) {
+			ret = tick(ctx, now);
+			next_tick = now + tick_ns;
+		}
+		if (fflush(stdout) || ferror(stdout))
+			return output_failed();
+		if (ret)
+			return ret;
+		if (stop || now >= end)
+			return 0;
+	}
 }
 
 /* The Tgid of /proc/ID, or 0 if there is no such task. */

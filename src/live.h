@@ -19,6 +19,16 @@ int live__run(struct session *s, const struct cli *cli, struct cpustat *cs, cons
 	      live_report_fn report, void *ctx);
 
 /*
+ * The loop of the event-stream commands: wait(ctx, deadline) delivers events
+ * until the deadline and returns true on a stop request; tick(ctx, now) runs
+ * every tick_ns (never if 0) and returns 0 or an exit code. Runs until -d,
+ * Ctrl-C or SIGTERM. Returns the process exit code.
+ */
+int live__stream(const struct cli *cli, uint64_t tick_ns,
+		 bool (*wait)(void *ctx, uint64_t deadline_ns),
+		 int (*tick)(void *ctx, uint64_t now_ns), void *ctx);
+
+/*
  * Check -p, -t and -C against the system before tracing: a PID that is no
  * process, a TID that is no thread or a CPU that does not exist is a usage
  * error (returns EXIT_USAGE), else 0.

@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "stop.h"
 
 #ifndef SCHEDSCOPE_VERSION
 #define SCHEDSCOPE_VERSION "unknown"
@@ -31,6 +32,51 @@ static const struct cli_cmd commands[] = {
 		.opts = OPT_CPU | OPT_DURATION | OPT_TIMESTAMP | OPT_JSON | OPT_INTERVAL,
 		.run = cpus__run,
 	},
+	{
+		.name = "runqlat",
+		.summary = "Run-queue latency histograms (wakeup or preemption to switch-in),\n"
+			   "with percentiles, aggregated in the kernel.",
+		.usage = "[options] [interval [count]]",
+		.extra_help = "Each report: bcc's log2 histogram of all waits, then per kind of wait\n"
+			      "(after a wakeup, after a preemption, and the pre-migration part of\n"
+			      "waits that migrated) the count, mean, p50, p90, p99, p99.9 and max.\n",
+		.opts = OPT_PID | OPT_TID | OPT_COMM | OPT_MS | OPT_PER_PID | OPT_PER_TID |
+			OPT_PER_CPU | OPT_FROM | OPT_SPLIT | OPT_MAX_TASKS | OPT_DURATION |
+			OPT_TIMESTAMP | OPT_JSON | OPT_INTERVAL,
+		.run = runqlat__run,
+	},
+	{
+		.name = "runqslower",
+		.summary = "Each run-queue wait longer than min_us (default 10000), as bcc's\n"
+			   "runqslower prints it; the threshold is applied in the kernel.",
+		.usage = "[options] [min_us]",
+		.extra_help = "Columns: TIME, COMM, TID, LAT(us) (enqueue or preemption to\n"
+			      "switch-in), and with -P the task that ran before it.\n",
+		.opts = OPT_PID | OPT_TID | OPT_COMM | OPT_PREV | OPT_DURATION | OPT_JSON |
+			OPT_MIN_US,
+		.run = runqslower__run,
+	},
+	{
+		.name = "starve",
+		.summary = "Threads runnable longer than the threshold (default 100 ms) without\n"
+			   "running, while it lasts, with what runs on their CPU instead.",
+		.usage = "[options]",
+		.extra_help = "A \"starving\" line comes as soon as a wait passes the threshold and\n"
+			      "again each second while it lasts; an \"ended\" line gives the whole wait.\n",
+		.opts = OPT_PID | OPT_TID | OPT_COMM | OPT_THRESHOLD | OPT_DURATION | OPT_JSON,
+		.run = starve__run,
+	},
+	{
+		.name = "inversion",
+		.summary = "Priority inversions longer than the threshold (default 100 ms), and\n"
+			   "priority inheritance (who lent priority to whom, for how long).",
+		.usage = "[options]",
+		.extra_help = "Events: runnable (a task waits while a lower-priority one runs on its\n"
+			      "CPU), ran (that wait ended), woken (woken by a lower-priority task\n"
+			      "that was itself kept off the CPU meanwhile), pi-boost (inheritance).\n",
+		.opts = OPT_THRESHOLD | OPT_DURATION | OPT_JSON,
+		.run = inversion__run,
+	},
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -45,7 +91,7 @@ static void usage(FILE *f)
 		const char *nl = strchr(commands[i].summary, '\n');
 		int len = nl ? (int)(nl - commands[i].summary) : (int)strlen(commands[i].summary);
 
-		fprintf(f, "  %-6s %.*s\n", commands[i].name, len, commands[i].summary);
+		fprintf(f, "  %-10s %.*s\n", commands[i].name, len, commands[i].summary);
 	}
 	fputs("\nRun 'schedscope COMMAND --help' for a command's options.\n"
 	      "Exit status: 0 success, 1 failure, 2 usage error.\n",
@@ -101,5 +147,6 @@ int main(int argc, char **argv)
 	ret = cli__parse(cmd, argc - 1, argv + 1, &cli);
 	if (ret)
 		return ret == 1 ? 0 : ret;
+	stop__install();
 	return cmd->run(&cli);
 }

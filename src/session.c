@@ -161,51 +161,29 @@ void session__bind_acct(struct session *s, struct acct *a)
 
 static int sample_cpus(struct session *s, struct cpustat *cs);
 
+static int observe_rec(void *ctx, const void *rec)
+{
+	struct session *s = ctx;
+	struct acct_obs o;
+
+	rec_to_obs(rec, s->epoch, &o);
+	if (s->acct)
+		acct__observe(s->acct, &o);
+	return 0;
+}
+
 /* One pass of the task iterator: every thread's counters into the acct core. */
 static int scan(struct session *s, bool baseline, uint64_t t0_ns)
 {
 	static struct ss_task_rec buf[ITER_BUF_RECS];
-	size_t have = 0;
-	int fd, err = 0;
+	int err;
 
 	s->skel->bss->iter_seed = baseline;
-	fd = bpf_iter_create(bpf_link__fd(s->iter_link));
-	if (fd < 0) {
-		err = -errno;
-		cli__err("cannot start the task iterator: %s", strerror(-err));
-		return err;
-	}
 	if (s->acct)
 		acct__begin_pass(s->acct, baseline, t0_ns);
-	for (;;) {
-		/* read() may stop inside a record: keep the tail for the next round. */
-		ssize_t n = read(fd, (char *)buf + have, sizeof(buf) - have);
-		size_t whole;
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			err = -errno;
-			cli__err("cannot read the task iterator: %s", strerror(-err));
-			break;
-		}
-		if (n == 0)
-			break;
-		have += (size_t)n;
-		whole = have / sizeof(buf[0]);
-		for (size_t i = 0; i < whole; i++) {
-			struct acct_obs o;
-
-			rec_to_obs(&buf[i], s->epoch, &o);
-			if (s->acct)
-				acct__observe(s->acct, &o);
-		}
-		have -= whole * sizeof(buf[0]);
-		memmove(buf, (char *)buf + whole * sizeof(buf[0]), have);
-	}
+	err = bpfenv__iter_read(s->iter_link, sizeof(buf[0]), buf, sizeof(buf), observe_rec, s);
 	if (s->acct)
 		acct__end_pass(s->acct);
-	close(fd);
 	return err;
 }
 

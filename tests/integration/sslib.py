@@ -30,7 +30,8 @@ READY_LINE = "Hit Ctrl-C to end."
 # Names of schedscope's BPF programs: anything loaded under these names
 # after every tracer has exited is a leak.
 PROG_NAMES = ("on_switch", "on_wakeup", "on_migrate", "on_free", "dump_task",
-              "probe_cpu")
+              "probe_cpu", "lat_switch", "lat_waking", "lat_pi", "scan_tasks",
+              "note_wait")
 
 
 def ssload_path():
@@ -323,12 +324,12 @@ class WorkloadError(RuntimeError):
 
 
 class Workload:
-    """One ssload process, at rest once constructed."""
+    """One workload process (ssload, or ssprio), at rest once constructed."""
 
-    def __init__(self, scenario, *args, cpus=None, timeout=15):
-        path = ssload_path()
+    def __init__(self, scenario, *args, cpus=None, timeout=15, binary="ssload"):
+        path = ssload_path().with_name(binary)
         if not path.is_file():
-            raise WorkloadError(f"no ssload at {path} (run make)")
+            raise WorkloadError(f"no {binary} at {path} (run make)")
         self.scenario = scenario
         self.timeout = timeout
         with affinity(cpus):
@@ -373,6 +374,18 @@ class Workload:
 
     def run(self):
         return self.command("run", "running")
+
+    def send(self, cmd):
+        self.proc.stdin.write(cmd + "\n")
+        self.proc.stdin.flush()
+
+    def reply(self):
+        """The next line, as JSON (ssprio answers "run" with its figures)."""
+        line = self._line()
+        try:
+            return json.loads(line)
+        except json.JSONDecodeError:
+            raise WorkloadError(f"{self.scenario}: answered {line!r}") from None
 
     def rest(self):
         return self.command("rest", "resting")

@@ -1,0 +1,573 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Run-queue latency: runqlat, runqslower, starve and inversion.
+ *
+ * One sched_switch hook measures every wait that ends, with no clock read:
+ * the wait's bounds come from the kernel's own sched_info (last_queued,
+ * run_delay, pcount) and the run queue's clock, as src/bpf/lat_logic.h draws
+ * them. There is no wakeup hook by default: sched_info_enqueue() already
+ * stamped the start. What each command adds is chosen before load (the
+ * const volatile settings below), so the verifier drops the rest:
+ *
+ *   runqlat     histograms per CPU (a per-CPU array) or per thread (a hash)
+ *   runqslower  a ring-buffer record for each wait at or above min_lat_ns
+ *   starve      the same records (the end of each long wait) and a task
+ *               iterator, run by user space on a timer, reporting waits
+ *               still in progress
+ *   inversion   the iterator with a priority condition, plus sched_waking
+ *               (woken by a lower-priority task after a long block) and
+ *               sched_pi_setprio (priority inheritance)
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include "../abi.h"
+#include "compat.bpf.h"
+#include "lat_logic.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define BPF_F_NO_PREALLOC_ (1U << 0)
+#define BPF_NOEXIST_ 1
+
+enum hist_mode { HIST_NONE, HIST_CPU, HIST_THREAD };
+
+/* Set by user space before load. */
+const volatile __u64 trace_start_ns = 0;	/* CLOCK_MONOTONIC before the seeding scan */
+const volatile __u32 hist_mode = HIST_NONE;
+const volatile __u64 unit_div = 1000;		/* log2 slots in us (1000) or ms (1000000) */
+const volatile bool slow_events = false;	/* emit SS_EV_SLOW for waits ... */
+const volatile __u64 min_lat_ns = 0;		/* ... at or above this */
+const volatile bool from_waking = false;	/* waits after a wakeup start at sched_waking */
+const volatile bool inversion = false;		/* keep what inversion needs */
+const volatile bool filter_ids = false;		/* only tasks in the ids map */
+const volatile char filter_comm[SS_COMM_LEN] = {};
+const volatile __u32 filter_comm_len = 0;	/* 0: no name filter */
+
+/* Written by user space while running. */
+__u32 epoch;		/* the report interval now open: selects max slots */
+__u32 iter_seed;	/* the task iterator gives every thread its baseline */
+__u64 scan_min_ns;	/* the iterator reports waits at or above this */
+__u32 scan_inversion;	/* ... and only those with a lower-priority task on the CPU */
+
+struct lat_task_state {
+	struct lat_task lt;
+	/* inversion only */
+	__u64 block_ns;		/* CLOCK_MONOTONIC when it last blocked */
+	__u64 last_wait_ns;	/* its last run-queue wait ... */
+	__u64 last_wait_end_ns;	/* ... ending then (CLOCK_MONOTONIC) */
+	__u64 boost_ns;		/* priority inherited since; 0: not boosted */
+	__s32 boost_from;
+	__s32 boost_to;
+	__u32 before_tid;	/* what held the CPU before its last switch-in */
+	__s32 before_prio;
+	__u32 donor_pid;
+	__u32 donor_tid;
+	char before_comm[SS_COMM_LEN];
+	char donor_comm[SS_COMM_LEN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC_);
+	__type(key, int);
+	__type(value, struct lat_task_state);
+} lat_task SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ss_lat_hist);
+} hist_cpu SEC(".maps");
+
+/* Per thread (-P, -L), keyed by TID; user space sets max_entries. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC_);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ss_lat_hist);
+} hist_thread SEC(".maps");
+
+/* The zeroed value a new hist_thread entry is copied from (too big for the stack). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ss_lat_hist);
+} hist_zero SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ss_lat_stat);
+} lat_stat SEC(".maps");
+
+/* -p and -t: keys are SS_ID_PID | pid or SS_ID_TID | tid. */
+#define SS_ID_PID (1ull << 32)
+#define SS_ID_TID (2ull << 32)
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 128);
+	__type(key, __u64);
+	__type(value, __u8);
+} ids SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20);
+} events SEC(".maps");
+
+static __always_inline struct ss_lat_stat *this_stat(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&lat_stat, &zero);
+}
+
+static __always_inline bool wanted(struct task_struct *t)
+{
+	if (filter_ids) {
+		__u64 pid_key = SS_ID_PID | (__u32)t->tgid, tid_key = SS_ID_TID | (__u32)t->pid;
+
+		if (!bpf_map_lookup_elem(&ids, &pid_key) && !bpf_map_lookup_elem(&ids, &tid_key))
+			return false;
+	}
+	if (filter_comm_len) {
+		char comm[SS_COMM_LEN];
+
+		bpf_probe_read_kernel(comm, sizeof(comm), t->comm);
+		for (__u32 i = 0; i < SS_COMM_LEN; i++) {
+			if (i >= filter_comm_len)
+				break;
+			if (comm[i] != filter_comm[i])
+				return false;
+		}
+	}
+	return true;
+}
+
+static __always_inline void hist_add(struct ss_lat_hist *h, __u64 kind, __u64 v)
+{
+	__u32 slot = lat__log2_slot(v / unit_div), b = lat__fine_bucket(v);
+
+	if (kind >= SS_LAT_KINDS || slot >= SS_LAT_LOG2_SLOTS || b >= SS_LAT_FINE_BUCKETS)
+		return;
+	h->count[kind]++;
+	h->sum_ns[kind] += v;
+	slotmax__note(h->max_ns[kind], h->max_epoch[kind], epoch, v);
+	h->log2[kind][slot]++;
+	h->fine[kind][b]++;
+}
+
+/* The thread's histograms, created (or restarted, if its TID was reused) as needed. */
+static __always_inline struct ss_lat_hist *thread_hist(struct task_struct *t,
+						       struct ss_lat_stat *st)
+{
+	__u32 tid = t->pid, zero = 0;
+	struct ss_lat_hist *h = bpf_map_lookup_elem(&hist_thread, &tid), *z;
+
+	if (h && h->start_ns == t->start_time)
+		return h;
+	z = bpf_map_lookup_elem(&hist_zero, &zero);
+	if (!z)
+		return NULL;
+	if (bpf_map_update_elem(&hist_thread, &tid, z, h ? 0 : BPF_NOEXIST_)) {
+		st->table_full++;
+		return NULL;
+	}
+	h = bpf_map_lookup_elem(&hist_thread, &tid);
+	if (!h)
+		return NULL;
+	h->start_ns = t->start_time;
+	h->pid = t->tgid;
+	h->tid = t->pid;
+	bpf_probe_read_kernel(h->comm, sizeof(h->comm), t->comm);
+	bpf_probe_read_kernel(h->pcomm, sizeof(h->pcomm), t->group_leader->comm);
+	return h;
+}
+
+/*
+ * A global function, verified once on its own: inlined into the switch
+ * handler, its branches multiplied the verifier's states past its limit.
+ */
+__noinline int note_wait(__u32 tid, __u64 wait_ns, __u64 premig_ns, __u64 kind)
+{
+	struct ss_lat_hist *h;
+	__u32 zero = 0;
+
+	/* 64 bits wide: a 32-bit index is re-extended after its check, unbounded. */
+	if (kind >= SS_LAT_KINDS)
+		return 0;
+	if (hist_mode == HIST_CPU)
+		h = bpf_map_lookup_elem(&hist_cpu, &zero);
+	else if (hist_mode == HIST_THREAD)
+		h = bpf_map_lookup_elem(&hist_thread, &tid);
+	else
+		return 0;
+	if (!h)
+		return 0;
+	hist_add(h, kind, wait_ns);
+	if (premig_ns)
+		hist_add(h, SS_LAT_PREMIG, premig_ns);
+	return 0;
+}
+
+static __always_inline void record(struct task_struct *t, const struct lat_sample *s,
+				   struct ss_lat_stat *st)
+{
+	if (hist_mode == HIST_NONE)
+		return;
+	/* Per thread: create (or restart) the entry here, where the task is at hand. */
+	if (hist_mode == HIST_THREAD && !thread_hist(t, st))
+		return;
+	note_wait(t->pid, s->wait_ns, s->premig_ns, s->kind);
+}
+
+static __always_inline void fill_task(char *comm, __u32 *pid, __u32 *tid, __s32 *prio,
+				      struct task_struct *t)
+{
+	bpf_probe_read_kernel(comm, SS_COMM_LEN, t->comm);
+	*pid = t->tgid;
+	*tid = t->pid;
+	*prio = t->prio;
+}
+
+static __always_inline void emit_slow(struct task_struct *prev, struct task_struct *next,
+				      const struct lat_sample *s, struct ss_lat_stat *st)
+{
+	struct ss_lat_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+
+	if (!e) {
+		st->ring_drops++;
+		return;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->ts_ns = bpf_ktime_get_ns();
+	e->type = SS_EV_SLOW;
+	e->lat_ns = s->wait_ns;
+	e->premig_ns = s->premig_ns;
+	e->kind = s->kind;
+	e->cpu = bpf_get_smp_processor_id();
+	fill_task(e->comm, &e->pid, &e->tid, &e->prio, next);
+	fill_task(e->other_comm, &e->other_pid, &e->other_tid, &e->other_prio, prev);
+	bpf_ringbuf_submit(e, 0);
+}
+
+static __always_inline struct lat_task_state *state_of(struct task_struct *t, bool create)
+{
+	return bpf_task_storage_get(&lat_task, t, 0, create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
+}
+
+/* inversion: what it needs from every switch (a clock read: inversion only). */
+static __always_inline void note_inversion(struct task_struct *prev, struct task_struct *next,
+					   struct lat_task_state *ns, const struct lat_sample *s,
+					   bool measured, bool prev_blocks)
+{
+	__u64 now = bpf_ktime_get_ns();
+	struct lat_task_state *ps;
+
+	if (prev->pid && prev_blocks) {
+		ps = state_of(prev, true);
+		if (ps)
+			ps->block_ns = now;
+	}
+	if (!ns)
+		return;
+	ns->last_wait_ns = measured ? s->wait_ns : 0;
+	ns->last_wait_end_ns = now;
+	ns->before_tid = prev->pid;
+	ns->before_prio = prev->prio;
+	bpf_probe_read_kernel(ns->before_comm, sizeof(ns->before_comm), prev->comm);
+}
+
+static __always_inline int handle_switch(bool preempt, struct task_struct *prev,
+					 struct task_struct *next)
+{
+	struct ss_lat_stat *st = this_stat();
+	unsigned int prev_state = task_state(prev);
+	struct lat_task_state *ns = NULL, *ps;
+	struct lat_sample s = {};
+	struct lat_si si;
+	bool measured = false;
+	__u64 clock;
+
+	if (!st || !has_rq_clock())
+		return 0;
+	clock = task_rq_of(prev)->clock;
+	/* Preempted while going to sleep: still queued, but sched_info does not know. */
+	if (prev->pid && lat__departs_unqueued(preempt, prev_state == 0)) {
+		ps = state_of(prev, true);
+		if (ps)
+			lat__on_departure(&ps->lt, clock, prev->nivcsw);
+		else
+			st->storage_fail++;
+	}
+	if (hist_mode == HIST_THREAD && (prev_state & TASK_DEAD_)) {
+		__u32 tid = prev->pid;
+		struct ss_lat_hist *h = bpf_map_lookup_elem(&hist_thread, &tid);
+
+		if (h && h->start_ns == prev->start_time)
+			h->dead = 1;
+	}
+	/* The idle tasks (pid 0, one per CPU) never wait in a run queue. */
+	if (!next->pid || !wanted(next))
+		goto out;
+	ns = state_of(next, true);
+	if (!ns) {
+		st->storage_fail++;
+		goto out;
+	}
+	si.run_delay = next->sched_info.run_delay;
+	si.pcount = next->sched_info.pcount;
+	si.last_queued = next->sched_info.last_queued;
+	si.nivcsw = next->nivcsw;
+	switch (lat__on_arrival(&ns->lt, &si, clock, next->start_time >= trace_start_ns, &s)) {
+	case LAT_MEASURED:
+		measured = true;
+		break;
+	case LAT_UNBASED:
+		st->unbased++;
+		break;
+	case LAT_MISSED:
+		st->missed++;
+		break;
+	default:
+		break;
+	}
+	if (from_waking && ns->lt.waking_ns) {
+		if (measured && s.kind == SS_LAT_WAKEUP &&
+		    lat__waking_valid(&ns->lt, next->nvcsw + next->nivcsw)) {
+			__u64 now = bpf_ktime_get_ns();
+
+			s.wait_ns = now > ns->lt.waking_ns ? now - ns->lt.waking_ns : 0;
+		} else if (measured && s.kind == SS_LAT_WAKEUP) {
+			st->waking_stale++;
+		}
+		ns->lt.waking_ns = 0;
+	}
+	if (measured) {
+		st->waits++;
+		st->kpreempt += s.kpreempt;
+		record(next, &s, st);
+		if (slow_events && s.wait_ns >= min_lat_ns)
+			emit_slow(prev, next, &s, st);
+	}
+out:
+	if (inversion)
+		note_inversion(prev, next, ns, &s, measured, !preempt && prev_state != 0);
+	return 0;
+}
+
+SEC("tp_btf/sched_switch")
+int BPF_PROG(lat_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	return handle_switch(preempt, prev, next);
+}
+
+/*
+ * inversion: p, blocked since block_ns, is woken by the current task. If
+ * that task has a lower priority (a larger prio), p was waiting on it; if it
+ * was itself kept off its CPU meanwhile (its last wait overlaps p's block),
+ * whatever ran instead delayed p too: the classic three-task inversion.
+ */
+static __always_inline void check_wake_inversion(struct task_struct *p,
+						 struct lat_task_state *ps)
+{
+	struct task_struct *waker = bpf_get_current_task_btf();
+	struct lat_task_state *ws;
+	struct ss_lat_event *e;
+	__u64 now, blocked, overlap;
+	struct ss_lat_stat *st;
+
+	if (!ps->block_ns || !waker->pid || waker->prio <= p->prio)
+		return;
+	now = bpf_ktime_get_ns();
+	blocked = now - ps->block_ns;
+	ps->block_ns = 0;
+	if (blocked < min_lat_ns)
+		return;
+	ws = state_of(waker, false);
+	if (!ws || ws->last_wait_end_ns <= now - blocked)
+		return;
+	overlap = ws->last_wait_end_ns - (now - blocked);
+	if (overlap > ws->last_wait_ns)
+		overlap = ws->last_wait_ns;
+	if (!overlap)
+		return;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		st = this_stat();
+		if (st)
+			st->ring_drops++;
+		return;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->ts_ns = now;
+	e->type = SS_EV_WAKE_INV;
+	e->lat_ns = blocked;
+	e->premig_ns = overlap;
+	e->cpu = bpf_get_smp_processor_id();
+	fill_task(e->comm, &e->pid, &e->tid, &e->prio, p);
+	fill_task(e->other_comm, &e->other_pid, &e->other_tid, &e->other_prio, waker);
+	e->third_tid = ws->before_tid;
+	e->third_prio = ws->before_prio;
+	__builtin_memcpy(e->third_comm, ws->before_comm, SS_COMM_LEN);
+	bpf_ringbuf_submit(e, 0);
+}
+
+static __always_inline int handle_waking(struct task_struct *p)
+{
+	struct lat_task_state *ps;
+
+	if (!p->pid)
+		return 0;
+	ps = state_of(p, from_waking);
+	if (!ps)
+		return 0;
+	if (from_waking && wanted(p)) {
+		ps->lt.waking_ns = bpf_ktime_get_ns();
+		ps->lt.waking_switches = p->nvcsw + p->nivcsw;
+	}
+	if (inversion)
+		check_wake_inversion(p, ps);
+	return 0;
+}
+
+SEC("tp_btf/sched_waking")
+int BPF_PROG(lat_waking, struct task_struct *p)
+{
+	return handle_waking(p);
+}
+
+/*
+ * Priority inheritance: rt_mutex_setprio() fires this before it changes
+ * tsk->prio, only when the priority is about to change. A boost starts when
+ * the new priority beats the task's own (normal_prio); it ends when the task
+ * is set back to normal_prio, and only then is it reported, whole.
+ */
+static __always_inline int handle_pi(struct task_struct *tsk, struct task_struct *pi_task)
+{
+	int newprio = tsk->normal_prio;
+	struct lat_task_state *ts;
+	struct ss_lat_event *e;
+	__u64 now;
+
+	if (pi_task && pi_task->prio < newprio)
+		newprio = pi_task->prio;
+	ts = state_of(tsk, true);
+	if (!ts)
+		return 0;
+	now = bpf_ktime_get_ns();
+	if (newprio < tsk->normal_prio) {
+		if (!ts->boost_ns) {
+			ts->boost_ns = now;
+			ts->boost_from = tsk->prio;
+		}
+		ts->boost_to = newprio;
+		if (pi_task) {
+			ts->donor_pid = pi_task->tgid;
+			ts->donor_tid = pi_task->pid;
+			bpf_probe_read_kernel(ts->donor_comm, SS_COMM_LEN, pi_task->comm);
+		}
+		return 0;
+	}
+	if (!ts->boost_ns)
+		return 0;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (e) {
+		__builtin_memset(e, 0, sizeof(*e));
+		e->ts_ns = now;
+		e->type = SS_EV_PI;
+		e->lat_ns = now - ts->boost_ns;
+		e->cpu = bpf_get_smp_processor_id();
+		fill_task(e->comm, &e->pid, &e->tid, &e->prio, tsk);
+		e->prio = ts->boost_from;
+		e->other_pid = ts->donor_pid;
+		e->other_tid = ts->donor_tid;
+		e->other_prio = ts->boost_to;
+		__builtin_memcpy(e->other_comm, ts->donor_comm, SS_COMM_LEN);
+		bpf_ringbuf_submit(e, 0);
+	} else {
+		struct ss_lat_stat *st = this_stat();
+
+		if (st)
+			st->ring_drops++;
+	}
+	ts->boost_ns = 0;
+	return 0;
+}
+
+SEC("tp_btf/sched_pi_setprio")
+int BPF_PROG(lat_pi, struct task_struct *tsk, struct task_struct *pi_task)
+{
+	return handle_pi(tsk, pi_task);
+}
+
+/*
+ * Every thread, on user space's demand: first to give each its baseline (so a
+ * wait already in progress is measured whole when it ends), then, for starve
+ * and inversion, to report the waits still in progress that are already long.
+ */
+SEC("iter/task")
+int scan_tasks(struct bpf_iter__task *ctx)
+{
+	struct task_struct *t = ctx->task, *curr;
+	struct lat_task_state *ts;
+	struct ss_waiting_rec rec;
+	__u64 lq, clock, waited;
+	struct rq *rq;
+
+	if (!t || !t->pid || !has_rq_clock())
+		return 0;
+	if (iter_seed) {
+		ts = state_of(t, true);
+		if (ts && !ts->lt.wb.based) {
+			wait__seed(&ts->lt.wb, t->sched_info.run_delay, t->sched_info.pcount);
+			/* A wait in progress now is taken for one after a wakeup. */
+			ts->lt.nivcsw = t->nivcsw;
+		}
+		return 0;
+	}
+	if (!scan_min_ns || t->on_cpu || (task_state(t) & TASK_DEAD_))
+		return 0;
+	ts = state_of(t, false);
+	lq = t->sched_info.last_queued;
+	if (!lq && !(ts && ts->lt.kpreempt_since && ts->lt.kpreempt_nivcsw == t->nivcsw))
+		return 0;
+	rq = task_rq_of(t);
+	clock = rq->clock;
+	if (ts && ts->lt.kpreempt_since && ts->lt.kpreempt_nivcsw == t->nivcsw)
+		waited = clock > ts->lt.kpreempt_since ? clock - ts->lt.kpreempt_since : 0;
+	else {
+		waited = clock > lq ? clock - lq : 0;
+		/* The part queued on other CPUs, if this wait migrated. */
+		if (ts && ts->lt.wb.based && ts->lt.wb.pcount == t->sched_info.pcount)
+			waited += t->sched_info.run_delay - ts->lt.wb.rd_base;
+	}
+	if (waited < scan_min_ns)
+		return 0;
+	curr = rq->curr;
+	if (!curr || curr == t)
+		return 0;
+	if (scan_inversion && (!curr->pid || curr->prio <= t->prio))
+		return 0;
+	__builtin_memset(&rec, 0, sizeof(rec));
+	rec.start_ns = t->start_time;
+	rec.wait_ns = waited;
+	rec.pid = t->tgid;
+	rec.tid = t->pid;
+	rec.cpu = task_cpu_of(t);
+	rec.prio = t->prio;
+	rec.policy = t->policy;
+	rec.curr_pid = curr->tgid;
+	rec.curr_tid = curr->pid;
+	rec.curr_prio = curr->prio;
+	rec.curr_policy = curr->policy;
+	bpf_probe_read_kernel(rec.comm, sizeof(rec.comm), t->comm);
+	bpf_probe_read_kernel(rec.curr_comm, sizeof(rec.curr_comm), curr->comm);
+	bpf_seq_write(ctx->meta->seq, &rec, sizeof(rec));
+	return 0;
+}

@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Run-queue latency rules, shared as the same source by the BPF programs
+ * (src/bpf/lat.bpf.c) and the unit tests. No kernel or libbpf types here.
+ *
+ * Which two events bound a wait (rq = the run queue's clock, read from the
+ * kernel, never a clock read of our own):
+ *
+ *  after a wakeup (SS_LAT_WAKEUP, the default, as bcc's runqlat):
+ *
+ *    sched_waking   enqueue_task()               sched_switch (next = T)
+ *    (waker's CPU)  sched_info.last_queued = rq  rq clock of the switch
+ *        |              |<------------- wait ------------->|
+ *        |<------------------ wait with --from waking ---->|
+ *                       (sched_wakeup fires just after the enqueue)
+ *
+ *  after a preemption (SS_LAT_PREEMPT): T left the CPU still runnable
+ *
+ *    sched_switch (prev = T, T still TASK_RUNNING)  sched_switch (next = T)
+ *    sched_info_depart() requeues: last_queued = rq  |
+ *        |<------------------- wait ---------------------->|
+ *
+ *  preempted while going to sleep (prev = T, preempt = true, T's state not
+ *  TASK_RUNNING): T stays queued but the kernel's sched_info does not count
+ *  this wait (sched_info_depart() requeues only running tasks), so the rq
+ *  clock of that switch is kept in the task's storage and the wait runs from
+ *  it; bcc loses these waits altogether. Counted in ss_lat_stat.kpreempt.
+ *
+ *  migrated while queued: dequeue on CPU A adds (rq_A - last_queued) to
+ *  run_delay and enqueue on CPU B sets last_queued again, so
+ *
+ *    enqueue on A        migrate to B        sched_switch on B
+ *        |<-- pre-migration -->|<-- on B -->|
+ *        |<----------------- wait ---------->|   wait = run_delay after - run_delay before
+ *
+ *  and the pre-migration part (SS_LAT_PREMIG) is the wait minus the part on B.
+ *
+ * At the sched_switch tracepoint sched_info_arrive() has not run yet but the
+ * rq clock it will use is set; see wait__on_arrival() in acct_logic.h, which
+ * this builds on, for the baseline and the checks against sched_info.pcount.
+ */
+#ifndef SCHEDSCOPE_LAT_LOGIC_H
+#define SCHEDSCOPE_LAT_LOGIC_H
+
+#include "../abi.h"
+#include "acct_logic.h"
+
+/* floor(log2(v)) for v > 0, 0 for 0, without __builtin_clzll (clang 14's BPF backend crashes on it). */
+static inline __u32 lat__ilog2(__u64 v)
+{
+	__u32 r = 0;
+
+	if (v >> 32) {
+		v >>= 32;
+		r += 32;
+	}
+	if (v >> 16) {
+		v >>= 16;
+		r += 16;
+	}
+	if (v >> 8) {
+		v >>= 8;
+		r += 8;
+	}
+	if (v >> 4) {
+		v >>= 4;
+		r += 4;
+	}
+	if (v >> 2) {
+		v >>= 2;
+		r += 2;
+	}
+	if (v >> 1)
+		r += 1;
+	return r;
+}
+
+/* The fine (log-linear, nanosecond) bucket of v: see SS_LAT_SUB_BITS. */
+static inline __u32 lat__fine_bucket(__u64 v)
+{
+	__u32 k;
+
+	if (v < (1u << SS_LAT_SUB_BITS))
+		return (__u32)v;
+	k = lat__ilog2(v);
+	if (k >= SS_LAT_FINE_TOP_BIT)
+		return SS_LAT_FINE_BUCKETS - 1;
+	return ((k - SS_LAT_SUB_BITS + 1) << SS_LAT_SUB_BITS) +
+	       (__u32)((v >> (k - SS_LAT_SUB_BITS)) & ((1u << SS_LAT_SUB_BITS) - 1));
+}
+
+/* bcc's log2 slot of a value in the display unit: 0 and 1 in slot 0. */
+static inline __u32 lat__log2_slot(__u64 v_unit)
+{
+	__u32 s = lat__ilog2(v_unit);
+
+	return s < SS_LAT_LOG2_SLOTS ? s : SS_LAT_LOG2_SLOTS - 1;
+}
+
+/* Per-thread latency state, in task storage. */
+struct lat_task {
+	struct wait_base wb;
+	__u64 kpreempt_since;	/* rq clock when preempted while going to sleep; 0: not */
+	__u64 kpreempt_nivcsw;	/* nivcsw then: the stamp is stale once it moves */
+	__u64 nivcsw;		/* at the last switch-in: moved since means it was preempted */
+	__u64 waking_ns;	/* --from waking: CLOCK_MONOTONIC at sched_waking; 0: none */
+	__u64 waking_switches;	/* nvcsw + nivcsw at that sched_waking */
+};
+
+/* The kernel's fields of the task switching in, as read at sched_switch. */
+struct lat_si {
+	__u64 run_delay;
+	__u64 pcount;
+	__u64 last_queued;
+	__u64 nivcsw;
+};
+
+struct lat_sample {
+	__u64 wait_ns;
+	__u64 premig_ns;	/* part of wait_ns queued on CPUs the task did not run on */
+	__u32 kind;		/* SS_LAT_WAKEUP or SS_LAT_PREEMPT */
+	__u32 kpreempt;		/* measured from our stamp, not sched_info */
+};
+
+enum lat_result {
+	LAT_MEASURED = WAIT_MEASURED,
+	LAT_UNBASED = WAIT_UNBASED,
+	LAT_MISSED = WAIT_MISSED,
+	LAT_NONE,		/* not a wait: nothing was queued (no sample) */
+};
+
+/*
+ * The task switches in at rq clock `clock`: classify and measure the wait that
+ * ends, and move the task's state on. born: forked after tracing began.
+ */
+static inline enum lat_result lat__on_arrival(struct lat_task *t, const struct lat_si *si,
+					      __u64 clock, int born, struct lat_sample *s)
+{
+	__u64 total = 0, on_last = si->last_queued ? clock - si->last_queued : 0;
+	enum wait_result r = wait__on_arrival(&t->wb, si->run_delay, si->pcount, si->last_queued,
+					      clock, born, &total);
+
+	s->kind = si->nivcsw != t->nivcsw ? SS_LAT_PREEMPT : SS_LAT_WAKEUP;
+	s->kpreempt = 0;
+	t->nivcsw = si->nivcsw;
+	/*
+	 * Our stamp holds if the task has not left a CPU since (it was not
+	 * switched in unseen, e.g. while a -c filter did not want it). Across a
+	 * migration the two ends are different CPUs' rq clocks, which agree where
+	 * sched_clock is stable (x86 with a constant, synchronised TSC).
+	 */
+	if (t->kpreempt_since && t->kpreempt_nivcsw == si->nivcsw) {
+		s->wait_ns = clock > t->kpreempt_since ? clock - t->kpreempt_since : 0;
+		/* The kernel counted only what followed a migration, if any. */
+		s->premig_ns = si->last_queued && s->wait_ns > on_last ? s->wait_ns - on_last : 0;
+		s->kind = SS_LAT_PREEMPT;
+		s->kpreempt = 1;
+		t->kpreempt_since = 0;
+		return LAT_MEASURED;
+	}
+	t->kpreempt_since = 0;
+	if (r != WAIT_MEASURED)
+		return (enum lat_result)r;
+	if (!si->last_queued && !total)
+		return LAT_NONE;
+	s->wait_ns = total;
+	s->premig_ns = total - (on_last < total ? on_last : total);
+	return LAT_MEASURED;
+}
+
+/*
+ * The task leaves the CPU. preempted: sched_switch's preempt argument;
+ * running: its state is TASK_RUNNING. Only a task preempted while going to
+ * sleep needs its storage written, by lat__on_departure().
+ */
+static inline int lat__departs_unqueued(int preempted, int running)
+{
+	return preempted && !running;
+}
+
+/* Stamp such a departure: rq clock then, and nivcsw as __schedule() already moved it. */
+static inline void lat__on_departure(struct lat_task *t, __u64 clock, __u64 nivcsw)
+{
+	t->kpreempt_since = clock;
+	t->kpreempt_nivcsw = nivcsw;
+}
+
+/*
+ * --from waking: a stamp belongs to the wait that ends now only if the task
+ * has not left a CPU since (a wakeup that finds its target still running is
+ * not followed by a wait from that moment).
+ */
+static inline int lat__waking_valid(const struct lat_task *t, __u64 switches_now)
+{
+	return t->waking_ns && t->waking_switches == switches_now;
+}
+
+#endif

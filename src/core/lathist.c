@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "lathist.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+void latview__init(struct lat_view *v)
+{
+	memset(v, 0, sizeof(*v));
+}
+
+void latview__add_delta(struct lat_view *v, const struct ss_lat_hist *now,
+			const struct ss_lat_hist *before, uint32_t epoch)
+{
+	static const struct ss_lat_hist zero;
+
+	if (!before)
+		before = &zero;
+	for (unsigned int k = 0; k < SS_LAT_KINDS; k++) {
+		uint64_t max = slotmax__get_closing(now->max_ns[k], now->max_epoch[k], epoch);
+
+		/* Unsigned subtraction in each counter's own width undoes a wrap. */
+		v->count[k] += now->count[k] - before->count[k];
+		v->sum_ns[k] += now->sum_ns[k] - before->sum_ns[k];
+		for (unsigned int s = 0; s < SS_LAT_LOG2_SLOTS; s++)
+			v->log2[k][s] += (uint32_t)(now->log2[k][s] - before->log2[k][s]);
+		for (unsigned int b = 0; b < SS_LAT_FINE_BUCKETS; b++)
+			v->fine[k][b] += (uint32_t)(now->fine[k][b] - before->fine[k][b]);
+		if (max > v->max_ns[k])
+			v->max_ns[k] = max;
+	}
+}
+
+void latview__merge(struct lat_view *into, const struct lat_view *from)
+{
+	for (unsigned int k = 0; k < SS_LAT_KINDS; k++) {
+		into->count[k] += from->count[k];
+		into->sum_ns[k] += from->sum_ns[k];
+		for (unsigned int s = 0; s < SS_LAT_LOG2_SLOTS; s++)
+			into->log2[k][s] += from->log2[k][s];
+		for (unsigned int b = 0; b < SS_LAT_FINE_BUCKETS; b++)
+			into->fine[k][b] += from->fine[k][b];
+		if (from->max_ns[k] > into->max_ns[k])
+			into->max_ns[k] = from->max_ns[k];
+	}
+}
+
+/*
+ * Every accessor below reads a real kind directly and LAT_VIEW_ALL as
+ * WAKEUP + PREEMPT, so a view need not store a fourth copy.
+ */
+uint64_t latview__count(const struct lat_view *v, unsigned int kind)
+{
+	if (kind == LAT_VIEW_ALL)
+		return v->count[SS_LAT_WAKEUP] + v->count[SS_LAT_PREEMPT];
+	return kind < SS_LAT_KINDS ? v->count[kind] : 0;
+}
+
+uint64_t latview__sum_ns(const struct lat_view *v, unsigned int kind)
+{
+	if (kind == LAT_VIEW_ALL)
+		return v->sum_ns[SS_LAT_WAKEUP] + v->sum_ns[SS_LAT_PREEMPT];
+	return kind < SS_LAT_KINDS ? v->sum_ns[kind] : 0;
+}
+
+uint64_t latview__max_ns(const struct lat_view *v, unsigned int kind)
+{
+	uint64_t w = v->max_ns[SS_LAT_WAKEUP], p = v->max_ns[SS_LAT_PREEMPT];
+
+	if (kind == LAT_VIEW_ALL)
+		return w > p ? w : p;
+	return kind < SS_LAT_KINDS ? v->max_ns[kind] : 0;
+}
+
+uint64_t latview__log2(const struct lat_view *v, unsigned int kind, unsigned int slot)
+{
+	if (slot >= SS_LAT_LOG2_SLOTS)
+		return 0;
+	if (kind == LAT_VIEW_ALL)
+		return v->log2[SS_LAT_WAKEUP][slot] + v->log2[SS_LAT_PREEMPT][slot];
+	return kind < SS_LAT_KINDS ? v->log2[kind][slot] : 0;
+}
+
+uint64_t latview__fine(const struct lat_view *v, unsigned int kind, unsigned int bucket)
+{
+	if (bucket >= SS_LAT_FINE_BUCKETS)
+		return 0;
+	if (kind == LAT_VIEW_ALL)
+		return v->fine[SS_LAT_WAKEUP][bucket] + v->fine[SS_LAT_PREEMPT][bucket];
+	return kind < SS_LAT_KINDS ? v->fine[kind][bucket] : 0;
+}
+
+bool latview__empty(const struct lat_view *v)
+{
+	/* PREMIG waits are also WAKEUP or PREEMPT waits. */
+	return latview__count(v, LAT_VIEW_ALL) == 0;
+}
+
+/*
+ * The inverse of lat__fine_bucket(): buckets below 2^SUB_BITS hold one value
+ * each; from there on bucket b lies in octave k = b / 2^SUB_BITS + SUB_BITS - 1
+ * (b = 8..15 is octave 3, and so on) and is the (b mod 2^SUB_BITS)-th of the
+ * octave's 2^SUB_BITS slices, each 2^(k - SUB_BITS) wide.
+ */
+#define SUBS (1u << SS_LAT_SUB_BITS)
+
+uint64_t lathist__fine_lo(unsigned int b)
+{
+	unsigned int k;
+
+	if (b < SUBS)
+		return b;
+	if (b >= SS_LAT_FINE_BUCKETS)
+		b = SS_LAT_FINE_BUCKETS - 1;
+	k = b / SUBS + SS_LAT_SUB_BITS - 1;
+	return (uint64_t)(SUBS + b % SUBS) << (k - SS_LAT_SUB_BITS);
+}
+
+uint64_t lathist__fine_hi(unsigned int b)
+{
+	unsigned int k;
+
+	if (b < SUBS)
+		return b + 1;
+	if (b >= SS_LAT_FINE_BUCKETS - 1)
+		return UINT64_MAX;
+	k = b / SUBS + SS_LAT_SUB_BITS - 1;
+	return lathist__fine_lo(b) + ((uint64_t)1 << (k - SS_LAT_SUB_BITS));
+}
+
+#define PPB 1000000000ull
+
+/*
+ * ceil(q * n) in integers, q taken to 1e-9: a double product would turn
+ * 0.999 * 1000 into 999.0000000000001 and ask for the 1000th wait.
+ */
+static uint64_t rank_of(uint64_t n, double q)
+{
+	uint64_t ppb = q >= 1.0 ? PPB : q > 0.0 ? (uint64_t)(q * (double)PPB + 0.5) : 0;
+	uint64_t rank = (n / PPB) * ppb + ((n % PPB) * ppb + PPB - 1) / PPB;
+
+	if (rank < 1)
+		rank = 1;
+	return rank < n ? rank : n;
+}
+
+/*
+ * Walk the fine buckets up to the one where the cumulative count reaches the
+ * rank, and answer that bucket's last value, clamped to the exact maximum
+ * (which always lies in or above that bucket when the view is consistent).
+ * The total is the buckets' own sum, not count[]: a per-thread entry read
+ * while being written may show one without the other.
+ */
+uint64_t latview__percentile(const struct lat_view *v, unsigned int kind, double q)
+{
+	uint64_t n = 0, cum = 0, rank, max = latview__max_ns(v, kind);
+
+	for (unsigned int b = 0; b < SS_LAT_FINE_BUCKETS; b++)
+		n += latview__fine(v, kind, b);
+	if (!n)
+		return 0;
+	rank = rank_of(n, q);
+	for (unsigned int b = 0; b < SS_LAT_FINE_BUCKETS; b++) {
+		uint64_t lo, val;
+
+		cum += latview__fine(v, kind, b);
+		if (cum < rank)
+			continue;
+		lo = lathist__fine_lo(b);
+		val = lathist__fine_hi(b) - 1;
+		if (val > max)
+			val = max;
+		/* A maximum that missed the interval (0) must not drag it under the bucket. */
+		return val < lo ? lo : val;
+	}
+	return 0;	/* not reached: cum ends at n >= rank */
+}
+
+/*
+ * latsnap: open addressing over pointers (an empty slot is NULL), linear
+ * probing, half full at most. Entries are allocated one by one, so a slot
+ * costs a pointer and the ~4 KB copies exist only for threads present.
+ */
+struct latsnap {
+	struct ss_lat_hist **slot;
+	size_t mask;		/* capacity - 1, capacity a power of two */
+	size_t used;
+};
+
+#define LATSNAP_MIN_CAP 64
+
+static size_t tid_hash(uint32_t tid)
+{
+	uint64_t h = (uint64_t)tid * 0x9e3779b97f4a7c15ull;
+
+	return (size_t)(h ^ (h >> 29));
+}
+
+struct latsnap *latsnap__new(void)
+{
+	struct latsnap *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->slot = calloc(LATSNAP_MIN_CAP, sizeof(struct ss_lat_hist *));
+	if (!s->slot) {
+		free(s);
+		return NULL;
+	}
+	s->mask = LATSNAP_MIN_CAP - 1;
+	return s;
+}
+
+void latsnap__free(struct latsnap *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i <= s->mask; i++)
+		free(s->slot[i]);
+	free(s->slot);
+	free(s);
+}
+
+/* The slot holding tid, or the empty slot where it would go. */
+static size_t find(const struct latsnap *s, uint32_t tid)
+{
+	size_t i = tid_hash(tid) & s->mask;
+
+	while (s->slot[i] && s->slot[i]->tid != tid)
+		i = (i + 1) & s->mask;
+	return i;
+}
+
+const struct ss_lat_hist *latsnap__prev(const struct latsnap *s, uint32_t tid,
+					uint64_t start_ns)
+{
+	const struct ss_lat_hist *h = s->slot[find(s, tid)];
+
+	/* Another start time: a new thread behind a reused TID, its entry restarted. */
+	return h && h->start_ns == start_ns ? h : NULL;
+}
+
+static int grow(struct latsnap *s)
+{
+	size_t old_cap = s->mask + 1, cap = old_cap * 2;
+	struct ss_lat_hist **old = s->slot, **slot;
+
+	if (cap > SIZE_MAX / sizeof(struct ss_lat_hist *))
+		return -ENOMEM;
+	slot = calloc(cap, sizeof(struct ss_lat_hist *));
+	if (!slot)
+		return -ENOMEM;
+	s->slot = slot;
+	s->mask = cap - 1;
+	for (size_t i = 0; i < old_cap; i++)
+		if (old[i])
+			s->slot[find(s, old[i]->tid)] = old[i];
+	free(old);
+	return 0;
+}
+
+int latsnap__put(struct latsnap *s, const struct ss_lat_hist *h)
+{
+	size_t i = find(s, h->tid);
+	struct ss_lat_hist *copy;
+
+	if (s->slot[i]) {
+		*s->slot[i] = *h;
+		return 0;
+	}
+	copy = malloc(sizeof(*copy));
+	if (!copy)
+		return -ENOMEM;
+	*copy = *h;
+	if ((s->used + 1) * 2 > s->mask + 1) {
+		int err = grow(s);
+
+		if (err) {
+			free(copy);
+			return err;
+		}
+		i = find(s, h->tid);
+	}
+	s->slot[i] = copy;
+	s->used++;
+	return 0;
+}
+
+/*
+ * Backward-shift deletion keeps every probe chain unbroken without
+ * tombstones: each entry after the hole moves into it unless its home slot
+ * lies between the hole and itself.
+ */
+void latsnap__remove(struct latsnap *s, uint32_t tid)
+{
+	size_t hole = find(s, tid), i = hole;
+
+	if (!s->slot[hole])
+		return;
+	free(s->slot[hole]);
+	for (;;) {
+		size_t home;
+
+		i = (i + 1) & s->mask;
+		if (!s->slot[i])
+			break;
+		home = tid_hash(s->slot[i]->tid) & s->mask;
+		if (((i - home) & s->mask) >= ((i - hole) & s->mask)) {
+			s->slot[hole] = s->slot[i];
+			hole = i;
+		}
+	}
+	s->slot[hole] = NULL;
+	s->used--;
+}
+
+size_t latsnap__size(const struct latsnap *s)
+{
+	return s->used;
+}

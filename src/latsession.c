@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "latsession.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "abi_check.h"
+#include "bpfenv.h"
+#include "lat.skel.h"
+#include "stop.h"
+
+#define MAX_LINKS 4
+#define ITER_BUF_RECS 256
+
+struct latsession {
+	struct lat_bpf *skel;
+	struct bpf_link *links[MAX_LINKS];
+	int nr_links;
+	struct bpf_link *iter_link;
+	struct ring_buffer *rb;
+	uint32_t nr_cpus;
+	uint32_t epoch;
+	int (*on_event)(void *ctx, const struct ss_lat_event *e);
+	void *ctx;
+	struct ss_lat_hist *thread_val;
+	struct ss_lat_stat *stat;	/* nr_cpus */
+};
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct latsession *s = ctx;
+
+	if (size < sizeof(struct ss_lat_event))
+		return 0;
+	return s->on_event(s->ctx, data);
+}
+
+static int set_filters(struct latsession *s, const struct cli *cli)
+{
+	int fd = bpf_map__fd(s->skel->maps.ids);
+	uint8_t one = 1;
+
+	for (size_t i = 0; i < cli->nr_pids; i++) {
+		uint64_t key = (1ull << 32) | cli->pids[i];
+
+		if (bpf_map_update_elem(fd, &key, &one, BPF_ANY))
+			return -errno;
+	}
+	for (size_t i = 0; i < cli->nr_tids; i++) {
+		uint64_t key = (2ull << 32) | cli->tids[i];
+
+		if (bpf_map_update_elem(fd, &key, &one, BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
+static int ignore_rec(void *ctx, const void *rec)
+{
+	(void)ctx;
+	(void)rec;
+	return 0;
+}
+
+static int seed(struct latsession *s)
+{
+	static char buf[64];
+
+	s->skel->bss->iter_seed = 1;
+	/* The seeding pass writes nothing: any record size will do. */
+	return bpfenv__iter_read(s->iter_link, 1, buf, sizeof(buf), ignore_rec, NULL);
+}
+
+struct latsession *latsession__open(const struct lat_opts *o)
+{
+	const struct cli *cli = o->cli;
+	struct latsession *s;
+	int err, n;
+
+	if (bpfenv__check(cli->verbose))
+		return NULL;
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		cli__err("out of memory");
+		return NULL;
+	}
+	s->epoch = 1;
+	s->on_event = o->on_event;
+	s->ctx = o->ctx;
+	n = libbpf_num_possible_cpus();
+	if (n <= 0) {
+		cli__err("cannot count the CPUs: %s", strerror(n ? -n : EINVAL));
+		goto fail;
+	}
+	s->nr_cpus = (uint32_t)n;
+	s->thread_val = calloc(1, sizeof(*s->thread_val));
+	s->stat = calloc(s->nr_cpus, sizeof(*s->stat));
+	if (!s->thread_val || !s->stat) {
+		cli__err("out of memory");
+		goto fail;
+	}
+	s->skel = lat_bpf__open();
+	if (!s->skel) {
+		cli__err("cannot open the BPF object: %s", strerror(errno));
+		goto fail;
+	}
+	s->skel->rodata->hist_mode = o->hist;
+	s->skel->rodata->unit_div = o->unit_ns ? o->unit_ns : 1000;
+	s->skel->rodata->slow_events = o->slow_events;
+	s->skel->rodata->min_lat_ns = o->min_lat_ns;
+	s->skel->rodata->from_waking = cli->from_waking;
+	s->skel->rodata->inversion = o->inversion;
+	s->skel->rodata->filter_ids = cli->nr_pids || cli->nr_tids;
+	if (cli->comm) {
+		size_t len = strlen(cli->comm);
+
+		memcpy((char *)s->skel->rodata->filter_comm, cli->comm, len);
+		s->skel->rodata->filter_comm_len = (uint32_t)len;
+	}
+	if (o->hist == LAT_HIST_THREAD)
+		bpf_map__set_max_entries(s->skel->maps.hist_thread, (uint32_t)cli->max_tasks);
+	bpf_program__set_autoload(s->skel->progs.lat_waking, cli->from_waking || o->inversion);
+	bpf_program__set_autoload(s->skel->progs.lat_pi, o->inversion);
+	s->skel->rodata->trace_start_ns = stop__now_ns();
+
+	err = lat_bpf__load(s->skel);
+	if (err) {
+		bpfenv__load_error(err);
+		goto fail;
+	}
+	err = set_filters(s, cli);
+	if (err) {
+		cli__err("cannot set the -p/-t filter: %s", strerror(-err));
+		goto fail;
+	}
+	if (bpfenv__attach(s->skel->obj, NULL, s->links, MAX_LINKS, &s->nr_links))
+		goto fail;
+	s->iter_link = bpfenv__link_of(s->skel->obj, NULL, s->links, s->nr_links,
+				       s->skel->progs.scan_tasks);
+	if (o->on_event) {
+		s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), on_record, s, NULL);
+		if (!s->rb) {
+			cli__err("cannot open the event ring buffer: %s", strerror(errno));
+			goto fail;
+		}
+	}
+	/* After attaching, so that no arrival falls between the seed and the hook. */
+	if (seed(s))
+		goto fail;
+	s->skel->bss->iter_seed = 0;
+	s->skel->bss->epoch = s->epoch;
+	return s;
+fail:
+	latsession__close(s);
+	return NULL;
+}
+
+void latsession__close(struct latsession *s)
+{
+	if (!s)
+		return;
+	ring_buffer__free(s->rb);
+	for (int i = s->nr_links - 1; i >= 0; i--)
+		bpf_link__destroy(s->links[i]);
+	lat_bpf__destroy(s->skel);
+	free(s->thread_val);
+	free(s->stat);
+	free(s);
+}
+
+uint32_t latsession__nr_cpus(const struct latsession *s)
+{
+	return s->nr_cpus;
+}
+
+bool latsession__wait(struct latsession *s, uint64_t deadline_ns)
+{
+	while (!stop__requested()) {
+		uint64_t now = stop__now_ns(), left;
+
+		if (now >= deadline_ns)
+			break;
+		left = deadline_ns - now;
+		if (s->rb) {
+			int err = ring_buffer__poll(s->rb, (int)((left + 999999) / 1000000));
+
+			if (err < 0 && err != -EINTR)
+				break;
+		} else {
+			struct timespec ts = { (time_t)(left / 1000000000ull),
+					       (long)(left % 1000000000ull) };
+
+			nanosleep(&ts, NULL);
+		}
+	}
+	if (s->rb)
+		ring_buffer__consume(s->rb);
+	return stop__requested();
+}
+
+uint32_t latsession__close_interval(struct latsession *s)
+{
+	uint32_t closing = s->epoch;
+
+	s->epoch++;
+	s->skel->bss->epoch = s->epoch;
+	return closing;
+}
+
+int latsession__read_cpus(struct latsession *s, struct ss_lat_hist *out)
+{
+	uint32_t zero = 0;
+
+	if (bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.hist_cpu), &zero, out)) {
+		int err = -errno;
+
+		cli__err("cannot read the histograms: %s", strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+int latsession__read_threads(struct latsession *s,
+			     void (*fn)(void *ctx, const struct ss_lat_hist *h), void *ctx)
+{
+	int fd = bpf_map__fd(s->skel->maps.hist_thread);
+	uint32_t key, next;
+	bool first = true;
+
+	while (!bpf_map_get_next_key(fd, first ? NULL : &key, &next)) {
+		first = false;
+		key = next;
+		if (bpf_map_lookup_elem(fd, &key, s->thread_val))
+			continue;	/* removed meanwhile */
+		fn(ctx, s->thread_val);
+		/* A dead thread never switches in again; its TID may come back as a new entry. */
+		if (s->thread_val->dead)
+			bpf_map_delete_elem(fd, &key);
+	}
+	if (errno != ENOENT) {
+		int err = -errno;
+
+		cli__err("cannot walk the per-thread histograms: %s", strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+int latsession__scan(struct latsession *s, uint64_t min_ns, bool inverted,
+		     int (*fn)(void *ctx, const void *rec), void *ctx)
+{
+	static struct ss_waiting_rec buf[ITER_BUF_RECS];
+
+	s->skel->bss->scan_min_ns = min_ns;
+	s->skel->bss->scan_inversion = inverted;
+	return bpfenv__iter_read(s->iter_link, sizeof(buf[0]), buf, sizeof(buf), fn, ctx);
+}
+
+void latsession__stats(struct latsession *s, struct ss_lat_stat *sum)
+{
+	uint32_t zero = 0;
+
+	memset(sum, 0, sizeof(*sum));
+	if (bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.lat_stat), &zero, s->stat))
+		return;
+	for (uint32_t c = 0; c < s->nr_cpus; c++) {
+		sum->waits += s->stat[c].waits;
+		sum->unbased += s->stat[c].unbased;
+		sum->missed += s->stat[c].missed;
+		sum->storage_fail += s->stat[c].storage_fail;
+		sum->table_full += s->stat[c].table_full;
+		sum->ring_drops += s->stat[c].ring_drops;
+		sum->kpreempt += s->stat[c].kpreempt;
+		sum->waking_stale += s->stat[c].waking_stale;
+	}
+}

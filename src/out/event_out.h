@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Writers for the latency event streams: runqslower's lines (bcc's columns),
+ * starve's and inversion's reports, as tables or one JSON object per line.
+ */
+#ifndef SCHEDSCOPE_EVENT_OUT_H
+#define SCHEDSCOPE_EVENT_OUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../abi.h"
+
+#define OUT_PRIO_LEN 24
+
+/* "HH:MM:SS" (local time) of a CLOCK_MONOTONIC instant. */
+void out__hms(char buf[16], uint64_t mono_ns);
+
+/*
+ * A kernel prio (0..139, lower runs first) as people set it: "FIFO 30",
+ * "RR 5", "nice -5", "batch nice 0", "idle", "deadline". policy is
+ * task->policy, or -1 when unknown (then RT shows as "RT 30").
+ */
+void out__prio(char buf[OUT_PRIO_LEN], int policy, int prio);
+
+/* runqslower: the header and one line per slow wait (SS_EV_SLOW). */
+void slow_out__header(FILE *f, bool prev);
+void slow_out__line(FILE *f, const struct ss_lat_event *e, bool prev);
+void slow_out__json(FILE *f, const struct ss_lat_event *e);
+
+/* starve: a thread waiting right now (state "starving"), or its wait ended. */
+void starve_out__header(FILE *f);
+void starve_out__waiting(FILE *f, const struct ss_waiting_rec *r, uint64_t now_ns, bool json);
+void starve_out__ended(FILE *f, const struct ss_lat_event *e, bool json);
+
+/* inversion: the three findings. */
+void inv_out__header(FILE *f);
+void inv_out__runnable(FILE *f, const struct ss_waiting_rec *r, uint64_t now_ns, bool json);
+void inv_out__ended(FILE *f, const struct ss_lat_event *e, bool json);
+void inv_out__woken(FILE *f, const struct ss_lat_event *e, bool json);
+void inv_out__pi(FILE *f, const struct ss_lat_event *e, bool json);
+
+/*
+ * What the latency programs could not measure or deliver: one line naming
+ * every nonzero counter (nothing if none), or the "lost" JSON object.
+ */
+void out__lat_losses(FILE *f, const struct ss_lat_stat *st);
+struct json;
+void out__lat_losses_json(struct json *j, const struct ss_lat_stat *st);
+
+#endif

@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * schedscope runqlat: run-queue latency histograms, aggregated in the kernel
+ * (src/bpf/lat.bpf.c) for the whole system, per CPU or per thread, read and
+ * differenced once per report; nothing is done per event in user space.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "core/lathist.h"
+#include "core/report.h"
+#include "latsession.h"
+#include "live.h"
+#include "out/common_out.h"
+#include "out/event_out.h"
+#include "out/lat_out.h"
+#include "stop.h"
+
+/* One histogram set of the report: the system, a CPU, a process or a thread. */
+struct group {
+	uint32_t id;		/* CPU, PID or TID */
+	uint32_t pid;
+	char comm[SS_COMM_LEN];
+	struct lat_view v;
+};
+
+struct runqlat {
+	const struct cli *cli;
+	struct latsession *s;
+	uint32_t nr_cpus;
+	struct ss_lat_hist *cpu_now, *cpu_before;	/* nr_cpus each */
+	struct latsnap *snap;
+	struct group *groups;
+	size_t nr_groups, cap_groups;
+	uint32_t epoch;
+	int err;
+};
+
+static const char *group_key(const struct cli *cli)
+{
+	return cli->per_cpu ? "cpu" : cli->per_pid ? "pid" : cli->per_tid ? "tid" : NULL;
+}
+
+static struct group *group_of(struct runqlat *r, uint32_t id)
+{
+	struct group *g;
+
+	for (size_t i = 0; i < r->nr_groups; i++)
+		if (r->groups[i].id == id)
+			return &r->groups[i];
+	if (r->nr_groups == r->cap_groups) {
+		size_t cap = r->cap_groups ? r->cap_groups * 2 : 16;
+		struct group *n = realloc(r->groups, cap * sizeof(*n));
+
+		if (!n)
+			return NULL;
+		r->groups = n;
+		r->cap_groups = cap;
+	}
+	g = &r->groups[r->nr_groups++];
+	memset(g, 0, sizeof(*g));
+	g->id = id;
+	latview__init(&g->v);
+	return g;
+}
+
+static void on_thread(void *ctx, const struct ss_lat_hist *h)
+{
+	struct runqlat *r = ctx;
+	const struct ss_lat_hist *before = latsnap__prev(r->snap, h->tid, h->start_ns);
+	struct lat_view d;
+	struct group *g;
+
+	latview__init(&d);
+	latview__add_delta(&d, h, before, r->epoch);
+	if (!latview__empty(&d)) {
+		g = group_of(r, r->cli->per_pid ? h->pid : h->tid);
+		if (!g) {
+			r->err = -ENOMEM;
+			return;
+		}
+		g->pid = h->pid;
+		memcpy(g->comm, r->cli->per_pid ? h->pcomm : h->comm, SS_COMM_LEN);
+		latview__merge(&g->v, &d);
+	}
+	if (h->dead)
+		latsnap__remove(r->snap, h->tid);
+	else if (latsnap__put(r->snap, h))
+		r->err = -ENOMEM;
+}
+
+/* Busiest first: the most time spent waiting. */
+static int by_wait_desc(const void *a, const void *b)
+{
+	uint64_t x = latview__sum_ns(&((const struct group *)a)->v, LAT_VIEW_ALL);
+	uint64_t y = latview__sum_ns(&((const struct group *)b)->v, LAT_VIEW_ALL);
+
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* The interval's histograms into r->groups (one, or one per CPU, process or thread). */
+static int collect(struct runqlat *r)
+{
+	struct group *all;
+	struct ss_lat_hist *t;
+
+	r->nr_groups = 0;
+	r->epoch = latsession__close_interval(r->s);
+	if (r->cli->per_pid || r->cli->per_tid) {
+		r->err = 0;
+		if (latsession__read_threads(r->s, on_thread, r))
+			return -EIO;
+		if (r->err)
+			cli__err("out of memory: the report is incomplete");
+		qsort(r->groups, r->nr_groups, sizeof(*r->groups), by_wait_desc);
+		return 0;
+	}
+	if (latsession__read_cpus(r->s, r->cpu_now))
+		return -EIO;
+	all = r->cli->per_cpu ? NULL : group_of(r, 0);
+	for (uint32_t c = 0; c < r->nr_cpus; c++) {
+		struct group *g = all ? all : group_of(r, c);
+
+		if (!g)
+			return -ENOMEM;
+		latview__add_delta(&g->v, &r->cpu_now[c], &r->cpu_before[c], r->epoch);
+	}
+	t = r->cpu_before;
+	r->cpu_before = r->cpu_now;
+	r->cpu_now = t;
+	return 0;
+}
+
+static const char *unit_name(const struct cli *cli)
+{
+	return cli->ms ? "msecs" : "usecs";
+}
+
+/*
+ * Example (runqlat 1 1, two threads spinning on one CPU and a pipe ping-pong
+ * on the other):
+ *
+ * 12:00:01
+ *      usecs               : count    distribution
+ *          0 -> 1          : 98213    |****************************************|
+ *          2 -> 3          : 1022     |                                        |
+ *          4 -> 7          : 301      |                                        |
+ *       ...
+ *       2048 -> 4095       : 250      |                                        |
+ *   wakeup->run  waits 99530  avg 1.1 us ...
+ */
+static void report_text(struct runqlat *r, const struct report_meta *m,
+			const struct ss_lat_stat *st)
+{
+	const char *key = group_key(r->cli);
+
+	if (m->timestamp) {
+		out__timestamp(stdout, m);
+		fputc('\n', stdout);
+	}
+	for (size_t i = 0; i < r->nr_groups; i++) {
+		const struct group *g = &r->groups[i];
+
+		if (key && latview__empty(&g->v))
+			continue;
+		if (key && r->cli->per_cpu)
+			printf("\ncpu = %u\n", g->id);
+		else if (key)
+			printf("\n%s = %u %.16s\n", key, g->id, g->comm);
+		lat_out__view_log2(stdout, &g->v, LAT_VIEW_ALL, unit_name(r->cli));
+		if (r->cli->split) {
+			for (unsigned int k = 0; k < SS_LAT_KINDS; k++) {
+				if (!latview__count(&g->v, k))
+					continue;
+				printf("\n  %s:\n", lat_out__kind_name(k));
+				lat_out__view_log2(stdout, &g->v, k, unit_name(r->cli));
+			}
+		}
+		lat_out__summary(stdout, &g->v, LAT_VIEW_ALL);
+		for (unsigned int k = 0; k < SS_LAT_KINDS; k++)
+			if (k != SS_LAT_PREMIG || latview__count(&g->v, k))
+				lat_out__summary(stdout, &g->v, k);
+	}
+	out__lat_losses(stdout, st);
+	fputc('\n', stdout);
+}
+
+static void report_json(struct runqlat *r, const struct report_meta *m,
+			const struct ss_lat_stat *st)
+{
+	const char *key = group_key(r->cli);
+	const char *from = r->cli->from_waking ? "waking" : "wakeup";
+	struct json j;
+
+	json__init(&j, stdout);
+	json__begin_object(&j, NULL);
+	json__string(&j, "type", "runqlat", 7);
+	out__json_meta(&j, m);
+	json__string(&j, "from", from, strlen(from));
+	json__string(&j, "unit", r->cli->ms ? "ms" : "us", 2);
+	if (key)
+		json__string(&j, "by", key, strlen(key));
+	json__begin_array(&j, "histograms");
+	for (size_t i = 0; i < r->nr_groups; i++) {
+		const struct group *g = &r->groups[i];
+
+		if (key && latview__empty(&g->v))
+			continue;
+		json__begin_object(&j, NULL);
+		if (key && r->cli->per_cpu) {
+			json__u64(&j, "cpu", g->id);
+		} else if (key) {
+			json__u64(&j, key, g->id);
+			if (r->cli->per_tid)
+				json__u64(&j, "pid", g->pid);
+			json__string(&j, "comm", g->comm, SS_COMM_LEN);
+		}
+		lat_out__json(&j, &g->v, r->cli->ms ? "ms" : "us");
+		json__end_object(&j);
+	}
+	json__end_array(&j);
+	out__lat_losses_json(&j, st);
+	json__end_object(&j);
+}
+
+static bool wait_interval(void *ctx, uint64_t deadline_ns)
+{
+	struct runqlat *r = ctx;
+
+	return latsession__wait(r->s, deadline_ns);
+}
+
+static int report(struct runqlat *r, uint64_t window_ns)
+{
+	struct report_meta m;
+	struct ss_lat_stat st;
+
+	if (collect(r))
+		return 1;
+	latsession__stats(r->s, &st);
+	memset(&m, 0, sizeof(m));
+	m.duration_ns = window_ns;
+	clock_gettime(CLOCK_REALTIME, &m.wall);
+	m.timestamp = r->cli->timestamp;
+	m.nr_cpus = r->nr_cpus;
+	if (r->cli->json)
+		report_json(r, &m, &st);
+	else
+		report_text(r, &m, &st);
+	return 0;
+}
+
+/* A report every interval, count times, or one at the end. */
+static int run_reports(struct runqlat *r)
+{
+	uint64_t step = (uint64_t)(r->cli->interval_s * 1e9), last = stop__now_ns(), end = UINT64_MAX;
+	uint64_t reports = 0;
+
+	if (r->cli->duration_s > 0)
+		end = last + (uint64_t)(r->cli->duration_s * 1e9);
+	for (;;) {
+		uint64_t next = step ? last + step : end, now;
+		bool stop, final;
+
+		stop = wait_interval(r, next < end ? next : end);
+		now = stop__now_ns();
+		final = stop || now >= end || (r->cli->count && reports + 1 >= r->cli->count);
+		if (report(r, now - last))
+			return 1;
+		if (fflush(stdout) || ferror(stdout))
+			return errno == EPIPE ? 0 : 1;
+		last = now;
+		reports++;
+		if (final)
+			return 0;
+	}
+}
+
+int runqlat__run(const struct cli *cli)
+{
+	struct runqlat r = { .cli = cli };
+	struct lat_opts o = {
+		.hist = cli->per_pid || cli->per_tid ? LAT_HIST_THREAD : LAT_HIST_CPU,
+		.unit_ns = cli->ms ? 1000000 : 1000,
+		.cli = cli,
+	};
+	int ret = 1;
+
+	if (live__check_args(cli))
+		return EXIT_USAGE;
+	r.s = latsession__open(&o);
+	if (!r.s)
+		return 1;
+	r.nr_cpus = latsession__nr_cpus(r.s);
+	r.cpu_now = calloc(r.nr_cpus, sizeof(*r.cpu_now));
+	r.cpu_before = calloc(r.nr_cpus, sizeof(*r.cpu_before));
+	r.snap = latsnap__new();
+	if (!r.cpu_now || !r.cpu_before || !r.snap) {
+		cli__err("out of memory");
+		goto out;
+	}
+	fprintf(stderr, "Tracing run queue latency (%s to switch-in, and preemption to "
+			"switch-in)... Hit Ctrl-C to end.\n",
+		cli->from_waking ? "sched_waking" : "wakeup");
+	ret = run_reports(&r);
+out:
+	latsnap__free(r.snap);
+	free(r.cpu_now);
+	free(r.cpu_before);
+	free(r.groups);
+	latsession__close(r.s);
+	return ret;
+}

@@ -1,0 +1,191 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""runqlat, runqslower, starve and inversion against the kernel's own
+accounting (schedstat run_delay) and workloads with known behaviour.
+
+- spin-pair: two threads on one CPU, rest to rest; runqlat -L's sum of
+  waits per thread equals the growth of its run_delay within 2 %, and its
+  count of waits equals the growth of pcount (timeslices).
+- fifo-hog: a SCHED_FIFO thread spins 60 ms on the CPU a normal thread is
+  woken on: runqslower 20000 reports that wait (>= 50 ms, equal to the
+  victim's run_delay growth), and starve --threshold 20 reports it while
+  the hog still spins, then its whole length when it ends.
+- prewait: a thread already runnable when tracing starts has its wait
+  measured whole, from its true start (or counted as not measured).
+- inversion: three SCHED_FIFO threads and a plain mutex: the inversion is
+  reported (inv-high woken by inv-low, which waited while inv-mid ran);
+  with a priority-inheriting mutex the boost is reported and the inversion
+  is not.
+"""
+
+import time
+
+import sslib
+
+CPU = 1 if sslib.ncpus() > 1 else 0
+OTHER = [0] if CPU else None
+
+
+def close(a, b, rel=0.02, abs_ns=0):
+    return abs(a - b) <= max(rel * b, abs_ns)
+
+
+def by_tid(report):
+    return {h["tid"]: h for h in report["histograms"]}
+
+
+def spin_pair_sums(tap):
+    with sslib.Workload("spin-pair", CPU) as wl:
+        with sslib.Tracer(["runqlat", "-L", "-p", wl.pid, "--json"], cpus=OTHER) as tr:
+            before = wl.counters()
+            wl.run()
+            time.sleep(2.0)
+            wl.rest()
+            after = wl.counters()
+            tr.stop()
+        report = sslib.one_report(tr, "runqlat")
+        hists = by_tid(report)
+        for name, tid in wl.tids.items():
+            d = sslib.counters_delta(before[name], after[name])
+            h = hists.get(tid)
+            if h is None:
+                tap.fail(f"runqlat spin-pair {name} sum", f"no histogram for {tid}")
+                continue
+            got, want = h["all"]["sum_ns"], d["runq_wait_ns"]
+            tap.check(f"runqlat spin-pair {name} sum = run_delay", close(got, want),
+                      f"{got / 1e6:.3f} ms vs {want / 1e6:.3f} ms, "
+                      f"err {sslib.pct(sslib.rel_err(got, want))}",
+                      f"runqlat {got} ns, /proc run_delay {want} ns")
+            tap.check(f"runqlat spin-pair {name} count = pcount",
+                      abs(h["all"]["count"] - d["timeslices"]) <= 1,
+                      f"{h['all']['count']} waits, pcount +{d['timeslices']}",
+                      f"{h['all']['count']} waits vs pcount +{d['timeslices']}; "
+                      f"lost {report['lost']}")
+            tap.check(f"runqlat spin-pair {name} mostly preemptions",
+                      h["preempt"]["count"] >= 0.9 * h["all"]["count"] > 0,
+                      f"{h['preempt']['count']} of {h['all']['count']}",
+                      f"preempt {h['preempt']['count']} of {h['all']['count']}")
+            pct = h["all"]
+            tap.check(f"runqlat spin-pair {name} percentiles ordered",
+                      pct["p50_ns"] <= pct["p90_ns"] <= pct["p99_ns"] <= pct["p999_ns"]
+                      <= pct["max_ns"] and pct["max_ns"] <= pct["sum_ns"],
+                      f"p50 {pct['p50_ns']} p99 {pct['p99_ns']} max {pct['max_ns']}",
+                      str(pct))
+            slots = sum(s["count"] for s in pct["log2"]["slots"])
+            tap.check(f"runqlat spin-pair {name} log2 slots hold every wait",
+                      slots == pct["count"], f"{slots}", f"{slots} vs {pct['count']}")
+
+
+def fifo_hog(tap):
+    with sslib.Workload("fifo-hog", CPU, 60, binary="ssprio") as wl:
+        victim = wl.tids["victim"]
+        with sslib.Tracer(["runqslower", "--json", "-P", "20000"], cpus=OTHER) as slow, \
+             sslib.Tracer(["starve", "--json", "--threshold", "20"], cpus=OTHER) as st:
+            before = sslib.thread_counters(wl.pid, victim)
+            wl.send("run")
+            r = wl.reply()
+            after = sslib.thread_counters(wl.pid, victim)
+            time.sleep(0.3)
+            slow.stop()
+            st.stop()
+        rd = after["runq_wait_ns"] - before["runq_wait_ns"]
+        ev = [e for e in slow.reports("runq_slow") if e["tid"] == victim]
+        tap.check("runqslower 20000 reports the victim", len(ev) == 1,
+                  f"{len(ev)} event(s)", f"events for {victim}: {ev}; all: {slow.stdout}")
+        if ev:
+            e = ev[0]
+            tap.check("runqslower latency >= 50 ms", e["lat_ns"] >= 50e6,
+                      f"{e['lat_ns'] / 1e6:.3f} ms", f"{e}")
+            tap.check("runqslower latency = run_delay growth", close(e["lat_ns"], rd, 0.01),
+                      f"{e['lat_ns']} vs {rd} ns", f"{e['lat_ns']} vs run_delay +{rd}")
+            tap.check("runqslower -P names the hog", e["prev"]["tid"] == wl.tids["hog"],
+                      f"prev {e['prev']['comm']}", f"{e['prev']}")
+        starving = [e for e in st.reports("starving") if e["tid"] == victim]
+        tap.check("starve reports the victim while the hog spins",
+                  bool(starving) and starving[0]["ts_ns"] < r["hog_end_ns"],
+                  f"at {(starving[0]['ts_ns'] - r['woke_ns']) / 1e6:.1f} ms after the wakeup, "
+                  f"hog ended at {(r['hog_end_ns'] - r['woke_ns']) / 1e6:.1f} ms"
+                  if starving else "",
+                  f"starving lines: {starving}, hog {r}")
+        if starving:
+            s = starving[0]
+            tap.check("starve names what runs instead",
+                      s["running"]["tid"] == wl.tids["hog"] and
+                      s["running"]["priority"] == "FIFO 10" and s["waited_ns"] >= 20e6,
+                      f"{s['running']['comm']} ({s['running']['priority']}), "
+                      f"{s['waited_ns'] / 1e6:.1f} ms so far", f"{s}")
+        ended = [e for e in st.reports("starved") if e["tid"] == victim]
+        tap.check("starve ends with the whole wait",
+                  len(ended) == 1 and close(ended[0]["waited_ns"], rd, 0.01),
+                  f"{ended[0]['waited_ns'] / 1e6:.3f} ms" if ended else "",
+                  f"ended lines {ended}, run_delay +{rd}")
+
+
+def prewait(tap):
+    with sslib.Workload("prewait", CPU, 400, binary="ssprio") as wl:
+        victim = wl.tids["pw-victim"]
+        wl.send("run")
+        start = wl.reply()
+        # The victim is runnable and waiting behind the hog from here on.
+        with sslib.Tracer(["runqlat", "-L", "-t", victim, "--json"], cpus=OTHER) as tr:
+            traced_at = time.monotonic_ns()
+            end = wl.reply()
+            tr.stop()
+        report = sslib.one_report(tr, "runqlat")
+        h = by_tid(report).get(victim)
+        spun = end["hog_end_ns"] - start["hog_start_ns"]
+        lost = report["lost"]["waits_begun_before_trace"]
+        began_before = traced_at < end["hog_end_ns"]
+        whole = h is not None and h["all"]["max_ns"] >= 0.95 * spun
+        tap.check("runqlat measures a wait begun before tracing, whole (or counts it)",
+                  began_before and (whole or lost > 0),
+                  f"max {h['all']['max_ns'] / 1e6:.1f} ms of {spun / 1e6:.1f} ms hog"
+                  if h else f"counted as not measured ({lost})",
+                  f"tracer ready {(traced_at - start['hog_start_ns']) / 1e6:.1f} ms into a "
+                  f"{spun / 1e6:.1f} ms hog; histogram {h and h['all']}, lost {lost}")
+
+
+def inversion(tap, mode):
+    with sslib.Workload("inversion", CPU, mode, binary="ssprio") as wl:
+        with sslib.Tracer(["inversion", "--json", "--threshold", "20"], cpus=OTHER) as tr:
+            wl.send("run")
+            r = wl.reply()
+            time.sleep(0.3)
+            tr.stop()
+        high, low, mid = wl.tids["inv-high"], wl.tids["inv-low"], wl.tids["inv-mid"]
+        tap.check(f"inversion {mode}: workload set it up", r.get("high_blocked") is True,
+                  f"high blocked {r['high_block_ns'] / 1e6:.1f} ms", f"{r}")
+        woken = [e for e in tr.reports("inversion_woken") if e["tid"] == high]
+        boosts = [e for e in tr.reports("pi_boost") if e["tid"] == low]
+        if mode == "plain":
+            ok = (len(woken) == 1 and woken[0]["waker"]["tid"] == low and
+                  woken[0]["ran_instead"]["tid"] == mid and
+                  close(woken[0]["blocked_ns"], r["high_block_ns"], 0.05))
+            tap.check("inversion plain: reported, with the waker and what ran instead", ok,
+                      f"blocked {woken[0]['blocked_ns'] / 1e6:.1f} ms, waker waited "
+                      f"{woken[0]['waker_waited_ns'] / 1e6:.1f} ms" if woken else "",
+                      f"woken events {woken}; all {tr.stdout}")
+            tap.check("inversion plain: no priority boost", not boosts, "", f"{boosts}")
+        else:
+            ok = (len(boosts) == 1 and boosts[0]["donor"]["tid"] == high and
+                  boosts[0]["prio"] == 89 and boosts[0]["boosted_prio"] == 69)
+            tap.check("inversion pi: the boost is reported", ok,
+                      f"{boosts[0]['priority']} -> {boosts[0]['boosted_priority']} for "
+                      f"{boosts[0]['boost_ns'] / 1e6:.1f} ms" if boosts else "",
+                      f"boosts {boosts}; all {tr.stdout}")
+            tap.check("inversion pi: no inversion reported", not woken, "", f"{woken}")
+
+
+def main():
+    tap = sslib.Tap()
+    sslib.run_cases(tap, [
+        ("spin_pair", lambda: spin_pair_sums(tap)),
+        ("fifo_hog", lambda: fifo_hog(tap)),
+        ("prewait", lambda: prewait(tap)),
+        ("inversion_plain", lambda: inversion(tap, "plain")),
+        ("inversion_pi", lambda: inversion(tap, "pi")),
+    ])
+
+
+if __name__ == "__main__":
+    main()
