@@ -1,24 +1,36 @@
 # bash completion for schedscope
 _schedscope() {
 	local cur prev cmd opts
+	local cmds="top cpus runqlat runqslower starve inversion"
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD - 1]}
 	cmd=${COMP_WORDS[1]}
 	if ((COMP_CWORD == 1)); then
-		mapfile -t COMPREPLY < <(compgen -W "top cpus help --version --help" -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W "$cmds help --version --help" -- "$cur")
+		return
+	fi
+	if [[ $cmd == help ]]; then
+		((COMP_CWORD == 2)) && mapfile -t COMPREPLY < <(compgen -W "$cmds" -- "$cur")
 		return
 	fi
 	case $prev in
 	--by) mapfile -t COMPREPLY < <(compgen -W "pid tid comm" -- "$cur"); return ;;
+	--from) mapfile -t COMPREPLY < <(compgen -W "wakeup waking" -- "$cur"); return ;;
 	-s | --sort)
 		mapfile -t COMPREPLY < <(compgen -W "cpu pid tid comm vcsw ivcsw wakeups migr runq runqmax" -- "$cur")
 		return ;;
-	-p | --pid | -t | --tid | -c | --comm | -C | --cpu | -n | --rows | -d | --duration | --max-tasks)
+	# runqlat's --cpu takes no value (a histogram per CPU); elsewhere it names a CPU.
+	-C | --cpu) [[ $cmd == runqlat ]] || return ;;
+	-p | --pid | -t | --tid | -c | --comm | -n | --rows | -d | --duration | --max-tasks | --threshold)
 		return ;;
 	esac
 	case $cmd in
 	top) opts="--pid --tid --comm --cpu --sort --rows --by --idle --max-tasks --duration --timestamp --json --verbose --help" ;;
 	cpus) opts="--cpu --duration --timestamp --json --verbose --help" ;;
+	runqlat) opts="--pid --tid --comm --max-tasks --duration --timestamp --json --milliseconds --pids --tids --cpu --from --split --verbose --help" ;;
+	runqslower) opts="--pid --tid --comm --duration --json --previous --verbose --help" ;;
+	starve) opts="--pid --tid --comm --duration --json --threshold --verbose --help" ;;
+	inversion) opts="--duration --json --threshold --verbose --help" ;;
 	*) opts= ;;
 	esac
 	mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")

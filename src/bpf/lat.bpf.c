@@ -151,8 +151,15 @@ static __always_inline bool wanted(struct task_struct *t)
 
 static __always_inline void hist_add(struct ss_lat_hist *h, __u64 kind, __u64 v)
 {
-	__u32 slot = lat__log2_slot(v / unit_div), b = lat__fine_bucket(v);
+	__u64 slot = lat__log2_slot(v / unit_div), b = lat__fine_bucket(v);
 
+	/*
+	 * The verifier cannot follow the bucket arithmetic, and clang, which
+	 * can, would drop these checks: hide the values from clang first. The
+	 * indexes are 64-bit so that no re-extension follows the check.
+	 */
+	barrier_var(slot);
+	barrier_var(b);
 	if (kind >= SS_LAT_KINDS || slot >= SS_LAT_LOG2_SLOTS || b >= SS_LAT_FINE_BUCKETS)
 		return;
 	h->count[kind]++;
@@ -198,7 +205,6 @@ __noinline int note_wait(__u32 tid, __u64 wait_ns, __u64 premig_ns, __u64 kind)
 	struct ss_lat_hist *h;
 	__u32 zero = 0;
 
-	/* 64 bits wide: a 32-bit index is re-extended after its check, unbounded. */
 	if (kind >= SS_LAT_KINDS)
 		return 0;
 	if (hist_mode == HIST_CPU)

@@ -7,6 +7,7 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.environ.get("SCHEDSCOPE", os.path.join(ROOT, "build", "schedscope"))
+COMMANDS = ("top", "cpus", "runqlat", "runqslower", "starve", "inversion")
 failed = False
 
 
@@ -47,14 +48,14 @@ def table_options():
 
 
 table = table_options()
-for cmd in ("top", "cpus"):
+for cmd in COMMANDS:
     got, want = help_options(cmd), table.get(cmd, set())
     check(got == want, f"{cmd} --help matches docs/options.md",
           f"only in --help: {sorted(got - want)}, only in the table: {sorted(want - got)}")
 
 man = open(os.path.join(ROOT, "docs", "schedscope.1.scd")).read()
 completion = open(os.path.join(ROOT, "contrib", "schedscope.bash")).read()
-for cmd in ("top", "cpus"):
+for cmd in COMMANDS:
     opts = help_options(cmd)
     check(all(f"*{o}" in man or f", {o}*" in man or f"{o}*" in man for o in opts),
           f"man page documents every option of {cmd}",
@@ -67,6 +68,6 @@ for cmd in ("top", "cpus"):
 readme = open(os.path.join(ROOT, "README.md")).read()
 check("sudo make run" in readme and "sudo make test" in readme,
       "README quick start has the two commands")
-for cmd in ("top", "cpus"):
+for cmd in COMMANDS:
     check(f"schedscope {cmd}" in readme, f"README shows schedscope {cmd}")
 sys.exit(1 if failed else 0)

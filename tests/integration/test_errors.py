@@ -45,6 +45,13 @@ def usage_errors(tap):
         ("bad duration", ["top", "-d", "abc"], "abc", False),
         ("bad row count", ["top", "-n", "abc"], "abc", False),
         ("cpus bad interval", ["cpus", "abc"], "abc", False),
+        ("runqlat -P with -L", ["runqlat", "-P", "-L"], "-L", False),
+        ("runqlat bad --from", ["runqlat", "--from", "bogus"], "bogus", False),
+        ("runqslower bad min_us", ["runqslower", "abc"], "abc", False),
+        ("runqslower -L", ["runqslower", "-L"], "-L", False),
+        ("starve zero threshold", ["starve", "--threshold", "0"], "0", False),
+        ("inversion -p", ["inversion", "-p", "1"], "-p", False),
+        ("runqslower -p of no process", ["runqslower", "-p", "999999999"], "999999999", False),
     ]
     for name, args, culprit, wants_usage in cases:
         r = tool(*args)
@@ -124,7 +131,7 @@ def stop_by_signal(tap, args, sig, kind):
         reports = tr.reports(kind)
         if len(reports) != 1:
             problems.append(f"{len(reports)} {kind} reports, expected 1")
-        elif not reports[0].get("tasks" if kind == "top" else "cpus"):
+        elif not reports[0].get({"top": "tasks", "cpus": "cpus"}.get(kind, "histograms")):
             problems.append("empty report")
     elif not "".join(tr.stdout).strip():
         problems.append("no report on stdout")
@@ -270,7 +277,7 @@ def main():
 
     root_checks = ["top -d 1 | head -1", "top 1 5 | head -1",
                    "SIGTERM top --json", "SIGTERM cpus --json",
-                   "SIGINT top", "top -d 1 stops by itself",
+                   "SIGINT top", "SIGTERM runqlat --json", "top -d 1 stops by itself",
                    "no BPF programs left behind"]
     if sslib.require(tap, root_checks):
         try:
@@ -280,6 +287,7 @@ def main():
             stop_by_signal(tap, ["top", "--json"], signal.SIGTERM, "top")
             stop_by_signal(tap, ["cpus", "--json"], signal.SIGTERM, "cpus")
             stop_by_signal(tap, ["top"], signal.SIGINT, None)
+            stop_by_signal(tap, ["runqlat", "--json"], signal.SIGTERM, "runqlat")
             duration(tap)
         except (sslib.TracerError, subprocess.TimeoutExpired) as e:
             tap.fail("root checks ran", f"{type(e).__name__}: {e}")

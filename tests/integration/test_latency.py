@@ -36,14 +36,29 @@ def by_tid(report):
 
 def spin_pair_sums(tap):
     with sslib.Workload("spin-pair", CPU) as wl:
-        with sslib.Tracer(["runqlat", "-L", "-p", wl.pid, "--json"], cpus=OTHER) as tr:
+        with sslib.Tracer(["runqlat", "-L", "-p", wl.pid, "--json"], cpus=OTHER) as tr, \
+             sslib.Tracer(["runqlat", "-P", "-p", wl.pid, "--json"], cpus=OTHER) as by_pid, \
+             sslib.Tracer(["runqlat", "--cpu", "--json"], cpus=OTHER) as by_cpu:
             before = wl.counters()
             wl.run()
             time.sleep(2.0)
             wl.rest()
             after = wl.counters()
-            tr.stop()
+            for t in (tr, by_pid, by_cpu):
+                t.stop()
         report = sslib.one_report(tr, "runqlat")
+        total = sum(after[n]["runq_wait_ns"] - before[n]["runq_wait_ns"] for n in wl.tids)
+        proc = sslib.one_report(by_pid, "runqlat")["histograms"]
+        tap.check("runqlat -P: one histogram, the process's waits",
+                  len(proc) == 1 and proc[0]["pid"] == wl.pid and
+                  close(proc[0]["all"]["sum_ns"], total),
+                  f"{proc[0]['all']['sum_ns'] / 1e6:.3f} ms vs {total / 1e6:.3f} ms" if proc else "",
+                  f"{[(h['pid'], h['all']['sum_ns']) for h in proc]} vs run_delay +{total}")
+        cpus = {h["cpu"]: h for h in sslib.one_report(by_cpu, "runqlat")["histograms"]}
+        tap.check("runqlat --cpu: the spinners' CPU holds their waits",
+                  CPU in cpus and cpus[CPU]["all"]["sum_ns"] >= 0.98 * total,
+                  f"CPU {CPU}: {cpus[CPU]['all']['sum_ns'] / 1e6:.3f} ms >= {total / 1e6:.3f} ms"
+                  if CPU in cpus else "", f"{ {c: h['all']['sum_ns'] for c, h in cpus.items()} }")
         hists = by_tid(report)
         for name, tid in wl.tids.items():
             d = sslib.counters_delta(before[name], after[name])
@@ -74,6 +89,31 @@ def spin_pair_sums(tap):
             slots = sum(s["count"] for s in pct["log2"]["slots"])
             tap.check(f"runqlat spin-pair {name} log2 slots hold every wait",
                       slots == pct["count"], f"{slots}", f"{slots} vs {pct['count']}")
+
+
+def from_waking(tap):
+    """--from waking starts a wakeup's wait earlier (at sched_waking, on the
+    waker's side), so over the same phase its wakeup waits are as many and
+    each at least as long as from the enqueue."""
+    with sslib.Workload("pingpong", CPU) as wl:
+        with sslib.Tracer(["runqlat", "-p", wl.pid, "--json"], cpus=OTHER) as enq, \
+             sslib.Tracer(["runqlat", "-p", wl.pid, "--json", "--from", "waking"],
+                          cpus=OTHER) as wk:
+            wl.run()
+            time.sleep(1.0)
+            wl.rest()
+            enq.stop()
+            wk.stop()
+        a = sslib.one_report(enq, "runqlat")["histograms"][0]["wakeup"]
+        b_rep = sslib.one_report(wk, "runqlat")
+        b = b_rep["histograms"][0]["wakeup"]
+        stale = b_rep["lost"]["waking_stamps_stale"]
+        tap.check("runqlat --from waking: as many wakeup waits, none shorter in sum",
+                  a["count"] > 1000 and abs(a["count"] - b["count"]) <= 0.01 * a["count"] and
+                  b["sum_ns"] >= a["sum_ns"] and b_rep["from"] == "waking",
+                  f"{b['count']} waits, mean {b['sum_ns'] / max(b['count'], 1):.0f} ns from waking vs "
+                  f"{a['sum_ns'] / max(a['count'], 1):.0f} ns from the enqueue ({stale} stale)",
+                  f"enqueue {a['count']}/{a['sum_ns']}, waking {b['count']}/{b['sum_ns']}")
 
 
 def fifo_hog(tap):
@@ -180,6 +220,7 @@ def main():
     tap = sslib.Tap()
     sslib.run_cases(tap, [
         ("spin_pair", lambda: spin_pair_sums(tap)),
+        ("from_waking", lambda: from_waking(tap)),
         ("fifo_hog", lambda: fifo_hog(tap)),
         ("prewait", lambda: prewait(tap)),
         ("inversion_plain", lambda: inversion(tap, "plain")),

@@ -204,6 +204,10 @@ run top_cpu0  schedscope top -C 0 -d 1 --json
 run top_cpu1  schedscope top -C "$last" -d 1 --json
 run top_pid   schedscope top -p "$spin" -d 1 --json
 run bogus     schedscope top --bogus
+run runqlat   schedscope runqlat -d 1 --json
+run slower    schedscope runqslower -d 1 --json 0
+run starve    schedscope starve -d 1 --json --threshold 1
+run invert    schedscope inversion -d 1 --json
 # A kernel without BTF, as far as the tool can tell: hide /sys/kernel/btf.
 if mount -t tmpfs tmpfs /sys/kernel/btf; then
 	run nobtf schedscope top -d 1
@@ -442,6 +446,38 @@ def c_version():
     if not b["out"] or not re.match(r"^schedscope \d+\.\d+", b["out"][0]):
         raise Fail("stdout %r" % (b["out"][:1],), "version")
 check("schedscope --version", c_version)
+
+def c_runqlat():
+    name = "runqlat"
+    b, objs = json_lines(name, "runqlat")
+    if len(objs) != 1:
+        raise Fail("%d reports, want 1" % len(objs), name)
+    o = objs[0]
+    h = o.get("histograms") or [{}]
+    a = h[0].get("all", {})
+    if not a.get("count"):
+        raise Fail("no wait measured in 1 s", name)
+    if not (a["p50_ns"] <= a["p99_ns"] <= a["max_ns"] <= a["sum_ns"]):
+        raise Fail("percentiles out of order: %r" % a, name)
+    print("# runqlat: %d waits, p50 %d ns, max %d ns" % (a["count"], a["p50_ns"], a["max_ns"]))
+check("runqlat -d 1 --json", c_runqlat)
+
+def c_slower():
+    name = "slower"
+    b, objs = json_lines(name, "runq_slow")
+    if not objs or any(o.get("type") != "runq_slow" for o in objs):
+        raise Fail("runqslower 0 printed %d events" % len(objs), name)
+    print("# runqslower 0: %d waits in 1 s" % len(objs))
+check("runqslower -d 1 --json 0", c_slower)
+
+def c_loads(name):
+    def fn():
+        b = block(name)
+        for l in b["out"]:
+            json.loads(l)
+    return fn
+check("starve -d 1 --json --threshold 1", c_loads("starve"))
+check("inversion -d 1 --json", c_loads("invert"))
 
 def c_top_tid():
     name = "top_tid"
