@@ -8,15 +8,13 @@ scenario stages must show up in the waiting thread's schedstat run_delay,
 the inversion must come out long without priority inheritance and short with
 it, and workers must be parked (counters still) once a reply is out.
 
-Root (SCHED_FIFO). SSPRIO overrides build/ssprio; SSPRIO_CPU the workers'
+Root (SCHED_FIFO). SSPRIO_CPU sets the workers'
 CPU (default 1, or 0 on a single CPU).
 """
 
-import json
 import os
 import subprocess
 import time
-from pathlib import Path
 
 import sslib
 
@@ -31,7 +29,7 @@ QUIET_S = 0.3
 
 
 def ssprio_path():
-    return Path(os.environ.get("SSPRIO") or sslib.REPO / "build" / "ssprio")
+    return sslib.ssload_path().with_name("ssprio")
 
 
 def close_to(actual_ns, expected_ns, tol_ns=1e6, rel=0.02):
@@ -42,39 +40,18 @@ def ms(ns):
     return f"{ns / 1e6:.3f}ms"
 
 
-class Prio:
+class Prio(sslib.Workload):
     """One ssprio process, its workers parked once constructed."""
 
-    def __init__(self, *args, cpus=None):
-        with sslib.affinity(cpus):
-            self.proc = subprocess.Popen(
-                [str(ssprio_path()), *(str(a) for a in args)],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE, text=True, bufsize=1)
-        self.name = "ssprio " + " ".join(str(a) for a in args)
-        self.out = sslib.LineReader(self.proc.stdout, "ssprio-out")
-        self.err = sslib.LineReader(self.proc.stderr, "ssprio-err")
-        hello = self.line()
-        self.pid = hello["pid"]
-        self.tids = hello["tids"]
+    def __init__(self, scenario, *args, cpus=None):
+        super().__init__(scenario, *args, cpus=cpus, timeout=LINE_TIMEOUT_S,
+                         binary="ssprio")
 
     def line(self):
-        try:
-            line = self.out.get(LINE_TIMEOUT_S)
-        except TimeoutError:
-            self.kill()
-            raise sslib.WorkloadError(f"{self.name}: no answer in "
-                                      f"{LINE_TIMEOUT_S} s") from None
-        if line is None:
-            self.proc.wait(10)
-            raise sslib.WorkloadError(
-                f"{self.name} exited {self.proc.returncode}: "
-                f"{sslib.one_line(chr(10).join(self.err.join()))}")
-        return json.loads(line)
+        return self.reply()
 
     def run(self):
-        self.proc.stdin.write("run\n")
-        self.proc.stdin.flush()
+        self.send("run")
 
     def delays(self):
         """{name: schedstat run_delay ns}"""
@@ -87,27 +64,6 @@ class Prio:
     def counters(self):
         return {name: sslib.read_schedstat(self.pid, tid)
                 for name, tid in self.tids.items()}
-
-    def quit(self):
-        if self.proc.poll() is None:
-            try:
-                self.proc.stdin.write("quit\n")
-                self.proc.stdin.close()
-                self.proc.wait(10)
-            except (OSError, subprocess.TimeoutExpired):
-                self.kill()
-        return self.proc.returncode
-
-    def kill(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(10)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.quit()
 
 
 def check_parked(tap, wl, label):
