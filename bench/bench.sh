@@ -7,10 +7,16 @@
 #   1. wall time of two scheduler-heavy workloads (perf bench sched pipe,
 #      pinned to one CPU, and perf bench sched messaging) with no tracer,
 #      with `schedscope top`, with `schedscope cpus`, and with an
-#      equivalent bpftrace script (bench/top.bt), alternated round-robin;
+#      equivalent bpftrace script (bench/top.bt); with `schedscope
+#      runqlat` (one report at the end), `schedscope runqslower` (its
+#      default 10 ms threshold: almost no events) and the classic
+#      bpftrace run-queue latency script (bench/runqlat.bt); all
+#      alternated round-robin;
 #   2. the kernel-side cost per event of every BPF program of each tracer
 #      (kernel.bpf_stats_enabled run_time_ns / run_cnt, over the workload
-#      phases only);
+#      phases only), and for the run-queue latency tracers the goal check:
+#      switch plus wakeup handlers at most 150 ns per event and under 5 %
+#      slowdown of the pinned pipe;
 #   3. the user-space CPU and peak RSS of `schedscope top 1` while 10,000
 #      periodically waking threads (bench/threads.c) are alive;
 #   4. the BPF map memory (bytes_memlock) schedscope holds meanwhile.
@@ -19,21 +25,23 @@
 # Tunables (environment):
 #   ROUNDS=7              rounds; each runs every configuration once
 #   COST_RUNS=3           runs of each tracer with bpf_stats on, for ns/event
-#   CONFIGS="none top cpus bpftrace"   configurations to run
+#   CONFIGS="none top cpus bpftrace runqlat runqslower bpftrace-runqlat"
+#                         configurations to run ("none" is the baseline
+#                         every slowdown is measured against: keep it)
 #   PIPE_LOOPS=500000     perf bench sched pipe -l
 #   MSG_GROUPS=10 MSG_LOOPS=300        perf bench sched messaging -g / -l
 #   NTHREADS=10000 THREADS_PERIOD_MS=1000 THREADS_SECS=20
 #   SKIP_THREADS=1        skip parts 3 and 4
 #
 # Needs root, perf, bpftool, jq, gcc, taskset, and bpftrace for the
-# bpftrace configuration.
+# bpftrace and bpftrace-runqlat configurations.
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SCHEDSCOPE=${1:-build/schedscope}
 ROUNDS=${ROUNDS:-7}
 COST_RUNS=${COST_RUNS:-3}
-CONFIGS=${CONFIGS:-none top cpus bpftrace}
+CONFIGS=${CONFIGS:-none top cpus bpftrace runqlat runqslower bpftrace-runqlat}
 PIPE_LOOPS=${PIPE_LOOPS:-500000}
 MSG_GROUPS=${MSG_GROUPS:-10}
 MSG_LOOPS=${MSG_LOOPS:-300}
@@ -52,22 +60,31 @@ log() { echo "bench: $*" >&2; }
 [[ $ROUNDS =~ ^[0-9]+$ && $ROUNDS -ge 1 ]] || die "ROUNDS must be a positive integer"
 read -r -a CONFIG_LIST <<<"$CONFIGS"
 for c in "${CONFIG_LIST[@]}"; do
-	case $c in none | top | cpus | bpftrace) ;; *) die "unknown config '$c'" ;; esac
+	case $c in
+	none | top | cpus | bpftrace | runqlat | runqslower | bpftrace-runqlat) ;;
+	*) die "unknown config '$c' (known: none top cpus bpftrace runqlat runqslower bpftrace-runqlat)" ;;
+	esac
 done
+[[ " $CONFIGS " == *" none "* ]] || log "warning: no 'none' in CONFIGS: no slowdowns, only per-event costs"
+# the goal of the run-queue latency tracers (the issue's): switch plus
+# wakeup handlers at most GOAL_NS per event, and the pinned pipe slowed
+# down by less than GOAL_PCT
+GOAL_NS=150
+GOAL_PCT=5
 for t in perf bpftool jq gcc taskset awk; do
 	command -v "$t" >/dev/null || die "'$t' not found"
 done
 need_schedscope=0
 for c in "${CONFIG_LIST[@]}"; do
-	case $c in top | cpus) need_schedscope=1 ;; esac
+	case $c in top | cpus | runqlat | runqslower) need_schedscope=1 ;; esac
 done
 [[ $SKIP_THREADS == 1 ]] || need_schedscope=1
 if [[ $need_schedscope == 1 ]]; then
 	[[ -x $SCHEDSCOPE ]] || die "schedscope binary '$SCHEDSCOPE' not found (run make first)"
 fi
 for c in "${CONFIG_LIST[@]}"; do
-	if [[ $c == bpftrace ]]; then
-		command -v bpftrace >/dev/null || die "bpftrace not found (drop it from CONFIGS)"
+	if [[ $c == bpftrace || $c == bpftrace-runqlat ]]; then
+		command -v bpftrace >/dev/null || die "bpftrace not found (drop $c from CONFIGS)"
 	fi
 done
 
@@ -241,29 +258,95 @@ run_workload() {
 
 TRACER_PID=
 TRACER_ERR=
+TRACER_OUT=
+# what each tracer reported in its last run (a sanity check): "CFG text"
+NOTES=$TMP/notes
+: >"$NOTES"
+
+# start_bg OUT ERR READY REGEX WHAT CMD...: start CMD in the background,
+# stdout to OUT and stderr to ERR (the same file may be both), and wait
+# until it says it is attached (a line matching REGEX in READY), so that
+# timing never starts before its programs run.
+start_bg() {
+	local out=$1 err=$2 ready=$3 re=$4 what=$5
+	shift 5
+	if [[ $err == "$out" ]]; then
+		"$@" >"$out" 2>&1 &
+	else
+		"$@" >"$out" 2>"$err" &
+	fi
+	TRACER_PID=$!
+	BG_PIDS+=("$TRACER_PID")
+	wait_for "$ready" "$re" "$TRACER_PID" 60 || die "$what did not attach"
+}
 
 start_tracer() {
-	local cfg=$1
+	local cfg=$1 script re
 	TRACER_ERR=$TMP/$cfg.err
+	TRACER_OUT=$TMP/$cfg.out
 	: >"$TRACER_ERR"
+	: >"$TRACER_OUT"
 	case $cfg in
 	top | cpus)
-		"$SCHEDSCOPE" "$cfg" -d 3600 >/dev/null 2>"$TRACER_ERR" &
-		TRACER_PID=$!
-		BG_PIDS+=("$TRACER_PID")
-		wait_for "$TRACER_ERR" 'Hit Ctrl-C to end' "$TRACER_PID" 60 ||
-			die "schedscope $cfg did not attach"
+		start_bg /dev/null "$TRACER_ERR" "$TRACER_ERR" 'Hit Ctrl-C to end' \
+			"schedscope $cfg" "$SCHEDSCOPE" "$cfg" -d 3600
 		;;
-	bpftrace)
+	runqlat)
+		# no interval: one report at the end; the banner on stderr
+		# comes once the programs are attached and seeded
+		start_bg "$TRACER_OUT" "$TRACER_ERR" "$TRACER_ERR" '^Tracing run queue latency' \
+			"schedscope runqlat" "$SCHEDSCOPE" runqlat -d 3600
+		;;
+	runqslower)
+		# default threshold (10000 us); bcc's banner goes to stdout
+		start_bg "$TRACER_OUT" "$TRACER_ERR" "$TRACER_OUT" '^Tracing run queue latency higher than' \
+			"schedscope runqslower" "$SCHEDSCOPE" runqslower -d 3600
+		;;
+	bpftrace | bpftrace-runqlat)
 		# stdout and stderr in one file: "Attaching N probes" and the
-		# BEGIN line go to stdout, errors to stderr.
-		bpftrace "$BENCH_DIR/top.bt" >"$TRACER_ERR" 2>&1 &
-		TRACER_PID=$!
-		BG_PIDS+=("$TRACER_PID")
-		wait_for "$TRACER_ERR" '^Attaching: per-thread' "$TRACER_PID" 60 ||
-			die "bpftrace did not attach"
+		# BEGIN line (printed once every probe is attached) go to
+		# stdout, errors to stderr.
+		script=top.bt re='^Attaching: per-thread'
+		if [[ $cfg == bpftrace-runqlat ]]; then
+			script=runqlat.bt re='^Attaching: run-queue latency'
+		fi
+		TRACER_OUT=$TRACER_ERR
+		start_bg "$TRACER_ERR" "$TRACER_ERR" "$TRACER_ERR" "$re" \
+			"bpftrace $script" bpftrace "$BENCH_DIR/$script"
 		;;
 	esac
+}
+
+# note_output CFG: one line on what the tracer reported, so that a tracer
+# that ran but measured nothing does not pass unnoticed.
+note_output() {
+	local cfg=$1 text
+	case $cfg in
+	runqlat)
+		text=$(awk '$1 == "all" && $2 == "waits" {
+				printf "%s waits measured", $3
+				for (i = 4; i < NF; i++) if ($i == "avg" || $i == "p99" || $i == "max") printf ", %s %s %s", $i, $(i + 1), $(i + 2)
+				f = 1
+			}
+			END { if (!f) printf "NO REPORT" }' "$TRACER_OUT")
+		;;
+	runqslower)
+		text=$(awk '/waits measured/ { sub(/^[ \t]+/, ""); printf "%s", $0; f = 1 }
+			END { if (!f) printf "NO SUMMARY" }' "$TRACER_ERR")
+		;;
+	bpftrace-runqlat)
+		# bucket lines: "[2, 4)     657693 |@@@@   |"
+		text=$(awk '/^@usecs:/ { h = 1; next }
+			h && /^\[/ { l = $0; sub(/^[^])]*[])][ \t]*/, "", l); split(l, a, " "); n += a[1] }
+			END { if (h) printf "%d waits in @usecs", n; else printf "NO HISTOGRAM" }' "$TRACER_OUT")
+		;;
+	*) return 0 ;;
+	esac
+	echo "$cfg $text" >>"$NOTES"
+	if [[ $text == NO* ]]; then
+		log "warning: $cfg printed no report; its output:"
+		tail -5 "$TRACER_OUT" "$TRACER_ERR" >&2 || true
+	fi
 }
 
 stop_tracer() {
@@ -273,12 +356,13 @@ stop_tracer() {
 		log "warning: $cfg exited with status $STOP_RC; stderr:"
 		tail -5 "$TRACER_ERR" >&2 || true
 	fi
+	note_output "$cfg"
 	TRACER_PID=
 }
 
 # ------------------------------------------------------------- part 1+2
 
-# time CFG WL WALL_S CTXT FOREIGN CPU_S ROUND | bpf CFG WL PROG DCNT DNS
+# time CFG WL WALL_S CTXT FOREIGN CPU_S ROUND STATS_ON | bpf CFG WL PROG DCNT DNS
 RES=$TMP/results
 : >"$RES"
 nconf=${#CONFIG_LIST[@]}
@@ -293,7 +377,7 @@ log "workloads: taskset -c 1 perf bench sched pipe -l $PIPE_LOOPS;" \
 # tracer's slowdown), time lines recorded. mode "cost": bpf_stats on, the
 # programs' run time per event recorded, the timing thrown away.
 run_config() {
-	local cfg=$1 r=$2 mode=$3 ids_json='[]' w nf c0 c1 s cpu
+	local cfg=$1 r=$2 mode=$3 ids_json='[]' w nf c0 c1 s cpu son
 	if [[ $cfg != none ]]; then
 		start_tracer "$cfg"
 		ids_json=$(held_ids "$TRACER_PID" prog_id | ids_to_json)
@@ -302,6 +386,9 @@ run_config() {
 	fi
 	for w in "${WORKLOADS[@]}"; do
 		nf=$(wait_quiet "$ids_json")
+		# the sysctl reads 1 while anyone holds the statistics on
+		# (BPF_ENABLE_STATS), whatever we wrote
+		son=$(sysctl -n kernel.bpf_stats_enabled)
 		c0=$(ctxt)
 		# in this shell, not a subshell: a signal then waits for
 		# perf bench to end before the cleanup runs
@@ -309,10 +396,11 @@ run_config() {
 		read -r s cpu <"$TMP/wl.res"
 		c1=$(ctxt)
 		if [[ $mode == time ]]; then
-			echo "time $cfg $w $s $((c1 - c0)) $nf $cpu $r" >>"$RES"
+			echo "time $cfg $w $s $((c1 - c0)) $nf $cpu $r $son" >>"$RES"
 		fi
 		line+=" $cfg/$w=${s}s"
 		((nf == 0)) || line+="(!$nf foreign BPF progs)"
+		[[ $mode != time || $son == 0 ]] || line+="(!bpf_stats on)"
 		if [[ $cfg != none && $mode == cost ]]; then
 			prog_snapshot "$ids_json" >"$TMP/snap.1"
 			# delta per program; join on id
@@ -497,39 +585,100 @@ cfg_label() {
 	top) echo "schedscope top" ;;
 	cpus) echo "schedscope cpus" ;;
 	bpftrace) echo "bpftrace top.bt" ;;
+	runqlat) echo "schedscope runqlat" ;;
+	runqslower) echo "schedscope runqslower" ;;
+	bpftrace-runqlat) echo "bpftrace runqlat.bt" ;;
 	esac
 }
+
+is_runq_cfg() { [[ $1 == runqlat || $1 == runqslower || $1 == bpftrace-runqlat ]]; }
+
+# The run-queue latency goal, per run-queue latency tracer: "CFG PIPE_SLOW
+# PIPE_PAIRED MSG_SLOW SW_PIPE WK_PIPE SUM_PIPE SW_MSG WK_MSG SUM_MSG
+# NS_OK PCT_OK GOAL". The switch handler is the program named *switch*;
+# the wakeup handler is the one on sched_wakeup or sched_waking (not
+# sched_wakeup_new, which only runs at fork); a tracer without one (runqlat
+# and runqslower read the kernel's sched_info: no wakeup hook) adds 0.
+GOAL_TAB=$TMP/goal_tab
+: >"$GOAL_TAB"
+for c in "${CONFIG_LIST[@]}"; do
+	is_runq_cfg "$c" || continue
+	awk -v c="$c" -v gns="$GOAL_NS" -v gpct="$GOAL_PCT" '
+		FILENAME == ARGV[1] && $2 == c { slow[$1] = $4; paired[$1] = $5; next }
+		FILENAME == ARGV[2] && $1 == c && ($3 == "pipe" || $3 == "messaging") && $5 != "-" {
+			if ($2 ~ /switch/) sw[$3] += $5
+			else if ($2 ~ /wak(eup|ing)$/) wk[$3] += $5
+		}
+		END {
+			for (i = 1; i <= 2; i++) {
+				w = i == 1 ? "pipe" : "messaging"
+				if (w in sw) { s[w] = sw[w]; k[w] = (w in wk) ? wk[w] : 0; t[w] = s[w] + k[w] }
+				else { s[w] = "-"; k[w] = "-"; t[w] = "-" }
+				if (!(w in wk) && (w in sw)) k[w] = "none"
+			}
+			nsok = t["pipe"] == "-" ? "n/a" : (t["pipe"] <= gns ? "PASS" : "FAIL")
+			p = slow["pipe"]; sub(/%$/, "", p)
+			pctok = (p == "" || p == "n/a") ? "n/a" : (p + 0 < gpct ? "PASS" : "FAIL")
+			goal = (nsok == "PASS" && pctok == "PASS") ? "PASS" : (nsok == "n/a" || pctok == "n/a") ? "n/a" : "FAIL"
+			printf "%s %s %s %s %s %s %s %s %s %s %s %s %s\n", c,
+				(slow["pipe"] == "" ? "n/a" : slow["pipe"]), (paired["pipe"] == "" ? "n/a" : paired["pipe"]),
+				(slow["messaging"] == "" ? "n/a" : slow["messaging"]),
+				s["pipe"], k["pipe"], t["pipe"], s["messaging"], k["messaging"], t["messaging"],
+				nsok, pctok, goal
+		}' "$TIME_TAB" "$BPF_TAB" >>"$GOAL_TAB"
+done
 
 echo
 echo "== workload time: medians of $ROUNDS alternated rounds (slowdown vs no tracer) =="
 echo "   wall: time perf bench reports; paired: median over rounds of wall / same round's no-tracer wall"
 echo "   cpu: user+system CPU of the workload's processes (includes BPF programs run in their context)"
-printf '%-10s %-16s %8s %9s %9s %8s %8s %8s %9s\n' workload config wall_s slowdown paired min_s max_s cpu_s cpu_slow
+printf '%-10s %-21s %8s %9s %9s %8s %8s %8s %9s\n' workload config wall_s slowdown paired min_s max_s cpu_s cpu_slow
 while read -r w c m s p mn mx mc sc; do
-	printf '%-10s %-16s %8s %9s %9s %8s %8s %8s %9s\n' "$w" "$(cfg_label "$c")" "$m" "$s" "$p" "$mn" "$mx" "$mc" "$sc"
+	printf '%-10s %-21s %8s %9s %9s %8s %8s %8s %9s\n' "$w" "$(cfg_label "$c")" "$m" "$s" "$p" "$mn" "$mx" "$mc" "$sc"
 done <"$TIME_TAB"
 
 echo
 echo "== noise check: system-wide context switches per workload run (median), runs with other tracers loaded =="
-printf '%-10s %-16s %12s %14s\n' workload config ctxt/run foreign_runs
+printf '%-10s %-21s %12s %14s\n' workload config ctxt/run foreign_runs
 for w in "${WORKLOADS[@]}"; do
 	for c in "${CONFIG_LIST[@]}"; do
 		cx=$(awk -v c="$c" -v w="$w" '$1 == "time" && $2 == c && $3 == w { print $5 }' "$RES" | median)
 		fr=$(awk -v c="$c" -v w="$w" '$1 == "time" && $2 == c && $3 == w && $6 > 0 { n++ } END { print n + 0 }' "$RES")
-		printf '%-10s %-16s %12.0f %11s/%s\n' "$w" "$(cfg_label "$c")" "$cx" "$fr" "$ROUNDS"
+		printf '%-10s %-21s %12.0f %11s/%s\n' "$w" "$(cfg_label "$c")" "$cx" "$fr" "$ROUNDS"
 	done
 done
 FOREIGN_RUNS=$(awk '$1 == "time" && $6 > 0 { n++ } END { print n + 0 }' "$RES")
 if ((QUIET_WAITED > 0 || FOREIGN_RUNS > 0)); then
 	echo "(waited ${QUIET_WAITED} s for other tracers to unload; ${FOREIGN_RUNS} runs still had some: treat those numbers with care)"
 fi
+STATS_RUNS=$(awk '$1 == "time" && $9 != "" && $9 != 0 { n++ } END { print n + 0 }' "$RES")
+if ((STATS_RUNS > 0)); then
+	echo "(in ${STATS_RUNS} timed runs kernel.bpf_stats_enabled read 1: someone else held the statistics on, adding their cost to every tracer)"
+fi
 
 echo
 echo "== BPF cost per event during the workloads (COST_RUNS passes with bpf_stats on: events per run) =="
-printf '%-16s %-16s %-10s %10s %9s\n' tracer program workload events ns/event
+printf '%-21s %-16s %-10s %10s %9s\n' tracer program workload events ns/event
 while read -r c p w e ns; do
-	printf '%-16s %-16s %-10s %10s %9s\n' "$(cfg_label "$c")" "$p" "$w" "$e" "$ns"
+	printf '%-21s %-16s %-10s %10s %9s\n' "$(cfg_label "$c")" "$p" "$w" "$e" "$ns"
 done <"$BPF_TAB"
+
+if [[ -s $GOAL_TAB ]]; then
+	echo
+	echo "== run-queue latency goal: switch+wakeup <= $GOAL_NS ns per event and pinned pipe slowdown < $GOAL_PCT % =="
+	echo "   ns: run_time_ns/run_cnt (bpf_stats on) on the pinned pipe (messaging after the /); wakeup 'none': no wakeup handler"
+	printf '%-21s %9s %9s %9s %11s %11s %11s %6s %6s %6s\n' tracer pipe_slow paired msg_slow switch_ns wakeup_ns sum_ns "ns" "pipe" goal
+	while read -r c ps pp ms sp kp tp sm km tm nok pok g; do
+		printf '%-21s %9s %9s %9s %11s %11s %11s %6s %6s %6s\n' "$(cfg_label "$c")" "$ps" "$pp" "$ms" \
+			"$sp/$sm" "$kp/$km" "$tp/$tm" "$nok" "$pok" "$g"
+	done <"$GOAL_TAB"
+fi
+if [[ -s $NOTES ]]; then
+	echo
+	echo "== what the run-queue latency tracers reported (last run of each) =="
+	awk '{ last[$1] = $0; if (!($1 in seen)) { seen[$1] = 1; o[++n] = $1 } }
+		END { for (i = 1; i <= n; i++) { l = last[o[i]]; sub(/^[^ ]+ /, "", l); printf "%-18s %s\n", o[i], l } }' "$NOTES"
+fi
 
 if [[ -n $THR_LINE ]]; then
 	read -r tl_n tl_wall tl_pct tl_pct_ticks tl_start tl_hwm tl_rss tl_attach <<<"$THR_LINE"
@@ -593,6 +742,27 @@ if [[ -s $BPF_TAB ]]; then
 	awk '$3 == "both"' "$BPF_TAB" | while read -r c p w e ns; do
 		echo "| $(cfg_label "$c") | \`$p\` | $e | $ns |"
 	done
+fi
+if [[ -s $GOAL_TAB ]]; then
+	echo
+	echo "Run-queue latency goal: switch and wakeup handlers together at most $GOAL_NS ns per event" \
+		"(run_time_ns / run_cnt on the pinned pipe; messaging in brackets), and the pinned pipe slowed" \
+		"down by less than $GOAL_PCT % (slowdown of the medians). *none*: the tracer has no wakeup" \
+		"handler (schedscope reads the kernel's sched_info), so the sum is the switch handler alone." \
+		"bpftrace's sched_wakeup_new program (fork only) is not in the sum."
+	echo
+	echo "| configuration | pipe slowdown | paired | messaging slowdown | switch ns | wakeup ns | switch + wakeup ns | ≤ $GOAL_NS ns | < $GOAL_PCT % | goal |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---|---|---|"
+	while read -r c ps pp ms sp kp tp sm km tm nok pok g; do
+		echo "| $(cfg_label "$c") | $ps | $pp | $ms | $sp ($sm) | $kp ($km) | **$tp** ($tm) | $nok | $pok | **$g** |"
+	done <"$GOAL_TAB"
+fi
+if [[ -s $NOTES ]]; then
+	echo
+	echo "What the run-queue latency tracers reported (their last run, a sanity check):"
+	echo
+	awk '{ last[$1] = $0; if (!($1 in seen)) { seen[$1] = 1; o[++n] = $1 } }
+		END { for (i = 1; i <= n; i++) { l = last[o[i]]; sub(/^[^ ]+ /, "", l); printf "- %s: %s\n", o[i], l } }' "$NOTES"
 fi
 if [[ -n $THR_LINE ]]; then
 	echo

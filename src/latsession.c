@@ -230,21 +230,31 @@ int latsession__read_threads(struct latsession *s,
 			     void (*fn)(void *ctx, const struct ss_lat_hist *h), void *ctx)
 {
 	int fd = bpf_map__fd(s->skel->maps.hist_thread);
-	uint32_t key, next;
-	bool first = true;
+	/* No TID is this large (PID_MAX_LIMIT is 2^22): a missing key yields the first. */
+	uint32_t key = UINT32_MAX, next;
+	bool drop = false;
+	int walk_errno;
 
-	while (!bpf_map_get_next_key(fd, first ? NULL : &key, &next)) {
-		first = false;
+	while (!bpf_map_get_next_key(fd, &key, &next)) {
+		/*
+		 * A dead thread never switches in again (its TID may come back as
+		 * a new entry): removed once its successor is known, so the walk
+		 * does not start over.
+		 */
+		if (drop)
+			bpf_map_delete_elem(fd, &key);
 		key = next;
+		drop = false;
 		if (bpf_map_lookup_elem(fd, &key, s->thread_val))
 			continue;	/* removed meanwhile */
 		fn(ctx, s->thread_val);
-		/* A dead thread never switches in again; its TID may come back as a new entry. */
-		if (s->thread_val->dead)
-			bpf_map_delete_elem(fd, &key);
+		drop = s->thread_val->dead;
 	}
-	if (errno != ENOENT) {
-		int err = -errno;
+	walk_errno = errno;
+	if (drop)
+		bpf_map_delete_elem(fd, &key);
+	if (walk_errno != ENOENT) {
+		int err = -walk_errno;
 
 		cli__err("cannot walk the per-thread histograms: %s", strerror(-err));
 		return err;

@@ -88,10 +88,15 @@ static void usage(FILE *f)
 	      "Commands:\n",
 	      f);
 	for (size_t i = 0; i < NR_COMMANDS; i++) {
-		const char *nl = strchr(commands[i].summary, '\n');
-		int len = nl ? (int)(nl - commands[i].summary) : (int)strlen(commands[i].summary);
+		const char *line = commands[i].summary, *nl;
 
-		fprintf(f, "  %-10s %.*s\n", commands[i].name, len, commands[i].summary);
+		/* The whole summary, its further lines under the first. */
+		fprintf(f, "  %-10s ", commands[i].name);
+		while ((nl = strchr(line, '\n'))) {
+			fprintf(f, "%.*s\n%13s", (int)(nl - line), line, "");
+			line = nl + 1;
+		}
+		fprintf(f, "%s\n", line);
 	}
 	fputs("\nRun 'schedscope COMMAND --help' for a command's options.\n"
 	      "Exit status: 0 success, 1 failure, 2 usage error.\n",

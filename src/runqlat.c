@@ -199,7 +199,10 @@ static void report_json(struct runqlat *r, const struct report_meta *m,
 	json__init(&j, stdout);
 	json__begin_object(&j, NULL);
 	json__string(&j, "type", "runqlat", 7);
-	out__json_meta(&j, m);
+	json__u64(&j, "duration_ns", m->duration_ns);
+	json__u64(&j, "nr_cpus", m->nr_cpus);
+	if (m->timestamp)
+		json__u64(&j, "time", (uint64_t)m->wall.tv_sec);
 	json__string(&j, "from", from, strlen(from));
 	json__string(&j, "unit", r->cli->ms ? "ms" : "us", 2);
 	if (key)

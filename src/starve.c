@@ -160,6 +160,8 @@ static int run(const struct cli *cli, bool inversion)
 	struct ss_lat_stat st;
 	int ret;
 
+	if (live__check_args(cli))
+		return EXIT_USAGE;
 	t.threshold_ns = (uint64_t)((cli->threshold_ms > 0 ? cli->threshold_ms : STARVE_DEFAULT_MS) *
 				    1e6);
 	o.min_lat_ns = t.threshold_ns;

@@ -401,7 +401,8 @@ static __always_inline void check_wake_inversion(struct task_struct *p,
 	overlap = ws->last_wait_end_ns - (now - blocked);
 	if (overlap > ws->last_wait_ns)
 		overlap = ws->last_wait_ns;
-	if (!overlap)
+	/* The waker itself kept off its CPU for a threshold's worth, not a blip. */
+	if (overlap < min_lat_ns || !overlap)
 		return;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
@@ -537,7 +538,7 @@ int scan_tasks(struct bpf_iter__task *ctx)
 		}
 		return 0;
 	}
-	if (!scan_min_ns || t->on_cpu || (task_state(t) & TASK_DEAD_))
+	if (!scan_min_ns || t->on_cpu || (task_state(t) & TASK_DEAD_) || !wanted(t))
 		return 0;
 	ts = state_of(t, false);
 	lq = t->sched_info.last_queued;
@@ -558,7 +559,13 @@ int scan_tasks(struct bpf_iter__task *ctx)
 	curr = rq->curr;
 	if (!curr || curr == t)
 		return 0;
-	if (scan_inversion && (!curr->pid || curr->prio <= t->prio))
+	/*
+	 * An inversion needs strict priorities: a real-time or deadline waiter
+	 * (CFS's nice is a weight, not a rank) behind a lower-priority task that
+	 * is not this scan itself (whatever held the CPU before it is unknown).
+	 */
+	if (scan_inversion && (t->prio >= 100 || !curr->pid || curr->prio <= t->prio ||
+			       (__u64)curr == (__u64)bpf_get_current_task_btf()))
 		return 0;
 	__builtin_memset(&rec, 0, sizeof(rec));
 	rec.start_ns = t->start_time;

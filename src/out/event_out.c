@@ -128,12 +128,14 @@ void slow_out__json(FILE *f, const struct ss_lat_event *e)
 }
 
 /*
+ * Event lines know the kernel prio, not the policy: real-time shows as "RT".
+ *
  * Example (starve --threshold 20, the same hog; "starving" lines repeat each
  * second while the wait lasts, "ended" gives the whole wait):
  *
  * TIME     STATE      PID     TID     COMM             CPU PRIORITY   WAITED(ms) ON THE CPU INSTEAD
  * 14:02:11 starving   48210   48213   victim             1 nice 0           24.1 48212 hog (FIFO 10)
- * 14:02:11 ended      48210   48213   victim             1 nice 0           59.0 48212 hog (FIFO 10)
+ * 14:02:11 ended      48210   48213   victim             1 nice 0           59.0 ran after 48212 hog (RT 10)
  */
 void starve_out__header(FILE *f)
 {
@@ -176,9 +178,9 @@ static void ended_line(FILE *f, const char *state, const struct ss_lat_event *e)
 	out__hms(hms, e->ts_ns);
 	out__prio(pr, -1, e->prio);
 	out__prio(opr, -1, e->other_prio);
-	fprintf(f, "%-8s %-10s %-7u %-7u %-16.16s %3u %-10s %10.1f %u %.16s (%s)\n", hms, state,
-		e->pid, e->tid, e->comm, e->cpu, pr, (double)e->lat_ns / NS_PER_MS, e->other_tid,
-		e->other_comm, opr);
+	fprintf(f, "%-8s %-10s %-7u %-7u %-16.16s %3u %-10s %10.1f ran after %u %.16s (%s)\n",
+		hms, state, e->pid, e->tid, e->comm, e->cpu, pr, (double)e->lat_ns / NS_PER_MS,
+		e->other_tid, e->other_comm, opr);
 }
 
 static void ended_json(FILE *f, const char *type, const struct ss_lat_event *e)
@@ -191,8 +193,8 @@ static void ended_json(FILE *f, const char *type, const struct ss_lat_event *e)
 	json__bool(&j, "ongoing", false);
 	json__string(&j, "kind", kind_name(e->kind), strlen(kind_name(e->kind)));
 	json__u64(&j, "premigration_ns", e->premig_ns);
-	/* Whatever had the CPU last before the wait ended. */
-	json_task(&j, "running", e->other_comm, e->other_pid, e->other_tid, -1, e->other_prio);
+	/* Whatever had the CPU last before the wait ended: not always what delayed it. */
+	json_task(&j, "ran_before", e->other_comm, e->other_pid, e->other_tid, -1, e->other_prio);
 	json__end_object(&j);
 }
 
@@ -217,8 +219,8 @@ void starve_out__ended(FILE *f, const struct ss_lat_event *e, bool json)
  * a plain mutex, then the same with a priority-inheriting one):
  *
  * TIME     EVENT      PID     TID     COMM             CPU PRIORITY   WAITED(ms) LOWER PRIORITY ON THE CPU
- * 14:05:01 woken      48301   48304   inv-high           1 FIFO 30         117.3 woken by 48302 inv-low (FIFO 10), which waited 99.6 ms while 48303 inv-mid (FIFO 20) ran
- * 14:05:03 pi-boost   48311   48312   inv-low            1 FIFO 10          19.9 boosted to FIFO 30 by 48314 inv-high
+ * 14:05:01 woken      48301   48304   inv-high           1 RT 30           117.3 woken by 48302 inv-low (RT 10), which waited 99.6 ms while 48303 inv-mid (RT 20) ran
+ * 14:05:03 pi-boost   48311   48312   inv-low            1 RT 10            19.9 boosted to RT 30 by 48314 inv-high
  */
 void inv_out__header(FILE *f)
 {

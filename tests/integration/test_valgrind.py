@@ -31,6 +31,11 @@ def main():
         ("top one report", ["top", "-d", "1", "--json", "-n", "0", "--idle"], 0, True),
         ("top -C interval", ["top", "-C", "0", "0.3", "2", "--by", "tid"], 0, True),
         ("cpus interval", ["cpus", "0.3", "2", "--json"], 0, True),
+        ("runqlat -L intervals", ["runqlat", "-L", "0.3", "2"], 0, True),
+        ("runqlat --cpu", ["runqlat", "--cpu", "--split", "-d", "0.5", "--json"], 0, True),
+        ("runqslower every wait", ["runqslower", "-P", "-d", "0.5", "0"], 0, True),
+        ("starve", ["starve", "--threshold", "1", "-d", "0.5"], 0, True),
+        ("inversion", ["inversion", "-d", "0.5"], 0, True),
     ]
     for name, args, want_rc, needs_bpf in cases:
         if needs_bpf and not sslib.require(tap, [f"valgrind {name}"]):
