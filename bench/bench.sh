@@ -233,6 +233,10 @@ wait_quiet() {
 }
 
 ctxt() { awk '$1 == "ctxt" { print $2 }' /proc/stat; }
+# busy CPU time of the whole machine, in clock ticks (user, nice, system,
+# irq, softirq): less the workload's own, what else ran meanwhile
+busy_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
+HZ=$(getconf CLK_TCK)
 
 ids_to_json() { jq -R -s -c 'split("\n") | map(select(length > 0) | tonumber)'; }
 
@@ -362,7 +366,7 @@ stop_tracer() {
 
 # ------------------------------------------------------------- part 1+2
 
-# time CFG WL WALL_S CTXT FOREIGN CPU_S ROUND STATS_ON | bpf CFG WL PROG DCNT DNS
+# time CFG WL WALL_S CTXT FOREIGN CPU_S ROUND STATS_ON OTHER_CPU_S | bpf CFG WL PROG DCNT DNS
 RES=$TMP/results
 : >"$RES"
 nconf=${#CONFIG_LIST[@]}
@@ -377,7 +381,7 @@ log "workloads: taskset -c 1 perf bench sched pipe -l $PIPE_LOOPS;" \
 # tracer's slowdown), time lines recorded. mode "cost": bpf_stats on, the
 # programs' run time per event recorded, the timing thrown away.
 run_config() {
-	local cfg=$1 r=$2 mode=$3 ids_json='[]' w nf c0 c1 s cpu son
+	local cfg=$1 r=$2 mode=$3 ids_json='[]' w nf c0 c1 s cpu son b0 b1 other
 	if [[ $cfg != none ]]; then
 		start_tracer "$cfg"
 		ids_json=$(held_ids "$TRACER_PID" prog_id | ids_to_json)
@@ -390,13 +394,16 @@ run_config() {
 		# (BPF_ENABLE_STATS), whatever we wrote
 		son=$(sysctl -n kernel.bpf_stats_enabled)
 		c0=$(ctxt)
+		b0=$(busy_ticks)
 		# in this shell, not a subshell: a signal then waits for
 		# perf bench to end before the cleanup runs
 		run_workload "$w" >"$TMP/wl.res"
 		read -r s cpu <"$TMP/wl.res"
 		c1=$(ctxt)
+		b1=$(busy_ticks)
+		other=$(awk -v b="$((b1 - b0))" -v hz="$HZ" -v cpu="$cpu" 'BEGIN { o = b / hz - cpu; printf "%.2f\n", o > 0 ? o : 0 }')
 		if [[ $mode == time ]]; then
-			echo "time $cfg $w $s $((c1 - c0)) $nf $cpu $r $son" >>"$RES"
+			echo "time $cfg $w $s $((c1 - c0)) $nf $cpu $r $son $other" >>"$RES"
 		fi
 		line+=" $cfg/$w=${s}s"
 		((nf == 0)) || line+="(!$nf foreign BPF progs)"
@@ -638,15 +645,22 @@ while read -r w c m s p mn mx mc sc; do
 done <"$TIME_TAB"
 
 echo
-echo "== noise check: system-wide context switches per workload run (median), runs with other tracers loaded =="
-printf '%-10s %-21s %12s %14s\n' workload config ctxt/run foreign_runs
+echo "== noise check: system-wide context switches per workload run (median), CPU time of everything else"
+echo "   during the run (median and max, s), runs with other tracers loaded =="
+printf '%-10s %-21s %12s %9s %9s %14s\n' workload config ctxt/run other_s max_s foreign_runs
 for w in "${WORKLOADS[@]}"; do
 	for c in "${CONFIG_LIST[@]}"; do
 		cx=$(awk -v c="$c" -v w="$w" '$1 == "time" && $2 == c && $3 == w { print $5 }' "$RES" | median)
+		ot=$(awk -v c="$c" -v w="$w" '$1 == "time" && $2 == c && $3 == w { print $10 + 0 }' "$RES" | median)
+		om=$(awk -v c="$c" -v w="$w" '$1 == "time" && $2 == c && $3 == w && $10 + 0 > m { m = $10 + 0 } END { printf "%.2f\n", m }' "$RES")
 		fr=$(awk -v c="$c" -v w="$w" '$1 == "time" && $2 == c && $3 == w && $6 > 0 { n++ } END { print n + 0 }' "$RES")
-		printf '%-10s %-21s %12.0f %11s/%s\n' "$w" "$(cfg_label "$c")" "$cx" "$fr" "$ROUNDS"
+		printf '%-10s %-21s %12.0f %9.2f %9s %11s/%s\n' "$w" "$(cfg_label "$c")" "$cx" "$ot" "$om" "$fr" "$ROUNDS"
 	done
 done
+BUSY_RUNS=$(awk '$1 == "time" && $10 + 0 > 0.1 * $4 { n++ } END { print n + 0 }' "$RES")
+if ((BUSY_RUNS > 0)); then
+	echo "(in ${BUSY_RUNS} timed runs something else used more than 10 % of the run's wall time in CPU: a busy machine, treat the slowdowns with care)"
+fi
 FOREIGN_RUNS=$(awk '$1 == "time" && $6 > 0 { n++ } END { print n + 0 }' "$RES")
 if ((QUIET_WAITED > 0 || FOREIGN_RUNS > 0)); then
 	echo "(waited ${QUIET_WAITED} s for other tracers to unload; ${FOREIGN_RUNS} runs still had some: treat those numbers with care)"
@@ -732,6 +746,10 @@ done <"$TIME_TAB"
 if ((FOREIGN_RUNS > 0)); then
 	echo
 	echo "Caution: in $FOREIGN_RUNS of the runs another BPF tracer (not part of the bench) was loaded."
+fi
+if ((BUSY_RUNS > 0)); then
+	echo
+	echo "Caution: in $BUSY_RUNS of the runs other processes used more than 10 % of the run's wall time in CPU."
 fi
 if [[ -s $BPF_TAB ]]; then
 	echo
