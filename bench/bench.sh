@@ -9,9 +9,10 @@
 #      with `schedscope top`, with `schedscope cpus`, and with an
 #      equivalent bpftrace script (bench/top.bt); with `schedscope
 #      runqlat` (one report at the end), `schedscope runqslower` (its
-#      default 10 ms threshold: almost no events) and the classic
-#      bpftrace run-queue latency script (bench/runqlat.bt); all
-#      alternated round-robin;
+#      default 10 ms threshold: almost no events on the pinned pipe, a
+#      few thousand on messaging's 400 tasks) and the classic bpftrace
+#      run-queue latency script (bench/runqlat.bt); all alternated
+#      round-robin;
 #   2. the kernel-side cost per event of every BPF program of each tracer
 #      (kernel.bpf_stats_enabled run_time_ns / run_cnt, over the workload
 #      phases only), and for the run-queue latency tracers the goal check:
@@ -401,7 +402,7 @@ run_config() {
 		read -r s cpu <"$TMP/wl.res"
 		c1=$(ctxt)
 		b1=$(busy_ticks)
-		other=$(awk -v b="$((b1 - b0))" -v hz="$HZ" -v cpu="$cpu" 'BEGIN { o = b / hz - cpu; printf "%.2f\n", o > 0 ? o : 0 }')
+		other=$(awk -v b="$((b1 - b0))" -v hz="$HZ" -v cpu="$cpu" 'BEGIN { o = b / hz - cpu; printf "%.2f\n", (o > 0 ? o : 0) }')
 		if [[ $mode == time ]]; then
 			echo "time $cfg $w $s $((c1 - c0)) $nf $cpu $r $son $other" >>"$RES"
 		fi
