@@ -127,6 +127,14 @@ static __always_inline struct ss_lat_stat *this_stat(void)
 	return bpf_map_lookup_elem(&lat_stat, &zero);
 }
 
+static __always_inline void read_si(struct lat_si *si, struct task_struct *t)
+{
+	si->run_delay = t->sched_info.run_delay;
+	si->pcount = t->sched_info.pcount;
+	si->last_queued = t->sched_info.last_queued;
+	si->nivcsw = t->nivcsw;
+}
+
 static __always_inline bool wanted(struct task_struct *t)
 {
 	if (filter_ids) {
@@ -200,20 +208,9 @@ static __always_inline struct ss_lat_hist *thread_hist(struct task_struct *t,
  * A global function, verified once on its own: inlined into the switch
  * handler, its branches multiplied the verifier's states past its limit.
  */
-__noinline int note_wait(__u32 tid, __u64 wait_ns, __u64 premig_ns, __u64 kind)
+__noinline int note_wait(struct ss_lat_hist *h, __u64 wait_ns, __u64 premig_ns, __u64 kind)
 {
-	struct ss_lat_hist *h;
-	__u32 zero = 0;
-
-	if (kind >= SS_LAT_KINDS)
-		return 0;
-	if (hist_mode == HIST_CPU)
-		h = bpf_map_lookup_elem(&hist_cpu, &zero);
-	else if (hist_mode == HIST_THREAD)
-		h = bpf_map_lookup_elem(&hist_thread, &tid);
-	else
-		return 0;
-	if (!h)
+	if (!h || kind >= SS_LAT_KINDS)
 		return 0;
 	hist_add(h, kind, wait_ns);
 	if (premig_ns)
@@ -224,12 +221,17 @@ __noinline int note_wait(__u32 tid, __u64 wait_ns, __u64 premig_ns, __u64 kind)
 static __always_inline void record(struct task_struct *t, const struct lat_sample *s,
 				   struct ss_lat_stat *st)
 {
-	if (hist_mode == HIST_NONE)
+	struct ss_lat_hist *h;
+	__u32 zero = 0;
+
+	if (hist_mode == HIST_CPU)
+		h = bpf_map_lookup_elem(&hist_cpu, &zero);
+	else if (hist_mode == HIST_THREAD)
+		h = thread_hist(t, st);
+	else
 		return;
-	/* Per thread: create (or restart) the entry here, where the task is at hand. */
-	if (hist_mode == HIST_THREAD && !thread_hist(t, st))
-		return;
-	note_wait(t->pid, s->wait_ns, s->premig_ns, s->kind);
+	if (h)
+		note_wait(h, s->wait_ns, s->premig_ns, s->kind);
 }
 
 static __always_inline void fill_task(char *comm, __u32 *pid, __u32 *tid, __s32 *prio,
@@ -241,22 +243,35 @@ static __always_inline void fill_task(char *comm, __u32 *pid, __u32 *tid, __s32 
 	*prio = t->prio;
 }
 
-static __always_inline void emit_slow(struct task_struct *prev, struct task_struct *next,
-				      const struct lat_sample *s, struct ss_lat_stat *st)
+/* A zeroed record of type (every byte: ring-buffer memory comes uncleared), or NULL, counted. */
+static __always_inline struct ss_lat_event *new_event(__u32 type, __u64 ts_ns)
 {
 	struct ss_lat_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	struct ss_lat_stat *st;
 
 	if (!e) {
-		st->ring_drops++;
-		return;
+		st = this_stat();
+		if (st)
+			st->ring_drops++;
+		return NULL;
 	}
 	__builtin_memset(e, 0, sizeof(*e));
-	e->ts_ns = bpf_ktime_get_ns();
-	e->type = SS_EV_SLOW;
+	e->type = type;
+	e->ts_ns = ts_ns;
+	e->cpu = bpf_get_smp_processor_id();
+	return e;
+}
+
+static __always_inline void emit_slow(struct task_struct *prev, struct task_struct *next,
+				      const struct lat_sample *s)
+{
+	struct ss_lat_event *e = new_event(SS_EV_SLOW, bpf_ktime_get_ns());
+
+	if (!e)
+		return;
 	e->lat_ns = s->wait_ns;
 	e->premig_ns = s->premig_ns;
 	e->kind = s->kind;
-	e->cpu = bpf_get_smp_processor_id();
 	fill_task(e->comm, &e->pid, &e->tid, &e->prio, next);
 	fill_task(e->other_comm, &e->other_pid, &e->other_tid, &e->other_prio, prev);
 	bpf_ringbuf_submit(e, 0);
@@ -326,10 +341,7 @@ static __always_inline int handle_switch(bool preempt, struct task_struct *prev,
 		st->storage_fail++;
 		goto out;
 	}
-	si.run_delay = next->sched_info.run_delay;
-	si.pcount = next->sched_info.pcount;
-	si.last_queued = next->sched_info.last_queued;
-	si.nivcsw = next->nivcsw;
+	read_si(&si, next);
 	switch (lat__on_arrival(&ns->lt, &si, clock, next->start_time >= trace_start_ns, &s)) {
 	case LAT_MEASURED:
 		measured = true;
@@ -359,7 +371,7 @@ static __always_inline int handle_switch(bool preempt, struct task_struct *prev,
 		st->kpreempt += s.kpreempt;
 		record(next, &s, st);
 		if (slow_events && s.wait_ns >= min_lat_ns)
-			emit_slow(prev, next, &s, st);
+			emit_slow(prev, next, &s);
 	}
 out:
 	if (inversion)
@@ -386,7 +398,6 @@ static __always_inline void check_wake_inversion(struct task_struct *p,
 	struct lat_task_state *ws;
 	struct ss_lat_event *e;
 	__u64 now, blocked, overlap;
-	struct ss_lat_stat *st;
 
 	if (!ps->block_ns || !waker->pid || waker->prio <= p->prio)
 		return;
@@ -404,19 +415,11 @@ static __always_inline void check_wake_inversion(struct task_struct *p,
 	/* The waker itself kept off its CPU for a threshold's worth, not a blip. */
 	if (overlap < min_lat_ns || !overlap)
 		return;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		st = this_stat();
-		if (st)
-			st->ring_drops++;
+	e = new_event(SS_EV_WAKE_INV, now);
+	if (!e)
 		return;
-	}
-	__builtin_memset(e, 0, sizeof(*e));
-	e->ts_ns = now;
-	e->type = SS_EV_WAKE_INV;
 	e->lat_ns = blocked;
 	e->premig_ns = overlap;
-	e->cpu = bpf_get_smp_processor_id();
 	fill_task(e->comm, &e->pid, &e->tid, &e->prio, p);
 	fill_task(e->other_comm, &e->other_pid, &e->other_tid, &e->other_prio, waker);
 	e->third_tid = ws->before_tid;
@@ -483,13 +486,9 @@ static __always_inline int handle_pi(struct task_struct *tsk, struct task_struct
 	}
 	if (!ts->boost_ns)
 		return 0;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	e = new_event(SS_EV_PI, now);
 	if (e) {
-		__builtin_memset(e, 0, sizeof(*e));
-		e->ts_ns = now;
-		e->type = SS_EV_PI;
 		e->lat_ns = now - ts->boost_ns;
-		e->cpu = bpf_get_smp_processor_id();
 		fill_task(e->comm, &e->pid, &e->tid, &e->prio, tsk);
 		e->prio = ts->boost_from;
 		e->other_pid = ts->donor_pid;
@@ -497,11 +496,6 @@ static __always_inline int handle_pi(struct task_struct *tsk, struct task_struct
 		e->other_prio = ts->boost_to;
 		__builtin_memcpy(e->other_comm, ts->donor_comm, SS_COMM_LEN);
 		bpf_ringbuf_submit(e, 0);
-	} else {
-		struct ss_lat_stat *st = this_stat();
-
-		if (st)
-			st->ring_drops++;
 	}
 	ts->boost_ns = 0;
 	return 0;
@@ -524,7 +518,8 @@ int scan_tasks(struct bpf_iter__task *ctx)
 	struct task_struct *t = ctx->task, *curr;
 	struct lat_task_state *ts;
 	struct ss_waiting_rec rec;
-	__u64 lq, clock, waited;
+	struct lat_si si;
+	__u64 waited;
 	struct rq *rq;
 
 	if (!t || !t->pid || !has_rq_clock())
@@ -541,19 +536,10 @@ int scan_tasks(struct bpf_iter__task *ctx)
 	if (!scan_min_ns || t->on_cpu || (task_state(t) & TASK_DEAD_) || !wanted(t))
 		return 0;
 	ts = state_of(t, false);
-	lq = t->sched_info.last_queued;
-	if (!lq && !(ts && ts->lt.kpreempt_since && ts->lt.kpreempt_nivcsw == t->nivcsw))
-		return 0;
+	read_si(&si, t);
 	rq = task_rq_of(t);
-	clock = rq->clock;
-	if (ts && ts->lt.kpreempt_since && ts->lt.kpreempt_nivcsw == t->nivcsw)
-		waited = clock > ts->lt.kpreempt_since ? clock - ts->lt.kpreempt_since : 0;
-	else {
-		waited = clock > lq ? clock - lq : 0;
-		/* The part queued on other CPUs, if this wait migrated. */
-		if (ts && ts->lt.wb.based && ts->lt.wb.pcount == t->sched_info.pcount)
-			waited += t->sched_info.run_delay - ts->lt.wb.rd_base;
-	}
+	waited = lat__waiting_for(ts ? &ts->lt : NULL, &si, rq->clock,
+				  t->start_time >= trace_start_ns);
 	if (waited < scan_min_ns)
 		return 0;
 	curr = rq->curr;

@@ -130,6 +130,16 @@ enum lat_result {
 };
 
 /*
+ * Our stamp of a preemption while going to sleep still stands for the task's
+ * wait if the task has not left a CPU since (it was not switched in unseen,
+ * e.g. while a -c filter did not want it).
+ */
+static inline int lat__kpreempt_valid(const struct lat_task *t, __u64 nivcsw)
+{
+	return t->kpreempt_since && t->kpreempt_nivcsw == nivcsw;
+}
+
+/*
  * The task switches in at rq clock `clock`: classify and measure the wait that
  * ends, and move the task's state on. born: forked after tracing began.
  */
@@ -144,12 +154,11 @@ static inline enum lat_result lat__on_arrival(struct lat_task *t, const struct l
 	s->kpreempt = 0;
 	t->nivcsw = si->nivcsw;
 	/*
-	 * Our stamp holds if the task has not left a CPU since (it was not
-	 * switched in unseen, e.g. while a -c filter did not want it). Across a
-	 * migration the two ends are different CPUs' rq clocks, which agree where
-	 * sched_clock is stable (x86 with a constant, synchronised TSC).
+	 * Across a migration the two ends of a stamped wait are different CPUs'
+	 * rq clocks, which agree where sched_clock is stable (x86 with a
+	 * constant, synchronised TSC).
 	 */
-	if (t->kpreempt_since && t->kpreempt_nivcsw == si->nivcsw) {
+	if (lat__kpreempt_valid(t, si->nivcsw)) {
 		s->wait_ns = clock > t->kpreempt_since ? clock - t->kpreempt_since : 0;
 		/* The kernel counted only what followed a migration, if any. */
 		s->premig_ns = si->last_queued && s->wait_ns > on_last ? s->wait_ns - on_last : 0;
@@ -166,6 +175,30 @@ static inline enum lat_result lat__on_arrival(struct lat_task *t, const struct l
 	s->wait_ns = total;
 	s->premig_ns = total - (on_last < total ? on_last : total);
 	return LAT_MEASURED;
+}
+
+/*
+ * The wait still in progress of a task off its CPU, as of its run queue's
+ * clock (starve, inversion): the same bounds as lat__on_arrival() will use
+ * when it ends. t may be NULL (no storage: only the part queued on this CPU
+ * is known); born as for lat__on_arrival(). 0 if the task is not waiting.
+ */
+static inline __u64 lat__waiting_for(const struct lat_task *t, const struct lat_si *si,
+				     __u64 clock, int born)
+{
+	__u64 w;
+
+	if (t && lat__kpreempt_valid(t, si->nivcsw))
+		return clock > t->kpreempt_since ? clock - t->kpreempt_since : 0;
+	if (!si->last_queued)
+		return 0;
+	w = clock > si->last_queued ? clock - si->last_queued : 0;
+	/* The part queued on other CPUs, if this wait migrated. */
+	if (t && t->wb.based && t->wb.pcount == si->pcount)
+		w += si->run_delay - t->wb.rd_base;
+	else if (t && !t->wb.based && born && !si->pcount)
+		w += si->run_delay;	/* its first wait: sched_fork() cleared sched_info */
+	return w;
 }
 
 /*

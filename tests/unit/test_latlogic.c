@@ -69,8 +69,8 @@ static void k_switch_out(struct ktask *t, __u64 clock, int preempt)
 		k_enqueue(t, clock);
 }
 
-/* next gets the CPU: our hook reads sched_info before sched_info_arrive() runs. */
-static enum lat_result k_switch_in(struct ktask *t, __u64 clock, struct lat_sample *s)
+/* The fields our hooks read from the task. */
+static struct lat_si k_si(const struct ktask *t)
 {
 	const struct lat_si si = {
 		.run_delay = t->run_delay,
@@ -78,6 +78,14 @@ static enum lat_result k_switch_in(struct ktask *t, __u64 clock, struct lat_samp
 		.last_queued = t->last_queued,
 		.nivcsw = t->nivcsw,
 	};
+
+	return si;
+}
+
+/* next gets the CPU: our hook reads sched_info before sched_info_arrive() runs. */
+static enum lat_result k_switch_in(struct ktask *t, __u64 clock, struct lat_sample *s)
+{
+	const struct lat_si si = k_si(t);
 	enum lat_result r = lat__on_arrival(&t->lt, &si, clock, t->born, s);
 
 	/* sched_info_arrive() */
@@ -227,6 +235,38 @@ static void preempted_in_kernel_then_migrated(void **state)
 }
 
 /*
+ * starve's view of a wait in progress (lat__waiting_for) agrees with what
+ * the switch-in then measures: across migrations, after a preemption inside
+ * the kernel, and nothing for a task that is not waiting.
+ */
+static void waiting_so_far(void **state)
+{
+	struct ktask t;
+	struct lat_sample s;
+	struct lat_si si;
+
+	(void)state;
+	k_new_thread(&t, 200);
+	k_dequeue(&t, 210);		/* 10 on A */
+	k_enqueue(&t, 5000);		/* on B */
+	si = k_si(&t);
+	assert_int_equal(lat__waiting_for(&t.lt, &si, 5004, 1), 14);
+	/* A new thread's first wait: from zero. Without storage only the part on this CPU. */
+	assert_int_equal(lat__waiting_for(NULL, &si, 5004, 1), 4);
+	assert_sample(k_switch_in(&t, 5007, &s), &s, SS_LAT_WAKEUP, 17, 10);
+	si = k_si(&t);
+	assert_int_equal(lat__waiting_for(&t.lt, &si, 6000, 1), 0);	/* running */
+	t.running = 0;
+	k_switch_out(&t, 6000, 1);	/* preempted while going to sleep */
+	si = k_si(&t);
+	assert_int_equal(lat__waiting_for(&t.lt, &si, 6250, 1), 250);
+	assert_sample(k_switch_in(&t, 6300, &s), &s, SS_LAT_PREEMPT, 300, 0);
+	k_block(&t, 6400);
+	si = k_si(&t);
+	assert_int_equal(lat__waiting_for(&t.lt, &si, 9000, 1), 0);	/* asleep */
+}
+
+/*
  * (e) a TID reused by a new thread: task storage belongs to the task, so the
  * new thread starts from zeroed storage, and sched_fork() zeroed sched_info.
  */
@@ -366,6 +406,7 @@ int main(void)
 		cmocka_unit_test(migrated_while_queued),
 		cmocka_unit_test(preempted_in_kernel),
 		cmocka_unit_test(preempted_in_kernel_then_migrated),
+		cmocka_unit_test(waiting_so_far),
 		cmocka_unit_test(reused_tid_is_a_new_thread),
 		cmocka_unit_test(unbased_and_seeded),
 		cmocka_unit_test(missed_arrival),
