@@ -103,7 +103,7 @@ $(BUILD)/schedscope.1: docs/schedscope.1.scd
 	@mkdir -p $(@D)
 	scdoc < $< > $@
 
-$(BUILD)/ssload $(BUILD)/ssprio: $(BUILD)/%: tests/workload/%.c
+$(BUILD)/ssload $(BUILD)/ssprio: $(BUILD)/%: tests/workload/%.c tests/workload/wl_common.h
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -O2 $(WARN) -pthread $< -o $@
 

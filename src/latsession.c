@@ -279,14 +279,12 @@ void latsession__stats(struct latsession *s, struct ss_lat_stat *sum)
 	memset(sum, 0, sizeof(*sum));
 	if (bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.lat_stat), &zero, s->stat))
 		return;
+	/* Every field is a __u64 counter (abi_check.h): summed as one array. */
 	for (uint32_t c = 0; c < s->nr_cpus; c++) {
-		sum->waits += s->stat[c].waits;
-		sum->unbased += s->stat[c].unbased;
-		sum->missed += s->stat[c].missed;
-		sum->storage_fail += s->stat[c].storage_fail;
-		sum->table_full += s->stat[c].table_full;
-		sum->ring_drops += s->stat[c].ring_drops;
-		sum->kpreempt += s->stat[c].kpreempt;
-		sum->waking_stale += s->stat[c].waking_stale;
+		const __u64 *from = (const __u64 *)&s->stat[c];
+		__u64 *to = (__u64 *)sum;
+
+		for (size_t i = 0; i < sizeof(*sum) / sizeof(__u64); i++)
+			to[i] += from[i];
 	}
 }

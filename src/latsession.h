@@ -43,6 +43,12 @@ uint32_t latsession__nr_cpus(const struct latsession *s);
  */
 bool latsession__wait(struct latsession *s, uint64_t deadline_ns);
 
+/* The same, as the live loops call it (live_wait_fn), with the session as context. */
+static inline bool latsession__waiter(void *s, uint64_t deadline_ns)
+{
+	return latsession__wait(s, deadline_ns);
+}
+
 /*
  * Close the open report interval: waits that end from now on belong to the
  * next one. Returns the epoch to read maxima with (slotmax__get_closing).

@@ -17,69 +17,86 @@ static int output_failed(void)
 	return 1;
 }
 
-static double to_s(uint64_t ns)
+int live__reports(const struct cli *cli, uint64_t start_ns, live_wait_fn wait, void *wait_ctx,
+		  int (*report)(void *ctx, uint64_t window_ns, bool final), void *ctx)
 {
-	return (double)ns / 1e9;
-}
+	uint64_t last = start_ns, end = UINT64_MAX, reports = 0;
+	uint64_t step = cli->interval_s > 0 ? (uint64_t)(cli->interval_s * 1e9) : 0;
 
-int live__run(struct session *s, const struct cli *cli, struct cpustat *cs, const char *what,
-	      live_report_fn report, void *ctx)
-{
-	uint64_t start, last, end = UINT64_MAX, step;
-	uint64_t reports = 0;
-	int err;
-
-	start = stop__now_ns();
-	err = session__baseline(s, start, cs);
-	if (err)
-		return 1;
-	last = start;
 	if (cli->duration_s > 0)
-		end = start + (uint64_t)(cli->duration_s * 1e9);
-	step = cli->interval_s > 0 ? (uint64_t)(cli->interval_s * 1e9) : 0;
-
-	if (step)
-		fprintf(stderr, "Tracing %s, a report every %g s... Hit Ctrl-C to end.\n", what,
-			to_s(step));
-	else
-		fprintf(stderr, "Tracing %s... Hit Ctrl-C to end.\n", what);
-	fflush(stderr);
-
+		end = start_ns + (uint64_t)(cli->duration_s * 1e9);
 	for (;;) {
-		uint64_t next = step ? last + step : end, now;
-		struct report_meta m;
-		bool stop, last_report;
+		uint64_t next = step && last + step < end ? last + step : end, now;
+		bool final = wait(wait_ctx, next);
+		int ret;
 
-		if (next > end)
-			next = end;
-		stop = session__wait(s, next);
 		now = stop__now_ns();
-		if (session__sample(s, cs))
-			return 1;
-		last_report = stop || now >= end || (cli->count && reports + 1 >= cli->count);
-		if (last_report)
-			session__settle(s);
-		memset(&m, 0, sizeof(m));
-		m.duration_ns = now - last;
-		clock_gettime(CLOCK_REALTIME, &m.wall);
-		m.timestamp = cli->timestamp;
-		m.nr_cpus = session__nr_cpus(s);
-		m.max_threads = cli->max_tasks;
-		session__losses(s, &m.loss);
-		report(ctx, &m);
+		final = final || now >= end || (cli->count && reports + 1 >= cli->count);
+		ret = report(ctx, now - last, final);
+		if (ret)
+			return ret;
 		/* The reader going away (| head) is how it says it has enough. */
 		if (fflush(stdout) || ferror(stdout))
 			return output_failed();
 		last = now;
 		reports++;
-		if (last_report)
-			break;
+		if (final)
+			return 0;
 	}
+}
+
+/* top and cpus: the accounting session behind live__reports(). */
+struct acct_live {
+	struct session *s;
+	const struct cli *cli;
+	struct cpustat *cs;
+	live_report_fn report;
+	void *ctx;
+};
+
+static bool acct_wait(void *wait_ctx, uint64_t deadline_ns)
+{
+	return session__wait(wait_ctx, deadline_ns);
+}
+
+static int acct_report(void *ctx, uint64_t window_ns, bool final)
+{
+	struct acct_live *a = ctx;
+	struct report_meta m;
+
+	if (session__sample(a->s, a->cs))
+		return 1;
+	if (final)
+		session__settle(a->s);
+	memset(&m, 0, sizeof(m));
+	m.duration_ns = window_ns;
+	clock_gettime(CLOCK_REALTIME, &m.wall);
+	m.timestamp = a->cli->timestamp;
+	m.nr_cpus = session__nr_cpus(a->s);
+	m.max_threads = a->cli->max_tasks;
+	session__losses(a->s, &m.loss);
+	a->report(a->ctx, &m);
 	return 0;
 }
 
-int live__stream(const struct cli *cli, uint64_t tick_ns,
-		 bool (*wait)(void *ctx, uint64_t deadline_ns),
+int live__run(struct session *s, const struct cli *cli, struct cpustat *cs, const char *what,
+	      live_report_fn report, void *ctx)
+{
+	struct acct_live a = { s, cli, cs, report, ctx };
+	uint64_t start = stop__now_ns();
+
+	if (session__baseline(s, start, cs))
+		return 1;
+	if (cli->interval_s > 0)
+		fprintf(stderr, "Tracing %s, a report every %g s... Hit Ctrl-C to end.\n", what,
+			cli->interval_s);
+	else
+		fprintf(stderr, "Tracing %s... Hit Ctrl-C to end.\n", what);
+	fflush(stderr);
+	return live__reports(cli, start, acct_wait, s, acct_report, &a);
+}
+
+int live__stream(const struct cli *cli, uint64_t tick_ns, live_wait_fn wait, void *wait_ctx,
 		 int (*tick)(void *ctx, uint64_t now_ns), void *ctx)
 {
 	uint64_t now = stop__now_ns(), end = UINT64_MAX, next_tick = UINT64_MAX;
@@ -90,7 +107,7 @@ int live__stream(const struct cli *cli, uint64_t tick_ns,
 		next_tick = now + tick_ns;
 	for (;;) {
 		uint64_t deadline = next_tick < end ? next_tick : end;
-		bool stop = wait(ctx, deadline);
+		bool stop = wait(wait_ctx, deadline);
 		int ret = 0;
 
 		now = stop__now_ns();

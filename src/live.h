@@ -18,14 +18,23 @@ typedef void (*live_report_fn)(void *ctx, struct report_meta *m);
 int live__run(struct session *s, const struct cli *cli, struct cpustat *cs, const char *what,
 	      live_report_fn report, void *ctx);
 
+/* Deliver events until deadline_ns (CLOCK_MONOTONIC); true on a stop request. */
+typedef bool (*live_wait_fn)(void *wait_ctx, uint64_t deadline_ns);
+
 /*
- * The loop of the event-stream commands: wait(ctx, deadline) delivers events
- * until the deadline and returns true on a stop request; tick(ctx, now) runs
- * every tick_ns (never if 0) and returns 0 or an exit code. Runs until -d,
- * Ctrl-C or SIGTERM. Returns the process exit code.
+ * The loop of every report: wait until each interval ends (-d, count, Ctrl-C
+ * or SIGTERM end it early), then report(ctx, window_ns, final), which returns
+ * 0 or an exit code. The window starts at start_ns. Returns the exit code.
  */
-int live__stream(const struct cli *cli, uint64_t tick_ns,
-		 bool (*wait)(void *ctx, uint64_t deadline_ns),
+int live__reports(const struct cli *cli, uint64_t start_ns, live_wait_fn wait, void *wait_ctx,
+		  int (*report)(void *ctx, uint64_t window_ns, bool final), void *ctx);
+
+/*
+ * The loop of the event-stream commands: wait delivers events; tick(ctx, now)
+ * runs every tick_ns (never if 0) and returns 0 or an exit code. Runs until
+ * -d, Ctrl-C or SIGTERM. Returns the process exit code.
+ */
+int live__stream(const struct cli *cli, uint64_t tick_ns, live_wait_fn wait, void *wait_ctx,
 		 int (*tick)(void *ctx, uint64_t now_ns), void *ctx);
 
 /*

@@ -230,21 +230,16 @@ static void report_json(struct runqlat *r, const struct report_meta *m,
 	json__end_object(&j);
 }
 
-static bool wait_interval(void *ctx, uint64_t deadline_ns)
+static int report(void *ctx, uint64_t window_ns, bool final)
 {
 	struct runqlat *r = ctx;
-
-	return latsession__wait(r->s, deadline_ns);
-}
-
-static int report(struct runqlat *r, uint64_t window_ns)
-{
 	struct report_meta m;
 	struct ss_lat_stat st;
 
 	if (collect(r))
 		return 1;
 	latsession__stats(r->s, &st);
+	(void)final;
 	memset(&m, 0, sizeof(m));
 	m.duration_ns = window_ns;
 	clock_gettime(CLOCK_REALTIME, &m.wall);
@@ -255,32 +250,6 @@ static int report(struct runqlat *r, uint64_t window_ns)
 	else
 		report_text(r, &m, &st);
 	return 0;
-}
-
-/* A report every interval, count times, or one at the end. */
-static int run_reports(struct runqlat *r)
-{
-	uint64_t step = (uint64_t)(r->cli->interval_s * 1e9), last = stop__now_ns(), end = UINT64_MAX;
-	uint64_t reports = 0;
-
-	if (r->cli->duration_s > 0)
-		end = last + (uint64_t)(r->cli->duration_s * 1e9);
-	for (;;) {
-		uint64_t next = step ? last + step : end, now;
-		bool stop, final;
-
-		stop = wait_interval(r, next < end ? next : end);
-		now = stop__now_ns();
-		final = stop || now >= end || (r->cli->count && reports + 1 >= r->cli->count);
-		if (report(r, now - last))
-			return 1;
-		if (fflush(stdout) || ferror(stdout))
-			return errno == EPIPE ? 0 : 1;
-		last = now;
-		reports++;
-		if (final)
-			return 0;
-	}
 }
 
 int runqlat__run(const struct cli *cli)
@@ -309,7 +278,7 @@ int runqlat__run(const struct cli *cli)
 	fprintf(stderr, "Tracing run queue latency (%s to switch-in, and preemption to "
 			"switch-in)... Hit Ctrl-C to end.\n",
 		cli->from_waking ? "sched_waking" : "wakeup");
-	ret = run_reports(&r);
+	ret = live__reports(cli, stop__now_ns(), latsession__waiter, r.s, report, &r);
 out:
 	latsnap__free(r.snap);
 	free(r.cpu_now);

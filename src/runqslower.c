@@ -33,13 +33,6 @@ static int on_event(void *ctx, const struct ss_lat_event *e)
 	return 0;
 }
 
-static bool wait_events(void *ctx, uint64_t deadline_ns)
-{
-	struct slower *r = ctx;
-
-	return latsession__wait(r->s, deadline_ns);
-}
-
 int runqslower__run(const struct cli *cli)
 {
 	struct slower r = { .cli = cli };
@@ -68,7 +61,7 @@ int runqslower__run(const struct cli *cli)
 		slow_out__header(stdout, cli->prev);
 	}
 	fflush(stdout);
-	ret = live__stream(cli, 0, wait_events, NULL, &r);
+	ret = live__stream(cli, 0, latsession__waiter, r.s, NULL, NULL);
 	latsession__stats(r.s, &st);
 	fprintf(stderr, "%llu waits measured, %" PRIu64 " at or above %" PRIu64 " us\n",
 		(unsigned long long)st.waits, r.events, cli->min_us);

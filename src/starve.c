@@ -110,13 +110,6 @@ static int on_event(void *ctx, const struct ss_lat_event *e)
 	return 0;
 }
 
-static bool wait_events(void *ctx, uint64_t deadline_ns)
-{
-	struct starve *t = ctx;
-
-	return latsession__wait(t->s, deadline_ns);
-}
-
 static int scan_now(void *ctx, uint64_t now_ns)
 {
 	struct starve *t = ctx;
@@ -184,7 +177,7 @@ static int run(const struct cli *cli, bool inversion)
 			starve_out__header(stdout);
 	}
 	fflush(stdout);
-	ret = live__stream(cli, scan_period(t.threshold_ns), wait_events, scan_now, &t);
+	ret = live__stream(cli, scan_period(t.threshold_ns), latsession__waiter, t.s, scan_now, &t);
 	latsession__stats(t.s, &st);
 	fprintf(stderr, "%llu waits measured\n", (unsigned long long)st.waits);
 	if (t.untracked)

@@ -52,6 +52,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#define WL_NAME "ssload"
+#include "wl_common.h"
+
 #define MAX_WORKERS		2
 #define STORM_PARALLEL		2
 #define STORM_SPIN_NS		2000000ull	/* CPU time each storm thread burns */
@@ -304,19 +307,6 @@ static void *stormctl_body(void *arg)
 	return NULL;
 }
 
-static int read_file(const char *path, char *buf, size_t size)
-{
-	FILE *f = fopen(path, "r");
-	size_t n;
-
-	if (!f)
-		return -errno;
-	n = fread(buf, 1, size - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return 0;
-}
-
 /*
  * A worker's counters as /proc shows them: schedstat (runtime, run delay,
  * timeslices) and the two context switch counts from status.
@@ -334,11 +324,11 @@ static int rest_sample__read(pid_t tid, struct rest_sample *s)
 	int err;
 
 	snprintf(path, sizeof(path), "/proc/self/task/%d/schedstat", tid);
-	err = read_file(path, s->schedstat, sizeof(s->schedstat));
+	err = read_text(path, s->schedstat, sizeof(s->schedstat));
 	if (err)
 		return err;
 	snprintf(path, sizeof(path), "/proc/self/task/%d/status", tid);
-	err = read_file(path, buf, sizeof(buf));
+	err = read_text(path, buf, sizeof(buf));
 	if (err)
 		return err;
 	p = strstr(buf, "\nState:\t");
@@ -359,7 +349,7 @@ static bool worker__off_cpu(const struct worker *w)
 	char path[64], buf[256];
 
 	snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", w->tid);
-	if (read_file(path, buf, sizeof(buf)))
+	if (read_text(path, buf, sizeof(buf)))
 		return false;
 	return strncmp(buf, "running", 7) != 0;
 }
@@ -462,19 +452,6 @@ static void ssload__start_workers(void)
 	}
 }
 
-static void reply(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void reply(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-}
-
 static void ssload__print_tids(void)
 {
 	unsigned int i;
@@ -547,30 +524,6 @@ static void usage(FILE *out)
 		"commands on stdin: run, rest, stats, quit\n");
 }
 
-static bool parse_ulong(const char *s, unsigned long max, unsigned long *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (!s || !*s || *s == '-')
-		return false;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v > max)
-		return false;
-	*out = v;
-	return true;
-}
-
-static int usage_error(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "ssload: ");
-	fprintf(stderr, fmt, arg);
-	fputc('\n', stderr);
-	usage(stderr);
-	return 2;
-}
-
 int main(int argc, char **argv)
 {
 	const char *scenario = argc > 1 ? argv[1] : NULL;
@@ -592,7 +545,7 @@ int main(int argc, char **argv)
 		return usage_error("too many arguments for %s", scenario);
 	if (has_arg && !arg)
 		return usage_error("%s needs an argument", scenario);
-	if (has_arg && !parse_ulong(arg, !strcmp(scenario, "exit-storm") ?
+	if (has_arg && !parse_ulong(arg, 0, !strcmp(scenario, "exit-storm") ?
 				    1000000 : CPU_SETSIZE - 1, &n))
 		return usage_error("bad argument '%s'", arg);
 

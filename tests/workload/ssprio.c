@@ -63,6 +63,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#define WL_NAME "ssprio"
+#include "wl_common.h"
+
 #define NSEC_PER_MS		1000000ull
 #define NSEC_PER_SEC		1000000000ull
 #define MAX_WORKERS		3
@@ -435,19 +438,6 @@ static void worker__create(struct worker *w)
 
 /* ------------------------------------------------------- main's side */
 
-static int read_text(const char *path, char *buf, size_t size)
-{
-	FILE *f = fopen(path, "r");
-	size_t n;
-
-	if (!f)
-		return -errno;
-	n = fread(buf, 1, size - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return 0;
-}
-
 static int worker__read_syscall(const struct worker *w, char *buf, size_t size)
 {
 	char path[64];
@@ -606,20 +596,6 @@ static void ssprio__end_run(void)
 	main__set_rt(false);
 	if (atomic_load(&ss.capped))
 		fail("a busy loop hit its safety cap (a worker stalled): the run is void");
-}
-
-static void reply(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void reply(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	if (fflush(stdout))
-		die("stdout", errno);
 }
 
 /* --------------------------------------------------------- scenarios */
@@ -845,30 +821,6 @@ static void usage(FILE *out)
 		"MS and N: 1 to %lu (fifo-hog MS at least %lu; HOLD + MID at most %lu)\n"
 		"commands on stdin: run, quit (see the source for the replies)\n",
 		DEFAULT_HOLD_MS, DEFAULT_MID_MS, MAX_SPIN_MS, MIN_HOG_MS, MAX_SPIN_MS);
-}
-
-static int usage_error(const char *fmt, const char *arg)
-{
-	fputs("ssprio: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputc('\n', stderr);
-	usage(stderr);
-	return 2;
-}
-
-static bool parse_ulong(const char *s, unsigned long min, unsigned long max, unsigned long *out)
-{
-	unsigned long v;
-	char *end;
-
-	if (!s || *s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v < min || v > max)
-		return false;
-	*out = v;
-	return true;
 }
 
 /* Parses "[--hold-ms N] [--mid-ms N]"; returns 0 or a usage error status. */
