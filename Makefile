@@ -26,10 +26,12 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -Wno-unused-fun
 
 # The analytics core and the writers: pure C, no libbpf.
 CORE_SRCS := src/core/acct.c src/core/cpustat.c src/core/topview.c \
-	     src/out/json.c src/out/common_out.c src/out/top_out.c src/out/cpus_out.c src/out/event_out.c src/core/lathist.c src/out/lat_out.c src/cli.c
+	     src/out/json.c src/out/common_out.c src/out/top_out.c src/out/cpus_out.c src/out/event_out.c src/core/lathist.c src/out/lat_out.c src/cli.c \
+	     src/core/sev.c src/core/tasktab.c src/core/recfile.c
 APP_SRCS  := src/main.c src/top.c src/cpus.c src/live.c src/session.c src/bpfenv.c src/stop.c \
-	     src/latsession.c src/runqlat.c src/runqslower.c src/starve.c
-BPF_SRCS  := src/bpf/acct.bpf.c src/bpf/lat.bpf.c
+	     src/latsession.c src/runqlat.c src/runqslower.c src/starve.c \
+	     src/evsession.c src/trace.c src/record.c src/report.c src/timehist.c src/export.c
+BPF_SRCS  := src/bpf/acct.bpf.c src/bpf/lat.bpf.c src/bpf/events.bpf.c
 SKELS     := $(patsubst src/bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 
 CORE_OBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(CORE_SRCS))
@@ -93,8 +95,8 @@ $(BUILD)/obj/%.o: src/%.c
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
 # The session includes the generated skeletons.
-$(BUILD)/obj/session.o $(BUILD)/obj/latsession.o $(BUILD)/obj/bpfenv.o: CFLAGS += $(LIBBPF_CFLAGS)
-$(BUILD)/obj/session.o $(BUILD)/obj/latsession.o: $(SKELS)
+$(BUILD)/obj/session.o $(BUILD)/obj/latsession.o $(BUILD)/obj/evsession.o $(BUILD)/obj/bpfenv.o: CFLAGS += $(LIBBPF_CFLAGS)
+$(BUILD)/obj/session.o $(BUILD)/obj/latsession.o $(BUILD)/obj/evsession.o: $(SKELS)
 
 $(BUILD)/schedscope: $(APP_OBJS) $(CORE_OBJS)
 	$(CC) $(CFLAGS) $^ -o $@ $(LIBBPF_LIBS) -lm

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "cli.h"
 
+#include "core/sev.h"
 #include "out/json.h"
 
 #include <errno.h>
@@ -11,7 +12,7 @@
 #include <string.h>
 
 enum { LONG_BY = 256, LONG_IDLE, LONG_MAX_TASKS, LONG_PER_CPU, LONG_FROM, LONG_THRESHOLD, LONG_SPLIT,
-       LONG_PIDS, LONG_PREVIOUS };
+       LONG_PIDS, LONG_PREVIOUS, LONG_FORMAT, LONG_BUFFER };
 
 static const struct {
 	unsigned int bit;
@@ -40,6 +41,16 @@ static const struct {
 		    "                       wakeup path; two clock reads per wakeup)\n" },
 	{ OPT_SPLIT, "      --split          a histogram for each kind of wait, not only the sum\n" },
 	{ OPT_THRESHOLD, "      --threshold MS   report waits of at least MS milliseconds\n" },
+	{ OPT_EVENTS, "  -e, --events LIST    kinds of event, comma-separated: switch, waking, wakeup,\n"
+		      "                       new, migrate, fork, exec, exit, prio, rename; all;\n"
+		      "                       default (all but wakeup, which follows every waking)\n" },
+	{ OPT_OUTPUT, "  -o, --output FILE    write to FILE\n" },
+	{ OPT_INPUT, "  -i, --input FILE     read the recording FILE\n" },
+	{ OPT_FORCE, "  -f, --force          replace FILE if it exists\n" },
+	{ OPT_FORMAT, "      --format FMT     systrace (ftrace text, for Perfetto) or chrome-json\n" },
+	{ OPT_WAKEUPS, "  -w, --wakeups        also a line per wakeup\n" },
+	{ OPT_MIGRATIONS, "  -M, --migrations     also a line per migration\n" },
+	{ OPT_BUFFER, "      --buffer MB      ring buffer size in MiB (a power of two, default 16)\n" },
 };
 
 /* With --json, errors also go to stdout as objects, so a consumer sees why the stream ended. */
@@ -156,6 +167,14 @@ int cli__parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *out
 		{ "from", required_argument, NULL, LONG_FROM },
 		{ "threshold", required_argument, NULL, LONG_THRESHOLD },
 		{ "split", no_argument, NULL, LONG_SPLIT },
+		{ "events", required_argument, NULL, 'e' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "input", required_argument, NULL, 'i' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "format", required_argument, NULL, LONG_FORMAT },
+		{ "wakeups", no_argument, NULL, 'w' },
+		{ "migrations", no_argument, NULL, 'M' },
+		{ "buffer", required_argument, NULL, LONG_BUFFER },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "timestamp", no_argument, NULL, 'T' },
 		{ "json", no_argument, NULL, 'j' },
@@ -174,8 +193,16 @@ int cli__parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *out
 		{ 'm', OPT_MS },	{ 'L', OPT_PER_TID },	 { LONG_PIDS, OPT_PER_PID },
 		{ LONG_PER_CPU, OPT_PER_CPU }, { LONG_PREVIOUS, OPT_PREV }, { LONG_FROM, OPT_FROM },
 		{ LONG_THRESHOLD, OPT_THRESHOLD }, { LONG_SPLIT, OPT_SPLIT },
+		{ 'e', OPT_EVENTS },	{ 'o', OPT_OUTPUT },	 { 'i', OPT_INPUT },
+		{ 'f', OPT_FORCE },	{ LONG_FORMAT, OPT_FORMAT }, { 'w', OPT_WAKEUPS },
+		{ 'M', OPT_MIGRATIONS }, { LONG_BUFFER, OPT_BUFFER },
 	};
 	struct option longopts[sizeof(all_longopts) / sizeof(all_longopts[0])];
+	/* A command or an analysis ends our options: its own are not ours ('+'). */
+	const char *optstring = (cmd->opts & (OPT_COMMAND | OPT_ANALYSIS))
+					? "+:p:t:c:C:s:n:d:TjvhmPLe:o:i:fwM"
+					: ":p:t:c:C:s:n:d:TjvhmPLe:o:i:fwM";
+	const char *bad;
 	uint64_t v;
 	int c, longidx = 0;
 
@@ -200,7 +227,7 @@ int cli__parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *out
 	out->max_tasks = 65536;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":p:t:c:C:s:n:d:TjvhmPL", longopts, &longidx)) != -1) {
+	while ((c = getopt_long(argc, argv, optstring, longopts, &longidx)) != -1) {
 		char optname[3] = { '-', (char)optopt, 0 };
 		char given[32];
 
@@ -297,6 +324,38 @@ int cli__parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *out
 				return usage_error(cmd, "invalid threshold '%s' (milliseconds > 0)",
 						   optarg);
 			break;
+		case 'e':
+			if (sev__parse_mask(optarg, &out->ev_mask, &bad))
+				return usage_error(cmd, "unknown event kind in '%s' (see --help)", optarg);
+			break;
+		case 'o':
+			if (!*optarg)
+				return usage_error(cmd, "%s", "empty output file name");
+			out->output = optarg;
+			break;
+		case 'i':
+			if (!*optarg)
+				return usage_error(cmd, "%s", "empty input file name");
+			out->input = optarg;
+			break;
+		case 'f':
+			out->force = true;
+			break;
+		case LONG_FORMAT:
+			out->format = optarg;
+			break;
+		case 'w':
+			out->wakeups = true;
+			break;
+		case 'M':
+			out->migrations = true;
+			break;
+		case LONG_BUFFER:
+			if (parse_u64(optarg, 4096, &v) || v == 0 || (v & (v - 1)))
+				return usage_error(cmd, "invalid --buffer '%s' (MiB, a power of two up to 4096)",
+						   optarg);
+			out->buffer_mb = (size_t)v;
+			break;
 		case 'h':
 			cli__help(cmd, stdout);
 			return 1;
@@ -309,6 +368,11 @@ int cli__parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *out
 		}
 	}
 	out->min_us = 10000;
+	if (cmd->opts & (OPT_COMMAND | OPT_ANALYSIS)) {
+		out->rest = argv + optind;
+		out->nr_rest = argc - optind;
+		return 0;
+	}
 	if (optind < argc && (cmd->opts & OPT_MIN_US)) {
 		if (parse_u64(argv[optind], UINT64_MAX / 1000, &out->min_us))
 			return usage_error(cmd, "invalid min_us '%s' (an integer >= 0)", argv[optind]);

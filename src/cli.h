@@ -38,6 +38,16 @@ enum cli_opt {
 	OPT_THRESHOLD = 1 << 19,	/* --threshold MS */
 	OPT_MIN_US = 1 << 20,	/* positional min_us (runqslower) */
 	OPT_SPLIT = 1 << 21,	/* --split */
+	OPT_EVENTS = 1 << 22,	/* -e KIND[,KIND...] */
+	OPT_OUTPUT = 1 << 23,	/* -o FILE */
+	OPT_INPUT = 1 << 24,	/* -i FILE */
+	OPT_FORCE = 1 << 25,	/* -f, --force */
+	OPT_FORMAT = 1 << 26,	/* --format FMT */
+	OPT_WAKEUPS = 1 << 27,	/* -w, --wakeups (timehist) */
+	OPT_MIGRATIONS = 1 << 28,	/* -M, --migrations (timehist) */
+	OPT_COMMAND = 1 << 29,	/* [--] COMMAND [ARG...]: the rest of the line is a command */
+	OPT_ANALYSIS = 1 << 30,	/* ANALYSIS [options]: the rest of the line is another command's */
+	OPT_BUFFER = 1u << 31,	/* --buffer MB */
 };
 
 struct cli {
@@ -67,6 +77,16 @@ struct cli {
 	bool split;		/* --split */
 	double threshold_ms;	/* --threshold; 0: the command's default */
 	uint64_t min_us;	/* runqslower's positional threshold */
+	uint32_t ev_mask;	/* -e, SEV_MASK() bits; 0: the command's default */
+	const char *output;	/* -o */
+	const char *input;	/* -i */
+	bool force;		/* -f */
+	const char *format;	/* --format */
+	bool wakeups;		/* -w */
+	bool migrations;	/* -M */
+	size_t buffer_mb;	/* --buffer; 0: the default */
+	char **rest;		/* OPT_COMMAND, OPT_ANALYSIS: what follows, NULL-terminated */
+	int nr_rest;
 };
 
 struct cli_cmd {

@@ -11,5 +11,10 @@ int runqlat__run(const struct cli *cli);
 int runqslower__run(const struct cli *cli);
 int starve__run(const struct cli *cli);
 int inversion__run(const struct cli *cli);
+int trace__run(const struct cli *cli);
+int record__run(const struct cli *cli);
+int report__run(const struct cli *cli);
+int timehist__run(const struct cli *cli);
+int export__run(const struct cli *cli);
 
 #endif

@@ -77,6 +77,54 @@ static const struct cli_cmd commands[] = {
 		.opts = OPT_THRESHOLD | OPT_DURATION | OPT_JSON,
 		.run = inversion__run,
 	},
+	{
+		.name = "trace",
+		.summary = "A live stream of scheduling events: switches, wakeups, new tasks,\n"
+			   "migrations, fork, exec, exit and priority changes, filtered in the kernel.",
+		.usage = "[options]",
+		.extra_help = "One line per event (--json: one object per line, docs/json.md).\n",
+		.opts = OPT_PID | OPT_TID | OPT_COMM | OPT_CPU | OPT_EVENTS | OPT_BUFFER |
+			OPT_DURATION | OPT_JSON,
+		.run = trace__run,
+	},
+	{
+		.name = "record",
+		.summary = "Record scheduling events into a compact file (docs/format.md) until\n"
+			   "Ctrl-C, -d, or the end of COMMAND.",
+		.usage = "-o FILE [options] [-- COMMAND [ARG...]]",
+		.extra_help = "Read the file with 'report', 'timehist' and 'export'. Events lost to a\n"
+			      "full ring buffer are counted per CPU, in the file and on stderr.\n",
+		.opts = OPT_OUTPUT | OPT_FORCE | OPT_PID | OPT_TID | OPT_COMM | OPT_CPU | OPT_EVENTS |
+			OPT_BUFFER | OPT_DURATION | OPT_COMMAND,
+		.run = record__run,
+	},
+	{
+		.name = "report",
+		.summary = "Run an analysis (top, cpus, runqlat, runqslower) on a recording,\n"
+			   "with the live command's options and output.",
+		.usage = "-i FILE ANALYSIS [options]",
+		.extra_help = "Analyses: top, cpus, runqlat, runqslower, info. Each takes the options of\n"
+			      "the live command that make sense offline ('report -i F top --help').\n",
+		.opts = OPT_INPUT | OPT_ANALYSIS,
+		.run = report__run,
+	},
+	{
+		.name = "timehist",
+		.summary = "One line per context switch of a recording, as perf sched timehist:\n"
+			   "time, CPU, task, wait time, scheduling delay and run time.",
+		.usage = "-i FILE [options]",
+		.opts = OPT_INPUT | OPT_PID | OPT_TID | OPT_COMM | OPT_CPU | OPT_WAKEUPS |
+			OPT_MIGRATIONS | OPT_JSON,
+		.run = timehist__run,
+	},
+	{
+		.name = "export",
+		.summary = "Convert a recording for Perfetto (systrace: ftrace's text format) or\n"
+			   "chrome://tracing (chrome-json: the Trace Event Format).",
+		.usage = "-i FILE --format systrace|chrome-json -o OUT [options]",
+		.opts = OPT_INPUT | OPT_OUTPUT | OPT_FORMAT | OPT_FORCE,
+		.run = export__run,
+	},
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "tasktab.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct tasktab {
+	struct task_ident *slot;
+	size_t mask;		/* capacity - 1 */
+	size_t used;
+	size_t max;
+	uint64_t dropped;
+};
+
+#define TASKTAB_MIN_CAP 1024
+
+static size_t hash_tid(uint32_t tid)
+{
+	return (size_t)(tid * 0x9E3779B1u);
+}
+
+struct tasktab *tasktab__new(size_t max)
+{
+	struct tasktab *t;
+
+	if (!max) {
+		errno = EINVAL;
+		return NULL;
+	}
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->slot = calloc(TASKTAB_MIN_CAP, sizeof(*t->slot));
+	if (!t->slot) {
+		free(t);
+		return NULL;
+	}
+	t->mask = TASKTAB_MIN_CAP - 1;
+	t->max = max;
+	return t;
+}
+
+void tasktab__free(struct tasktab *t)
+{
+	if (!t)
+		return;
+	free(t->slot);
+	free(t);
+}
+
+/* The slot of tid, or the free slot where it would go. */
+static struct task_ident *probe(const struct tasktab *t, uint32_t tid)
+{
+	size_t i = hash_tid(tid) & t->mask;
+
+	while (t->slot[i].tid && t->slot[i].tid != tid)
+		i = (i + 1) & t->mask;
+	return &t->slot[i];
+}
+
+const struct task_ident *tasktab__get(const struct tasktab *t, uint32_t tid)
+{
+	const struct task_ident *e;
+
+	if (!tid)
+		return NULL;
+	e = probe(t, tid);
+	return e->tid ? e : NULL;
+}
+
+static int grow(struct tasktab *t)
+{
+	size_t cap = (t->mask + 1) * 2;
+	struct task_ident *old = t->slot, *slot = calloc(cap, sizeof(*slot));
+
+	if (!slot)
+		return -ENOMEM;
+	t->slot = slot;
+	t->mask = cap - 1;
+	for (size_t i = 0; i < cap / 2; i++)
+		if (old[i].tid)
+			*probe(t, old[i].tid) = old[i];
+	free(old);
+	return 0;
+}
+
+/* The entry of tid, created if need be; NULL when full (counted). */
+static struct task_ident *get_or_add(struct tasktab *t, uint32_t tid)
+{
+	struct task_ident *e;
+
+	if (!tid)
+		return NULL;
+	e = probe(t, tid);
+	if (e->tid)
+		return e;
+	/* Keep the load at most one half: probes stay short. */
+	if (t->used >= t->max || ((t->used + 1) * 2 > t->mask + 1 && grow(t))) {
+		t->dropped++;
+		return NULL;
+	}
+	e = probe(t, tid);
+	e->tid = tid;
+	e->prio = -2;
+	t->used++;
+	return e;
+}
+
+int tasktab__set(struct tasktab *t, uint32_t tid, uint32_t pid, const char *comm)
+{
+	struct task_ident *e = get_or_add(t, tid);
+
+	if (!e)
+		return tid ? -ENOSPC : 0;
+	e->pid = pid;
+	if (comm) {
+		/* comm is 16 bytes, NUL-padded, not always terminated. */
+		size_t n = strnlen(comm, SEV_COMM_LEN);
+
+		memset(e->comm, 0, SEV_COMM_LEN);
+		memcpy(e->comm, comm, n);
+	}
+	return 0;
+}
+
+static void set_prio(struct tasktab *t, uint32_t tid, uint32_t pid, int32_t prio)
+{
+	struct task_ident *e = get_or_add(t, tid);
+
+	if (e) {
+		e->pid = pid;
+		e->prio = prio;
+	}
+}
+
+void tasktab__on_event(struct tasktab *t, const struct sev *e)
+{
+	switch (e->type) {
+	case SEV_SWITCH:
+		set_prio(t, e->tid, e->pid, e->prio);
+		set_prio(t, e->tid2, e->pid2, e->prio2);
+		break;
+	case SEV_FORK:
+		tasktab__set(t, e->tid2, e->pid2, e->comm);
+		break;
+	case SEV_EXEC:
+	case SEV_RENAME:
+		tasktab__set(t, e->tid, e->pid, e->comm);
+		break;
+	case SEV_PRIO:
+		set_prio(t, e->tid, e->pid, e->prio2);
+		break;
+	default:
+		set_prio(t, e->tid, e->pid, e->prio);
+		break;
+	}
+}
+
+void tasktab__on_snap(struct tasktab *t, const struct task_snap *s)
+{
+	if (!tasktab__set(t, s->tid, s->pid, s->comm))
+		set_prio(t, s->tid, s->pid, s->prio);
+}
+
+const char *tasktab__comm(const struct tasktab *t, uint32_t tid, uint32_t cpu,
+			  char buf[TASKTAB_NAME_LEN])
+{
+	const struct task_ident *e;
+
+	if (!tid) {
+		snprintf(buf, TASKTAB_NAME_LEN, "swapper/%u", cpu);
+		return buf;
+	}
+	e = tasktab__get(t, tid);
+	if (!e || !e->comm[0]) {
+		snprintf(buf, TASKTAB_NAME_LEN, "<...>");
+		return buf;
+	}
+	memcpy(buf, e->comm, SEV_COMM_LEN);
+	buf[SEV_COMM_LEN] = 0;
+	return buf;
+}
+
+uint64_t tasktab__dropped(const struct tasktab *t)
+{
+	return t->dropped;
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Who a TID is: its process and name, kept up to date from the events that
+ * change them (fork, exec, rename) and from full scans. Shared by every
+ * consumer of events (trace, record, report, timehist, export) so that a
+ * name is resolved one way. Pure C: an open-addressing table keyed by TID.
+ */
+#ifndef SCHEDSCOPE_TASKTAB_H
+#define SCHEDSCOPE_TASKTAB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sev.h"
+
+struct task_ident {
+	uint32_t tid;		/* 0: a free slot */
+	uint32_t pid;
+	int32_t prio;		/* last seen; -2 if never */
+	char comm[SEV_COMM_LEN];	/* NUL-padded */
+};
+
+struct tasktab;
+
+/* NULL with errno set. max: entries kept at most (more are dropped and counted). */
+struct tasktab *tasktab__new(size_t max);
+void tasktab__free(struct tasktab *t);
+
+/* The entry, or NULL if the TID is unknown. */
+const struct task_ident *tasktab__get(const struct tasktab *t, uint32_t tid);
+
+/* Insert or update; comm NULL keeps the known name. Returns 0 or -ENOSPC (counted). */
+int tasktab__set(struct tasktab *t, uint32_t tid, uint32_t pid, const char *comm);
+
+/*
+ * Bring the table up to date with one event (fork names the child, exec and
+ * rename rename, switch and others teach pid and prio). Call it before the
+ * event is rendered for SEV_FORK/SEV_EXEC/SEV_RENAME (so the new name shows),
+ * it does not matter for the others.
+ */
+void tasktab__on_event(struct tasktab *t, const struct sev *e);
+void tasktab__on_snap(struct tasktab *t, const struct task_snap *s);
+
+/*
+ * The name of tid for display, NUL-terminated in buf: its comm; for tid 0 the
+ * idle task of cpu as the kernel names it ("swapper/1"); "<...>" if unknown,
+ * as ftrace prints a name it does not have.
+ */
+#define TASKTAB_NAME_LEN 24
+const char *tasktab__comm(const struct tasktab *t, uint32_t tid, uint32_t cpu,
+			  char buf[TASKTAB_NAME_LEN]);
+
+/* Updates refused because the table was full. */
+uint64_t tasktab__dropped(const struct tasktab *t);
+
+#endif

@@ -1,0 +1,3 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Placeholder until the event session lands. */
+#include "evsession.h"

@@ -1,0 +1,13 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Placeholder until the command lands. */
+#include <stdio.h>
+
+#include "cli.h"
+#include "commands.h"
+
+int export__run(const struct cli *cli)
+{
+	(void)cli;
+	cli__err("export: not built yet");
+	return 1;
+}
