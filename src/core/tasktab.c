@@ -138,13 +138,31 @@ static void set_prio(struct tasktab *t, uint32_t tid, uint32_t pid, int32_t prio
 void tasktab__on_event(struct tasktab *t, const struct sev *e)
 {
 	switch (e->type) {
-	case SEV_SWITCH:
+	case SEV_SWITCH: {
+		struct task_ident *prev = get_or_add(t, e->tid);
+
+		if (prev) {
+			prev->runtime_ns = e->runtime_ns;
+			prev->runtime_known = 1;
+		}
 		set_prio(t, e->tid, e->pid, e->prio);
 		set_prio(t, e->tid2, e->pid2, e->prio2);
 		break;
-	case SEV_FORK:
-		tasktab__set(t, e->tid2, e->pid2, e->comm);
+	}
+	case SEV_EXIT:
 		break;
+	case SEV_FORK: {
+		struct task_ident *child;
+
+		tasktab__set(t, e->tid2, e->pid2, e->comm);
+		/* sched_fork() starts the child's accounting from zero. */
+		child = get_or_add(t, e->tid2);
+		if (child) {
+			child->runtime_ns = 0;
+			child->runtime_known = 1;
+		}
+		break;
+	}
 	case SEV_EXEC:
 	case SEV_RENAME:
 		tasktab__set(t, e->tid, e->pid, e->comm);
@@ -160,8 +178,31 @@ void tasktab__on_event(struct tasktab *t, const struct sev *e)
 
 void tasktab__on_snap(struct tasktab *t, const struct task_snap *s)
 {
-	if (!tasktab__set(t, s->tid, s->pid, s->comm))
-		set_prio(t, s->tid, s->pid, s->prio);
+	struct task_ident *e;
+
+	if (tasktab__set(t, s->tid, s->pid, s->comm))
+		return;
+	set_prio(t, s->tid, s->pid, s->prio);
+	e = get_or_add(t, s->tid);
+	/* A running thread's sum_exec_runtime lags its slice: no base from it. */
+	if (e && !s->on_cpu) {
+		e->runtime_ns = s->runtime_ns;
+		e->runtime_known = 1;
+	} else if (e) {
+		e->runtime_known = 0;
+	}
+}
+
+int64_t tasktab__ran(const struct tasktab *t, const struct sev *e)
+{
+	const struct task_ident *prev;
+
+	if (e->type != SEV_SWITCH || !e->tid)
+		return -1;
+	prev = tasktab__get(t, e->tid);
+	if (!prev || !prev->runtime_known || e->runtime_ns < prev->runtime_ns)
+		return -1;
+	return (int64_t)(e->runtime_ns - prev->runtime_ns);
 }
 
 const char *tasktab__comm(const struct tasktab *t, uint32_t tid, uint32_t cpu,

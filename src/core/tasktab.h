@@ -17,6 +17,8 @@ struct task_ident {
 	uint32_t tid;		/* 0: a free slot */
 	uint32_t pid;
 	int32_t prio;		/* last seen; -2 if never */
+	uint32_t runtime_known;	/* runtime_ns holds its sum_exec_runtime while off the CPU */
+	uint64_t runtime_ns;
 	char comm[SEV_COMM_LEN];	/* NUL-padded */
 };
 
@@ -49,6 +51,14 @@ void tasktab__on_snap(struct tasktab *t, const struct task_snap *s);
 #define TASKTAB_NAME_LEN 24
 const char *tasktab__comm(const struct tasktab *t, uint32_t tid, uint32_t cpu,
 			  char buf[TASKTAB_NAME_LEN]);
+
+/*
+ * SWITCH: how long prev ran in the slice that ends, in the kernel's own
+ * accounting (sum_exec_runtime now minus at its last switch-out, or at a scan
+ * that found it off the CPU), or -1 if that is not known. Call it before
+ * tasktab__on_event(e).
+ */
+int64_t tasktab__ran(const struct tasktab *t, const struct sev *e);
 
 /* Updates refused because the table was full. */
 uint64_t tasktab__dropped(const struct tasktab *t);
