@@ -27,10 +27,11 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -Wno-unused-fun
 # The analytics core and the writers: pure C, no libbpf.
 CORE_SRCS := src/core/acct.c src/core/cpustat.c src/core/topview.c \
 	     src/out/json.c src/out/common_out.c src/out/top_out.c src/out/cpus_out.c src/out/event_out.c src/core/lathist.c src/out/lat_out.c src/cli.c \
-	     src/core/sev.c src/core/tasktab.c src/core/recfile.c
+	     src/core/sev.c src/core/tasktab.c src/core/recfile.c src/core/evacct.c
 APP_SRCS  := src/main.c src/top.c src/cpus.c src/live.c src/session.c src/bpfenv.c src/stop.c \
 	     src/latsession.c src/runqlat.c src/runqslower.c src/starve.c \
-	     src/evsession.c src/trace.c src/record.c src/report.c src/timehist.c src/export.c
+	     src/evsession.c src/trace.c src/record.c src/report.c src/timehist.c src/export.c \
+	     src/recinput.c src/recfile_stub.c
 BPF_SRCS  := src/bpf/acct.bpf.c src/bpf/lat.bpf.c src/bpf/events.bpf.c
 SKELS     := $(patsubst src/bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 

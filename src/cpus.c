@@ -9,6 +9,7 @@
 #include "live.h"
 #include "out/cpus_out.h"
 #include "session.h"
+#include "reports.h"
 
 struct cpus {
 	const struct cli *cli;
@@ -17,7 +18,7 @@ struct cpus {
 	bool *show;
 };
 
-static void cpus_report(void *ctx, struct report_meta *m)
+void cpus__report(void *ctx, struct report_meta *m)
 {
 	struct cpus *c = ctx;
 	uint32_t nr = cpustat__nr_cpus(c->stat);
@@ -29,13 +30,48 @@ static void cpus_report(void *ctx, struct report_meta *m)
 		cpus_out__table(stdout, c->rows, c->show, nr, m);
 }
 
+struct cpus *cpus__new(const struct cli *cli, uint32_t nr)
+{
+	struct cpus *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		goto fail;
+	c->cli = cli;
+	c->stat = cpustat__new(nr);
+	c->rows = calloc(nr, sizeof(*c->rows));
+	c->show = calloc(nr, sizeof(*c->show));
+	if (!c->stat || !c->rows || !c->show)
+		goto fail;
+	for (uint32_t i = 0; i < nr; i++)
+		c->show[i] = cli->cpu < 0 || (uint32_t)cli->cpu == i;
+	return c;
+fail:
+	cli__err("out of memory");
+	cpus__free(c);
+	return NULL;
+}
+
+void cpus__free(struct cpus *c)
+{
+	if (!c)
+		return;
+	cpustat__free(c->stat);
+	free(c->rows);
+	free(c->show);
+	free(c);
+}
+
+struct cpustat *cpus__cpustat(struct cpus *c)
+{
+	return c->stat;
+}
+
 int cpus__run(const struct cli *cli)
 {
 	struct session_opts so = { .threads = false, .idle = true, .cpu_waits = true,
 				   .verbose = cli->verbose, .cpu = -1 };
-	struct cpus c = { .cli = cli };
 	struct session *s;
-	uint32_t nr;
+	struct cpus *c;
 	int ret = 1;
 
 	if (live__check_args(cli))
@@ -43,21 +79,10 @@ int cpus__run(const struct cli *cli)
 	s = session__open(&so);
 	if (!s)
 		return 1;
-	nr = session__nr_cpus(s);
-	c.stat = cpustat__new(nr);
-	c.rows = calloc(nr, sizeof(*c.rows));
-	c.show = calloc(nr, sizeof(*c.show));
-	if (!c.stat || !c.rows || !c.show) {
-		cli__err("out of memory");
-		goto out;
-	}
-	for (uint32_t i = 0; i < nr; i++)
-		c.show[i] = cli->cpu < 0 || (uint32_t)cli->cpu == i;
-	ret = live__run(s, cli, c.stat, "context switches per CPU", cpus_report, &c);
-out:
+	c = cpus__new(cli, session__nr_cpus(s));
+	if (c)
+		ret = live__run(s, cli, c->stat, "context switches per CPU", cpus__report, c);
+	cpus__free(c);
 	session__close(s);
-	cpustat__free(c.stat);
-	free(c.rows);
-	free(c.show);
 	return ret;
 }

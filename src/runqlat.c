@@ -18,6 +18,7 @@
 #include "out/common_out.h"
 #include "out/event_out.h"
 #include "out/lat_out.h"
+#include "reports.h"
 #include "stop.h"
 
 /* One histogram set of the report: the system, a CPU, a process or a thread. */
@@ -30,7 +31,8 @@ struct group {
 
 struct runqlat {
 	const struct cli *cli;
-	struct latsession *s;
+	const struct lat_source *src;
+	void *src_ctx;
 	uint32_t nr_cpus;
 	struct ss_lat_hist *cpu_now, *cpu_before;	/* nr_cpus each */
 	struct latsnap *snap;
@@ -109,17 +111,17 @@ static int collect(struct runqlat *r)
 	struct ss_lat_hist *t;
 
 	r->nr_groups = 0;
-	r->epoch = latsession__close_interval(r->s);
+	r->epoch = r->src->close_interval(r->src_ctx);
 	if (r->cli->per_pid || r->cli->per_tid) {
 		r->err = 0;
-		if (latsession__read_threads(r->s, on_thread, r))
+		if (r->src->read_threads(r->src_ctx, on_thread, r))
 			return -EIO;
 		if (r->err)
 			cli__err("out of memory: the report is incomplete");
 		qsort(r->groups, r->nr_groups, sizeof(*r->groups), by_wait_desc);
 		return 0;
 	}
-	if (latsession__read_cpus(r->s, r->cpu_now))
+	if (r->src->read_cpus(r->src_ctx, r->cpu_now))
 		return -EIO;
 	all = r->cli->per_cpu ? NULL : group_of(r, 0);
 	for (uint32_t c = 0; c < r->nr_cpus; c++) {
@@ -230,7 +232,7 @@ static void report_json(struct runqlat *r, const struct report_meta *m,
 	json__end_object(&j);
 }
 
-static int report(void *ctx, uint64_t window_ns, bool final)
+int runqlat__report(void *ctx, uint64_t window_ns, bool final)
 {
 	struct runqlat *r = ctx;
 	struct report_meta m;
@@ -238,7 +240,7 @@ static int report(void *ctx, uint64_t window_ns, bool final)
 
 	if (collect(r))
 		return 1;
-	latsession__stats(r->s, &st);
+	r->src->stats(r->src_ctx, &st);
 	(void)final;
 	memset(&m, 0, sizeof(m));
 	m.duration_ns = window_ns;
@@ -252,38 +254,87 @@ static int report(void *ctx, uint64_t window_ns, bool final)
 	return 0;
 }
 
+struct runqlat *runqlat__new(const struct cli *cli, uint32_t nr_cpus,
+			     const struct lat_source *src, void *src_ctx)
+{
+	struct runqlat *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		goto fail;
+	r->cli = cli;
+	r->src = src;
+	r->src_ctx = src_ctx;
+	r->nr_cpus = nr_cpus;
+	r->cpu_now = calloc(nr_cpus, sizeof(*r->cpu_now));
+	r->cpu_before = calloc(nr_cpus, sizeof(*r->cpu_before));
+	r->snap = latsnap__new();
+	if (!r->cpu_now || !r->cpu_before || !r->snap)
+		goto fail;
+	return r;
+fail:
+	cli__err("out of memory");
+	runqlat__free(r);
+	return NULL;
+}
+
+void runqlat__free(struct runqlat *r)
+{
+	if (!r)
+		return;
+	latsnap__free(r->snap);
+	free(r->cpu_now);
+	free(r->cpu_before);
+	free(r->groups);
+	free(r);
+}
+
+/* The kernel's histograms, as a source. */
+static uint32_t live_close(void *s)
+{
+	return latsession__close_interval(s);
+}
+
+static int live_cpus(void *s, struct ss_lat_hist *out)
+{
+	return latsession__read_cpus(s, out);
+}
+
+static int live_threads(void *s, void (*fn)(void *, const struct ss_lat_hist *), void *fn_ctx)
+{
+	return latsession__read_threads(s, fn, fn_ctx);
+}
+
+static void live_stats(void *s, struct ss_lat_stat *sum)
+{
+	latsession__stats(s, sum);
+}
+
+static const struct lat_source live_source = { live_close, live_cpus, live_threads, live_stats };
+
 int runqlat__run(const struct cli *cli)
 {
-	struct runqlat r = { .cli = cli };
 	struct lat_opts o = {
 		.hist = cli->per_pid || cli->per_tid ? LAT_HIST_THREAD : LAT_HIST_CPU,
 		.unit_ns = cli->ms ? 1000000 : 1000,
 		.cli = cli,
 	};
+	struct latsession *s;
+	struct runqlat *r;
 	int ret = 1;
 
 	if (live__check_args(cli))
 		return EXIT_USAGE;
-	r.s = latsession__open(&o);
-	if (!r.s)
+	s = latsession__open(&o);
+	if (!s)
 		return 1;
-	r.nr_cpus = latsession__nr_cpus(r.s);
-	r.cpu_now = calloc(r.nr_cpus, sizeof(*r.cpu_now));
-	r.cpu_before = calloc(r.nr_cpus, sizeof(*r.cpu_before));
-	r.snap = latsnap__new();
-	if (!r.cpu_now || !r.cpu_before || !r.snap) {
-		cli__err("out of memory");
-		goto out;
+	r = runqlat__new(cli, latsession__nr_cpus(s), &live_source, s);
+	if (r) {
+		fprintf(stderr, "Tracing run queue latency (%s to switch-in, and preemption to "
+				"switch-in)... Hit Ctrl-C to end.\n",
+			cli->from_waking ? "sched_waking" : "wakeup");
+		ret = live__reports(cli, stop__now_ns(), latsession__waiter, s, runqlat__report, r);
 	}
-	fprintf(stderr, "Tracing run queue latency (%s to switch-in, and preemption to "
-			"switch-in)... Hit Ctrl-C to end.\n",
-		cli->from_waking ? "sched_waking" : "wakeup");
-	ret = live__reports(cli, stop__now_ns(), latsession__waiter, r.s, report, &r);
-out:
-	latsnap__free(r.snap);
-	free(r.cpu_now);
-	free(r.cpu_before);
-	free(r.groups);
-	latsession__close(r.s);
+	runqlat__free(r);
+	latsession__close(s);
 	return ret;
 }

@@ -9,6 +9,7 @@
 #include "core/cpustat.h"
 #include "core/topview.h"
 #include "live.h"
+#include "reports.h"
 #include "out/top_out.h"
 #include "session.h"
 
@@ -25,7 +26,7 @@ static void add_thread(const struct acct_delta *d, void *arg)
 	topview__add_thread(arg, d);
 }
 
-static void top_report(void *ctx, struct report_meta *m)
+void top__report(void *ctx, struct report_meta *m)
 {
 	struct top *t = ctx;
 	const struct acct_losses *l = acct__losses(t->acct);
@@ -50,52 +51,96 @@ static void top_report(void *ctx, struct report_meta *m)
 		cli__err("out of memory: the report above is incomplete");
 }
 
-int top__run(const struct cli *cli)
+/* --by and -s: 0, or EXIT_USAGE after saying why. */
+static int parse_view(const struct cli *cli, enum top_by *by, enum top_sort *sort)
 {
-	struct session_opts so = { .threads = true, .idle = cli->idle, .waits = true,
-				   .verbose = cli->verbose, .cpu = cli->cpu };
-	struct top_filter filter = { cli->pids, cli->nr_pids, cli->tids, cli->nr_tids,
-				     cli->comm, cli->idle, cli->cpu };
-	enum top_by by = TOP_BY_PID;
-	enum top_sort sort = TOP_SORT_CPU;
-	struct session *s = NULL;
-	struct top t = { .cli = cli };
-	int ret = 1;
-
-	if (cli->by && topview__parse_by(cli->by, &by)) {
+	*by = TOP_BY_PID;
+	*sort = TOP_SORT_CPU;
+	if (cli->by && topview__parse_by(cli->by, by)) {
 		cli__err("invalid --by '%s' (pid, tid or comm)", cli->by);
 		return EXIT_USAGE;
 	}
-	if (cli->sort && topview__parse_sort(cli->sort, &sort)) {
+	if (cli->sort && topview__parse_sort(cli->sort, sort)) {
 		cli__err("invalid sort field '%s' (cpu, pid, tid, comm, vcsw, ivcsw, wakeups, "
 			 "migr, runq, runqmax)",
 			 cli->sort);
 		return EXIT_USAGE;
 	}
-	if (live__check_args(cli))
-		return EXIT_USAGE;
-	topview__init(&t.view, by, sort, &filter);
-	t.acct = acct__new(cli->max_tasks);
-	if (!t.acct) {
-		cli__err("cannot allocate a table of %zu threads", cli->max_tasks);
-		goto out;
+	return 0;
+}
+
+struct top *top__new(const struct cli *cli, uint32_t nr_cpus, int *exit_code)
+{
+	struct top_filter filter = { cli->pids, cli->nr_pids, cli->tids, cli->nr_tids,
+				     cli->comm, cli->idle, cli->cpu };
+	enum top_by by;
+	enum top_sort sort;
+	struct top *t;
+
+	*exit_code = parse_view(cli, &by, &sort);
+	if (*exit_code)
+		return NULL;
+	*exit_code = 1;
+	t = calloc(1, sizeof(*t));
+	if (!t) {
+		cli__err("out of memory");
+		return NULL;
 	}
+	t->cli = cli;
+	topview__init(&t->view, by, sort, &filter);
+	t->acct = acct__new(cli->max_tasks);
+	t->cpus = cpustat__new(nr_cpus);
+	t->cpu_rows = calloc(nr_cpus, sizeof(*t->cpu_rows));
+	if (!t->acct || !t->cpus || !t->cpu_rows) {
+		cli__err("cannot allocate a table of %zu threads", cli->max_tasks);
+		top__free(t);
+		return NULL;
+	}
+	return t;
+}
+
+void top__free(struct top *t)
+{
+	if (!t)
+		return;
+	cpustat__free(t->cpus);
+	free(t->cpu_rows);
+	acct__free(t->acct);
+	topview__fini(&t->view);
+	free(t);
+}
+
+struct acct *top__acct(struct top *t)
+{
+	return t->acct;
+}
+
+struct cpustat *top__cpustat(struct top *t)
+{
+	return t->cpus;
+}
+
+int top__run(const struct cli *cli)
+{
+	struct session_opts so = { .threads = true, .idle = cli->idle, .waits = true,
+				   .verbose = cli->verbose, .cpu = cli->cpu };
+	enum top_by by;
+	enum top_sort sort;
+	struct session *s;
+	struct top *t;
+	int ret;
+
+	if (parse_view(cli, &by, &sort) || live__check_args(cli))
+		return EXIT_USAGE;
 	s = session__open(&so);
 	if (!s)
-		goto out;
-	t.cpus = cpustat__new(session__nr_cpus(s));
-	t.cpu_rows = calloc(session__nr_cpus(s), sizeof(*t.cpu_rows));
-	if (!t.cpus || !t.cpu_rows) {
-		cli__err("out of memory");
-		goto out;
+		return 1;
+	t = top__new(cli, session__nr_cpus(s), &ret);
+	if (t) {
+		session__bind_acct(s, t->acct);
+		ret = live__run(s, cli, t->cpus, "CPU time per task", top__report, t);
 	}
-	session__bind_acct(s, t.acct);
-	ret = live__run(s, cli, t.cpus, "CPU time per task", top_report, &t);
-out:
+	top__free(t);
 	session__close(s);
-	cpustat__free(t.cpus);
-	free(t.cpu_rows);
-	acct__free(t.acct);
-	topview__fini(&t.view);
 	return ret;
 }

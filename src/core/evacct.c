@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "evacct.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct evthread {
+	uint32_t tid;		/* 0: free slot */
+	uint32_t pid;
+	uint64_t ident_ns;	/* start_time from a scan, the fork's time for a thread born since */
+	struct acct_counters c;
+	uint64_t pcount;	/* sched_info.pcount as last seen */
+	uint64_t wait_max_ns;	/* longest wait ended since the last pass */
+	uint8_t pcount_known;
+	uint8_t left_preempted;	/* its last switch-out left it runnable */
+	uint8_t exited;		/* its last switch was seen; observed once more, then gone */
+	uint8_t gone;
+};
+
+struct evcpu {
+	struct cpu_sample s;
+	uint64_t idle_since_ns;	/* the idle task holds the CPU since; 0: a task does */
+	bool seen;		/* a switch was seen here */
+};
+
+struct evacct {
+	struct evthread *slot;
+	size_t mask;
+	size_t used;
+	size_t max;
+	uint64_t untracked;
+	uint64_t start_ns;
+	bool baselined;
+	uint32_t nr_cpus;
+	struct evcpu *cpu;
+	void (*on_wait)(void *ctx, const struct evwait *w);
+	void *wait_ctx;
+};
+
+#define EVACCT_MIN_CAP 1024
+
+struct evacct *evacct__new(uint32_t nr_cpus, size_t max_threads, uint64_t start_ns)
+{
+	struct evacct *ea;
+
+	if (!nr_cpus || !max_threads) {
+		errno = EINVAL;
+		return NULL;
+	}
+	ea = calloc(1, sizeof(*ea));
+	if (!ea)
+		return NULL;
+	ea->slot = calloc(EVACCT_MIN_CAP, sizeof(*ea->slot));
+	ea->cpu = calloc(nr_cpus, sizeof(*ea->cpu));
+	if (!ea->slot || !ea->cpu) {
+		evacct__free(ea);
+		errno = ENOMEM;
+		return NULL;
+	}
+	ea->mask = EVACCT_MIN_CAP - 1;
+	/* Threads that came and went stay in the table: room for churn beyond the live limit. */
+	ea->max = max_threads * 4;
+	ea->nr_cpus = nr_cpus;
+	ea->start_ns = start_ns;
+	return ea;
+}
+
+void evacct__free(struct evacct *ea)
+{
+	if (!ea)
+		return;
+	free(ea->slot);
+	free(ea->cpu);
+	free(ea);
+}
+
+void evacct__on_wait(struct evacct *ea, void (*fn)(void *ctx, const struct evwait *w), void *ctx)
+{
+	ea->on_wait = fn;
+	ea->wait_ctx = ctx;
+}
+
+static struct evthread *probe(const struct evacct *ea, uint32_t tid)
+{
+	size_t i = (size_t)(tid * 0x9E3779B1u) & ea->mask;
+
+	while (ea->slot[i].tid && ea->slot[i].tid != tid)
+		i = (i + 1) & ea->mask;
+	return &ea->slot[i];
+}
+
+static int grow(struct evacct *ea)
+{
+	size_t cap = (ea->mask + 1) * 2;
+	struct evthread *old = ea->slot, *slot = calloc(cap, sizeof(*slot));
+
+	if (!slot)
+		return -ENOMEM;
+	ea->slot = slot;
+	ea->mask = cap - 1;
+	for (size_t i = 0; i < cap / 2; i++)
+		if (old[i].tid)
+			*probe(ea, old[i].tid) = old[i];
+	free(old);
+	return 0;
+}
+
+/* The thread tid, created (unknown identity: older than the recording) if need be. */
+static struct evthread *thread_of(struct evacct *ea, uint32_t tid)
+{
+	struct evthread *t;
+
+	if (!tid)
+		return NULL;
+	t = probe(ea, tid);
+	if (t->tid)
+		return t;
+	if (ea->used >= ea->max || ((ea->used + 1) * 2 > ea->mask + 1 && grow(ea))) {
+		ea->untracked++;
+		return NULL;
+	}
+	t = probe(ea, tid);
+	memset(t, 0, sizeof(*t));
+	t->tid = tid;
+	ea->used++;
+	return t;
+}
+
+/* A new thread under a TID: what was known of an earlier one is not its. */
+static void restart(struct evthread *t, uint32_t pid, uint64_t ident_ns)
+{
+	uint32_t tid = t->tid;
+
+	memset(t, 0, sizeof(*t));
+	t->tid = tid;
+	t->pid = pid;
+	t->ident_ns = ident_ns;
+}
+
+static void raise_to(uint64_t *v, uint64_t to)
+{
+	if (to > *v)
+		*v = to;
+}
+
+static void note_arrival(struct evacct *ea, const struct sev *e)
+{
+	struct evthread *t = thread_of(ea, e->tid2);
+	struct evwait w;
+
+	if (!t)
+		return;
+	t->pid = e->pid2;
+	/*
+	 * sched_info_arrive() moves pcount on by one for each wait it ends: a
+	 * step of one is this wait, whole; a bigger step means a switch-in was
+	 * not recorded (lost), and the run_delay growth would merge two waits.
+	 */
+	if (t->pcount_known && e->pcount == t->pcount + 1 && e->run_delay_ns >= t->c.run_delay_ns) {
+		w.ts_ns = e->ts_ns;
+		w.wait_ns = e->run_delay_ns - t->c.run_delay_ns;
+		w.cpu = e->cpu;
+		w.tid = e->tid2;
+		w.pid = e->pid2;
+		w.prio = e->prio2;
+		w.prev_tid = e->tid;
+		w.prev_prio = e->prio;
+		w.preempted = t->left_preempted;
+		if (w.wait_ns > t->wait_max_ns)
+			t->wait_max_ns = w.wait_ns;
+		if (e->cpu < ea->nr_cpus) {
+			struct cpu_sample *s = &ea->cpu[e->cpu].s;
+
+			s->wait_ns += w.wait_ns;
+			s->waits++;
+			if (w.wait_ns > s->wait_max_ns)
+				s->wait_max_ns = w.wait_ns;
+		}
+		if (ea->on_wait)
+			ea->on_wait(ea->wait_ctx, &w);
+	}
+	if (!t->pcount_known || e->pcount > t->pcount) {
+		t->pcount = e->pcount;
+		t->pcount_known = 1;
+	}
+	raise_to(&t->c.run_delay_ns, e->run_delay_ns);
+}
+
+static void note_departure(struct evacct *ea, const struct sev *e)
+{
+	struct evthread *t = thread_of(ea, e->tid);
+
+	if (!t)
+		return;
+	t->pid = e->pid;
+	raise_to(&t->c.runtime_ns, e->runtime_ns);
+	raise_to(&t->c.nvcsw, e->nvcsw);
+	raise_to(&t->c.nivcsw, e->nivcsw);
+	t->left_preempted = !(e->state & ~SEV_STATE_PREEMPTED);
+	/* The last switch of a thread: do_task_dead() left it a zombie or dead. */
+	if (e->state & 0x30u)
+		t->exited = 1;
+}
+
+static void note_cpu_switch(struct evacct *ea, const struct sev *e)
+{
+	struct evcpu *c;
+
+	if (e->cpu >= ea->nr_cpus)
+		return;
+	c = &ea->cpu[e->cpu];
+	c->s.switches++;
+	c->s.traced_switches++;
+	if (e->tid == 0) {
+		/* Idle since before the first switch we have: since the recording began. */
+		uint64_t since = c->idle_since_ns ? c->idle_since_ns : (!c->seen ? ea->start_ns : 0);
+
+		if (since && e->ts_ns > since)
+			c->s.idle_ns += e->ts_ns - since;
+		c->s.idle_exits++;
+	}
+	c->idle_since_ns = e->tid2 == 0 ? e->ts_ns : 0;
+	c->seen = true;
+}
+
+void evacct__event(struct evacct *ea, const struct sev *e, uint32_t wakeup_kind)
+{
+	struct evthread *t;
+
+	switch (e->type) {
+	case SEV_SWITCH:
+		note_cpu_switch(ea, e);
+		if (e->tid)
+			note_departure(ea, e);
+		if (e->tid2)
+			note_arrival(ea, e);
+		break;
+	case SEV_FORK:
+		t = thread_of(ea, e->tid2);
+		/* sched_fork() starts every counter of the child from zero. */
+		if (t) {
+			restart(t, e->pid2, e->ts_ns > ea->start_ns ? e->ts_ns : ea->start_ns);
+			t->pcount_known = 1;
+		}
+		break;
+	case SEV_MIGRATE:
+		t = thread_of(ea, e->tid);
+		if (t)
+			raise_to(&t->c.migrations, e->migrations);
+		if (e->cpu2 < ea->nr_cpus)
+			ea->cpu[e->cpu2].s.migrations_out++;
+		if (e->cpu3 < ea->nr_cpus)
+			ea->cpu[e->cpu3].s.migrations_in++;
+		break;
+	default:
+		if (e->type == wakeup_kind) {
+			t = thread_of(ea, e->tid);
+			if (t)
+				t->c.wakeups++;
+		}
+		break;
+	}
+}
+
+void evacct__snap(struct evacct *ea, enum snap_phase phase, const struct task_snap *s)
+{
+	struct evthread *t = thread_of(ea, s->tid);
+
+	if (!t)
+		return;
+	if (phase == SNAP_BEGIN || !t->ident_ns) {
+		/* A scan names the thread by its true start. */
+		if (t->ident_ns && t->ident_ns != s->start_ns && phase == SNAP_BEGIN)
+			restart(t, s->pid, s->start_ns);
+		t->ident_ns = s->start_ns;
+	}
+	t->pid = s->pid;
+	raise_to(&t->c.runtime_ns, s->runtime_ns);
+	raise_to(&t->c.run_delay_ns, s->run_delay_ns);
+	raise_to(&t->c.nvcsw, s->nvcsw);
+	raise_to(&t->c.nivcsw, s->nivcsw);
+	raise_to(&t->c.migrations, s->migrations);
+	if (!t->pcount_known || s->pcount > t->pcount) {
+		t->pcount = s->pcount;
+		t->pcount_known = 1;
+	}
+}
+
+static void fill_obs(struct acct_obs *o, const struct evthread *t, const struct tasktab *names)
+{
+	const struct task_ident *me = tasktab__get(names, t->tid);
+	const struct task_ident *leader = tasktab__get(names, t->pid);
+
+	memset(o, 0, sizeof(*o));
+	o->pid = t->pid;
+	o->tid = t->tid;
+	o->start_ns = t->ident_ns;
+	if (me)
+		memcpy(o->comm, me->comm, ACCT_COMM_LEN);
+	if (leader)
+		memcpy(o->pcomm, leader->comm, ACCT_COMM_LEN);
+	else
+		memcpy(o->pcomm, o->comm, ACCT_COMM_LEN);
+	o->exited = t->exited;
+	o->c = t->c;
+	o->wait_max_ns = t->wait_max_ns;
+}
+
+void evacct__observe(struct evacct *ea, struct acct *a, const struct tasktab *names)
+{
+	struct acct_obs o;
+
+	acct__begin_pass(a, !ea->baselined, ea->start_ns);
+	for (size_t i = 0; i <= ea->mask; i++) {
+		struct evthread *t = &ea->slot[i];
+
+		if (!t->tid || t->gone)
+			continue;
+		fill_obs(&o, t, names);
+		acct__observe(a, &o);
+		t->wait_max_ns = 0;
+		if (t->exited)
+			t->gone = 1;
+	}
+	acct__end_pass(a);
+	ea->baselined = true;
+}
+
+void evacct__sample_cpus(const struct evacct *ea, struct cpustat *cs, uint64_t now_ns)
+{
+	for (uint32_t c = 0; c < ea->nr_cpus; c++) {
+		struct cpu_sample s = ea->cpu[c].s;
+
+		/* The idle period in progress counts up to now. */
+		if (ea->cpu[c].idle_since_ns && now_ns > ea->cpu[c].idle_since_ns)
+			s.idle_ns += now_ns - ea->cpu[c].idle_since_ns;
+		cpustat__sample(cs, c, &s);
+	}
+}
+
+uint64_t evacct__untracked(const struct evacct *ea)
+{
+	return ea->untracked;
+}

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "recinput.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+/* Names kept at most: far above pid_max's default (4M) is not needed, a table grows. */
+#define RECINPUT_MAX_NAMES (1u << 22)
+
+struct recinput *recinput__open(const char *path)
+{
+	struct recinput *in = calloc(1, sizeof(*in));
+	struct rec_error err = { 0 };
+	struct stat st;
+	int fd = -1;
+
+	if (!in) {
+		cli__err("%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	in->path = path;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st)) {
+		cli__err("cannot read %s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		cli__err("%s is not a regular file", path);
+		goto fail;
+	}
+	in->len = (size_t)st.st_size;
+	if (in->len) {
+		in->map = mmap(NULL, in->len, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (in->map == MAP_FAILED) {
+			in->map = NULL;
+			cli__err("cannot map %s: %s", path, strerror(errno));
+			goto fail;
+		}
+		/* Read once, front to back. */
+		madvise(in->map, in->len, MADV_SEQUENTIAL);
+	}
+	close(fd);
+	fd = -1;
+	in->r = recr__open(in->map ? in->map : "", in->len, &in->h, &err);
+	if (!in->r) {
+		cli__err("%s: byte %" PRIu64 ": %s", path, err.offset, err.msg);
+		goto fail;
+	}
+	in->names = tasktab__new(RECINPUT_MAX_NAMES);
+	in->lost_cpu = calloc(in->h.nr_cpus ? in->h.nr_cpus : 1, sizeof(*in->lost_cpu));
+	if (!in->names || !in->lost_cpu) {
+		cli__err("%s: %s", path, strerror(ENOMEM));
+		goto fail;
+	}
+	in->first_ns = in->end_ns = in->h.start_ns;
+	return in;
+fail:
+	if (fd >= 0)
+		close(fd);
+	recinput__close(in);
+	return NULL;
+}
+
+void recinput__close(struct recinput *in)
+{
+	if (!in)
+		return;
+	recr__free(in->r);
+	tasktab__free(in->names);
+	free(in->lost_cpu);
+	if (in->map)
+		munmap(in->map, in->len);
+	free(in);
+}
+
+static bool renames(uint32_t type)
+{
+	return type == SEV_FORK || type == SEV_EXEC || type == SEV_RENAME;
+}
+
+static void note_lost(struct recinput *in, const struct rec_item *it)
+{
+	if (it->cpu >= in->h.nr_cpus)
+		return;
+	/* Cumulative per CPU: the sum moves by this CPU's growth. */
+	if (it->lost > in->lost_cpu[it->cpu]) {
+		in->lost += it->lost - in->lost_cpu[it->cpu];
+		in->lost_cpu[it->cpu] = it->lost;
+	}
+}
+
+int recinput__each(struct recinput *in, int (*fn)(void *ctx, const struct rec_item *it),
+		   void *ctx)
+{
+	struct rec_error err = { 0 };
+	struct rec_item it;
+	int ret;
+
+	while (recr__next(in->r, &it, &err)) {
+		switch (it.type) {
+		case REC_EVENT:
+			if (!in->events++)
+				in->first_ns = it.ev.ts_ns;
+			if (it.ev.ts_ns > in->end_ns)
+				in->end_ns = it.ev.ts_ns;
+			if (renames(it.ev.type))
+				tasktab__on_event(in->names, &it.ev);
+			ret = fn(ctx, &it);
+			if (!renames(it.ev.type))
+				tasktab__on_event(in->names, &it.ev);
+			break;
+		case REC_SNAP:
+			tasktab__on_snap(in->names, &it.snap);
+			ret = fn(ctx, &it);
+			break;
+		case REC_LOST:
+			note_lost(in, &it);
+			ret = fn(ctx, &it);
+			break;
+		default:
+			if (it.ts_ns > in->end_ns)
+				in->end_ns = it.ts_ns;
+			ret = fn(ctx, &it);
+			break;
+		}
+		if (ret)
+			return ret;
+	}
+	in->status = recr__status(in->r);
+	if (in->status == REC_CUT) {
+		fprintf(stderr,
+			"schedscope: warning: %s was cut short at byte %" PRIu64
+			" (%s): the recording stopped without its end, read up to there\n",
+			in->path, err.offset, err.msg);
+		return 0;
+	}
+	if (in->status == REC_CORRUPT) {
+		cli__err("%s: corrupt at byte %" PRIu64 ": %s (%" PRIu64
+			 " events before it were read)",
+			 in->path, err.offset, err.msg, in->events);
+		return 1;
+	}
+	return 0;
+}
+
+void recinput__print_lost(const struct recinput *in)
+{
+	if (!in->lost)
+		return;
+	fprintf(stderr, "schedscope: %" PRIu64 " events were lost while recording (ring buffer full):",
+		in->lost);
+	for (uint32_t c = 0; c < in->h.nr_cpus; c++)
+		if (in->lost_cpu[c])
+			fprintf(stderr, " CPU %u: %" PRIu64, c, in->lost_cpu[c]);
+	fputs("; record with a larger --buffer\n", stderr);
+}
