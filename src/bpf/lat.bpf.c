@@ -23,6 +23,7 @@
 #include <bpf/bpf_tracing.h>
 #include "../abi.h"
 #include "compat.bpf.h"
+#define lat__hide(x) barrier_var(x)
 #include "lat_logic.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -157,26 +158,6 @@ static __always_inline bool wanted(struct task_struct *t)
 	return true;
 }
 
-static __always_inline void hist_add(struct ss_lat_hist *h, __u64 kind, __u64 v)
-{
-	__u64 slot = lat__log2_slot(v / unit_div), b = lat__fine_bucket(v);
-
-	/*
-	 * The verifier cannot follow the bucket arithmetic, and clang, which
-	 * can, would drop these checks: hide the values from clang first. The
-	 * indexes are 64-bit so that no re-extension follows the check.
-	 */
-	barrier_var(slot);
-	barrier_var(b);
-	if (kind >= SS_LAT_KINDS || slot >= SS_LAT_LOG2_SLOTS || b >= SS_LAT_FINE_BUCKETS)
-		return;
-	h->count[kind]++;
-	h->sum_ns[kind] += v;
-	slotmax__note(h->max_ns[kind], h->max_epoch[kind], epoch, v);
-	h->log2[kind][slot]++;
-	h->fine[kind][b]++;
-}
-
 /* The thread's histograms, created (or restarted, if its TID was reused) as needed. */
 static __always_inline struct ss_lat_hist *thread_hist(struct task_struct *t,
 						       struct ss_lat_stat *st)
@@ -212,9 +193,9 @@ __noinline int note_wait(struct ss_lat_hist *h, __u64 wait_ns, __u64 premig_ns, 
 {
 	if (!h || kind >= SS_LAT_KINDS)
 		return 0;
-	hist_add(h, kind, wait_ns);
+	lat__hist_add(h, kind, wait_ns, unit_div, epoch);
 	if (premig_ns)
-		hist_add(h, SS_LAT_PREMIG, premig_ns);
+		lat__hist_add(h, SS_LAT_PREMIG, premig_ns, unit_div, epoch);
 	return 0;
 }
 

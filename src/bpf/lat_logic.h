@@ -228,4 +228,38 @@ static inline int lat__waking_valid(const struct lat_task *t, __u64 switches_now
 	return t->waking_ns && t->waking_switches == switches_now;
 }
 
+/*
+ * How a value is hidden from the compiler before a bounds check the verifier
+ * must see (the BPF side defines it as barrier_var); nothing in user space.
+ */
+#ifndef lat__hide
+#define lat__hide(x) ((void)0)
+#endif
+
+/*
+ * Add one wait of kind to a histogram set: the log2 slot over unit_div, the
+ * fine bucket, the count, the sum and the maximum of epoch. The same rule in
+ * the kernel (per CPU or per thread) and in `report` (from a recording).
+ */
+static inline void lat__hist_add(struct ss_lat_hist *h, __u64 kind, __u64 v, __u64 unit_div,
+				 __u32 epoch)
+{
+	__u64 slot = lat__log2_slot(v / unit_div), b = lat__fine_bucket(v);
+
+	/*
+	 * The verifier cannot follow the bucket arithmetic, and clang, which
+	 * can, would drop these checks: hide the values from clang first. The
+	 * indexes are 64-bit so that no re-extension follows the check.
+	 */
+	lat__hide(slot);
+	lat__hide(b);
+	if (kind >= SS_LAT_KINDS || slot >= SS_LAT_LOG2_SLOTS || b >= SS_LAT_FINE_BUCKETS)
+		return;
+	h->count[kind]++;
+	h->sum_ns[kind] += v;
+	slotmax__note(h->max_ns[kind], h->max_epoch[kind], epoch, v);
+	h->log2[kind][slot]++;
+	h->fine[kind][b]++;
+}
+
 #endif
