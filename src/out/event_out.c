@@ -10,11 +10,26 @@
 
 #define NS_PER_MS 1e6
 
+/* A recording's boot time on the wall clock; 0: this boot's, read now. */
+static uint64_t boot_wall_ns;
+
+void out__set_boot_wall(uint64_t ns)
+{
+	boot_wall_ns = ns;
+}
+
 void out__hms(char buf[16], uint64_t mono_ns)
 {
 	struct timespec mono, real;
 	struct tm tm;
 	time_t t;
+
+	if (boot_wall_ns) {
+		t = (time_t)((boot_wall_ns + mono_ns) / 1000000000ull);
+		if (!localtime_r(&t, &tm) || !strftime(buf, 16, "%H:%M:%S", &tm))
+			snprintf(buf, 16, "??:??:??");
+		return;
+	}
 
 	/* The wall clock now, moved back by how long ago mono_ns was. */
 	clock_gettime(CLOCK_MONOTONIC, &mono);

@@ -17,6 +17,8 @@
 
 /* "HH:MM:SS" (local time) of a CLOCK_MONOTONIC instant. */
 void out__hms(char buf[16], uint64_t mono_ns);
+/* Times of a recording from another boot: its boot time on the wall clock (ns). */
+void out__set_boot_wall(uint64_t ns);
 
 /*
  * A kernel prio (0..139, lower runs first) as people set it: "FIFO 30",
