@@ -138,9 +138,10 @@ int recinput__each(struct recinput *in, int (*fn)(void *ctx, const struct rec_it
 	in->status = recr__status(in->r);
 	if (in->status == REC_CUT) {
 		fprintf(stderr,
-			"schedscope: warning: %s was cut short at byte %" PRIu64
-			" (%s): the recording stopped without its end, read up to there\n",
-			in->path, err.offset, err.msg);
+			"schedscope: warning: %s: %s (byte %" PRIu64
+			"); the recording stopped without its end (a crash or kill?): "
+			"%" PRIu64 " events read up to there\n",
+			in->path, err.msg, err.offset, in->events);
 		return 0;
 	}
 	if (in->status == REC_CORRUPT) {

@@ -334,7 +334,10 @@ out:
 		waitpid(r.child, &r.child_status, 0);
 		r.child = -1;
 	}
-	if (r.child < 0 && WIFEXITED(r.child_status) && WEXITSTATUS(r.child_status))
+	/* 127: it never ran (the child said why); the recording is not what was asked. */
+	if (r.child < 0 && WIFEXITED(r.child_status) && WEXITSTATUS(r.child_status) == 127)
+		ret = 1;
+	else if (r.child < 0 && WIFEXITED(r.child_status) && WEXITSTATUS(r.child_status))
 		fprintf(stderr, "schedscope: %s exited with status %d\n", cli->rest[0],
 			WEXITSTATUS(r.child_status));
 	else if (r.child < 0 && WIFSIGNALED(r.child_status))

@@ -362,7 +362,8 @@ static int setup(struct offline *o)
 		cli__err("out of memory");
 		return 1;
 	}
-	evacct__on_wait(o->ea, on_wait, o);
+	if (o->an == AN_RUNQLAT || o->an == AN_RUNQSLOWER)
+		evacct__on_wait(o->ea, on_wait, o);
 	switch (o->an) {
 	case AN_TOP:
 		o->top = top__new(o->cli, nr, &ret);

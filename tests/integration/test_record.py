@@ -1,0 +1,265 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""schedscope record and report against live top and the kernel (root).
+
+  live-vs-recorded  top runs live while record captures the same workload
+                    (a ping-pong pair and a spinning pair, each running a
+                    burst between two rests inside both windows); report top
+                    on the file must give the live figures, and both the
+                    /proc deltas, for every worker thread.
+  runqlat           report runqlat -L on that file: each worker's waits sum
+                    to its run_delay growth and number its pcount growth.
+  cpus              report cpus: switches per CPU add up to the recorded
+                    switch events; busy + idle = 100 %.
+  command           record -- CMD ends with the command and names it.
+  no-overwrite      an existing file is kept unless -f.
+  kill-9            a recorder killed with SIGKILL leaves a file that reads
+                    up to its last chunk, and report says it was cut.
+  corrupt           flipped bytes: an error with the byte offset, exit 1,
+                    no crash; a file that is no recording: exit 1.
+
+Usage: test_record.py [CASE...]
+"""
+
+import json
+import os
+import signal
+import subprocess
+import tempfile
+import time
+
+import sslib
+from sslib import pct, rel_err
+
+RUN_S = 1.5
+WORK_CPU = 1 if sslib.ncpus() > 1 else 0
+TOOL_CPUS = {0}
+TMP = tempfile.mkdtemp(prefix="ssrec-")
+COUNTERS = ("runtime_ns", "voluntary_switches", "involuntary_switches",
+            "runq_wait_ns")
+
+tap = sslib.Tap()
+state = {}
+
+
+def tool(*args, timeout=60):
+    return subprocess.run([str(sslib.schedscope_path()), *map(str, args)],
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def path(name):
+    return os.path.join(TMP, name)
+
+
+def report_json(kind, f, *args):
+    r = tool("report", "-i", f, kind, "--json", *args)
+    if r.returncode != 0:
+        raise ValueError(f"report {kind} exited {r.returncode}: "
+                         f"{sslib.one_line(r.stderr)}")
+    objs = [json.loads(line) for line in r.stdout.splitlines() if line.strip()]
+    return objs, r
+
+
+def live_vs_recorded():
+    f = path("pair.ssr")
+    workloads = [("pingpong", [WORK_CPU]), ("spin-pair", [WORK_CPU])]
+    for scenario, args in workloads:
+        label = f"live-vs-recorded {scenario}"
+        with sslib.Workload(scenario, *args) as wl:
+            fs = f"{f}.{scenario}"
+            live = sslib.Tracer(["top", "--by", "tid", "-n", "0", "--json",
+                                 "-p", wl.pid], cpus=TOOL_CPUS)
+            rec = sslib.Tracer(["record", "-o", fs, "-p", wl.pid],
+                               cpus=TOOL_CPUS)
+            before = wl.counters()
+            wl.run()
+            time.sleep(RUN_S)
+            wl.rest()
+            after = wl.counters()
+            rc_rec = rec.stop()
+            rc_live = live.stop()
+        tap.check(f"{label} exit status", rc_rec == 0 and rc_live == 0,
+                  "record 0, top 0",
+                  f"record {rc_rec}, top {rc_live}: "
+                  f"{sslib.one_line(chr(10).join(rec.stderr or []))}")
+        summary = [l for l in rec.stderr if l.startswith("Recorded ")]
+        tap.check(f"{label} summary", bool(summary) and " 0 lost" in summary[0],
+                  summary[0] if summary else "",
+                  f"no summary with 0 lost: {rec.stderr}")
+        live_rows = sslib.rows_by_tid(sslib.one_report(live, "top"))
+        reports, _ = report_json("top", fs, "--by", "tid", "-n", "0",
+                                 "-p", wl.pid)
+        if not tap.check(f"{label} one report", len(reports) == 1,
+                         "1 report", f"{len(reports)} reports"):
+            continue
+        rec_rows = {r["tid"]: r for r in reports[0]["tasks"]}
+        if scenario == "pingpong":
+            state["file"] = fs
+            state["pingpong"] = (wl, before, after)
+        for name, tid in wl.tids.items():
+            exp = sslib.counters_delta(before[name], after[name])
+            lr, rr = live_rows.get(tid), rec_rows.get(tid)
+            if not tap.check(f"{label} {name} rows", lr and rr,
+                             f"tid {tid}", f"live {lr}, recorded {rr}"):
+                continue
+            tap.check(f"{label} {name} comm", rr["comm"] == name,
+                      name, f"recorded comm {rr['comm']!r}")
+            for key in COUNTERS:
+                tap.check(f"{label} {name} {key} recorded = live",
+                          rr[key] == lr[key], f"{rr[key]}",
+                          f"recorded {rr[key]}, live {lr[key]}")
+                tap.check(f"{label} {name} {key} recorded = /proc",
+                          rr[key] == exp[key], f"{rr[key]}",
+                          f"recorded {rr[key]}, /proc {exp[key]}")
+            tap.check(f"{label} {name} wakeups recorded ~ live",
+                      abs(rr["wakeups"] - lr["wakeups"]) <= 1,
+                      f"{rr['wakeups']}",
+                      f"recorded {rr['wakeups']}, live {lr['wakeups']}")
+
+
+def runqlat():
+    if "file" not in state:
+        tap.fail("runqlat", "no recording from live-vs-recorded")
+        return
+    wl, before, after = state["pingpong"]
+    reports, _ = report_json("runqlat", state["file"], "-L")
+    hists = {h["tid"]: h for h in reports[0]["histograms"]} if reports else {}
+    for name, tid in wl.tids.items():
+        exp = sslib.counters_delta(before[name], after[name])
+        h = hists.get(tid)
+        if not tap.check(f"runqlat -L {name} histogram", h is not None,
+                         f"tid {tid}", f"none for {tid}: {list(hists)}"):
+            continue
+        total = h.get("all", h)
+        count, sum_ns = total.get("count"), total.get("sum_ns")
+        tap.check(f"runqlat -L {name} sum = run_delay growth",
+                  sum_ns == exp["runq_wait_ns"], f"{sum_ns} ns",
+                  f"sum {sum_ns}, /proc {exp['runq_wait_ns']} ({h})")
+        tap.check(f"runqlat -L {name} count = pcount growth",
+                  count == exp["timeslices"], f"{count}",
+                  f"count {count}, /proc {exp['timeslices']}")
+
+
+def cpus():
+    if "file" not in state:
+        tap.fail("cpus", "no recording from live-vs-recorded")
+        return
+    reports, _ = report_json("cpus", state["file"])
+    info = tool("report", "-i", state["file"], "info")
+    switches = [int(l.split()[1]) for l in info.stdout.splitlines()
+                if l.strip().startswith("switch ")]
+    rows = reports[0]["cpus"] if reports else []
+    total = sum(r["switches"] for r in rows)
+    tap.check("cpus switches = switch events", switches and total == switches[0],
+              f"{total}", f"cpus {total}, info {switches}: {info.stdout}")
+    bad = [r for r in rows if abs(r["busy_pct"] + r["idle_pct"] - 100) > 0.2]
+    tap.check("cpus busy + idle = 100%", rows and not bad, f"{len(rows)} CPUs",
+              f"{bad or rows}")
+
+
+def command():
+    f = path("cmd.ssr")
+    t0 = time.monotonic()
+    r = tool("record", "-o", f, "--", "sh", "-c", "sleep 0.3; exec true")
+    took = time.monotonic() - t0
+    tap.check("command exit status", r.returncode == 0, "0",
+              f"{r.returncode}: {sslib.one_line(r.stderr)}")
+    tap.check("command ends the recording", took < 10, f"{took:.1f} s",
+              f"took {took:.1f} s")
+    reports, _ = report_json("top", f, "--by", "comm", "-c", "sleep", "-n", "0")
+    names = [t["comm"] for t in reports[0]["tasks"]] if reports else []
+    tap.check("command named in the file", "sleep" in names, f"{names}",
+              f"no 'sleep' row: {names}")
+    r = tool("record", "-o", path("bad.ssr"), "--", "/nonexistent/cmd")
+    tap.check("command that cannot run: exit 1", r.returncode == 1 and
+              "cannot run" in r.stderr, f"rc={r.returncode}",
+              f"rc={r.returncode}: {sslib.one_line(r.stderr)}")
+
+
+def no_overwrite():
+    f = path("keep.ssr")
+    with open(f, "w") as fh:
+        fh.write("precious")
+    r = tool("record", "-o", f, "-d", "0.2")
+    with open(f) as fh:
+        kept = fh.read() == "precious"
+    tap.check("no-overwrite refuses", r.returncode == 1 and kept and
+              "-f" in r.stderr, "exit 1, file kept",
+              f"rc={r.returncode}, kept={kept}: {sslib.one_line(r.stderr)}")
+    r = tool("record", "-o", f, "-f", "-d", "0.2")
+    info = tool("report", "-i", f, "info")
+    tap.check("no-overwrite -f replaces", r.returncode == 0 and
+              info.returncode == 0 and "complete:  yes" in info.stdout,
+              "replaced", f"rc={r.returncode} {info.returncode}: "
+              f"{sslib.one_line(r.stderr + info.stdout + info.stderr)}")
+    r = tool("record", "-d", "1")
+    tap.check("record without -o: usage error", r.returncode == 2,
+              "exit 2", f"rc={r.returncode}")
+
+
+def kill9():
+    f = path("killed.ssr")
+    with sslib.Workload("pingpong", WORK_CPU) as wl:
+        rec = sslib.Tracer(["record", "-o", f], cpus=TOOL_CPUS)
+        wl.run()
+        time.sleep(1.0)
+        rec.proc.kill()
+        rec.wait()
+        wl.rest()
+    size = os.path.getsize(f)
+    info = tool("report", "-i", f, "info")
+    events = [int(l.split()[1]) for l in info.stdout.splitlines()
+              if l.startswith("events:")]
+    tap.check("kill-9 file readable", info.returncode == 0 and events and
+              events[0] > 1000, f"{events} events of {size} bytes",
+              f"rc={info.returncode} events={events}: "
+              f"{sslib.one_line(info.stderr)}")
+    tap.check("kill-9 report says cut", "cut short" in info.stderr and
+              "complete:  no" in info.stdout, sslib.one_line(info.stderr),
+              f"stderr: {info.stderr!r} stdout: {info.stdout!r}")
+    state["killed"] = f
+
+
+def corrupt():
+    src = state.get("killed") or state.get("file")
+    if not src:
+        tap.fail("corrupt", "no recording to corrupt")
+        return
+    with open(src, "rb") as fh:
+        data = bytearray(fh.read())
+    mid = len(data) // 2
+    for i in range(mid, min(mid + 64, len(data))):
+        data[i] ^= 0x5A
+    f = path("corrupt.ssr")
+    with open(f, "wb") as fh:
+        fh.write(data)
+    for kind in ("info", "top", "runqlat", "cpus"):
+        r = tool("report", "-i", f, kind)
+        tap.check(f"corrupt {kind}: exit 1 with the offset",
+                  r.returncode == 1 and "byte" in r.stderr,
+                  sslib.one_line(r.stderr),
+                  f"rc={r.returncode}: {sslib.one_line(r.stderr)}")
+    f = path("notarecording.ssr")
+    with open(f, "w") as fh:
+        fh.write("hello, world\n" * 10)
+    r = tool("report", "-i", f, "info")
+    tap.check("not a recording: exit 1", r.returncode == 1 and r.stderr,
+              sslib.one_line(r.stderr), f"rc={r.returncode}")
+    r = tool("report", "-i", path("missing.ssr"), "info")
+    tap.check("missing file: exit 1", r.returncode == 1 and
+              "missing.ssr" in r.stderr, sslib.one_line(r.stderr),
+              f"rc={r.returncode}: {r.stderr}")
+    r = tool("report", "-i", src, "nosuch")
+    tap.check("unknown analysis: exit 2", r.returncode == 2,
+              sslib.one_line(r.stderr), f"rc={r.returncode}")
+
+
+sslib.run_cases(tap, [
+    ("live-vs-recorded", live_vs_recorded),
+    ("runqlat", runqlat),
+    ("cpus", cpus),
+    ("command", command),
+    ("no-overwrite", no_overwrite),
+    ("kill-9", kill9),
+    ("corrupt", corrupt),
+])
