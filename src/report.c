@@ -246,6 +246,7 @@ static void fill_meta(struct offline *o, struct report_meta *m, uint64_t end_ns)
 	m->nr_cpus = o->in->h.nr_cpus;
 	m->max_threads = o->cli->max_tasks;
 	m->loss.untracked_threads = evacct__untracked(o->ea);
+	m->loss.events_lost = o->in->lost;
 }
 
 /* The interval [last_ns, end_ns): observe, render. */

@@ -18,6 +18,7 @@ struct report_losses {
 	uint64_t waits_missed;		/* waits after an unseen switch-in: not in RUNQMAX */
 	uint64_t untraced_switches;	/* counted by the kernel, never reported by the tracepoint */
 	uint64_t idle_untraced;		/* idle periods whose start was untraced: estimated */
+	uint64_t events_lost;		/* report: events the recorder lost (ring buffer full) */
 };
 
 struct report_meta {

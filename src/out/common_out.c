@@ -40,6 +40,8 @@ static const struct {
 	  "switches the kernel counted but never traced" },
 	{ offsetof(struct report_losses, idle_untraced), "idle_periods_begun_untraced",
 	  "idle periods begun untraced (start estimated)" },
+	{ offsetof(struct report_losses, events_lost), "events_lost",
+	  "events lost while recording (ring buffer full)" },
 };
 
 #define NR_LOSSES (sizeof(losses) / sizeof(losses[0]))
