@@ -311,8 +311,11 @@ static int on_item(void *ctx, const struct rec_item *it)
 	case REC_EVENT:
 		while (o->step_ns && !o->done && it->ev.ts_ns >= o->last_ns + o->step_ns)
 			report_until(o, o->last_ns + o->step_ns, false);
-		if (it->ev.type < SEV_NR_TYPES)
-			o->by_type[it->ev.type]++;
+		if (o->an == AN_INFO) {
+			if (it->ev.type < SEV_NR_TYPES)
+				o->by_type[it->ev.type]++;
+			break;
+		}
 		evacct__event(o->ea, &it->ev, o->wakeup_kind);
 		break;
 	default:
