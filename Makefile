@@ -27,11 +27,11 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -Wno-unused-fun
 # The analytics core and the writers: pure C, no libbpf.
 CORE_SRCS := src/core/acct.c src/core/cpustat.c src/core/topview.c \
 	     src/out/json.c src/out/common_out.c src/out/top_out.c src/out/cpus_out.c src/out/event_out.c src/core/lathist.c src/out/lat_out.c src/cli.c \
-	     src/core/sev.c src/core/tasktab.c src/core/recfile.c src/core/evacct.c
+	     src/core/sev.c src/core/tasktab.c src/core/recfile.c src/out/trace_out.c src/core/evacct.c src/core/timehist.c src/out/timehist_out.c src/out/systrace_out.c src/out/chrome_out.c
 APP_SRCS  := src/main.c src/top.c src/cpus.c src/live.c src/session.c src/bpfenv.c src/stop.c \
 	     src/latsession.c src/runqlat.c src/runqslower.c src/starve.c \
 	     src/evsession.c src/trace.c src/record.c src/report.c src/timehist.c src/export.c \
-	     src/recinput.c src/recfile_stub.c
+	     src/recinput.c
 BPF_SRCS  := src/bpf/acct.bpf.c src/bpf/lat.bpf.c src/bpf/events.bpf.c
 SKELS     := $(patsubst src/bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 
@@ -135,5 +135,40 @@ lint: deps-test $(SKELS)
 
 clean:
 	rm -rf $(BUILD)
+
+# ---- fuzzing (begin): every parser of outside input under libFuzzer ----
+# `make fuzz [FUZZ_SECONDS=60]` builds build/fuzz/NAME from each fuzz/NAME.c with the
+# sources it tests, and runs each for FUZZ_SECONDS on build/fuzz/corpus/NAME, seeded
+# from fuzz/corpus/NAME (tests/fuzz.sh). `make test` builds them; tests/run.sh runs them.
+DEPS_FUZZ    := clang libclang-rt-14-dev
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS  := -g -O1 -std=c11 -D_GNU_SOURCE $(WARN) -Isrc -fno-omit-frame-pointer \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_OBJ     := $(BUILD)/fuzz/obj
+FUZZ_BINS    := $(BUILD)/fuzz/fuzz_recfile $(BUILD)/fuzz/fuzz_cli
+
+.PHONY: deps-fuzz fuzz fuzz-bins
+deps-fuzz: deps
+	$(call install_missing,$(DEPS_FUZZ))
+
+fuzz-bins: deps-fuzz
+	@$(MAKE) --no-print-directory $(FUZZ_BINS)
+
+test: fuzz-bins
+
+fuzz: fuzz-bins
+	tests/fuzz.sh $(FUZZ_SECONDS)
+
+$(FUZZ_OBJ)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/fuzz/fuzz_recfile: $(addprefix $(FUZZ_OBJ)/,fuzz/fuzz_recfile.o src/core/recfile.o \
+				src/core/sev.o)
+$(BUILD)/fuzz/fuzz_cli: $(addprefix $(FUZZ_OBJ)/,fuzz/fuzz_cli.o src/cli.o src/core/sev.o \
+			    src/out/json.o)
+$(FUZZ_BINS):
+	$(CLANG) $(FUZZ_CFLAGS) $^ -o $@ -lm
+# ---- fuzzing (end) ----
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -219,13 +219,15 @@ int cli__parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *out
 			longopts[i].val = LONG_PER_CPU;
 		}
 	/* Known before any error, wherever --json stands. */
+	json_errors = false;
 	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
 		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
 			json_errors = (cmd->opts & OPT_JSON) != 0;
 	out->cpu = -1;
 	out->rows = 20;
 	out->max_tasks = 65536;
-	optind = 1;
+	/* 0, not 1: glibc then forgets the last parse (its '+' mode, a half-read "-hT"). */
+	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, optstring, longopts, &longidx)) != -1) {
 		char optname[3] = { '-', (char)optopt, 0 };

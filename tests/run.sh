@@ -2,7 +2,7 @@
 # Runs the test suites and ends with one line: "N passed, N failed[, N skipped]".
 # Every suite prints TAP-style lines ("ok ...", "not ok ...", "ok ... # SKIP ...");
 # a suite that exits non-zero without a "not ok" line counts as one failure.
-# Usage: tests/run.sh [all|unit|integration|lint|qemu]
+# Usage: tests/run.sh [all|unit|integration|lint|fuzz|qemu]
 set -u
 cd "$(dirname "$0")/.." || exit 1
 what=${1:-all}
@@ -39,6 +39,17 @@ if [ "$what" = all ] || [ "$what" = unit ]; then
 fi
 if [ "$what" = all ] || [ "$what" = lint ]; then
 	suite "lint" tests/lint.sh
+fi
+# The fuzzers (make fuzz-bins): 10 s each here, FUZZ_SECONDS (default 60) each in CI.
+if [ "$what" = all ] || [ "$what" = fuzz ]; then
+	if [ "${CI:-}" = true ]; then
+		suite "fuzz" tests/fuzz.sh "${FUZZ_SECONDS:-60}"
+	elif ls build/fuzz/fuzz_* >/dev/null 2>&1; then
+		suite "fuzz" tests/fuzz.sh 10
+	else
+		echo "ok - fuzz # SKIP not built (make fuzz-bins)"
+		skip=$((skip + 1))
+	fi
 fi
 if [ "$what" = all ] || [ "$what" = integration ]; then
 	for t in tests/integration/test_*.py; do

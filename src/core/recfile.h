@@ -111,4 +111,11 @@ void recr__free(struct rec_reader *r);
 bool recr__next(struct rec_reader *r, struct rec_item *it, struct rec_error *err);
 enum rec_status recr__status(const struct rec_reader *r);
 
+/*
+ * CRC32C (Castagnoli) as the format uses it, for tests and tools that build
+ * or check files by hand: start with crc 0; chaining calls over consecutive
+ * pieces gives the CRC of the whole. rec__crc32c(0, "123456789", 9) == 0xe3069283.
+ */
+uint32_t rec__crc32c(uint32_t crc, const void *buf, size_t len);
+
 #endif
