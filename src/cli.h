@@ -51,23 +51,33 @@ enum cli_opt {
 };
 
 struct cli {
-	uint32_t pids[CLI_MAX_IDS];
+	/* Wider fields first, the flags last: no padding between them. */
 	size_t nr_pids;
-	uint32_t tids[CLI_MAX_IDS];
 	size_t nr_tids;
 	const char *comm;
-	int cpu;		/* -1: all */
 	const char *sort;
 	size_t rows;
 	const char *by;
-	bool idle;
 	double duration_s;	/* 0: until Ctrl-C */
-	bool timestamp;
-	bool json;
-	bool verbose;
 	size_t max_tasks;
 	double interval_s;	/* 0: one report at the end */
 	uint64_t count;		/* 0: unlimited */
+	double threshold_ms;	/* --threshold; 0: the command's default */
+	uint64_t min_us;	/* runqslower's positional threshold */
+	const char *output;	/* -o */
+	const char *input;	/* -i */
+	const char *format;	/* --format */
+	size_t buffer_mb;	/* --buffer; 0: the default */
+	char **rest;		/* OPT_COMMAND, OPT_ANALYSIS: what follows, NULL-terminated */
+	int cpu;		/* -1: all */
+	uint32_t ev_mask;	/* -e, SEV_MASK() bits; 0: the command's default */
+	int nr_rest;
+	uint32_t pids[CLI_MAX_IDS];
+	uint32_t tids[CLI_MAX_IDS];
+	bool idle;
+	bool timestamp;
+	bool json;
+	bool verbose;
 	bool ms;		/* -m */
 	bool per_pid;		/* -P (runqlat) */
 	bool per_tid;		/* -L */
@@ -75,18 +85,9 @@ struct cli {
 	bool prev;		/* -P (runqslower) */
 	bool from_waking;	/* --from waking */
 	bool split;		/* --split */
-	double threshold_ms;	/* --threshold; 0: the command's default */
-	uint64_t min_us;	/* runqslower's positional threshold */
-	uint32_t ev_mask;	/* -e, SEV_MASK() bits; 0: the command's default */
-	const char *output;	/* -o */
-	const char *input;	/* -i */
 	bool force;		/* -f */
-	const char *format;	/* --format */
 	bool wakeups;		/* -w */
 	bool migrations;	/* -M */
-	size_t buffer_mb;	/* --buffer; 0: the default */
-	char **rest;		/* OPT_COMMAND, OPT_ANALYSIS: what follows, NULL-terminated */
-	int nr_rest;
 };
 
 struct cli_cmd {
