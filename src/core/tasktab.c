@@ -139,14 +139,20 @@ void tasktab__on_event(struct tasktab *t, const struct sev *e)
 {
 	switch (e->type) {
 	case SEV_SWITCH: {
-		struct task_ident *prev = get_or_add(t, e->tid);
+		/* One probe per task: this runs for every switch read. */
+		struct task_ident *prev = get_or_add(t, e->tid), *next;
 
 		if (prev) {
 			prev->runtime_ns = e->runtime_ns;
 			prev->runtime_known = 1;
+			prev->pid = e->pid;
+			prev->prio = e->prio;
 		}
-		set_prio(t, e->tid, e->pid, e->prio);
-		set_prio(t, e->tid2, e->pid2, e->prio2);
+		next = get_or_add(t, e->tid2);
+		if (next) {
+			next->pid = e->pid2;
+			next->prio = e->prio2;
+		}
 		break;
 	}
 	case SEV_EXIT:
