@@ -1,7 +1,7 @@
 # bash completion for schedscope
 _schedscope() {
 	local cur prev cmd opts
-	local cmds="top cpus runqlat runqslower starve inversion"
+	local cmds="top cpus runqlat runqslower starve inversion trace record report timehist export"
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD - 1]}
 	cmd=${COMP_WORDS[1]}
@@ -16,12 +16,17 @@ _schedscope() {
 	case $prev in
 	--by) mapfile -t COMPREPLY < <(compgen -W "pid tid comm" -- "$cur"); return ;;
 	--from) mapfile -t COMPREPLY < <(compgen -W "wakeup waking" -- "$cur"); return ;;
+	--format) mapfile -t COMPREPLY < <(compgen -W "systrace chrome-json" -- "$cur"); return ;;
+	-e | --events)
+		mapfile -t COMPREPLY < <(compgen -W "switch waking wakeup new migrate fork exec exit prio rename all default" -- "$cur")
+		return ;;
+	-i | --input | -o | --output) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
 	-s | --sort)
 		mapfile -t COMPREPLY < <(compgen -W "cpu pid tid comm vcsw ivcsw wakeups migr runq runqmax" -- "$cur")
 		return ;;
 	# runqlat's --cpu takes no value (a histogram per CPU); elsewhere it names a CPU.
 	-C | --cpu) [[ $cmd == runqlat ]] || return ;;
-	-p | --pid | -t | --tid | -c | --comm | -n | --rows | -d | --duration | --max-tasks | --threshold)
+	-p | --pid | -t | --tid | -c | --comm | -n | --rows | -d | --duration | --max-tasks | --threshold | --buffer)
 		return ;;
 	esac
 	case $cmd in
@@ -31,6 +36,11 @@ _schedscope() {
 	runqslower) opts="--pid --tid --comm --duration --json --previous --verbose --help" ;;
 	starve) opts="--pid --tid --comm --duration --json --threshold --verbose --help" ;;
 	inversion) opts="--duration --json --threshold --verbose --help" ;;
+	trace) opts="--pid --tid --comm --cpu --duration --json --events --buffer --verbose --help" ;;
+	record) opts="--pid --tid --comm --cpu --duration --events --output --force --buffer --verbose --help" ;;
+	report) opts="--input --verbose --help" ;;
+	timehist) opts="--pid --tid --comm --cpu --json --input --wakeups --migrations --verbose --help" ;;
+	export) opts="--output --input --force --format --verbose --help" ;;
 	*) opts= ;;
 	esac
 	mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")

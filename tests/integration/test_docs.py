@@ -7,7 +7,8 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.environ.get("SCHEDSCOPE", os.path.join(ROOT, "build", "schedscope"))
-COMMANDS = ("top", "cpus", "runqlat", "runqslower", "starve", "inversion")
+COMMANDS = ("top", "cpus", "runqlat", "runqslower", "starve", "inversion", "trace", "record",
+            "report", "timehist", "export")
 failed = False
 
 
