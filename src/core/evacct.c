@@ -83,7 +83,7 @@ void evacct__on_wait(struct evacct *ea, void (*fn)(void *ctx, const struct evwai
 
 static struct evthread *probe(const struct evacct *ea, uint32_t tid)
 {
-	size_t i = (size_t)(tid * 0x9E3779B1u) & ea->mask;
+	size_t i = ((size_t)tid * 0x9E3779B1u) & ea->mask;
 
 	while (ea->slot[i].tid && ea->slot[i].tid != tid)
 		i = (i + 1) & ea->mask;

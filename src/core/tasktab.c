@@ -18,7 +18,7 @@ struct tasktab {
 
 static size_t hash_tid(uint32_t tid)
 {
-	return (size_t)(tid * 0x9E3779B1u);
+	return (size_t)tid * 0x9E3779B1u;
 }
 
 struct tasktab *tasktab__new(size_t max)
