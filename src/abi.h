@@ -191,4 +191,108 @@ struct ss_waiting_rec {
 	char curr_comm[SS_COMM_LEN];
 };
 
+/*
+ * The event programs (src/bpf/events.bpf.c) of trace and record. Every
+ * ring-buffer record begins with struct ss_ev; type (SEV_* of core/sev.h)
+ * says which struct it is. Records are fixed-size per kind and hold no
+ * names but where a name changes (fork, exec, rename): the rest come from
+ * the scan (struct ss_ev_snap) and those records.
+ *
+ *   type                   struct         tid/pid/prio    arg
+ *   SWITCH                 ss_ev_switch   prev            next's prio
+ *   WAKING/WAKEUP/NEW      ss_ev          the woken task  target CPU (task_cpu() then)
+ *   MIGRATE                ss_ev_migrate  the task        original CPU
+ *   FORK                   ss_ev_fork     the parent      -
+ *   EXEC                   ss_ev_exec     the task        -
+ *   EXIT                   ss_ev_exit     the task        -
+ *   PRIO                   ss_ev          the task, old   new prio
+ *   RENAME                 ss_ev_rename   the task        -
+ */
+struct ss_ev {
+	__u64 ts_ns;		/* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
+	__u8 type;		/* SEV_* */
+	__u8 state;		/* SWITCH: prev's state index, see ev__switch_state_index();
+				 * FORK, EXEC, RENAME: SS_EV_NAME_ONLY or 0 */
+	__u16 cpu;		/* where the event happened */
+	__u32 tid;
+	__u32 pid;		/* tgid */
+	__s16 prio;		/* kernel prio: -1 (deadline) to 139 */
+	union {
+		__s16 prio2;	/* SWITCH: next's; PRIO: the new one */
+		__u16 cpu2;	/* WAKING, WAKEUP, WAKEUP_NEW: target; MIGRATE: original */
+	};
+};
+
+/* ss_ev.state of FORK, EXEC, RENAME: outside the filters, sent for the name only. */
+#define SS_EV_NAME_ONLY 1
+
+struct ss_ev_switch {
+	struct ss_ev h;		/* tid, pid, prio: prev */
+	__u32 next_tid;
+	__u32 next_pid;
+	/* prev's counters, as __schedule() left them before the tracepoint */
+	__u64 runtime_ns;	/* se.sum_exec_runtime */
+	__u64 nvcsw;
+	__u64 nivcsw;
+	/* next's sched_info with the wait that ends now (see ev__arrival()) */
+	__u64 run_delay_ns;
+	__u64 pcount;
+};
+
+struct ss_ev_migrate {
+	struct ss_ev h;		/* cpu2: the CPU it leaves */
+	__u32 dest_cpu;
+	__u32 pad;
+	__u64 migrations;	/* se.nr_migrations with this one */
+};
+
+struct ss_ev_fork {
+	struct ss_ev h;		/* the parent */
+	__u32 child_tid;
+	__u32 child_pid;
+	char comm[SS_COMM_LEN];	/* the child's */
+};
+
+struct ss_ev_exec {
+	struct ss_ev h;
+	__u32 old_tid;		/* a thread other than the leader takes the leader's tid */
+	__u32 pad;
+	char comm[SS_COMM_LEN];	/* the new name */
+};
+
+struct ss_ev_exit {
+	struct ss_ev h;
+	__u64 runtime_ns;	/* as of the exit: the slice in progress is not all in */
+	__u64 nvcsw;
+	__u64 nivcsw;
+};
+
+struct ss_ev_rename {
+	struct ss_ev h;
+	char comm[SS_COMM_LEN];	/* the new name */
+};
+
+/* Per CPU, cumulative. */
+struct ss_ev_stat {
+	__u64 lost;		/* records that found the ring buffer full */
+};
+
+/* One live thread, from the event object's task iterator. */
+struct ss_ev_snap {
+	__u64 start_ns;		/* task->start_time */
+	__u64 runtime_ns;
+	__u64 run_delay_ns;	/* as the kernel has it: a wait in progress not included */
+	__u64 pcount;
+	__u64 nvcsw;
+	__u64 nivcsw;
+	__u64 migrations;
+	__u32 tid;
+	__u32 pid;
+	__s32 prio;
+	__u32 cpu;
+	__u32 state;		/* SEV_STATE_* bits: ev__state_bits(ev__state_index()) */
+	__u32 on_cpu;
+	char comm[SS_COMM_LEN];
+};
+
 #endif

@@ -16,4 +16,14 @@ _Static_assert(sizeof(struct ss_lat_stat) == 8 * sizeof(__u64), "ss_lat_stat: u6
 _Static_assert(sizeof(struct ss_lat_event) == 120, "ss_lat_event layout changed");
 _Static_assert(sizeof(struct ss_waiting_rec) == 88, "ss_waiting_rec layout changed");
 
+_Static_assert(sizeof(struct ss_ev) == 24, "ss_ev layout changed");
+_Static_assert(sizeof(struct ss_ev_switch) == 72, "ss_ev_switch layout changed");
+_Static_assert(sizeof(struct ss_ev_migrate) == 40, "ss_ev_migrate layout changed");
+_Static_assert(sizeof(struct ss_ev_fork) == 48, "ss_ev_fork layout changed");
+_Static_assert(sizeof(struct ss_ev_exec) == 48, "ss_ev_exec layout changed");
+_Static_assert(sizeof(struct ss_ev_exit) == 48, "ss_ev_exit layout changed");
+_Static_assert(sizeof(struct ss_ev_rename) == 40, "ss_ev_rename layout changed");
+_Static_assert(sizeof(struct ss_ev_stat) == 8, "ss_ev_stat layout changed");
+_Static_assert(sizeof(struct ss_ev_snap) == 96, "ss_ev_snap layout changed");
+
 #endif

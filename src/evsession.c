@@ -1,3 +1,716 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Placeholder until the event session lands. */
+/*
+ * The event session (src/evsession.h): open, configure and load
+ * src/bpf/events.bpf.c with only the kinds asked for, attach, then decode
+ * ring-buffer records into struct sev.
+ *
+ * What the kernel side leaves to us:
+ *   - SEV_F_VOLUNTARY: the BPF side sends prev's nvcsw and nivcsw; here, per
+ *     thread, the pair at its last switch-out seen says which one moved
+ *     (ev__voluntary()). That costs the switch hook nothing and is exact
+ *     where the tracepoint's arguments are not (6.13+: a sleep cut short by
+ *     a pending signal is counted in nvcsw but traced as TASK_RUNNING).
+ *   - the state letters (ev__state_bits() of the record's index).
+ *
+ * Consumption is bounded: the ring-buffer callback gives control back every
+ * EV_CHECK_EVERY records to look at the deadline and at Ctrl-C, so a
+ * consumer slower than the traced system still ends when asked.
+ */
 #include "evsession.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "abi_check.h"
+#include "bpf/ev_logic.h"
+#include "bpfenv.h"
+#include "events.skel.h"
+#include "stop.h"
+
+_Static_assert(EV_SWITCH == SEV_SWITCH && EV_WAKING == SEV_WAKING && EV_WAKEUP == SEV_WAKEUP &&
+		       EV_WAKEUP_NEW == SEV_WAKEUP_NEW && EV_MIGRATE == SEV_MIGRATE &&
+		       EV_FORK == SEV_FORK && EV_EXEC == SEV_EXEC && EV_EXIT == SEV_EXIT &&
+		       EV_PRIO == SEV_PRIO && EV_RENAME == SEV_RENAME,
+	       "ev_logic.h's kinds are sev.h's");
+_Static_assert(0x100 == SEV_STATE_PREEMPTED, "ev__state_bits() gives ftrace's R+ as sev.h's");
+_Static_assert(SS_COMM_LEN == SEV_COMM_LEN, "one comm length");
+
+#define EV_DEFAULT_RING_BYTES (16u << 20)
+#define EV_MAX_RING_BYTES (1ull << 31)
+#define EV_POLL_MS 100		/* a quiet trace still shows within this */
+#define EV_CHECK_EVERY 1024	/* records between two looks at the clock and Ctrl-C */
+#define EV_YIELD (-EAGAIN)	/* the callback's "give control back" */
+#define EV_MIN_RECORD 32	/* the smallest record with its ring header */
+#define MAX_LINKS 16
+#define SCAN_BUF_SNAPS 128
+#define VOL_MIN_CAP 1024
+
+/* A thread's switch counters at its last switch-out seen. */
+struct vol_slot {
+	uint32_t tid;		/* 0: free */
+	uint32_t pad;
+	uint64_t nvcsw;
+	uint64_t nivcsw;
+};
+
+struct vol_tab {
+	struct vol_slot *slot;
+	size_t mask;		/* capacity - 1 */
+	size_t used;
+};
+
+struct evsession {
+	struct events_bpf *skel;
+	struct bpf_link *links[MAX_LINKS];
+	int nr_links;
+	struct bpf_link *iter_link;
+	struct ring_buffer *rb;
+	uint32_t nr_cpus;
+	size_t ring_bytes;
+	uint64_t start_ns;
+	int (*on_event)(void *ctx, const struct sev *e);
+	int (*on_name)(void *ctx, const struct sev *e);
+	void *ctx;
+	int status;		/* the first non-zero on_event() return, or a ring error */
+	/* Bounds of the consumption in progress. */
+	uint64_t deadline_ns;
+	uint64_t budget;	/* records left to deliver */
+	bool honor_stop;	/* give control back on a stop request */
+	uint32_t since_check;
+	struct vol_tab vol;
+	struct ss_ev_stat *stat;	/* nr_cpus */
+};
+
+/* ------------------------------------------------------------ voluntary */
+
+static size_t vol_hash(uint32_t tid)
+{
+	return (size_t)tid * 0x9E3779B1u;
+}
+
+/* The slot of tid, or the free slot where it would go. */
+static struct vol_slot *vol_probe(const struct vol_tab *v, uint32_t tid)
+{
+	size_t i = vol_hash(tid) & v->mask;
+
+	while (v->slot[i].tid && v->slot[i].tid != tid)
+		i = (i + 1) & v->mask;
+	return &v->slot[i];
+}
+
+static int vol_init(struct vol_tab *v)
+{
+	v->slot = calloc(VOL_MIN_CAP, sizeof(*v->slot));
+	v->mask = VOL_MIN_CAP - 1;
+	v->used = 0;
+	return v->slot ? 0 : -ENOMEM;
+}
+
+static int vol_grow(struct vol_tab *v)
+{
+	size_t cap = (v->mask + 1) * 2;
+	struct vol_slot *old = v->slot, *slot = calloc(cap, sizeof(*slot));
+
+	if (!slot)
+		return -ENOMEM;
+	v->slot = slot;
+	v->mask = cap - 1;
+	for (size_t i = 0; i < cap / 2; i++)
+		if (old[i].tid)
+			*vol_probe(v, old[i].tid) = old[i];
+	free(old);
+	return 0;
+}
+
+/* Remember tid's counters; without memory for it the rule stands in later. */
+static void vol_put(struct vol_tab *v, uint32_t tid, uint64_t nvcsw, uint64_t nivcsw)
+{
+	struct vol_slot *e = vol_probe(v, tid);
+
+	if (!e->tid) {
+		if ((v->used + 1) * 2 > v->mask + 1) {
+			if (vol_grow(v))
+				return;
+			e = vol_probe(v, tid);
+		}
+		e->tid = tid;
+		v->used++;
+	}
+	e->nvcsw = nvcsw;
+	e->nivcsw = nivcsw;
+}
+
+/* Forget a dead thread (its TID may come back): linear probing's backward shift. */
+static void vol_del(struct vol_tab *v, uint32_t tid)
+{
+	struct vol_slot *e = vol_probe(v, tid);
+	size_t hole, j;
+
+	if (!e->tid)
+		return;
+	hole = j = (size_t)(e - v->slot);
+	for (;;) {
+		size_t home;
+
+		j = (j + 1) & v->mask;
+		if (!v->slot[j].tid)
+			break;
+		home = vol_hash(v->slot[j].tid) & v->mask;
+		/* An entry whose home lies cyclically in (hole, j] is reached without the hole. */
+		if (hole <= j ? (hole < home && home <= j) : (hole < home || home <= j))
+			continue;
+		v->slot[hole] = v->slot[j];
+		hole = j;
+	}
+	memset(&v->slot[hole], 0, sizeof(v->slot[hole]));
+	v->used--;
+}
+
+/* ------------------------------------------------------------- decoding */
+
+static void decode_task(struct sev *e, const struct ss_ev *h)
+{
+	e->ts_ns = h->ts_ns;
+	e->type = h->type;
+	e->cpu = h->cpu;
+	e->tid = h->tid;
+	e->pid = h->pid;
+	e->prio = h->prio;
+}
+
+static void decode_switch(struct evsession *s, struct sev *e, const struct ss_ev_switch *r)
+{
+	const struct vol_slot *last = NULL;
+	uint32_t idx = r->h.state;
+
+	e->tid2 = r->next_tid;
+	e->pid2 = r->next_pid;
+	e->prio2 = r->h.prio2;
+	e->state = ev__state_bits(idx);
+	e->runtime_ns = r->runtime_ns;
+	e->nvcsw = r->nvcsw;
+	e->nivcsw = r->nivcsw;
+	e->run_delay_ns = r->run_delay_ns;
+	e->pcount = r->pcount;
+	if (idx == EV_STATE_INDEX_PREEMPTED)
+		e->flags |= SEV_F_PREEMPT;
+	/* tid 0 is every CPU's idle task at once: the rule alone (always nivcsw). */
+	if (e->tid) {
+		last = vol_probe(&s->vol, e->tid);
+		if (!last->tid)
+			last = NULL;
+	}
+	if (ev__voluntary(last != NULL, last ? last->nvcsw : 0, last ? last->nivcsw : 0, r->nvcsw,
+			  r->nivcsw, idx))
+		e->flags |= SEV_F_VOLUNTARY;
+	if (!e->tid)
+		return;
+	/* Its last switch: dead (X) or a zombie (Z). */
+	if (e->state & (0x10 | 0x20))
+		vol_del(&s->vol, e->tid);
+	else
+		vol_put(&s->vol, e->tid, r->nvcsw, r->nivcsw);
+}
+
+/* The record as a struct sev; false if it is too short for its kind (not delivered). */
+static bool decode(struct evsession *s, const void *data, size_t size, struct sev *e)
+{
+	const struct ss_ev *h = data;
+	static const size_t need[SEV_NR_TYPES] = {
+		[SEV_SWITCH] = sizeof(struct ss_ev_switch), [SEV_WAKING] = sizeof(struct ss_ev),
+		[SEV_WAKEUP] = sizeof(struct ss_ev),	     [SEV_WAKEUP_NEW] = sizeof(struct ss_ev),
+		[SEV_MIGRATE] = sizeof(struct ss_ev_migrate), [SEV_FORK] = sizeof(struct ss_ev_fork),
+		[SEV_EXEC] = sizeof(struct ss_ev_exec),	     [SEV_EXIT] = sizeof(struct ss_ev_exit),
+		[SEV_PRIO] = sizeof(struct ss_ev),	     [SEV_RENAME] = sizeof(struct ss_ev_rename),
+	};
+
+	if (size < sizeof(*h) || !h->type || h->type >= SEV_NR_TYPES || size < need[h->type])
+		return false;
+	memset(e, 0, sizeof(*e));
+	decode_task(e, h);
+	switch (h->type) {
+	case SEV_SWITCH:
+		decode_switch(s, e, data);
+		break;
+	case SEV_WAKING:
+	case SEV_WAKEUP:
+	case SEV_WAKEUP_NEW:
+		e->cpu2 = h->cpu2;
+		e->flags = SEV_F_SUCCESS;
+		break;
+	case SEV_MIGRATE: {
+		const struct ss_ev_migrate *r = data;
+
+		e->cpu2 = h->cpu2;
+		e->cpu3 = r->dest_cpu;
+		e->migrations = r->migrations;
+		break;
+	}
+	case SEV_FORK: {
+		const struct ss_ev_fork *r = data;
+
+		e->tid2 = r->child_tid;
+		e->pid2 = r->child_pid;
+		memcpy(e->comm, r->comm, SEV_COMM_LEN);
+		break;
+	}
+	case SEV_EXEC: {
+		const struct ss_ev_exec *r = data;
+
+		e->tid2 = r->old_tid;
+		memcpy(e->comm, r->comm, SEV_COMM_LEN);
+		break;
+	}
+	case SEV_EXIT: {
+		const struct ss_ev_exit *r = data;
+
+		e->runtime_ns = r->runtime_ns;
+		e->nvcsw = r->nvcsw;
+		e->nivcsw = r->nivcsw;
+		break;
+	}
+	case SEV_PRIO:
+		e->prio2 = h->prio2;
+		break;
+	case SEV_RENAME:
+		memcpy(e->comm, ((const struct ss_ev_rename *)data)->comm, SEV_COMM_LEN);
+		break;
+	default:
+		return false;
+	}
+	return true;
+}
+
+/* Whether the consumption in progress should give control back now. */
+static bool should_yield(struct evsession *s)
+{
+	if (--s->budget == 0)
+		return true;
+	if (++s->since_check < EV_CHECK_EVERY)
+		return false;
+	s->since_check = 0;
+	return (s->honor_stop && stop__requested()) || stop__now_ns() >= s->deadline_ns;
+}
+
+/* fork, exec or rename outside the filters, sent for on_name(). */
+static bool name_only(const struct ss_ev *h)
+{
+	return (h->type == SEV_FORK || h->type == SEV_EXEC || h->type == SEV_RENAME) &&
+	       (h->state & SS_EV_NAME_ONLY);
+}
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct evsession *s = ctx;
+	struct sev e;
+	int ret;
+
+	if (s->status)
+		return EV_YIELD;
+	if (decode(s, data, size, &e)) {
+		int (*fn)(void *ctx, const struct sev *e) = name_only(data) ? s->on_name
+									    : s->on_event;
+
+		ret = fn ? fn(s->ctx, &e) : 0;
+		if (ret) {
+			s->status = ret;
+			return EV_YIELD;
+		}
+	}
+	return should_yield(s) ? EV_YIELD : 0;
+}
+
+/* ------------------------------------------------------------- set-up */
+
+static void set_filters(struct events_bpf *skel, const struct cli *cli)
+{
+	_Static_assert(CLI_MAX_IDS == sizeof(skel->rodata->filter_pids) / sizeof(__u32),
+		       "-p/-t fit the BPF side's lists");
+	if (cli->cpu >= 0)
+		skel->rodata->filter_cpu = cli->cpu;
+	for (size_t i = 0; i < cli->nr_pids; i++)
+		skel->rodata->filter_pids[i] = cli->pids[i];
+	skel->rodata->nr_filter_pids = (uint32_t)cli->nr_pids;
+	for (size_t i = 0; i < cli->nr_tids; i++)
+		skel->rodata->filter_tids[i] = cli->tids[i];
+	skel->rodata->nr_filter_tids = (uint32_t)cli->nr_tids;
+	if (cli->comm) {
+		size_t len = strnlen(cli->comm, SS_COMM_LEN - 1);
+
+		memcpy((char *)skel->rodata->filter_comm, cli->comm, len);
+		skel->rodata->filter_comm_len = (uint32_t)len;
+	}
+}
+
+/* The programs of the priority kind beyond the PI tracepoint: no tracepoint there. */
+static bool is_prio_hook(const struct events_bpf *skel, const struct bpf_program *p)
+{
+	return p == skel->progs.ev_nice_in || p == skel->progs.ev_nice_out ||
+	       p == skel->progs.ev_setsched_in || p == skel->progs.ev_setsched_out;
+}
+
+/* The kernel has fn (not inlined away) in its BTF, so fentry/fexit can target it. */
+static bool kernel_has_func(const char *fn)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	bool has;
+
+	if (!btf)
+		return false;
+	has = btf__find_by_name_kind(btf, fn, BTF_KIND_FUNC) >= 0;
+	btf__free(btf);
+	return has;
+}
+
+static void set_autoload(struct events_bpf *skel, uint32_t mask, bool prio_hooks)
+{
+	const struct {
+		struct bpf_program *prog;
+		uint32_t type;
+	} kinds[] = {
+		{ skel->progs.ev_switch, SEV_SWITCH },
+		{ skel->progs.ev_waking, SEV_WAKING },
+		{ skel->progs.ev_wakeup, SEV_WAKEUP },
+		{ skel->progs.ev_wakeup_new, SEV_WAKEUP_NEW },
+		{ skel->progs.ev_migrate, SEV_MIGRATE },
+		{ skel->progs.ev_fork, SEV_FORK },
+		{ skel->progs.ev_exec, SEV_EXEC },
+		{ skel->progs.ev_exit, SEV_EXIT },
+		{ skel->progs.ev_rename, SEV_RENAME },
+		{ skel->progs.ev_pi, SEV_PRIO },
+		{ skel->progs.ev_nice_in, SEV_PRIO },
+		{ skel->progs.ev_nice_out, SEV_PRIO },
+		{ skel->progs.ev_setsched_in, SEV_PRIO },
+		{ skel->progs.ev_setsched_out, SEV_PRIO },
+	};
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		bool on = mask & SEV_MASK(kinds[i].type);
+
+		if (is_prio_hook(skel, kinds[i].prog))
+			on = on && prio_hooks;
+		bpf_program__set_autoload(kinds[i].prog, on);
+	}
+}
+
+/* Open, configure and load; NULL with err set (and said, if the object would not even open). */
+static struct events_bpf *load(const struct ev_opts *o, size_t ring_bytes, bool prio_hooks,
+			       int *err, bool *opened)
+{
+	struct events_bpf *skel = events_bpf__open();
+
+	*opened = skel != NULL;
+	if (!skel) {
+		*err = -errno;
+		cli__err("cannot open the BPF object: %s", strerror(errno));
+		return NULL;
+	}
+	set_filters(skel, o->cli);
+	skel->rodata->names_all = o->on_name != NULL;
+	skel->rodata->wakeup_bytes = ring_bytes / 8;
+	bpf_map__set_max_entries(skel->maps.events, (uint32_t)ring_bytes);
+	set_autoload(skel, o->mask, prio_hooks);
+	*err = events_bpf__load(skel);
+	if (*err) {
+		events_bpf__destroy(skel);
+		return NULL;
+	}
+	return skel;
+}
+
+static int attach_one(struct evsession *s, struct bpf_program *p, bool quiet)
+{
+	struct bpf_link *link;
+	int err;
+
+	if (s->nr_links >= MAX_LINKS) {
+		cli__err("too many BPF programs to attach (%d)", MAX_LINKS);
+		return -E2BIG;
+	}
+	link = bpf_program__attach(p);
+	if (!link) {
+		err = -errno;
+		if (!quiet)
+			cli__err("cannot attach %s: %s%s", bpf_program__section_name(p),
+				 strerror(-err),
+				 err == -EPERM || err == -EACCES
+					 ? " (run as root, or grant CAP_BPF and CAP_PERFMON)"
+				 : err == -ENOENT || err == -ESRCH ? " (this kernel lacks the hook)"
+								  : "");
+		return err;
+	}
+	s->links[s->nr_links++] = link;
+	return 0;
+}
+
+/* fentry and fexit of one function, both or neither; says once why not. */
+static void attach_pair(struct evsession *s, struct bpf_program *in, struct bpf_program *out,
+			const char *what)
+{
+	int err = attach_one(s, in, true);
+
+	if (!err) {
+		err = attach_one(s, out, true);
+		if (err)
+			bpf_link__destroy(s->links[--s->nr_links]);
+	}
+	if (err)
+		fprintf(stderr, "schedscope: warning: cannot trace %s: %s (%s); going on without\n",
+			bpf_program__section_name(in) + strlen("fentry/"), strerror(-err), what);
+}
+
+static int attach(struct evsession *s, bool prio_hooks)
+{
+	struct events_bpf *skel = s->skel;
+	struct bpf_program *p;
+	int err;
+
+	bpf_object__for_each_program(p, skel->obj) {
+		if (!bpf_program__autoload(p) || p == skel->progs.ev_scan || is_prio_hook(skel, p))
+			continue;
+		err = attach_one(s, p, false);
+		if (err)
+			return err;
+	}
+	if (prio_hooks) {
+		attach_pair(s, skel->progs.ev_nice_in, skel->progs.ev_nice_out,
+			    "nice changes by setpriority() and nice() will be missing");
+		attach_pair(s, skel->progs.ev_setsched_in, skel->progs.ev_setsched_out,
+			    "priority changes by sched_setscheduler() and sched_setattr() will be missing");
+	}
+	s->iter_link = bpf_program__attach_iter(skel->progs.ev_scan, NULL);
+	if (!s->iter_link) {
+		err = -errno;
+		cli__err("cannot attach the task iterator: %s", strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+struct evsession *evsession__open(const struct ev_opts *o)
+{
+	bool prio_hooks = false, opened;
+	struct evsession *s;
+	int err, n;
+
+	if (bpfenv__check(o->cli->verbose))
+		return NULL;
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		cli__err("out of memory");
+		return NULL;
+	}
+	s->on_event = o->on_event;
+	s->on_name = o->on_name;
+	s->ctx = o->ctx;
+	s->ring_bytes = o->ring_bytes ? o->ring_bytes : EV_DEFAULT_RING_BYTES;
+	/* A power of two of pages, and max_entries is 32 bits. */
+	if (s->ring_bytes > EV_MAX_RING_BYTES || (s->ring_bytes & (s->ring_bytes - 1)) ||
+	    s->ring_bytes < 4096) {
+		cli__err("invalid ring buffer size %zu bytes (a power of two, 4 KiB to 2 GiB)",
+			 s->ring_bytes);
+		goto fail;
+	}
+	n = libbpf_num_possible_cpus();
+	if (n <= 0) {
+		cli__err("cannot count the CPUs: %s", strerror(n ? -n : EINVAL));
+		goto fail;
+	}
+	s->nr_cpus = (uint32_t)n;
+	s->stat = calloc(s->nr_cpus, sizeof(*s->stat));
+	if (!s->stat || vol_init(&s->vol)) {
+		cli__err("out of memory");
+		goto fail;
+	}
+	if (o->mask & SEV_MASK(SEV_PRIO)) {
+		prio_hooks = kernel_has_func("set_user_nice") && kernel_has_func("__sched_setscheduler");
+		if (!prio_hooks)
+			fprintf(stderr, "schedscope: warning: this kernel's BTF lacks set_user_nice() or "
+					"__sched_setscheduler(): only priority inheritance is traced\n");
+	}
+	s->skel = load(o, s->ring_bytes, prio_hooks, &err, &opened);
+	if (!s->skel && opened && prio_hooks) {
+		fprintf(stderr, "schedscope: warning: this kernel refuses fentry/fexit programs on "
+				"set_user_nice() and __sched_setscheduler() (%s): only priority "
+				"inheritance is traced\n",
+			strerror(-err));
+		prio_hooks = false;
+		s->skel = load(o, s->ring_bytes, prio_hooks, &err, &opened);
+	}
+	if (!s->skel) {
+		if (opened)
+			bpfenv__load_error(err);
+		goto fail;
+	}
+	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), on_record, s, NULL);
+	if (!s->rb) {
+		cli__err("cannot open the event ring buffer: %s", strerror(errno));
+		goto fail;
+	}
+	s->start_ns = stop__now_ns();
+	if (attach(s, prio_hooks))
+		goto fail;
+	return s;
+fail:
+	evsession__close(s);
+	return NULL;
+}
+
+void evsession__detach(struct evsession *s)
+{
+	for (int i = s->nr_links - 1; i >= 0; i--)
+		bpf_link__destroy(s->links[i]);
+	s->nr_links = 0;
+}
+
+void evsession__close(struct evsession *s)
+{
+	if (!s)
+		return;
+	ring_buffer__free(s->rb);
+	evsession__detach(s);
+	bpf_link__destroy(s->iter_link);
+	events_bpf__destroy(s->skel);
+	free(s->vol.slot);
+	free(s->stat);
+	free(s);
+}
+
+uint32_t evsession__nr_cpus(const struct evsession *s)
+{
+	return s->nr_cpus;
+}
+
+uint64_t evsession__start_ns(const struct evsession *s)
+{
+	return s->start_ns;
+}
+
+int evsession__status(const struct evsession *s)
+{
+	return s->status;
+}
+
+/* Deliver what the ring holds, within the bounds set; false on a ring error. */
+static bool consume(struct evsession *s)
+{
+	int err = ring_buffer__consume(s->rb);
+
+	if (err >= 0 || err == EV_YIELD)
+		return true;
+	cli__err("cannot read the event ring buffer: %s", strerror(-err));
+	s->status = err;
+	return false;
+}
+
+bool evsession__wait(struct evsession *s, uint64_t deadline_ns)
+{
+	s->deadline_ns = deadline_ns;
+	s->budget = UINT64_MAX;
+	s->honor_stop = true;
+	while (!stop__requested() && !s->status) {
+		uint64_t now = stop__now_ns(), left_ms;
+		int err;
+
+		if (now >= deadline_ns)
+			break;
+		left_ms = (deadline_ns - now + 999999) / 1000000;
+		/*
+		 * Records come without a wake-up until 1/8 of the ring is queued: the
+		 * poll mostly times out, then we take what is there.
+		 */
+		err = ring_buffer__poll(s->rb, (int)(left_ms < EV_POLL_MS ? left_ms : EV_POLL_MS));
+		if (err < 0 && err != -EINTR && err != EV_YIELD && !s->status) {
+			cli__err("cannot poll the event ring buffer: %s", strerror(-err));
+			s->status = err;
+			break;
+		}
+		if (!consume(s))
+			break;
+	}
+	return stop__requested() || s->status;
+}
+
+void evsession__drain(struct evsession *s)
+{
+	/* At most what a full ring holds: a producer faster than us cannot keep us here. */
+	s->deadline_ns = UINT64_MAX;
+	s->budget = s->ring_bytes / EV_MIN_RECORD + 1;
+	s->honor_stop = false;
+	consume(s);
+}
+
+struct scan_ctx {
+	struct evsession *s;
+	int (*fn)(void *ctx, const struct task_snap *t);
+	void *ctx;
+};
+
+static int on_snap(void *ctx, const void *rec)
+{
+	const struct ss_ev_snap *r = rec;
+	struct scan_ctx *c = ctx;
+	struct task_snap t;
+
+	memset(&t, 0, sizeof(t));
+	t.start_ns = r->start_ns;
+	t.runtime_ns = r->runtime_ns;
+	t.run_delay_ns = r->run_delay_ns;
+	t.pcount = r->pcount;
+	t.nvcsw = r->nvcsw;
+	t.nivcsw = r->nivcsw;
+	t.migrations = r->migrations;
+	t.tid = r->tid;
+	t.pid = r->pid;
+	t.prio = r->prio;
+	t.cpu = r->cpu;
+	t.state = r->state;
+	t.on_cpu = r->on_cpu;
+	memcpy(t.comm, r->comm, SEV_COMM_LEN);
+	/* A base for the first switch-out seen (ev__voluntary() checks it is not newer). */
+	vol_put(&c->s->vol, t.tid, t.nvcsw, t.nivcsw);
+	return c->fn(c->ctx, &t);
+}
+
+static int scan(struct evsession *s, bool all, int (*fn)(void *ctx, const struct task_snap *t),
+		void *ctx)
+{
+	static struct ss_ev_snap buf[SCAN_BUF_SNAPS];
+	struct scan_ctx c = { s, fn, ctx };
+
+	s->skel->bss->scan_all = all;
+	return bpfenv__iter_read(s->iter_link, sizeof(buf[0]), buf, sizeof(buf), on_snap, &c);
+}
+
+int evsession__scan(struct evsession *s, int (*fn)(void *ctx, const struct task_snap *t),
+		    void *ctx)
+{
+	return scan(s, false, fn, ctx);
+}
+
+int evsession__scan_every(struct evsession *s, int (*fn)(void *ctx, const struct task_snap *t),
+			  void *ctx)
+{
+	return scan(s, true, fn, ctx);
+}
+
+uint64_t evsession__lost(struct evsession *s, uint64_t *lost)
+{
+	uint32_t zero = 0;
+	uint64_t sum = 0;
+
+	/* On a failed read, the last one stands: counts only grow. */
+	bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.ev_stat), &zero, s->stat);
+	for (uint32_t c = 0; c < s->nr_cpus; c++) {
+		if (lost)
+			lost[c] = s->stat[c].lost;
+		sum += s->stat[c].lost;
+	}
+	return sum;
+}

@@ -16,12 +16,18 @@
 #include "core/sev.h"
 
 struct ev_opts {
-	uint32_t mask;		/* SEV_MASK() of the kinds to deliver */
+	uint32_t mask;		/* SEV_MASK() of the kinds to load and deliver (others cost nothing) */
 	const struct cli *cli;	/* -p, -t, -c, -C (applied in the kernel), -v */
 	size_t ring_bytes;	/* ring buffer size; 0: the default */
 	/* Called for each event in ring order; returns 0 to go on. */
 	int (*on_event)(void *ctx, const struct sev *e);
 	void *ctx;
+	/*
+	 * Optional: fork, exec and rename of the tasks the filters (-p, -t, -c,
+	 * -C) leave out, in ring order with the others, for names only (the
+	 * other side of a switch). NULL: the kernel drops them.
+	 */
+	int (*on_name)(void *ctx, const struct sev *e);
 };
 
 struct evsession;
@@ -44,15 +50,42 @@ static inline bool evsession__waiter(void *s, uint64_t deadline_ns)
 	return evsession__wait(s, deadline_ns);
 }
 
-/* Deliver whatever is in the ring now, without waiting. */
+/*
+ * Deliver whatever is in the ring now, without waiting, a full ring's worth
+ * at most (a producer faster than the consumer cannot keep it here), stop
+ * request or not: after evsession__detach(), everything left.
+ */
 void evsession__drain(struct evsession *s);
 
 /*
+ * Detach the event programs: nothing more enters the ring, what it holds
+ * stays for evsession__drain(). The scan still works. Idempotent.
+ */
+void evsession__detach(struct evsession *s);
+
+/* CLOCK_MONOTONIC just before the programs were attached: no event is older. */
+uint64_t evsession__start_ns(const struct evsession *s);
+
+/* 0, or the first non-zero on_event() return (or ring error) that stopped delivery. */
+int evsession__status(const struct evsession *s);
+
+/*
  * Every live thread that passes the filters, read by a task iterator, to fn
- * (returns 0 to go on). Returns 0 or -errno.
+ * (returns 0 to go on). Returns 0 or -errno. -p, -t and -c apply, not -C:
+ * any thread may come to run on that CPU. Threads are read one by one
+ * while the programs run, so records already in the ring may be older than
+ * a thread's snapshot (see trace.c for seeding a tasktab in the right order).
  */
 int evsession__scan(struct evsession *s, int (*fn)(void *ctx, const struct task_snap *t),
 		    void *ctx);
+
+/*
+ * The same for every live thread, the filters aside: the names and bases of
+ * whatever a filtered event shows beside the task asked for (the other side
+ * of a switch, a parent).
+ */
+int evsession__scan_every(struct evsession *s, int (*fn)(void *ctx, const struct task_snap *t),
+			  void *ctx);
 
 /*
  * Events lost to a full ring buffer, per CPU and cumulative, into

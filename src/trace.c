@@ -1,13 +1,230 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Placeholder until the command lands. */
+/*
+ * schedscope trace: a live stream of scheduling events, one line (or JSON
+ * object) each, filtered in the kernel; events shown per kind and events
+ * lost per CPU at the end.
+ *
+ * Names: the kinds that change a name (fork, exec, rename) are always
+ * loaded, whatever -e says, and only shown if asked for and let through by
+ * the filters: they cost nothing per switch, and without them a thread born
+ * during the trace would have no name. The other side of a switch needs a
+ * name too, so the tasktab starts from a scan of every thread and learns
+ * from the name events the filters leave out (on_name), unshown.
+ *
+ * The scan runs after the programs are attached, so that no fork or rename
+ * falls between the two; but then the ring may hold events older than a
+ * thread's snapshot. Names are taken from the scan at once (the newest
+ * there are), while the snapshot's runtime, the base of the first "ran" of a
+ * thread off the CPU, is applied only when the first event younger than the
+ * scan arrives, and only to threads no older event gave a base to.
+ */
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 #include "commands.h"
+#include "evsession.h"
+#include "live.h"
+#include "out/trace_out.h"
+#include "stop.h"
+
+#define TRACE_MAX_NAMES (1u << 22)	/* PID_MAX_LIMIT: every thread there can be */
+#define TRACE_MAX_BUFFER_MB 2048u	/* a ring buffer's size is 32 bits */
+#define STDOUT_BUF_BYTES (256u << 10)
+#define FLUSH_EVERY_NS 100000000ull	/* stdout, when events come slowly */
+#define NAME_KINDS (SEV_MASK(SEV_FORK) | SEV_MASK(SEV_EXEC) | SEV_MASK(SEV_RENAME))
+
+struct tracer {
+	const struct cli *cli;
+	struct tasktab *tab;
+	uint32_t show_mask;
+	uint64_t origin_ns;
+	uint64_t shown[SEV_NR_TYPES];
+	/* The scan's snapshots until their runtimes may be applied (see above). */
+	struct task_snap *snaps;
+	size_t nr_snaps, cap_snaps;
+	uint64_t scan_end_ns;
+	bool bases_applied;
+};
+
+static int on_snap(void *ctx, const struct task_snap *s)
+{
+	struct tracer *t = ctx;
+
+	if (t->nr_snaps == t->cap_snaps) {
+		size_t cap = t->cap_snaps ? t->cap_snaps * 2 : 1024;
+		struct task_snap *n = realloc(t->snaps, cap * sizeof(*n));
+
+		if (!n) {
+			cli__err("out of memory");
+			return -ENOMEM;
+		}
+		t->snaps = n;
+		t->cap_snaps = cap;
+	}
+	t->snaps[t->nr_snaps++] = *s;
+	tasktab__set(t->tab, s->tid, s->pid, s->comm);
+	return 0;
+}
+
+/* The snapshots' runtimes, for threads that no event older than the scan gave one. */
+static void apply_bases(struct tracer *t)
+{
+	for (size_t i = 0; i < t->nr_snaps; i++) {
+		const struct task_ident *id = tasktab__get(t->tab, t->snaps[i].tid);
+
+		if (!id || !id->runtime_known)
+			tasktab__on_snap(t->tab, &t->snaps[i]);
+	}
+	free(t->snaps);
+	t->snaps = NULL;
+	t->nr_snaps = t->cap_snaps = 0;
+	t->bases_applied = true;
+}
+
+static int on_event(void *ctx, const struct sev *e)
+{
+	struct tracer *t = ctx;
+	struct trace_line l;
+
+	if (!t->bases_applied && e->ts_ns >= t->scan_end_ns)
+		apply_bases(t);
+	trace_out__prepare(&l, e, t->tab, t->origin_ns);
+	tasktab__on_event(t->tab, e);
+	if (!(t->show_mask & SEV_MASK(e->type)))
+		return 0;
+	t->shown[e->type]++;
+	if (t->cli->json)
+		trace_out__json(stdout, e, t->tab, &l);
+	else
+		trace_out__line(stdout, e, t->tab, &l);
+	return 0;
+}
+
+/* A name outside the filters: for the other side of a switch, not shown. */
+static int on_name(void *ctx, const struct sev *e)
+{
+	struct tracer *t = ctx;
+
+	tasktab__on_event(t->tab, e);
+	return 0;
+}
+
+/* Nothing to do but let live__stream() flush stdout: a quiet trace shows at once. */
+static int tick(void *ctx, uint64_t now_ns)
+{
+	(void)ctx;
+	(void)now_ns;
+	return 0;
+}
+
+/*
+ * Ctrl-C must not cut the stream short: stdio drops the rest of its buffer
+ * when a write() to a full pipe fails with EINTR. The stop handlers get
+ * SA_RESTART; epoll_wait() in between still returns at once (it is never
+ * restarted).
+ */
+static void restart_writes(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM };
+
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		struct sigaction sa;
+
+		if (sigaction(sigs[i], NULL, &sa) || sa.sa_handler == SIG_DFL ||
+		    sa.sa_handler == SIG_IGN)
+			continue;
+		sa.sa_flags |= SA_RESTART;
+		sigaction(sigs[i], &sa, NULL);
+	}
+}
+
+/* "switch, waking, ..." */
+static void kinds_text(char *buf, size_t len, uint32_t mask)
+{
+	size_t n = 0;
+
+	buf[0] = 0;
+	for (uint32_t k = 1; k < SEV_NR_TYPES && n < len; k++)
+		if (mask & SEV_MASK(k))
+			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? ", " : "",
+					      sev__type_name(k));
+}
+
+/* The end: what the ring still holds (unless the reader has gone, | head), then the counts. */
+static int finish(struct tracer *t, struct evsession *s, int ret)
+{
+	uint32_t nr_cpus = evsession__nr_cpus(s);
+	uint64_t *lost;
+
+	evsession__detach(s);
+	if (!ret && !ferror(stdout) && !evsession__status(s)) {
+		evsession__drain(s);
+		if (fflush(stdout) && errno != EPIPE) {
+			cli__err("cannot write the events: %s", strerror(errno));
+			ret = 1;
+		}
+	}
+	if (!ret && evsession__status(s))
+		ret = 1;
+	lost = calloc(nr_cpus, sizeof(*lost));
+	if (!lost) {
+		cli__err("out of memory");
+		return 1;
+	}
+	evsession__lost(s, lost);
+	trace_out__summary(stderr, t->shown, t->show_mask, lost, nr_cpus,
+			   tasktab__dropped(t->tab));
+	free(lost);
+	return ret;
+}
 
 int trace__run(const struct cli *cli)
 {
-	(void)cli;
-	cli__err("trace: not built yet");
-	return 1;
+	struct tracer t = { .cli = cli };
+	struct ev_opts o = { .cli = cli, .on_event = on_event, .on_name = on_name, .ctx = &t };
+	struct evsession *s = NULL;
+	char kinds[160];
+	int ret = 1;
+
+	if (live__check_args(cli))
+		return EXIT_USAGE;
+	if (cli->buffer_mb > TRACE_MAX_BUFFER_MB) {
+		cli__err("invalid --buffer '%zu' (a ring buffer holds at most %u MiB)",
+			 cli->buffer_mb, TRACE_MAX_BUFFER_MB);
+		return EXIT_USAGE;
+	}
+	restart_writes();
+	/* Fewer write()s at a few hundred thousand lines a second; the tick flushes. */
+	setvbuf(stdout, NULL, _IOFBF, STDOUT_BUF_BYTES);
+	t.show_mask = cli->ev_mask ? cli->ev_mask : SEV_DEFAULT_MASK;
+	o.mask = t.show_mask | NAME_KINDS;
+	o.ring_bytes = cli->buffer_mb << 20;
+	t.tab = tasktab__new(TRACE_MAX_NAMES);
+	if (!t.tab) {
+		cli__err("out of memory");
+		goto out;
+	}
+	s = evsession__open(&o);
+	if (!s)
+		goto out;
+	t.origin_ns = evsession__start_ns(s);
+	if (evsession__scan_every(s, on_snap, &t))
+		goto out;
+	t.scan_end_ns = stop__now_ns();
+	kinds_text(kinds, sizeof(kinds), t.show_mask);
+	fprintf(stderr, "Tracing scheduling events (%s)... Hit Ctrl-C to end.\n", kinds);
+	fflush(stderr);
+	if (!cli->json)
+		trace_out__header(stdout);
+	ret = live__stream(cli, FLUSH_EVERY_NS, evsession__waiter, s, tick, NULL);
+	ret = finish(&t, s, ret);
+out:
+	free(t.snaps);
+	evsession__close(s);
+	tasktab__free(t.tab);
+	return ret;
 }

@@ -31,7 +31,7 @@ READY_LINE = "Hit Ctrl-C to end."
 # after every tracer has exited is a leak.
 PROG_NAMES = ("on_switch", "on_wakeup", "on_migrate", "on_free", "dump_task",
               "probe_cpu", "lat_switch", "lat_waking", "lat_pi", "scan_tasks",
-              "note_wait")
+              "note_wait", "ev_")
 
 
 def ssload_path():

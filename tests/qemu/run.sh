@@ -208,6 +208,13 @@ run runqlat   schedscope runqlat -d 1 --json
 run slower    schedscope runqslower -d 1 --json 0
 run starve    schedscope starve -d 1 --json --threshold 1
 run invert    schedscope inversion -d 1 --json
+run trace     schedscope trace -d 1 --json -e all
+run trace_txt schedscope trace -d 1 -C 0
+run trace_pid schedscope trace -d 1 --json -p "$spin"
+# nice 5 and back every 0.5 s while it loads (seconds under TCG) and traces
+(for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+	sleep 0.5; renice -n $((i % 2 * 5)) -p "$spin" >/dev/null; done) &
+run trace_prio schedscope trace -d 2 --json -e prio -p "$spin"
 # A kernel without BTF, as far as the tool can tell: hide /sys/kernel/btf.
 if mount -t tmpfs tmpfs /sys/kernel/btf; then
 	run nobtf schedscope top -d 1
