@@ -353,8 +353,9 @@ int cli__parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *out
 			out->migrations = true;
 			break;
 		case LONG_BUFFER:
-			if (parse_u64(optarg, 4096, &v) || v == 0 || (v & (v - 1)))
-				return usage_error(cmd, "invalid --buffer '%s' (MiB, a power of two up to 4096)",
+			/* The kernel caps a ring buffer at 2 GiB. */
+			if (parse_u64(optarg, 2048, &v) || v == 0 || (v & (v - 1)))
+				return usage_error(cmd, "invalid --buffer '%s' (MiB, a power of two up to 2048)",
 						   optarg);
 			out->buffer_mb = (size_t)v;
 			break;

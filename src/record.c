@@ -208,7 +208,8 @@ static void fill_header(struct rec_header *h, const struct record *r, uint64_t s
 	memset(h, 0, sizeof(*h));
 	h->clock = REC_CLOCK_MONOTONIC;
 	h->nr_cpus = r->nr_cpus;
-	h->event_mask = r->cli->ev_mask ? r->cli->ev_mask : SEV_DEFAULT_MASK;
+	h->event_mask = (r->cli->ev_mask ? r->cli->ev_mask : SEV_DEFAULT_MASK) | SEV_MASK(SEV_FORK) |
+			SEV_MASK(SEV_EXEC) | SEV_MASK(SEV_RENAME);
 	h->start_ns = start_ns;
 	clock_gettime(CLOCK_REALTIME, &wall);
 	h->boot_wall_ns = (uint64_t)wall.tv_sec * 1000000000ull + (uint64_t)wall.tv_nsec - start_ns;
@@ -256,6 +257,8 @@ static int finish(struct record *r)
 {
 	int err;
 
+	/* Nothing enters the ring any more: the drain takes all it holds. */
+	evsession__detach(r->s);
 	evsession__drain(r->s);
 	if (r->err)
 		return r->err;
@@ -270,11 +273,14 @@ static int finish(struct record *r)
 int record__run(const struct cli *cli)
 {
 	struct record r = { .cli = cli, .go_fd = -1 };
+	/* Names come with fork, exec and rename: recorded whatever -e says, and for every task. */
 	struct ev_opts o = {
-		.mask = cli->ev_mask ? cli->ev_mask : SEV_DEFAULT_MASK,
+		.mask = (cli->ev_mask ? cli->ev_mask : SEV_DEFAULT_MASK) | SEV_MASK(SEV_FORK) |
+			SEV_MASK(SEV_EXEC) | SEV_MASK(SEV_RENAME),
 		.cli = cli,
 		.ring_bytes = cli->buffer_mb << 20,
 		.on_event = on_event,
+		.on_name = on_event,
 		.ctx = &r,
 	};
 	struct rec_header h;

@@ -32,7 +32,6 @@
 #include "stop.h"
 
 #define TRACE_MAX_NAMES (1u << 22)	/* PID_MAX_LIMIT: every thread there can be */
-#define TRACE_MAX_BUFFER_MB 2048u	/* a ring buffer's size is 32 bits */
 #define STDOUT_BUF_BYTES (256u << 10)
 #define FLUSH_EVERY_NS 100000000ull	/* stdout, when events come slowly */
 #define NAME_KINDS (SEV_MASK(SEV_FORK) | SEV_MASK(SEV_EXEC) | SEV_MASK(SEV_RENAME))
@@ -192,11 +191,6 @@ int trace__run(const struct cli *cli)
 
 	if (live__check_args(cli))
 		return EXIT_USAGE;
-	if (cli->buffer_mb > TRACE_MAX_BUFFER_MB) {
-		cli__err("invalid --buffer '%zu' (a ring buffer holds at most %u MiB)",
-			 cli->buffer_mb, TRACE_MAX_BUFFER_MB);
-		return EXIT_USAGE;
-	}
 	restart_writes();
 	/* Fewer write()s at a few hundred thousand lines a second; the tick flushes. */
 	setvbuf(stdout, NULL, _IOFBF, STDOUT_BUF_BYTES);
