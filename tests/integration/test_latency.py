@@ -138,8 +138,15 @@ def fifo_hog(tap):
                       f"{e['lat_ns'] / 1e6:.3f} ms", f"{e}")
             tap.check("runqslower latency = run_delay growth", close(e["lat_ns"], rd, 0.01),
                       f"{e['lat_ns']} vs {rd} ns", f"{e['lat_ns']} vs run_delay +{rd}")
-            tap.check("runqslower -P names the hog", e["prev"]["tid"] == wl.tids["hog"],
-                      f"prev {e['prev']['comm']}", f"{e['prev']}")
+            # When the hog lets go, other waiters on the CPU (rcu_preempt, say)
+            # may run before the victim: the first of them follows the hog.
+            hog = wl.tids["hog"]
+            first = [x for x in slow.reports("runq_slow")
+                     if x["cpu"] == e["cpu"] and x["prev"]["tid"] == hog]
+            tap.check("runqslower -P names the hog", e["prev"]["tid"] == hog or first,
+                      f"prev {e['prev']['comm']}" +
+                      (f"; {first[0]['comm']} ran first, after the hog" if first else ""),
+                      f"{e['prev']}; all: {slow.stdout}")
         starving = [e for e in st.reports("starving") if e["tid"] == victim]
         tap.check("starve reports the victim while the hog spins",
                   bool(starving) and starving[0]["ts_ns"] < r["hog_end_ns"],
@@ -162,7 +169,9 @@ def fifo_hog(tap):
 
 
 def prewait(tap):
-    with sslib.Workload("prewait", CPU, 400, binary="ssprio") as wl:
+    # As long as ssprio allows (below the RT throttling limit): a tracer's
+    # start on a loaded machine took 449 ms once.
+    with sslib.Workload("prewait", CPU, 450, binary="ssprio") as wl:
         victim = wl.tids["pw-victim"]
         wl.send("run")
         start = wl.reply()
