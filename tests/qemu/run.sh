@@ -215,6 +215,9 @@ run trace_pid schedscope trace -d 1 --json -p "$spin"
 (for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
 	sleep 0.5; renice -n $((i % 2 * 5)) -p "$spin" >/dev/null; done) &
 run trace_prio schedscope trace -d 2 --json -e prio -p "$spin"
+run record    schedscope record -o /tmp/q.ssr -d 2
+run report    schedscope report -i /tmp/q.ssr top --json --by tid -n 0
+run systrace  schedscope export -i /tmp/q.ssr --format systrace -o -
 # A kernel without BTF, as far as the tool can tell: hide /sys/kernel/btf.
 if mount -t tmpfs tmpfs /sys/kernel/btf; then
 	run nobtf schedscope top -d 1
@@ -590,6 +593,31 @@ def c_top_pid():
         raise Fail("the busy loop has cpu_pct %.1f, want > 20" % o["tasks"][0]["cpu_pct"], name)
     print("# top -p %d: busy loop %.1f%%" % (spin_pid, o["tasks"][0]["cpu_pct"]))
 check("top -p BUSYLOOP -d 1 --json", c_top_pid)
+
+def c_trace():
+    name = "trace"
+    objs = [json.loads(l) for l in block(name)["out"] if l.strip()]
+    sw = [o for o in objs if o.get("type") == "switch"]
+    if not sw:
+        raise Fail("no switch among %d events in 1 s" % len(objs), name)
+    print("# trace: %d events, %d switches in 1 s" % (len(objs), len(sw)))
+check("trace -d 1 --json -e all", c_trace)
+
+def c_record():
+    block("record")
+    name = "report"
+    b, objs = json_lines(name, "top")
+    if len(objs) != 1:
+        raise Fail("%d reports, want 1" % len(objs), name)
+    s = spinner(name, objs[0])
+    if s is None or s["cpu_pct"] <= 20:
+        raise Fail("the busy loop (tid %d) not at > 20%% in %r" % (spin_pid, s), name)
+    lines = [l for l in block("systrace")["out"] if "sched_switch: prev_comm=" in l]
+    if not lines:
+        raise Fail("no sched_switch line in the systrace export", "systrace")
+    print("# record 2 s: report top has the busy loop at %.1f%%; %d sched_switch lines exported" %
+          (s["cpu_pct"], len(lines)))
+check("record -d 2, report top, export systrace", c_record)
 
 def c_bogus():
     b = block("bogus", 2)
