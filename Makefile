@@ -14,7 +14,7 @@ ARCH         := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 DEPS_BUILD := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config scdoc
 DEPS_TEST  := python3 libcmocka-dev valgrind cppcheck clang-tidy util-linux procps \
 	      qemu-system-x86 seabios cpio
-DEPS_BENCH := linux-perf bpftrace jq
+DEPS_BENCH := linux-perf bpftrace jq time
 
 WARN     := -Wall -Wextra -Werror
 CFLAGS   ?= -O2 -g

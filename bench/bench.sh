@@ -20,29 +20,50 @@
 #      slowdown of the pinned pipe;
 #   3. the user-space CPU and peak RSS of `schedscope top 1` while 10,000
 #      periodically waking threads (bench/threads.c) are alive;
-#   4. the BPF map memory (bytes_memlock) schedscope holds meanwhile.
+#   4. the BPF map memory (bytes_memlock) schedscope holds meanwhile;
+#   5. recorders: `schedscope record` and `perf sched record`, started
+#      afresh around each workload run (same alternated rounds, same
+#      no-tracer baseline), each writing to a file in the bench's own
+#      temporary folder (one filesystem for both): the workload's
+#      slowdown, events recorded and per second of workload, file bytes
+#      per event and per context switch, the recorder's own CPU time
+#      (utime+stime, while the workload ran and in all), and events lost;
+#      then how fast `schedscope report` reads a recording of a few
+#      million events (median of READ_RUNS runs, the file in page cache),
+#      and the recording goals as PASS/FAIL.
 # and ends with a Markdown summary.
 #
 # Tunables (environment):
 #   ROUNDS=7              rounds; each runs every configuration once
 #   COST_RUNS=3           runs of each tracer with bpf_stats on, for ns/event
-#   CONFIGS="none top cpus bpftrace runqlat runqslower bpftrace-runqlat"
+#   CONFIGS="none top cpus bpftrace runqlat runqslower bpftrace-runqlat record perf-sched"
 #                         configurations to run ("none" is the baseline
-#                         every slowdown is measured against: keep it)
+#                         every slowdown is measured against: keep it);
+#                         CONFIGS="none record perf-sched" runs part 5 only
+#                         (with SKIP_THREADS=1)
 #   PIPE_LOOPS=500000     perf bench sched pipe -l
 #   MSG_GROUPS=10 MSG_LOOPS=300        perf bench sched messaging -g / -l
 #   NTHREADS=10000 THREADS_PERIOD_MS=1000 THREADS_SECS=20
 #   SKIP_THREADS=1        skip parts 3 and 4
+#   READ_PIPE_LOOPS=1000000 READ_RUNS=9   the recording `report` reads
+#                         (one pinned pipe run of that many loops, then one
+#                         messaging run) and how many timed reads
+#   SKIP_READ=1           skip the read-speed part of 5
+#   QUIET_BUDGET=120      seconds in all to wait for other BPF tracers to go
+#   IDLE_BUDGET=0 IDLE_MAX_PCT=20   seconds in all to wait, before each
+#                         timed run, for the machine to be busy less than
+#                         IDLE_MAX_PCT % of one CPU (a shared machine)
 #
 # Needs root, perf, bpftool, jq, gcc, taskset, and bpftrace for the
-# bpftrace and bpftrace-runqlat configurations.
+# bpftrace and bpftrace-runqlat configurations; perf-sched needs tracefs
+# (mounted at /sys/kernel/tracing for the run if it is not).
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SCHEDSCOPE=${1:-build/schedscope}
 ROUNDS=${ROUNDS:-7}
 COST_RUNS=${COST_RUNS:-3}
-CONFIGS=${CONFIGS:-none top cpus bpftrace runqlat runqslower bpftrace-runqlat}
+CONFIGS=${CONFIGS:-none top cpus bpftrace runqlat runqslower bpftrace-runqlat record perf-sched}
 PIPE_LOOPS=${PIPE_LOOPS:-500000}
 MSG_GROUPS=${MSG_GROUPS:-10}
 MSG_LOOPS=${MSG_LOOPS:-300}
@@ -50,6 +71,9 @@ NTHREADS=${NTHREADS:-10000}
 THREADS_PERIOD_MS=${THREADS_PERIOD_MS:-1000}
 THREADS_SECS=${THREADS_SECS:-20}
 SKIP_THREADS=${SKIP_THREADS:-0}
+READ_PIPE_LOOPS=${READ_PIPE_LOOPS:-1000000}
+READ_RUNS=${READ_RUNS:-9}
+SKIP_READ=${SKIP_READ:-0}
 WORKLOADS=(pipe messaging)
 
 die() { echo "bench: $*" >&2; exit 1; }
@@ -62,8 +86,8 @@ log() { echo "bench: $*" >&2; }
 read -r -a CONFIG_LIST <<<"$CONFIGS"
 for c in "${CONFIG_LIST[@]}"; do
 	case $c in
-	none | top | cpus | bpftrace | runqlat | runqslower | bpftrace-runqlat) ;;
-	*) die "unknown config '$c' (known: none top cpus bpftrace runqlat runqslower bpftrace-runqlat)" ;;
+	none | top | cpus | bpftrace | runqlat | runqslower | bpftrace-runqlat | record | perf-sched) ;;
+	*) die "unknown config '$c' (known: none top cpus bpftrace runqlat runqslower bpftrace-runqlat record perf-sched)" ;;
 	esac
 done
 [[ " $CONFIGS " == *" none "* ]] || log "warning: no 'none' in CONFIGS: no slowdowns, only per-event costs"
@@ -72,12 +96,27 @@ done
 # down by less than GOAL_PCT
 GOAL_NS=150
 GOAL_PCT=5
+# the recording goals (the issue's): the pinned pipe slowed down by less
+# than REC_GOAL_PCT, at most a quarter of perf sched record's file bytes
+# per event (REC_PERF_BPE, measured for the issue, when perf-sched is not
+# run), no event lost at default settings, and `report` reading at least
+# REC_GOAL_READ events per second
+REC_GOAL_PCT=15
+REC_PERF_BPE=105
+REC_PERF_PCT=73
+REC_GOAL_READ=20000000
+[[ $READ_RUNS =~ ^[0-9]+$ && $READ_RUNS -ge 1 ]] || die "READ_RUNS must be a positive integer"
+[[ ${IDLE_BUDGET:-0} =~ ^[0-9]+$ && ${IDLE_MAX_PCT:-20} =~ ^[0-9]+$ ]] || die "IDLE_BUDGET and IDLE_MAX_PCT must be integers"
+[[ $READ_PIPE_LOOPS =~ ^[0-9]+$ && $READ_PIPE_LOOPS -ge 1 ]] || die "READ_PIPE_LOOPS must be a positive integer"
 for t in perf bpftool jq gcc taskset awk; do
 	command -v "$t" >/dev/null || die "'$t' not found"
 done
+if [[ " $CONFIGS " == *" record "* || " $CONFIGS " == *" perf-sched "* ]]; then
+	[[ -x /usr/bin/time ]] || die "GNU time (/usr/bin/time, Debian package 'time') not found: the recorders' CPU time needs it"
+fi
 need_schedscope=0
 for c in "${CONFIG_LIST[@]}"; do
-	case $c in top | cpus | runqlat | runqslower) need_schedscope=1 ;; esac
+	case $c in top | cpus | runqlat | runqslower | record) need_schedscope=1 ;; esac
 done
 [[ $SKIP_THREADS == 1 ]] || need_schedscope=1
 if [[ $need_schedscope == 1 ]]; then
@@ -98,6 +137,8 @@ BG_PIDS=()
 
 cleanup() {
 	local rc=$? p
+	# a recorder under GNU time: kill it first, its parent would not
+	[[ -z ${REC_PID:-} ]] || kill -KILL "$REC_PID" 2>/dev/null || true
 	for p in "${BG_PIDS[@]}"; do
 		kill -KILL "$p" 2>/dev/null || true
 		wait "$p" 2>/dev/null || true
@@ -120,9 +161,20 @@ if [[ $need_schedscope == 1 ]]; then
 	SCHEDSCOPE=$TMP/schedscope
 fi
 
-# bpftrace resolves tracepoints through tracefs.
+# bpftrace resolves tracepoints through tracefs, and perf sched record
+# its sched:* events.
+TRACEFS_NOTE="tracefs was mounted at /sys/kernel/tracing already"
 if [[ ! -e /sys/kernel/tracing/events ]]; then
-	mount -t tracefs nodev /sys/kernel/tracing && MOUNTED_TRACEFS=1
+	if mount -t tracefs nodev /sys/kernel/tracing; then
+		MOUNTED_TRACEFS=1
+		TRACEFS_NOTE="tracefs mounted at /sys/kernel/tracing by the bench (perf sched record needs it; unmounted at the end)"
+	else
+		TRACEFS_NOTE="tracefs is not mounted and mounting it failed"
+	fi
+	log "$TRACEFS_NOTE"
+fi
+if [[ " $CONFIGS " == *" perf-sched "* && ! -e /sys/kernel/tracing/events/sched/sched_switch ]]; then
+	die "perf sched record needs tracefs with the sched events at /sys/kernel/tracing ($TRACEFS_NOTE); mount it: mount -t tracefs nodev /sys/kernel/tracing"
 fi
 
 # bpftrace's BEGIN/END and our own tooling need no more than this; the
@@ -166,11 +218,16 @@ wait_for() {
 	done
 }
 
-# stop_proc PID TIMEOUT_S [SIGNAL]: SIGNAL (default INT), then SIGKILL
-# after TIMEOUT_S. Sets STOP_RC to the exit status (or "killed"). Not to
-# be called in a subshell: only this shell can reap its children.
-# Background commands of a non-interactive shell start with SIGINT
-# ignored, so SIGINT only stops programs that install a handler for it.
+# utime+stime of the whole thread group, in clock ticks (fields 14, 15;
+# parsed after the last ')' since comm may contain spaces)
+cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
+
+# stop_proc PID TIMEOUT_S [SIGNAL]: SIGNAL (default INT; 0: none, the
+# caller signalled already), then SIGKILL after TIMEOUT_S. Sets STOP_RC to
+# the exit status (or "killed"). Not to be called in a subshell: only this
+# shell can reap its children. Background commands of a non-interactive
+# shell start with SIGINT ignored, so SIGINT only stops programs that
+# install a handler for it.
 STOP_RC=
 stop_proc() {
 	local pid=$1 timeout=$2 sig=${3:-INT} t=0 rc=0
@@ -218,19 +275,19 @@ foreign_progs() {
 }
 
 # wait_quiet OURS_JSON: wait (from a total budget of QUIET_BUDGET s) for
-# foreign tracing programs to go; prints how many are left.
+# foreign tracing programs to go; sets QUIET_N to how many are left. Not
+# in a subshell, or the budget would never run down.
 QUIET_LEFT=${QUIET_BUDGET:-120}
 QUIET_WAITED=0
+QUIET_N=0
 wait_quiet() {
-	local n
-	n=$(foreign_progs "$1")
-	while ((n > 0 && QUIET_LEFT > 0)); do
+	QUIET_N=$(foreign_progs "$1")
+	while ((QUIET_N > 0 && QUIET_LEFT > 0)); do
 		sleep 1
 		QUIET_LEFT=$((QUIET_LEFT - 1))
 		QUIET_WAITED=$((QUIET_WAITED + 1))
-		n=$(foreign_progs "$1")
+		QUIET_N=$(foreign_progs "$1")
 	done
-	echo "$n"
 }
 
 ctxt() { awk '$1 == "ctxt" { print $2 }' /proc/stat; }
@@ -238,6 +295,26 @@ ctxt() { awk '$1 == "ctxt" { print $2 }' /proc/stat; }
 # irq, softirq): less the workload's own, what else ran meanwhile
 busy_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
 HZ=$(getconf CLK_TCK)
+
+# wait_idle: on a shared machine, wait (from a total budget of IDLE_BUDGET
+# s; 0, the default, never waits) until the whole machine was busy less
+# than IDLE_MAX_PCT % of one CPU over half a second (a tracer started
+# for the run counts too, which at rest is well under that).
+IDLE_LEFT=${IDLE_BUDGET:-0}
+IDLE_MAX_PCT=${IDLE_MAX_PCT:-20}
+IDLE_WAITED=0
+wait_idle() {
+	local b0 b1
+	while ((IDLE_LEFT > 0)); do
+		b0=$(busy_ticks)
+		sleep 0.5
+		b1=$(busy_ticks)
+		(((b1 - b0) * 200 <= HZ * IDLE_MAX_PCT)) && return 0
+		sleep 0.5
+		IDLE_LEFT=$((IDLE_LEFT - 1))
+		IDLE_WAITED=$((IDLE_WAITED + 1))
+	done
+}
 
 ids_to_json() { jq -R -s -c 'split("\n") | map(select(length > 0) | tonumber)'; }
 
@@ -365,9 +442,158 @@ stop_tracer() {
 	TRACER_PID=
 }
 
+# -------------------------------------------------------------- recorders
+
+# Recorders are started afresh around each workload run, so that each file
+# holds one workload: its events, bytes and losses are that workload's.
+is_rec_cfg() { [[ $1 == record || $1 == perf-sched ]]; }
+
+# what schedscope record prints once its programs are attached and it
+# writes (stderr)
+REC_READY_RE='Hit Ctrl-C to end'
+# runs where a recorder failed (bad exit status, no events, unreadable
+# file): the bench goes on and exits 1 at the end
+REC_FAILS=0
+# every run that lost events: "CFG WL ROUND MODE LOST EVENTS"
+REC_LOSSES=$TMP/losses
+: >"$REC_LOSSES"
+REC_FILE=
+REC_PID=
+REC_KEEP=0
+# the recorder runs under GNU time, which writes its whole life's user and
+# system CPU time once it ends (stdout and stderr stay the recorder's)
+REC_TIME=(/usr/bin/time -f '%e %U %S' -o "$TMP/rec.rusage")
+REC_TK0=
+REC_C0=
+PERF_CTL_FD=
+PERF_ACK_FD=
+
+# start_recorder CFG WL FILE: start the recorder writing FILE (in the
+# bench's temporary folder: one filesystem for both recorders) and wait
+# until it records.
+start_recorder() {
+	local cfg=$1 w=$2 ack=
+	REC_FILE=$3
+	TRACER_ERR=$TMP/$cfg.$w.err
+	TRACER_OUT=$TRACER_ERR
+	rm -f "$REC_FILE"
+	: >"$TRACER_ERR"
+	rm -f "$TMP/rec.rusage"
+	case $cfg in
+	record)
+		start_bg "$TRACER_ERR" "$TRACER_ERR" "$TRACER_ERR" "$REC_READY_RE" \
+			"schedscope record" "${REC_TIME[@]}" "$SCHEDSCOPE" record -o "$REC_FILE" -d 3600
+		;;
+	perf-sched)
+		# perf prints nothing once its events are on, so they are
+		# opened disabled (-D -1) and enabled through its control
+		# fifo, which acknowledges once they are on. Both fifos are
+		# opened read-write here first: no open blocks on either side.
+		# perf sched record adds -a (all CPUs), -R, -m 1024 and -c 1
+		# itself, and these options go to its perf record.
+		rm -f "$TMP/perf.ctl" "$TMP/perf.ack"
+		mkfifo "$TMP/perf.ctl" "$TMP/perf.ack"
+		exec {PERF_CTL_FD}<>"$TMP/perf.ctl" {PERF_ACK_FD}<>"$TMP/perf.ack"
+		start_bg "$TRACER_ERR" "$TRACER_ERR" "$TRACER_ERR" '^Events disabled' \
+			"perf sched record" "${REC_TIME[@]}" perf sched record -o "$REC_FILE" -D -1 \
+			--control "fifo:$TMP/perf.ctl,$TMP/perf.ack"
+		echo enable >&"$PERF_CTL_FD"
+		read -r -t 30 -u "$PERF_ACK_FD" ack || true
+		[[ $ack == ack ]] || die "perf sched record did not acknowledge 'enable'; its output: $(tail -5 "$TRACER_ERR")"
+		;;
+	esac
+	# the recorder itself, GNU time's child
+	REC_PID=$(cat "/proc/$TRACER_PID/task/$TRACER_PID/children" 2>/dev/null || pgrep -P "$TRACER_PID")
+	REC_PID=${REC_PID%% *}
+	[[ $REC_PID =~ ^[0-9]+$ ]] || die "cannot find the $cfg process under GNU time (pid $TRACER_PID)"
+	REC_TK0=$(cpu_ticks "$REC_PID")
+	REC_C0=$(ctxt)
+}
+
+# rec_counts CFG FILE ERR: "EVENTS LOST" of a finished recording: what the
+# recorder says it wrote and lost. Empty EVENTS when it cannot be read.
+rec_counts() {
+	local cfg=$1 file=$2 err=$3
+	case $cfg in
+	perf-sched)
+		# perf report --stats: the aggregated "SAMPLE events", then per
+		# event "LOST_SAMPLES events", which count the samples lost
+		# (the PERF_RECORD_LOST records in the aggregate count
+		# records). perf record's own "Processed N samples and lost
+		# P%!" says the same; the larger wins.
+		perf report -i "$file" --stats 2>&1 | awk -v err="$err" '
+			/ stats:$/ && !/^Aggregated stats:/ { per = 1; next }
+			!per && $1 == "SAMPLE" && $2 == "events:" { ev = $3 }
+			!per && $1 == "LOST" && $2 == "events:" { lrec = $3 }
+			per && $1 == "LOST_SAMPLES" && $2 == "events:" { lost += $3 }
+			END {
+				while ((getline l < err) > 0)
+					if (l ~ /^Processed [0-9]+ samples and lost [0-9.]+%/) {
+						split(l, a, " "); p = a[6]; sub(/%.*/, "", p)
+						w = int(a[2] * p / 100 + 0.5); if (w > lost) lost = w
+					}
+				if (lrec > 0 && lost == 0) lost = lrec
+				print ev, lost + 0
+			}'
+		;;
+	record)
+		# its summary on stderr: "Recorded N events (S switches) in T s
+		# into FILE: B bytes, X bytes per event, L lost"
+		awk '/^Recorded [0-9]+ events / && $NF == "lost" { ev = $2; lost = $(NF - 1) }
+			END { print ev, lost }' "$err"
+		;;
+	esac
+}
+
+# stop_recorder CFG WL ROUND MODE WALL_S: stop it, read what it wrote, and
+# append "rec MODE CFG WL ROUND EVENTS BYTES CPU_WL_S CPU_ALL_S LOST
+# WALL_S SWITCHES" to the results: events recorded, file bytes, its CPU
+# time from attached to the workload's end and in all, events lost, the
+# workload's wall time, context switches while it recorded.
+stop_recorder() {
+	local cfg=$1 w=$2 r=$3 mode=$4 wall=$5 tk1 c1 ok=1 bytes ev lost cpu_all
+	tk1=$(cpu_ticks "$REC_PID")
+	c1=$(ctxt)
+	kill -INT "$REC_PID" 2>/dev/null || true
+	stop_proc "$TRACER_PID" 300 0
+	[[ $STOP_RC != killed ]] || kill -KILL "$REC_PID" 2>/dev/null || true
+	TRACER_PID=
+	REC_PID=
+	cpu_all=$(tail -1 "$TMP/rec.rusage" 2>/dev/null | awk 'NF == 3 { printf "%.2f\n", $2 + $3 }')
+	if [[ $cfg == perf-sched ]]; then
+		exec {PERF_CTL_FD}>&- {PERF_ACK_FD}>&-
+	fi
+	case $cfg:$STOP_RC in
+	# perf record stops on SIGINT by raising it again: status 130
+	record:0 | perf-sched:0 | perf-sched:130) ;;
+	*) ok=0 ;;
+	esac
+	bytes=$(stat -c %s "$REC_FILE" 2>/dev/null) || bytes=
+	read -r ev lost < <(rec_counts "$cfg" "$REC_FILE" "$TRACER_ERR") || true
+	[[ -n $bytes && $ev =~ ^[0-9]+$ && $ev -gt 0 && $lost =~ ^[0-9]+$ ]] || ok=0
+	if [[ $ok == 0 ]]; then
+		REC_FAILS=$((REC_FAILS + 1))
+		log "ERROR: $cfg on $w (round $((r + 1)), $mode): exit status $STOP_RC, file ${bytes:-missing} bytes," \
+			"events '${ev:-?}', lost '${lost:-?}'; its output:"
+		tail -8 "$TRACER_ERR" >&2 || true
+		line+=" $cfg/$w=FAILED"
+		rm -f "$REC_FILE"
+		return
+	fi
+	echo "rec $mode $cfg $w $r $ev $bytes $(awk -v t="$((tk1 - REC_TK0))" -v hz="$HZ" 'BEGIN { printf "%.2f", t / hz }')" \
+		"${cpu_all:-nan} $lost $wall $((c1 - REC_C0))" >>"$RES"
+	if ((lost > 0)); then
+		echo "$cfg $w $r $mode $lost $ev" >>"$REC_LOSSES"
+		log "!!! LOST EVENTS: $cfg lost $lost events on $w (round $((r + 1)), $mode; $ev recorded)"
+		line+="(!LOST $lost)"
+	fi
+	[[ $REC_KEEP == 1 ]] || rm -f "$REC_FILE"
+}
+
 # ------------------------------------------------------------- part 1+2
 
 # time CFG WL WALL_S CTXT FOREIGN CPU_S ROUND STATS_ON OTHER_CPU_S | bpf CFG WL PROG DCNT DNS
+# | rec MODE CFG WL ROUND EVENTS BYTES TICKS_WL TICKS_ALL LOST WALL_S SWITCHES
 RES=$TMP/results
 : >"$RES"
 nconf=${#CONFIG_LIST[@]}
@@ -383,14 +609,24 @@ log "workloads: taskset -c 1 perf bench sched pipe -l $PIPE_LOOPS;" \
 # programs' run time per event recorded, the timing thrown away.
 run_config() {
 	local cfg=$1 r=$2 mode=$3 ids_json='[]' w nf c0 c1 s cpu son b0 b1 other
-	if [[ $cfg != none ]]; then
+	if [[ $cfg != none ]] && ! is_rec_cfg "$cfg"; then
 		start_tracer "$cfg"
 		ids_json=$(held_ids "$TRACER_PID" prog_id | ids_to_json)
 		[[ $ids_json != '[]' ]] || die "no BPF programs found in $cfg's fds"
 		prog_snapshot "$ids_json" >"$TMP/snap.0"
 	fi
 	for w in "${WORKLOADS[@]}"; do
-		nf=$(wait_quiet "$ids_json")
+		if is_rec_cfg "$cfg"; then
+			start_recorder "$cfg" "$w" "$TMP/$cfg.$w.data"
+			if [[ $cfg == record ]]; then
+				ids_json=$(held_ids "$REC_PID" prog_id | ids_to_json)
+				[[ $ids_json != '[]' ]] || die "no BPF programs found in $cfg's fds"
+				prog_snapshot "$ids_json" >"$TMP/snap.0"
+			fi
+		fi
+		wait_quiet "$ids_json"
+		nf=$QUIET_N
+		wait_idle
 		# the sysctl reads 1 while anyone holds the statistics on
 		# (BPF_ENABLE_STATS), whatever we wrote
 		son=$(sysctl -n kernel.bpf_stats_enabled)
@@ -409,7 +645,7 @@ run_config() {
 		line+=" $cfg/$w=${s}s"
 		((nf == 0)) || line+="(!$nf foreign BPF progs)"
 		[[ $mode != time || $son == 0 ]] || line+="(!bpf_stats on)"
-		if [[ $cfg != none && $mode == cost ]]; then
+		if [[ $ids_json != '[]' && $mode == cost ]]; then
 			prog_snapshot "$ids_json" >"$TMP/snap.1"
 			# delta per program; join on id
 			awk -v cfg="$cfg" -v w="$w" '
@@ -418,8 +654,11 @@ run_config() {
 			' "$TMP/snap.0" "$TMP/snap.1" >>"$RES"
 			mv "$TMP/snap.1" "$TMP/snap.0"
 		fi
+		if is_rec_cfg "$cfg"; then
+			stop_recorder "$cfg" "$w" "$r" "$mode" "$s"
+		fi
 	done
-	[[ $cfg == none ]] || stop_tracer "$cfg"
+	[[ $cfg == none ]] || is_rec_cfg "$cfg" || stop_tracer "$cfg"
 }
 
 sysctl -q -w kernel.bpf_stats_enabled=0 >/dev/null
@@ -436,7 +675,8 @@ sysctl -q -w kernel.bpf_stats_enabled=1 >/dev/null
 line="cost passes (bpf_stats on):"
 for ((r = 0; r < COST_RUNS; r++)); do
 	for cfg in "${CONFIG_LIST[@]}"; do
-		[[ $cfg == none ]] || run_config "$cfg" "$r" cost
+		# perf sched record runs no BPF program
+		[[ $cfg == none || $cfg == perf-sched ]] || run_config "$cfg" "$r" cost
 	done
 done
 log "$line"
@@ -455,9 +695,6 @@ MEM_TAB=$TMP/mem
 
 # total on-CPU ns of all live threads of PID (schedstat field 1)
 oncpu_ns() { cat "/proc/$1/task/"*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%d\n", s }'; }
-# utime+stime of the whole thread group, in clock ticks (fields 14, 15;
-# parsed after the last ')' since comm may contain spaces)
-cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
 
 if [[ $SKIP_THREADS != 1 ]]; then
 	gcc -O2 -Wall -pthread -o "$TMP/threads" "$BENCH_DIR/threads.c"
@@ -467,7 +704,8 @@ if [[ $SKIP_THREADS != 1 ]]; then
 	BG_PIDS+=("$THR_PID")
 	wait_for "$TMP/threads.out" '^ready' "$THR_PID" 120 || die "threads did not start"
 	sleep 2 # let the start-up settle
-	THR_FOREIGN=$(wait_quiet '[]')
+	wait_quiet '[]'
+	THR_FOREIGN=$QUIET_N
 	((THR_FOREIGN == 0)) || log "warning: $THR_FOREIGN other tracing BPF programs loaded during the thread test"
 
 	TRACER_ERR=$TMP/top1.err
@@ -525,6 +763,67 @@ if [[ $SKIP_THREADS != 1 ]]; then
 		($1 in c) { print $2, $3 - c[$1], $4 - n[$1] }
 	' "$TMP/tsnap.0" "$TMP/tsnap.1" >"$THR_BPF"
 	MEM_TOTAL=$(awk '{ s += $4 } END { printf "%d\n", s }' "$MEM_TAB")
+fi
+
+# ---------------------------------------------------- part 5: read speed
+
+# How fast `schedscope report` reads a recording: one of a pinned pipe run
+# of READ_PIPE_LOOPS loops and a messaging run (a few million events of
+# every kind), read once to have it in page cache, then READ_RUNS timed
+# reads each of `info` (the file decoded whole) and `top` (decoded and
+# analysed). "CMD WALL_S USER_S SYS_S" per timed read.
+READ_RES=$TMP/read_res
+READ_EVENTS=
+READ_BYTES=
+READ_INFO=$TMP/read_info
+: >"$READ_RES"
+: >"$READ_INFO"
+# time_reads FILE: what report info says of it to READ_INFO, then the
+# timed reads to READ_RES; returns 1 if a read fails.
+time_reads() {
+	local file=$1 cmd i TIMEFORMAT='%3R %3U %3S'
+	if ! "$SCHEDSCOPE" report -i "$file" info >"$READ_INFO" 2>&1; then
+		log "ERROR: schedscope report -i FILE info failed; its output:"
+		tail -5 "$READ_INFO" >&2
+		return 1
+	fi
+	cat "$file" >/dev/null
+	for cmd in info top; do
+		# once untimed: the program, its libraries and the file cached
+		if ! "$SCHEDSCOPE" report -i "$file" "$cmd" >/dev/null 2>"$TMP/read.err"; then
+			log "ERROR: schedscope report -i FILE $cmd failed: $(tail -3 "$TMP/read.err")"
+			return 1
+		fi
+		for ((i = 0; i < READ_RUNS; i++)); do
+			wait_idle
+			{ time "$SCHEDSCOPE" report -i "$file" "$cmd" >/dev/null 2>&1; } 2>"$TMP/read.time" || return 1
+			echo "$cmd $(cat "$TMP/read.time")" >>"$READ_RES"
+		done
+	done
+	log "read speed: $READ_EVENTS events, $READ_BYTES bytes: $READ_RUNS timed reads each of info and top"
+}
+
+if [[ " $CONFIGS " == *" record "* && $SKIP_READ != 1 ]]; then
+	log "read speed: recording a pinned pipe run of $READ_PIPE_LOOPS loops and a messaging run"
+	line="read-speed recording:"
+	REC_KEEP=1
+	start_recorder record read "$TMP/read.data"
+	pipe_loops_saved=$PIPE_LOOPS
+	PIPE_LOOPS=$READ_PIPE_LOOPS
+	run_workload pipe >"$TMP/wl.res"
+	PIPE_LOOPS=$pipe_loops_saved
+	read -r s _ <"$TMP/wl.res"
+	run_workload messaging >"$TMP/wl.res"
+	read -r s2 _ <"$TMP/wl.res"
+	stop_recorder record read 0 read "$(awk -v a="$s" -v b="$s2" 'BEGIN { print a + b }')"
+	REC_KEEP=0
+	if [[ -s $TMP/read.data ]] && read -r READ_EVENTS READ_BYTES < <(awk '$1 == "rec" && $2 == "read" { print $6, $7 }' "$RES"); then
+		time_reads "$TMP/read.data" || REC_FAILS=$((REC_FAILS + 1))
+	else
+		log "ERROR: no recording to time the reads on"
+		REC_FAILS=$((REC_FAILS + 1))
+	fi
+	rm -f "$TMP/read.data"
 fi
 t_total=$(($(date +%s) - t_start))
 
@@ -596,6 +895,8 @@ cfg_label() {
 	runqlat) echo "schedscope runqlat" ;;
 	runqslower) echo "schedscope runqslower" ;;
 	bpftrace-runqlat) echo "bpftrace runqlat.bt" ;;
+	record) echo "schedscope record" ;;
+	perf-sched) echo "perf sched record" ;;
 	esac
 }
 
@@ -636,6 +937,115 @@ for c in "${CONFIG_LIST[@]}"; do
 		}' "$TIME_TAB" "$BPF_TAB" >>"$GOAL_TAB"
 done
 
+# The recorders, per workload and recorder, over the timed rounds: "WL
+# CFG RUNS EVENTS EV_PER_S BPE BPE_MIN BPE_MAX BYTES_PER_SWITCH CPU_WL_S
+# CPU_ALL_S LOST_SUM LOST_RUNS PAIRED_MIN PAIRED_MAX", medians but for
+# the losses (sums) and the spread of the paired slowdowns over rounds.
+# Events per second are per second of the workload's wall time.
+REC_TAB=$TMP/rec_tab
+awk -v order="${CONFIG_LIST[*]}" '
+	function median(list,   a, n, i, j, t) {
+		n = split(list, a, " ")
+		for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+		if (n == 0) return "nan"
+		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+	}
+	$1 == "time" { tw[$3, $2, $8] = $4; if ($8 + 1 > nr) nr = $8 + 1 }
+	$1 == "rec" && $2 == "time" {
+		k = $4 SUBSEP $3
+		n[k]++; ev[k] = ev[k] " " $6; eps[k] = eps[k] " " ($11 > 0 ? $6 / $11 : 0)
+		b = $7 / $6; bpe[k] = bpe[k] " " b
+		if (!(k in bmin) || b < bmin[k]) bmin[k] = b
+		if (!(k in bmax) || b > bmax[k]) bmax[k] = b
+		bps[k] = bps[k] " " ($12 > 0 ? $7 / $12 : 0)
+		cwl[k] = cwl[k] " " $8
+		if ($9 != "nan") call[k] = call[k] " " $9
+		lost[k] += $10; if ($10 > 0) lruns[k]++
+	}
+	END {
+		nc = split(order, cs, " "); split("pipe messaging", ws, " ")
+		for (i = 1; i <= 2; i++) for (j = 1; j <= nc; j++) {
+			k = ws[i] SUBSEP cs[j]
+			if (!(k in n)) continue
+			# the spread of the paired slowdowns: min and max over rounds
+			pmin = ""; pmax = ""
+			for (r = 0; r < nr; r++) {
+				if (!((ws[i], cs[j], r) in tw) || !((ws[i], "none", r) in tw) || tw[ws[i], "none", r] <= 0) continue
+				x = 100 * (tw[ws[i], cs[j], r] / tw[ws[i], "none", r] - 1)
+				if (pmin == "" || x < pmin) pmin = x
+				if (pmax == "" || x > pmax) pmax = x
+			}
+			printf "%s %s %d %.0f %.0f %.1f %.1f %.1f %.1f %.2f %s %d %d %s %s\n", ws[i], cs[j], n[k],
+				median(ev[k]), median(eps[k]), median(bpe[k]), bmin[k], bmax[k], median(bps[k]),
+				median(cwl[k]), (k in call) ? sprintf("%.2f", median(call[k])) : "nan", lost[k], lruns[k],
+				pmin == "" ? "n/a" : sprintf("%+.0f%%", pmin), pmax == "" ? "n/a" : sprintf("%+.0f%%", pmax)
+		}
+	}' "$RES" >"$REC_TAB"
+
+# slowdown of the medians and paired slowdown of a config on a workload
+time_cell() { awk -v w="$1" -v c="$2" -v f="$3" '$1 == w && $2 == c { print $f; found = 1 } END { if (!found) print "n/a" }' "$TIME_TAB"; }
+rec_cell() { awk -v w="$1" -v c="$2" -v f="$3" '$1 == w && $2 == c { print $f; found = 1 } END { if (!found) print "n/a" }' "$REC_TAB"; }
+
+# read speed: "CMD RUNS MEDIAN_WALL_S MIN MAX EV_PER_S MEDIAN_CPU_S
+# EV_PER_CPU_S" (CPU: user+system, less disturbed by other load)
+READ_TAB=$TMP/read_tab
+: >"$READ_TAB"
+if [[ -s $READ_RES && -n $READ_EVENTS ]]; then
+	for cmd in info top; do
+		awk -v c="$cmd" '$1 == c { print $2, $3 + $4 }' "$READ_RES" | awk -v c="$cmd" -v ev="$READ_EVENTS" '
+			function median(list,   a, n, i, j, t) {
+				n = split(list, a, " ")
+				for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+				return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+			}
+			{ w = w " " $1; u = u " " $2; if (NR == 1 || $1 < mn) mn = $1; if (NR == 1 || $1 > mx) mx = $1 }
+			END {
+				if (NR == 0) exit
+				m = median(w); mc = median(u)
+				printf "%s %d %.3f %.3f %.3f %.0f %.3f %.0f\n", c, NR, m, mn, mx,
+					(m > 0 ? ev / m : 0), mc, (mc > 0 ? ev / mc : 0)
+			}' >>"$READ_TAB"
+	done
+fi
+
+# The recording goals: "GOAL<tab>FIGURE<tab>VERDICT" lines.
+REC_GOALS=$TMP/rec_goals
+: >"$REC_GOALS"
+goal_line() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$REC_GOALS"; }
+if [[ " $CONFIGS " == *" record "* ]]; then
+	# 1. pinned pipe slowdown (of the medians; paired in brackets)
+	ps=$(time_cell pipe record 4)
+	pp=$(time_cell pipe record 5)
+	v=$(awk -v p="$ps" -v g="$REC_GOAL_PCT" 'BEGIN { sub(/%$/, "", p); print (p == "n/a" || p == "") ? "n/a" : (p + 0 < g ? "PASS" : "FAIL") }')
+	goal_line "pinned pipe slowdown < $REC_GOAL_PCT %" "$ps (paired $pp)" "$v"
+	# 2. bytes per event, each workload, against a quarter of perf's
+	for w in "${WORKLOADS[@]}"; do
+		ours=$(rec_cell "$w" record 6)
+		theirs=$(rec_cell "$w" perf-sched 6)
+		src="perf sched record here"
+		[[ $theirs != n/a ]] || { theirs=$REC_PERF_BPE; src="perf sched record, the issue's figure"; }
+		v=$(awk -v o="$ours" -v t="$theirs" 'BEGIN { print (o == "n/a" || t == "n/a") ? "n/a" : (o <= t / 4 ? "PASS" : "FAIL") }')
+		goal_line "bytes/event on $w <= 1/4 of perf's" \
+			"$ours against $(awk -v t="$theirs" 'BEGIN { printf "%.1f", t / 4 }') ($theirs / 4, $src)" "$v"
+	done
+	# 3. no loss at default settings: every run of record, timed, cost
+	# and read-speed passes alike
+	read -r nl nr < <(awk '$1 == "rec" && $3 == "record" { l += $10; n++ } END { print l + 0, n + 0 }' "$RES")
+	v=PASS
+	((nl == 0)) || v=FAIL
+	((nr > 0)) || v=n/a
+	goal_line "zero loss at default settings" "$nl events lost in $nr recordings" "$v"
+	# 4. report read speed (info: the whole file decoded)
+	rs=$(awk '$1 == "info" { print $6 }' "$READ_TAB")
+	if [[ -n ${rs:-} ]]; then
+		v=$(awk -v r="$rs" -v g="$REC_GOAL_READ" 'BEGIN { print ((r + 0 >= g) ? "PASS" : "FAIL") }')
+		goal_line "report reads >= $((REC_GOAL_READ / 1000000)) M events/s" \
+			"$(awk -v r="$rs" 'BEGIN { printf "%.1f M events/s", r / 1e6 }') (report info, median of $READ_RUNS)" "$v"
+	else
+		goal_line "report reads >= $((REC_GOAL_READ / 1000000)) M events/s" "not measured (SKIP_READ=1, or report failed)" n/a
+	fi
+fi
+
 echo
 echo "== workload time: medians of $ROUNDS alternated rounds (slowdown vs no tracer) =="
 echo "   wall: time perf bench reports; paired: median over rounds of wall / same round's no-tracer wall"
@@ -666,6 +1076,9 @@ FOREIGN_RUNS=$(awk '$1 == "time" && $6 > 0 { n++ } END { print n + 0 }' "$RES")
 if ((QUIET_WAITED > 0 || FOREIGN_RUNS > 0)); then
 	echo "(waited ${QUIET_WAITED} s for other tracers to unload; ${FOREIGN_RUNS} runs still had some: treat those numbers with care)"
 fi
+if ((IDLE_WAITED > 0)); then
+	echo "(waited ${IDLE_WAITED} s in all for the machine to be idle before runs; $IDLE_LEFT s of IDLE_BUDGET left)"
+fi
 STATS_RUNS=$(awk '$1 == "time" && $9 != "" && $9 != 0 { n++ } END { print n + 0 }' "$RES")
 if ((STATS_RUNS > 0)); then
 	echo "(in ${STATS_RUNS} timed runs kernel.bpf_stats_enabled read 1: someone else held the statistics on, adding their cost to every tracer)"
@@ -693,6 +1106,65 @@ if [[ -s $NOTES ]]; then
 	echo "== what the run-queue latency tracers reported (last run of each) =="
 	awk '{ last[$1] = $0; if (!($1 in seen)) { seen[$1] = 1; o[++n] = $1 } }
 		END { for (i = 1; i <= n; i++) { l = last[o[i]]; sub(/^[^ ]+ /, "", l); printf "%-18s %s\n", o[i], l } }' "$NOTES"
+fi
+
+if [[ -s $REC_TAB || -s $REC_LOSSES || $REC_FAILS -gt 0 ]]; then
+	echo
+	echo "== recorders: schedscope record (default settings) and perf sched record, started afresh around each run =="
+	echo "   files in $TMP (one filesystem for both, deleted after each run); $TRACEFS_NOTE"
+	echo "   slowdown, paired: as above; events: recorded in the run (median of $ROUNDS); ev/s: events / workload wall time;"
+	echo "   B/ev: file bytes / events (median, then min-max); B/sw: file bytes / context switches while it recorded;"
+	echo "   cpu: the recorder's own utime+stime while the workload ran, and in all (start-up and the end's work included)"
+	printf '%-10s %-18s %4s %9s %9s %13s %9s %9s %6s %13s %6s %8s %9s %8s\n' workload recorder runs slowdown paired \
+		paired_range events ev/s B/ev B/ev_min-max B/sw cpu_wl_s cpu_all_s lost
+	while read -r w c n ev eps bpe bmin bmax bps cwl call lost lruns pmin pmax; do
+		lcell=$lost
+		((lost == 0)) || lcell="$lost LOST ($lruns of $n runs) !!!"
+		printf '%-10s %-18s %4s %9s %9s %13s %9s %9s %6s %13s %6s %8s %9s %8s\n' "$w" "$(cfg_label "$c")" "$n" \
+			"$(time_cell "$w" "$c" 4)" "$(time_cell "$w" "$c" 5)" "$pmin..$pmax" "$ev" "$eps" "$bpe" "$bmin-$bmax" \
+			"$bps" "$cwl" "$call" "$lcell"
+	done <"$REC_TAB"
+	if [[ -s $REC_LOSSES ]]; then
+		echo
+		echo "!!!!!!!! EVENTS LOST !!!!!!!! (recorder workload round pass lost recorded)"
+		awk '{ printf "!!! %s on %s, round %d (%s pass): %d events lost, %d recorded\n", $1, $2, $3 + 1, $4, $5, $6 }' "$REC_LOSSES"
+	else
+		echo "   no recorder lost any event in any run"
+	fi
+	if ((REC_FAILS > 0)); then
+		echo
+		echo "!!! $REC_FAILS recorder runs FAILED (see the log above): their figures are missing"
+	fi
+
+	echo
+	echo "== schedscope record against perf sched record (medians; the issue measured perf at +$REC_PERF_PCT % on the pinned pipe, ~$REC_PERF_BPE B/event) =="
+	printf '%-18s %11s %11s %13s %13s %13s %13s %8s\n' recorder pipe_slow msg_slow "B/ev pipe" "B/ev msg" "cpu_s pipe" "cpu_s msg" lost
+	for c in record perf-sched; do
+		grep -q " $c " "$REC_TAB" 2>/dev/null || continue
+		printf '%-18s %11s %11s %13s %13s %13s %13s %8s\n' "$(cfg_label "$c")" \
+			"$(time_cell pipe "$c" 4)" "$(time_cell messaging "$c" 4)" \
+			"$(rec_cell pipe "$c" 6)" "$(rec_cell messaging "$c" 6)" \
+			"$(rec_cell pipe "$c" 11)" "$(rec_cell messaging "$c" 11)" \
+			"$(awk -v c="$c" '$2 == c { l += $12 } END { print l + 0 }' "$REC_TAB")"
+	done
+fi
+if [[ -s $READ_TAB ]]; then
+	echo
+	echo "== schedscope report read speed: a recording of $READ_EVENTS events, $READ_BYTES bytes, in page cache; $READ_RUNS timed reads each =="
+	echo "   s: wall-clock time; cpu_s: user+system time; events/s: events / median s (the goal's figure)"
+	printf '%-22s %5s %9s %15s %12s %9s %14s\n' command runs median_s min-max_s events/s cpu_s events/cpu_s
+	while read -r cmd n m mn mx eps mc epc; do
+		printf '%-22s %5s %9s %15s %12s %9s %14s\n' "report -i FILE $cmd" "$n" "$m" "$mn-$mx" "$eps" "$mc" "$epc"
+	done <"$READ_TAB"
+	echo "   what report info says of it:"
+	sed 's/^/   | /' "$READ_INFO"
+fi
+if [[ -s $REC_GOALS ]]; then
+	echo
+	echo "== recording goals =="
+	while IFS=$'\t' read -r g f v; do
+		printf '%-42s %-6s %s\n' "$g" "$v" "$f"
+	done <"$REC_GOALS"
 fi
 
 if [[ -n $THR_LINE ]]; then
@@ -783,6 +1255,54 @@ if [[ -s $NOTES ]]; then
 	awk '{ last[$1] = $0; if (!($1 in seen)) { seen[$1] = 1; o[++n] = $1 } }
 		END { for (i = 1; i <= n; i++) { l = last[o[i]]; sub(/^[^ ]+ /, "", l); printf "- %s: %s\n", o[i], l } }' "$NOTES"
 fi
+if [[ -s $REC_TAB ]]; then
+	echo
+	echo "Recorders, each started afresh around each workload run and writing to the bench's temporary folder" \
+		"(one filesystem for both): \`schedscope record -o FILE\` at its default settings, and" \
+		"\`perf sched record -o FILE\` (perf adds -a, -R, -m 1024 and -c 1 itself). *Events/s* is" \
+		"events recorded per second of the workload's wall time; *bytes/event* is the file's size over" \
+		"the events in it; *recorder CPU* is the recorder's own utime+stime while the workload ran" \
+		"(and in all, start-up and the end's work included). Medians of $ROUNDS runs; the paired slowdown's" \
+		"range over the rounds in brackets."
+	echo
+	echo "| workload | recorder | slowdown | paired (range) | events | events/s | bytes/event (range) | bytes/switch | recorder CPU (s) | lost |"
+	echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+	while read -r w c n ev eps bpe bmin bmax bps cwl call lost lruns pmin pmax; do
+		lcell=$lost
+		((lost == 0)) || lcell="**$lost LOST** ($lruns of $n runs)"
+		echo "| $w | $(cfg_label "$c") | $(time_cell "$w" "$c" 4) | $(time_cell "$w" "$c" 5) ($pmin … $pmax) | $ev | $eps |" \
+			"$bpe ($bmin–$bmax) | $bps | $cwl ($call) | $lcell |"
+	done <"$REC_TAB"
+	echo
+	echo "| recorder | slowdown, pinned pipe | slowdown, messaging | bytes/event (pipe, messaging) | recorder CPU s (pipe, messaging) | events lost |"
+	echo "|---|---:|---:|---:|---:|---:|"
+	for c in record perf-sched; do
+		grep -q " $c " "$REC_TAB" 2>/dev/null || continue
+		echo "| $(cfg_label "$c") | $(time_cell pipe "$c" 4) | $(time_cell messaging "$c" 4) |" \
+			"$(rec_cell pipe "$c" 6), $(rec_cell messaging "$c" 6) |" \
+			"$(rec_cell pipe "$c" 11), $(rec_cell messaging "$c" 11) |" \
+			"$(awk -v c="$c" '$2 == c { l += $12 } END { print l + 0 }' "$REC_TAB") |"
+	done
+fi
+if [[ -s $READ_TAB ]]; then
+	echo
+	echo "\`schedscope report\` reading a recording of $READ_EVENTS events ($READ_BYTES bytes, in page cache)," \
+		"median of $READ_RUNS runs:"
+	echo
+	echo "| command | median (s) | min–max (s) | events/s | CPU (s, user+system) | events per CPU-second |"
+	echo "|---|---:|---|---:|---:|---:|"
+	while read -r cmd n m mn mx eps mc epc; do
+		echo "| \`report -i FILE $cmd\` | $m | $mn–$mx | $eps | $mc | $epc |"
+	done <"$READ_TAB"
+fi
+if [[ -s $REC_GOALS ]]; then
+	echo
+	echo "| recording goal | measured | verdict |"
+	echo "|---|---|---|"
+	while IFS=$'\t' read -r g f v; do
+		echo "| $g | $f | **$v** |"
+	done <"$REC_GOALS"
+fi
 if [[ -n $THR_LINE ]]; then
 	echo
 	echo "\`schedscope top 1\` with $tl_n live threads, each waking once every" \
@@ -813,3 +1333,7 @@ if [[ -n $THR_LINE ]]; then
 fi
 echo
 log "done: rounds took ${t_rounds} s, whole bench ${t_total} s"
+if ((REC_FAILS > 0)); then
+	log "$REC_FAILS recorder runs failed"
+	exit 1
+fi

@@ -112,6 +112,10 @@ int recinput__each(struct recinput *in, int (*fn)(void *ctx, const struct rec_it
 				in->first_ns = it.ev.ts_ns;
 			if (it.ev.ts_ns > in->end_ns)
 				in->end_ns = it.ev.ts_ns;
+			if (in->no_names) {
+				ret = fn(ctx, &it);
+				break;
+			}
 			if (renames(it.ev.type))
 				tasktab__on_event(in->names, &it.ev);
 			ret = fn(ctx, &it);

@@ -24,6 +24,7 @@ struct recinput {
 	uint64_t lost;		/* events the recorder lost, all CPUs, as far as read */
 	uint64_t *lost_cpu;	/* per CPU [h.nr_cpus] */
 	enum rec_status status;	/* after recinput__each */
+	bool no_names;		/* set before recinput__each: names are not needed, not kept */
 	/* private */
 	void *map;
 	size_t len;

@@ -429,6 +429,7 @@ int report__run(const struct cli *cli)
 	if (!o.in)
 		return 1;
 	out__set_boot_wall(o.in->h.boot_wall_ns);
+	o.in->no_names = o.an == AN_INFO;
 	o.wakeup_kind = (o.in->h.event_mask & SEV_MASK(SEV_WAKING)) ? SEV_WAKING : SEV_WAKEUP;
 	o.step_ns = acli.interval_s > 0 ? (uint64_t)(acli.interval_s * 1e9) : 0;
 	ret = setup(&o);
