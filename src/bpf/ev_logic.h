@@ -11,6 +11,8 @@
 #include <linux/types.h>
 #endif
 
+#include "lat_logic.h"	/* lat__ilog2() */
+
 /* The record kinds: enum sev_type of core/sev.h (evsession.c checks they agree). */
 #define EV_SWITCH	1
 #define EV_WAKING	2
@@ -39,32 +41,10 @@
 /* The state index ftrace never gives a sleeping task: prev was preempted ("R+"). */
 #define EV_STATE_INDEX_PREEMPTED 9
 
-/* fls(): the 1-based position of the highest set bit, 0 for 0 (no clz: clang 14's BPF crashes on it). */
+/* fls(): the 1-based position of the highest set bit, 0 for 0. */
 static inline __u32 ev__fls(__u32 v)
 {
-	__u32 r = 0;
-
-	if (v >> 16) {
-		v >>= 16;
-		r += 16;
-	}
-	if (v >> 8) {
-		v >>= 8;
-		r += 8;
-	}
-	if (v >> 4) {
-		v >>= 4;
-		r += 4;
-	}
-	if (v >> 2) {
-		v >>= 2;
-		r += 2;
-	}
-	if (v >> 1) {
-		v >>= 1;
-		r += 1;
-	}
-	return r + v;
+	return v ? lat__ilog2(v) + 1 : 0;
 }
 
 /*
