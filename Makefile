@@ -27,7 +27,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -Wno-unused-fun
 # The analytics core and the writers: pure C, no libbpf.
 CORE_SRCS := src/core/acct.c src/core/cpustat.c src/core/topview.c \
 	     src/out/json.c src/out/common_out.c src/out/top_out.c src/out/cpus_out.c src/out/event_out.c src/core/lathist.c src/out/lat_out.c src/cli.c \
-	     src/core/sev.c src/core/tasktab.c src/core/recfile.c src/out/trace_out.c src/core/evacct.c src/core/timehist.c src/out/timehist_out.c src/out/systrace_out.c src/out/chrome_out.c
+	     src/core/sev.c src/core/tasktab.c src/core/recfile.c src/out/trace_out.c src/core/evacct.c src/core/tidmap.c src/core/timehist.c src/out/timehist_out.c src/out/systrace_out.c src/out/chrome_out.c
 APP_SRCS  := src/main.c src/top.c src/cpus.c src/live.c src/session.c src/bpfenv.c src/stop.c \
 	     src/latsession.c src/runqlat.c src/runqslower.c src/starve.c \
 	     src/evsession.c src/trace.c src/record.c src/report.c src/timehist.c src/export.c \
@@ -117,7 +117,7 @@ $(BUILD)/san/%.o: src/%.c
 
 $(BUILD)/tests/%: tests/unit/%.c $(patsubst src/%.c,$(BUILD)/san/%.o,$(CORE_SRCS))
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SAN) -MMD -MP $^ -o $@ -lcmocka -lm
+	$(CC) $(CFLAGS) $(SAN) -MMD -MP $(filter %.c %.o,$^) -o $@ -lcmocka -lm
 
 .PHONY: unit-bins
 unit-bins: $(UNIT_TESTS)

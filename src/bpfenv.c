@@ -87,32 +87,44 @@ struct bpf_link *bpfenv__link_of(struct bpf_object *obj, const struct bpf_progra
 	return NULL;
 }
 
+int bpfenv__attach_prog(struct bpf_program *prog, struct bpf_link **links, int max, int *nr,
+			bool quiet)
+{
+	struct bpf_link *link;
+	int err;
+
+	if (*nr >= max) {
+		cli__err("too many BPF programs to attach (%d)", max);
+		return -E2BIG;
+	}
+	link = bpf_program__attach(prog);
+	if (!link) {
+		err = -errno;
+		if (!quiet)
+			cli__err("cannot attach %s: %s%s", bpf_program__section_name(prog),
+				 strerror(-err),
+				 err == -EPERM || err == -EACCES ? " (" PRIVILEGE_HINT ")"
+				 : err == -ENOENT || err == -ESRCH ? " (this kernel lacks the hook)"
+								  : "");
+		return err;
+	}
+	links[(*nr)++] = link;
+	return 0;
+}
+
 int bpfenv__attach(struct bpf_object *obj, const struct bpf_program *skip,
 		   struct bpf_link **links, int max, int *nr)
 {
 	struct bpf_program *prog;
 
 	bpf_object__for_each_program(prog, obj) {
-		struct bpf_link *link;
 		int err;
 
 		if (!attached(prog, skip))
 			continue;
-		if (*nr >= max) {
-			cli__err("too many BPF programs to attach (%d)", max);
-			return -E2BIG;
-		}
-		link = bpf_program__attach(prog);
-		if (!link) {
-			err = -errno;
-			cli__err("cannot attach %s: %s%s", bpf_program__section_name(prog),
-				 strerror(-err),
-				 err == -EPERM || err == -EACCES ? " (" PRIVILEGE_HINT ")"
-				 : err == -ENOENT || err == -ESRCH ? " (this kernel lacks the hook)"
-								  : "");
+		err = bpfenv__attach_prog(prog, links, max, nr, false);
+		if (err)
 			return err;
-		}
-		links[(*nr)++] = link;
 	}
 	return 0;
 }

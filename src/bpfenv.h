@@ -29,6 +29,10 @@ void bpfenv__load_error(int err);
 int bpfenv__attach(struct bpf_object *obj, const struct bpf_program *skip,
 		   struct bpf_link **links, int max, int *nr);
 
+/* One program, the same way; quiet: the caller says why not. */
+int bpfenv__attach_prog(struct bpf_program *prog, struct bpf_link **links, int max, int *nr,
+			bool quiet);
+
 /* The link bpfenv__attach(obj, skip, links, ...) made for prog, or NULL. */
 struct bpf_link *bpfenv__link_of(struct bpf_object *obj, const struct bpf_program *skip,
 				 struct bpf_link **links, int nr, const struct bpf_program *prog);

@@ -30,6 +30,7 @@
 #include "abi_check.h"
 #include "bpf/ev_logic.h"
 #include "bpfenv.h"
+#include "core/tidmap.h"
 #include "events.skel.h"
 #include "stop.h"
 
@@ -49,7 +50,7 @@ _Static_assert(SS_COMM_LEN == SEV_COMM_LEN, "one comm length");
 #define EV_MIN_RECORD 32	/* the smallest record with its ring header */
 #define MAX_LINKS 16
 #define SCAN_BUF_SNAPS 128
-#define VOL_MIN_CAP 1024
+#define VOL_MAX_THREADS (1u << 22)	/* PID_MAX_LIMIT: every thread there can be */
 
 /* A thread's switch counters at its last switch-out seen. */
 struct vol_slot {
@@ -57,12 +58,6 @@ struct vol_slot {
 	uint32_t pad;
 	uint64_t nvcsw;
 	uint64_t nivcsw;
-};
-
-struct vol_tab {
-	struct vol_slot *slot;
-	size_t mask;		/* capacity - 1 */
-	size_t used;
 };
 
 struct evsession {
@@ -83,93 +78,21 @@ struct evsession {
 	uint64_t budget;	/* records left to deliver */
 	bool honor_stop;	/* give control back on a stop request */
 	uint32_t since_check;
-	struct vol_tab vol;
+	struct tidmap vol;	/* of struct vol_slot */
 	struct ss_ev_stat *stat;	/* nr_cpus */
 };
 
 /* ------------------------------------------------------------ voluntary */
 
-static size_t vol_hash(uint32_t tid)
-{
-	return (size_t)tid * 0x9E3779B1u;
-}
-
-/* The slot of tid, or the free slot where it would go. */
-static struct vol_slot *vol_probe(const struct vol_tab *v, uint32_t tid)
-{
-	size_t i = vol_hash(tid) & v->mask;
-
-	while (v->slot[i].tid && v->slot[i].tid != tid)
-		i = (i + 1) & v->mask;
-	return &v->slot[i];
-}
-
-static int vol_init(struct vol_tab *v)
-{
-	v->slot = calloc(VOL_MIN_CAP, sizeof(*v->slot));
-	v->mask = VOL_MIN_CAP - 1;
-	v->used = 0;
-	return v->slot ? 0 : -ENOMEM;
-}
-
-static int vol_grow(struct vol_tab *v)
-{
-	size_t cap = (v->mask + 1) * 2;
-	struct vol_slot *old = v->slot, *slot = calloc(cap, sizeof(*slot));
-
-	if (!slot)
-		return -ENOMEM;
-	v->slot = slot;
-	v->mask = cap - 1;
-	for (size_t i = 0; i < cap / 2; i++)
-		if (old[i].tid)
-			*vol_probe(v, old[i].tid) = old[i];
-	free(old);
-	return 0;
-}
-
 /* Remember tid's counters; without memory for it the rule stands in later. */
-static void vol_put(struct vol_tab *v, uint32_t tid, uint64_t nvcsw, uint64_t nivcsw)
+static void vol_put(struct tidmap *v, uint32_t tid, uint64_t nvcsw, uint64_t nivcsw)
 {
-	struct vol_slot *e = vol_probe(v, tid);
+	struct vol_slot *e = tidmap__add(v, tid, NULL);
 
-	if (!e->tid) {
-		if ((v->used + 1) * 2 > v->mask + 1) {
-			if (vol_grow(v))
-				return;
-			e = vol_probe(v, tid);
-		}
-		e->tid = tid;
-		v->used++;
+	if (e) {
+		e->nvcsw = nvcsw;
+		e->nivcsw = nivcsw;
 	}
-	e->nvcsw = nvcsw;
-	e->nivcsw = nivcsw;
-}
-
-/* Forget a dead thread (its TID may come back): linear probing's backward shift. */
-static void vol_del(struct vol_tab *v, uint32_t tid)
-{
-	struct vol_slot *e = vol_probe(v, tid);
-	size_t hole, j;
-
-	if (!e->tid)
-		return;
-	hole = j = (size_t)(e - v->slot);
-	for (;;) {
-		size_t home;
-
-		j = (j + 1) & v->mask;
-		if (!v->slot[j].tid)
-			break;
-		home = vol_hash(v->slot[j].tid) & v->mask;
-		/* An entry whose home lies cyclically in (hole, j] is reached without the hole. */
-		if (hole <= j ? (hole < home && home <= j) : (hole < home || home <= j))
-			continue;
-		v->slot[hole] = v->slot[j];
-		hole = j;
-	}
-	memset(&v->slot[hole], 0, sizeof(v->slot[hole]));
-	v->used--;
 }
 
 /* ------------------------------------------------------------- decoding */
@@ -186,7 +109,7 @@ static void decode_task(struct sev *e, const struct ss_ev *h)
 
 static void decode_switch(struct evsession *s, struct sev *e, const struct ss_ev_switch *r)
 {
-	const struct vol_slot *last = NULL;
+	const struct vol_slot *last;
 	uint32_t idx = r->h.state;
 
 	e->tid2 = r->next_tid;
@@ -201,19 +124,15 @@ static void decode_switch(struct evsession *s, struct sev *e, const struct ss_ev
 	if (idx == EV_STATE_INDEX_PREEMPTED)
 		e->flags |= SEV_F_PREEMPT;
 	/* tid 0 is every CPU's idle task at once: the rule alone (always nivcsw). */
-	if (e->tid) {
-		last = vol_probe(&s->vol, e->tid);
-		if (!last->tid)
-			last = NULL;
-	}
+	last = tidmap__get(&s->vol, e->tid);
 	if (ev__voluntary(last != NULL, last ? last->nvcsw : 0, last ? last->nivcsw : 0, r->nvcsw,
 			  r->nivcsw, idx))
 		e->flags |= SEV_F_VOLUNTARY;
 	if (!e->tid)
 		return;
 	/* Its last switch: dead (X) or a zombie (Z). */
-	if (e->state & (0x10 | 0x20))
-		vol_del(&s->vol, e->tid);
+	if (e->state & SEV_STATE_DEAD)
+		tidmap__del(&s->vol, e->tid);
 	else
 		vol_put(&s->vol, e->tid, r->nvcsw, r->nivcsw);
 }
@@ -426,27 +345,7 @@ static struct events_bpf *load(const struct ev_opts *o, size_t ring_bytes, bool 
 
 static int attach_one(struct evsession *s, struct bpf_program *p, bool quiet)
 {
-	struct bpf_link *link;
-	int err;
-
-	if (s->nr_links >= MAX_LINKS) {
-		cli__err("too many BPF programs to attach (%d)", MAX_LINKS);
-		return -E2BIG;
-	}
-	link = bpf_program__attach(p);
-	if (!link) {
-		err = -errno;
-		if (!quiet)
-			cli__err("cannot attach %s: %s%s", bpf_program__section_name(p),
-				 strerror(-err),
-				 err == -EPERM || err == -EACCES
-					 ? " (run as root, or grant CAP_BPF and CAP_PERFMON)"
-				 : err == -ENOENT || err == -ESRCH ? " (this kernel lacks the hook)"
-								  : "");
-		return err;
-	}
-	s->links[s->nr_links++] = link;
-	return 0;
+	return bpfenv__attach_prog(p, s->links, MAX_LINKS, &s->nr_links, quiet);
 }
 
 /* fentry and fexit of one function, both or neither; says once why not. */
@@ -524,7 +423,7 @@ struct evsession *evsession__open(const struct ev_opts *o)
 	}
 	s->nr_cpus = (uint32_t)n;
 	s->stat = calloc(s->nr_cpus, sizeof(*s->stat));
-	if (!s->stat || vol_init(&s->vol)) {
+	if (!s->stat || tidmap__init(&s->vol, sizeof(struct vol_slot), VOL_MAX_THREADS)) {
 		cli__err("out of memory");
 		goto fail;
 	}
@@ -577,7 +476,7 @@ void evsession__close(struct evsession *s)
 	evsession__detach(s);
 	bpf_link__destroy(s->iter_link);
 	events_bpf__destroy(s->skel);
-	free(s->vol.slot);
+	tidmap__fini(&s->vol);
 	free(s->stat);
 	free(s);
 }

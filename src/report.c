@@ -20,6 +20,7 @@
 #include "commands.h"
 #include "core/evacct.h"
 #include "core/lathist.h"
+#include "core/tidmap.h"
 #include "core/topview.h"
 #include "out/event_out.h"
 #include "recinput.h"
@@ -96,8 +97,7 @@ struct offline {
 	struct runqlat *rql;
 	/* runqlat's histograms, cumulative as the kernel keeps them */
 	struct ss_lat_hist *cpu_hist;
-	struct thread_hist *threads;
-	size_t nr_threads, cap_threads;
+	struct tidmap threads;	/* of struct thread_hist, with -P or -L */
 	uint32_t epoch;
 	struct ss_lat_stat lat_stat;
 	/* info */
@@ -108,35 +108,27 @@ struct offline {
 static bool wanted(const struct offline *o, uint32_t pid, uint32_t tid)
 {
 	const struct cli *cli = o->cli;
-	const struct task_ident *me = tasktab__get(o->in->names, tid);
-	const struct task_ident *leader = tasktab__get(o->in->names, pid);
+	const struct task_ident *me, *leader;
 	struct top_filter f = { cli->pids, cli->nr_pids, cli->tids, cli->nr_tids, cli->comm,
 				false, -1 };
 
+	if (!cli->nr_pids && !cli->nr_tids && !cli->comm)
+		return true;
+	me = tasktab__get(o->in->names, tid);
+	leader = tasktab__get(o->in->names, pid);
 	return topview__match(&f, pid, tid, me ? me->comm : "", leader ? leader->comm : "");
 }
 
 static struct ss_lat_hist *thread_hist(struct offline *o, const struct evwait *w)
 {
-	const struct task_ident *me = tasktab__get(o->in->names, w->tid);
-	const struct task_ident *leader = tasktab__get(o->in->names, w->pid);
-	struct thread_hist *t;
+	const struct task_ident *me, *leader;
+	int made;
+	struct thread_hist *t = tidmap__add(&o->threads, w->tid, &made);
 
-	for (size_t i = 0; i < o->nr_threads; i++)
-		if (o->threads[i].tid == w->tid)
-			return &o->threads[i].h;
-	if (o->nr_threads == o->cap_threads) {
-		size_t cap = o->cap_threads ? o->cap_threads * 2 : 64;
-		struct thread_hist *n = realloc(o->threads, cap * sizeof(*n));
-
-		if (!n)
-			return NULL;
-		o->threads = n;
-		o->cap_threads = cap;
-	}
-	t = &o->threads[o->nr_threads++];
-	memset(t, 0, sizeof(*t));
-	t->tid = w->tid;
+	if (!t || !made)
+		return t ? &t->h : NULL;
+	me = tasktab__get(o->in->names, w->tid);
+	leader = tasktab__get(o->in->names, w->pid);
 	t->h.tid = w->tid;
 	t->h.pid = w->pid;
 	if (me)
@@ -219,8 +211,12 @@ static int file_threads(void *ctx, void (*fn)(void *, const struct ss_lat_hist *
 {
 	struct offline *o = ctx;
 
-	for (size_t i = 0; i < o->nr_threads; i++)
-		fn(fn_ctx, &o->threads[i].h);
+	for (size_t i = 0; i < tidmap__capacity(&o->threads); i++) {
+		const struct thread_hist *t = tidmap__slot(&o->threads, i);
+
+		if (t->tid)
+			fn(fn_ctx, &t->h);
+	}
 	return 0;
 }
 
@@ -378,7 +374,12 @@ static int setup(struct offline *o)
 	case AN_RUNQLAT:
 		o->cpu_hist = calloc(nr, sizeof(*o->cpu_hist));
 		o->rql = runqlat__new(o->cli, nr, &file_source, o);
-		return o->cpu_hist && o->rql ? 0 : 1;
+		if (!o->cpu_hist || !o->rql ||
+		    tidmap__init(&o->threads, sizeof(struct thread_hist), o->cli->max_tasks)) {
+			cli__err("out of memory");
+			return 1;
+		}
+		return 0;
 	case AN_RUNQSLOWER:
 		if (!o->cli->json) {
 			printf("Run queue latency higher than %" PRIu64 " us in %s\n", o->cli->min_us,
@@ -397,7 +398,7 @@ static void teardown(struct offline *o)
 	cpus__free(o->cpus);
 	runqlat__free(o->rql);
 	free(o->cpu_hist);
-	free(o->threads);
+	tidmap__fini(&o->threads);
 	evacct__free(o->ea);
 	recinput__close(o->in);
 }

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tidmap.h"
+
 struct evthread {
 	uint32_t tid;		/* 0: free slot */
 	uint32_t pid;
@@ -25,11 +27,7 @@ struct evcpu {
 };
 
 struct evacct {
-	struct evthread *slot;
-	size_t mask;
-	size_t used;
-	size_t max;
-	uint64_t untracked;
+	struct tidmap threads;	/* of struct evthread */
 	uint64_t start_ns;
 	bool baselined;
 	uint32_t nr_cpus;
@@ -37,8 +35,6 @@ struct evacct {
 	void (*on_wait)(void *ctx, const struct evwait *w);
 	void *wait_ctx;
 };
-
-#define EVACCT_MIN_CAP 1024
 
 struct evacct *evacct__new(uint32_t nr_cpus, size_t max_threads, uint64_t start_ns)
 {
@@ -51,16 +47,13 @@ struct evacct *evacct__new(uint32_t nr_cpus, size_t max_threads, uint64_t start_
 	ea = calloc(1, sizeof(*ea));
 	if (!ea)
 		return NULL;
-	ea->slot = calloc(EVACCT_MIN_CAP, sizeof(*ea->slot));
 	ea->cpu = calloc(nr_cpus, sizeof(*ea->cpu));
-	if (!ea->slot || !ea->cpu) {
+	/* Threads that came and went stay in the table: room for churn beyond the live limit. */
+	if (!ea->cpu || tidmap__init(&ea->threads, sizeof(struct evthread), max_threads * 4)) {
 		evacct__free(ea);
 		errno = ENOMEM;
 		return NULL;
 	}
-	ea->mask = EVACCT_MIN_CAP - 1;
-	/* Threads that came and went stay in the table: room for churn beyond the live limit. */
-	ea->max = max_threads * 4;
 	ea->nr_cpus = nr_cpus;
 	ea->start_ns = start_ns;
 	return ea;
@@ -70,7 +63,7 @@ void evacct__free(struct evacct *ea)
 {
 	if (!ea)
 		return;
-	free(ea->slot);
+	tidmap__fini(&ea->threads);
 	free(ea->cpu);
 	free(ea);
 }
@@ -81,50 +74,10 @@ void evacct__on_wait(struct evacct *ea, void (*fn)(void *ctx, const struct evwai
 	ea->wait_ctx = ctx;
 }
 
-static struct evthread *probe(const struct evacct *ea, uint32_t tid)
-{
-	size_t i = ((size_t)tid * 0x9E3779B1u) & ea->mask;
-
-	while (ea->slot[i].tid && ea->slot[i].tid != tid)
-		i = (i + 1) & ea->mask;
-	return &ea->slot[i];
-}
-
-static int grow(struct evacct *ea)
-{
-	size_t cap = (ea->mask + 1) * 2;
-	struct evthread *old = ea->slot, *slot = calloc(cap, sizeof(*slot));
-
-	if (!slot)
-		return -ENOMEM;
-	ea->slot = slot;
-	ea->mask = cap - 1;
-	for (size_t i = 0; i < cap / 2; i++)
-		if (old[i].tid)
-			*probe(ea, old[i].tid) = old[i];
-	free(old);
-	return 0;
-}
-
 /* The thread tid, created (unknown identity: older than the recording) if need be. */
 static struct evthread *thread_of(struct evacct *ea, uint32_t tid)
 {
-	struct evthread *t;
-
-	if (!tid)
-		return NULL;
-	t = probe(ea, tid);
-	if (t->tid)
-		return t;
-	if (ea->used >= ea->max || ((ea->used + 1) * 2 > ea->mask + 1 && grow(ea))) {
-		ea->untracked++;
-		return NULL;
-	}
-	t = probe(ea, tid);
-	memset(t, 0, sizeof(*t));
-	t->tid = tid;
-	ea->used++;
-	return t;
+	return tidmap__add(&ea->threads, tid, NULL);
 }
 
 /* A new thread under a TID: what was known of an earlier one is not its. */
@@ -199,7 +152,7 @@ static void note_departure(struct evacct *ea, const struct sev *e)
 	raise_to(&t->c.nivcsw, e->nivcsw);
 	t->left_preempted = !(e->state & ~SEV_STATE_PREEMPTED);
 	/* The last switch of a thread: do_task_dead() left it a zombie or dead. */
-	if (e->state & 0x30u)
+	if (e->state & SEV_STATE_DEAD)
 		t->exited = 1;
 }
 
@@ -312,8 +265,8 @@ void evacct__observe(struct evacct *ea, struct acct *a, const struct tasktab *na
 	struct acct_obs o;
 
 	acct__begin_pass(a, !ea->baselined, ea->start_ns);
-	for (size_t i = 0; i <= ea->mask; i++) {
-		struct evthread *t = &ea->slot[i];
+	for (size_t i = 0; i < tidmap__capacity(&ea->threads); i++) {
+		struct evthread *t = tidmap__slot(&ea->threads, i);
 
 		if (!t->tid || t->gone)
 			continue;
@@ -341,5 +294,5 @@ void evacct__sample_cpus(const struct evacct *ea, struct cpustat *cs, uint64_t n
 
 uint64_t evacct__untracked(const struct evacct *ea)
 {
-	return ea->untracked;
+	return ea->threads.refused;
 }

@@ -54,6 +54,8 @@ enum sev_type {
  */
 #define SEV_STATE_LETTERS "SDTtXZPI"
 #define SEV_STATE_PREEMPTED 0x100u
+/* "X" or "Z": the thread's last switch (do_task_dead()). */
+#define SEV_STATE_DEAD 0x30u
 
 /*
  * One event. Which fields mean something depends on type:

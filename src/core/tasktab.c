@@ -6,39 +6,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tidmap.h"
+
 struct tasktab {
-	struct task_ident *slot;
-	size_t mask;		/* capacity - 1 */
-	size_t used;
-	size_t max;
-	uint64_t dropped;
+	struct tidmap map;	/* of struct task_ident */
 };
-
-#define TASKTAB_MIN_CAP 1024
-
-static size_t hash_tid(uint32_t tid)
-{
-	return (size_t)tid * 0x9E3779B1u;
-}
 
 struct tasktab *tasktab__new(size_t max)
 {
-	struct tasktab *t;
+	struct tasktab *t = calloc(1, sizeof(*t));
+	int err;
 
-	if (!max) {
-		errno = EINVAL;
-		return NULL;
-	}
-	t = calloc(1, sizeof(*t));
 	if (!t)
 		return NULL;
-	t->slot = calloc(TASKTAB_MIN_CAP, sizeof(*t->slot));
-	if (!t->slot) {
+	err = tidmap__init(&t->map, sizeof(struct task_ident), max);
+	if (err) {
 		free(t);
+		errno = -err;
 		return NULL;
 	}
-	t->mask = TASKTAB_MIN_CAP - 1;
-	t->max = max;
 	return t;
 }
 
@@ -46,65 +32,23 @@ void tasktab__free(struct tasktab *t)
 {
 	if (!t)
 		return;
-	free(t->slot);
+	tidmap__fini(&t->map);
 	free(t);
-}
-
-/* The slot of tid, or the free slot where it would go. */
-static struct task_ident *probe(const struct tasktab *t, uint32_t tid)
-{
-	size_t i = hash_tid(tid) & t->mask;
-
-	while (t->slot[i].tid && t->slot[i].tid != tid)
-		i = (i + 1) & t->mask;
-	return &t->slot[i];
 }
 
 const struct task_ident *tasktab__get(const struct tasktab *t, uint32_t tid)
 {
-	const struct task_ident *e;
-
-	if (!tid)
-		return NULL;
-	e = probe(t, tid);
-	return e->tid ? e : NULL;
-}
-
-static int grow(struct tasktab *t)
-{
-	size_t cap = (t->mask + 1) * 2;
-	struct task_ident *old = t->slot, *slot = calloc(cap, sizeof(*slot));
-
-	if (!slot)
-		return -ENOMEM;
-	t->slot = slot;
-	t->mask = cap - 1;
-	for (size_t i = 0; i < cap / 2; i++)
-		if (old[i].tid)
-			*probe(t, old[i].tid) = old[i];
-	free(old);
-	return 0;
+	return tidmap__get(&t->map, tid);
 }
 
 /* The entry of tid, created if need be; NULL when full (counted). */
 static struct task_ident *get_or_add(struct tasktab *t, uint32_t tid)
 {
-	struct task_ident *e;
+	int made;
+	struct task_ident *e = tidmap__add(&t->map, tid, &made);
 
-	if (!tid)
-		return NULL;
-	e = probe(t, tid);
-	if (e->tid)
-		return e;
-	/* Keep the load at most one half: probes stay short. */
-	if (t->used >= t->max || ((t->used + 1) * 2 > t->mask + 1 && grow(t))) {
-		t->dropped++;
-		return NULL;
-	}
-	e = probe(t, tid);
-	e->tid = tid;
-	e->prio = -2;
-	t->used++;
+	if (made)
+		e->prio = -2;
 	return e;
 }
 
@@ -232,5 +176,5 @@ const char *tasktab__comm(const struct tasktab *t, uint32_t tid, uint32_t cpu,
 
 uint64_t tasktab__dropped(const struct tasktab *t)
 {
-	return t->dropped;
+	return t->map.refused;
 }
