@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "out/common_out.h"
 
 /* Names kept at most: far above pid_max's default (4M) is not needed, a table grows. */
 #define RECINPUT_MAX_NAMES (1u << 22)
@@ -159,12 +160,6 @@ int recinput__each(struct recinput *in, int (*fn)(void *ctx, const struct rec_it
 
 void recinput__print_lost(const struct recinput *in)
 {
-	if (!in->lost)
-		return;
-	fprintf(stderr, "schedscope: %" PRIu64 " events were lost while recording (ring buffer full):",
-		in->lost);
-	for (uint32_t c = 0; c < in->h.nr_cpus; c++)
-		if (in->lost_cpu[c])
-			fprintf(stderr, " CPU %u: %" PRIu64, c, in->lost_cpu[c]);
-	fputs("; record with a larger --buffer\n", stderr);
+	out__lost_cpus(stderr, "schedscope: ", " while recording", in->lost_cpu, in->h.nr_cpus,
+		       "record with a larger --buffer");
 }

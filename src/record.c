@@ -26,6 +26,7 @@
 #include "core/recfile.h"
 #include "evsession.h"
 #include "live.h"
+#include "out/common_out.h"
 #include "stop.h"
 
 #define RECORD_TICK_NS 100000000ull	/* flush and loss check: a crash loses at most this */
@@ -244,13 +245,7 @@ static void summary(const struct record *r, uint64_t duration_ns)
 		" bytes, %.1f bytes per event, %" PRIu64 " lost\n",
 		events, r->switches, (double)duration_ns / 1e9, r->cli->output, bytes,
 		events ? (double)bytes / (double)events : 0.0, lost);
-	if (!lost)
-		return;
-	fprintf(stderr, "schedscope: events lost to a full ring buffer:");
-	for (uint32_t c = 0; c < r->nr_cpus; c++)
-		if (r->lost[c])
-			fprintf(stderr, " CPU %u: %" PRIu64, c, r->lost[c]);
-	fputs("; try a larger --buffer\n", stderr);
+	out__lost_cpus(stderr, "schedscope: ", "", r->lost, r->nr_cpus, "try a larger --buffer");
 }
 
 static int finish(struct record *r)

@@ -18,6 +18,13 @@ void stop__install(void)
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
+	/*
+	 * Restart what a stop request interrupts: stdio drops the rest of its
+	 * buffer when a write() to a full pipe fails with EINTR, so a stream
+	 * would end cut short. The waits still return at once: epoll_wait()
+	 * and nanosleep() are never restarted.
+	 */
+	sa.sa_flags = SA_RESTART;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);

@@ -19,7 +19,6 @@
  * scan arrives, and only to threads no older event gave a base to.
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,27 +119,6 @@ static int tick(void *ctx, uint64_t now_ns)
 	return 0;
 }
 
-/*
- * Ctrl-C must not cut the stream short: stdio drops the rest of its buffer
- * when a write() to a full pipe fails with EINTR. The stop handlers get
- * SA_RESTART; epoll_wait() in between still returns at once (it is never
- * restarted).
- */
-static void restart_writes(void)
-{
-	static const int sigs[] = { SIGINT, SIGTERM };
-
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
-		struct sigaction sa;
-
-		if (sigaction(sigs[i], NULL, &sa) || sa.sa_handler == SIG_DFL ||
-		    sa.sa_handler == SIG_IGN)
-			continue;
-		sa.sa_flags |= SA_RESTART;
-		sigaction(sigs[i], &sa, NULL);
-	}
-}
-
 /* "switch, waking, ..." */
 static void kinds_text(char *buf, size_t len, uint32_t mask)
 {
@@ -191,7 +169,6 @@ int trace__run(const struct cli *cli)
 
 	if (live__check_args(cli))
 		return EXIT_USAGE;
-	restart_writes();
 	/* Fewer write()s at a few hundred thousand lines a second; the tick flushes. */
 	setvbuf(stdout, NULL, _IOFBF, STDOUT_BUF_BYTES);
 	t.show_mask = cli->ev_mask ? cli->ev_mask : SEV_DEFAULT_MASK;

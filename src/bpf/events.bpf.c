@@ -315,7 +315,6 @@ int BPF_PROG(ev_fork, struct task_struct *parent, struct task_struct *child)
 }
 
 /* begin_new_exec() has set the new name; old_pid is the tid before de_thread(). */
-/* begin_new_exec() has set the new name; old_pid is the tid before de_thread(). */
 static __always_inline int handle_exec(struct task_struct *p, pid_t old_pid)
 {
 	struct ss_ev_exec *e;

@@ -70,6 +70,27 @@ void out__losses_line(FILE *f, const struct report_meta *m)
 		fputc('\n', f);
 }
 
+uint64_t out__lost_cpus(FILE *f, const char *lead, const char *what, const uint64_t *lost,
+			uint32_t nr_cpus, const char *hint)
+{
+	uint64_t total = 0;
+	const char *sep = "";
+
+	for (uint32_t c = 0; c < nr_cpus; c++)
+		total += lost[c];
+	if (!total)
+		return 0;
+	fprintf(f, "%s%" PRIu64 " events lost to a full ring buffer%s:", lead, total, what);
+	for (uint32_t c = 0; c < nr_cpus; c++) {
+		if (!lost[c])
+			continue;
+		fprintf(f, "%s CPU %" PRIu32 " %" PRIu64, sep, c, lost[c]);
+		sep = ",";
+	}
+	fprintf(f, " (%s)\n", hint);
+	return total;
+}
+
 void out__json_meta(struct json *j, const struct report_meta *m)
 {
 	json__u64(j, "duration_ns", m->duration_ns);

@@ -3,6 +3,7 @@
 #ifndef SCHEDSCOPE_COMMON_OUT_H
 #define SCHEDSCOPE_COMMON_OUT_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "../core/report.h"
@@ -12,6 +13,13 @@
 void out__timestamp(FILE *f, const struct report_meta *m);
 /* One line naming every nonzero loss and the option that helps; nothing if none. */
 void out__losses_line(FILE *f, const struct report_meta *m);
+/*
+ * Events lost to a full ring buffer, per CPU (lost[nr_cpus]), on one line:
+ * "<lead>N events lost to a full ring buffer<what>: CPU 0 12, CPU 1 3 (<hint>)".
+ * Nothing if none. Returns N.
+ */
+uint64_t out__lost_cpus(FILE *f, const char *lead, const char *what, const uint64_t *lost,
+			uint32_t nr_cpus, const char *hint);
 /* "duration_ns", "time" (with -T) and the "lost" object. */
 void out__json_meta(struct json *j, const struct report_meta *m);
 

@@ -145,6 +145,12 @@ void json__bool(struct json *j, const char *key, bool v)
 	fputs(v ? "true" : "false", j->f);
 }
 
+void json__null(struct json *j, const char *key)
+{
+	member(j, key);
+	fputs("null", j->f);
+}
+
 void json__string(struct json *j, const char *key, const char *s, size_t len)
 {
 	member(j, key);

@@ -30,6 +30,7 @@ void json__u64(struct json *j, const char *key, uint64_t v);
 void json__i64(struct json *j, const char *key, int64_t v);
 void json__double(struct json *j, const char *key, double v, int decimals);
 void json__bool(struct json *j, const char *key, bool v);
+void json__null(struct json *j, const char *key);
 /* At most len bytes of s, stopping at a NUL. */
 void json__string(struct json *j, const char *key, const char *s, size_t len);
 

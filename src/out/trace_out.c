@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "common_out.h"
 #include "json.h"
 
 #define STATE_LEN 24
@@ -102,13 +103,13 @@ void trace_out__line(FILE *f, const struct sev *e, const struct tasktab *t,
 	fputc('\n', f);
 }
 
-static void json_comm(FILE *f, const char *key, const char *comm)
+/* A name, or null when there is none. */
+static void json_comm(struct json *j, const char *key, const char *comm)
 {
-	fprintf(f, ",\"%s\":", key);
 	if (comm && comm[0])
-		json__write_string(f, comm, SEV_COMM_LEN);
+		json__string(j, key, comm, SEV_COMM_LEN);
 	else
-		fputs("null", f);
+		json__null(j, key);
 }
 
 /* The name the tasktab has for tid, NULL if none (the idle task is "swapper/CPU"). */
@@ -122,89 +123,102 @@ static const char *known_comm(const struct tasktab *t, uint32_t tid, uint32_t cp
 	return id && id->comm[0] ? tasktab__comm(t, tid, cpu, buf) : NULL;
 }
 
-/* ,"<p>comm":...,"<p>pid":...,"<p>tid":...,"<p>prio":... */
-static void json_task(FILE *f, const char *p, const struct tasktab *t, uint32_t tid, uint32_t pid,
-		      int32_t prio, uint32_t cpu)
+/* "<p>comm", "<p>pid", "<p>tid", "<p>prio"; comm as given, or the tasktab's if NULL. */
+static void json_task(struct json *j, const char *p, const struct tasktab *t, const char *comm,
+		      uint32_t tid, uint32_t pid, int32_t prio, uint32_t cpu)
 {
 	char name[TASKTAB_NAME_LEN], key[32];
 
 	snprintf(key, sizeof(key), "%scomm", p);
-	json_comm(f, key, known_comm(t, tid, cpu, name));
-	fprintf(f, ",\"%spid\":%" PRIu32 ",\"%stid\":%" PRIu32 ",\"%sprio\":%" PRId32, p, pid, p,
-		tid, p, prio);
+	json_comm(j, key, comm ? comm : known_comm(t, tid, cpu, name));
+	snprintf(key, sizeof(key), "%spid", p);
+	json__u64(j, key, pid);
+	snprintf(key, sizeof(key), "%stid", p);
+	json__u64(j, key, tid);
+	snprintf(key, sizeof(key), "%sprio", p);
+	json__i64(j, key, prio);
+}
+
+static void json_counters(struct json *j, const struct sev *e)
+{
+	json__u64(j, "runtime_ns", e->runtime_ns);
+	json__u64(j, "nvcsw", e->nvcsw);
+	json__u64(j, "nivcsw", e->nivcsw);
 }
 
 void trace_out__json(FILE *f, const struct sev *e, const struct tasktab *t,
 		     const struct trace_line *l)
 {
 	char state[STATE_LEN], comm[SEV_COMM_LEN + 1];
+	const char *type = sev__type_name(e->type);
+	struct json j;
 
-	fprintf(f, "{\"type\":\"%s\",\"ts_ns\":%" PRIu64 ",\"cpu\":%" PRIu32,
-		sev__type_name(e->type), e->ts_ns, e->cpu);
+	json__init(&j, f);
+	json__begin_object(&j, NULL);
+	json__string(&j, "type", type, strlen(type));
+	json__u64(&j, "ts_ns", e->ts_ns);
+	json__u64(&j, "cpu", e->cpu);
 	switch (e->type) {
 	case SEV_SWITCH:
-		json_task(f, "prev_", t, e->tid, e->pid, e->prio, e->cpu);
-		fprintf(f, ",\"prev_state\":\"%s\",\"preempt\":%s,\"voluntary\":%s",
-			sev__state_str(e->state, state, sizeof(state)),
-			(e->flags & SEV_F_PREEMPT) ? "true" : "false",
-			(e->flags & SEV_F_VOLUNTARY) ? "true" : "false");
+		json_task(&j, "prev_", t, NULL, e->tid, e->pid, e->prio, e->cpu);
+		sev__state_str(e->state, state, sizeof(state));
+		json__string(&j, "prev_state", state, sizeof(state));
+		json__bool(&j, "preempt", e->flags & SEV_F_PREEMPT);
+		json__bool(&j, "voluntary", e->flags & SEV_F_VOLUNTARY);
 		if (l->ran_ns >= 0)
-			fprintf(f, ",\"ran_ns\":%" PRId64, l->ran_ns);
+			json__i64(&j, "ran_ns", l->ran_ns);
 		else
-			fputs(",\"ran_ns\":null", f);
-		fprintf(f, ",\"runtime_ns\":%" PRIu64 ",\"nvcsw\":%" PRIu64 ",\"nivcsw\":%" PRIu64,
-			e->runtime_ns, e->nvcsw, e->nivcsw);
-		json_task(f, "next_", t, e->tid2, e->pid2, e->prio2, e->cpu);
-		fprintf(f, ",\"next_run_delay_ns\":%" PRIu64 ",\"next_pcount\":%" PRIu64,
-			e->run_delay_ns, e->pcount);
+			json__null(&j, "ran_ns");
+		json_counters(&j, e);
+		json_task(&j, "next_", t, NULL, e->tid2, e->pid2, e->prio2, e->cpu);
+		json__u64(&j, "next_run_delay_ns", e->run_delay_ns);
+		json__u64(&j, "next_pcount", e->pcount);
 		break;
 	case SEV_WAKING:
 	case SEV_WAKEUP:
 	case SEV_WAKEUP_NEW:
-		json_task(f, "", t, e->tid, e->pid, e->prio, e->cpu);
-		fprintf(f, ",\"target_cpu\":%" PRIu32, e->cpu2);
+		json_task(&j, "", t, NULL, e->tid, e->pid, e->prio, e->cpu);
+		json__u64(&j, "target_cpu", e->cpu2);
 		break;
 	case SEV_MIGRATE:
-		json_task(f, "", t, e->tid, e->pid, e->prio, e->cpu);
-		fprintf(f, ",\"orig_cpu\":%" PRIu32 ",\"dest_cpu\":%" PRIu32 ",\"migrations\":%" PRIu64,
-			e->cpu2, e->cpu3, e->migrations);
+		json_task(&j, "", t, NULL, e->tid, e->pid, e->prio, e->cpu);
+		json__u64(&j, "orig_cpu", e->cpu2);
+		json__u64(&j, "dest_cpu", e->cpu3);
+		json__u64(&j, "migrations", e->migrations);
 		break;
 	case SEV_FORK:
-		json_task(f, "", t, e->tid, e->pid, e->prio, e->cpu);
-		json_comm(f, "child_comm", comm_str(comm, e->comm));
-		fprintf(f, ",\"child_pid\":%" PRIu32 ",\"child_tid\":%" PRIu32, e->pid2, e->tid2);
+		json_task(&j, "", t, NULL, e->tid, e->pid, e->prio, e->cpu);
+		json_comm(&j, "child_comm", comm_str(comm, e->comm));
+		json__u64(&j, "child_pid", e->pid2);
+		json__u64(&j, "child_tid", e->tid2);
 		break;
 	case SEV_EXEC:
-		json_comm(f, "comm", comm_str(comm, e->comm));
-		fprintf(f, ",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32 ",\"prio\":%" PRId32, e->pid, e->tid,
-			e->prio);
-		fprintf(f, ",\"old_tid\":%" PRIu32, e->tid2);
+		/* The new name, from the event itself. */
+		json_task(&j, "", t, comm_str(comm, e->comm), e->tid, e->pid, e->prio, e->cpu);
+		json__u64(&j, "old_tid", e->tid2);
 		break;
 	case SEV_EXIT:
-		json_task(f, "", t, e->tid, e->pid, e->prio, e->cpu);
-		fprintf(f, ",\"runtime_ns\":%" PRIu64 ",\"nvcsw\":%" PRIu64 ",\"nivcsw\":%" PRIu64,
-			e->runtime_ns, e->nvcsw, e->nivcsw);
+		json_task(&j, "", t, NULL, e->tid, e->pid, e->prio, e->cpu);
+		json_counters(&j, e);
 		break;
 	case SEV_PRIO:
-		json_task(f, "", t, e->tid, e->pid, e->prio, e->cpu);
-		fprintf(f, ",\"new_prio\":%" PRId32, e->prio2);
+		json_task(&j, "", t, NULL, e->tid, e->pid, e->prio, e->cpu);
+		json__i64(&j, "new_prio", e->prio2);
 		break;
 	case SEV_RENAME:
-		json_comm(f, "comm", comm_str(comm, e->comm));
-		fprintf(f, ",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32 ",\"prio\":%" PRId32, e->pid, e->tid,
-			e->prio);
-		json_comm(f, "old_comm", l->old_comm);
+		json_task(&j, "", t, comm_str(comm, e->comm), e->tid, e->pid, e->prio, e->cpu);
+		json_comm(&j, "old_comm", l->old_comm);
 		break;
 	default:
 		break;
 	}
-	fputs("}\n", f);
+	json__end_object(&j);
 }
 
 void trace_out__summary(FILE *f, const uint64_t *shown, uint32_t show_mask, const uint64_t *lost,
 			uint32_t nr_cpus, uint64_t names_dropped)
 {
-	uint64_t total = 0, lost_total = 0;
+	uint64_t total = 0;
 	const char *sep = "";
 
 	for (uint32_t k = 1; k < SEV_NR_TYPES; k++)
@@ -217,23 +231,9 @@ void trace_out__summary(FILE *f, const uint64_t *shown, uint32_t show_mask, cons
 		sep = ",";
 	}
 	fputc('\n', f);
-	for (uint32_t c = 0; c < nr_cpus; c++)
-		lost_total += lost[c];
-	if (!lost_total) {
+	if (!out__lost_cpus(f, "", "", lost, nr_cpus,
+			    "raise --buffer, or narrow with -p, -t, -c, -C, -e"))
 		fputs("0 events lost\n", f);
-	} else {
-		fprintf(f, "%" PRIu64 " events lost to a full ring buffer (raise --buffer, or narrow "
-			   "with -p, -t, -c, -C, -e):",
-			lost_total);
-		sep = "";
-		for (uint32_t c = 0; c < nr_cpus; c++) {
-			if (!lost[c])
-				continue;
-			fprintf(f, "%s CPU %" PRIu32 " %" PRIu64, sep, c, lost[c]);
-			sep = ",";
-		}
-		fputc('\n', f);
-	}
 	if (names_dropped)
 		fprintf(f, "%" PRIu64 " threads beyond the name table: shown as <...>\n",
 			names_dropped);
