@@ -141,20 +141,42 @@ def runqlat():
 
 
 def cpus():
-    if "file" not in state:
-        tap.fail("cpus", "no recording from live-vs-recorded")
-        return
-    reports, _ = report_json("cpus", state["file"])
-    info = tool("report", "-i", state["file"], "info")
+    """An unfiltered recording of a ping-pong pair pinned to WORK_CPU: that
+    CPU's busy time must hold the pair's runtime and its switches theirs
+    (the /proc deltas between two rests), and every CPU's switches add up to
+    the switch events in the file."""
+    f = path("cpus.ssr")
+    with sslib.Workload("pingpong", WORK_CPU) as wl:
+        rec = sslib.Tracer(["record", "-o", f], cpus=TOOL_CPUS)
+        before = wl.counters()
+        wl.run()
+        time.sleep(1.0)
+        wl.rest()
+        after = wl.counters()
+        rc = rec.stop()
+    tap.check("cpus recording", rc == 0, "exit 0", f"rc={rc}")
+    reports, _ = report_json("cpus", f)
+    info = tool("report", "-i", f, "info")
     switches = [int(l.split()[1]) for l in info.stdout.splitlines()
                 if l.strip().startswith("switch ")]
-    rows = reports[0]["cpus"] if reports else []
-    total = sum(r["switches"] for r in rows)
+    rows = {r["cpu"]: r for r in reports[0]["cpus"]} if reports else {}
+    total = sum(r["switches"] for r in rows.values())
     tap.check("cpus switches = switch events", switches and total == switches[0],
               f"{total}", f"cpus {total}, info {switches}: {info.stdout}")
-    bad = [r for r in rows if abs(r["busy_pct"] + r["idle_pct"] - 100) > 0.2]
-    tap.check("cpus busy + idle = 100%", rows and not bad, f"{len(rows)} CPUs",
-              f"{bad or rows}")
+    row = rows.get(WORK_CPU)
+    if not tap.check("cpus row of the workload's CPU", row is not None, f"CPU {WORK_CPU}",
+                     f"rows {sorted(rows)}"):
+        return
+    dur = reports[0]["duration_ns"]
+    busy = dur - row["idle_ns"]
+    exp = [sslib.counters_delta(before[n], after[n]) for n in wl.tids]
+    runtime = sum(e["runtime_ns"] for e in exp)
+    sw = sum(e["voluntary_switches"] + e["involuntary_switches"] for e in exp)
+    tap.check("cpus busy time holds the pair's runtime", runtime <= busy <= dur,
+              f"busy {busy / 1e6:.1f} ms >= {runtime / 1e6:.1f} ms of the pair",
+              f"busy {busy} ns (idle {row['idle_ns']} of {dur}), pair ran {runtime} ns")
+    tap.check("cpus switches hold the pair's", row["switches"] >= sw,
+              f"{row['switches']} >= {sw}", f"CPU {WORK_CPU}: {row['switches']} < {sw}")
 
 
 def command():
