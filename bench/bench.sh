@@ -983,8 +983,10 @@ awk -v order="${CONFIG_LIST[*]}" '
 	}' "$RES" >"$REC_TAB"
 
 # slowdown of the medians and paired slowdown of a config on a workload
-time_cell() { awk -v w="$1" -v c="$2" -v f="$3" '$1 == w && $2 == c { print $f; found = 1 } END { if (!found) print "n/a" }' "$TIME_TAB"; }
-rec_cell() { awk -v w="$1" -v c="$2" -v f="$3" '$1 == w && $2 == c { print $f; found = 1 } END { if (!found) print "n/a" }' "$REC_TAB"; }
+# Field f of the row for workload w and config c of table file t, or n/a.
+tab_cell() { awk -v w="$2" -v c="$3" -v f="$4" '$1 == w && $2 == c { print $f; found = 1 } END { if (!found) print "n/a" }' "$1"; }
+time_cell() { tab_cell "$TIME_TAB" "$@"; }
+rec_cell() { tab_cell "$REC_TAB" "$@"; }
 
 # read speed: "CMD RUNS MEDIAN_WALL_S MIN MAX EV_PER_S MEDIAN_CPU_S
 # EV_PER_CPU_S" (CPU: user+system, less disturbed by other load)
