@@ -296,10 +296,11 @@ int record__run(const struct cli *cli)
 		cli__err("cannot start %s: %s", cli->rest[0], strerror(-err));
 		goto out;
 	}
-	start = stop__now_ns();
 	r.s = evsession__open(&o);
 	if (!r.s)
 		goto out;
+	/* Tracing began here: the window every report of the file starts from. */
+	start = evsession__start_ns(r.s);
 	r.nr_cpus = evsession__nr_cpus(r.s);
 	r.lost = calloc(r.nr_cpus, sizeof(*r.lost));
 	r.lost_written = calloc(r.nr_cpus, sizeof(*r.lost_written));

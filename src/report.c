@@ -103,6 +103,7 @@ struct offline {
 	/* info */
 	uint64_t by_type[SEV_NR_TYPES];
 	uint64_t snaps[2];
+	uint64_t scan_ns;	/* the opening scan's time; 0: none yet */
 };
 
 static bool wanted(const struct offline *o, uint32_t pid, uint32_t tid)
@@ -276,11 +277,19 @@ static void report_until(struct offline *o, uint64_t end_ns, bool final)
 		o->done = true;
 }
 
-/* The first record after the opening scan: every baseline is known. */
-static void baseline(struct offline *o, uint64_t ts_ns)
+/*
+ * The first record after the opening scan: every baseline is known. The
+ * window opens at the scan, as a live report's does at its first read (the
+ * threads' counters are deltas from it), or when tracing began if the file
+ * has no scan; not at the first event, which comes when it comes.
+ */
+static void baseline(struct offline *o)
 {
+	uint64_t ts_ns = o->scan_ns ? o->scan_ns : o->in->h.start_ns;
+
 	o->baselined = true;
 	o->last_ns = ts_ns;
+	evacct__open_window(o->ea, ts_ns);
 	if (o->an == AN_TOP) {
 		evacct__observe(o->ea, top__acct(o->top), o->in->names);
 		evacct__sample_cpus(o->ea, top__cpustat(o->top), ts_ns);
@@ -298,9 +307,11 @@ static int on_item(void *ctx, const struct rec_item *it)
 	bool begin_snap = it->type == REC_SNAP && it->phase == SNAP_BEGIN;
 
 	if (!o->baselined && !begin_snap)
-		baseline(o, it->type == REC_EVENT ? it->ev.ts_ns : it->ts_ns);
+		baseline(o);
 	switch (it->type) {
 	case REC_SNAP:
+		if (begin_snap && !o->scan_ns)
+			o->scan_ns = it->ts_ns;
 		o->snaps[it->phase == SNAP_END]++;
 		evacct__snap(o->ea, it->phase, &it->snap);
 		break;
@@ -437,7 +448,7 @@ int report__run(const struct cli *cli)
 	if (!ret)
 		ret = recinput__each(o.in, on_item, &o);
 	if (!o.baselined)
-		baseline(&o, o.in->h.start_ns);
+		baseline(&o);
 	if (ret != 1 && !o.ret) {
 		if (o.an == AN_INFO)
 			print_info(&o);

@@ -29,6 +29,7 @@ struct evcpu {
 struct evacct {
 	struct tidmap threads;	/* of struct evthread */
 	uint64_t start_ns;
+	uint64_t window_ns;	/* where a CPU idle before its first switch was idle from */
 	bool baselined;
 	uint32_t nr_cpus;
 	struct evcpu *cpu;
@@ -55,7 +56,7 @@ struct evacct *evacct__new(uint32_t nr_cpus, size_t max_threads, uint64_t start_
 		return NULL;
 	}
 	ea->nr_cpus = nr_cpus;
-	ea->start_ns = start_ns;
+	ea->start_ns = ea->window_ns = start_ns;
 	return ea;
 }
 
@@ -166,8 +167,8 @@ static void note_cpu_switch(struct evacct *ea, const struct sev *e)
 	c->s.switches++;
 	c->s.traced_switches++;
 	if (e->tid == 0) {
-		/* Idle since before the first switch we have: since the recording began. */
-		uint64_t since = c->idle_since_ns ? c->idle_since_ns : (!c->seen ? ea->start_ns : 0);
+		/* Idle since before the first switch we have: since the window opened. */
+		uint64_t since = c->idle_since_ns ? c->idle_since_ns : (!c->seen ? ea->window_ns : 0);
 
 		if (since && e->ts_ns > since)
 			c->s.idle_ns += e->ts_ns - since;
@@ -278,6 +279,11 @@ void evacct__observe(struct evacct *ea, struct acct *a, const struct tasktab *na
 	}
 	acct__end_pass(a);
 	ea->baselined = true;
+}
+
+void evacct__open_window(struct evacct *ea, uint64_t ts_ns)
+{
+	ea->window_ns = ts_ns;
 }
 
 void evacct__sample_cpus(const struct evacct *ea, struct cpustat *cs, uint64_t now_ns)

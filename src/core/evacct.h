@@ -60,6 +60,12 @@ void evacct__snap(struct evacct *ea, enum snap_phase phase, const struct task_sn
  */
 void evacct__observe(struct evacct *ea, struct acct *a, const struct tasktab *names);
 
+/*
+ * The report's window opens at ts_ns (by default, start_ns): a CPU whose
+ * first switch seen leaves its idle task was idle from then.
+ */
+void evacct__open_window(struct evacct *ea, uint64_t ts_ns);
+
 /* Each CPU's cumulative counters as of now_ns into cs. */
 void evacct__sample_cpus(const struct evacct *ea, struct cpustat *cs, uint64_t now_ns);
 
