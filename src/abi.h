@@ -13,6 +13,21 @@
 #endif
 
 #define SS_COMM_LEN 16
+#define SS_MAX_IDS 64	/* of -p and of -t: CLI_MAX_IDS */
+
+/*
+ * -p, -t and -c, as events.bpf.c and lat.bpf.c take them: read-only data set
+ * before load, so the verifier drops the tests a session does not ask for,
+ * and -p/-t cost no map lookup.
+ */
+struct ss_task_filter {
+	__u32 nr_pids;			/* -p: tgids */
+	__u32 nr_tids;			/* -t: tids */
+	__u32 pids[SS_MAX_IDS];
+	__u32 tids[SS_MAX_IDS];
+	__u32 comm_len;			/* -c: a name prefix; 0: none */
+	char comm[SS_COMM_LEN];
+};
 
 /* ss_task_rec.flags */
 #define SS_TASK_EXITED  (1u << 0)	/* final counters, sent at the thread's last switch */
@@ -234,7 +249,7 @@ struct ss_ev_switch {
 	__u64 runtime_ns;	/* se.sum_exec_runtime */
 	__u64 nvcsw;
 	__u64 nivcsw;
-	/* next's sched_info with the wait that ends now (see ev__arrival()) */
+	/* next's sched_info with the wait that ends now (see sched_info__arrive()) */
 	__u64 run_delay_ns;
 	__u64 pcount;
 };

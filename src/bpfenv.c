@@ -177,3 +177,18 @@ int bpfenv__iter_read(struct bpf_link *iter_link, size_t rec_size, void *buf, si
 	close(fd);
 	return err;
 }
+
+void bpfenv__set_task_filter(struct ss_task_filter *f, const struct cli *cli)
+{
+	_Static_assert(CLI_MAX_IDS == SS_MAX_IDS, "-p/-t fit the BPF side's lists");
+	memcpy(f->pids, cli->pids, cli->nr_pids * sizeof(f->pids[0]));
+	f->nr_pids = (uint32_t)cli->nr_pids;
+	memcpy(f->tids, cli->tids, cli->nr_tids * sizeof(f->tids[0]));
+	f->nr_tids = (uint32_t)cli->nr_tids;
+	if (cli->comm) {
+		size_t len = strnlen(cli->comm, SS_COMM_LEN - 1);
+
+		memcpy(f->comm, cli->comm, len);
+		f->comm_len = (uint32_t)len;
+	}
+}

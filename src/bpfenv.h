@@ -15,6 +15,10 @@
 
 #include <bpf/libbpf.h>
 
+#include "abi.h"
+
+struct cli;
+
 /* BTF present, privileges held; libbpf's warnings shown if verbose. */
 int bpfenv__check(bool verbose);
 
@@ -44,6 +48,9 @@ struct bpf_link *bpfenv__link_of(struct bpf_object *obj, const struct bpf_progra
  */
 int bpfenv__iter_read(struct bpf_link *iter_link, size_t rec_size, void *buf, size_t buf_size,
 		      int (*fn)(void *ctx, const void *rec), void *ctx);
+
+/* -p, -t and -c of cli into the programs' read-only filter, before load. */
+void bpfenv__set_task_filter(struct ss_task_filter *f, const struct cli *cli);
 
 /* Run prog (a raw_tp program) once on each CPU, by IPI; offline CPUs are skipped. */
 void bpfenv__run_on_each_cpu(const struct bpf_program *prog, uint32_t nr_cpus);

@@ -161,7 +161,6 @@ static bool decode(struct evsession *s, const void *data, size_t size, struct se
 	case SEV_WAKEUP:
 	case SEV_WAKEUP_NEW:
 		e->cpu2 = h->cpu2;
-		e->flags = SEV_F_SUCCESS;
 		break;
 	case SEV_MIGRATE: {
 		const struct ss_ev_migrate *r = data;
@@ -249,22 +248,9 @@ static int on_record(void *ctx, void *data, size_t size)
 
 static void set_filters(struct events_bpf *skel, const struct cli *cli)
 {
-	_Static_assert(CLI_MAX_IDS == sizeof(skel->rodata->filter_pids) / sizeof(__u32),
-		       "-p/-t fit the BPF side's lists");
 	if (cli->cpu >= 0)
 		skel->rodata->filter_cpu = cli->cpu;
-	for (size_t i = 0; i < cli->nr_pids; i++)
-		skel->rodata->filter_pids[i] = cli->pids[i];
-	skel->rodata->nr_filter_pids = (uint32_t)cli->nr_pids;
-	for (size_t i = 0; i < cli->nr_tids; i++)
-		skel->rodata->filter_tids[i] = cli->tids[i];
-	skel->rodata->nr_filter_tids = (uint32_t)cli->nr_tids;
-	if (cli->comm) {
-		size_t len = strnlen(cli->comm, SS_COMM_LEN - 1);
-
-		memcpy((char *)skel->rodata->filter_comm, cli->comm, len);
-		skel->rodata->filter_comm_len = (uint32_t)len;
-	}
+	bpfenv__set_task_filter(&skel->rodata->task_filter, cli);
 }
 
 /* The programs of the priority kind beyond the PI tracepoint: no tracepoint there. */

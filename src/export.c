@@ -33,10 +33,7 @@ struct export {
 	struct thist *th;
 	enum export_format fmt;
 	FILE *out;
-	uint64_t *lost;		/* per CPU, as far as written (systrace) */
-	uint32_t nr_lost;
-	uint64_t window_ns;	/* the recording's start: where slices running before it begin */
-	bool window_known;
+	uint64_t *lost;		/* [h.nr_cpus]: cumulative losses as far as written (systrace) */
 	int write_errno;
 };
 
@@ -44,10 +41,7 @@ struct export {
 static int systrace_event(struct export *x, const struct sev *e)
 {
 	struct thist_slice unused;
-	uint64_t since;
-	uint32_t cur = 0;
-	bool known = thist__current(x->th, e->cpu, &cur, &since);
-	int err = systrace_out__event(x->out, e, x->in->names, known, cur);
+	int err = systrace_out__event(x->out, e, x->in->names, x->th);
 
 	thist__on_event(x->th, e, &unused);
 	return err;
@@ -61,46 +55,33 @@ static int chrome_event(struct export *x, const struct sev *e)
 	uint64_t start;
 	const char *clipped = NULL;
 
-	/* Names before this event teaches them anything: prev's as it ran. */
-	tasktab__comm(x->in->names, e->tid, e->cpu, comm);
 	if (thist__on_event(x->th, e, &s) != 1 || !e->tid)
 		return 0;
 	if (s.run_ns >= 0) {
 		start = s.in_ns;
-	} else if (s.first_on_cpu && x->window_known && x->window_ns < e->ts_ns) {
-		start = x->window_ns;
+	} else if (s.first_on_cpu && x->in->first_ns < e->ts_ns) {
+		/* It ran before the recording: from the file's first event. */
+		start = x->in->first_ns;
 		clipped = "start";
 	} else {
 		return 0;
 	}
-	return chrome_out__slice(x->out, e->cpu, start, e->ts_ns, comm, e->tid, e->pid, e->prio,
-				 sev__state_str(e->state, state, sizeof(state)), clipped);
+	/* recinput teaches the names this switch after it: prev's as it ran. */
+	return chrome_out__slice(x->out, e->cpu, start, e->ts_ns,
+				 tasktab__comm(x->in->names, e->tid, e->cpu, comm), e->tid, e->pid,
+				 e->prio, sev__state_str(e->state, state, sizeof(state)), clipped);
 }
 
+/* The file counts losses cumulatively; ftrace says how many since the last line. */
 static int lost_event(struct export *x, const struct rec_item *it)
 {
-	uint64_t *lost;
-	uint32_t n;
+	uint64_t *written = &x->lost[it->cpu];	/* the reader checked the CPU */
 
-	if (x->fmt != FMT_SYSTRACE)
+	if (x->fmt != FMT_SYSTRACE || it->lost <= *written)
 		return 0;
-	if (it->cpu >= x->nr_lost) {
-		n = it->cpu + 1;
-		lost = realloc(x->lost, n * sizeof(*lost));
-		if (!lost)
-			return -ENOMEM;
-		memset(lost + x->nr_lost, 0, (n - x->nr_lost) * sizeof(*lost));
-		x->lost = lost;
-		x->nr_lost = n;
-	}
-	/* The file counts them cumulatively; ftrace says how many since the last line. */
-	if (it->lost <= x->lost[it->cpu])
-		return 0;
-	n = it->cpu;
-	lost = &x->lost[n];
-	if (systrace_out__lost(x->out, n, it->lost - *lost))
+	if (systrace_out__lost(x->out, it->cpu, it->lost - *written))
 		return -EIO;
-	*lost = it->lost;
+	*written = it->lost;
 	return 0;
 }
 
@@ -118,10 +99,6 @@ static int on_item(void *ctx, const struct rec_item *it)
 		err = lost_event(x, it);
 		break;
 	case REC_EVENT:
-		if (!x->window_known || it->ev.ts_ns < x->window_ns) {
-			x->window_ns = it->ev.ts_ns;
-			x->window_known = true;
-		}
 		if (x->fmt == FMT_SYSTRACE)
 			err = systrace_event(x, &it->ev);
 		else
@@ -131,7 +108,7 @@ static int on_item(void *ctx, const struct rec_item *it)
 		return 0;
 	}
 	if (err) {
-		x->write_errno = err == -ENOMEM ? ENOMEM : (errno ? errno : EIO);
+		x->write_errno = errno ? errno : EIO;
 		return 1;
 	}
 	return 0;
@@ -283,8 +260,9 @@ int export__run(const struct cli *cli)
 		return 1;
 	ret = 1;
 	x.th = thist__new(x.in->h.nr_cpus);
-	if (!x.th) {
-		cli__err("export: %s", strerror(errno));
+	x.lost = calloc(x.in->h.nr_cpus, sizeof(*x.lost));
+	if (!x.th || !x.lost) {
+		cli__err("export: %s", strerror(ENOMEM));
 		goto out;
 	}
 	err = open_output(cli, &o);

@@ -41,26 +41,6 @@ static int on_record(void *ctx, void *data, size_t size)
 	return s->on_event(s->ctx, data);
 }
 
-static int set_filters(struct latsession *s, const struct cli *cli)
-{
-	int fd = bpf_map__fd(s->skel->maps.ids);
-	uint8_t one = 1;
-
-	for (size_t i = 0; i < cli->nr_pids; i++) {
-		uint64_t key = (1ull << 32) | cli->pids[i];
-
-		if (bpf_map_update_elem(fd, &key, &one, BPF_ANY))
-			return -errno;
-	}
-	for (size_t i = 0; i < cli->nr_tids; i++) {
-		uint64_t key = (2ull << 32) | cli->tids[i];
-
-		if (bpf_map_update_elem(fd, &key, &one, BPF_ANY))
-			return -errno;
-	}
-	return 0;
-}
-
 static int ignore_rec(void *ctx, const void *rec)
 {
 	(void)ctx;
@@ -116,13 +96,7 @@ struct latsession *latsession__open(const struct lat_opts *o)
 	s->skel->rodata->min_lat_ns = o->min_lat_ns;
 	s->skel->rodata->from_waking = cli->from_waking;
 	s->skel->rodata->inversion = o->inversion;
-	s->skel->rodata->filter_ids = cli->nr_pids || cli->nr_tids;
-	if (cli->comm) {
-		size_t len = strlen(cli->comm);
-
-		memcpy((char *)s->skel->rodata->filter_comm, cli->comm, len);
-		s->skel->rodata->filter_comm_len = (uint32_t)len;
-	}
+	bpfenv__set_task_filter(&s->skel->rodata->task_filter, cli);
 	if (o->hist == LAT_HIST_THREAD)
 		bpf_map__set_max_entries(s->skel->maps.hist_thread, (uint32_t)cli->max_tasks);
 	bpf_program__set_autoload(s->skel->progs.lat_waking, cli->from_waking || o->inversion);
@@ -132,11 +106,6 @@ struct latsession *latsession__open(const struct lat_opts *o)
 	err = lat_bpf__load(s->skel);
 	if (err) {
 		bpfenv__load_error(err);
-		goto fail;
-	}
-	err = set_filters(s, cli);
-	if (err) {
-		cli__err("cannot set the -p/-t filter: %s", strerror(-err));
 		goto fail;
 	}
 	if (bpfenv__attach(s->skel->obj, NULL, s->links, MAX_LINKS, &s->nr_links))

@@ -22,7 +22,6 @@ struct lat_opts {
 	bool slow_events;		/* SS_EV_SLOW records for waits >= min_lat_ns */
 	uint64_t min_lat_ns;
 	bool inversion;			/* sched_waking and sched_pi_setprio records */
-	bool scan;			/* the iterator will report waits in progress */
 	const struct cli *cli;		/* -p, -t, -c, --from, --max-tasks, -v */
 	/* Called for each ring-buffer record; returns 0 to go on. */
 	int (*on_event)(void *ctx, const struct ss_lat_event *e);

@@ -75,10 +75,7 @@ static int on_waiting(void *ctx, const void *rec)
 	} else {
 		t->untracked++;
 	}
-	if (t->inversion)
-		inv_out__runnable(stdout, r, t->now_ns, t->cli->json);
-	else
-		starve_out__waiting(stdout, r, t->now_ns, t->cli->json);
+	starve_out__waiting(stdout, r, t->now_ns, t->inversion, t->cli->json);
 	return 0;
 }
 
@@ -93,10 +90,8 @@ static int on_event(void *ctx, const struct ss_lat_event *e)
 		if (w)
 			forget(t, w);
 		/* inversion ends only what it reported; starve every long wait. */
-		if (!t->inversion)
-			starve_out__ended(stdout, e, t->cli->json);
-		else if (w)
-			inv_out__ended(stdout, e, t->cli->json);
+		if (!t->inversion || w)
+			starve_out__ended(stdout, e, t->inversion, t->cli->json);
 		break;
 	case SS_EV_WAKE_INV:
 		inv_out__woken(stdout, e, t->cli->json);
@@ -145,7 +140,6 @@ static int run(const struct cli *cli, bool inversion)
 	struct lat_opts o = {
 		.slow_events = true,
 		.inversion = inversion,
-		.scan = true,
 		.cli = cli,
 		.on_event = on_event,
 		.ctx = &t,
@@ -170,12 +164,8 @@ static int run(const struct cli *cli, bool inversion)
 	}
 	fprintf(stderr, "Tracing %s of %.1f ms or more... Hit Ctrl-C to end.\n",
 		inversion ? "priority inversions" : "run-queue waits", (double)t.threshold_ns / 1e6);
-	if (!cli->json) {
-		if (inversion)
-			inv_out__header(stdout);
-		else
-			starve_out__header(stdout);
-	}
+	if (!cli->json)
+		starve_out__header(stdout, inversion);
 	fflush(stdout);
 	ret = live__stream(cli, scan_period(t.threshold_ns), latsession__waiter, t.s, scan_now, &t);
 	latsession__stats(t.s, &st);

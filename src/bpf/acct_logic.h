@@ -34,6 +34,20 @@ enum wait_result {
 };
 
 /*
+ * A thread's sched_info as sched_info_arrive() is about to leave it, read at
+ * the sched_switch tracepoint: the rq clock it will use is already set, so a
+ * wait in progress (last_queued != 0) ends now, adding clock - last_queued to
+ * run_delay and one arrival to pcount (counted only when a wait ends); with
+ * no wait in progress, nothing changes.
+ */
+static inline void sched_info__arrive(__u64 run_delay, __u64 pcount, __u64 last_queued,
+				      __u64 rq_clock, __u64 *run_delay_after, __u64 *pcount_after)
+{
+	*run_delay_after = last_queued ? run_delay + (rq_clock - last_queued) : run_delay;
+	*pcount_after = last_queued ? pcount + 1 : pcount;
+}
+
+/*
  * The run-queue wait that ends at a switch-in, as sched_info counts it:
  *
  *   runnable: woken, new, or preempted while still TASK_RUNNING   switch-in
@@ -53,14 +67,11 @@ static inline enum wait_result wait__on_arrival(struct wait_base *b, __u64 run_d
 						__u64 pcount, __u64 last_queued, __u64 rq_clock,
 						int born_after_start, __u64 *wait)
 {
-	__u64 after = run_delay;
-	/* sched_info_arrive() counts an arrival only when it ends a wait. */
-	__u64 pcount_after = pcount + (last_queued ? 1 : 0);
 	enum wait_result invalid = b->based ? WAIT_MISSED : WAIT_UNBASED;
 	int valid = b->based && b->pcount == pcount;
+	__u64 after, pcount_after;
 
-	if (last_queued)
-		after += rq_clock - last_queued;
+	sched_info__arrive(run_delay, pcount, last_queued, rq_clock, &after, &pcount_after);
 	if (!b->based && born_after_start) {
 		/* sched_fork() cleared sched_info: the baseline is zero. */
 		b->rd_base = 0;

@@ -85,20 +85,6 @@ static inline __u32 ev__state_bits(__u32 index)
 }
 
 /*
- * next's sched_info as sched_info_arrive() is about to leave it, read at the
- * sched_switch tracepoint (the same rule as wait__on_arrival() in
- * acct_logic.h): the rq clock it will use is already set, so a wait in
- * progress (last_queued != 0) ends now and adds clock - last_queued to
- * run_delay and one arrival to pcount; no wait, no change.
- */
-static inline void ev__arrival(__u64 run_delay, __u64 pcount, __u64 last_queued, __u64 rq_clock,
-			       __u64 *run_delay_after, __u64 *pcount_after)
-{
-	*run_delay_after = last_queued ? run_delay + (rq_clock - last_queued) : run_delay;
-	*pcount_after = last_queued ? pcount + 1 : pcount;
-}
-
-/*
  * Whether the switch away from a thread was voluntary, that is counted by
  * __schedule() in its nvcsw (it blocked), not in nivcsw (preempted, yielded).
  *

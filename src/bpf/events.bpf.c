@@ -41,20 +41,13 @@
 #include "../abi.h"
 #include "compat.bpf.h"
 #include "ev_logic.h"
+#include "task_filter.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
-
-#define EV_MAX_IDS 64	/* CLI_MAX_IDS */
 
 /* Set by user space before load. */
 const volatile __u64 wakeup_bytes = 1 << 21;	/* wake the consumer as the queue crosses this */
 const volatile __s32 filter_cpu = -1;		/* -C: only events on this CPU */
-const volatile __u32 nr_filter_pids = 0;	/* -p: tgids */
-const volatile __u32 filter_pids[EV_MAX_IDS] = {};
-const volatile __u32 nr_filter_tids = 0;	/* -t: tids */
-const volatile __u32 filter_tids[EV_MAX_IDS] = {};
-const volatile __u32 filter_comm_len = 0;	/* -c: a name prefix; 0: none */
-const volatile char filter_comm[SS_COMM_LEN] = {};
 const volatile bool names_all = false;		/* fork, exec, rename outside the filters too */
 
 /* Written by user space: the next scan reports every thread, the filters aside. */
@@ -84,46 +77,6 @@ struct {
 	__type(key, __u32);
 	__type(value, struct prio_before);
 } prio_pending SEC(".maps");
-
-/* -p and -t: the task is one of them (either list, when both are given). */
-static __always_inline bool ids_match(struct task_struct *t)
-{
-	__u32 tgid = t->tgid, tid = t->pid;
-
-	for (__u32 i = 0; i < EV_MAX_IDS && i < nr_filter_pids; i++)
-		if (filter_pids[i] == tgid)
-			return true;
-	for (__u32 i = 0; i < EV_MAX_IDS && i < nr_filter_tids; i++)
-		if (filter_tids[i] == tid)
-			return true;
-	return false;
-}
-
-/* -c: name starts with filter_comm. Unrolled: direct loads need constant offsets. */
-static __always_inline bool comm_match(const char *comm)
-{
-#pragma unroll
-	for (__u32 i = 0; i < SS_COMM_LEN; i++) {
-		if (i >= filter_comm_len)
-			break;
-		if (comm[i] != filter_comm[i])
-			return false;
-	}
-	return true;
-}
-
-/* The task filters (-p, -t, -c); the cheapest tests first. */
-static __always_inline bool filtering(void)
-{
-	return nr_filter_pids || nr_filter_tids || filter_comm_len;
-}
-
-static __always_inline bool wanted(struct task_struct *t)
-{
-	if ((nr_filter_pids || nr_filter_tids) && !ids_match(t))
-		return false;
-	return !filter_comm_len || comm_match(t->comm);
-}
 
 /* -C: the event happens on the CPU asked for. */
 static __always_inline bool cpu_wanted(__u32 cpu)
@@ -184,7 +137,7 @@ static __always_inline int handle_switch(bool preempt, struct task_struct *prev,
 
 	if (!cpu_wanted(cpu))
 		return 0;
-	if (filtering() && !wanted(prev) && !wanted(next))
+	if (!task_wanted(prev) && !task_wanted(next))
 		return 0;
 	e = new_record(sizeof(*e), EV_SWITCH, cpu, prev);
 	if (!e)
@@ -197,11 +150,11 @@ static __always_inline int handle_switch(bool preempt, struct task_struct *prev,
 	e->runtime_ns = prev->se.sum_exec_runtime;
 	e->nvcsw = prev->nvcsw;
 	e->nivcsw = prev->nivcsw;
-	/* The rq clock sched_info_arrive() is about to use: see ev__arrival(). */
+	/* The rq clock sched_info_arrive() is about to use: see sched_info__arrive(). */
 	clock = has_rq_clock() ? task_rq_of(prev)->clock : 0;
-	ev__arrival(next->sched_info.run_delay, next->sched_info.pcount,
-		    has_rq_clock() ? next->sched_info.last_queued : 0, clock, &e->run_delay_ns,
-		    &e->pcount);
+	sched_info__arrive(next->sched_info.run_delay, next->sched_info.pcount,
+			   has_rq_clock() ? next->sched_info.last_queued : 0, clock, &e->run_delay_ns,
+			   &e->pcount);
 	submit(e, sizeof(*e));
 	return 0;
 }
@@ -219,7 +172,7 @@ static __always_inline int handle_wake(struct task_struct *p, __u8 type)
 	__u32 cpu = bpf_get_smp_processor_id();
 	struct ss_ev *e;
 
-	if (!cpu_wanted(cpu) || (filtering() && !wanted(p)))
+	if (!cpu_wanted(cpu) || !task_wanted(p))
 		return 0;
 	e = new_record(sizeof(*e), type, cpu, p);
 	if (!e)
@@ -254,7 +207,7 @@ static __always_inline int handle_migrate(struct task_struct *p, int dest_cpu)
 	struct ss_ev_migrate *e;
 
 	/* set_task_cpu() fires the tracepoint even when the CPU stays the same. */
-	if (from == (__u32)dest_cpu || !cpu_wanted(cpu) || (filtering() && !wanted(p)))
+	if (from == (__u32)dest_cpu || !cpu_wanted(cpu) || !task_wanted(p))
 		return 0;
 	e = new_record(sizeof(*e), EV_MIGRATE, cpu, p);
 	if (!e)
@@ -298,7 +251,7 @@ static __always_inline int handle_fork(struct task_struct *parent, struct task_s
 	struct ss_ev_fork *e;
 
 	e = new_name_record(sizeof(*e), EV_FORK, parent,
-			    !filtering() || wanted(parent) || wanted(child));
+			    task_wanted(parent) || task_wanted(child));
 	if (!e)
 		return 0;
 	e->child_tid = child->pid;
@@ -319,7 +272,7 @@ static __always_inline int handle_exec(struct task_struct *p, pid_t old_pid)
 {
 	struct ss_ev_exec *e;
 
-	e = new_name_record(sizeof(*e), EV_EXEC, p, !filtering() || wanted(p));
+	e = new_name_record(sizeof(*e), EV_EXEC, p, task_wanted(p));
 	if (!e)
 		return 0;
 	e->old_tid = old_pid;
@@ -340,7 +293,7 @@ static __always_inline int handle_exit(struct task_struct *p)
 	__u32 cpu = bpf_get_smp_processor_id();
 	struct ss_ev_exit *e;
 
-	if (!cpu_wanted(cpu) || (filtering() && !wanted(p)))
+	if (!cpu_wanted(cpu) || !task_wanted(p))
 		return 0;
 	e = new_record(sizeof(*e), EV_EXIT, cpu, p);
 	if (!e)
@@ -364,7 +317,7 @@ int BPF_PROG(ev_exit, struct task_struct *p)
  */
 static __always_inline int handle_rename(struct task_struct *t, const char *comm)
 {
-	bool ids = !(nr_filter_pids || nr_filter_tids) || ids_match(t);
+	bool ids = task_ids_wanted(t);
 	struct ss_ev_rename *e;
 
 	/* -c is matched below, on the old name or the new one. */
@@ -373,7 +326,7 @@ static __always_inline int handle_rename(struct task_struct *t, const char *comm
 		return 0;
 	__builtin_memset(e->comm, 0, sizeof(e->comm));
 	bpf_probe_read_kernel_str(e->comm, sizeof(e->comm), comm);
-	if (filter_comm_len && !comm_match(t->comm) && !comm_match(e->comm)) {
+	if (task_filter.comm_len && !task_comm_match(t->comm) && !task_comm_match(e->comm)) {
 		if (!names_all) {
 			bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
 			return 0;
@@ -395,7 +348,7 @@ static __always_inline void emit_prio(struct task_struct *p, int old_prio, int n
 	__u32 cpu = bpf_get_smp_processor_id();
 	struct ss_ev *e;
 
-	if (old_prio == new_prio || !cpu_wanted(cpu) || (filtering() && !wanted(p)))
+	if (old_prio == new_prio || !cpu_wanted(cpu) || !task_wanted(p))
 		return;
 	e = new_record(sizeof(*e), EV_PRIO, cpu, p);
 	if (!e)
@@ -491,7 +444,7 @@ int ev_scan(struct bpf_iter__task *ctx)
 
 	if (!t || t->exit_state || (task_state(t) & TASK_DEAD_))
 		return 0;
-	if (!scan_all && filtering() && !wanted(t))
+	if (!scan_all && !task_wanted(t))
 		return 0;
 	__builtin_memset(&s, 0, sizeof(s));
 	s.start_ns = t->start_time;

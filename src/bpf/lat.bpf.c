@@ -25,6 +25,7 @@
 #include "compat.bpf.h"
 #define lat__hide(x) barrier_var(x)
 #include "lat_logic.h"
+#include "task_filter.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -41,9 +42,6 @@ const volatile bool slow_events = false;	/* emit SS_EV_SLOW for waits ... */
 const volatile __u64 min_lat_ns = 0;		/* ... at or above this */
 const volatile bool from_waking = false;	/* waits after a wakeup start at sched_waking */
 const volatile bool inversion = false;		/* keep what inversion needs */
-const volatile bool filter_ids = false;		/* only tasks in the ids map */
-const volatile char filter_comm[SS_COMM_LEN] = {};
-const volatile __u32 filter_comm_len = 0;	/* 0: no name filter */
 
 /* Written by user space while running. */
 __u32 epoch;		/* the report interval now open: selects max slots */
@@ -106,16 +104,6 @@ struct {
 	__type(value, struct ss_lat_stat);
 } lat_stat SEC(".maps");
 
-/* -p and -t: keys are SS_ID_PID | pid or SS_ID_TID | tid. */
-#define SS_ID_PID (1ull << 32)
-#define SS_ID_TID (2ull << 32)
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 128);
-	__type(key, __u64);
-	__type(value, __u8);
-} ids SEC(".maps");
-
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 1 << 20);
@@ -134,28 +122,6 @@ static __always_inline void read_si(struct lat_si *si, struct task_struct *t)
 	si->pcount = t->sched_info.pcount;
 	si->last_queued = t->sched_info.last_queued;
 	si->nivcsw = t->nivcsw;
-}
-
-static __always_inline bool wanted(struct task_struct *t)
-{
-	if (filter_ids) {
-		__u64 pid_key = SS_ID_PID | (__u32)t->tgid, tid_key = SS_ID_TID | (__u32)t->pid;
-
-		if (!bpf_map_lookup_elem(&ids, &pid_key) && !bpf_map_lookup_elem(&ids, &tid_key))
-			return false;
-	}
-	if (filter_comm_len) {
-		char comm[SS_COMM_LEN];
-
-		bpf_probe_read_kernel(comm, sizeof(comm), t->comm);
-		for (__u32 i = 0; i < SS_COMM_LEN; i++) {
-			if (i >= filter_comm_len)
-				break;
-			if (comm[i] != filter_comm[i])
-				return false;
-		}
-	}
-	return true;
 }
 
 /* The thread's histograms, created (or restarted, if its TID was reused) as needed. */
@@ -264,9 +230,9 @@ static __always_inline struct lat_task_state *state_of(struct task_struct *t, bo
 }
 
 /* inversion: what it needs from every switch (a clock read: inversion only). */
-static __always_inline void note_inversion(struct task_struct *prev, struct task_struct *next,
-					   struct lat_task_state *ns, const struct lat_sample *s,
-					   bool measured, bool prev_blocks)
+static __always_inline void note_inversion(struct task_struct *prev, struct lat_task_state *ns,
+					   const struct lat_sample *s, bool measured,
+					   bool prev_blocks)
 {
 	__u64 now = bpf_ktime_get_ns();
 	struct lat_task_state *ps;
@@ -315,7 +281,7 @@ static __always_inline int handle_switch(bool preempt, struct task_struct *prev,
 			h->dead = 1;
 	}
 	/* The idle tasks (pid 0, one per CPU) never wait in a run queue. */
-	if (!next->pid || !wanted(next))
+	if (!next->pid || !task_wanted(next))
 		goto out;
 	ns = state_of(next, true);
 	if (!ns) {
@@ -356,7 +322,7 @@ static __always_inline int handle_switch(bool preempt, struct task_struct *prev,
 	}
 out:
 	if (inversion)
-		note_inversion(prev, next, ns, &s, measured, !preempt && prev_state != 0);
+		note_inversion(prev, ns, &s, measured, !preempt && prev_state != 0);
 	return 0;
 }
 
@@ -418,7 +384,7 @@ static __always_inline int handle_waking(struct task_struct *p)
 	ps = state_of(p, from_waking);
 	if (!ps)
 		return 0;
-	if (from_waking && wanted(p)) {
+	if (from_waking && task_wanted(p)) {
 		ps->lt.waking_ns = bpf_ktime_get_ns();
 		ps->lt.waking_switches = p->nvcsw + p->nivcsw;
 	}
@@ -514,7 +480,7 @@ int scan_tasks(struct bpf_iter__task *ctx)
 		}
 		return 0;
 	}
-	if (!scan_min_ns || t->on_cpu || (task_state(t) & TASK_DEAD_) || !wanted(t))
+	if (!scan_min_ns || t->on_cpu || (task_state(t) & TASK_DEAD_) || !task_wanted(t))
 		return 0;
 	ts = state_of(t, false);
 	read_si(&si, t);

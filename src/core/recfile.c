@@ -99,12 +99,16 @@ enum { R_SNAP = 11, R_LOST = 12, R_FLAGS = 15 };
 
 enum csw { CSW_VOL = 0, CSW_INVOL = 1, CSW_NONE = 2, CSW_DELTAS = 3 };
 
-/* The high-nibble bits each record type may set; anything else is corrupt. */
+/*
+ * Per record type: T_KNOWN, and the high-nibble flag bits it may set. A type
+ * without T_KNOWN, or any other flag bit, is corrupt.
+ */
+#define T_KNOWN 0x01u
 static const uint8_t type_bits[16] = {
-	[SEV_SWITCH] = 0xf0,	 [SEV_WAKING] = 0xf0, [SEV_WAKEUP] = 0xf0, [SEV_WAKEUP_NEW] = 0xf0,
-	[SEV_MIGRATE] = 0xf0,	 [SEV_FORK] = 0xf0,   [SEV_EXEC] = 0xf0,   [SEV_EXIT] = 0x70,
-	[SEV_PRIO] = 0x70,	 [SEV_RENAME] = 0x70, [R_SNAP] = 0x30,	   [R_LOST] = 0x00,
-	[R_FLAGS] = 0x00,
+	[SEV_SWITCH] = 0xf1,	 [SEV_WAKING] = 0xf1, [SEV_WAKEUP] = 0xf1, [SEV_WAKEUP_NEW] = 0xf1,
+	[SEV_MIGRATE] = 0xf1,	 [SEV_FORK] = 0xf1,   [SEV_EXEC] = 0xf1,   [SEV_EXIT] = 0x71,
+	[SEV_PRIO] = 0x71,	 [SEV_RENAME] = 0x71, [R_SNAP] = 0x31,	   [R_LOST] = T_KNOWN,
+	[R_FLAGS] = T_KNOWN,
 };
 
 /* ---- bytes ---- */
@@ -112,6 +116,11 @@ static const uint8_t type_bits[16] = {
 static inline uint32_t le32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static inline uint16_t le16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
 }
 
 static inline uint64_t le64(const uint8_t *p)
@@ -148,26 +157,21 @@ static inline bool u64_to_i32(uint64_t v, int32_t *out)
 	return true;
 }
 
-/* ---- CRC32C (Castagnoli), slicing by 8: the reader checks every byte ---- */
+/*
+ * ---- CRC32C (Castagnoli): the reader checks every byte ----
+ *
+ * Slicing by 8 anywhere; where the CPU has SSE4.2, its crc32 instruction,
+ * which computes this very CRC, for the chunks (the reader's one pass over
+ * the whole file). rec__crc32c() stays the portable one: the tests and the
+ * fuzzer build files by hand with it, and so hold the two against each other.
+ */
 
 #define CRC32C_POLY 0x82f63b78u	/* reflected */
 
 static uint32_t crc_tab[8][256];
+/* The fastest of the two below. */
+static uint32_t (*crc_chunk)(uint32_t crc, const uint8_t *p, size_t len);
 static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
-
-static void crc_init(void)
-{
-	for (uint32_t i = 0; i < 256; i++) {
-		uint32_t c = i;
-
-		for (int k = 0; k < 8; k++)
-			c = (c >> 1) ^ (CRC32C_POLY & (0 - (c & 1)));
-		crc_tab[0][i] = c;
-	}
-	for (uint32_t i = 0; i < 256; i++)
-		for (int t = 1; t < 8; t++)
-			crc_tab[t][i] = (crc_tab[t - 1][i] >> 8) ^ crc_tab[0][crc_tab[t - 1][i] & 0xff];
-}
 
 /* On the inverted register: callers start from ~0 and invert the result. */
 static uint32_t crc_update(uint32_t crc, const uint8_t *p, size_t len)
@@ -185,6 +189,39 @@ static uint32_t crc_update(uint32_t crc, const uint8_t *p, size_t len)
 	return crc;
 }
 
+#if defined(__x86_64__)
+__attribute__((target("sse4.2"))) static uint32_t crc_update_sse42(uint32_t crc, const uint8_t *p,
+								  size_t len)
+{
+	uint64_t c = crc;
+
+	for (; len >= 8; p += 8, len -= 8)
+		c = __builtin_ia32_crc32di(c, (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32);
+	while (len--)
+		c = __builtin_ia32_crc32qi((uint32_t)c, *p++);
+	return (uint32_t)c;
+}
+#endif
+
+static void crc_init(void)
+{
+	for (uint32_t i = 0; i < 256; i++) {
+		uint32_t c = i;
+
+		for (int k = 0; k < 8; k++)
+			c = (c >> 1) ^ (CRC32C_POLY & (0 - (c & 1)));
+		crc_tab[0][i] = c;
+	}
+	for (uint32_t i = 0; i < 256; i++)
+		for (int t = 1; t < 8; t++)
+			crc_tab[t][i] = (crc_tab[t - 1][i] >> 8) ^ crc_tab[0][crc_tab[t - 1][i] & 0xff];
+	crc_chunk = crc_update;
+#if defined(__x86_64__)
+	if (__builtin_cpu_supports("sse4.2"))
+		crc_chunk = crc_update_sse42;
+#endif
+}
+
 uint32_t rec__crc32c(uint32_t crc, const void *buf, size_t len)
 {
 	pthread_once(&crc_once, crc_init);
@@ -195,7 +232,7 @@ uint32_t rec__crc32c(uint32_t crc, const void *buf, size_t len)
 static uint32_t frame_crc(const uint8_t *frame, const uint8_t *payload, size_t len)
 {
 	pthread_once(&crc_once, crc_init);
-	return ~crc_update(crc_update(~0u, frame, 5), payload, len);
+	return ~crc_chunk(crc_chunk(~0u, frame, 5), payload, len);
 }
 
 /* ---- the context both sides keep ---- */
@@ -369,21 +406,14 @@ static inline uint32_t hint_of(const struct cpuctx *cc, uint32_t type)
 /*
  * The flags an event usually has, so that only others are written: a switch
  * was a preemption when the state says "R+", and voluntary when it counted in
- * nvcsw, as in the kernel's __schedule(); a wakeup says success.
+ * nvcsw, as in the kernel's __schedule(); other events have none.
  */
 static inline uint32_t predicted_flags(uint32_t type, uint32_t state, enum csw csw)
 {
-	switch (type) {
-	case SEV_SWITCH:
-		return ((state & SEV_STATE_PREEMPTED) ? SEV_F_PREEMPT : 0) |
-		       (csw == CSW_VOL ? SEV_F_VOLUNTARY : 0);
-	case SEV_WAKING:
-	case SEV_WAKEUP:
-	case SEV_WAKEUP_NEW:
-		return SEV_F_SUCCESS;
-	default:
+	if (type != SEV_SWITCH)
 		return 0;
-	}
+	return ((state & SEV_STATE_PREEMPTED) ? SEV_F_PREEMPT : 0) |
+	       (csw == CSW_VOL ? SEV_F_VOLUNTARY : 0);
 }
 
 static inline unsigned int state_code(uint32_t state)
@@ -868,7 +898,6 @@ struct rec_reader {
 	size_t pos;		/* where the next chunk starts */
 	const uint8_t *p, *pend;	/* the records left in the current chunk */
 	size_t chunk_off;
-	size_t rec_off;		/* of the record being decoded */
 	uint64_t seq;		/* the next chunk's sequence number */
 	uint64_t events;
 	bool stopped;
@@ -916,19 +945,23 @@ static bool reader_stop(struct rec_reader *r, enum rec_status st, uint64_t off, 
 /* For rd_chunk(): the same, as its "stopped" return. */
 #define chunk_stop(...) (reader_stop(__VA_ARGS__), -1)
 
-/* A record that makes no sense: where it starts, in which chunk, and what is wrong. */
+/*
+ * A record that makes no sense: where it starts (r->p, which moves on only
+ * once a record decodes whole), in which chunk, and what is wrong.
+ */
 static bool bad_record(struct rec_reader *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static bool bad_record(struct rec_reader *r, const char *fmt, ...)
 {
+	size_t off = (size_t)(r->p - r->buf);
 	char what[96];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	return reader_stop(r, REC_CORRUPT, r->rec_off, "record at byte %zu (chunk at byte %zu): %s",
-			   r->rec_off, r->chunk_off, what);
+	return reader_stop(r, REC_CORRUPT, off, "record at byte %zu (chunk at byte %zu): %s", off,
+			   r->chunk_off, what);
 }
 
 static bool header_str(const uint8_t *b, size_t size, char *out, struct rec_error *err,
@@ -954,8 +987,8 @@ static bool parse_header(const uint8_t *b, size_t len, struct rec_header *h, siz
 		return open_fail(err, 0, "not a schedscope recording (bad magic number)");
 	if (len < HDR_OFF_LEN + 4)
 		return open_fail(err, len, "header cut short: the file ends at byte %zu", len);
-	major = b[HDR_OFF_MAJOR] | (uint32_t)b[HDR_OFF_MAJOR + 1] << 8;
-	minor = b[HDR_OFF_MINOR] | (uint32_t)b[HDR_OFF_MINOR + 1] << 8;
+	major = le16(b + HDR_OFF_MAJOR);
+	minor = le16(b + HDR_OFF_MINOR);
 	if (major > REC_VERSION)
 		return open_fail(err, HDR_OFF_MAJOR,
 				 "format version %u.%u is newer than this schedscope reads (%u.x): "
@@ -1281,7 +1314,6 @@ static bool rd_record(struct rec_reader *r, struct rec_item *it)
 	unsigned int f0 = vcur__byte(&c), type = f0 & 15;
 	bool has_flags = false, ok;
 
-	r->rec_off = (size_t)(r->p - r->buf);
 	zero_item(it);
 	it->offset = r->chunk_off;
 	if (type == R_FLAGS && !(f0 & 0xf0)) {
@@ -1295,7 +1327,7 @@ static bool rd_record(struct rec_reader *r, struct rec_item *it)
 	}
 	if (c.fault)
 		return cursor_fault(r, &c);
-	if (!type_bits[type] && type != R_LOST && type != R_FLAGS)
+	if (!(type_bits[type] & T_KNOWN))
 		return bad_record(r, "unknown record type %u", type);
 	if (f0 & 0xf0 & ~type_bits[type])
 		return bad_record(r, "reserved flag bits set in 0x%02x", f0);

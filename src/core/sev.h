@@ -45,7 +45,6 @@ enum sev_type {
 /* sev.flags */
 #define SEV_F_PREEMPT	(1u << 0)	/* switch: prev was preempted (ftrace's "R+") */
 #define SEV_F_VOLUNTARY	(1u << 1)	/* switch: the kernel counted it in prev's nvcsw */
-#define SEV_F_SUCCESS	(1u << 2)	/* waking/wakeup: (always set; kept for ftrace's field) */
 
 /*
  * Task state as ftrace reports it in sched_switch's prev_state: 0 is "R",

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tidmap.h"
+
 /* How a task's current wait got its ready time, strongest last. */
 enum ready_src {
 	READY_NONE = 0,
@@ -14,7 +16,7 @@ enum ready_src {
 };
 
 struct th_task {
-	uint32_t tid;		/* 0: a free slot */
+	uint32_t tid;		/* first, for the tidmap */
 	uint32_t cpu;		/* while running */
 	uint64_t out_ns;	/* the last switch-out */
 	uint64_t in_ns;		/* the last switch-in, while running */
@@ -30,8 +32,7 @@ struct th_task {
 struct th_cpu {
 	uint32_t tid;
 	bool known;		/* tid is right (a switch, or a scan) */
-	bool in_known;		/* in_ns, wait and delay belong to a switch-in we saw */
-	bool from_scan;
+	bool in_known;		/* a switch-in we saw: in_ns, wait and delay are its; implies known */
 	uint8_t ready_src;	/* of the wait that ended at in_ns */
 	uint64_t in_ns;
 	uint64_t out_ns;	/* the wait's start, if out_known */
@@ -42,18 +43,14 @@ struct th_cpu {
 };
 
 struct thist {
-	struct th_task *task;
-	size_t mask;		/* capacity - 1 */
-	size_t used;
+	struct tidmap tasks;	/* of struct th_task; TID 0, the idle tasks, never kept */
 	struct th_cpu *cpu;
 	uint32_t nr_cpus;
 	bool scanned;		/* a SNAP_BEGIN was seen */
 };
 
-#define TH_MIN_CAP 1024u
 #define TH_MAX_CPUS 65536u
-/* prev_state bits that say the task is gone: X (dead) and Z (zombie). */
-#define TH_STATE_GONE 0x30u
+/* prev_state's letters: a task that left with none of them was still runnable. */
 #define TH_STATE_MASK 0xffu
 
 struct thist *thist__new(uint32_t nr_cpus)
@@ -62,17 +59,16 @@ struct thist *thist__new(uint32_t nr_cpus)
 
 	if (!th)
 		return NULL;
-	th->task = calloc(TH_MIN_CAP, sizeof(*th->task));
 	if (nr_cpus > TH_MAX_CPUS)
 		nr_cpus = TH_MAX_CPUS;
 	th->nr_cpus = nr_cpus ? nr_cpus : 1;
 	th->cpu = calloc(th->nr_cpus, sizeof(*th->cpu));
-	if (!th->task || !th->cpu) {
+	/* No cap but memory: a dead task's entry goes with it. */
+	if (!th->cpu || tidmap__init(&th->tasks, sizeof(struct th_task), SIZE_MAX)) {
 		thist__free(th);
 		errno = ENOMEM;
 		return NULL;
 	}
-	th->mask = TH_MIN_CAP - 1;
 	return th;
 }
 
@@ -80,96 +76,20 @@ void thist__free(struct thist *th)
 {
 	if (!th)
 		return;
-	free(th->task);
+	tidmap__fini(&th->tasks);
 	free(th->cpu);
 	free(th);
 }
 
 size_t thist__nr_tasks(const struct thist *th)
 {
-	return th->used;
+	return th->tasks.used;
 }
 
-/* Fibonacci hashing: consecutive TIDs spread over the table. */
-static size_t hash_tid(uint32_t tid)
-{
-	uint32_t h = tid * 0x9E3779B1u;
-
-	return h;
-}
-
-static struct th_task *probe(const struct thist *th, uint32_t tid)
-{
-	size_t i = hash_tid(tid) & th->mask;
-
-	while (th->task[i].tid && th->task[i].tid != tid)
-		i = (i + 1) & th->mask;
-	return &th->task[i];
-}
-
-static struct th_task *find(const struct thist *th, uint32_t tid)
-{
-	struct th_task *t = probe(th, tid);
-
-	return t->tid ? t : NULL;
-}
-
-static int grow(struct thist *th)
-{
-	size_t cap = (th->mask + 1) * 2;
-	struct th_task *old = th->task, *task = calloc(cap, sizeof(*task));
-
-	if (!task)
-		return -ENOMEM;
-	th->task = task;
-	th->mask = cap - 1;
-	for (size_t i = 0; i < cap / 2; i++)
-		if (old[i].tid)
-			*probe(th, old[i].tid) = old[i];
-	free(old);
-	return 0;
-}
-
-/* tid's entry, created blank if new; NULL if the table cannot grow. */
+/* tid's entry, created blank if new; NULL for TID 0 or if the table cannot grow. */
 static struct th_task *get(struct thist *th, uint32_t tid)
 {
-	struct th_task *t = probe(th, tid);
-
-	if (t->tid)
-		return t;
-	/* At most half full: probes stay short. */
-	if ((th->used + 1) * 2 > th->mask + 1) {
-		if (grow(th))
-			return NULL;
-		t = probe(th, tid);
-	}
-	memset(t, 0, sizeof(*t));
-	t->tid = tid;
-	th->used++;
-	return t;
-}
-
-/* Linear probing's deletion: pull later entries of the run back into the hole. */
-static void drop(struct thist *th, struct th_task *t)
-{
-	size_t hole = (size_t)(t - th->task), i = hole;
-
-	for (;;) {
-		size_t home;
-
-		i = (i + 1) & th->mask;
-		if (!th->task[i].tid)
-			break;
-		home = hash_tid(th->task[i].tid) & th->mask;
-		/* Movable unless its home lies cyclically in (hole, i]. */
-		if ((i > hole && (home <= hole || home > i)) ||
-		    (i < hole && home <= hole && home > i)) {
-			th->task[hole] = th->task[i];
-			hole = i;
-		}
-	}
-	memset(&th->task[hole], 0, sizeof(th->task[hole]));
-	th->used--;
+	return tidmap__add(&th->tasks, tid, NULL);
 }
 
 /* The CPU's slot, the table grown if need be; NULL if cpu is absurd or memory short. */
@@ -193,6 +113,12 @@ static struct th_cpu *cpu_slot(struct thist *th, uint32_t cpu)
 	th->cpu = c;
 	th->nr_cpus = n;
 	return &th->cpu[cpu];
+}
+
+/* The CPU's slice in progress is tid's, from a switch-in we saw. */
+static bool slice_of(const struct th_cpu *c, uint32_t tid)
+{
+	return c && c->in_known && c->tid == tid;
 }
 
 /* The figures of a wait that ended at in_ns, from when it began and its ready time. */
@@ -244,7 +170,7 @@ static void on_wake(struct thist *th, const struct sev *e)
 		struct th_cpu *c = cpu_slot(th, t->cpu);
 
 		if (e->ts_ns < t->in_ns) {
-			if (c && c->known && c->in_known && c->tid == e->tid)
+			if (slice_of(c, e->tid))
 				amend_slice(c, e->ts_ns);
 			return;
 		}
@@ -270,10 +196,7 @@ static void on_wake(struct thist *th, const struct sev *e)
 /* A new thread (fork, or wakeup_new): whatever a previous owner of its TID left goes. */
 static struct th_task *renew(struct thist *th, uint32_t tid)
 {
-	struct th_task *t = find(th, tid);
-
-	if (t)
-		drop(th, t);
+	tidmap__del(&th->tasks, tid);
 	return get(th, tid);
 }
 
@@ -288,8 +211,8 @@ static void switch_out(struct thist *th, struct th_cpu *c, const struct sev *e,
 	out->tid = e->tid;
 	out->cpu = e->cpu;
 	out->wait_ns = out->sch_delay_ns = out->run_ns = -1;
-	out->first_on_cpu = !c || !c->known || c->from_scan;
-	if (c && c->known && c->in_known && c->tid == e->tid && e->ts_ns >= c->in_ns) {
+	out->first_on_cpu = !c || !c->in_known;
+	if (slice_of(c, e->tid) && e->ts_ns >= c->in_ns) {
 		out->in_ns = c->in_ns;
 		out->run_ns = (int64_t)(e->ts_ns - c->in_ns);
 		out->wait_ns = c->wait_ns;
@@ -313,7 +236,7 @@ static void switch_out(struct thist *th, struct th_cpu *c, const struct sev *e,
 		 */
 		struct th_cpu *now = cpu_slot(th, t->cpu);
 
-		if (now && now->known && now->in_known && now->tid == e->tid) {
+		if (slice_of(now, e->tid)) {
 			now->out_known = true;
 			now->out_ns = e->ts_ns;
 			now->ready_src = runnable ? READY_RUNNABLE : READY_NONE;
@@ -338,8 +261,8 @@ static void switch_out(struct thist *th, struct th_cpu *c, const struct sev *e,
 	t->out_known = true;
 	t->running = false;
 	t->early_wake = false;
-	if (e->state & TH_STATE_GONE)
-		drop(th, t);
+	if (e->state & SEV_STATE_DEAD)
+		tidmap__del(&th->tasks, e->tid);
 }
 
 static void switch_in(struct thist *th, struct th_cpu *c, const struct sev *e)
@@ -350,7 +273,6 @@ static void switch_in(struct thist *th, struct th_cpu *c, const struct sev *e)
 		return;
 	c->tid = e->tid2;
 	c->known = true;
-	c->from_scan = false;
 	c->in_known = true;
 	c->in_ns = e->ts_ns;
 	c->ready_src = READY_NONE;
@@ -382,7 +304,7 @@ static void switch_in(struct thist *th, struct th_cpu *c, const struct sev *e)
  */
 static void on_tid_change(struct thist *th, uint32_t old_tid, uint32_t new_tid)
 {
-	struct th_task *t = find(th, old_tid), *n, saved;
+	struct th_task *t = tidmap__get(&th->tasks, old_tid), *n, saved;
 
 	for (uint32_t cpu = 0; cpu < th->nr_cpus; cpu++)
 		if (th->cpu[cpu].known && th->cpu[cpu].tid == old_tid)
@@ -390,7 +312,7 @@ static void on_tid_change(struct thist *th, uint32_t old_tid, uint32_t new_tid)
 	if (!t)
 		return;
 	saved = *t;
-	drop(th, t);
+	tidmap__del(&th->tasks, old_tid);
 	n = renew(th, new_tid);
 	if (n) {
 		*n = saved;
@@ -411,24 +333,22 @@ int thist__on_event(struct thist *th, const struct sev *e, struct thist_slice *o
 		return 1;
 	case SEV_WAKING:
 	case SEV_WAKEUP:
-		if (e->tid)
-			on_wake(th, e);
+		on_wake(th, e);
 		return 0;
 	case SEV_WAKEUP_NEW:
-		t = e->tid ? find(th, e->tid) : NULL;
+		t = tidmap__get(&th->tasks, e->tid);
 		if (t && t->running) {
 			on_wake(th, e);	/* its first switch-in came first */
 			return 0;
 		}
-		t = e->tid ? renew(th, e->tid) : NULL;
+		t = renew(th, e->tid);
 		if (t) {
 			t->ready_src = READY_WAKE;
 			t->ready_ns = e->ts_ns;
 		}
 		return 0;
 	case SEV_FORK:
-		if (e->tid2)
-			renew(th, e->tid2);
+		renew(th, e->tid2);
 		return 0;
 	case SEV_EXEC:
 		if (e->tid2 && e->tid2 != e->tid)
@@ -451,8 +371,6 @@ void thist__on_snap(struct thist *th, const struct task_snap *s)
 		return;
 	c->tid = s->tid;
 	c->known = true;
-	c->from_scan = true;
-	c->in_known = false;
 }
 
 bool thist__current(const struct thist *th, uint32_t cpu, uint32_t *tid, uint64_t *since_ns)

@@ -20,24 +20,19 @@ void out__set_boot_wall(uint64_t ns)
 
 void out__hms(char buf[16], uint64_t mono_ns)
 {
+	uint64_t boot = boot_wall_ns;
 	struct timespec mono, real;
 	struct tm tm;
 	time_t t;
 
-	if (boot_wall_ns) {
-		t = (time_t)((boot_wall_ns + mono_ns) / 1000000000ull);
-		if (!localtime_r(&t, &tm) || !strftime(buf, 16, "%H:%M:%S", &tm))
-			snprintf(buf, 16, "??:??:??");
-		return;
+	/* Live: this boot's start on the wall clock is the wall clock now minus the monotonic. */
+	if (!boot) {
+		clock_gettime(CLOCK_MONOTONIC, &mono);
+		clock_gettime(CLOCK_REALTIME, &real);
+		boot = (uint64_t)(real.tv_sec - mono.tv_sec) * 1000000000ull +
+		       (uint64_t)real.tv_nsec - (uint64_t)mono.tv_nsec;
 	}
-
-	/* The wall clock now, moved back by how long ago mono_ns was. */
-	clock_gettime(CLOCK_MONOTONIC, &mono);
-	clock_gettime(CLOCK_REALTIME, &real);
-	t = real.tv_sec - (time_t)(((uint64_t)mono.tv_sec * 1000000000ull +
-				    (uint64_t)mono.tv_nsec - mono_ns) / 1000000000ull);
-	if ((uint64_t)mono.tv_sec * 1000000000ull + (uint64_t)mono.tv_nsec < mono_ns)
-		t = real.tv_sec;
+	t = (time_t)((boot + mono_ns) / 1000000000ull);
 	if (!localtime_r(&t, &tm) || !strftime(buf, 16, "%H:%M:%S", &tm))
 		snprintf(buf, 16, "??:??:??");
 }
@@ -143,7 +138,9 @@ void slow_out__json(FILE *f, const struct ss_lat_event *e)
 }
 
 /*
- * Event lines know the kernel prio, not the policy: real-time shows as "RT".
+ * starve, and inversion (a header of its own, other states and JSON types:
+ * the same waits behind a lower priority). Event lines know the kernel prio,
+ * not the policy: real-time shows as "RT".
  *
  * Example (starve --threshold 20, the same hog; "starving" lines repeat each
  * second while the wait lasts, "ended" gives the whole wait):
@@ -151,85 +148,7 @@ void slow_out__json(FILE *f, const struct ss_lat_event *e)
  * TIME     STATE      PID     TID     COMM             CPU PRIORITY   WAITED(ms) ON THE CPU INSTEAD
  * 14:02:11 starving   48210   48213   victim             1 nice 0           24.1 48212 hog (FIFO 10)
  * 14:02:11 ended      48210   48213   victim             1 nice 0           59.0 ran after 48212 hog (RT 10)
- */
-void starve_out__header(FILE *f)
-{
-	fprintf(f, "%-8s %-10s %-7s %-7s %-16s %3s %-10s %10s %s\n", "TIME", "STATE", "PID", "TID",
-		"COMM", "CPU", "PRIORITY", "WAITED(ms)", "ON THE CPU INSTEAD");
-}
-
-static void waiting_line(FILE *f, const char *state, const struct ss_waiting_rec *r,
-			 uint64_t now_ns)
-{
-	char hms[16], pr[OUT_PRIO_LEN], cpr[OUT_PRIO_LEN];
-
-	out__hms(hms, now_ns);
-	out__prio(pr, (int)r->policy, r->prio);
-	out__prio(cpr, (int)r->curr_policy, r->curr_prio);
-	fprintf(f, "%-8s %-10s %-7u %-7u %-16.16s %3u %-10s %10.1f %u %.16s (%s)\n", hms, state,
-		r->pid, r->tid, r->comm, r->cpu, pr, (double)r->wait_ns / NS_PER_MS, r->curr_tid,
-		r->curr_comm, cpr);
-}
-
-static void waiting_json(FILE *f, const char *type, const struct ss_waiting_rec *r,
-			 uint64_t now_ns)
-{
-	struct json j;
-
-	json__init(&j, f);
-	json_event_head(&j, type, now_ns, r->cpu, r->comm, r->pid, r->tid, (int)r->policy,
-			r->prio);
-	json__u64(&j, "waited_ns", r->wait_ns);
-	json__bool(&j, "ongoing", true);
-	json_task(&j, "running", r->curr_comm, r->curr_pid, r->curr_tid, (int)r->curr_policy,
-		  r->curr_prio);
-	json__end_object(&j);
-}
-
-static void ended_line(FILE *f, const char *state, const struct ss_lat_event *e)
-{
-	char hms[16], pr[OUT_PRIO_LEN], opr[OUT_PRIO_LEN];
-
-	out__hms(hms, e->ts_ns);
-	out__prio(pr, -1, e->prio);
-	out__prio(opr, -1, e->other_prio);
-	fprintf(f, "%-8s %-10s %-7u %-7u %-16.16s %3u %-10s %10.1f ran after %u %.16s (%s)\n",
-		hms, state, e->pid, e->tid, e->comm, e->cpu, pr, (double)e->lat_ns / NS_PER_MS,
-		e->other_tid, e->other_comm, opr);
-}
-
-static void ended_json(FILE *f, const char *type, const struct ss_lat_event *e)
-{
-	struct json j;
-
-	json__init(&j, f);
-	json_event_head(&j, type, e->ts_ns, e->cpu, e->comm, e->pid, e->tid, -1, e->prio);
-	json__u64(&j, "waited_ns", e->lat_ns);
-	json__bool(&j, "ongoing", false);
-	json__string(&j, "kind", kind_name(e->kind), strlen(kind_name(e->kind)));
-	json__u64(&j, "premigration_ns", e->premig_ns);
-	/* Whatever had the CPU last before the wait ended: not always what delayed it. */
-	json_task(&j, "ran_before", e->other_comm, e->other_pid, e->other_tid, -1, e->other_prio);
-	json__end_object(&j);
-}
-
-void starve_out__waiting(FILE *f, const struct ss_waiting_rec *r, uint64_t now_ns, bool json)
-{
-	if (json)
-		waiting_json(f, "starving", r, now_ns);
-	else
-		waiting_line(f, "starving", r, now_ns);
-}
-
-void starve_out__ended(FILE *f, const struct ss_lat_event *e, bool json)
-{
-	if (json)
-		ended_json(f, "starved", e);
-	else
-		ended_line(f, "ended", e);
-}
-
-/*
+ *
  * Example (inversion --threshold 20; three SCHED_FIFO threads on one CPU and
  * a plain mutex, then the same with a priority-inheriting one):
  *
@@ -237,26 +156,63 @@ void starve_out__ended(FILE *f, const struct ss_lat_event *e, bool json)
  * 14:05:01 woken      48301   48304   inv-high           1 RT 30           117.3 woken by 48302 inv-low (RT 10), which waited 99.6 ms while 48303 inv-mid (RT 20) ran
  * 14:05:03 pi-boost   48311   48312   inv-low            1 RT 10            19.9 boosted to RT 30 by 48314 inv-high
  */
-void inv_out__header(FILE *f)
+void starve_out__header(FILE *f, bool inversion)
 {
-	fprintf(f, "%-8s %-10s %-7s %-7s %-16s %3s %-10s %10s %s\n", "TIME", "EVENT", "PID", "TID",
-		"COMM", "CPU", "PRIORITY", "WAITED(ms)", "LOWER PRIORITY ON THE CPU");
+	fprintf(f, "%-8s %-10s %-7s %-7s %-16s %3s %-10s %10s %s\n", "TIME",
+		inversion ? "EVENT" : "STATE", "PID", "TID", "COMM", "CPU", "PRIORITY",
+		"WAITED(ms)", inversion ? "LOWER PRIORITY ON THE CPU" : "ON THE CPU INSTEAD");
 }
 
-void inv_out__runnable(FILE *f, const struct ss_waiting_rec *r, uint64_t now_ns, bool json)
+void starve_out__waiting(FILE *f, const struct ss_waiting_rec *r, uint64_t now_ns,
+			 bool inversion, bool json)
 {
-	if (json)
-		waiting_json(f, "inversion_runnable", r, now_ns);
-	else
-		waiting_line(f, "runnable", r, now_ns);
+	char hms[16], pr[OUT_PRIO_LEN], cpr[OUT_PRIO_LEN];
+	struct json j;
+
+	if (json) {
+		json__init(&j, f);
+		json_event_head(&j, inversion ? "inversion_runnable" : "starving", now_ns, r->cpu,
+				r->comm, r->pid, r->tid, (int)r->policy, r->prio);
+		json__u64(&j, "waited_ns", r->wait_ns);
+		json__bool(&j, "ongoing", true);
+		json_task(&j, "running", r->curr_comm, r->curr_pid, r->curr_tid,
+			  (int)r->curr_policy, r->curr_prio);
+		json__end_object(&j);
+		return;
+	}
+	out__hms(hms, now_ns);
+	out__prio(pr, (int)r->policy, r->prio);
+	out__prio(cpr, (int)r->curr_policy, r->curr_prio);
+	fprintf(f, "%-8s %-10s %-7u %-7u %-16.16s %3u %-10s %10.1f %u %.16s (%s)\n", hms,
+		inversion ? "runnable" : "starving", r->pid, r->tid, r->comm, r->cpu, pr,
+		(double)r->wait_ns / NS_PER_MS, r->curr_tid, r->curr_comm, cpr);
 }
 
-void inv_out__ended(FILE *f, const struct ss_lat_event *e, bool json)
+void starve_out__ended(FILE *f, const struct ss_lat_event *e, bool inversion, bool json)
 {
-	if (json)
-		ended_json(f, "inversion_ended", e);
-	else
-		ended_line(f, "ran", e);
+	char hms[16], pr[OUT_PRIO_LEN], opr[OUT_PRIO_LEN];
+	struct json j;
+
+	if (json) {
+		json__init(&j, f);
+		json_event_head(&j, inversion ? "inversion_ended" : "starved", e->ts_ns, e->cpu,
+				e->comm, e->pid, e->tid, -1, e->prio);
+		json__u64(&j, "waited_ns", e->lat_ns);
+		json__bool(&j, "ongoing", false);
+		json__string(&j, "kind", kind_name(e->kind), strlen(kind_name(e->kind)));
+		json__u64(&j, "premigration_ns", e->premig_ns);
+		/* Whatever had the CPU last before the wait ended: not always what delayed it. */
+		json_task(&j, "ran_before", e->other_comm, e->other_pid, e->other_tid, -1,
+			  e->other_prio);
+		json__end_object(&j);
+		return;
+	}
+	out__hms(hms, e->ts_ns);
+	out__prio(pr, -1, e->prio);
+	out__prio(opr, -1, e->other_prio);
+	fprintf(f, "%-8s %-10s %-7u %-7u %-16.16s %3u %-10s %10.1f ran after %u %.16s (%s)\n",
+		hms, inversion ? "ran" : "ended", e->pid, e->tid, e->comm, e->cpu, pr,
+		(double)e->lat_ns / NS_PER_MS, e->other_tid, e->other_comm, opr);
 }
 
 void inv_out__woken(FILE *f, const struct ss_lat_event *e, bool json)

@@ -32,15 +32,16 @@ void slow_out__header(FILE *f, bool prev);
 void slow_out__line(FILE *f, const struct ss_lat_event *e, bool prev);
 void slow_out__json(FILE *f, const struct ss_lat_event *e);
 
-/* starve: a thread waiting right now (state "starving"), or its wait ended. */
-void starve_out__header(FILE *f);
-void starve_out__waiting(FILE *f, const struct ss_waiting_rec *r, uint64_t now_ns, bool json);
-void starve_out__ended(FILE *f, const struct ss_lat_event *e, bool json);
+/*
+ * starve, and inversion (inversion: true): the header, a thread waiting right
+ * now (state "starving", or "runnable" behind a lower priority), its wait ended.
+ */
+void starve_out__header(FILE *f, bool inversion);
+void starve_out__waiting(FILE *f, const struct ss_waiting_rec *r, uint64_t now_ns,
+			 bool inversion, bool json);
+void starve_out__ended(FILE *f, const struct ss_lat_event *e, bool inversion, bool json);
 
-/* inversion: the three findings. */
-void inv_out__header(FILE *f);
-void inv_out__runnable(FILE *f, const struct ss_waiting_rec *r, uint64_t now_ns, bool json);
-void inv_out__ended(FILE *f, const struct ss_lat_event *e, bool json);
+/* inversion's own findings. */
 void inv_out__woken(FILE *f, const struct ss_lat_event *e, bool json);
 void inv_out__pi(FILE *f, const struct ss_lat_event *e, bool json);
 

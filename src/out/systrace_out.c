@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <string.h>
 
 #define US_PER_SEC UINT64_C(1000000)
@@ -14,11 +15,17 @@ static int status(FILE *f)
 	return ferror(f) ? -EIO : 0;
 }
 
+/* A byte fit for one line: a control byte becomes '?'. */
+static char printable(char c)
+{
+	return (unsigned char)c < 0x20 || c == 0x7f ? '?' : c;
+}
+
 int systrace_out__header(FILE *f, const char *source, uint32_t nr_cpus)
 {
 	fputs("# tracer: nop\n#\n# schedscope export of ", f);
 	for (const char *p = source; *p; p++)
-		fputc((unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p, f);
+		fputc(printable(*p), f);
 	/* The legend as the kernel prints it with irq-info on. */
 	fprintf(f, "; trace_clock: mono (CLOCK_MONOTONIC); flags not recorded   #P:%" PRIu32 "\n"
 		   "#\n"
@@ -34,20 +41,14 @@ int systrace_out__header(FILE *f, const char *source, uint32_t nr_cpus)
 	return status(f);
 }
 
-/* A name fit for one line: control bytes become '?'. */
-static const char *clean(char *name)
-{
-	for (char *p = name; *p; p++)
-		if ((unsigned char)*p < 0x20 || (unsigned char)*p == 0x7f)
-			*p = '?';
-	return name;
-}
-
+/* tid's name, fit for one line. */
 static const char *comm_of(const struct tasktab *names, uint32_t tid, uint32_t cpu,
 			   char buf[TASKTAB_NAME_LEN])
 {
 	tasktab__comm(names, tid, cpu, buf);
-	return clean(buf);
+	for (char *p = buf; *p; p++)
+		*p = printable(*p);
+	return buf;
 }
 
 /*
@@ -63,11 +64,14 @@ static void line_head(FILE *f, const char *task, uint32_t tid, uint32_t cpu, uin
 		tid, cpu, us / US_PER_SEC, us % US_PER_SEC);
 }
 
-int systrace_out__event(FILE *f, const struct sev *e, const struct tasktab *names, bool cur_known,
-			uint32_t cur_tid)
+int systrace_out__event(FILE *f, const struct sev *e, const struct tasktab *names,
+			const struct thist *th)
 {
 	char task[TASKTAB_NAME_LEN], a[TASKTAB_NAME_LEN], b[TASKTAB_NAME_LEN], state[STATE_LEN];
 	const char *kind;
+	uint32_t cur_tid = 0;
+	uint64_t since;
+	bool cur_known;
 
 	switch (e->type) {
 	case SEV_SWITCH:
@@ -78,6 +82,7 @@ int systrace_out__event(FILE *f, const struct sev *e, const struct tasktab *name
 	case SEV_WAKEUP:
 	case SEV_WAKEUP_NEW:
 	case SEV_MIGRATE:
+		cur_known = thist__current(th, e->cpu, &cur_tid, &since);
 		break;
 	default:
 		return 0;

@@ -19,12 +19,12 @@
 #ifndef SCHEDSCOPE_SYSTRACE_OUT_H
 #define SCHEDSCOPE_SYSTRACE_OUT_H
 
-#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "../core/sev.h"
 #include "../core/tasktab.h"
+#include "../core/timehist.h"
 
 /*
  * "# tracer: nop" and the column legend. source names the recording in a
@@ -35,12 +35,12 @@ int systrace_out__header(FILE *f, const char *source, uint32_t nr_cpus);
 /*
  * One event, if it is a kind ftrace has a sched_* line for (switch, waking,
  * wakeup, wakeup_new, migrate; others write nothing). names gives every name;
- * cur_tid is the task running on e->cpu (the task column of all but
- * sched_switch, whose column is prev), cur_known false if not known: then
- * the column reads "<...>-0". Returns 0 or -EIO.
+ * th, not yet fed e, who runs on e->cpu: the task column of all but
+ * sched_switch (whose column is prev), "<...>-0" where th does not know.
+ * Returns 0 or -EIO.
  */
-int systrace_out__event(FILE *f, const struct sev *e, const struct tasktab *names, bool cur_known,
-			uint32_t cur_tid);
+int systrace_out__event(FILE *f, const struct sev *e, const struct tasktab *names,
+			const struct thist *th);
 
 /* ftrace's line for events a CPU's buffer lost: "CPU:1 [LOST 12 EVENTS]". */
 int systrace_out__lost(FILE *f, uint32_t cpu, uint64_t lost);

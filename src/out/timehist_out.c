@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -67,11 +66,11 @@ int timehist_out__header(FILE *f)
 	return status(f);
 }
 
-/* The null of an unknown figure: the JSON writer's doubles print a non-finite value as null. */
+/* A figure, null when not known. */
 static void json_ns(struct json *j, const char *key, int64_t ns)
 {
 	if (ns < 0)
-		json__double(j, key, NAN, 0);
+		json__null(j, key);
 	else
 		json__i64(j, key, ns);
 }
@@ -79,14 +78,14 @@ static void json_ns(struct json *j, const char *key, int64_t ns)
 static void json_who(struct json *j, const char *key, const struct th_who *w)
 {
 	if (!w) {
-		json__double(j, key, NAN, 0);
+		json__null(j, key);
 		return;
 	}
 	json__begin_object(j, key);
 	if (w->comm)
 		json__string(j, "comm", w->comm, strlen(w->comm));
 	else
-		json__double(j, "comm", NAN, 0);
+		json__null(j, "comm");
 	json__u64(j, "tid", w->tid);
 	json__u64(j, "pid", w->pid);
 	json__end_object(j);
@@ -102,10 +101,20 @@ static void json_head(struct json *j, FILE *f, const char *type, uint64_t ts_ns,
 	json__u64(j, "cpu", cpu);
 }
 
+/* The columns of every text line: time, CPU, task, and the figures (blank on -w, -M lines). */
+static void text_columns(FILE *f, uint64_t ts_ns, uint32_t cpu, const struct th_who *who,
+			 const char *wait, const char *delay, const char *run)
+{
+	char t[32], name[TH_NAME_LEN];
+
+	fprintf(f, "%*s [%04" PRIu32 "]  %-*s  %*s  %*s  %*s", W_TIME, secs(t, ts_ns), cpu, W_TASK,
+		timehist_out__name(name, who), W_MS, wait, W_MS, delay, W_MS, run);
+}
+
 int timehist_out__slice(FILE *f, const struct thist_slice *s, const struct th_who *who,
 			const char *state, int64_t runtime_ns, bool json)
 {
-	char t[32], name[TH_NAME_LEN], wait[32], delay[32], run[32];
+	char wait[32], delay[32], run[32];
 
 	if (json) {
 		struct json j;
@@ -122,16 +131,16 @@ int timehist_out__slice(FILE *f, const struct thist_slice *s, const struct th_wh
 		json__end_object(&j);
 		return status(f);
 	}
-	fprintf(f, "%*s [%04" PRIu32 "]  %-*s  %*s  %*s  %*s\n", W_TIME, secs(t, s->ts_ns), s->cpu,
-		W_TASK, timehist_out__name(name, who), W_MS, msecs(wait, s->wait_ns), W_MS,
-		msecs(delay, s->sch_delay_ns), W_MS, msecs(run, s->run_ns));
+	text_columns(f, s->ts_ns, s->cpu, who, msecs(wait, s->wait_ns),
+		     msecs(delay, s->sch_delay_ns), msecs(run, s->run_ns));
+	fputc('\n', f);
 	return status(f);
 }
 
 int timehist_out__wakeup(FILE *f, uint64_t ts_ns, uint32_t cpu, const struct th_who *waker,
 			 const struct th_who *wakee, uint32_t target_cpu, bool json)
 {
-	char t[32], a[TH_NAME_LEN], b[TH_NAME_LEN];
+	char name[TH_NAME_LEN];
 
 	if (json) {
 		struct json j;
@@ -143,16 +152,15 @@ int timehist_out__wakeup(FILE *f, uint64_t ts_ns, uint32_t cpu, const struct th_
 		json__end_object(&j);
 		return status(f);
 	}
-	fprintf(f, "%*s [%04" PRIu32 "]  %-*s  %*s  %*s  %*s  awakened: %s\n", W_TIME,
-		secs(t, ts_ns), cpu, W_TASK, timehist_out__name(a, waker), W_MS, "", W_MS, "",
-		W_MS, "", timehist_out__name(b, wakee));
+	text_columns(f, ts_ns, cpu, waker, "", "", "");
+	fprintf(f, "  awakened: %s\n", timehist_out__name(name, wakee));
 	return status(f);
 }
 
 int timehist_out__migrate(FILE *f, uint64_t ts_ns, uint32_t cpu, const struct th_who *by,
 			  const struct th_who *task, uint32_t orig_cpu, uint32_t dest_cpu, bool json)
 {
-	char t[32], a[TH_NAME_LEN], b[TH_NAME_LEN];
+	char name[TH_NAME_LEN];
 
 	if (json) {
 		struct json j;
@@ -165,9 +173,8 @@ int timehist_out__migrate(FILE *f, uint64_t ts_ns, uint32_t cpu, const struct th
 		json__end_object(&j);
 		return status(f);
 	}
-	fprintf(f, "%*s [%04" PRIu32 "]  %-*s  %*s  %*s  %*s  migrated: %s cpu %" PRIu32
-		" => %" PRIu32 "\n",
-		W_TIME, secs(t, ts_ns), cpu, W_TASK, timehist_out__name(a, by), W_MS, "", W_MS, "",
-		W_MS, "", timehist_out__name(b, task), orig_cpu, dest_cpu);
+	text_columns(f, ts_ns, cpu, by, "", "", "");
+	fprintf(f, "  migrated: %s cpu %" PRIu32 " => %" PRIu32 "\n",
+		timehist_out__name(name, task), orig_cpu, dest_cpu);
 	return status(f);
 }

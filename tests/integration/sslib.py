@@ -390,6 +390,15 @@ class Workload:
     def rest(self):
         return self.command("rest", "resting")
 
+    def run_for(self, seconds):
+        """Runs the workers for seconds between two rests: their counters
+        ({name: thread_counters}) before and after."""
+        before = self.counters()
+        self.run()
+        time.sleep(seconds)
+        self.rest()
+        return before, self.counters()
+
     def stats(self):
         """{"process_cpu_ns": CLOCK_PROCESS_CPUTIME_ID, "storm_threads": N}"""
         self.proc.stdin.write("stats\n")

@@ -7,14 +7,16 @@
                instance of its own) while schedscope records the same
                workloads (a sleeper, a pipe ping-pong, a spinning pair, a
                storm of short-lived threads, a shell running commands);
-               export --format systrace must print the kernel's own lines:
-               matched by event, CPU and order with the nearest timestamp,
-               >= 99 % of our lines find the kernel's, and every payload
-               field and the task column are equal.
+               export --format systrace must print the kernel's own header
+               legend and lines: matched by event, CPU and order with the
+               nearest timestamp, >= 99 % of our lines find the kernel's,
+               and every payload field and the task column are equal.
   chrome-json  the export parses as JSON; per CPU, slices do not overlap
                and their busy time is what the switch sequence says.
-  timehist     wait + sch delay + run is the time between a task's two
-               switch-outs; run time agrees with the kernel's
+  timehist     run time, and wait + sch delay + run, agree with ftrace's
+               stamps of the same switches (the task's switch-in on that
+               CPU, its previous switch-out, both from ftrace's own
+               sequences); run time agrees with the kernel's
                sum_exec_runtime.
   errors       an existing OUT without -f: exit 1, file unchanged; -f
                replaces it; a bad or missing --format: exit 2; a missing
@@ -27,6 +29,7 @@ with it); nothing global is changed. Usage: test_export.py [CASE...]
 import atexit
 import bisect
 import collections
+import itertools
 import json
 import os
 import re
@@ -186,7 +189,8 @@ def record_under_ftrace():
         inst.enable(False)
         dropped = inst.dropped()
         with open(os.path.join(inst.dir, "trace")) as fh:
-            kernel = parse_trace(fh)
+            text = fh.read().splitlines()
+        kernel = parse_trace(text)
     lost = [l for l in rec.stderr if l.startswith("Recorded ")]
     tap.check("record under ftrace", rc == 0 and os.path.getsize(f) > 0,
               lost[0] if lost else "", f"rc={rc}: {sslib.one_line(chr(10).join(rec.stderr))}")
@@ -194,6 +198,18 @@ def record_under_ftrace():
               f"{dropped} events dropped (raise BUFFER_KB)")
     state["file"] = f
     state["kernel"] = kernel
+    state["kernel_head"] = head_of(text)
+
+
+def head_of(lines):
+    """A trace's header: its leading comment lines."""
+    return list(itertools.takewhile(lambda l: l.startswith("#"), lines))
+
+
+def legend(head):
+    """What of a header should be the kernel's: all but the line that says
+    where the trace comes from, and that line's CPU count ("#P:2")."""
+    return head[:2] + head[3:], head[2].rpartition("#P:")[2] if len(head) > 2 else None
 
 
 def identity(line):
@@ -311,20 +327,28 @@ def exported():
     return "ours" in state
 
 
+def export(fmt, name):
+    """Exports the recording in fmt to TMP/name: the path, or None (failed)."""
+    out = path(name)
+    r = tool("export", "-i", state["file"], "--format", fmt, "-o", out)
+    if not tap.check(f"export {fmt}", r.returncode == 0, "exit 0",
+                     f"rc={r.returncode}: {sslib.one_line(r.stderr)}"):
+        return None
+    return out
+
+
 def systrace():
     if not recorded():
         tap.fail("systrace", "no recording")
         return
-    out = path("rec.systrace")
-    r = tool("export", "-i", state["file"], "--format", "systrace", "-o", out)
-    if not tap.check("export systrace", r.returncode == 0, "exit 0",
-                     f"rc={r.returncode}: {sslib.one_line(r.stderr)}"):
+    out = export("systrace", "rec.systrace")
+    if not out:
         return
     with open(out) as fh:
         text = fh.read().splitlines()
-    tap.check("systrace header", text[:1] == ["# tracer: nop"] and
-              any("TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION" in l for l in text[:12]),
-              "# tracer: nop, column legend", f"{text[:12]}")
+    ours, kernels = legend(head_of(text)), legend(state["kernel_head"])
+    tap.check("systrace header: the kernel's, line for line", ours == kernels,
+              f"{len(ours[0])} lines, #P:{ours[1]}", f"ours {ours}, kernel's {kernels}")
     ours = parse_trace(text)
     state["ours"] = ours
     unparsed = [l for l in text if not l.startswith(("#", "CPU:")) and l.strip() and
@@ -342,6 +366,8 @@ def systrace():
         else:
             names[int(p["pid"])].add(p["comm"])
     pairs = match(ours, state["kernel"])
+    state["twin"] = {(o[1], o[2], int(o[5]["prev_pid"])): k for o, k in pairs
+                     if k is not None and o[0] == "sched_switch"}
     ksw = KernelSwitches(state["kernel"])
     osw = KernelSwitches(ours)
     for kind in EVENTS:
@@ -414,10 +440,8 @@ def chrome():
     if not exported():
         tap.fail("chrome-json", "no recording or systrace export")
         return
-    out = path("rec.json")
-    r = tool("export", "-i", state["file"], "--format", "chrome-json", "-o", out)
-    if not tap.check("export chrome-json", r.returncode == 0, "exit 0",
-                     f"rc={r.returncode}: {sslib.one_line(r.stderr)}"):
+    out = export("chrome-json", "rec.json")
+    if not out:
         return
     try:
         with open(out) as fh:
@@ -488,27 +512,61 @@ def timehist():
     switches = sum(1 for o in state["ours"] if o[0] == "sched_switch") if exported() else -1
     tap.check("timehist: one line per switch", kinds["timehist"] == switches,
               f"{kinds['timehist']}", f"{kinds['timehist']} lines, {switches} switches")
-    last = {}
-    sums = bad = 0
+    # The figures against ftrace's stamps of the same switches, found in
+    # ftrace's own sequences: run time from the task's switch-in before the
+    # switch-out on that CPU, and wait + sch delay + run from the task's
+    # previous switch-out on any CPU.
+    twin = state.get("twin", {})
+    ksw = KernelSwitches(state["kernel"])
+    kouts = collections.defaultdict(list)
+    for k in state["kernel"]:
+        if k[0] == "sched_switch":
+            kouts[int(k[5]["prev_pid"])].append(k[2])
+    for v in kouts.values():
+        v.sort()
+    seen = set()
+    runs = sums = 0
+    off = []
+    worst = 0.0
     spin = collections.Counter()
     for l in lines:
         if l["type"] != "timehist" or not l["tid"]:
             continue
-        prev = last.get(l["tid"])
-        last[l["tid"]] = l
-        if prev is None or None in (l["wait_ns"], l["sch_delay_ns"], l["run_ns"]):
+        first = l["tid"] not in seen
+        seen.add(l["tid"])
+        if l["run_ns"] is None:
             continue
-        sums += 1
-        if l["wait_ns"] + l["sch_delay_ns"] + l["run_ns"] != l["ts_ns"] - prev["ts_ns"]:
-            bad += 1
         # The kernel's sum_exec_runtime leaves out irq time, and after a
         # wakeup preemption starts from the enqueue's rq clock (the update is
         # skipped): compare where neither matters, the spinning pair.
-        if l["runtime_ns"] is not None and l["comm"] in ("spinA", "spinB"):
+        if (not first and None not in (l["wait_ns"], l["sch_delay_ns"], l["runtime_ns"]) and
+                l["comm"] in ("spinA", "spinB")):
             spin["run"] += l["run_ns"]
             spin["kernel"] += l["runtime_ns"]
-    tap.check("timehist: wait + sch delay + run = between switch-outs",
-              sums > 1000 and bad == 0, f"{sums} slices", f"{bad} of {sums} do not add up")
+        k = twin.get((l["cpu"], (l["ts_ns"] + 500) // 1000, l["tid"]))
+        if k is None:
+            continue
+        compared = []
+        switch_in, _ = ksw.around(l["cpu"], k[2])
+        if switch_in is not None and int(switch_in[5]["next_pid"]) == l["tid"]:
+            runs += 1
+            compared.append(("run", l["run_ns"], k[2] - switch_in[2]))
+        outs = kouts[l["tid"]]
+        i = bisect.bisect_left(outs, k[2])
+        if i > 0 and None not in (l["wait_ns"], l["sch_delay_ns"]):
+            sums += 1
+            compared.append(("wait + sch delay + run",
+                             l["wait_ns"] + l["sch_delay_ns"] + l["run_ns"], k[2] - outs[i - 1]))
+        for what, ns, kernel_us in compared:
+            diff = abs(ns / 1000 - kernel_us)
+            worst = max(worst, diff)
+            if diff > TOL_US:
+                off.append((what, ns, kernel_us, l))
+    n = runs + sums
+    tap.check("timehist: run time and wait + sch delay + run = ftrace's switches",
+              runs > 1000 and sums > 1000 and len(off) <= (1 - MIN_MATCH) * n,
+              f"{runs} run times, {sums} sums; at most {worst:.1f} us apart",
+              f"{runs} run times, {sums} sums; {len(off)} beyond {TOL_US} us, e.g. {off[:3]}")
     err = sslib.rel_err(spin["run"], spin["kernel"])
     tap.check("timehist: run time = the kernel's sum_exec_runtime (spinning pair)",
               spin["run"] > 5e7 and err <= 0.02,

@@ -39,11 +39,7 @@ def spin_pair_sums(tap):
         with sslib.Tracer(["runqlat", "-L", "-p", wl.pid, "--json"], cpus=OTHER) as tr, \
              sslib.Tracer(["runqlat", "-P", "-p", wl.pid, "--json"], cpus=OTHER) as by_pid, \
              sslib.Tracer(["runqlat", "--cpu", "--json"], cpus=OTHER) as by_cpu:
-            before = wl.counters()
-            wl.run()
-            time.sleep(2.0)
-            wl.rest()
-            after = wl.counters()
+            before, after = wl.run_for(2.0)
             for t in (tr, by_pid, by_cpu):
                 t.stop()
         report = sslib.one_report(tr, "runqlat")

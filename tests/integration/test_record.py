@@ -71,11 +71,7 @@ def live_vs_recorded():
                                  "-p", wl.pid], cpus=TOOL_CPUS)
             rec = sslib.Tracer(["record", "-o", fs, "-p", wl.pid],
                                cpus=TOOL_CPUS)
-            before = wl.counters()
-            wl.run()
-            time.sleep(RUN_S)
-            wl.rest()
-            after = wl.counters()
+            before, after = wl.run_for(RUN_S)
             rc_rec = rec.stop()
             rc_live = live.stop()
         tap.check(f"{label} exit status", rc_rec == 0 and rc_live == 0,
@@ -148,11 +144,7 @@ def cpus():
     f = path("cpus.ssr")
     with sslib.Workload("pingpong", WORK_CPU) as wl:
         rec = sslib.Tracer(["record", "-o", f], cpus=TOOL_CPUS)
-        before = wl.counters()
-        wl.run()
-        time.sleep(1.0)
-        wl.rest()
-        after = wl.counters()
+        before, after = wl.run_for(1.0)
         rc = rec.stop()
     tap.check("cpus recording", rc == 0, "exit 0", f"rc={rc}")
     reports, _ = report_json("cpus", f)

@@ -90,20 +90,17 @@ def fifo_hog(tap, cpu):
                       f"woke {ms(r['woke_ns'] - r['hog_start_ns'])} into "
                       f"the spin", f"reply {r}")
             tap.check(f"{name}: victim runs after the hog",
-                      r["victim_ran_ns"] >= r["hog_end_ns"] and
-                      r["victim_wait_ns"] ==
-                      r["victim_ran_ns"] - r["woke_ns"],
+                      r["victim_ran_ns"] >= r["hog_end_ns"],
                       f"{ms(r['victim_ran_ns'] - r['hog_end_ns'])} after",
                       f"reply {r}")
+            # The workload's own clock against the kernel's accounting.
+            wait = r["victim_ran_ns"] - r["woke_ns"]
             want = (HOG_MS - WAKE_DELAY_MS) * 1e6
-            tap.check(f"{name}: victim_wait_ns = run_delay growth >= "
+            tap.check(f"{name}: woken -> ran = run_delay growth >= "
                       f"{HOG_MS - WAKE_DELAY_MS} ms",
-                      close_to(grew, r["victim_wait_ns"]) and
-                      grew >= 0.97 * want,
-                      f"victim_wait={ms(r['victim_wait_ns'])} "
-                      f"run_delay+={ms(grew)}",
-                      f"victim_wait={ms(r['victim_wait_ns'])} "
-                      f"run_delay+={ms(grew)}")
+                      close_to(grew, wait) and grew >= 0.97 * want,
+                      f"wait={ms(wait)} run_delay+={ms(grew)}",
+                      f"wait={ms(wait)} run_delay+={ms(grew)}")
         check_parked(tap, wl, "fifo-hog")
 
 

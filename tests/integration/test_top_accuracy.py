@@ -138,11 +138,7 @@ def rest_to_rest(tap, scenario, args, cpus):
     label = scenario
     with sslib.Workload(scenario, *args) as wl:
         with sslib.Tracer(top_cmd(wl.pid), cpus=cpus) as tr:
-            before = wl.counters()
-            wl.run()
-            time.sleep(RUN_S)
-            wl.rest()
-            after = wl.counters()
+            before, after = wl.run_for(RUN_S)
             rc = tr.stop()
         check_exit(tap, label, tr, rc)
         report = sslib.one_report(tr, "top")

@@ -16,11 +16,7 @@ def case(tap):
         cmd = ["top", "--by", "tid", "-n", "0", "--json", "-p", str(wl.pid), "-C"]
         with sslib.Tracer(cmd + [str(WORK_CPU)], cpus=[0]) as on, \
                 sslib.Tracer(cmd + ["0"], cpus=[0]) as off:
-            before = wl.counters()
-            wl.run()
-            time.sleep(RUN_S)
-            wl.rest()
-            after = wl.counters()
+            before, after = wl.run_for(RUN_S)
             rc_on, rc_off = on.stop(), off.stop()
     tap.check("-C exit status", rc_on == 0 and rc_off == 0, "rc=0",
               f"rc {rc_on} and {rc_off}")

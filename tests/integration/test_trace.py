@@ -77,11 +77,7 @@ def rest_to_rest(label, scenario, args):
     with sslib.Workload(scenario, *args) as wl:
         with sslib.Tracer(["trace", "-p", wl.pid, "--json", "-e", "switch"],
                           cpus=OTHER) as tr:
-            before = wl.counters()
-            wl.run()
-            time.sleep(RUN_S)
-            wl.rest()
-            after = wl.counters()
+            before, after = wl.run_for(RUN_S)
             rc = tr.stop()
     lost = check_ended(label, tr, rc)
     events = tr.reports()

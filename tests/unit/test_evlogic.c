@@ -148,7 +148,7 @@ static void arrival_as_sched_info(void **state)
 
 	(void)state;
 	/* Queued at clock 5000, switched in at 5300, run_delay 1000 before. */
-	ev__arrival(1000, 7, 5000, 5300, &rd, &pc);
+	sched_info__arrive(1000, 7, 5000, 5300, &rd, &pc);
 	assert_int_equal(rd, 1300);
 	assert_int_equal(pc, 8);
 	assert_int_equal(wait__on_arrival(&b, 1000, 7, 5000, 5300, 0, &wait), WAIT_MEASURED);
@@ -156,17 +156,17 @@ static void arrival_as_sched_info(void **state)
 	assert_int_equal(b.rd_base, rd);
 	assert_int_equal(b.pcount, pc);
 	/* Migrated while queued: run_delay already holds the part on the first CPU. */
-	ev__arrival(1300 + 40, 8, 6000, 6010, &rd, &pc);
+	sched_info__arrive(1300 + 40, 8, 6000, 6010, &rd, &pc);
 	assert_int_equal(rd, 1350);
 	assert_int_equal(pc, 9);
 	assert_int_equal(wait__on_arrival(&b, 1340, 8, 6000, 6010, 0, &wait), WAIT_MEASURED);
 	assert_int_equal(wait, 50);
 	/* Nothing queued (the idle task, a task the kernel never queued): no change. */
-	ev__arrival(1350, 9, 0, 7000, &rd, &pc);
+	sched_info__arrive(1350, 9, 0, 7000, &rd, &pc);
 	assert_int_equal(rd, 1350);
 	assert_int_equal(pc, 9);
 	/* A wakeup that preempted at once reads the same clock: a 0 ns wait, still an arrival. */
-	ev__arrival(1350, 9, 7000, 7000, &rd, &pc);
+	sched_info__arrive(1350, 9, 7000, 7000, &rd, &pc);
 	assert_int_equal(rd, 1350);
 	assert_int_equal(pc, 10);
 }

@@ -23,11 +23,7 @@
 /* One wait ending, as the kernel side counts it (in microsecond log2 slots). */
 static void hist_note(struct ss_lat_hist *h, unsigned int kind, uint64_t ns, uint32_t epoch)
 {
-	h->count[kind]++;
-	h->sum_ns[kind] += ns;
-	slotmax__note(h->max_ns[kind], h->max_epoch[kind], epoch, ns);
-	h->log2[kind][lat__log2_slot(ns / US)]++;
-	h->fine[kind][lat__fine_bucket(ns)]++;
+	lat__hist_add(h, kind, ns, US, epoch);
 }
 
 /* A view of the waits noted in h during one epoch, from zero. */

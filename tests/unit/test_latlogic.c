@@ -97,11 +97,15 @@ static enum lat_result k_switch_in(struct ktask *t, __u64 clock, struct lat_samp
 	return r;
 }
 
-/* The task goes to sleep: set_current_state(TASK_INTERRUPTIBLE); schedule(). */
-static void k_block(struct ktask *t, __u64 clock)
+/*
+ * The task goes to sleep: set_current_state(TASK_INTERRUPTIBLE); schedule().
+ * preempt: preempted inside the kernel in between, it leaves the CPU still
+ * queued but in a sleeping state.
+ */
+static void k_block(struct ktask *t, __u64 clock, int preempt)
 {
 	t->running = 0;
-	k_switch_out(t, clock, 0);
+	k_switch_out(t, clock, preempt);
 }
 
 /*
@@ -113,6 +117,15 @@ static void k_new_thread(struct ktask *t, __u64 clock)
 	memset(t, 0, sizeof(*t));
 	t->born = 1;
 	k_wake(t, clock, 0);
+}
+
+/* A blocked task's whole cycle: it blocks, is woken and switches in. */
+static enum lat_result k_sleep_wake_run(struct ktask *t, __u64 block, __u64 wake, __u64 run,
+					struct lat_sample *s)
+{
+	k_block(t, block, 0);
+	k_wake(t, wake, 0);
+	return k_switch_in(t, run, s);
 }
 
 static void assert_sample(enum lat_result r, const struct lat_sample *s, __u32 kind,
@@ -133,9 +146,7 @@ static void wakeup_then_switch_in(void **state)
 	(void)state;
 	k_new_thread(&t, 1000);
 	assert_sample(k_switch_in(&t, 1250, &s), &s, SS_LAT_WAKEUP, 250, 0);
-	k_block(&t, 2000);
-	k_wake(&t, 3000, 0);
-	assert_sample(k_switch_in(&t, 3007, &s), &s, SS_LAT_WAKEUP, 7, 0);
+	assert_sample(k_sleep_wake_run(&t, 2000, 3000, 3007, &s), &s, SS_LAT_WAKEUP, 7, 0);
 	assert_int_equal(t.run_delay, 257);
 }
 
@@ -155,9 +166,7 @@ static void preempted_while_running(void **state)
 	k_switch_out(&t, 500, 0);
 	assert_sample(k_switch_in(&t, 530, &s), &s, SS_LAT_PREEMPT, 30, 0);
 	/* The next sleep and wakeup is a wakeup wait again. */
-	k_block(&t, 600);
-	k_wake(&t, 700, 0);
-	assert_sample(k_switch_in(&t, 705, &s), &s, SS_LAT_WAKEUP, 5, 0);
+	assert_sample(k_sleep_wake_run(&t, 600, 700, 705, &s), &s, SS_LAT_WAKEUP, 5, 0);
 	assert_int_equal(t.run_delay, 100 + 120 + 30 + 5);
 	assert_int_equal(t.lt.kpreempt_since, 0);
 }
@@ -200,8 +209,7 @@ static void preempted_in_kernel(void **state)
 	(void)state;
 	k_new_thread(&t, 1);
 	assert_sample(k_switch_in(&t, 11, &s), &s, SS_LAT_WAKEUP, 10, 0);
-	t.running = 0;			/* set_current_state(TASK_UNINTERRUPTIBLE) */
-	k_switch_out(&t, 1000, 1);	/* ... and preempted before schedule() */
+	k_block(&t, 1000, 1);		/* preempted in the kernel before schedule() */
 	assert_int_equal(t.last_queued, 0);
 	assert_int_equal(t.lt.kpreempt_since, 1000);
 	k_wake(&t, 1100, 1);		/* the wakeup finds it still queued */
@@ -209,9 +217,7 @@ static void preempted_in_kernel(void **state)
 	assert_int_equal(t.run_delay, 10);	/* the kernel's view: no wait */
 	assert_int_equal(t.lt.kpreempt_since, 0);
 	/* The baseline stayed in step with run_delay: the next wait is measured. */
-	k_block(&t, 1400);
-	k_wake(&t, 2000, 0);
-	assert_sample(k_switch_in(&t, 2050, &s), &s, SS_LAT_WAKEUP, 50, 0);
+	assert_sample(k_sleep_wake_run(&t, 1400, 2000, 2050, &s), &s, SS_LAT_WAKEUP, 50, 0);
 }
 
 /* (d) again, migrated while so queued: the kernel counts only the part on B. */
@@ -223,15 +229,12 @@ static void preempted_in_kernel_then_migrated(void **state)
 	(void)state;
 	k_new_thread(&t, 1);
 	assert_sample(k_switch_in(&t, 11, &s), &s, SS_LAT_WAKEUP, 10, 0);
-	t.running = 0;
-	k_switch_out(&t, 1000, 1);	/* on A */
+	k_block(&t, 1000, 1);		/* on A */
 	k_dequeue(&t, 1100);		/* nothing to add: not queued for sched_info */
 	k_enqueue(&t, 1120);		/* on B: a wait starts for sched_info */
 	assert_sample(k_switch_in(&t, 1200, &s), &s, SS_LAT_PREEMPT, 200, 120);
 	assert_int_equal(t.run_delay, 10 + 80);
-	k_block(&t, 1300);
-	k_wake(&t, 2000, 0);
-	assert_sample(k_switch_in(&t, 2010, &s), &s, SS_LAT_WAKEUP, 10, 0);
+	assert_sample(k_sleep_wake_run(&t, 1300, 2000, 2010, &s), &s, SS_LAT_WAKEUP, 10, 0);
 }
 
 /*
@@ -256,12 +259,11 @@ static void waiting_so_far(void **state)
 	assert_sample(k_switch_in(&t, 5007, &s), &s, SS_LAT_WAKEUP, 17, 10);
 	si = k_si(&t);
 	assert_int_equal(lat__waiting_for(&t.lt, &si, 6000, 1), 0);	/* running */
-	t.running = 0;
-	k_switch_out(&t, 6000, 1);	/* preempted while going to sleep */
+	k_block(&t, 6000, 1);		/* preempted while going to sleep */
 	si = k_si(&t);
 	assert_int_equal(lat__waiting_for(&t.lt, &si, 6250, 1), 250);
 	assert_sample(k_switch_in(&t, 6300, &s), &s, SS_LAT_PREEMPT, 300, 0);
-	k_block(&t, 6400);
+	k_block(&t, 6400, 0);
 	si = k_si(&t);
 	assert_int_equal(lat__waiting_for(&t.lt, &si, 9000, 1), 0);	/* asleep */
 }
@@ -278,8 +280,7 @@ static void reused_tid_is_a_new_thread(void **state)
 	(void)state;
 	k_new_thread(&old, 1);
 	assert_sample(k_switch_in(&old, 41, &s), &s, SS_LAT_WAKEUP, 40, 0);
-	old.running = 0;
-	k_switch_out(&old, 100, 1);	/* left with a stamp, then it exits */
+	k_block(&old, 100, 1);		/* left with a stamp, then it exits */
 	k_new_thread(&t, 5000);		/* same TID, new task_struct */
 	assert_sample(k_switch_in(&t, 5100, &s), &s, SS_LAT_WAKEUP, 100, 0);
 	k_switch_out(&t, 5200, 1);
@@ -309,9 +310,7 @@ static void unbased_and_seeded(void **state)
 	(void)state;
 	k_enqueue(&t, 100);
 	assert_int_equal(k_switch_in(&t, 150, &s), LAT_UNBASED);
-	k_block(&t, 200);
-	k_wake(&t, 300, 0);
-	assert_sample(k_switch_in(&t, 305, &s), &s, SS_LAT_WAKEUP, 5, 0);
+	assert_sample(k_sleep_wake_run(&t, 200, 300, 305, &s), &s, SS_LAT_WAKEUP, 5, 0);
 
 	k_enqueue(&u, 1000);		/* queued before tracing began */
 	/* The first scan, as scan_tasks() seeds: the baseline and the switch count. */
@@ -333,17 +332,13 @@ static void missed_arrival(void **state)
 	(void)state;
 	k_new_thread(&t, 1);
 	assert_sample(k_switch_in(&t, 11, &s), &s, SS_LAT_WAKEUP, 10, 0);
-	k_block(&t, 50);
+	k_block(&t, 50, 0);
 	k_wake(&t, 100, 0);
 	t.run_delay += 20;		/* switched in at 120, unseen */
 	t.last_queued = 0;
 	t.pcount++;
-	k_block(&t, 150);
-	k_wake(&t, 200, 0);
-	assert_int_equal(k_switch_in(&t, 230, &s), LAT_MISSED);
-	k_block(&t, 250);
-	k_wake(&t, 300, 0);
-	assert_sample(k_switch_in(&t, 301, &s), &s, SS_LAT_WAKEUP, 1, 0);
+	assert_int_equal(k_sleep_wake_run(&t, 150, 200, 230, &s), LAT_MISSED);
+	assert_sample(k_sleep_wake_run(&t, 250, 300, 301, &s), &s, SS_LAT_WAKEUP, 1, 0);
 }
 
 /* (h) --from waking: the stamp counts only if the task has not switched since. */
@@ -356,7 +351,7 @@ static void waking_stamp_validity(void **state)
 	k_new_thread(&t, 1);
 	assert_false(lat__waking_valid(&t.lt, t.nvcsw + t.nivcsw));	/* no stamp */
 	k_switch_in(&t, 10, &s);
-	k_block(&t, 100);
+	k_block(&t, 100, 0);
 	/* sched_waking of a blocked task, then its wait and switch-in. */
 	t.lt.waking_ns = 5000;
 	t.lt.waking_switches = t.nvcsw + t.nivcsw;

@@ -124,7 +124,6 @@ struct worker {
  */
 struct run_times {
 	uint64_t hog_start, hog_end;
-	uint64_t woke;			/* fifo-hog: main wakes the victim */
 	uint64_t victim_start;		/* prewait: victim starts spinning */
 	uint64_t victim_ran;
 	uint64_t low_locked, low_unlocked;
@@ -607,12 +606,11 @@ static void ssprio__end_run(void)
  *   victim  parked ..........+ runnable, waiting ..............|> runs
  *                  ^         ^                                 ^ ^
  *           hog_start      woke (hog_start + ~1 ms)      hog_end victim_ran
- *                            |------- victim_wait_ns -----------|
+ *                            |------------ wait ----------------|
  *
- * victim_wait_ns (woke -> victim_ran) is the run-queue latency of that
- * wakeup: a tracer sees sched_wakeup of the victim just after woke and its
- * switch-in just before victim_ran; the victim's schedstat run_delay grows
- * by the same amount.
+ * woke -> victim_ran is the run-queue latency of that wakeup: a tracer sees
+ * sched_wakeup of the victim just after woke and its switch-in just before
+ * victim_ran; the victim's schedstat run_delay grows by the same amount.
  */
 static void fifo_hog__run(void)
 {
@@ -629,12 +627,9 @@ static void fifo_hog__run(void)
 	ssprio__wait_marks(MARK_HOG_DONE | MARK_VICTIM_RAN, "hog and victim to finish");
 	ssprio__end_run();
 	t = ssprio__times();
-	t.woke = woke;
-	reply("{\"hog_start_ns\":%llu,\"woke_ns\":%llu,\"hog_end_ns\":%llu,"
-	      "\"victim_ran_ns\":%llu,\"victim_wait_ns\":%llu}",
-	      (unsigned long long)t.hog_start, (unsigned long long)t.woke,
-	      (unsigned long long)t.hog_end, (unsigned long long)t.victim_ran,
-	      (unsigned long long)(t.victim_ran - t.woke));
+	reply("{\"hog_start_ns\":%llu,\"woke_ns\":%llu,\"hog_end_ns\":%llu,\"victim_ran_ns\":%llu}",
+	      (unsigned long long)t.hog_start, (unsigned long long)woke,
+	      (unsigned long long)t.hog_end, (unsigned long long)t.victim_ran);
 }
 
 /*
