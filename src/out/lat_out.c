@@ -173,6 +173,17 @@ void lat_out__summary(FILE *f, const struct lat_view *v, unsigned int kind)
  * Only non-empty slots and buckets appear; a bucket holds [lo_ns, hi_ns).
  * The last fine bucket is open-ended: its hi_ns is one past the largest wait.
  */
+/* One non-empty slot or bucket: [lo, hi) and its count. */
+static void json_bucket(struct json *j, const char *lo_key, uint64_t lo, const char *hi_key,
+			uint64_t hi, uint64_t n)
+{
+	json__begin_object(j, NULL);
+	json__u64(j, lo_key, lo);
+	json__u64(j, hi_key, hi);
+	json__u64(j, "count", n);
+	json__end_object(j);
+}
+
 static void json_kind(struct json *j, const struct lat_view *v, unsigned int kind,
 		      const char *log2_unit)
 {
@@ -193,11 +204,7 @@ static void json_kind(struct json *j, const struct lat_view *v, unsigned int kin
 		if (!n)
 			continue;
 		log2_edges(i, &lo, &hi);
-		json__begin_object(j, NULL);
-		json__u64(j, "lo", lo);
-		json__u64(j, "hi", hi);
-		json__u64(j, "count", n);
-		json__end_object(j);
+		json_bucket(j, "lo", lo, "hi", hi, n);
 	}
 	json__end_array(j);
 	json__end_object(j);
@@ -210,11 +217,7 @@ static void json_kind(struct json *j, const struct lat_view *v, unsigned int kin
 			continue;
 		if (hi == UINT64_MAX)
 			hi = max >= lo && max < UINT64_MAX ? max + 1 : lo + 1;
-		json__begin_object(j, NULL);
-		json__u64(j, "lo_ns", lo);
-		json__u64(j, "hi_ns", hi);
-		json__u64(j, "count", n);
-		json__end_object(j);
+		json_bucket(j, "lo_ns", lo, "hi_ns", hi, n);
 	}
 	json__end_array(j);
 	json__end_object(j);
