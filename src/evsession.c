@@ -109,8 +109,11 @@ static void decode_task(struct sev *e, const struct ss_ev *h)
 
 static void decode_switch(struct evsession *s, struct sev *e, const struct ss_ev_switch *r)
 {
-	const struct vol_slot *last;
 	uint32_t idx = r->h.state;
+	int made = 0;
+	/* One probe for the base and its update; NULL for tid 0, every CPU's idle task at once. */
+	struct vol_slot *v = tidmap__add(&s->vol, r->h.tid, &made);
+	bool have_last = v && !made;
 
 	e->tid2 = r->next_tid;
 	e->pid2 = r->next_pid;
@@ -123,18 +126,19 @@ static void decode_switch(struct evsession *s, struct sev *e, const struct ss_ev
 	e->pcount = r->pcount;
 	if (idx == EV_STATE_INDEX_PREEMPTED)
 		e->flags |= SEV_F_PREEMPT;
-	/* tid 0 is every CPU's idle task at once: the rule alone (always nivcsw). */
-	last = tidmap__get(&s->vol, e->tid);
-	if (ev__voluntary(last != NULL, last ? last->nvcsw : 0, last ? last->nivcsw : 0, r->nvcsw,
+	/* Without a base (tid 0 among them: always nivcsw), the rule alone. */
+	if (ev__voluntary(have_last, have_last ? v->nvcsw : 0, have_last ? v->nivcsw : 0, r->nvcsw,
 			  r->nivcsw, idx))
 		e->flags |= SEV_F_VOLUNTARY;
-	if (!e->tid)
+	if (!v)
 		return;
 	/* Its last switch: dead (X) or a zombie (Z). */
-	if (e->state & SEV_STATE_DEAD)
-		tidmap__del(&s->vol, e->tid);
-	else
-		vol_put(&s->vol, e->tid, r->nvcsw, r->nivcsw);
+	if (e->state & SEV_STATE_DEAD) {
+		tidmap__del(&s->vol, r->h.tid);
+	} else {
+		v->nvcsw = r->nvcsw;
+		v->nivcsw = r->nivcsw;
+	}
 }
 
 /* The record as a struct sev; false if it is too short for its kind (not delivered). */
