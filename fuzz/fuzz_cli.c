@@ -217,7 +217,7 @@ static void check_ranges(const struct parse *p, const struct line *l)
 	if (c->comm)
 		CHECK(strlen(c->comm) >= 1 && strlen(c->comm) <= 15);
 	if (c->buffer_mb)
-		CHECK(!(c->buffer_mb & (c->buffer_mb - 1)) && c->buffer_mb <= 4096);
+		CHECK(!(c->buffer_mb & (c->buffer_mb - 1)) && c->buffer_mb <= CLI_MAX_BUFFER_MB);
 	CHECK(c->duration_s >= 0 && c->interval_s >= 0 && c->threshold_ms >= 0);
 }
 

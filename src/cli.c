@@ -353,9 +353,10 @@ int cli__parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *out
 			out->migrations = true;
 			break;
 		case LONG_BUFFER:
-			/* The kernel caps a ring buffer at 2 GiB. */
-			if (parse_u64(optarg, 2048, &v) || v == 0 || (v & (v - 1)))
-				return usage_error(cmd, "invalid --buffer '%s' (MiB, a power of two up to 2048)",
+			if (parse_u64(optarg, CLI_MAX_BUFFER_MB, &v) || v == 0 || (v & (v - 1)))
+				return usage_error(cmd,
+						   "invalid --buffer '%s' (MiB, a power of two up to "
+						   CLI_STR(CLI_MAX_BUFFER_MB) ")",
 						   optarg);
 			out->buffer_mb = (size_t)v;
 			break;

@@ -14,6 +14,9 @@
 
 #define EXIT_USAGE 2
 #define CLI_MAX_IDS 64
+#define CLI_MAX_BUFFER_MB 2048	/* --buffer: the kernel caps a ring buffer at 2 GiB */
+#define CLI_STR_(x) #x
+#define CLI_STR(x) CLI_STR_(x)
 
 enum cli_opt {
 	OPT_PID = 1 << 0,	/* -p PID, repeatable */

@@ -201,7 +201,8 @@ static void describe_filters(const struct cli *cli, char *buf, size_t len)
 		buf[len - 1] = 0;
 }
 
-static void fill_header(struct rec_header *h, const struct record *r, uint64_t start_ns)
+static void fill_header(struct rec_header *h, const struct record *r, uint32_t mask,
+			uint64_t start_ns)
 {
 	struct timespec wall;
 	struct utsname u;
@@ -209,8 +210,7 @@ static void fill_header(struct rec_header *h, const struct record *r, uint64_t s
 	memset(h, 0, sizeof(*h));
 	h->clock = REC_CLOCK_MONOTONIC;
 	h->nr_cpus = r->nr_cpus;
-	h->event_mask = (r->cli->ev_mask ? r->cli->ev_mask : SEV_DEFAULT_MASK) | SEV_MASK(SEV_FORK) |
-			SEV_MASK(SEV_EXEC) | SEV_MASK(SEV_RENAME);
+	h->event_mask = mask;
 	h->start_ns = start_ns;
 	clock_gettime(CLOCK_REALTIME, &wall);
 	h->boot_wall_ns = (uint64_t)wall.tv_sec * 1000000000ull + (uint64_t)wall.tv_nsec - start_ns;
@@ -270,8 +270,7 @@ int record__run(const struct cli *cli)
 	struct record r = { .cli = cli, .go_fd = -1 };
 	/* Names come with fork, exec and rename: recorded whatever -e says, and for every task. */
 	struct ev_opts o = {
-		.mask = (cli->ev_mask ? cli->ev_mask : SEV_DEFAULT_MASK) | SEV_MASK(SEV_FORK) |
-			SEV_MASK(SEV_EXEC) | SEV_MASK(SEV_RENAME),
+		.mask = (cli->ev_mask ? cli->ev_mask : SEV_DEFAULT_MASK) | SEV_NAME_MASK,
 		.cli = cli,
 		.ring_bytes = cli->buffer_mb << 20,
 		.on_event = on_event,
@@ -304,7 +303,7 @@ int record__run(const struct cli *cli)
 	r.nr_cpus = evsession__nr_cpus(r.s);
 	r.lost = calloc(r.nr_cpus, sizeof(*r.lost));
 	r.lost_written = calloc(r.nr_cpus, sizeof(*r.lost_written));
-	fill_header(&h, &r, start);
+	fill_header(&h, &r, o.mask, start);
 	r.w = recw__new(fd, &h);
 	if (!r.lost || !r.lost_written || !r.w) {
 		cli__err("cannot write %s: %s", cli->output, strerror(errno));

@@ -41,6 +41,8 @@ enum sev_type {
 	 SEV_MASK(SEV_MIGRATE) | SEV_MASK(SEV_FORK) | SEV_MASK(SEV_EXEC) | SEV_MASK(SEV_EXIT) |   \
 	 SEV_MASK(SEV_PRIO) | SEV_MASK(SEV_RENAME))
 #define SEV_ALL_MASK (SEV_DEFAULT_MASK | SEV_MASK(SEV_WAKEUP))
+/* The kinds that name tasks: traced whatever -e shows, for the names. */
+#define SEV_NAME_MASK (SEV_MASK(SEV_FORK) | SEV_MASK(SEV_EXEC) | SEV_MASK(SEV_RENAME))
 
 /* sev.flags */
 #define SEV_F_PREEMPT	(1u << 0)	/* switch: prev was preempted (ftrace's "R+") */
