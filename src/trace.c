@@ -33,7 +33,6 @@
 #define TRACE_MAX_NAMES (1u << 22)	/* PID_MAX_LIMIT: every thread there can be */
 #define STDOUT_BUF_BYTES (256u << 10)
 #define FLUSH_EVERY_NS 100000000ull	/* stdout, when events come slowly */
-#define NAME_KINDS (SEV_MASK(SEV_FORK) | SEV_MASK(SEV_EXEC) | SEV_MASK(SEV_RENAME))
 
 struct tracer {
 	const struct cli *cli;
@@ -68,14 +67,17 @@ static int on_snap(void *ctx, const struct task_snap *s)
 	return 0;
 }
 
-/* The snapshots' runtimes, for threads that no event older than the scan gave one. */
+/*
+ * The snapshots' runtimes, for threads that no event older than the scan gave
+ * one; not their names, which on_snap() set and events since may have changed.
+ */
 static void apply_bases(struct tracer *t)
 {
 	for (size_t i = 0; i < t->nr_snaps; i++) {
 		const struct task_ident *id = tasktab__get(t->tab, t->snaps[i].tid);
 
 		if (!id || !id->runtime_known)
-			tasktab__on_snap(t->tab, &t->snaps[i]);
+			tasktab__base(t->tab, &t->snaps[i]);
 	}
 	free(t->snaps);
 	t->snaps = NULL;
@@ -172,7 +174,7 @@ int trace__run(const struct cli *cli)
 	/* Fewer write()s at a few hundred thousand lines a second; the tick flushes. */
 	setvbuf(stdout, NULL, _IOFBF, STDOUT_BUF_BYTES);
 	t.show_mask = cli->ev_mask ? cli->ev_mask : SEV_DEFAULT_MASK;
-	o.mask = t.show_mask | NAME_KINDS;
+	o.mask = t.show_mask | SEV_NAME_MASK;
 	o.ring_bytes = cli->buffer_mb << 20;
 	t.tab = tasktab__new(TRACE_MAX_NAMES);
 	if (!t.tab) {

@@ -52,24 +52,30 @@ static struct task_ident *get_or_add(struct tasktab *t, uint32_t tid)
 	return e;
 }
 
-int tasktab__set(struct tasktab *t, uint32_t tid, uint32_t pid, const char *comm)
+/* tid's entry with its process and name set; NULL when full. */
+static struct task_ident *set_name(struct tasktab *t, uint32_t tid, uint32_t pid,
+				   const char *comm)
 {
 	struct task_ident *e = get_or_add(t, tid);
 
-	if (!e)
-		return tid ? -ENOSPC : 0;
-	e->pid = pid;
-	if (comm) {
+	if (e) {
 		/* comm is 16 bytes, NUL-padded, not always terminated. */
 		size_t n = strnlen(comm, SEV_COMM_LEN);
 
+		e->pid = pid;
 		memset(e->comm, 0, SEV_COMM_LEN);
 		memcpy(e->comm, comm, n);
 	}
-	return 0;
+	return e;
 }
 
-static void set_prio(struct tasktab *t, uint32_t tid, uint32_t pid, int32_t prio)
+int tasktab__set(struct tasktab *t, uint32_t tid, uint32_t pid, const char *comm)
+{
+	return set_name(t, tid, pid, comm) || !tid ? 0 : -ENOSPC;
+}
+
+/* tid's entry with its process and priority set; NULL when full. */
+static struct task_ident *set_prio(struct tasktab *t, uint32_t tid, uint32_t pid, int32_t prio)
 {
 	struct task_ident *e = get_or_add(t, tid);
 
@@ -77,45 +83,36 @@ static void set_prio(struct tasktab *t, uint32_t tid, uint32_t pid, int32_t prio
 		e->pid = pid;
 		e->prio = prio;
 	}
+	return e;
 }
 
 void tasktab__on_event(struct tasktab *t, const struct sev *e)
 {
-	switch (e->type) {
-	case SEV_SWITCH: {
-		/* One probe per task: this runs for every switch read. */
-		struct task_ident *prev = get_or_add(t, e->tid), *next;
+	struct task_ident *x;
 
-		if (prev) {
-			prev->runtime_ns = e->runtime_ns;
-			prev->runtime_known = 1;
-			prev->pid = e->pid;
-			prev->prio = e->prio;
+	switch (e->type) {
+	case SEV_SWITCH:
+		/* One probe per task: this runs for every switch read. */
+		x = set_prio(t, e->tid, e->pid, e->prio);
+		if (x) {
+			x->runtime_ns = e->runtime_ns;
+			x->runtime_known = 1;
 		}
-		next = get_or_add(t, e->tid2);
-		if (next) {
-			next->pid = e->pid2;
-			next->prio = e->prio2;
-		}
+		set_prio(t, e->tid2, e->pid2, e->prio2);
 		break;
-	}
 	case SEV_EXIT:
 		break;
-	case SEV_FORK: {
-		struct task_ident *child;
-
-		tasktab__set(t, e->tid2, e->pid2, e->comm);
+	case SEV_FORK:
+		x = set_name(t, e->tid2, e->pid2, e->comm);
 		/* sched_fork() starts the child's accounting from zero. */
-		child = get_or_add(t, e->tid2);
-		if (child) {
-			child->runtime_ns = 0;
-			child->runtime_known = 1;
+		if (x) {
+			x->runtime_ns = 0;
+			x->runtime_known = 1;
 		}
 		break;
-	}
 	case SEV_EXEC:
 	case SEV_RENAME:
-		tasktab__set(t, e->tid, e->pid, e->comm);
+		set_name(t, e->tid, e->pid, e->comm);
 		break;
 	case SEV_PRIO:
 		set_prio(t, e->tid, e->pid, e->prio2);
@@ -126,21 +123,21 @@ void tasktab__on_event(struct tasktab *t, const struct sev *e)
 	}
 }
 
+void tasktab__base(struct tasktab *t, const struct task_snap *s)
+{
+	struct task_ident *e = set_prio(t, s->tid, s->pid, s->prio);
+
+	if (!e)
+		return;
+	/* A running thread's sum_exec_runtime lags its slice: no base from it. */
+	e->runtime_ns = s->on_cpu ? 0 : s->runtime_ns;
+	e->runtime_known = !s->on_cpu;
+}
+
 void tasktab__on_snap(struct tasktab *t, const struct task_snap *s)
 {
-	struct task_ident *e;
-
-	if (tasktab__set(t, s->tid, s->pid, s->comm))
-		return;
-	set_prio(t, s->tid, s->pid, s->prio);
-	e = get_or_add(t, s->tid);
-	/* A running thread's sum_exec_runtime lags its slice: no base from it. */
-	if (e && !s->on_cpu) {
-		e->runtime_ns = s->runtime_ns;
-		e->runtime_known = 1;
-	} else if (e) {
-		e->runtime_known = 0;
-	}
+	if (set_name(t, s->tid, s->pid, s->comm))
+		tasktab__base(t, s);
 }
 
 int64_t tasktab__ran(const struct tasktab *t, const struct sev *e)

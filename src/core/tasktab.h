@@ -31,7 +31,7 @@ void tasktab__free(struct tasktab *t);
 /* The entry, or NULL if the TID is unknown. */
 const struct task_ident *tasktab__get(const struct tasktab *t, uint32_t tid);
 
-/* Insert or update; comm NULL keeps the known name. Returns 0 or -ENOSPC (counted). */
+/* Insert or update tid's process and name. Returns 0 or -ENOSPC (counted). */
 int tasktab__set(struct tasktab *t, uint32_t tid, uint32_t pid, const char *comm);
 
 /*
@@ -41,7 +41,10 @@ int tasktab__set(struct tasktab *t, uint32_t tid, uint32_t pid, const char *comm
  * it does not matter for the others.
  */
 void tasktab__on_event(struct tasktab *t, const struct sev *e);
+/* A scan's thread: its name, then tasktab__base(). */
 void tasktab__on_snap(struct tasktab *t, const struct task_snap *s);
+/* A scan's thread but its name: pid, prio, and the runtime base tasktab__ran() counts from. */
+void tasktab__base(struct tasktab *t, const struct task_snap *s);
 
 /*
  * The name of tid for display, NUL-terminated in buf: its comm; for tid 0 the
