@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "core/topview.h"
 #include "out/common_out.h"
 
 /* Names kept at most: far above pid_max's default (4M) is not needed, a table grows. */
@@ -57,7 +58,8 @@ struct recinput *recinput__open(const char *path)
 		goto fail;
 	}
 	in->names = tasktab__new(RECINPUT_MAX_NAMES);
-	in->lost_cpu = calloc(in->h.nr_cpus ? in->h.nr_cpus : 1, sizeof(*in->lost_cpu));
+	/* recr__open() refused a header without CPUs; the reader, any CPU beyond. */
+	in->lost_cpu = calloc(in->h.nr_cpus, sizeof(*in->lost_cpu));
 	if (!in->names || !in->lost_cpu) {
 		cli__err("%s: %s", path, strerror(ENOMEM));
 		goto fail;
@@ -90,8 +92,6 @@ static bool renames(uint32_t type)
 
 static void note_lost(struct recinput *in, const struct rec_item *it)
 {
-	if (it->cpu >= in->h.nr_cpus)
-		return;
 	/* Cumulative per CPU: the sum moves by this CPU's growth. */
 	if (it->lost > in->lost_cpu[it->cpu]) {
 		in->lost += it->lost - in->lost_cpu[it->cpu];
@@ -102,6 +102,7 @@ static void note_lost(struct recinput *in, const struct rec_item *it)
 int recinput__each(struct recinput *in, int (*fn)(void *ctx, const struct rec_item *it),
 		   void *ctx)
 {
+	struct tasktab *names = in->no_names ? NULL : in->names;
 	struct rec_error err = { 0 };
 	struct rec_item it;
 	int ret;
@@ -113,18 +114,15 @@ int recinput__each(struct recinput *in, int (*fn)(void *ctx, const struct rec_it
 				in->first_ns = it.ev.ts_ns;
 			if (it.ev.ts_ns > in->end_ns)
 				in->end_ns = it.ev.ts_ns;
-			if (in->no_names) {
-				ret = fn(ctx, &it);
-				break;
-			}
-			if (renames(it.ev.type))
-				tasktab__on_event(in->names, &it.ev);
+			if (names && renames(it.ev.type))
+				tasktab__on_event(names, &it.ev);
 			ret = fn(ctx, &it);
-			if (!renames(it.ev.type))
-				tasktab__on_event(in->names, &it.ev);
+			if (names && !renames(it.ev.type))
+				tasktab__on_event(names, &it.ev);
 			break;
 		case REC_SNAP:
-			tasktab__on_snap(in->names, &it.snap);
+			if (names)
+				tasktab__on_snap(names, &it.snap);
 			ret = fn(ctx, &it);
 			break;
 		case REC_LOST:
@@ -162,4 +160,18 @@ void recinput__print_lost(const struct recinput *in)
 {
 	out__lost_cpus(stderr, "schedscope: ", " while recording", in->lost_cpu, in->h.nr_cpus,
 		       "record with a larger --buffer");
+}
+
+bool recinput__wanted(const struct recinput *in, const struct cli *cli, uint32_t pid,
+		      uint32_t tid)
+{
+	const struct top_filter f = { cli->pids, cli->nr_pids, cli->tids, cli->nr_tids, cli->comm,
+				      false, -1 };
+	const struct task_ident *me, *leader;
+
+	if (!cli->nr_pids && !cli->nr_tids && !cli->comm)
+		return true;
+	me = tasktab__get(in->names, tid);
+	leader = tasktab__get(in->names, pid);
+	return topview__match(&f, pid, tid, me ? me->comm : "", leader ? leader->comm : "");
 }

@@ -46,6 +46,15 @@ void recinput__close(struct recinput *in);
 int recinput__each(struct recinput *in, int (*fn)(void *ctx, const struct rec_item *it),
 		   void *ctx);
 
+struct cli;
+
+/*
+ * The task passes cli's -p, -t and -c (thread or process name, as the names
+ * stand now; an unknown name matches no -c). True with none of them given.
+ */
+bool recinput__wanted(const struct recinput *in, const struct cli *cli, uint32_t pid,
+		      uint32_t tid);
+
 /* Events lost to a full ring buffer while recording, on stderr, if any. */
 void recinput__print_lost(const struct recinput *in);
 

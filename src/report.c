@@ -21,7 +21,6 @@
 #include "core/evacct.h"
 #include "core/lathist.h"
 #include "core/tidmap.h"
-#include "core/topview.h"
 #include "out/event_out.h"
 #include "recinput.h"
 #include "reports.h"
@@ -106,20 +105,6 @@ struct offline {
 	uint64_t scan_ns;	/* the opening scan's time; 0: none yet */
 };
 
-static bool wanted(const struct offline *o, uint32_t pid, uint32_t tid)
-{
-	const struct cli *cli = o->cli;
-	const struct task_ident *me, *leader;
-	struct top_filter f = { cli->pids, cli->nr_pids, cli->tids, cli->nr_tids, cli->comm,
-				false, -1 };
-
-	if (!cli->nr_pids && !cli->nr_tids && !cli->comm)
-		return true;
-	me = tasktab__get(o->in->names, tid);
-	leader = tasktab__get(o->in->names, pid);
-	return topview__match(&f, pid, tid, me ? me->comm : "", leader ? leader->comm : "");
-}
-
 static struct ss_lat_hist *thread_hist(struct offline *o, const struct evwait *w)
 {
 	const struct task_ident *me, *leader;
@@ -168,7 +153,7 @@ static void on_wait(void *ctx, const struct evwait *w)
 	struct ss_lat_hist *h;
 	struct ss_lat_event e;
 
-	if (!wanted(o, w->pid, w->tid))
+	if (!recinput__wanted(o->in, o->cli, w->pid, w->tid))
 		return;
 	if (o->an == AN_RUNQSLOWER) {
 		if (w->wait_ns < o->cli->min_us * 1000)
@@ -212,6 +197,8 @@ static int file_threads(void *ctx, void (*fn)(void *, const struct ss_lat_hist *
 {
 	struct offline *o = ctx;
 
+	if (!o->threads.slot)	/* no -P, no -L */
+		return 0;
 	for (size_t i = 0; i < tidmap__capacity(&o->threads); i++) {
 		const struct thread_hist *t = tidmap__slot(&o->threads, i);
 
@@ -385,8 +372,10 @@ static int setup(struct offline *o)
 	case AN_RUNQLAT:
 		o->cpu_hist = calloc(nr, sizeof(*o->cpu_hist));
 		o->rql = runqlat__new(o->cli, nr, &file_source, o);
+		/* The per-thread histograms (4 KiB each) only for -P or -L. */
 		if (!o->cpu_hist || !o->rql ||
-		    tidmap__init(&o->threads, sizeof(struct thread_hist), o->cli->max_tasks)) {
+		    ((o->cli->per_pid || o->cli->per_tid) &&
+		     tidmap__init(&o->threads, sizeof(struct thread_hist), o->cli->max_tasks))) {
 			cli__err("out of memory");
 			return 1;
 		}

@@ -13,7 +13,6 @@
 #include "cli.h"
 #include "commands.h"
 #include "core/timehist.h"
-#include "core/topview.h"
 #include "out/timehist_out.h"
 #include "recinput.h"
 
@@ -21,7 +20,6 @@ struct timehist {
 	const struct cli *cli;
 	struct recinput *in;
 	struct thist *th;
-	struct top_filter filter;
 	FILE *out;
 	int write_errno;	/* a failed write's errno */
 };
@@ -40,17 +38,13 @@ static void who_of(const struct timehist *t, uint32_t tid, uint32_t cpu, struct 
 /* The line's task passes -p/-t/-c (the idle task only when none is given), its CPU -C. */
 static bool wanted(const struct timehist *t, const struct th_who *w, uint32_t cpu)
 {
-	const struct task_ident *leader;
-	char pbuf[TASKTAB_NAME_LEN];
-	const char *pcomm;
+	const struct cli *cli = t->cli;
 
-	if (t->cli->cpu >= 0 && cpu != (uint32_t)t->cli->cpu)
+	if (cli->cpu >= 0 && cpu != (uint32_t)cli->cpu)
 		return false;
 	if (!w->tid)
-		return !t->filter.nr_pids && !t->filter.nr_tids && !t->filter.comm;
-	leader = w->pid ? tasktab__get(t->in->names, w->pid) : NULL;
-	pcomm = leader ? tasktab__comm(t->in->names, w->pid, cpu, pbuf) : w->comm;
-	return topview__match(&t->filter, w->pid, w->tid, w->comm, pcomm);
+		return !cli->nr_pids && !cli->nr_tids && !cli->comm;
+	return recinput__wanted(t->in, cli, w->pid, w->tid);
 }
 
 /* The task running on cpu for a wakeup or migration line: NULL if not known. */
@@ -71,13 +65,14 @@ static int on_switch(struct timehist *t, const struct sev *e)
 	char comm[TASKTAB_NAME_LEN], state[32];
 	struct thist_slice s;
 	struct th_who who;
-	/* Before the names learn from this event, as tasktab__ran() needs. */
-	int64_t runtime = e->tid ? tasktab__ran(t->in->names, e) : -1;
+	int64_t runtime;
 
 	thist__on_event(t->th, e, &s);
 	who_of(t, e->tid, e->cpu, &who, comm);
 	if (!wanted(t, &who, e->cpu))
 		return 0;
+	/* Only JSON shows it; the names learn from this event after us, as it needs. */
+	runtime = t->cli->json ? tasktab__ran(t->in->names, e) : -1;
 	return timehist_out__slice(t->out, &s, &who, sev__state_str(e->state, state, sizeof(state)),
 				   runtime, t->cli->json);
 }
@@ -86,25 +81,24 @@ static int on_wakeup(struct timehist *t, const struct sev *e)
 {
 	char a[TASKTAB_NAME_LEN], b[TASKTAB_NAME_LEN];
 	struct th_who waker, wakee;
-	const struct th_who *by = current_of(t, e->cpu, &waker, a);
 
 	who_of(t, e->tid, e->cpu, &wakee, b);
 	if (!wanted(t, &wakee, e->cpu))
 		return 0;
-	return timehist_out__wakeup(t->out, e->ts_ns, e->cpu, by, &wakee, e->cpu2, t->cli->json);
+	return timehist_out__wakeup(t->out, e->ts_ns, e->cpu, current_of(t, e->cpu, &waker, a),
+				    &wakee, e->cpu2, t->cli->json);
 }
 
 static int on_migrate(struct timehist *t, const struct sev *e)
 {
 	char a[TASKTAB_NAME_LEN], b[TASKTAB_NAME_LEN];
 	struct th_who who, task;
-	const struct th_who *by = current_of(t, e->cpu, &who, a);
 
 	who_of(t, e->tid, e->cpu, &task, b);
 	if (!wanted(t, &task, e->cpu))
 		return 0;
-	return timehist_out__migrate(t->out, e->ts_ns, e->cpu, by, &task, e->cpu2, e->cpu3,
-				     t->cli->json);
+	return timehist_out__migrate(t->out, e->ts_ns, e->cpu, current_of(t, e->cpu, &who, a), &task,
+				     e->cpu2, e->cpu3, t->cli->json);
 }
 
 static int on_item(void *ctx, const struct rec_item *it)
@@ -154,7 +148,6 @@ int timehist__run(const struct cli *cli)
 	struct timehist t = {
 		.cli = cli,
 		.out = stdout,
-		.filter = { cli->pids, cli->nr_pids, cli->tids, cli->nr_tids, cli->comm, false, -1 },
 	};
 	int ret = 1;
 
