@@ -404,14 +404,13 @@ static inline uint32_t hint_of(const struct cpuctx *cc, uint32_t type)
 }
 
 /*
- * The flags an event usually has, so that only others are written: a switch
- * was a preemption when the state says "R+", and voluntary when it counted in
- * nvcsw, as in the kernel's __schedule(); other events have none.
+ * The flags a switch usually has, so that only others are written: a
+ * preemption when the state says "R+", and voluntary when it counted in
+ * nvcsw, as in the kernel's __schedule(). Other events have none: any flag
+ * of theirs is written.
  */
-static inline uint32_t predicted_flags(uint32_t type, uint32_t state, enum csw csw)
+static inline uint32_t predicted_flags(uint32_t state, enum csw csw)
 {
-	if (type != SEV_SWITCH)
-		return 0;
 	return ((state & SEV_STATE_PREEMPTED) ? SEV_F_PREEMPT : 0) |
 	       (csw == CSW_VOL ? SEV_F_VOLUNTARY : 0);
 }
@@ -661,7 +660,7 @@ static uint8_t *enc_switch(struct codec *cx, uint8_t *p, const struct sev *e)
 	unsigned int f0 = SEV_SWITCH, f1 = st << SW_STATE_SHIFT | (unsigned int)csw << SW_CSW_SHIFT;
 	uint8_t *b0;
 
-	if (e->flags != predicted_flags(SEV_SWITCH, e->state, csw)) {
+	if (e->flags != predicted_flags(e->state, csw)) {
 		*p++ = R_FLAGS;
 		p = varint__put(p, e->flags);
 	}
@@ -726,7 +725,7 @@ static uint8_t *enc_other(struct codec *cx, uint8_t *p, const struct sev *e)
 	unsigned int f0 = e->type;
 	uint8_t *b0;
 
-	if (e->flags != predicted_flags(e->type, 0, CSW_NONE)) {
+	if (e->flags) {
 		*p++ = R_FLAGS;
 		p = varint__put(p, e->flags);
 	}
@@ -1190,7 +1189,7 @@ static bool rd_switch(struct rec_reader *r, struct vcur *c, unsigned int f0, boo
 	e->nvcsw = t->nvcsw;
 	e->nivcsw = t->nivcsw;
 	if (!has_flags)
-		e->flags = predicted_flags(SEV_SWITCH, e->state, csw);
+		e->flags = predicted_flags(e->state, csw);
 
 	e->tid2 = (f0 & SW_NEXT_LASTPREV) ? cc->last_prev : vcur__u32(c);
 	t = rd_ctx(r, e->tid2, e->cpu);
@@ -1207,8 +1206,8 @@ static bool rd_switch(struct rec_reader *r, struct vcur *c, unsigned int f0, boo
 	return true;
 }
 
-static bool rd_other(struct rec_reader *r, struct vcur *c, unsigned int f0, bool has_flags,
-		     struct sev *e)
+/* zero_item() left e->flags 0, the prediction, unless a prefix set them. */
+static bool rd_other(struct rec_reader *r, struct vcur *c, unsigned int f0, struct sev *e)
 {
 	struct codec *cx = &r->cx;
 	struct cpuctx *cc;
@@ -1223,8 +1222,6 @@ static bool rd_other(struct rec_reader *r, struct vcur *c, unsigned int f0, bool
 	t = rd_ctx(r, e->tid, e->cpu);
 	if (!t || !rd_ident(r, c, t, f0 & F_IDENT, e->tid, &e->pid, &e->prio))
 		return false;
-	if (!has_flags)
-		e->flags = predicted_flags(e->type, 0, CSW_NONE);
 	switch (e->type) {
 	case SEV_WAKING:
 	case SEV_WAKEUP:
@@ -1351,7 +1348,7 @@ static bool rd_record(struct rec_reader *r, struct rec_item *it)
 	default:
 		it->type = REC_EVENT;
 		it->ev.type = type;
-		ok = rd_other(r, &c, f0, has_flags, &it->ev);
+		ok = rd_other(r, &c, f0, &it->ev);
 		it->ts_ns = it->ev.ts_ns;
 		break;
 	}
