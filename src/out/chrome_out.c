@@ -5,14 +5,10 @@
 #include <inttypes.h>
 #include <stdint.h>
 
+#include "common_out.h"
 #include "json.h"
 
 #define NS_PER_US UINT64_C(1000)
-
-static int status(FILE *f)
-{
-	return ferror(f) ? -EIO : 0;
-}
 
 /* Microseconds with the nanoseconds as three decimals: exact, unlike a double. */
 static void put_us(FILE *f, uint64_t ns)
@@ -47,7 +43,7 @@ int chrome_out__begin(FILE *f, uint32_t nr_cpus)
 		/* Tracks in CPU order, not in order of first use. */
 		meta(f, ",", cpu, "thread_sort_index", NULL, cpu);
 	}
-	return status(f);
+	return out__status(f);
 }
 
 int chrome_out__slice(FILE *f, uint32_t cpu, uint64_t start_ns, uint64_t end_ns, const char *comm,
@@ -72,11 +68,11 @@ int chrome_out__slice(FILE *f, uint32_t cpu, uint64_t start_ns, uint64_t end_ns,
 		json__write_string(f, clipped, SIZE_MAX);
 	}
 	fputs("}}\n", f);
-	return status(f);
+	return out__status(f);
 }
 
 int chrome_out__end(FILE *f)
 {
 	fputs("]}\n", f);
-	return status(f);
+	return out__status(f);
 }

@@ -3,11 +3,24 @@
 #ifndef SCHEDSCOPE_COMMON_OUT_H
 #define SCHEDSCOPE_COMMON_OUT_H
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "../core/report.h"
 #include "json.h"
+
+/* A writer's result: 0, or -EIO once any write to f failed. */
+static inline int out__status(FILE *f)
+{
+	return ferror(f) ? -EIO : 0;
+}
+
+/* A name's byte fit for one line of text: a control byte becomes '?'. */
+static inline char out__printable(char c)
+{
+	return (unsigned char)c < 0x20 || c == 0x7f ? '?' : c;
+}
 
 /* "HH:MM:SS " of the window's end if -T, else nothing. */
 void out__timestamp(FILE *f, const struct report_meta *m);

@@ -6,26 +6,17 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "common_out.h"
+
 #define US_PER_SEC UINT64_C(1000000)
 #define NS_PER_US UINT64_C(1000)
 #define STATE_LEN 32
-
-static int status(FILE *f)
-{
-	return ferror(f) ? -EIO : 0;
-}
-
-/* A byte fit for one line: a control byte becomes '?'. */
-static char printable(char c)
-{
-	return (unsigned char)c < 0x20 || c == 0x7f ? '?' : c;
-}
 
 int systrace_out__header(FILE *f, const char *source, uint32_t nr_cpus)
 {
 	fputs("# tracer: nop\n#\n# schedscope export of ", f);
 	for (const char *p = source; *p; p++)
-		fputc(printable(*p), f);
+		fputc(out__printable(*p), f);
 	/* The legend as the kernel prints it with irq-info on. */
 	fprintf(f, "; trace_clock: mono (CLOCK_MONOTONIC); flags not recorded   #P:%" PRIu32 "\n"
 		   "#\n"
@@ -38,7 +29,7 @@ int systrace_out__header(FILE *f, const char *source, uint32_t nr_cpus)
 		   "#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION\n"
 		   "#              | |         |   |||||     |         |\n",
 		nr_cpus);
-	return status(f);
+	return out__status(f);
 }
 
 /* tid's name, fit for one line. */
@@ -47,7 +38,7 @@ static const char *comm_of(const struct tasktab *names, uint32_t tid, uint32_t c
 {
 	tasktab__comm(names, tid, cpu, buf);
 	for (char *p = buf; *p; p++)
-		*p = printable(*p);
+		*p = out__printable(*p);
 	return buf;
 }
 
@@ -118,11 +109,11 @@ int systrace_out__event(FILE *f, const struct sev *e, const struct tasktab *name
 			kind, comm_of(names, e->tid, e->cpu, a), e->tid, e->prio, e->cpu2);
 		break;
 	}
-	return status(f);
+	return out__status(f);
 }
 
 int systrace_out__lost(FILE *f, uint32_t cpu, uint64_t lost)
 {
 	fprintf(f, "CPU:%" PRIu32 " [LOST %" PRIu64 " EVENTS]\n", cpu, lost);
-	return status(f);
+	return out__status(f);
 }

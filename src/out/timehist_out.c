@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "common_out.h"
 #include "json.h"
 
 #define NS_PER_SEC UINT64_C(1000000000)
@@ -29,11 +30,6 @@ const char *timehist_out__name(char buf[TH_NAME_LEN], const struct th_who *w)
 		snprintf(buf, TH_NAME_LEN, "%s[%" PRIu32 "/%" PRIu32 "]", w->comm ? w->comm : "<...>",
 			 w->tid, w->pid);
 	return buf;
-}
-
-static int status(FILE *f)
-{
-	return ferror(f) ? -EIO : 0;
 }
 
 /* Seconds.microseconds, truncated as perf prints its timestamps. */
@@ -63,7 +59,7 @@ int timehist_out__header(FILE *f)
 	fprintf(f, "%.*s %.6s  %.*s  %.*s  %.*s  %.*s\n", W_TIME, "----------------", "------",
 		W_TASK, "------------------------------", W_MS, "---------", W_MS, "---------",
 		W_MS, "---------");
-	return status(f);
+	return out__status(f);
 }
 
 /* A figure, null when not known. */
@@ -129,12 +125,12 @@ int timehist_out__slice(FILE *f, const struct thist_slice *s, const struct th_wh
 		json_ns(&j, "run_ns", s->run_ns);
 		json_ns(&j, "runtime_ns", runtime_ns);
 		json__end_object(&j);
-		return status(f);
+		return out__status(f);
 	}
 	text_columns(f, s->ts_ns, s->cpu, who, msecs(wait, s->wait_ns),
 		     msecs(delay, s->sch_delay_ns), msecs(run, s->run_ns));
 	fputc('\n', f);
-	return status(f);
+	return out__status(f);
 }
 
 int timehist_out__wakeup(FILE *f, uint64_t ts_ns, uint32_t cpu, const struct th_who *waker,
@@ -150,11 +146,11 @@ int timehist_out__wakeup(FILE *f, uint64_t ts_ns, uint32_t cpu, const struct th_
 		json_who(&j, "task", wakee);
 		json__u64(&j, "target_cpu", target_cpu);
 		json__end_object(&j);
-		return status(f);
+		return out__status(f);
 	}
 	text_columns(f, ts_ns, cpu, waker, "", "", "");
 	fprintf(f, "  awakened: %s\n", timehist_out__name(name, wakee));
-	return status(f);
+	return out__status(f);
 }
 
 int timehist_out__migrate(FILE *f, uint64_t ts_ns, uint32_t cpu, const struct th_who *by,
@@ -171,10 +167,10 @@ int timehist_out__migrate(FILE *f, uint64_t ts_ns, uint32_t cpu, const struct th
 		json__u64(&j, "orig_cpu", orig_cpu);
 		json__u64(&j, "dest_cpu", dest_cpu);
 		json__end_object(&j);
-		return status(f);
+		return out__status(f);
 	}
 	text_columns(f, ts_ns, cpu, by, "", "", "");
 	fprintf(f, "  migrated: %s cpu %" PRIu32 " => %" PRIu32 "\n",
 		timehist_out__name(name, task), orig_cpu, dest_cpu);
-	return status(f);
+	return out__status(f);
 }

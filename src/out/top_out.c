@@ -52,7 +52,7 @@ void top_out__table(FILE *f, const struct top_view *v, const struct report_meta 
 				fprintf(f, "%*s", (int)(16 - k), "");
 				break;
 			}
-			fputc((unsigned char)c < 0x20 || c == 0x7f ? '?' : c, f);
+			fputc(out__printable(c), f);
 		}
 		if (v->by != TOP_BY_TID)
 			fprintf(f, " %5u", r->threads);
