@@ -210,6 +210,15 @@ def counters_delta(before, after):
             if k in after and isinstance(before[k], int)}
 
 
+def read_ctxt():
+    """/proc/stat's ctxt: context switches of all CPUs since boot."""
+    with open("/proc/stat") as f:
+        for line in f:
+            if line.startswith("ctxt "):
+                return int(line.split()[1])
+    raise RuntimeError("no ctxt line in /proc/stat")
+
+
 def read_proc_stat_cpus():
     """{cpu: {"idle": ticks (idle + iowait), "total": ticks}} from /proc/stat."""
     out = {}

