@@ -12,6 +12,7 @@
 #include <bpf/bpf.h>
 
 #include "cli.h"
+#include "stop.h"
 
 #define PRIVILEGE_HINT "run as root, or grant CAP_BPF and CAP_PERFMON"
 
@@ -56,6 +57,33 @@ int bpfenv__check(bool v)
 		cli__err("not permitted to load BPF programs (" PRIVILEGE_HINT ")");
 		return -EPERM;
 	}
+	return 0;
+}
+
+int bpfenv__load(struct bpf_object_skeleton *skel)
+{
+	uint64_t start = stop__now_ns();
+	struct bpf_program *prog;
+	int err = bpf_object__load_skeleton(skel);
+
+	if (err || !verbose)
+		return err;
+	fprintf(stderr, "schedscope: %s loaded in %.1f ms; instructions verified:",
+		bpf_object__name(*skel->obj), (double)(stop__now_ns() - start) / 1e6);
+	bpf_object__for_each_program(prog, *skel->obj) {
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+
+		if (!bpf_program__autoload(prog))
+			continue;
+		memset(&info, 0, sizeof(info));
+		/* Kernels before 5.16 do not count them: 0. */
+		if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len) || !info.verified_insns)
+			fprintf(stderr, " %s n/a", bpf_program__name(prog));
+		else
+			fprintf(stderr, " %s %u", bpf_program__name(prog), info.verified_insns);
+	}
+	fputc('\n', stderr);
 	return 0;
 }
 

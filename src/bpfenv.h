@@ -22,6 +22,14 @@ struct cli;
 /* BTF present, privileges held; libbpf's warnings shown if verbose. */
 int bpfenv__check(bool verbose);
 
+/*
+ * Load a skeleton's object. With -v, say how long it took and how many
+ * instructions the verifier walked for each program: the cost of starting
+ * up, which grows with the paths through a program. Errors are left to the
+ * caller (bpfenv__load_error), which may retry with fewer programs.
+ */
+int bpfenv__load(struct bpf_object_skeleton *skel);
+
 /* Say why loading an object failed. */
 void bpfenv__load_error(int err);
 

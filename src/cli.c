@@ -85,7 +85,8 @@ void cli__help(const struct cli_cmd *cmd, FILE *f)
 	for (size_t i = 0; i < sizeof(opt_help) / sizeof(opt_help[0]); i++)
 		if (cmd->opts & opt_help[i].bit)
 			fputs(opt_help[i].help, f);
-	fputs("  -v, --verbose        show libbpf's messages\n"
+	fputs("  -v, --verbose        show libbpf's messages, load time and\n"
+	      "                       instructions verified per program\n"
 	      "  -h, --help           this help\n",
 	      f);
 	if (cmd->opts & OPT_INTERVAL)

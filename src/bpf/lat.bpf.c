@@ -151,20 +151,6 @@ static __always_inline struct ss_lat_hist *thread_hist(struct task_struct *t,
 	return h;
 }
 
-/*
- * A global function, verified once on its own: inlined into the switch
- * handler, its branches multiplied the verifier's states past its limit.
- */
-__noinline int note_wait(struct ss_lat_hist *h, __u64 wait_ns, __u64 premig_ns, __u64 kind)
-{
-	if (!h || kind >= SS_LAT_KINDS)
-		return 0;
-	lat__hist_add(h, kind, wait_ns, unit_div, epoch);
-	if (premig_ns)
-		lat__hist_add(h, SS_LAT_PREMIG, premig_ns, unit_div, epoch);
-	return 0;
-}
-
 static __always_inline void record(struct task_struct *t, const struct lat_sample *s,
 				   struct ss_lat_stat *st)
 {
@@ -177,8 +163,11 @@ static __always_inline void record(struct task_struct *t, const struct lat_sampl
 		h = thread_hist(t, st);
 	else
 		return;
-	if (h)
-		note_wait(h, s->wait_ns, s->premig_ns, s->kind);
+	if (!h)
+		return;
+	lat__hist_add(h, s->kind, s->wait_ns, unit_div, epoch);
+	if (s->premig_ns)
+		lat__hist_add(h, SS_LAT_PREMIG, s->premig_ns, unit_div, epoch);
 }
 
 static __always_inline void fill_task(char *comm, __u32 *pid, __u32 *tid, __s32 *prio,

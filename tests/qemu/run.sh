@@ -204,7 +204,8 @@ run top_cpu0  schedscope top -C 0 -d 1 --json
 run top_cpu1  schedscope top -C "$last" -d 1 --json
 run top_pid   schedscope top -p "$spin" -d 1 --json
 run bogus     schedscope top --bogus
-run runqlat   schedscope runqlat -d 1 --json
+# -v: the verifier's work per program, checked below
+run runqlat   schedscope runqlat -d 1 --json -v
 run slower    schedscope runqslower -d 1 --json 0
 run starve    schedscope starve -d 1 --json --threshold 1
 run invert    schedscope inversion -d 1 --json
@@ -470,6 +471,15 @@ def c_runqlat():
     if not (a["p50_ns"] <= a["p99_ns"] <= a["max_ns"] <= a["sum_ns"]):
         raise Fail("percentiles out of order: %r" % a, name)
     print("# runqlat: %d waits, p50 %d ns, max %d ns" % (a["count"], a["p50_ns"], a["max_ns"]))
+    # This older verifier prunes less: the budget of tests/integration/test_load.py.
+    m = [re.match(r"schedscope: \S+ loaded in ([0-9.]+) ms; instructions verified:(.*)", l)
+         for l in b["err"]]
+    m = [x for x in m if x]
+    words = m[0].group(2).split() if m else []
+    counts = {k: int(v) for k, v in zip(words[::2], words[1::2]) if v.isdigit()}
+    if not counts or max(counts.values()) > 100000:
+        raise Fail("instructions verified %r, want each <= 100000" % (counts or words,), name)
+    print("# runqlat: loaded in %s ms, instructions verified %s" % (m[0].group(1), counts))
 check("runqlat -d 1 --json", c_runqlat)
 
 def c_slower():
