@@ -220,7 +220,9 @@ def read_ctxt():
 
 
 def read_proc_stat_cpus():
-    """{cpu: {"idle": ticks (idle + iowait), "total": ticks}} from /proc/stat."""
+    """{cpu: {"idle": ticks (idle + iowait), "steal": ticks, "total": ticks}}
+    from /proc/stat. Steal is time the hypervisor ran something else: wall
+    clocks count it, the kernel's task runtimes do not."""
     out = {}
     with open("/proc/stat") as f:
         for line in f:
@@ -230,9 +232,21 @@ def read_proc_stat_cpus():
             ticks = [int(x) for x in fields[1:]]
             # user nice system idle iowait irq softirq steal guest guest_nice;
             # guest time is already inside user/nice
-            out[int(fields[0][3:])] = {"idle": ticks[3] + ticks[4],
+            out[int(fields[0][3:])] = {"idle": ticks[3] + ticks[4], "steal": ticks[7],
                                        "total": sum(ticks[:8])}
     return out
+
+
+def steal_ticks(cpus=None):
+    """Steal ticks so far of cpus (every CPU if None), for stolen_ns()."""
+    stat = read_proc_stat_cpus()
+    return sum(stat[c]["steal"] for c in (stat if cpus is None else cpus))
+
+
+def stolen_ns(since, cpus=None):
+    """At most how long the hypervisor took cpus away since steal_ticks()
+    said since. Ticks are counted as they land: one more for each end."""
+    return (steal_ticks(cpus) - since + 2) * 1_000_000_000 // os.sysconf("SC_CLK_TCK")
 
 
 def read_pid_stat_cpu_ns(pid):

@@ -85,7 +85,11 @@ def busy(tap):
               f"busy_pct={work.get('busy_pct')} with two spinners pinned there")
     for cpu, c in sorted(cpus.items()):
         idle = stat_c[cpu]["idle"] - stat_b[cpu]["idle"]
-        total = stat_c[cpu]["total"] - stat_b[cpu]["total"]
+        # An idle CPU's steal is counted on top of its idle time (which is
+        # wall time in idle): 13 of 212 ticks here once. A busy CPU's is
+        # taken out of the busy ticks, where it belongs to neither figure.
+        total = (stat_c[cpu]["total"] - stat_b[cpu]["total"] -
+                 (stat_c[cpu]["steal"] - stat_b[cpu]["steal"]))
         want = 100.0 * idle / total if total else 0
         tap.check(f"{label} cpu{cpu} idle_pct vs /proc/stat",
                   abs(c["idle_pct"] - want) <= 5,
@@ -179,13 +183,6 @@ def main():
     tap = sslib.Tap()
     cases = [("busy", lambda: busy(tap)), ("switches", lambda: switches(tap))]
     sslib.run_cases(tap, cases)
-    for name, case in cases:
-        try:
-            case(tap)
-        except (sslib.TracerError, sslib.WorkloadError, KeyError,
-                TypeError, ValueError) as e:
-            tap.fail(f"{name} ran", f"{type(e).__name__}: {e}")
-    tap.done()
 
 
 if __name__ == "__main__":

@@ -162,9 +162,11 @@ def run_workloads():
         pp.run()
         time.sleep(0.3)
         pp.rest()
+        steal = sslib.steal_ticks([WORK_CPU])
         sp.run()
         time.sleep(0.2)
         sp.rest()
+        state["spin_steal_ns"] = sslib.stolen_ns(steal, [WORK_CPU])
         st.run()
         st.rest()
         subprocess.run(["sh", "-c", "for i in 1 2 3 4 5 6 7 8 9 10; do sleep 0.01; "
@@ -577,11 +579,17 @@ def timehist():
               runs > 1000 and sums > 1000 and len(off) <= (1 - MIN_MATCH) * n,
               f"{runs} run times, {sums} sums; at most {worst:.1f} us apart",
               f"{runs} run times, {sums} sums; {len(off)} beyond {TOL_US} us, e.g. {off[:3]}")
+    # Run time is wall time between switches; the kernel leaves out what
+    # the hypervisor stole from the CPU meanwhile (10 % seen here).
     err = sslib.rel_err(spin["run"], spin["kernel"])
+    stolen = state.get("spin_steal_ns", 0)
     tap.check("timehist: run time = the kernel's sum_exec_runtime (spinning pair)",
-              spin["run"] > 5e7 and err <= 0.02,
-              f"{spin['run'] / 1e6:.3f} ms vs {spin['kernel'] / 1e6:.3f} ms, err {sslib.pct(err)}",
-              f"run {spin['run']} ns, kernel {spin['kernel']} ns, err {sslib.pct(err)}")
+              spin["run"] > 5e7 and -0.02 * spin["kernel"] <= spin["run"] - spin["kernel"] <=
+              0.02 * spin["kernel"] + stolen,
+              f"{spin['run'] / 1e6:.3f} ms vs {spin['kernel'] / 1e6:.3f} ms, err {sslib.pct(err)}, "
+              f"{stolen / 1e6:.0f} ms stolen at most",
+              f"run {spin['run']} ns, kernel {spin['kernel']} ns, err {sslib.pct(err)}, "
+              f"stolen at most {stolen} ns")
     r = tool("timehist", "-i", state["file"])
     head = r.stdout.splitlines()[:4]
     tap.check("timehist table", r.returncode == 0 and len(head) == 4 and

@@ -6,8 +6,8 @@ accounting (schedstat run_delay) and workloads with known behaviour.
 - spin-pair: two threads on one CPU, rest to rest; runqlat -L's sum of
   waits per thread equals the growth of its run_delay within 2 %, and its
   count of waits equals the growth of pcount (timeslices).
-- fifo-hog: a SCHED_FIFO thread spins 60 ms on the CPU a normal thread is
-  woken on: runqslower 20000 reports that wait (>= 50 ms, equal to the
+- fifo-hog: a SCHED_FIFO thread spins 200 ms on the CPU a normal thread is
+  woken on: runqslower 20000 reports that wait (>= 190 ms, equal to the
   victim's run_delay growth), and starve --threshold 20 reports it while
   the hog still spins, then its whole length when it ends.
 - prewait: a thread already runnable when tracing starts has its wait
@@ -24,6 +24,10 @@ import sslib
 
 CPU = 1 if sslib.ncpus() > 1 else 0
 OTHER = [0] if CPU else None
+# starve must see the victim past its 20 ms threshold before the hog ends,
+# with both tracers and all else on the other CPU: 180 ms to do it in (it
+# had 40 when the hog spun 60 ms).
+HOG_MS = 200
 
 
 def close(a, b, rel=0.02, abs_ns=0):
@@ -113,7 +117,7 @@ def from_waking(tap):
 
 
 def fifo_hog(tap):
-    with sslib.Workload("fifo-hog", CPU, 60, binary="ssprio") as wl:
+    with sslib.Workload("fifo-hog", CPU, HOG_MS, binary="ssprio") as wl:
         victim = wl.tids["victim"]
         with sslib.Tracer(["runqslower", "--json", "-P", "20000"], cpus=OTHER) as slow, \
              sslib.Tracer(["starve", "--json", "--threshold", "20"], cpus=OTHER) as st:
@@ -130,7 +134,7 @@ def fifo_hog(tap):
                   f"{len(ev)} event(s)", f"events for {victim}: {ev}; all: {slow.stdout}")
         if ev:
             e = ev[0]
-            tap.check("runqslower latency >= 50 ms", e["lat_ns"] >= 50e6,
+            tap.check(f"runqslower latency >= {HOG_MS - 10} ms", e["lat_ns"] >= (HOG_MS - 10) * 1e6,
                       f"{e['lat_ns'] / 1e6:.3f} ms", f"{e}")
             tap.check("runqslower latency = run_delay growth", close(e["lat_ns"], rd, 0.01),
                       f"{e['lat_ns']} vs {rd} ns", f"{e['lat_ns']} vs run_delay +{rd}")
@@ -164,9 +168,7 @@ def fifo_hog(tap):
                   f"ended lines {ended}, run_delay +{rd}")
 
 
-def prewait(tap):
-    # As long as ssprio allows (below the RT throttling limit): a tracer's
-    # start on a loaded machine took 449 ms once.
+def prewait_once():
     with sslib.Workload("prewait", CPU, 450, binary="ssprio") as wl:
         victim = wl.tids["pw-victim"]
         wl.send("run")
@@ -176,19 +178,33 @@ def prewait(tap):
             traced_at = time.monotonic_ns()
             end = wl.reply()
             tr.stop()
-        report = sslib.one_report(tr, "runqlat")
-        h = by_tid(report).get(victim)
-        spun = end["hog_end_ns"] - start["hog_start_ns"]
-        lost = report["lost"]["waits_begun_before_trace"]
-        began_before = traced_at < end["hog_end_ns"]
-        whole = h is not None and h["all"]["max_ns"] >= 0.95 * spun
-        # The first scan seeds its baseline, so it is measured, not counted as lost.
-        tap.check("runqlat measures a wait begun before tracing, whole",
-                  began_before and whole,
-                  f"max {h['all']['max_ns'] / 1e6:.1f} ms of {spun / 1e6:.1f} ms hog"
-                  if h else "",
-                  f"tracer ready {(traced_at - start['hog_start_ns']) / 1e6:.1f} ms into a "
-                  f"{spun / 1e6:.1f} ms hog; histogram {h and h['all']}, lost {lost}")
+    return victim, start, end, traced_at, sslib.one_report(tr, "runqlat")
+
+
+def prewait(tap):
+    # The hog spins as long as ssprio allows (below the RT throttling limit).
+    # The experiment needs the tracer attached before the hog lets go: a
+    # tracer's start took 572 ms once on a loaded CI machine (before the
+    # histogram's verification went from 0.36 s to 6 ms), so an attempt that
+    # missed the wait is made again, and that alone is not a failure.
+    tries = []
+    for _ in range(3):
+        victim, start, end, traced_at, report = prewait_once()
+        tries.append(f"{(traced_at - start['hog_start_ns']) / 1e6:.1f} ms")
+        if traced_at < end["hog_end_ns"]:
+            break
+    h = by_tid(report).get(victim)
+    spun = end["hog_end_ns"] - start["hog_start_ns"]
+    lost = report["lost"]["waits_begun_before_trace"]
+    began_before = traced_at < end["hog_end_ns"]
+    whole = h is not None and h["all"]["max_ns"] >= 0.95 * spun
+    # The first scan seeds its baseline, so it is measured, not counted as lost.
+    tap.check("runqlat measures a wait begun before tracing, whole",
+              began_before and whole,
+              f"max {h['all']['max_ns'] / 1e6:.1f} ms of {spun / 1e6:.1f} ms hog"
+              if h else "",
+              f"tracer ready {', '.join(tries)} into a {spun / 1e6:.1f} ms hog; "
+              f"histogram {h and h['all']}, lost {lost}")
 
 
 def inversion(tap, mode):

@@ -129,11 +129,19 @@ def inversion(tap, cpu, mode):
                       grew["inv-low"] >= 0.97 * MID_MS * 1e6)
                 want = f">= {MID_MS} ms, mid before high"
             else:
-                # low runs at high's priority: high waits about HOLD, mid
-                # waits for low instead of the other way round
-                ok = (r["high_block_ns"] <= (HOLD_MS + 5) * 1e6 and
+                # low runs at high's priority: high waits for low's hold
+                # alone, and mid for low and high instead of the other way
+                # round. The hold is HOLD ms of low's CPU time (in plain,
+                # mid preempts it), which time stolen by the hypervisor
+                # stretches (22 ms seen in CI): the bounds come from the
+                # run's own stamps, and mid's wait from the kernel's.
+                mid_wait = r["mid_start_ns"] - r["mid_released_ns"]
+                ok = (r["high_block_ns"] <= r["low_unlocked_ns"] - r["high_try_ns"] + 1e6 and
+                      r["high_block_ns"] < MID_MS * 1e6 / 2 and
+                      r["low_unlocked_ns"] <= r["mid_start_ns"] and
                       r["high_locked_ns"] <= r["mid_start_ns"] and
-                      close_to(grew["inv-mid"], HOLD_MS * 1e6, 2e6, 0.1))
+                      close_to(grew["inv-mid"], mid_wait))
+                detail += f" mid released->ran={ms(mid_wait)}"
                 want = f"~{HOLD_MS} ms, high before mid"
             tap.check(f"{name}: high_block_ns {want}", ok, detail,
                       f"{detail}; reply {r}")

@@ -36,6 +36,9 @@ TOOL_CPUS = {0}					# the tester and tracer stay off it
 STORM_N = 200
 STORM_SPIN_NS = 2_000_000			# ssload's per-thread spin
 EXIT_SETTLE_S = 0.5
+# What a thread runs after its last word to the process clock: ~10 us each
+# here; twice that on a loaded machine.
+EXIT_TAIL_NS = 20_000
 EXIT_ROUNDS = 3
 TICK_SLACK_NS = 10_000_000			# a running task's runtime is
 						# updated at ticks: 4 ms at HZ=250
@@ -172,6 +175,7 @@ def prespin(tap):
         tid = wl.tids["prespin"]
         wl.run()
         time.sleep(0.3)
+        steal_a = sslib.steal_ticks([cpu])
         a = sslib.thread_counters(wl.pid, tid)
         with sslib.Tracer(top_cmd(wl.pid)) as tr:
             b = sslib.thread_counters(wl.pid, tid)
@@ -179,6 +183,7 @@ def prespin(tap):
             c = sslib.thread_counters(wl.pid, tid)
             rc = tr.stop()
         d = sslib.thread_counters(wl.pid, tid)
+        stolen = sslib.stolen_ns(steal_a, [cpu])
         wl.rest()
     check_exit(tap, label, tr, rc)
     report = sslib.one_report(tr, "top")
@@ -203,14 +208,19 @@ def prespin(tap):
     # staleness, and the distance between the instants the tracer reads its
     # clock and the thread's counters (the task dump at attach and at the
     # end). Quiet: < 1 %; on a loaded machine that distance reached 4 %.
+    # Time the hypervisor stole while the thread ran is in neither (10 %
+    # of a CPU seen here): the lower bound takes what /proc/stat counted
+    # on the CPU from A to D.
     dur = report["duration_ns"]
     covered = (row["runtime_ns"] + row["runq_wait_ns"]) / dur if dur else 0
     tap.check(f"{label} runtime + runq_wait covers the window",
-              abs(covered - 1) <= 0.05,
+              dur and covered <= 1.05 and covered + stolen / dur >= 0.95,
               f"={pct(covered)} of {dur / 1e9:.3f} s "
-              f"(runtime alone {pct(row['runtime_ns'] / dur)})",
+              f"(runtime alone {pct(row['runtime_ns'] / dur)}, at most "
+              f"{stolen / 1e6:.0f} ms stolen)",
               f"runtime {row['runtime_ns']} + wait {row['runq_wait_ns']} = "
-              f"{pct(covered)} of duration {dur}: beyond 5%")
+              f"{pct(covered)} of duration {dur}, stolen at most {stolen} ns: "
+              "beyond 5%")
 
 
 def cpu_busy_ns(stat0, stat1, cpu):
@@ -360,9 +370,9 @@ def exit_storm(tap):
         got = pid_total = row["runtime_ns"]
         err = rel_err(got, exact)
         tap.check(f"{label} --by pid runtime vs process cpu clock",
-                  err <= 0.01, f"err={pct(err)} ({got / 1e6:.1f} ms)",
+                  storm_close(got, exact), f"err={pct(err)} ({got / 1e6:.1f} ms)",
                   f"top {got} ns vs CLOCK_PROCESS_CPUTIME_ID delta {exact} ns:"
-                  f" err={pct(err)} > 1% (lost: {lost})")
+                  f" err={pct(err)} beyond 1% and the exit tails (lost: {lost})")
         err = rel_err(got, ticks)
         tap.check(f"{label} --by pid runtime vs /proc/PID/stat",
                   err <= 0.10, f"err={pct(err)} (ticks {ticks / 1e6:.0f} ms)",
@@ -392,10 +402,10 @@ def exit_storm(tap):
               f"{short[:3]}")
     total = sum(r["runtime_ns"] for r in rep["tasks"] if r["pid"] == wl.pid)
     err = rel_err(total, exact)
-    tap.check(f"{label} --by tid sum vs process cpu clock", err <= 0.01,
+    tap.check(f"{label} --by tid sum vs process cpu clock", storm_close(total, exact),
               f"err={pct(err)}",
-              f"sum of rows {total} ns vs {exact} ns: err={pct(err)} > 1% "
-              f"(lost: {lost})")
+              f"sum of rows {total} ns vs {exact} ns: err={pct(err)} beyond 1% "
+              f"and the exit tails (lost: {lost})")
     # The exit tails above (~10 us a thread) hide a lost thread or two from
     # the process clock; the two tracers, though, saw the same threads over
     # the same window and must agree far closer than one storm thread.
@@ -405,6 +415,12 @@ def exit_storm(tap):
                   f"err={pct(err)}",
                   f"by pid {pid_total} ns, by tid {total} ns: err={pct(err)}"
                   f" > 0.1% (one storm thread is ~0.5%)")
+
+
+def storm_close(got, exact):
+    """Within 1 % of the process clock, plus above it the exit tails the
+    clock's last reading missed."""
+    return -0.01 * exact <= got - exact <= 0.01 * exact + STORM_N * EXIT_TAIL_NS
 
 
 def exit_at_end(tap):
@@ -459,13 +475,6 @@ def main():
         ("exit-at-end", lambda: exit_at_end(tap)),
     ]
     sslib.run_cases(tap, cases)
-    for name, case in cases:
-        try:
-            case()
-        except (sslib.TracerError, sslib.WorkloadError, KeyError,
-                TypeError, ValueError) as e:
-            tap.fail(f"{name} ran", f"{type(e).__name__}: {e}")
-    tap.done()
 
 
 if __name__ == "__main__":

@@ -75,8 +75,13 @@ def involves(e, pid):
 
 def rest_to_rest(label, scenario, args):
     with sslib.Workload(scenario, *args) as wl:
-        with sslib.Tracer(["trace", "-p", wl.pid, "--json", "-e", "switch"],
-                          cpus=OTHER) as tr:
+        # Exact counts need every event. The stream goes through a pipe to
+        # this script, which shares its CPU: a ring for the whole run (a
+        # switch is 80 bytes; hundreds of thousands a second here), so that
+        # the reader's pace cannot matter. Loss at the default size is
+        # bench's business.
+        with sslib.Tracer(["trace", "-p", wl.pid, "--json", "-e", "switch",
+                           "--buffer", "128"], cpus=OTHER) as tr:
             before, after = wl.run_for(RUN_S)
             rc = tr.stop()
     lost = check_ended(label, tr, rc)

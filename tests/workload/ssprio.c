@@ -665,7 +665,7 @@ static void inversion__run(void)
 	struct worker *low = &ss.workers[0], *mid = &ss.workers[1], *high = &ss.workers[2];
 	bool high_blocked = false;
 	struct run_times t;
-	uint64_t deadline;
+	uint64_t deadline, mid_released;
 
 	ssprio__begin_run();
 	worker__release(low);
@@ -693,7 +693,7 @@ static void inversion__run(void)
 			fail("inv-high (tid %d) did not block on the mutex", (int)high->tid);
 		sleep_ns(POLL_NS);
 	}
-	worker__release(mid);
+	mid_released = worker__release(mid);
 	ssprio__wait_marks(MARK_LOW_DONE | MARK_HIGH_DONE | MARK_MID_DONE,
 			   "the inversion to play out");
 	ssprio__end_run();
@@ -701,14 +701,15 @@ static void inversion__run(void)
 	reply("{\"mode\":\"%s\",\"high_blocked\":%s,\"high_block_ns\":%llu,\"low_hold_ns\":%llu,"
 	      "\"mid_run_ns\":%llu,\"high_locked_ns\":%llu,\"mid_start_ns\":%llu,"
 	      "\"mid_end_ns\":%llu,\"high_try_ns\":%llu,\"low_locked_ns\":%llu,"
-	      "\"low_unlocked_ns\":%llu}",
+	      "\"low_unlocked_ns\":%llu,\"mid_released_ns\":%llu}",
 	      ss.pi ? "pi" : "plain", high_blocked ? "true" : "false",
 	      (unsigned long long)(t.high_locked - t.high_try),
 	      (unsigned long long)(t.low_unlocked - t.low_locked),
 	      (unsigned long long)(t.mid_end - t.mid_start),
 	      (unsigned long long)t.high_locked, (unsigned long long)t.mid_start,
 	      (unsigned long long)t.mid_end, (unsigned long long)t.high_try,
-	      (unsigned long long)t.low_locked, (unsigned long long)t.low_unlocked);
+	      (unsigned long long)t.low_locked, (unsigned long long)t.low_unlocked,
+	      (unsigned long long)mid_released);
 }
 
 /*
