@@ -42,6 +42,7 @@ struct record {
 	pid_t child;		/* the command, or 0 */
 	int child_status;
 	int go_fd;		/* the command waits for a byte here before exec */
+	int exec_fd;		/* errno if its exec failed; closed by a good exec */
 };
 
 static int on_event(void *ctx, const struct sev *e)
@@ -135,27 +136,40 @@ static int tick(void *ctx, uint64_t now_ns)
 
 /*
  * Start the command stopped at the gate: it execs once tracing is ready, so
- * nothing it does is missed. Returns 0 or -errno.
+ * nothing it does is missed. Whether the exec worked comes back on a pipe
+ * that a good exec closes, so that no exit status of the command's own (127
+ * included) is taken for a failure to start it. Returns 0 or -errno.
  */
 static int spawn(struct record *r)
 {
-	int gate[2];
+	int gate[2], ex[2];
 	pid_t pid;
 
 	if (pipe2(gate, O_CLOEXEC))
 		return -errno;
-	pid = fork();
-	if (pid < 0) {
+	if (pipe2(ex, O_CLOEXEC)) {
 		int err = -errno;
 
 		close(gate[0]);
 		close(gate[1]);
 		return err;
 	}
+	pid = fork();
+	if (pid < 0) {
+		int err = -errno;
+
+		close(gate[0]);
+		close(gate[1]);
+		close(ex[0]);
+		close(ex[1]);
+		return err;
+	}
 	if (pid == 0) {
 		char go;
+		int err;
 
 		close(gate[1]);
+		close(ex[0]);
 		/* Ours ignored SIGPIPE; the command starts with the defaults. */
 		signal(SIGPIPE, SIG_DFL);
 		signal(SIGINT, SIG_DFL);
@@ -163,23 +177,46 @@ static int spawn(struct record *r)
 		if (read(gate[0], &go, 1) != 1)
 			_exit(127);
 		execvp(r->cli->rest[0], r->cli->rest);
-		fprintf(stderr, "schedscope: cannot run %s: %s\n", r->cli->rest[0], strerror(errno));
+		err = errno;
+		/* If even this fails, the parent reads a good exec, then exit 127. */
+		(void)!write(ex[1], &err, sizeof(err));
 		_exit(127);
 	}
 	close(gate[0]);
+	close(ex[1]);
 	r->child = pid;
 	r->go_fd = gate[1];
+	r->exec_fd = ex[0];
 	return 0;
 }
 
-static void open_gate(struct record *r)
+/* Let the command go, and wait for its exec. Returns 0, or -1 if it cannot run (said). */
+static int open_gate(struct record *r)
 {
+	ssize_t n;
+	int err;
+
 	if (r->go_fd < 0)
-		return;
-	if (write(r->go_fd, "g", 1) != 1)
+		return 0;
+	if (write(r->go_fd, "g", 1) != 1) {
 		cli__err("cannot start %s: %s", r->cli->rest[0], strerror(errno));
+		return -1;
+	}
 	close(r->go_fd);
 	r->go_fd = -1;
+	do
+		n = read(r->exec_fd, &err, sizeof(err));
+	while (n < 0 && errno == EINTR);
+	close(r->exec_fd);
+	r->exec_fd = -1;
+	if (n == (ssize_t)sizeof(err)) {
+		cli__err("cannot run %s: %s", r->cli->rest[0], strerror(err));
+		/* It exits at once; reaped here, it has no status to report. */
+		waitpid(r->child, NULL, 0);
+		r->child = 0;
+		return -1;
+	}
+	return 0;
 }
 
 static void describe_filters(const struct cli *cli, char *buf, size_t len)
@@ -267,7 +304,7 @@ static int finish(struct record *r)
 
 int record__run(const struct cli *cli)
 {
-	struct record r = { .cli = cli, .go_fd = -1 };
+	struct record r = { .cli = cli, .go_fd = -1, .exec_fd = -1 };
 	/* Names come with fork, exec and rename: recorded whatever -e says, and for every task. */
 	struct ev_opts o = {
 		.mask = (cli->ev_mask ? cli->ev_mask : SEV_DEFAULT_MASK) | SEV_NAME_MASK,
@@ -318,7 +355,11 @@ int record__run(const struct cli *cli)
 		fprintf(stderr, "Recording scheduling events into %s... Hit Ctrl-C to end.\n",
 			cli->output);
 	fflush(stderr);
-	open_gate(&r);
+	if (open_gate(&r)) {
+		/* Nothing of what was asked was recorded: the file was ours (O_EXCL or -f). */
+		unlink(cli->output);
+		goto out;
+	}
 	ret = live__stream(cli, RECORD_TICK_NS, evsession__waiter, r.s, tick, &r);
 	err = finish(&r);
 	if (err) {
@@ -329,16 +370,15 @@ int record__run(const struct cli *cli)
 out:
 	if (r.go_fd >= 0)
 		close(r.go_fd);	/* the command was never let go: it exits */
+	if (r.exec_fd >= 0)
+		close(r.exec_fd);
 	if (r.child > 0) {
 		if (ret)
 			kill(r.child, SIGTERM);
 		waitpid(r.child, &r.child_status, 0);
 		r.child = -1;
 	}
-	/* 127: it never ran (the child said why); the recording is not what was asked. */
-	if (r.child < 0 && WIFEXITED(r.child_status) && WEXITSTATUS(r.child_status) == 127)
-		ret = 1;
-	else if (r.child < 0 && WIFEXITED(r.child_status) && WEXITSTATUS(r.child_status))
+	if (r.child < 0 && WIFEXITED(r.child_status) && WEXITSTATUS(r.child_status))
 		fprintf(stderr, "schedscope: %s exited with status %d\n", cli->rest[0],
 			WEXITSTATUS(r.child_status));
 	else if (r.child < 0 && WIFSIGNALED(r.child_status))

@@ -185,10 +185,19 @@ def command():
     names = [t["comm"] for t in reports[0]["tasks"]] if reports else []
     tap.check("command named in the file", "sleep" in names, f"{names}",
               f"no 'sleep' row: {names}")
-    r = tool("record", "-o", path("bad.ssr"), "--", "/nonexistent/cmd")
-    tap.check("command that cannot run: exit 1", r.returncode == 1 and
-              "cannot run" in r.stderr, f"rc={r.returncode}",
-              f"rc={r.returncode}: {sslib.one_line(r.stderr)}")
+    bad = path("bad.ssr")
+    r = tool("record", "-o", bad, "--", "/nonexistent/cmd")
+    tap.check("command that cannot run: exit 1, no file", r.returncode == 1 and
+              "cannot run /nonexistent/cmd: No such file" in r.stderr and
+              not os.path.exists(bad), f"rc={r.returncode}",
+              f"rc={r.returncode}, file left: {os.path.exists(bad)}: {sslib.one_line(r.stderr)}")
+    # 127 is the shell's "not found", and any command's to give: it ran.
+    f = path("exit127.ssr")
+    r = tool("record", "-o", f, "--", "sh", "-c", "exit 127")
+    tap.check("command that runs and exits 127: recorded, status told",
+              r.returncode == 0 and "exited with status 127" in r.stderr and
+              "cannot run" not in r.stderr and os.path.getsize(f) > 0,
+              f"rc={r.returncode}", f"rc={r.returncode}: {sslib.one_line(r.stderr)}")
 
 
 def no_overwrite():
