@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -43,6 +44,8 @@ struct record {
 	int child_status;
 	int go_fd;		/* the command waits for a byte here before exec */
 	int exec_fd;		/* errno if its exec failed; closed by a good exec */
+	bool own_file;		/* the output is a regular file at the path given */
+	bool started;		/* events are being recorded (else the file goes) */
 };
 
 static int on_event(void *ctx, const struct sev *e)
@@ -190,6 +193,13 @@ static int spawn(struct record *r)
 	return 0;
 }
 
+/* A command that never ran (the gate closed, or its exec failed): no status to tell. */
+static void reap_unrun(struct record *r)
+{
+	waitpid(r->child, NULL, 0);
+	r->child = 0;
+}
+
 /* Let the command go, and wait for its exec. Returns 0, or -1 if it cannot run (said). */
 static int open_gate(struct record *r)
 {
@@ -211,9 +221,7 @@ static int open_gate(struct record *r)
 	r->exec_fd = -1;
 	if (n == (ssize_t)sizeof(err)) {
 		cli__err("cannot run %s: %s", r->cli->rest[0], strerror(err));
-		/* It exits at once; reaped here, it has no status to report. */
-		waitpid(r->child, NULL, 0);
-		r->child = 0;
+		reap_unrun(r);
 		return -1;
 	}
 	return 0;
@@ -258,16 +266,23 @@ static void fill_header(struct rec_header *h, const struct record *r, uint32_t m
 	describe_filters(r->cli, h->filter, sizeof(h->filter));
 }
 
-/* The file, created: never over an existing one without -f. Returns the fd or -1. */
-static int create_output(const struct cli *cli)
+/*
+ * The file, created: never over an existing one without -f. Returns the fd
+ * or -1. *own: it is a regular file at that very path, which may be removed
+ * if nothing gets recorded (not a device, a FIFO or a symlink's target).
+ */
+static int create_output(const struct cli *cli, bool *own)
 {
 	int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (cli->force ? O_TRUNC : O_EXCL);
 	int fd = open(cli->output, flags, 0644);
+	struct stat st, lst;
 
 	if (fd < 0 && errno == EEXIST)
 		cli__err("%s exists: choose another name, or -f to replace it", cli->output);
 	else if (fd < 0)
 		cli__err("cannot create %s: %s", cli->output, strerror(errno));
+	*own = fd >= 0 && !fstat(fd, &st) && S_ISREG(st.st_mode) && !lstat(cli->output, &lst) &&
+	       lst.st_dev == st.st_dev && lst.st_ino == st.st_ino;
 	return fd;
 }
 
@@ -325,7 +340,7 @@ int record__run(const struct cli *cli)
 	}
 	if (live__check_args(cli))
 		return EXIT_USAGE;
-	fd = create_output(cli);
+	fd = create_output(cli, &r.own_file);
 	if (fd < 0)
 		return 1;
 	if (cli->nr_rest && (err = spawn(&r))) {
@@ -355,11 +370,9 @@ int record__run(const struct cli *cli)
 		fprintf(stderr, "Recording scheduling events into %s... Hit Ctrl-C to end.\n",
 			cli->output);
 	fflush(stderr);
-	if (open_gate(&r)) {
-		/* Nothing of what was asked was recorded: the file was ours (O_EXCL or -f). */
-		unlink(cli->output);
+	if (open_gate(&r))
 		goto out;
-	}
+	r.started = true;
 	ret = live__stream(cli, RECORD_TICK_NS, evsession__waiter, r.s, tick, &r);
 	err = finish(&r);
 	if (err) {
@@ -368,8 +381,10 @@ int record__run(const struct cli *cli)
 	}
 	summary(&r, stop__now_ns() - start);
 out:
-	if (r.go_fd >= 0)
+	if (r.go_fd >= 0) {
 		close(r.go_fd);	/* the command was never let go: it exits */
+		reap_unrun(&r);
+	}
 	if (r.exec_fd >= 0)
 		close(r.exec_fd);
 	if (r.child > 0) {
@@ -392,5 +407,8 @@ out:
 		cli__err("cannot write %s: %s", cli->output, strerror(errno));
 		ret = 1;
 	}
+	/* Nothing was recorded (no privilege, the command cannot run, ...): no file. */
+	if (!r.started && r.own_file)
+		unlink(cli->output);
 	return ret;
 }

@@ -166,8 +166,8 @@ static void on_wait(void *ctx, const struct evwait *w)
 		return;
 	}
 	o->lat_stat.waits++;
-	if (w->cpu < o->in->h.nr_cpus)
-		lat__hist_add(&o->cpu_hist[w->cpu], kind, w->wait_ns, unit, o->epoch);
+	/* The reader refuses a CPU beyond the header's count. */
+	lat__hist_add(&o->cpu_hist[w->cpu], kind, w->wait_ns, unit, o->epoch);
 	if (o->cli->per_pid || o->cli->per_tid) {
 		h = thread_hist(o, w);
 		if (h)
@@ -434,8 +434,11 @@ int report__run(const struct cli *cli)
 	o.wakeup_kind = (o.in->h.event_mask & SEV_MASK(SEV_WAKING)) ? SEV_WAKING : SEV_WAKEUP;
 	o.step_ns = acli.interval_s > 0 ? (uint64_t)(acli.interval_s * 1e9) : 0;
 	ret = setup(&o);
-	if (!ret)
-		ret = recinput__each(o.in, on_item, &o);
+	if (ret) {
+		teardown(&o);	/* said why: a bad option of the analysis, or no memory */
+		return ret;
+	}
+	ret = recinput__each(o.in, on_item, &o);
 	if (!o.baselined)
 		baseline(&o);
 	if (ret != 1 && !o.ret) {

@@ -217,7 +217,8 @@ def no_leftovers(tap):
 def unprivileged(tap):
     """As nobody: exit 1 with one line saying what is needed."""
     names = ["unprivileged top", "unprivileged cpus",
-             "unprivileged --json error object", "unprivileged --version"]
+             "unprivileged --json error object", "unprivileged --version",
+             "unprivileged record: exit 1, no file left"]
     if sslib.is_root():
         if not shutil.which("setpriv"):
             for n in names:
@@ -262,6 +263,15 @@ def unprivileged(tap):
         r = sslib.run(prefix + [binary, "--version"], cwd="/")
         tap.check(names[3], r.returncode == 0, "-> 0",
                   f"exit {r.returncode}: {r.stderr.strip()!r}")
+        # The file is made before the programs load: it must not outlive the failure.
+        out_dir = tempfile.mkdtemp(prefix="schedscope-rec.", dir=tmp)
+        os.chmod(out_dir, 0o777)
+        out = os.path.join(out_dir, "x.ssr")
+        r = sslib.run(prefix + [binary, "record", "-o", out, "-d", "1"], cwd="/")
+        tap.check(names[4], r.returncode == 1 and not os.path.exists(out),
+                  f"-> 1: {sslib.one_line(r.stderr)}",
+                  f"exit {r.returncode}, file left: {os.path.exists(out)}: "
+                  f"{r.stderr.strip()[:300]!r}")
     finally:
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)
