@@ -50,7 +50,6 @@ _Static_assert(SS_COMM_LEN == SEV_COMM_LEN, "one comm length");
 #define EV_MIN_RECORD 32	/* the smallest record with its ring header */
 #define MAX_LINKS 16
 #define SCAN_BUF_SNAPS 128
-#define VOL_MAX_THREADS (1u << 22)	/* PID_MAX_LIMIT: every thread there can be */
 
 /* A thread's switch counters at its last switch-out seen. */
 struct vol_slot {
@@ -82,19 +81,6 @@ struct evsession {
 	struct ss_ev_stat *stat;	/* nr_cpus */
 };
 
-/* ------------------------------------------------------------ voluntary */
-
-/* Remember tid's counters; without memory for it the rule stands in later. */
-static void vol_put(struct tidmap *v, uint32_t tid, uint64_t nvcsw, uint64_t nivcsw)
-{
-	struct vol_slot *e = tidmap__add(v, tid, NULL);
-
-	if (e) {
-		e->nvcsw = nvcsw;
-		e->nivcsw = nivcsw;
-	}
-}
-
 /* ------------------------------------------------------------- decoding */
 
 static void decode_task(struct sev *e, const struct ss_ev *h)
@@ -110,10 +96,9 @@ static void decode_task(struct sev *e, const struct ss_ev *h)
 static void decode_switch(struct evsession *s, struct sev *e, const struct ss_ev_switch *r)
 {
 	uint32_t idx = r->h.state;
+	struct vol_slot *v;
+	bool last, have_last;
 	int made = 0;
-	/* One probe for the base and its update; NULL for tid 0, every CPU's idle task at once. */
-	struct vol_slot *v = tidmap__add(&s->vol, r->h.tid, &made);
-	bool have_last = v && !made;
 
 	e->tid2 = r->next_tid;
 	e->pid2 = r->next_pid;
@@ -126,14 +111,21 @@ static void decode_switch(struct evsession *s, struct sev *e, const struct ss_ev
 	e->pcount = r->pcount;
 	if (idx == EV_STATE_INDEX_PREEMPTED)
 		e->flags |= SEV_F_PREEMPT;
+	/*
+	 * One probe for the base and its update; NULL for tid 0, every CPU's
+	 * idle task at once. A thread's last switch (dead, X, or a zombie, Z)
+	 * only reads its base, then drops it.
+	 */
+	last = e->state & SEV_STATE_DEAD;
+	v = last ? tidmap__get(&s->vol, r->h.tid) : tidmap__add(&s->vol, r->h.tid, &made);
+	have_last = v && !made;
 	/* Without a base (tid 0 among them: always nivcsw), the rule alone. */
 	if (ev__voluntary(have_last, have_last ? v->nvcsw : 0, have_last ? v->nivcsw : 0, r->nvcsw,
 			  r->nivcsw, idx))
 		e->flags |= SEV_F_VOLUNTARY;
 	if (!v)
 		return;
-	/* Its last switch: dead (X) or a zombie (Z). */
-	if (e->state & SEV_STATE_DEAD) {
+	if (last) {
 		tidmap__del(&s->vol, r->h.tid);
 	} else {
 		v->nvcsw = r->nvcsw;
@@ -413,7 +405,7 @@ struct evsession *evsession__open(const struct ev_opts *o)
 	}
 	s->nr_cpus = (uint32_t)n;
 	s->stat = calloc(s->nr_cpus, sizeof(*s->stat));
-	if (!s->stat || tidmap__init(&s->vol, sizeof(struct vol_slot), VOL_MAX_THREADS)) {
+	if (!s->stat || tidmap__init(&s->vol, sizeof(struct vol_slot), TIDMAP_ALL_TIDS)) {
 		cli__err("out of memory");
 		goto fail;
 	}
@@ -545,6 +537,7 @@ static int on_snap(void *ctx, const void *rec)
 {
 	const struct ss_ev_snap *r = rec;
 	struct scan_ctx *c = ctx;
+	struct vol_slot *v;
 	struct task_snap t;
 
 	memset(&t, 0, sizeof(t));
@@ -562,8 +555,15 @@ static int on_snap(void *ctx, const void *rec)
 	t.state = r->state;
 	t.on_cpu = r->on_cpu;
 	memcpy(t.comm, r->comm, SEV_COMM_LEN);
-	/* A base for the first switch-out seen (ev__voluntary() checks it is not newer). */
-	vol_put(&c->s->vol, t.tid, t.nvcsw, t.nivcsw);
+	/*
+	 * A base for the first switch-out seen (ev__voluntary() checks it is
+	 * not newer); without memory for it the rule stands in later.
+	 */
+	v = tidmap__add(&c->s->vol, t.tid, NULL);
+	if (v) {
+		v->nvcsw = t.nvcsw;
+		v->nivcsw = t.nivcsw;
+	}
 	return c->fn(c->ctx, &t);
 }
 

@@ -12,11 +12,9 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "core/tidmap.h"
 #include "core/topview.h"
 #include "out/common_out.h"
-
-/* Names kept at most: far above pid_max's default (4M) is not needed, a table grows. */
-#define RECINPUT_MAX_NAMES (1u << 22)
 
 struct recinput *recinput__open(const char *path)
 {
@@ -57,7 +55,7 @@ struct recinput *recinput__open(const char *path)
 		cli__err("%s: byte %" PRIu64 ": %s", path, err.offset, err.msg);
 		goto fail;
 	}
-	in->names = tasktab__new(RECINPUT_MAX_NAMES);
+	in->names = tasktab__new(TIDMAP_ALL_TIDS);
 	/* recr__open() refused a header without CPUs; the reader, any CPU beyond. */
 	in->lost_cpu = calloc(in->h.nr_cpus, sizeof(*in->lost_cpu));
 	if (!in->names || !in->lost_cpu) {

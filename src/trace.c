@@ -26,11 +26,11 @@
 #include "cli.h"
 #include "commands.h"
 #include "evsession.h"
+#include "core/tidmap.h"
 #include "live.h"
 #include "out/trace_out.h"
 #include "stop.h"
 
-#define TRACE_MAX_NAMES (1u << 22)	/* PID_MAX_LIMIT: every thread there can be */
 #define STDOUT_BUF_BYTES (256u << 10)
 #define FLUSH_EVERY_NS 100000000ull	/* stdout, when events come slowly */
 
@@ -176,7 +176,7 @@ int trace__run(const struct cli *cli)
 	t.show_mask = cli->ev_mask ? cli->ev_mask : SEV_DEFAULT_MASK;
 	o.mask = t.show_mask | SEV_NAME_MASK;
 	o.ring_bytes = cli->buffer_mb << 20;
-	t.tab = tasktab__new(TRACE_MAX_NAMES);
+	t.tab = tasktab__new(TIDMAP_ALL_TIDS);
 	if (!t.tab) {
 		cli__err("out of memory");
 		goto out;

@@ -151,7 +151,7 @@ static void note_departure(struct evacct *ea, const struct sev *e)
 	raise_to(&t->c.runtime_ns, e->runtime_ns);
 	raise_to(&t->c.nvcsw, e->nvcsw);
 	raise_to(&t->c.nivcsw, e->nivcsw);
-	t->left_preempted = !(e->state & ~SEV_STATE_PREEMPTED);
+	t->left_preempted = SEV_STATE_RUNNABLE(e->state);
 	/* The last switch of a thread: do_task_dead() left it a zombie or dead. */
 	if (e->state & SEV_STATE_DEAD)
 		t->exited = 1;

@@ -57,6 +57,8 @@ enum sev_type {
 #define SEV_STATE_PREEMPTED 0x100u
 /* "X" or "Z": the thread's last switch (do_task_dead()). */
 #define SEV_STATE_DEAD 0x30u
+/* Left its CPU still runnable ("R" or "R+"): none of the letters. */
+#define SEV_STATE_RUNNABLE(state) (!((state) & ~SEV_STATE_PREEMPTED))
 
 /*
  * One event. Which fields mean something depends on type:

@@ -12,6 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The kernel's PID_MAX_LIMIT: a bound for a table of every thread there can be. */
+#define TIDMAP_ALL_TIDS ((size_t)1 << 22)
+
 struct tidmap {
 	char *slot;
 	size_t size;		/* bytes per entry, a uint32_t tid first */

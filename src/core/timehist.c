@@ -50,8 +50,6 @@ struct thist {
 };
 
 #define TH_MAX_CPUS 65536u
-/* prev_state's letters: a task that left with none of them was still runnable. */
-#define TH_STATE_MASK 0xffu
 
 struct thist *thist__new(uint32_t nr_cpus)
 {
@@ -203,7 +201,7 @@ static struct th_task *renew(struct thist *th, uint32_t tid)
 static void switch_out(struct thist *th, struct th_cpu *c, const struct sev *e,
 		       struct thist_slice *out)
 {
-	bool runnable = !(e->state & TH_STATE_MASK);
+	bool runnable = SEV_STATE_RUNNABLE(e->state);
 	struct th_task *t;
 
 	memset(out, 0, sizeof(*out));

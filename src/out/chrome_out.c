@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "chrome_out.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdint.h>
 

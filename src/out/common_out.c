@@ -104,3 +104,12 @@ void out__json_meta(struct json *j, const struct report_meta *m)
 		json__u64(j, losses[i].json, loss_value(&m->loss, i));
 	json__end_object(j);
 }
+
+void out__json_head(struct json *j, FILE *f, const char *type, uint64_t ts_ns, uint32_t cpu)
+{
+	json__init(j, f);
+	json__begin_object(j, NULL);
+	json__string(j, "type", type, strlen(type));
+	json__u64(j, "ts_ns", ts_ns);
+	json__u64(j, "cpu", cpu);
+}

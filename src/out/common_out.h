@@ -33,6 +33,8 @@ void out__losses_line(FILE *f, const struct report_meta *m);
  */
 uint64_t out__lost_cpus(FILE *f, const char *lead, const char *what, const uint64_t *lost,
 			uint32_t nr_cpus, const char *hint);
+/* A stream event's JSON object opened on f: "type", "ts_ns" and "cpu". */
+void out__json_head(struct json *j, FILE *f, const char *type, uint64_t ts_ns, uint32_t cpu);
 /* "duration_ns", "time" (with -T) and the "lost" object. */
 void out__json_meta(struct json *j, const struct report_meta *m);
 

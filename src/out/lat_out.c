@@ -161,6 +161,17 @@ void lat_out__summary(FILE *f, const struct lat_view *v, unsigned int kind)
 	fprintf(f, "  max %s\n", lat_out__dur(buf, sizeof(buf), latview__max_ns(v, kind)));
 }
 
+/* One non-empty slot or bucket: [lo, hi) and its count. */
+static void json_bucket(struct json *j, const char *lo_key, uint64_t lo, const char *hi_key,
+			uint64_t hi, uint64_t n)
+{
+	json__begin_object(j, NULL);
+	json__u64(j, lo_key, lo);
+	json__u64(j, hi_key, hi);
+	json__u64(j, "count", n);
+	json__end_object(j);
+}
+
 /*
  * Example (one kind, pretty-printed here, one line in the stream):
  *
@@ -173,17 +184,6 @@ void lat_out__summary(FILE *f, const struct lat_view *v, unsigned int kind)
  * Only non-empty slots and buckets appear; a bucket holds [lo_ns, hi_ns).
  * The last fine bucket is open-ended: its hi_ns is one past the largest wait.
  */
-/* One non-empty slot or bucket: [lo, hi) and its count. */
-static void json_bucket(struct json *j, const char *lo_key, uint64_t lo, const char *hi_key,
-			uint64_t hi, uint64_t n)
-{
-	json__begin_object(j, NULL);
-	json__u64(j, lo_key, lo);
-	json__u64(j, hi_key, hi);
-	json__u64(j, "count", n);
-	json__end_object(j);
-}
-
 static void json_kind(struct json *j, const struct lat_view *v, unsigned int kind,
 		      const char *log2_unit)
 {

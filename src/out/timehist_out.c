@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "timehist_out.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdint.h>
 #include <string.h>
@@ -88,15 +87,6 @@ static void json_who(struct json *j, const char *key, const struct th_who *w)
 }
 
 /* The members every line has: type, time and CPU. */
-static void json_head(struct json *j, FILE *f, const char *type, uint64_t ts_ns, uint32_t cpu)
-{
-	json__init(j, f);
-	json__begin_object(j, NULL);
-	json__string(j, "type", type, strlen(type));
-	json__u64(j, "ts_ns", ts_ns);
-	json__u64(j, "cpu", cpu);
-}
-
 /* The columns of every text line: time, CPU, task, and the figures (blank on -w, -M lines). */
 static void text_columns(FILE *f, uint64_t ts_ns, uint32_t cpu, const struct th_who *who,
 			 const char *wait, const char *delay, const char *run)
@@ -115,7 +105,7 @@ int timehist_out__slice(FILE *f, const struct thist_slice *s, const struct th_wh
 	if (json) {
 		struct json j;
 
-		json_head(&j, f, "timehist", s->ts_ns, s->cpu);
+		out__json_head(&j, f, "timehist", s->ts_ns, s->cpu);
 		json__string(&j, "comm", who->comm ? who->comm : "<...>", SIZE_MAX);
 		json__u64(&j, "tid", who->tid);
 		json__u64(&j, "pid", who->pid);
@@ -141,7 +131,7 @@ int timehist_out__wakeup(FILE *f, uint64_t ts_ns, uint32_t cpu, const struct th_
 	if (json) {
 		struct json j;
 
-		json_head(&j, f, "timehist_wakeup", ts_ns, cpu);
+		out__json_head(&j, f, "timehist_wakeup", ts_ns, cpu);
 		json_who(&j, "waker", waker);
 		json_who(&j, "task", wakee);
 		json__u64(&j, "target_cpu", target_cpu);
@@ -161,7 +151,7 @@ int timehist_out__migrate(FILE *f, uint64_t ts_ns, uint32_t cpu, const struct th
 	if (json) {
 		struct json j;
 
-		json_head(&j, f, "timehist_migrate", ts_ns, cpu);
+		out__json_head(&j, f, "timehist_migrate", ts_ns, cpu);
 		json_who(&j, "by", by);
 		json_who(&j, "task", task);
 		json__u64(&j, "orig_cpu", orig_cpu);

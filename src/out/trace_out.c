@@ -116,27 +116,33 @@ static void json_comm(struct json *j, const char *key, const char *comm)
 static const char *known_comm(const struct tasktab *t, uint32_t tid, uint32_t cpu,
 			      char buf[TASKTAB_NAME_LEN])
 {
-	const struct task_ident *id = tasktab__get(t, tid);
+	const struct task_ident *id;
 
 	if (!tid)
 		return tasktab__comm(t, 0, cpu, buf);
-	return id && id->comm[0] ? tasktab__comm(t, tid, cpu, buf) : NULL;
+	id = tasktab__get(t, tid);
+	return id && id->comm[0] ? comm_str(buf, id->comm) : NULL;
 }
 
-/* "<p>comm", "<p>pid", "<p>tid", "<p>prio"; comm as given, or the tasktab's if NULL. */
-static void json_task(struct json *j, const char *p, const struct tasktab *t, const char *comm,
-		      uint32_t tid, uint32_t pid, int32_t prio, uint32_t cpu)
-{
-	char name[TASKTAB_NAME_LEN], key[32];
+/* The keys of a task's four fields: literal, as every event writes them. */
+struct task_keys {
+	const char *comm, *pid, *tid, *prio;
+};
 
-	snprintf(key, sizeof(key), "%scomm", p);
-	json_comm(j, key, comm ? comm : known_comm(t, tid, cpu, name));
-	snprintf(key, sizeof(key), "%spid", p);
-	json__u64(j, key, pid);
-	snprintf(key, sizeof(key), "%stid", p);
-	json__u64(j, key, tid);
-	snprintf(key, sizeof(key), "%sprio", p);
-	json__i64(j, key, prio);
+static const struct task_keys PREV_KEYS = { "prev_comm", "prev_pid", "prev_tid", "prev_prio" };
+static const struct task_keys NEXT_KEYS = { "next_comm", "next_pid", "next_tid", "next_prio" };
+static const struct task_keys TASK_KEYS = { "comm", "pid", "tid", "prio" };
+
+/* comm as given, or the tasktab's if NULL; then pid, tid and prio. */
+static void json_task(struct json *j, const struct task_keys *k, const struct tasktab *t,
+		      const char *comm, uint32_t tid, uint32_t pid, int32_t prio, uint32_t cpu)
+{
+	char name[TASKTAB_NAME_LEN];
+
+	json_comm(j, k->comm, comm ? comm : known_comm(t, tid, cpu, name));
+	json__u64(j, k->pid, pid);
+	json__u64(j, k->tid, tid);
+	json__i64(j, k->prio, prio);
 }
 
 static void json_counters(struct json *j, const struct sev *e)
@@ -150,17 +156,12 @@ void trace_out__json(FILE *f, const struct sev *e, const struct tasktab *t,
 		     const struct trace_line *l)
 {
 	char state[STATE_LEN], comm[SEV_COMM_LEN + 1];
-	const char *type = sev__type_name(e->type);
 	struct json j;
 
-	json__init(&j, f);
-	json__begin_object(&j, NULL);
-	json__string(&j, "type", type, strlen(type));
-	json__u64(&j, "ts_ns", e->ts_ns);
-	json__u64(&j, "cpu", e->cpu);
+	out__json_head(&j, f, sev__type_name(e->type), e->ts_ns, e->cpu);
 	switch (e->type) {
 	case SEV_SWITCH:
-		json_task(&j, "prev_", t, NULL, e->tid, e->pid, e->prio, e->cpu);
+		json_task(&j, &PREV_KEYS, t, NULL, e->tid, e->pid, e->prio, e->cpu);
 		sev__state_str(e->state, state, sizeof(state));
 		json__string(&j, "prev_state", state, sizeof(state));
 		json__bool(&j, "preempt", e->flags & SEV_F_PREEMPT);
@@ -170,43 +171,43 @@ void trace_out__json(FILE *f, const struct sev *e, const struct tasktab *t,
 		else
 			json__null(&j, "ran_ns");
 		json_counters(&j, e);
-		json_task(&j, "next_", t, NULL, e->tid2, e->pid2, e->prio2, e->cpu);
+		json_task(&j, &NEXT_KEYS, t, NULL, e->tid2, e->pid2, e->prio2, e->cpu);
 		json__u64(&j, "next_run_delay_ns", e->run_delay_ns);
 		json__u64(&j, "next_pcount", e->pcount);
 		break;
 	case SEV_WAKING:
 	case SEV_WAKEUP:
 	case SEV_WAKEUP_NEW:
-		json_task(&j, "", t, NULL, e->tid, e->pid, e->prio, e->cpu);
+		json_task(&j, &TASK_KEYS, t, NULL, e->tid, e->pid, e->prio, e->cpu);
 		json__u64(&j, "target_cpu", e->cpu2);
 		break;
 	case SEV_MIGRATE:
-		json_task(&j, "", t, NULL, e->tid, e->pid, e->prio, e->cpu);
+		json_task(&j, &TASK_KEYS, t, NULL, e->tid, e->pid, e->prio, e->cpu);
 		json__u64(&j, "orig_cpu", e->cpu2);
 		json__u64(&j, "dest_cpu", e->cpu3);
 		json__u64(&j, "migrations", e->migrations);
 		break;
 	case SEV_FORK:
-		json_task(&j, "", t, NULL, e->tid, e->pid, e->prio, e->cpu);
+		json_task(&j, &TASK_KEYS, t, NULL, e->tid, e->pid, e->prio, e->cpu);
 		json_comm(&j, "child_comm", comm_str(comm, e->comm));
 		json__u64(&j, "child_pid", e->pid2);
 		json__u64(&j, "child_tid", e->tid2);
 		break;
 	case SEV_EXEC:
 		/* The new name, from the event itself. */
-		json_task(&j, "", t, comm_str(comm, e->comm), e->tid, e->pid, e->prio, e->cpu);
+		json_task(&j, &TASK_KEYS, t, comm_str(comm, e->comm), e->tid, e->pid, e->prio, e->cpu);
 		json__u64(&j, "old_tid", e->tid2);
 		break;
 	case SEV_EXIT:
-		json_task(&j, "", t, NULL, e->tid, e->pid, e->prio, e->cpu);
+		json_task(&j, &TASK_KEYS, t, NULL, e->tid, e->pid, e->prio, e->cpu);
 		json_counters(&j, e);
 		break;
 	case SEV_PRIO:
-		json_task(&j, "", t, NULL, e->tid, e->pid, e->prio, e->cpu);
+		json_task(&j, &TASK_KEYS, t, NULL, e->tid, e->pid, e->prio, e->cpu);
 		json__i64(&j, "new_prio", e->prio2);
 		break;
 	case SEV_RENAME:
-		json_task(&j, "", t, comm_str(comm, e->comm), e->tid, e->pid, e->prio, e->cpu);
+		json_task(&j, &TASK_KEYS, t, comm_str(comm, e->comm), e->tid, e->pid, e->prio, e->cpu);
 		json_comm(&j, "old_comm", l->old_comm);
 		break;
 	default:
