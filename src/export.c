@@ -59,9 +59,9 @@ static int chrome_event(struct export *x, const struct sev *e)
 		return 0;
 	if (s.run_ns >= 0) {
 		start = s.in_ns;
-	} else if (s.first_on_cpu && x->in->first_ns < e->ts_ns) {
-		/* It ran before the recording: from the file's first event. */
-		start = x->in->first_ns;
+	} else if (s.first_on_cpu && x->in->h.start_ns < e->ts_ns) {
+		/* It ran before the recording: from when tracing began (no event is older). */
+		start = x->in->h.start_ns;
 		clipped = "start";
 	} else {
 		return 0;
