@@ -164,7 +164,8 @@ def run_workloads():
         pp.rest()
         steal = sslib.steal_ticks([WORK_CPU])
         sp.run()
-        time.sleep(0.2)
+        # Long enough that a tick of steal (10 ms) is 2 % of the pair's time.
+        time.sleep(0.5)
         sp.rest()
         state["spin_steal_ns"] = sslib.stolen_ns(steal, [WORK_CPU])
         st.run()

@@ -201,8 +201,8 @@ def prewait(tap):
     # The first scan seeds its baseline, so it is measured, not counted as lost.
     tap.check("runqlat measures a wait begun before tracing, whole",
               began_before and whole,
-              f"max {h['all']['max_ns'] / 1e6:.1f} ms of {spun / 1e6:.1f} ms hog"
-              if h else "",
+              f"max {h['all']['max_ns'] / 1e6:.1f} ms of {spun / 1e6:.1f} ms hog; "
+              f"tracer ready {', '.join(tries)} into it" if h else "",
               f"tracer ready {', '.join(tries)} into a {spun / 1e6:.1f} ms hog; "
               f"histogram {h and h['all']}, lost {lost}")
 

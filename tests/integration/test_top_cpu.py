@@ -3,7 +3,6 @@
 against each other between two rests; over that phase all their runtime,
 switches and waits are on CPU 1, so `top -C 1` must match /proc exactly and
 `top -C 0` must not list them."""
-import time
 
 import sslib
 
