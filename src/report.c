@@ -234,7 +234,7 @@ static void fill_meta(struct offline *o, struct report_meta *m, uint64_t end_ns)
 }
 
 /* The interval [last_ns, end_ns): observe, render. */
-static void report_until(struct offline *o, uint64_t end_ns, bool final)
+static void report_until(struct offline *o, uint64_t end_ns)
 {
 	struct report_meta m;
 
@@ -252,7 +252,7 @@ static void report_until(struct offline *o, uint64_t end_ns, bool final)
 		cpus__report(o->cpus, &m);
 		break;
 	case AN_RUNQLAT:
-		o->ret = runqlat__report(o->rql, m.duration_ns, final);
+		o->ret = runqlat__report_meta(o->rql, &m);
 		break;
 	default:
 		break;
@@ -304,7 +304,7 @@ static int on_item(void *ctx, const struct rec_item *it)
 		break;
 	case REC_EVENT:
 		while (o->step_ns && !o->done && it->ev.ts_ns >= o->last_ns + o->step_ns)
-			report_until(o, o->last_ns + o->step_ns, false);
+			report_until(o, o->last_ns + o->step_ns);
 		if (o->an == AN_INFO) {
 			if (it->ev.type < SEV_NR_TYPES)
 				o->by_type[it->ev.type]++;
@@ -445,7 +445,7 @@ int report__run(const struct cli *cli)
 		if (o.an == AN_INFO)
 			print_info(&o);
 		else
-			report_until(&o, o.in->end_ns, true);
+			report_until(&o, o.in->end_ns);
 	}
 	recinput__print_lost(o.in);
 	if (o.ret)

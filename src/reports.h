@@ -54,5 +54,7 @@ struct runqlat *runqlat__new(const struct cli *cli, uint32_t nr_cpus,
 void runqlat__free(struct runqlat *r);
 /* One report of the interval (live__reports' report): 0 or an exit code. */
 int runqlat__report(void *ctx, uint64_t window_ns, bool final);
+/* The same, for a window and wall clock the caller knows (report -i FILE). */
+int runqlat__report_meta(struct runqlat *r, const struct report_meta *m);
 
 #endif

@@ -204,7 +204,8 @@ static void report_json(struct runqlat *r, const struct report_meta *m,
 	json__u64(&j, "duration_ns", m->duration_ns);
 	json__u64(&j, "nr_cpus", m->nr_cpus);
 	if (m->timestamp)
-		json__u64(&j, "time", (uint64_t)m->wall.tv_sec);
+		json__u64(&j, "time_ns", (uint64_t)m->wall.tv_sec * 1000000000ull +
+					 (uint64_t)m->wall.tv_nsec);
 	json__string(&j, "from", from, strlen(from));
 	json__string(&j, "unit", r->cli->ms ? "ms" : "us", 2);
 	if (key)
@@ -232,26 +233,32 @@ static void report_json(struct runqlat *r, const struct report_meta *m,
 	json__end_object(&j);
 }
 
-int runqlat__report(void *ctx, uint64_t window_ns, bool final)
+int runqlat__report_meta(struct runqlat *r, const struct report_meta *m)
 {
-	struct runqlat *r = ctx;
-	struct report_meta m;
 	struct ss_lat_stat st;
 
 	if (collect(r))
 		return 1;
 	r->src->stats(r->src_ctx, &st);
+	if (r->cli->json)
+		report_json(r, m, &st);
+	else
+		report_text(r, m, &st);
+	return 0;
+}
+
+int runqlat__report(void *ctx, uint64_t window_ns, bool final)
+{
+	struct runqlat *r = ctx;
+	struct report_meta m;
+
 	(void)final;
 	memset(&m, 0, sizeof(m));
 	m.duration_ns = window_ns;
 	clock_gettime(CLOCK_REALTIME, &m.wall);
 	m.timestamp = r->cli->timestamp;
 	m.nr_cpus = r->nr_cpus;
-	if (r->cli->json)
-		report_json(r, &m, &st);
-	else
-		report_text(r, &m, &st);
-	return 0;
+	return runqlat__report_meta(r, &m);
 }
 
 struct runqlat *runqlat__new(const struct cli *cli, uint32_t nr_cpus,
