@@ -128,6 +128,15 @@ struct ss_lat_hist {
 	__u64 sum_ns[SS_LAT_KINDS];
 	__u64 max_ns[SS_LAT_KINDS][2];	/* slot maxima by epoch (see slotmax__note) */
 	__u32 max_epoch[SS_LAT_KINDS][2];
+	/*
+	 * Waits whose switch-ins went unseen cannot be split (LAT_UNSPLIT): they
+	 * are in these totals, not in the buckets. run_delay_ns is what the
+	 * kernel's run_delay grew by over every wait here, split or not.
+	 */
+	__u64 run_delay_ns;
+	__u64 unsplit_spans;
+	__u64 unsplit_waits;
+	__u64 unsplit_ns;
 	__u32 log2[SS_LAT_KINDS][SS_LAT_LOG2_SLOTS];
 	__u32 fine[SS_LAT_KINDS][SS_LAT_FINE_BUCKETS];
 	/* Per-thread entries only: whose, and whether it is gone. */
@@ -144,7 +153,7 @@ struct ss_lat_hist {
 struct ss_lat_stat {
 	__u64 waits;		/* measured */
 	__u64 unbased;		/* in progress when tracing began and not seen by the first scan */
-	__u64 missed;		/* an earlier switch-in went unseen: not merged into the next */
+	__u64 missed;		/* spans of waits that could not be split: switch-ins unseen */
 	__u64 storage_fail;	/* no task storage: the thread is untracked */
 	__u64 table_full;	/* per-thread histogram table full (-P/-L) */
 	__u64 ring_drops;	/* events lost to a full ring buffer */
@@ -179,7 +188,8 @@ struct ss_lat_event {
 	__s32 prio;		/* kernel prio (0..139, lower runs first); PI: before the boost */
 	__s32 other_prio;	/* PI: the boosted prio */
 	__s32 third_prio;
-	__u32 pad;
+	__u32 waits;		/* SLOW: the waits lat_ns spans, more than 1 if switch-ins
+				 * went unseen (LAT_UNSPLIT); 0 for the other types */
 	char comm[SS_COMM_LEN];
 	char other_comm[SS_COMM_LEN];
 	char third_comm[SS_COMM_LEN];

@@ -133,6 +133,7 @@ static void slow_event(struct offline *o, const struct evwait *w, struct ss_lat_
 	e->type = SS_EV_SLOW;
 	e->ts_ns = w->ts_ns;
 	e->lat_ns = w->wait_ns;
+	e->waits = (uint32_t)w->waits;
 	e->kind = w->preempted ? SS_LAT_PREEMPT : SS_LAT_WAKEUP;
 	e->cpu = w->cpu;
 	e->pid = w->pid;
@@ -145,12 +146,19 @@ static void slow_event(struct offline *o, const struct evwait *w, struct ss_lat_
 	memcpy(e->other_comm, tasktab__comm(o->in->names, w->prev_tid, w->cpu, buf), SS_COMM_LEN);
 }
 
+/* A wait, or an unsplit span of them (switch-ins not recorded), as lat.bpf.c adds it. */
 static void on_wait(void *ctx, const struct evwait *w)
 {
 	struct offline *o = ctx;
-	uint64_t kind = w->preempted ? SS_LAT_PREEMPT : SS_LAT_WAKEUP;
+	struct lat_sample s = {
+		.wait_ns = w->wait_ns,
+		.run_delay_ns = w->wait_ns,
+		.arrivals = w->waits,
+		.kind = w->preempted ? SS_LAT_PREEMPT : SS_LAT_WAKEUP,
+	};
 	uint64_t unit = o->cli->ms ? 1000000 : 1000;
-	struct ss_lat_hist *h;
+	bool unsplit = w->waits > 1;
+	struct ss_lat_hist *h[2];
 	struct ss_lat_event e;
 
 	if (!recinput__wanted(o->in, o->cli, w->pid, w->tid))
@@ -165,15 +173,23 @@ static void on_wait(void *ctx, const struct evwait *w)
 			slow_out__line(stdout, &e, o->cli->prev);
 		return;
 	}
-	o->lat_stat.waits++;
+	if (unsplit)
+		o->lat_stat.missed++;
+	else
+		o->lat_stat.waits++;
 	/* The reader refuses a CPU beyond the header's count. */
-	lat__hist_add(&o->cpu_hist[w->cpu], kind, w->wait_ns, unit, o->epoch);
+	h[0] = &o->cpu_hist[w->cpu];
+	h[1] = NULL;
 	if (o->cli->per_pid || o->cli->per_tid) {
-		h = thread_hist(o, w);
-		if (h)
-			lat__hist_add(h, kind, w->wait_ns, unit, o->epoch);
-		else
+		h[1] = thread_hist(o, w);
+		if (!h[1])
 			o->lat_stat.table_full++;
+	}
+	for (size_t i = 0; i < 2 && h[i]; i++) {
+		if (unsplit)
+			lat__hist_unsplit(h[i], &s);
+		else
+			lat__hist_sample(h[i], &s, unit, o->epoch);
 	}
 }
 

@@ -186,6 +186,7 @@ static void report_text(struct runqlat *r, const struct report_meta *m,
 		for (unsigned int k = 0; k < SS_LAT_KINDS; k++)
 			if (k != SS_LAT_PREMIG || latview__count(&g->v, k))
 				lat_out__summary(stdout, &g->v, k);
+		lat_out__unsplit(stdout, &g->v);
 	}
 	out__lat_losses(stdout, st);
 	fputc('\n', stdout);

@@ -113,7 +113,7 @@ static __always_inline void account_wait(struct task_struct *next, __u64 rq_cloc
 					 struct ss_cpu_stat *cs)
 {
 	struct task_acct *ta;
-	__u64 wait = 0;
+	__u64 wait = 0, arrivals;
 
 	ta = bpf_task_storage_get(&task_acct, next, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!ta) {
@@ -122,14 +122,19 @@ static __always_inline void account_wait(struct task_struct *next, __u64 rq_cloc
 	}
 	switch (wait__on_arrival(&ta->wb, next->sched_info.run_delay, next->sched_info.pcount,
 				 next->sched_info.last_queued, rq_clock,
-				 next->start_time >= trace_start_ns, &wait)) {
+				 next->start_time >= trace_start_ns, &wait, &arrivals)) {
 	case WAIT_MEASURED:
 		break;
 	case WAIT_UNBASED:
 		cs->waits_unbased++;
 		return;
 	default:
+		/* Switch-ins went unseen: the span counts, but in no maximum. */
 		cs->waits_missed++;
+		if (track_cpu_waits) {
+			cs->wait_ns += wait;
+			cs->waits += arrivals;
+		}
 		return;
 	}
 	if (track_cpu_waits) {

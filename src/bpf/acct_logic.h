@@ -29,8 +29,9 @@ enum wait_result {
 	WAIT_MEASURED,	/* *wait holds the wait that ends with this switch-in */
 	WAIT_UNBASED,	/* first sight of a thread older than the trace: baseline
 			 * taken, this wait (begun before it) not measured */
-	WAIT_MISSED,	/* an earlier arrival was not seen: baseline taken again,
-			 * this wait not measured rather than merged with that one */
+	WAIT_MISSED,	/* earlier switch-ins went unseen: *wait holds the delay the
+			 * kernel added since the last one seen, *arrivals the waits
+			 * it spans, which cannot be told apart */
 };
 
 /*
@@ -61,32 +62,49 @@ static inline void sched_info__arrive(__u64 run_delay, __u64 pcount, __u64 last_
  * is the value run_delay is about to take; minus rd_base it is this wait in
  * full, however often the thread was requeued or migrated during it.
  * born_after_start: the thread was forked after tracing began, so its
- * run_delay started at zero (sched_fork clears sched_info).
+ * run_delay and pcount started at zero (sched_fork clears sched_info).
+ *
+ * Some kernels never fire the tracepoint for some switches (see
+ * docs/accounting.md). Then pcount has moved past the baseline: the growth
+ * of run_delay since the last switch-in seen is still exact, but it holds
+ * *arrivals waits that cannot be split (WAIT_MISSED). So every nanosecond
+ * and every arrival the kernel counted is accounted for, split or not:
+ *
+ *   seen in       unseen in          unseen in          seen in
+ *   |  rd_base      |                  |                  |  after
+ *   |<--- wait 1 ------->|<-- wait 2 -->|<--- wait 3 ------->|
+ *                    *wait = after - rd_base, *arrivals = 3
  */
 static inline enum wait_result wait__on_arrival(struct wait_base *b, __u64 run_delay,
 						__u64 pcount, __u64 last_queued, __u64 rq_clock,
-						int born_after_start, __u64 *wait)
+						int born_after_start, __u64 *wait,
+						__u64 *arrivals)
 {
-	enum wait_result invalid = b->based ? WAIT_MISSED : WAIT_UNBASED;
-	int valid = b->based && b->pcount == pcount;
+	enum wait_result r = WAIT_MEASURED;
 	__u64 after, pcount_after;
 
 	sched_info__arrive(run_delay, pcount, last_queued, rq_clock, &after, &pcount_after);
 	if (!b->based && born_after_start) {
 		/* sched_fork() cleared sched_info: the baseline is zero. */
 		b->rd_base = 0;
-		valid = pcount == 0;
+		b->pcount = 0;
+		b->based = 1;
+	}
+	*wait = 0;
+	*arrivals = 0;
+	if (!b->based)
+		r = WAIT_UNBASED;
+	else if (b->pcount != pcount)
+		r = WAIT_MISSED;
+	/* A baseline ahead of the kernel's counters (never seen) gives no span. */
+	if (r != WAIT_UNBASED && pcount_after >= b->pcount && after >= b->rd_base) {
+		*wait = after - b->rd_base;
+		*arrivals = pcount_after - b->pcount;
 	}
 	b->based = 1;
-	if (!valid) {
-		b->rd_base = after;
-		b->pcount = pcount_after;
-		return invalid;
-	}
-	*wait = after - b->rd_base;
 	b->rd_base = after;
 	b->pcount = pcount_after;
-	return WAIT_MEASURED;
+	return r;
 }
 
 /*

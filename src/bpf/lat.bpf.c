@@ -151,8 +151,9 @@ static __always_inline struct ss_lat_hist *thread_hist(struct task_struct *t,
 	return h;
 }
 
+/* A measured wait, or a span of unsplit ones, into the histograms asked for. */
 static __always_inline void record(struct task_struct *t, const struct lat_sample *s,
-				   struct ss_lat_stat *st)
+				   bool unsplit, struct ss_lat_stat *st)
 {
 	struct ss_lat_hist *h;
 	__u32 zero = 0;
@@ -165,9 +166,10 @@ static __always_inline void record(struct task_struct *t, const struct lat_sampl
 		return;
 	if (!h)
 		return;
-	lat__hist_add(h, s->kind, s->wait_ns, unit_div, epoch);
-	if (s->premig_ns)
-		lat__hist_add(h, SS_LAT_PREMIG, s->premig_ns, unit_div, epoch);
+	if (unsplit)
+		lat__hist_unsplit(h, s);
+	else
+		lat__hist_sample(h, s, unit_div, epoch);
 }
 
 static __always_inline void fill_task(char *comm, __u32 *pid, __u32 *tid, __s32 *prio,
@@ -208,6 +210,7 @@ static __always_inline void emit_slow(struct task_struct *prev, struct task_stru
 	e->lat_ns = s->wait_ns;
 	e->premig_ns = s->premig_ns;
 	e->kind = s->kind;
+	e->waits = s->arrivals > 1 ? (__u32)s->arrivals : 1;
 	fill_task(e->comm, &e->pid, &e->tid, &e->prio, next);
 	fill_task(e->other_comm, &e->other_pid, &e->other_tid, &e->other_prio, prev);
 	bpf_ringbuf_submit(e, 0);
@@ -285,8 +288,15 @@ static __always_inline int handle_switch(bool preempt, struct task_struct *prev,
 	case LAT_UNBASED:
 		st->unbased++;
 		break;
-	case LAT_MISSED:
+	case LAT_UNSPLIT:
+		/*
+		 * Switch-ins went unseen: the delay since the last one seen still
+		 * counts, whole, and a long one is still reported.
+		 */
 		st->missed++;
+		record(next, &s, true, st);
+		if (slow_events && s.wait_ns >= min_lat_ns)
+			emit_slow(prev, next, &s);
 		break;
 	default:
 		break;
@@ -305,7 +315,7 @@ static __always_inline int handle_switch(bool preempt, struct task_struct *prev,
 	if (measured) {
 		st->waits++;
 		st->kpreempt += s.kpreempt;
-		record(next, &s, st);
+		record(next, &s, false, st);
 		if (slow_events && s.wait_ns >= min_lat_ns)
 			emit_slow(prev, next, &s);
 	}

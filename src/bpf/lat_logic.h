@@ -110,6 +110,8 @@ struct lat_si {
 struct lat_sample {
 	__u64 wait_ns;
 	__u64 premig_ns;	/* part of wait_ns queued on CPUs the task did not run on */
+	__u64 run_delay_ns;	/* what the kernel's run_delay grew by (kpreempt: less) */
+	__u64 arrivals;		/* LAT_UNSPLIT: the waits wait_ns spans */
 	__u32 kind;		/* SS_LAT_WAKEUP or SS_LAT_PREEMPT */
 	__u32 kpreempt;		/* measured from our stamp, not sched_info */
 };
@@ -117,7 +119,7 @@ struct lat_sample {
 enum lat_result {
 	LAT_MEASURED = WAIT_MEASURED,
 	LAT_UNBASED = WAIT_UNBASED,
-	LAT_MISSED = WAIT_MISSED,
+	LAT_UNSPLIT = WAIT_MISSED,	/* wait_ns spans `arrivals` waits: switch-ins went unseen */
 	LAT_NONE,		/* not a wait: nothing was queued (no sample) */
 };
 
@@ -140,11 +142,21 @@ static inline enum lat_result lat__on_arrival(struct lat_task *t, const struct l
 {
 	__u64 total = 0, on_last = si->last_queued ? clock - si->last_queued : 0;
 	enum wait_result r = wait__on_arrival(&t->wb, si->run_delay, si->pcount, si->last_queued,
-					      clock, born, &total);
+					      clock, born, &total, &s->arrivals);
 
 	s->kind = si->nivcsw != t->nivcsw ? SS_LAT_PREEMPT : SS_LAT_WAKEUP;
 	s->kpreempt = 0;
+	s->run_delay_ns = total;
 	t->nivcsw = si->nivcsw;
+	if (r == WAIT_MISSED) {
+		/* Our stamp may belong to any of the waits the span holds. */
+		t->kpreempt_since = 0;
+		if (!s->arrivals)
+			return LAT_NONE;
+		s->wait_ns = total;
+		s->premig_ns = 0;
+		return LAT_UNSPLIT;
+	}
 	/*
 	 * Across a migration the two ends of a stamped wait are different CPUs'
 	 * rq clocks, which agree where sched_clock is stable (x86 with a
@@ -252,6 +264,30 @@ static inline void lat__hist_add(struct ss_lat_hist *h, __u64 kind, __u64 v, __u
 	slotmax__note(h->max_ns[kind], h->max_epoch[kind], epoch, v);
 	h->log2[kind][slot]++;
 	h->fine[kind][b]++;
+}
+
+/* Add one measured wait, with its pre-migration part, to a histogram set. */
+static inline void lat__hist_sample(struct ss_lat_hist *h, const struct lat_sample *s,
+				    __u64 unit_div, __u32 epoch)
+{
+	h->run_delay_ns += s->run_delay_ns;
+	lat__hist_add(h, s->kind, s->wait_ns, unit_div, epoch);
+	if (s->premig_ns)
+		lat__hist_add(h, SS_LAT_PREMIG, s->premig_ns, unit_div, epoch);
+}
+
+/*
+ * Add a span of waits that could not be split (LAT_UNSPLIT) to a histogram
+ * set: out of the buckets, which hold single waits, but in the totals, so
+ * that count + unsplit_waits is the growth of pcount and run_delay_ns that
+ * of run_delay.
+ */
+static inline void lat__hist_unsplit(struct ss_lat_hist *h, const struct lat_sample *s)
+{
+	h->unsplit_spans++;
+	h->unsplit_waits += s->arrivals;
+	h->unsplit_ns += s->wait_ns;
+	h->run_delay_ns += s->run_delay_ns;
 }
 
 #endif

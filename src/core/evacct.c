@@ -108,12 +108,15 @@ static void note_arrival(struct evacct *ea, const struct sev *e)
 	t->pid = e->pid2;
 	/*
 	 * sched_info_arrive() moves pcount on by one for each wait it ends: a
-	 * step of one is this wait, whole; a bigger step means a switch-in was
-	 * not recorded (lost), and the run_delay growth would merge two waits.
+	 * step of one is this wait, whole; a bigger step means switch-ins were
+	 * not recorded (the kernel did not trace them, or they were lost), and
+	 * the growth of run_delay is those waits together: an unsplit span,
+	 * still handed on so that no delay goes uncounted.
 	 */
-	if (t->pcount_known && e->pcount == t->pcount + 1 && e->run_delay_ns >= t->c.run_delay_ns) {
+	if (t->pcount_known && e->pcount > t->pcount && e->run_delay_ns >= t->c.run_delay_ns) {
 		w.ts_ns = e->ts_ns;
 		w.wait_ns = e->run_delay_ns - t->c.run_delay_ns;
+		w.waits = e->pcount - t->pcount;
 		w.cpu = e->cpu;
 		w.tid = e->tid2;
 		w.pid = e->pid2;
@@ -121,14 +124,14 @@ static void note_arrival(struct evacct *ea, const struct sev *e)
 		w.prev_tid = e->tid;
 		w.prev_prio = e->prio;
 		w.preempted = t->left_preempted;
-		if (w.wait_ns > t->wait_max_ns)
+		if (w.waits == 1 && w.wait_ns > t->wait_max_ns)
 			t->wait_max_ns = w.wait_ns;
 		if (e->cpu < ea->nr_cpus) {
 			struct cpu_sample *s = &ea->cpu[e->cpu].s;
 
 			s->wait_ns += w.wait_ns;
-			s->waits++;
-			if (w.wait_ns > s->wait_max_ns)
+			s->waits += w.waits;
+			if (w.waits == 1 && w.wait_ns > s->wait_max_ns)
 				s->wait_max_ns = w.wait_ns;
 		}
 		if (ea->on_wait)

@@ -27,7 +27,8 @@
 /* A run-queue wait that ended: next got the CPU. */
 struct evwait {
 	uint64_t ts_ns;		/* the switch-in */
-	uint64_t wait_ns;
+	uint64_t wait_ns;	/* run_delay's growth since the thread's last switch-in seen */
+	uint64_t waits;		/* 1; more if switch-ins were not recorded: an unsplit span */
 	uint32_t cpu;
 	uint32_t tid, pid;
 	int32_t prio;

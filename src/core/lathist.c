@@ -17,6 +17,10 @@ void latview__add_delta(struct lat_view *v, const struct ss_lat_hist *now,
 
 	if (!before)
 		before = &zero;
+	v->run_delay_ns += now->run_delay_ns - before->run_delay_ns;
+	v->unsplit_spans += now->unsplit_spans - before->unsplit_spans;
+	v->unsplit_waits += now->unsplit_waits - before->unsplit_waits;
+	v->unsplit_ns += now->unsplit_ns - before->unsplit_ns;
 	for (unsigned int k = 0; k < SS_LAT_KINDS; k++) {
 		uint64_t max = slotmax__get_closing(now->max_ns[k], now->max_epoch[k], epoch);
 
@@ -34,6 +38,10 @@ void latview__add_delta(struct lat_view *v, const struct ss_lat_hist *now,
 
 void latview__merge(struct lat_view *into, const struct lat_view *from)
 {
+	into->run_delay_ns += from->run_delay_ns;
+	into->unsplit_spans += from->unsplit_spans;
+	into->unsplit_waits += from->unsplit_waits;
+	into->unsplit_ns += from->unsplit_ns;
 	for (unsigned int k = 0; k < SS_LAT_KINDS; k++) {
 		into->count[k] += from->count[k];
 		into->sum_ns[k] += from->sum_ns[k];
@@ -94,7 +102,7 @@ uint64_t latview__fine(const struct lat_view *v, unsigned int kind, unsigned int
 bool latview__empty(const struct lat_view *v)
 {
 	/* PREMIG waits are also WAKEUP or PREEMPT waits. */
-	return latview__count(v, LAT_VIEW_ALL) == 0;
+	return latview__count(v, LAT_VIEW_ALL) == 0 && !v->unsplit_waits;
 }
 
 /*

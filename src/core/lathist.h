@@ -30,6 +30,11 @@ struct lat_view {
 	uint64_t max_ns[SS_LAT_KINDS];	/* the interval's largest wait; 0 if none */
 	uint64_t log2[SS_LAT_KINDS][SS_LAT_LOG2_SLOTS];
 	uint64_t fine[SS_LAT_KINDS][SS_LAT_FINE_BUCKETS];
+	/* As in struct ss_lat_hist: the kernel's run_delay growth, the unsplit spans. */
+	uint64_t run_delay_ns;
+	uint64_t unsplit_spans;
+	uint64_t unsplit_waits;
+	uint64_t unsplit_ns;
 };
 
 void latview__init(struct lat_view *v);
@@ -53,7 +58,7 @@ uint64_t latview__sum_ns(const struct lat_view *v, unsigned int kind);
 uint64_t latview__max_ns(const struct lat_view *v, unsigned int kind);
 uint64_t latview__log2(const struct lat_view *v, unsigned int kind, unsigned int slot);
 uint64_t latview__fine(const struct lat_view *v, unsigned int kind, unsigned int bucket);
-/* No wait at all in the view (of any kind). */
+/* No wait at all in the view (of any kind, split or not). */
 bool latview__empty(const struct lat_view *v);
 
 /*

@@ -102,6 +102,10 @@ static void json_task(struct json *j, const char *key, const char *comm, uint32_
  * Tracing run queue latency higher than 20000 us
  * TIME     COMM             TID           LAT(us) PREV COMM        PREV TID
  * 14:02:11 victim           48213           59012 hog              48212
+ * 14:02:12 victim           48213           61377 hog              48212 (2 waits)
+ *
+ * "(N waits)": the kernel did not trace the switch-ins that ended the first
+ * N-1, so LAT is the delay added since the last switch-in seen.
  */
 void slow_out__header(FILE *f, bool prev)
 {
@@ -120,6 +124,9 @@ void slow_out__line(FILE *f, const struct ss_lat_event *e, bool prev)
 		(unsigned long long)(e->lat_ns / 1000));
 	if (prev)
 		fprintf(f, " %-16.16s %-6u", e->other_comm, e->other_tid);
+	/* Switch-ins went unseen: LAT is the delay since the last one seen. */
+	if (e->waits > 1)
+		fprintf(f, " (%u waits)", e->waits);
 	fputc('\n', f);
 }
 
@@ -131,7 +138,11 @@ void slow_out__json(FILE *f, const struct ss_lat_event *e)
 	json_event_head(&j, "runq_slow", e->ts_ns, e->cpu, e->comm, e->pid, e->tid, -1, e->prio);
 	json__u64(&j, "lat_us", e->lat_ns / 1000);
 	json__u64(&j, "lat_ns", e->lat_ns);
-	json__string(&j, "kind", kind_name(e->kind), strlen(kind_name(e->kind)));
+	if (e->waits > 1)
+		json__string(&j, "kind", "unsplit", 7);
+	else
+		json__string(&j, "kind", kind_name(e->kind), strlen(kind_name(e->kind)));
+	json__u64(&j, "waits", e->waits ? e->waits : 1);
 	json__u64(&j, "premigration_ns", e->premig_ns);
 	json_task(&j, "prev", e->other_comm, e->other_pid, e->other_tid, -1, e->other_prio);
 	json__end_object(&j);
@@ -276,8 +287,8 @@ static const struct {
 } lat_losses[] = {
 	{ offsetof(struct ss_lat_stat, unbased), "waits_begun_before_trace",
 	  "waits in progress at the start and not seen by the first scan" },
-	{ offsetof(struct ss_lat_stat, missed), "waits_after_unseen_switch",
-	  "waits after an unseen switch-in" },
+	{ offsetof(struct ss_lat_stat, missed), "unsplit_spans",
+	  "spans of waits after unseen switch-ins (in the sums, not split)" },
 	{ offsetof(struct ss_lat_stat, storage_fail), "storage_failures",
 	  "switch-ins without task storage" },
 	{ offsetof(struct ss_lat_stat, table_full), "thread_table_full",

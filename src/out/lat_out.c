@@ -161,6 +161,22 @@ void lat_out__summary(FILE *f, const struct lat_view *v, unsigned int kind)
 	fprintf(f, "  max %s\n", lat_out__dur(buf, sizeof(buf), latview__max_ns(v, kind)));
 }
 
+/*
+ * Example (switch-ins the kernel never traced left 7 waits in 5 spans):
+ *
+ *   unsplit      waits 7 in 5 spans  sum 12.4 ms  (not in the histogram: switch-ins unseen)
+ */
+void lat_out__unsplit(FILE *f, const struct lat_view *v)
+{
+	char buf[DUR_LEN];
+
+	if (!v->unsplit_waits)
+		return;
+	fprintf(f, "  %-12s waits %" PRIu64 " in %" PRIu64 " spans  sum %s  "
+		"(not in the histogram: switch-ins unseen)\n", "unsplit", v->unsplit_waits,
+		v->unsplit_spans, lat_out__dur(buf, sizeof(buf), v->unsplit_ns));
+}
+
 /* One non-empty slot or bucket: [lo, hi) and its count. */
 static void json_bucket(struct json *j, const char *lo_key, uint64_t lo, const char *hi_key,
 			uint64_t hi, uint64_t n)
@@ -230,4 +246,10 @@ void lat_out__json(struct json *j, const struct lat_view *v, const char *log2_un
 
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
 		json_kind(j, v, order[i], log2_unit);
+	json__u64(j, "run_delay_ns", v->run_delay_ns);
+	json__begin_object(j, "unsplit");
+	json__u64(j, "spans", v->unsplit_spans);
+	json__u64(j, "waits", v->unsplit_waits);
+	json__u64(j, "sum_ns", v->unsplit_ns);
+	json__end_object(j);
 }

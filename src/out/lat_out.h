@@ -33,9 +33,13 @@ void lat_out__view_log2(FILE *f, const struct lat_view *v, unsigned int kind,
 /* One summary line for one kind (LAT_VIEW_ALL included). */
 void lat_out__summary(FILE *f, const struct lat_view *v, unsigned int kind);
 
+/* The line for waits that could not be split, if there were any. */
+void lat_out__unsplit(FILE *f, const struct lat_view *v);
+
 /*
  * Members "wakeup", "preempt", "premig" and "all" of the object the caller
- * has open, each an object of figures and histograms. log2_unit ("us" or
+ * has open, each an object of figures and histograms, then "run_delay_ns"
+ * and "unsplit" (waits whose switch-ins went unseen). log2_unit ("us" or
  * "ms") names the unit the kernel's log2 slots count in.
  */
 void lat_out__json(struct json *j, const struct lat_view *v, const char *log2_unit);

@@ -7,8 +7,11 @@
                     burst between two rests inside both windows); report top
                     on the file must give the live figures, and both the
                     /proc deltas, for every worker thread.
-  runqlat           report runqlat -L on that file: each worker's waits sum
-                    to its run_delay growth and number its pcount growth.
+  runqlat           report runqlat -L on that file: each worker's waits, split
+                    or in unsplit spans, sum to its run_delay growth and
+                    number its pcount growth.
+  lossy             the same while the recorder is stopped long enough to
+                    lose switches: the identities hold, with unsplit waits.
   cpus              report cpus: all CPUs' switches within /proc/stat's ctxt
                     around the recording; the workload CPU's busy time and
                     switches hold the pinned pair's (/proc).
@@ -74,6 +77,7 @@ def live_vs_recorded():
                                cpus=TOOL_CPUS)
             before, after = wl.run_for(RUN_S)
             rc_rec = rec.stop()
+            stopped_wall = time.time_ns()
             rc_live = live.stop()
         tap.check(f"{label} exit status", rc_rec == 0 and rc_live == 0,
                   "record 0, top 0",
@@ -93,6 +97,7 @@ def live_vs_recorded():
         if scenario == "pingpong":
             state["file"] = fs
             state["pingpong"] = (wl, before, after)
+            state["stopped_wall"] = stopped_wall
         for name, tid in wl.tids.items():
             exp = sslib.counters_delta(before[name], after[name])
             lr, rr = live_rows.get(tid), rec_rows.get(tid)
@@ -114,27 +119,80 @@ def live_vs_recorded():
                       f"recorded {rr['wakeups']}, live {lr['wakeups']}")
 
 
+def check_runqlat_identities(label, wl, before, after, fs):
+    """report runqlat -L on fs against the kernel: every wait that ended is
+    in the count (split, or in an unsplit span where switch-ins were not
+    recorded) and every nanosecond of run_delay growth is in the sums.
+    Returns the unsplit waits seen, or None."""
+    reports, _ = report_json("runqlat", fs, "-L")
+    hists = {h["tid"]: h for h in reports[0]["histograms"]} if reports else {}
+    unsplit = 0
+    for name, tid in wl.tids.items():
+        exp = sslib.counters_delta(before[name], after[name])
+        h = hists.get(tid)
+        if not tap.check(f"{label} {name} histogram", h is not None,
+                         f"tid {tid}", f"none for {tid}: {list(hists)}"):
+            return None
+        count, sum_ns = h["all"]["count"], h["all"]["sum_ns"]
+        us = h["unsplit"]
+        unsplit += us["waits"]
+        tap.check(f"{label} {name} sum + unsplit = run_delay growth",
+                  sum_ns + us["sum_ns"] == exp["runq_wait_ns"] == h["run_delay_ns"],
+                  f"{sum_ns} + {us['sum_ns']} ns",
+                  f"sum {sum_ns} + unsplit {us['sum_ns']}, run_delay_ns "
+                  f"{h['run_delay_ns']}, /proc {exp['runq_wait_ns']}")
+        tap.check(f"{label} {name} count + unsplit = pcount growth",
+                  count + us["waits"] == exp["timeslices"],
+                  f"{count} + {us['waits']}",
+                  f"count {count} + unsplit {us['waits']}, /proc {exp['timeslices']}")
+    return unsplit
+
+
 def runqlat():
     if "file" not in state:
         tap.fail("runqlat", "no recording from live-vs-recorded")
         return
     wl, before, after = state["pingpong"]
-    reports, _ = report_json("runqlat", state["file"], "-L")
-    hists = {h["tid"]: h for h in reports[0]["histograms"]} if reports else {}
-    for name, tid in wl.tids.items():
-        exp = sslib.counters_delta(before[name], after[name])
-        h = hists.get(tid)
-        if not tap.check(f"runqlat -L {name} histogram", h is not None,
-                         f"tid {tid}", f"none for {tid}: {list(hists)}"):
-            continue
-        total = h.get("all", h)
-        count, sum_ns = total.get("count"), total.get("sum_ns")
-        tap.check(f"runqlat -L {name} sum = run_delay growth",
-                  sum_ns == exp["runq_wait_ns"], f"{sum_ns} ns",
-                  f"sum {sum_ns}, /proc {exp['runq_wait_ns']} ({h})")
-        tap.check(f"runqlat -L {name} count = pcount growth",
-                  count == exp["timeslices"], f"{count}",
-                  f"count {count}, /proc {exp['timeslices']}")
+    check_runqlat_identities("runqlat -L", wl, before, after, state["file"])
+    # -T stamps the recording's end, not the time report runs.
+    wait = 3e9 - (time.time_ns() - state["stopped_wall"])
+    if wait > 0:
+        time.sleep(wait / 1e9)
+    reports, _ = report_json("runqlat", state["file"], "-T")
+    stamp = reports[0].get("time_ns") if reports else None
+    tap.check("runqlat -T stamps the recording's time",
+              stamp is not None and abs(stamp - state["stopped_wall"]) < 1e9,
+              f"{(stamp - state['stopped_wall']) / 1e6:.1f} ms from the recording's end"
+              if stamp else "", f"time_ns {stamp}, recording ended {state['stopped_wall']}, "
+              f"now {time.time_ns()}")
+
+
+def lossy():
+    """A recorder stopped mid-run loses switches (the ring fills): report
+    runqlat -L must still hold both identities, the waits it cannot split
+    counted as such."""
+    fs = path("lossy.ssr")
+    with sslib.Workload("pingpong", WORK_CPU) as wl:
+        rec = sslib.Tracer(["record", "-o", fs, "-p", wl.pid, "--buffer", "1"],
+                           cpus=TOOL_CPUS)
+        before = wl.counters()
+        wl.run()
+        time.sleep(0.3)
+        os.kill(rec.proc.pid, signal.SIGSTOP)
+        time.sleep(0.6)
+        os.kill(rec.proc.pid, signal.SIGCONT)
+        time.sleep(0.3)
+        wl.rest()
+        after = wl.counters()
+        rc = rec.stop()
+    summary = [l for l in rec.stderr if l.startswith("Recorded ")]
+    tap.check("lossy record exit status and losses told", rc == 0 and bool(summary)
+              and " 0 lost" not in summary[0], summary[0] if summary else "",
+              f"rc {rc}, {rec.stderr}")
+    unsplit = check_runqlat_identities("lossy runqlat -L", wl, before, after, fs)
+    tap.check("lossy runqlat -L: the lost switch-ins left unsplit waits",
+              unsplit is not None and unsplit > 0, f"{unsplit} unsplit waits",
+              f"{unsplit} unsplit waits")
 
 
 def cpus():
@@ -303,6 +361,7 @@ def corrupt():
 sslib.run_cases(tap, [
     ("live-vs-recorded", live_vs_recorded),
     ("runqlat", runqlat),
+    ("lossy", lossy),
     ("cpus", cpus),
     ("command", command),
     ("no-overwrite", no_overwrite),

@@ -182,8 +182,11 @@ static void window_is_counter_growth(void **state)
 	evacct__free(ea);
 }
 
-/* A switch-in that was not recorded: the next wait would merge two, so it is not one. */
-static void pcount_gap_is_no_wait(void **state)
+/*
+ * Switch-ins that were not recorded: the next wait would merge three, so it
+ * is handed on as an unsplit span of three, its delay whole.
+ */
+static void pcount_gap_is_a_span(void **state)
 {
 	struct evacct *ea = evacct__new(1, 64, T0);
 	struct task_snap s = snap(11, 0, 100, 3, 0, 0);
@@ -193,13 +196,16 @@ static void pcount_gap_is_no_wait(void **state)
 	(void)state;
 	evacct__on_wait(ea, keep_wait, &ws);
 	evacct__snap(ea, SNAP_BEGIN, &s);
-	e = sw(T0 + 1, 0, 0, 0, 0, 0, 0, 11, 900, 5);
-	evacct__event(ea, &e, SEV_WAKING);
-	assert_int_equal(ws.n, 0);
-	e = sw(T0 + 2, 0, 0, 0, 0, 0, 0, 11, 950, 6);
+	e = sw(T0 + 1, 0, 0, 0, 0, 0, 0, 11, 900, 6);
 	evacct__event(ea, &e, SEV_WAKING);
 	assert_int_equal(ws.n, 1);
-	assert_int_equal(ws.w[0].wait_ns, 50);
+	assert_int_equal(ws.w[0].wait_ns, 800);
+	assert_int_equal(ws.w[0].waits, 3);
+	e = sw(T0 + 2, 0, 0, 0, 0, 0, 0, 11, 950, 7);
+	evacct__event(ea, &e, SEV_WAKING);
+	assert_int_equal(ws.n, 2);
+	assert_int_equal(ws.w[1].wait_ns, 50);
+	assert_int_equal(ws.w[1].waits, 1);
 	evacct__free(ea);
 }
 
@@ -273,7 +279,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(window_is_counter_growth),
-		cmocka_unit_test(pcount_gap_is_no_wait),
+		cmocka_unit_test(pcount_gap_is_a_span),
 		cmocka_unit_test(fork_to_exit),
 		cmocka_unit_test(idle_time_per_cpu),
 	};

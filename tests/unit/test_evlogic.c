@@ -144,14 +144,16 @@ static void fls_matches_a_loop(void **state)
 static void arrival_as_sched_info(void **state)
 {
 	struct wait_base b = { .rd_base = 1000, .pcount = 7, .based = 1 };
-	__u64 rd, pc, wait = 0;
+	__u64 rd, pc, wait = 0, arrivals = 0;
 
 	(void)state;
 	/* Queued at clock 5000, switched in at 5300, run_delay 1000 before. */
 	sched_info__arrive(1000, 7, 5000, 5300, &rd, &pc);
 	assert_int_equal(rd, 1300);
 	assert_int_equal(pc, 8);
-	assert_int_equal(wait__on_arrival(&b, 1000, 7, 5000, 5300, 0, &wait), WAIT_MEASURED);
+	assert_int_equal(wait__on_arrival(&b, 1000, 7, 5000, 5300, 0, &wait, &arrivals),
+			 WAIT_MEASURED);
+	assert_int_equal(arrivals, 1);
 	assert_int_equal(wait, rd - 1000);
 	assert_int_equal(b.rd_base, rd);
 	assert_int_equal(b.pcount, pc);
@@ -159,7 +161,8 @@ static void arrival_as_sched_info(void **state)
 	sched_info__arrive(1300 + 40, 8, 6000, 6010, &rd, &pc);
 	assert_int_equal(rd, 1350);
 	assert_int_equal(pc, 9);
-	assert_int_equal(wait__on_arrival(&b, 1340, 8, 6000, 6010, 0, &wait), WAIT_MEASURED);
+	assert_int_equal(wait__on_arrival(&b, 1340, 8, 6000, 6010, 0, &wait, &arrivals),
+			 WAIT_MEASURED);
 	assert_int_equal(wait, 50);
 	/* Nothing queued (the idle task, a task the kernel never queued): no change. */
 	sched_info__arrive(1350, 9, 0, 7000, &rd, &pc);

@@ -288,13 +288,14 @@ static void reused_tid_is_a_new_thread(void **state)
 	/*
 	 * Had it been given the dead thread's storage (keyed by TID), that
 	 * thread's stamp would not be taken for its wait (nivcsw differs) and the
-	 * stale baseline is caught by pcount: the wait is counted as missed, not
-	 * measured as 5910 ns.
+	 * stale baseline is caught by pcount: the wait is an unsplit span, not a
+	 * single wait of 5910 ns.
 	 */
 	t.lt = old.lt;
 	k_switch_out(&t, 6000, 0);
 	t.running = 1;
-	assert_int_equal(k_switch_in(&t, 6010, &s), LAT_MISSED);
+	assert_int_equal(k_switch_in(&t, 6010, &s), LAT_UNSPLIT);
+	assert_true(s.arrivals > 1);
 }
 
 /*
@@ -323,7 +324,10 @@ static void unbased_and_seeded(void **state)
 	assert_sample(k_switch_in(&u, 1950, &s), &s, SS_LAT_PREEMPT, 50, 0);
 }
 
-/* (g) an arrival the hook never saw: pcount moved, so no merged wait. */
+/*
+ * (g) an arrival the hook never saw: pcount moved, so the delay since the
+ * last one seen is an unsplit span of two waits, never one merged wait.
+ */
 static void missed_arrival(void **state)
 {
 	struct ktask t;
@@ -337,8 +341,55 @@ static void missed_arrival(void **state)
 	t.run_delay += 20;		/* switched in at 120, unseen */
 	t.last_queued = 0;
 	t.pcount++;
-	assert_int_equal(k_sleep_wake_run(&t, 150, 200, 230, &s), LAT_MISSED);
+	assert_int_equal(k_sleep_wake_run(&t, 150, 200, 230, &s), LAT_UNSPLIT);
+	assert_int_equal(s.wait_ns, 20 + 30);
+	assert_int_equal(s.run_delay_ns, 20 + 30);
+	assert_int_equal(s.arrivals, 2);
 	assert_sample(k_sleep_wake_run(&t, 250, 300, 301, &s), &s, SS_LAT_WAKEUP, 1, 0);
+	assert_int_equal(s.arrivals, 1);
+}
+
+/*
+ * (g2) a stamped preemption-while-blocking followed by unseen switches: the
+ * stamp may belong to any wait of the span, so the span is the kernel's delay.
+ */
+static void unsplit_drops_stamp(void **state)
+{
+	struct ktask t;
+	struct lat_sample s;
+
+	(void)state;
+	k_new_thread(&t, 1);
+	k_switch_in(&t, 11, &s);
+	t.running = 0;
+	k_switch_out(&t, 100, 1);	/* preempted while going to sleep: stamped */
+	assert_int_equal(t.lt.kpreempt_since, 100);
+	t.pcount += 2;			/* two arrivals the hook never saw */
+	t.run_delay += 70;
+	assert_int_equal(k_switch_in(&t, 400, &s), LAT_UNSPLIT);
+	assert_int_equal(s.wait_ns, 70);
+	assert_int_equal(s.kpreempt, 0);
+	assert_int_equal(t.lt.kpreempt_since, 0);
+}
+
+/* A span is counted out of the buckets, into the totals. */
+static void hist_unsplit_totals(void **state)
+{
+	static struct ss_lat_hist h;
+	struct lat_sample one = { .wait_ns = 40, .run_delay_ns = 40, .arrivals = 1 };
+	struct lat_sample span = { .wait_ns = 90, .run_delay_ns = 90, .arrivals = 3 };
+
+	(void)state;
+	memset(&h, 0, sizeof(h));
+	lat__hist_sample(&h, &one, 1000, 1);
+	lat__hist_unsplit(&h, &span);
+	assert_int_equal(h.count[SS_LAT_WAKEUP], 1);
+	assert_int_equal(h.sum_ns[SS_LAT_WAKEUP], 40);
+	assert_int_equal(h.unsplit_spans, 1);
+	assert_int_equal(h.unsplit_waits, 3);
+	assert_int_equal(h.unsplit_ns, 90);
+	assert_int_equal(h.run_delay_ns, 130);
+	assert_int_equal(h.count[SS_LAT_WAKEUP] + h.unsplit_waits, 4);
 }
 
 /* (h) --from waking: the stamp counts only if the task has not switched since. */
@@ -405,6 +456,8 @@ int main(void)
 		cmocka_unit_test(reused_tid_is_a_new_thread),
 		cmocka_unit_test(unbased_and_seeded),
 		cmocka_unit_test(missed_arrival),
+		cmocka_unit_test(unsplit_drops_stamp),
+		cmocka_unit_test(hist_unsplit_totals),
 		cmocka_unit_test(waking_stamp_validity),
 		cmocka_unit_test(nothing_queued_is_no_wait),
 	};

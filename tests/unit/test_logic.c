@@ -41,11 +41,13 @@ static void si_arrive(struct si *t, __u64 clock)
 }
 
 /* Our hook at sched_switch (before sched_info_arrive), then the kernel's arrive. */
+static __u64 last_arrivals;	/* what the last switch_in() spanned */
+
 static enum wait_result switch_in(struct wait_base *b, struct si *t, __u64 clock, int born,
 				  __u64 *wait)
 {
 	enum wait_result r = wait__on_arrival(b, t->run_delay, t->pcount, t->last_queued, clock,
-					      born, wait);
+					      born, wait, &last_arrivals);
 
 	si_arrive(t, clock);
 	return r;
@@ -132,8 +134,11 @@ static void seeded_while_queued(void **state)
 	assert_int_equal(w, 800);
 }
 
-/* An arrival the hook did not see leaves rd_base stale: pcount tells. */
-static void missed_arrival_is_not_merged(void **state)
+/*
+ * An arrival the hook did not see leaves rd_base stale: pcount tells, and the
+ * two waits are one unsplit span whose delay is still exact.
+ */
+static void missed_arrival_is_a_span(void **state)
 {
 	struct wait_base b = { 0 };
 	struct si t = { 0 };
@@ -143,12 +148,49 @@ static void missed_arrival_is_not_merged(void **state)
 	si_enqueue(&t, 0);
 	assert_int_equal(switch_in(&b, &t, 10, 1, &w), WAIT_MEASURED);
 	si_enqueue(&t, 100);
-	si_arrive(&t, 120);	/* unseen: storage could not be had */
+	si_arrive(&t, 120);	/* unseen: the kernel did not trace it */
 	si_enqueue(&t, 200);
 	assert_int_equal(switch_in(&b, &t, 230, 1, &w), WAIT_MISSED);
+	assert_int_equal(w, 20 + 30);
+	assert_int_equal(last_arrivals, 2);
 	si_enqueue(&t, 300);
 	assert_int_equal(switch_in(&b, &t, 301, 1, &w), WAIT_MEASURED);
 	assert_int_equal(w, 1);
+	assert_int_equal(last_arrivals, 1);
+	/* Every nanosecond and arrival the kernel counted: 50 + 1, in 3. */
+	assert_int_equal(t.run_delay, 51);
+	assert_int_equal(t.pcount, 3);
+}
+
+/* A thread born while traced whose first switch-in went unseen: the span starts at zero. */
+static void born_unseen_first_arrival(void **state)
+{
+	struct wait_base b = { 0 };
+	struct si t = { 0 };
+	__u64 w = 0;
+
+	(void)state;
+	si_enqueue(&t, 1);
+	si_arrive(&t, 7);	/* unseen */
+	si_enqueue(&t, 100);
+	assert_int_equal(switch_in(&b, &t, 105, 1, &w), WAIT_MISSED);
+	assert_int_equal(w, 11);
+	assert_int_equal(last_arrivals, 2);
+}
+
+/* The current switch-in ends no wait, an earlier one went unseen: a span of one. */
+static void unseen_arrival_then_no_wait(void **state)
+{
+	struct wait_base b = { .based = 1, .rd_base = 40, .pcount = 3 };
+	struct si t = { .run_delay = 40, .pcount = 3 };
+	__u64 w = 0;
+
+	(void)state;
+	si_enqueue(&t, 100);
+	si_arrive(&t, 125);	/* unseen */
+	assert_int_equal(switch_in(&b, &t, 200, 0, &w), WAIT_MISSED);
+	assert_int_equal(w, 25);
+	assert_int_equal(last_arrivals, 1);
 }
 
 /* sched_info_arrive() counts nothing when no wait ends (last_queued 0). */
@@ -168,7 +210,10 @@ static void arrival_without_wait(void **state)
 	assert_int_equal(w, 4);
 }
 
-/* A new thread that already ran before we saw it (pcount != 0) is not trusted. */
+/*
+ * A new thread that already ran before we saw it (pcount != 0): not one wait,
+ * but everything since its fork is one span, as sched_fork() zeroed it.
+ */
 static void born_thread_seen_late(void **state)
 {
 	struct wait_base b = { 0 };
@@ -177,7 +222,9 @@ static void born_thread_seen_late(void **state)
 
 	(void)state;
 	si_enqueue(&t, 100);
-	assert_int_equal(switch_in(&b, &t, 110, 1, &w), WAIT_UNBASED);
+	assert_int_equal(switch_in(&b, &t, 110, 1, &w), WAIT_MISSED);
+	assert_int_equal(w, 80);
+	assert_int_equal(last_arrivals, 3);
 }
 
 static void slotmax_per_epoch(void **state)
@@ -226,7 +273,9 @@ int main(void)
 		cmocka_unit_test(migration_during_wait),
 		cmocka_unit_test(older_thread_first_wait_unbased),
 		cmocka_unit_test(seeded_while_queued),
-		cmocka_unit_test(missed_arrival_is_not_merged),
+		cmocka_unit_test(missed_arrival_is_a_span),
+		cmocka_unit_test(born_unseen_first_arrival),
+		cmocka_unit_test(unseen_arrival_then_no_wait),
 		cmocka_unit_test(arrival_without_wait),
 		cmocka_unit_test(born_thread_seen_late),
 		cmocka_unit_test(slotmax_per_epoch),
