@@ -48,13 +48,22 @@ static int ignore_rec(void *ctx, const void *rec)
 	return 0;
 }
 
-static int seed(struct latsession *s)
+/* A pass of the task iterator that writes nothing, with *mode set for it. */
+static int silent_pass(struct latsession *s, __u32 *mode)
 {
 	static char buf[64];
+	int err;
 
-	s->skel->bss->iter_seed = 1;
-	/* The seeding pass writes nothing: any record size will do. */
-	return bpfenv__iter_read(s->iter_link, 1, buf, sizeof(buf), ignore_rec, NULL);
+	*mode = 1;
+	/* Any record size will do. */
+	err = bpfenv__iter_read(s->iter_link, 1, buf, sizeof(buf), ignore_rec, NULL);
+	*mode = 0;
+	return err;
+}
+
+static int seed(struct latsession *s)
+{
+	return silent_pass(s, &s->skel->bss->iter_seed);
 }
 
 struct latsession *latsession__open(const struct lat_opts *o)
@@ -122,7 +131,6 @@ struct latsession *latsession__open(const struct lat_opts *o)
 	/* After attaching, so that no arrival falls between the seed and the hook. */
 	if (seed(s))
 		goto fail;
-	s->skel->bss->iter_seed = 0;
 	s->skel->bss->epoch = s->epoch;
 	return s;
 fail:
@@ -202,8 +210,12 @@ int latsession__read_threads(struct latsession *s,
 	/* No TID is this large (PID_MAX_LIMIT is 2^22): a missing key yields the first. */
 	uint32_t key = UINT32_MAX, next;
 	bool drop = false;
-	int walk_errno;
+	int walk_errno, err;
 
+	/* Names as at the end of the window, as top shows them. */
+	err = silent_pass(s, &s->skel->bss->iter_names);
+	if (err)
+		return err;
 	while (!bpf_map_get_next_key(fd, &key, &next)) {
 		/*
 		 * A dead thread never switches in again (its TID may come back as
@@ -223,8 +235,7 @@ int latsession__read_threads(struct latsession *s,
 	if (drop)
 		bpf_map_delete_elem(fd, &key);
 	if (walk_errno != ENOENT) {
-		int err = -walk_errno;
-
+		err = -walk_errno;
 		cli__err("cannot walk the per-thread histograms: %s", strerror(-err));
 		return err;
 	}

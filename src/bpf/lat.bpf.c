@@ -46,6 +46,7 @@ const volatile bool inversion = false;		/* keep what inversion needs */
 /* Written by user space while running. */
 __u32 epoch;		/* the report interval now open: selects max slots */
 __u32 iter_seed;	/* the task iterator gives every thread its baseline */
+__u32 iter_names;	/* ... or names each per-thread histogram as the thread is now */
 __u64 scan_min_ns;	/* the iterator reports waits at or above this */
 __u32 scan_inversion;	/* ... and only those with a lower-priority task on the CPU */
 
@@ -124,6 +125,13 @@ static __always_inline void read_si(struct lat_si *si, struct task_struct *t)
 	si->nivcsw = t->nivcsw;
 }
 
+/* The names a per-thread histogram is shown under: the thread's and its process's. */
+static __always_inline void name_hist(struct ss_lat_hist *h, struct task_struct *t)
+{
+	bpf_probe_read_kernel(h->comm, sizeof(h->comm), t->comm);
+	bpf_probe_read_kernel(h->pcomm, sizeof(h->pcomm), t->group_leader->comm);
+}
+
 /* The thread's histograms, created (or restarted, if its TID was reused) as needed. */
 static __always_inline struct ss_lat_hist *thread_hist(struct task_struct *t,
 						       struct ss_lat_stat *st)
@@ -146,8 +154,7 @@ static __always_inline struct ss_lat_hist *thread_hist(struct task_struct *t,
 	h->start_ns = t->start_time;
 	h->pid = t->tgid;
 	h->tid = t->pid;
-	bpf_probe_read_kernel(h->comm, sizeof(h->comm), t->comm);
-	bpf_probe_read_kernel(h->pcomm, sizeof(h->pcomm), t->group_leader->comm);
+	name_hist(h, t);
 	return h;
 }
 
@@ -269,8 +276,11 @@ static __always_inline int handle_switch(bool preempt, struct task_struct *prev,
 		__u32 tid = prev->pid;
 		struct ss_lat_hist *h = bpf_map_lookup_elem(&hist_thread, &tid);
 
-		if (h && h->start_ns == prev->start_time)
+		if (h && h->start_ns == prev->start_time) {
 			h->dead = 1;
+			/* Its name as it ends: no scan will find it again. */
+			name_hist(h, prev);
+		}
 	}
 	/* The idle tasks (pid 0, one per CPU) never wait in a run queue. */
 	if (!next->pid || !task_wanted(next))
@@ -455,8 +465,10 @@ int BPF_PROG(lat_pi, struct task_struct *tsk, struct task_struct *pi_task)
 
 /*
  * Every thread, on user space's demand: first to give each its baseline (so a
- * wait already in progress is measured whole when it ends), then, for starve
- * and inversion, to report the waits still in progress that are already long.
+ * wait already in progress is measured whole when it ends); before each
+ * per-thread report, to name the histograms as their threads are called now;
+ * for starve and inversion, to report the waits still in progress that are
+ * already long.
  */
 SEC("iter/task")
 int scan_tasks(struct bpf_iter__task *ctx)
@@ -470,6 +482,18 @@ int scan_tasks(struct bpf_iter__task *ctx)
 
 	if (!t || !t->pid || !has_rq_clock())
 		return 0;
+	if (iter_names) {
+		/* A thread renamed since its first wait (prctl, exec) shows its name now. */
+		__u32 tid = t->pid;
+		struct ss_lat_hist *h;
+
+		if (hist_mode != HIST_THREAD)
+			return 0;
+		h = bpf_map_lookup_elem(&hist_thread, &tid);
+		if (h && h->start_ns == t->start_time)
+			name_hist(h, t);
+		return 0;
+	}
 	if (iter_seed) {
 		ts = state_of(t, true);
 		if (ts && !ts->lt.wb.based) {

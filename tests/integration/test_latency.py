@@ -128,6 +128,42 @@ def from_waking(tap):
                   f"enqueue {a['count']}/{a['sum_ns']}, waking {b['count']}/{b['sum_ns']}")
 
 
+RENAMER = """
+import ctypes, sys, time
+libc = ctypes.CDLL(None)
+end = time.monotonic() + 0.4
+while time.monotonic() < end:
+    time.sleep(0.001)
+libc.prctl(15, b"renamed-late", 0, 0, 0)   # PR_SET_NAME
+print("renamed", flush=True)
+end = time.monotonic() + 3.0
+while time.monotonic() < end:
+    time.sleep(0.001)
+"""
+
+
+def renamed_thread(tap):
+    """runqlat -L names a thread as it is called at the end of the window
+    (as top does), not as it was at its first wait."""
+    import subprocess
+    import sys
+    child = subprocess.Popen([sys.executable, "-c", RENAMER], stdout=subprocess.PIPE,
+                             text=True)
+    try:
+        with sslib.Tracer(["runqlat", "-L", "-p", child.pid, "--json"], cpus=OTHER) as tr:
+            line = child.stdout.readline().strip()
+            time.sleep(0.5)
+            tr.stop()
+        hists = sslib.one_report(tr, "runqlat")["histograms"]
+        mine = [h for h in hists if h["tid"] == child.pid]
+        tap.check("runqlat -L names a renamed thread as it is now",
+                  line == "renamed" and len(mine) == 1 and mine[0]["comm"] == "renamed-late",
+                  mine[0]["comm"] if mine else "", f"child said {line!r}; {hists}")
+    finally:
+        child.kill()
+        child.wait()
+
+
 def fifo_hog(tap):
     with sslib.Workload("fifo-hog", CPU, HOG_MS, binary="ssprio") as wl:
         victim = wl.tids["victim"]
@@ -255,6 +291,7 @@ def main():
     sslib.run_cases(tap, [
         ("spin_pair", lambda: spin_pair_sums(tap)),
         ("from_waking", lambda: from_waking(tap)),
+        ("renamed", lambda: renamed_thread(tap)),
         ("fifo_hog", lambda: fifo_hog(tap)),
         ("prewait", lambda: prewait(tap)),
         ("inversion_plain", lambda: inversion(tap, "plain")),
