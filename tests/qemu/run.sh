@@ -14,6 +14,9 @@
 #   SCHEDSCOPE_QEMU_CACHE    where the kernel and busybox are kept (default: build/qemu)
 #   SCHEDSCOPE_QEMU_TIMEOUT  seconds for the whole guest run (default: 240)
 #   SCHEDSCOPE_QEMU_KEEP=1   keep the work directory (console log, raw results)
+#   SCHEDSCOPE_QEMU_LOGDIR   where a failed run's whole guest console is kept (default:
+#                            /tmp); a guest command that hangs 60 s dumps every task's
+#                            state and stack (sysrq w, l, t) there and is killed
 #
 # Only Debian packages are fetched, and only on the first run: the kernel and
 # busybox-static .debs are downloaded and unpacked into the cache with
@@ -164,14 +167,27 @@ else
 	exec 3>/dev/console
 fi
 emit() { echo "$*" >&3; }
+CMD_LIMIT=60
 up() { cut -d' ' -f1 /proc/uptime; }
 # run NAME CMD...: output lines as "@@O " (stdout) and "@@E " (stderr).
 run() {
 	name=$1; shift
 	echo "guest: $name: $*" >/dev/console
 	emit "@@BEGIN $name $(up) $*"
-	"$@" >/tmp/out 2>/tmp/err
+	"$@" >/tmp/out 2>/tmp/err &
+	pid=$!
+	# A command that hangs leaves its evidence on the console (every task's
+	# state and stack, the blocked ones first) and is killed, so the run
+	# goes on and the host keeps the console.
+	(sleep "$CMD_LIMIT"; kill -0 "$pid" 2>/dev/null || exit 0
+	 echo "guest: $name: hung after $CMD_LIMIT s, task states follow" >/dev/console
+	 echo 8 >/proc/sys/kernel/printk; echo 1 >/proc/sys/kernel/sysrq
+	 for k in w l t; do echo "$k" >/proc/sysrq-trigger; done
+	 emit "@@HUNG $name $(up)"; kill -9 "$pid") &
+	dog=$!
+	wait "$pid"
 	rc=$?
+	kill "$dog" 2>/dev/null
 	sed 's/^/@@O /' /tmp/out >&3
 	sed 's/^/@@E /' /tmp/err >&3
 	emit "@@END $name $rc $(up)"
@@ -265,10 +281,12 @@ timeout --kill-after=10 "$TIMEOUT" qemu-system-x86_64 \
 end=$(date +%s.%N)
 elapsed=$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.1f", b - a}')
 
-"$PY" - "$results" "$console" "$work/qemu.out" "$qrc" "$elapsed" "$TIMEOUT" <<'PYEOF'
-import json, re, sys
+# Where the whole console of a failed run is kept, past the work directory.
+kept=${SCHEDSCOPE_QEMU_LOGDIR:-/tmp}/schedscope-qemu-console.$(date +%Y%m%d-%H%M%S).$$.log
+"$PY" - "$results" "$console" "$work/qemu.out" "$qrc" "$elapsed" "$TIMEOUT" "$kept" <<'PYEOF'
+import json, re, shutil, sys
 
-results_path, console_path, qemu_out_path, qrc, elapsed, timeout = sys.argv[1:7]
+results_path, console_path, qemu_out_path, qrc, elapsed, timeout, kept_path = sys.argv[1:8]
 qrc = int(qrc)
 elapsed = float(elapsed)
 
@@ -358,6 +376,9 @@ if not done:
     if cur is not None:
         print("# unfinished: %s" % cur["cmd"])
         diag("\n".join(cur["out"][-10:] + cur["err"][-20:]))
+if "HUNG" in facts:
+    not_ok("no guest command hung", "%s did not end within the guest's limit: killed, every "
+           "task's state and stack are on the console" % facts["HUNG"].split()[0])
 
 kernel = facts.get("KERNEL", "")
 if kernel.startswith("6.1."):
@@ -655,5 +676,11 @@ times = ", ".join("%s %.1f s" % (n, blocks[n]["secs"]) for n in order if blocks[
 if times:
     print("# guest command times: " + times)
 print("# boot+checks took %.1f s" % elapsed)
+if failed:
+    try:
+        shutil.copyfile(console_path, kept_path)
+        print("# the whole guest console is kept at %s" % kept_path)
+    except OSError as e:
+        print("# could not keep the guest console at %s: %s" % (kept_path, e))
 sys.exit(1 if failed else 0)
 PYEOF
