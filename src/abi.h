@@ -41,6 +41,7 @@ struct ss_task_filter {
  */
 struct ss_task_rec {
 	__u64 start_ns;		/* task->start_time: with tid, the identity of a thread */
+	__u64 pstart_ns;	/* its group leader's: with pid, the identity of a process */
 	__u64 runtime_ns;	/* se.sum_exec_runtime */
 	__u64 run_delay_ns;	/* sched_info.run_delay: time runnable but not running */
 	__u64 nvcsw;		/* voluntary switches */

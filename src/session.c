@@ -42,6 +42,7 @@ static void rec_to_obs(const struct ss_task_rec *r, uint32_t epoch, struct acct_
 	o->pid = r->pid;
 	o->tid = r->tid;
 	o->start_ns = r->start_ns;
+	o->pstart_ns = r->pstart_ns;
 	memcpy(o->comm, r->comm, sizeof(o->comm));
 	memcpy(o->pcomm, r->pcomm, sizeof(o->pcomm));
 	o->exited = r->flags & SS_TASK_EXITED;

@@ -29,7 +29,6 @@ static void add_thread(const struct acct_delta *d, void *arg)
 void top__report(void *ctx, struct report_meta *m)
 {
 	struct top *t = ctx;
-	const struct acct_losses *l = acct__losses(t->acct);
 
 	topview__reset(&t->view);
 	acct__close(t->acct, add_thread, &t->view);
@@ -40,9 +39,7 @@ void top__report(void *ctx, struct report_meta *m)
 				  t->cpu_rows[c].d.idle_exits);
 	}
 	topview__finish(&t->view, m->duration_ns, t->cli->rows);
-	m->loss.untracked_threads = l->untracked;
-	m->loss.late_threads = l->late;
-	m->loss.vanished_threads = l->vanished;
+	acct__report_losses(t->acct, &m->loss);
 	if (t->cli->json)
 		top_out__json(stdout, &t->view, m);
 	else

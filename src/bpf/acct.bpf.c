@@ -346,6 +346,7 @@ static __always_inline void fill_rec(struct ss_task_rec *rec, struct task_struct
 {
 	__builtin_memset(rec, 0, sizeof(*rec));
 	rec->start_ns = t->start_time;
+	rec->pstart_ns = t->group_leader->start_time;
 	rec->runtime_ns = t->se.sum_exec_runtime;
 	rec->run_delay_ns = t->sched_info.run_delay;
 	rec->nvcsw = t->nvcsw;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "acct.h"
+#include "report.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 
 struct acct_thread {
 	uint64_t start_ns;
+	uint64_t pstart_ns;
 	uint32_t tid;		/* 0: free slot (tid 0 is never a thread here) */
 	uint32_t pid;
 	char comm[ACCT_COMM_LEN];
@@ -22,6 +24,26 @@ struct acct_thread {
 	uint64_t wait_max_ns;
 };
 
+/*
+ * Exited threads folded together, by process (pid, pstart_ns) or, once
+ * ACCT_FOLD_PROCS processes have folds, by name (pid 0). Open addressing,
+ * never deleted from, emptied whole when the interval closes.
+ */
+struct acct_fold {
+	uint64_t pstart_ns;
+	uint32_t pid;
+	uint32_t threads;	/* 0: free slot */
+	char comm[ACCT_COMM_LEN];
+	struct acct_counters c;
+	uint64_t wait_max_ns;
+};
+
+struct fold_table {
+	struct acct_fold *slot;
+	size_t cap;		/* a power of two, twice the entries allowed */
+	size_t used;
+};
+
 struct acct {
 	struct acct_thread *slot;
 	size_t mask;		/* capacity - 1, capacity a power of two */
@@ -31,6 +53,10 @@ struct acct {
 	bool in_baseline;
 	uint64_t t0_ns;
 	uint64_t pass_untracked;	/* threads the table had no room for, this pass */
+	size_t exited;		/* exited threads in the table: candidates for folding */
+	size_t cursor;		/* where the search for one resumes */
+	struct fold_table procs, names;
+	struct acct_fold other;	/* past ACCT_FOLD_NAMES names */
 	struct acct_losses loss;
 };
 
@@ -72,6 +98,8 @@ void acct__free(struct acct *a)
 {
 	if (!a)
 		return;
+	free(a->procs.slot);
+	free(a->names.slot);
 	free(a->slot);
 	free(a);
 }
@@ -132,6 +160,112 @@ static void remove_slot(struct acct *a, struct acct_thread *t)
 	a->used--;
 }
 
+static uint64_t sub(uint64_t now, uint64_t then)
+{
+	return now > then ? now - then : 0;
+}
+
+static size_t name_hash(const char *comm)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (size_t i = 0; i < ACCT_COMM_LEN && comm[i]; i++)
+		h = (h ^ (unsigned char)comm[i]) * 1099511628211ull;
+	return (size_t)h;
+}
+
+/*
+ * The fold of (pid, pstart_ns), or with pid 0 of comm: found or made, NULL
+ * if the table is at its limit. Allocated on the first fold only.
+ */
+static struct acct_fold *fold_of(struct fold_table *ft, size_t limit, uint32_t pid,
+				 uint64_t pstart_ns, const char *comm)
+{
+	size_t i;
+
+	if (!ft->slot) {
+		ft->cap = limit * 2;
+		ft->slot = calloc(ft->cap, sizeof(*ft->slot));
+		if (!ft->slot)
+			return NULL;
+	}
+	i = (pid ? hash_key(pid, pstart_ns) : name_hash(comm)) & (ft->cap - 1);
+	while (ft->slot[i].threads) {
+		struct acct_fold *f = &ft->slot[i];
+
+		if (pid ? f->pid == pid && f->pstart_ns == pstart_ns
+			: !strncmp(f->comm, comm, ACCT_COMM_LEN))
+			return f;
+		i = (i + 1) & (ft->cap - 1);
+	}
+	if (ft->used >= limit)
+		return NULL;
+	ft->used++;
+	ft->slot[i].pid = pid;
+	ft->slot[i].pstart_ns = pstart_ns;
+	memcpy(ft->slot[i].comm, comm, ACCT_COMM_LEN);
+	return &ft->slot[i];
+}
+
+/* Fold exited thread t's figures for the open interval: by process, name, or the rest. */
+static void fold(struct acct *a, const struct acct_thread *t)
+{
+	struct acct_fold *f = fold_of(&a->procs, ACCT_FOLD_PROCS, t->pid, t->pstart_ns, t->pcomm);
+
+	if (!f) {
+		f = fold_of(&a->names, ACCT_FOLD_NAMES, 0, 0, t->pcomm);
+		if (!f) {
+			f = &a->other;
+			memcpy(f->comm, "(other)", sizeof("(other)"));
+		}
+		a->loss.folded_by_name++;
+	}
+	f->threads++;
+	f->c.runtime_ns += sub(t->cur.runtime_ns, t->base.runtime_ns);
+	f->c.run_delay_ns += sub(t->cur.run_delay_ns, t->base.run_delay_ns);
+	f->c.nvcsw += sub(t->cur.nvcsw, t->base.nvcsw);
+	f->c.nivcsw += sub(t->cur.nivcsw, t->base.nivcsw);
+	f->c.migrations += sub(t->cur.migrations, t->base.migrations);
+	f->c.wakeups += sub(t->cur.wakeups, t->base.wakeups);
+	if (t->wait_max_ns > f->wait_max_ns)
+		f->wait_max_ns = t->wait_max_ns;
+	a->loss.folded++;
+}
+
+/* Exited threads weighed before one is chosen to make room. */
+#define ACCT_FOLD_CANDIDATES 16
+
+/*
+ * Make room in a full table: fold and remove an exited thread, the one that
+ * ran least of the next few met from where the last search stopped (each
+ * slot is passed over once per round, however many threads come and go),
+ * so that a big exited thread (a parent at the end of a fork storm) keeps
+ * its row. false: every thread is alive.
+ */
+static bool fold_one_exited(struct acct *a)
+{
+	struct acct_thread *best = NULL;
+	size_t seen = 0;
+
+	for (size_t n = 0; a->exited && n <= a->mask && seen < ACCT_FOLD_CANDIDATES; n++) {
+		struct acct_thread *t = &a->slot[a->cursor];
+
+		a->cursor = (a->cursor + 1) & a->mask;
+		if (!t->tid || !t->exited)
+			continue;
+		seen++;
+		if (!best || sub(t->cur.runtime_ns, t->base.runtime_ns) <
+				     sub(best->cur.runtime_ns, best->base.runtime_ns))
+			best = t;
+	}
+	if (!best)
+		return false;
+	fold(a, best);
+	a->exited--;
+	remove_slot(a, best);
+	return true;
+}
+
 void acct__begin_pass(struct acct *a, bool baseline, uint64_t t0_ns)
 {
 	a->in_baseline = baseline;
@@ -167,7 +301,8 @@ void acct__observe(struct acct *a, const struct acct_obs *o)
 		return;
 	t = find_slot(a, o->tid, o->start_ns);
 	if (!t->tid) {
-		if (a->used >= a->max_threads || (a->used + 1 > (a->mask + 1) / 2 && grow(a))) {
+		if ((a->used >= a->max_threads && !fold_one_exited(a)) ||
+		    (a->used + 1 > (a->mask + 1) / 2 && grow(a))) {
 			a->pass_untracked++;
 			return;
 		}
@@ -186,6 +321,7 @@ void acct__observe(struct acct *a, const struct acct_obs *o)
 		/* Else born during the trace: the kernel started its counters at zero. */
 	}
 	t->pid = o->pid;
+	t->pstart_ns = o->pstart_ns;
 	memcpy(t->comm, o->comm, sizeof(t->comm));
 	t->comm[ACCT_COMM_LEN - 1] = '\0';
 	/* A producer that knows no process name gives the thread's. */
@@ -195,13 +331,10 @@ void acct__observe(struct acct *a, const struct acct_obs *o)
 	if (o->wait_max_ns > t->wait_max_ns)
 		t->wait_max_ns = o->wait_max_ns;
 	t->seen_pass = a->pass;
-	if (o->exited)
+	if (o->exited && !t->exited) {
 		t->exited = true;
-}
-
-static uint64_t sub(uint64_t now, uint64_t then)
-{
-	return now > then ? now - then : 0;
+		a->exited++;
+	}
 }
 
 static bool counters_delta(const struct acct_counters *cur, const struct acct_counters *base,
@@ -215,6 +348,35 @@ static bool counters_delta(const struct acct_counters *cur, const struct acct_co
 	d->wakeups = sub(cur->wakeups, base->wakeups);
 	return d->runtime_ns || d->run_delay_ns || d->nvcsw || d->nivcsw || d->migrations ||
 	       d->wakeups;
+}
+
+static void emit_fold(struct acct_fold *f, acct_delta_fn fn, void *arg)
+{
+	struct acct_delta d;
+
+	if (!f->threads)
+		return;
+	memset(&d, 0, sizeof(d));
+	d.pid = f->pid;
+	d.pstart_ns = f->pstart_ns;
+	d.start_ns = f->pstart_ns;
+	d.folded = f->threads;
+	memcpy(d.comm, f->comm, sizeof(d.comm));
+	memcpy(d.pcomm, f->comm, sizeof(d.pcomm));
+	d.exited = true;
+	d.d = f->c;
+	d.wait_max_ns = f->wait_max_ns;
+	fn(&d, arg);
+}
+
+static void close_folds(struct fold_table *ft, acct_delta_fn fn, void *arg)
+{
+	if (!ft->used)
+		return;
+	for (size_t i = 0; i < ft->cap; i++)
+		emit_fold(&ft->slot[i], fn, arg);
+	memset(ft->slot, 0, ft->cap * sizeof(*ft->slot));
+	ft->used = 0;
 }
 
 void acct__close(struct acct *a, acct_delta_fn fn, void *arg)
@@ -232,6 +394,9 @@ void acct__close(struct acct *a, acct_delta_fn fn, void *arg)
 		if (counters_delta(&t->cur, &t->base, &d.d) || t->wait_max_ns) {
 			d.pid = t->pid;
 			d.tid = t->tid;
+			d.start_ns = t->start_ns;
+			d.pstart_ns = t->pstart_ns;
+			d.folded = 0;
 			memcpy(d.comm, t->comm, sizeof(d.comm));
 			memcpy(d.pcomm, t->pcomm, sizeof(d.pcomm));
 			d.exited = t->exited;
@@ -243,17 +408,32 @@ void acct__close(struct acct *a, acct_delta_fn fn, void *arg)
 		if (t->exited || t->missing >= ACCT_MISSING_LIMIT) {
 			if (!t->exited)
 				a->loss.vanished++;
+			else
+				a->exited--;
 			remove_slot(a, t);
 			/* A later entry may have shifted into slot i: look at it again. */
 			continue;
 		}
 		i++;
 	}
+	close_folds(&a->procs, fn, arg);
+	close_folds(&a->names, fn, arg);
+	emit_fold(&a->other, fn, arg);
+	memset(&a->other, 0, sizeof(a->other));
 }
 
 const struct acct_losses *acct__losses(const struct acct *a)
 {
 	return &a->loss;
+}
+
+void acct__report_losses(const struct acct *a, struct report_losses *out)
+{
+	out->untracked_threads += a->loss.untracked;	/* a producer may have its own */
+	out->late_threads = a->loss.late;
+	out->vanished_threads = a->loss.vanished;
+	out->folded_threads = a->loss.folded;
+	out->folded_by_name = a->loss.folded_by_name;
 }
 
 size_t acct__size(const struct acct *a)

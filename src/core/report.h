@@ -19,6 +19,8 @@ struct report_losses {
 	uint64_t untraced_switches;	/* counted by the kernel, never reported by the tracepoint */
 	uint64_t idle_untraced;		/* idle periods whose start was untraced: estimated */
 	uint64_t events_lost;		/* report: events the recorder lost (ring buffer full) */
+	uint64_t folded_threads;	/* exited threads folded per process: the table was full */
+	uint64_t folded_by_name;	/* ... of which per name only (too many processes) */
 };
 
 struct report_meta {

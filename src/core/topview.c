@@ -124,8 +124,10 @@ void topview__add_thread(struct top_view *v, const struct acct_delta *d)
 		return;
 	r->pid = d->pid;
 	r->tid = d->tid;
+	r->start_ns = v->by == TOP_BY_TID ? d->start_ns : d->pstart_ns;
 	r->cpu = -1;
-	r->threads = 1;
+	r->threads = d->folded ? d->folded : 1;
+	r->folded = d->folded;
 	/* A process is known by its main thread's name, even when that thread slept. */
 	memcpy(r->comm, v->by == TOP_BY_TID ? d->comm : d->pcomm, sizeof(r->comm));
 	r->c = d->d;
@@ -221,6 +223,7 @@ static int cmp_sort_q(const void *pa, const void *pb)
 static void merge_into(struct top_row *dst, const struct top_row *src)
 {
 	dst->threads += src->threads;
+	dst->folded += src->folded;
 	dst->c.runtime_ns += src->c.runtime_ns;
 	dst->c.run_delay_ns += src->c.run_delay_ns;
 	dst->c.nvcsw += src->c.nvcsw;
@@ -235,8 +238,9 @@ static size_t group_hash(const struct top_row *r, enum top_by by)
 {
 	uint64_t h = 1469598103934665603ull;
 
-	if (by == TOP_BY_PID)
-		return (size_t)(r->pid * 0x9e3779b97f4a7c15ull >> 17);
+	/* A process is (pid, start); threads folded by name only have pid 0. */
+	if (by == TOP_BY_PID && r->pid)
+		return (size_t)((r->pid ^ r->start_ns) * 0x9e3779b97f4a7c15ull >> 17);
 	for (size_t i = 0; i < ACCT_COMM_LEN && r->comm[i]; i++)
 		h = (h ^ (unsigned char)r->comm[i]) * 1099511628211ull;
 	return (size_t)h;
@@ -244,8 +248,8 @@ static size_t group_hash(const struct top_row *r, enum top_by by)
 
 static bool same_group(const struct top_row *a, const struct top_row *b, enum top_by by)
 {
-	if (by == TOP_BY_PID)
-		return a->pid == b->pid;
+	if (by == TOP_BY_PID && (a->pid || b->pid))
+		return a->pid == b->pid && a->start_ns == b->start_ns;
 	return !strncmp(a->comm, b->comm, ACCT_COMM_LEN);
 }
 
@@ -280,10 +284,12 @@ static void aggregate(struct top_view *v)
 			merge_into(&v->rows[index[h] - 1], &r);
 			continue;
 		}
-		if (v->by == TOP_BY_COMM)
+		if (v->by == TOP_BY_COMM) {
 			r.pid = r.tid = 0;
-		else
+			r.start_ns = 0;
+		} else {
 			r.tid = r.pid;
+		}
 		v->rows[out] = r;
 		index[h] = (uint32_t)++out;
 	}
@@ -291,9 +297,52 @@ static void aggregate(struct top_view *v)
 	v->nr_rows = out;
 }
 
+/*
+ * Mark the rows whose PID (TID with --by tid) another row of the report also
+ * has: two processes that used one PID in the window, each its own row.
+ */
+static void mark_reused(struct top_view *v)
+{
+	size_t cap = 16;
+	uint32_t *index;	/* the first row with an id + 1; 0: empty slot */
+
+	if (v->by == TOP_BY_COMM || !v->nr_rows)
+		return;
+	while (cap < v->nr_rows * 2)
+		cap <<= 1;
+	index = calloc(cap, sizeof(*index));
+	if (!index) {
+		v->err = -ENOMEM;
+		return;
+	}
+	for (size_t i = 0; i < v->nr_rows; i++) {
+		struct top_row *r = &v->rows[i];
+		uint32_t id = v->by == TOP_BY_TID ? r->tid : r->pid;
+		size_t h = (size_t)(id * 0x9e3779b97f4a7c15ull >> 17) & (cap - 1);
+
+		if (r->cpu >= 0 || !id)
+			continue;
+		while (index[h]) {
+			struct top_row *o = &v->rows[index[h] - 1];
+
+			if ((v->by == TOP_BY_TID ? o->tid : o->pid) == id)
+				break;
+			h = (h + 1) & (cap - 1);
+		}
+		if (index[h]) {
+			r->reused = true;
+			v->rows[index[h] - 1].reused = true;
+		} else {
+			index[h] = (uint32_t)(i + 1);
+		}
+	}
+	free(index);
+}
+
 void topview__finish(struct top_view *v, uint64_t duration_ns, size_t limit)
 {
 	aggregate(v);
+	mark_reused(v);
 	v->total_runtime_ns = 0;
 	for (size_t i = 0; i < v->nr_rows; i++) {
 		struct top_row *r = &v->rows[i];

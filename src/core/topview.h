@@ -36,8 +36,15 @@ struct top_filter {
 struct top_row {
 	uint32_t pid;
 	uint32_t tid;
+	/*
+	 * The row's identity with its id: the process's start (--by pid) or the
+	 * thread's (--by tid), so a reused PID or TID is another row.
+	 */
+	uint64_t start_ns;
 	int32_t cpu;		/* an idle task's CPU; -1 for every other row */
 	uint32_t threads;	/* threads summed into the row */
+	uint32_t folded;	/* exited threads folded into it (the table was full) */
+	bool reused;		/* another row in the report has the same PID (TID) */
 	char comm[ACCT_COMM_LEN];	/* the thread's, or with --by pid/comm the process's */
 	struct acct_counters c;
 	uint64_t wait_max_ns;

@@ -42,6 +42,10 @@ static const struct {
 	  "idle periods begun untraced (start estimated)" },
 	{ offsetof(struct report_losses, events_lost), "events_lost",
 	  "events lost while recording (ring buffer full)" },
+	{ offsetof(struct report_losses, folded_threads), "folded_threads",
+	  "exited threads folded into their process's row, the table was full (raise --max-tasks)" },
+	{ offsetof(struct report_losses, folded_by_name), "folded_by_name",
+	  "of those folded by name only, too many processes" },
 };
 
 #define NR_LOSSES (sizeof(losses) / sizeof(losses[0]))

@@ -8,7 +8,7 @@
  * Script lines (# starts a comment):
  *   new max=N                      a fresh core tracking at most N threads
  *   pass [baseline t0=NS]          an iterator pass begins
- *   obs tid= pid= start= comm= [pcomm=] rt= rd= vcsw= ivcsw= migr= wake= maxwait= [exited]
+ *   obs tid= pid= start= [pstart=] comm= [pcomm=] rt= rd= vcsw= ivcsw= migr= wake= maxwait= [exited]
  *   end                            the pass ends
  *   idle cpu=N ns=NS sw=N          that CPU's idle figures for the next report
  *   report dur=NS by=pid|tid|comm sort=FIELD rows=N [pid=N] [tid=N] [comm=S] [idle]
@@ -91,7 +91,6 @@ static void do_report(struct replay *r, const char *line)
 	uint32_t pid = (uint32_t)num(line, "pid"), tid = (uint32_t)num(line, "tid");
 	struct top_filter f = { .cpu = -1 };
 	struct report_meta m = { 0 };
-	const struct acct_losses *l;
 	enum top_by by;
 	enum top_sort sort;
 	struct top_view v;
@@ -118,10 +117,7 @@ static void do_report(struct replay *r, const char *line)
 	m.duration_ns = num(line, "dur");
 	m.nr_cpus = 2;
 	m.max_threads = r->max_threads;
-	l = acct__losses(r->acct);
-	m.loss.untracked_threads = l->untracked;
-	m.loss.late_threads = l->late;
-	m.loss.vanished_threads = l->vanished;
+	acct__report_losses(r->acct, &m.loss);
 	topview__finish(&v, m.duration_ns, num(line, "rows"));
 	top_out__json(r->out, &v, &m);
 	topview__fini(&v);
@@ -136,6 +132,8 @@ static void do_obs(struct replay *r, const char *line)
 	o.tid = (uint32_t)num(line, "tid");
 	o.pid = (uint32_t)num(line, "pid");
 	o.start_ns = num(line, "start");
+	/* A main thread's process started with it; another thread names pstart. */
+	o.pstart_ns = o.tid == o.pid ? o.start_ns : num(line, "pstart");
 	field(line, "comm", comm, sizeof(comm));
 	memcpy(o.comm, comm, sizeof(o.comm) - 1);
 	field(line, "pcomm", pcomm, sizeof(pcomm));
@@ -243,6 +241,8 @@ int main(void)
 		CASE(aggregate_and_filter),
 		CASE(table_full),
 		CASE(exec_rename),
+		CASE(fold_when_full),
+		CASE(pid_reuse_process),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
