@@ -11,6 +11,7 @@ struct evthread {
 	uint32_t tid;		/* 0: free slot */
 	uint32_t pid;
 	uint64_t ident_ns;	/* start_time from a scan, the fork's time for a thread born since */
+	uint64_t pident_ns;	/* its process's ident_ns (the main thread's); 0: not known yet */
 	struct acct_counters c;
 	uint64_t pcount;	/* sched_info.pcount as last seen */
 	uint64_t wait_max_ns;	/* longest wait ended since the last pass */
@@ -18,6 +19,9 @@ struct evthread {
 	uint8_t left_preempted;	/* its last switch-out left it runnable */
 	uint8_t exited;		/* its last switch was seen; observed once more, then gone */
 	uint8_t gone;
+	uint8_t named;		/* comm and pcomm hold its names as it died */
+	char comm[ACCT_COMM_LEN];
+	char pcomm[ACCT_COMM_LEN];
 };
 
 struct evcpu {
@@ -35,6 +39,9 @@ struct evacct {
 	struct evcpu *cpu;
 	void (*on_wait)(void *ctx, const struct evwait *w);
 	void *wait_ctx;
+	/* Where the last pass went: an exited thread whose TID comes back goes there first. */
+	struct acct *acct;
+	const struct tasktab *names;
 };
 
 struct evacct *evacct__new(uint32_t nr_cpus, size_t max_threads, uint64_t start_ns)
@@ -49,8 +56,12 @@ struct evacct *evacct__new(uint32_t nr_cpus, size_t max_threads, uint64_t start_
 	if (!ea)
 		return NULL;
 	ea->cpu = calloc(nr_cpus, sizeof(*ea->cpu));
-	/* Threads that came and went stay in the table: room for churn beyond the live limit. */
-	if (!ea->cpu || tidmap__init(&ea->threads, sizeof(struct evthread), max_threads * 4)) {
+	/*
+	 * Every TID the kernel can give (pid_max at most): a TID keeps its slot
+	 * from thread to thread, so the table grows with the TIDs used, not with
+	 * the threads that came and went, and no thread is ever refused.
+	 */
+	if (!ea->cpu || tidmap__init(&ea->threads, sizeof(struct evthread), TIDMAP_ALL_TIDS)) {
 		evacct__free(ea);
 		errno = ENOMEM;
 		return NULL;
@@ -81,11 +92,47 @@ static struct evthread *thread_of(struct evacct *ea, uint32_t tid)
 	return tidmap__add(&ea->threads, tid, NULL);
 }
 
-/* A new thread under a TID: what was known of an earlier one is not its. */
-static void restart(struct evthread *t, uint32_t pid, uint64_t ident_ns)
+/* Keep a dying thread's names: its TID, and its process's, may be reused before a pass. */
+static void name_as_dying(const struct evacct *ea, struct evthread *t)
+{
+	const struct task_ident *me, *leader;
+
+	if (!ea->names)
+		return;
+	me = tasktab__get(ea->names, t->tid);
+	leader = tasktab__get(ea->names, t->pid);
+	if (!me)
+		return;
+	memcpy(t->comm, me->comm, ACCT_COMM_LEN);
+	memcpy(t->pcomm, leader ? leader->comm : me->comm, ACCT_COMM_LEN);
+	t->named = 1;
+}
+
+/* The start of process pid, as its main thread holds it now; 0 if unknown. */
+static uint64_t process_ident(const struct evacct *ea, uint32_t pid)
+{
+	const struct evthread *leader = tidmap__get(&ea->threads, pid);
+
+	return leader && leader->pid == pid ? leader->ident_ns : 0;
+}
+
+static void fill_obs(struct acct_obs *o, const struct evacct *ea, const struct evthread *t);
+
+/*
+ * A new thread under a TID: what was known of an earlier one is not its.
+ * If that one exited since the last pass, its final figures are handed on
+ * first, or a TID reused within one window (a fork storm past pid_max)
+ * would take the earlier thread's time with it.
+ */
+static void restart(struct evacct *ea, struct evthread *t, uint32_t pid, uint64_t ident_ns)
 {
 	uint32_t tid = t->tid;
+	struct acct_obs o;
 
+	if (t->exited && !t->gone && ea->acct) {
+		fill_obs(&o, ea, t);
+		acct__observe(ea->acct, &o);
+	}
 	memset(t, 0, sizeof(*t));
 	t->tid = tid;
 	t->pid = pid;
@@ -156,8 +203,10 @@ static void note_departure(struct evacct *ea, const struct sev *e)
 	raise_to(&t->c.nivcsw, e->nivcsw);
 	t->left_preempted = SEV_STATE_RUNNABLE(e->state);
 	/* The last switch of a thread: do_task_dead() left it a zombie or dead. */
-	if (e->state & SEV_STATE_DEAD)
+	if (e->state & SEV_STATE_DEAD) {
 		t->exited = 1;
+		name_as_dying(ea, t);
+	}
 }
 
 static void note_cpu_switch(struct evacct *ea, const struct sev *e)
@@ -197,8 +246,10 @@ void evacct__event(struct evacct *ea, const struct sev *e, uint32_t wakeup_kind)
 		t = thread_of(ea, e->tid2);
 		/* sched_fork() starts every counter of the child from zero. */
 		if (t) {
-			restart(t, e->pid2, e->ts_ns > ea->start_ns ? e->ts_ns : ea->start_ns);
+			restart(ea, t, e->pid2, e->ts_ns > ea->start_ns ? e->ts_ns : ea->start_ns);
 			t->pcount_known = 1;
+			/* A new process is known by its main thread; a new thread joins one. */
+			t->pident_ns = e->tid2 == e->pid2 ? t->ident_ns : process_ident(ea, e->pid2);
 		}
 		break;
 	case SEV_MIGRATE:
@@ -229,8 +280,10 @@ void evacct__snap(struct evacct *ea, enum snap_phase phase, const struct task_sn
 	if (phase == SNAP_BEGIN || !t->ident_ns) {
 		/* A scan names the thread by its true start. */
 		if (t->ident_ns && t->ident_ns != s->start_ns && phase == SNAP_BEGIN)
-			restart(t, s->pid, s->start_ns);
+			restart(ea, t, s->pid, s->start_ns);
 		t->ident_ns = s->start_ns;
+		if (s->tid == s->pid)
+			t->pident_ns = s->start_ns;
 	}
 	t->pid = s->pid;
 	raise_to(&t->c.runtime_ns, s->runtime_ns);
@@ -244,37 +297,46 @@ void evacct__snap(struct evacct *ea, enum snap_phase phase, const struct task_sn
 	}
 }
 
-static void fill_obs(struct acct_obs *o, const struct evthread *t, const struct tasktab *names)
+static void fill_obs(struct acct_obs *o, const struct evacct *ea, const struct evthread *t)
 {
-	const struct task_ident *me = tasktab__get(names, t->tid);
-	const struct task_ident *leader = tasktab__get(names, t->pid);
+	const struct task_ident *me = tasktab__get(ea->names, t->tid);
+	const struct task_ident *leader = tasktab__get(ea->names, t->pid);
 
 	memset(o, 0, sizeof(*o));
 	o->pid = t->pid;
 	o->tid = t->tid;
 	o->start_ns = t->ident_ns;
+	o->pstart_ns = t->pident_ns ? t->pident_ns : process_ident(ea, t->pid);
+	o->exited = t->exited;
+	o->c = t->c;
+	o->wait_max_ns = t->wait_max_ns;
+	/* Its TID may name another thread by now. */
+	if (t->named) {
+		memcpy(o->comm, t->comm, ACCT_COMM_LEN);
+		memcpy(o->pcomm, t->pcomm, ACCT_COMM_LEN);
+		return;
+	}
 	if (me)
 		memcpy(o->comm, me->comm, ACCT_COMM_LEN);
 	if (leader)
 		memcpy(o->pcomm, leader->comm, ACCT_COMM_LEN);
 	else
 		memcpy(o->pcomm, o->comm, ACCT_COMM_LEN);
-	o->exited = t->exited;
-	o->c = t->c;
-	o->wait_max_ns = t->wait_max_ns;
 }
 
 void evacct__observe(struct evacct *ea, struct acct *a, const struct tasktab *names)
 {
 	struct acct_obs o;
 
+	ea->acct = a;
+	ea->names = names;
 	acct__begin_pass(a, !ea->baselined, ea->start_ns);
 	for (size_t i = 0; i < tidmap__capacity(&ea->threads); i++) {
 		struct evthread *t = tidmap__slot(&ea->threads, i);
 
 		if (!t->tid || t->gone)
 			continue;
-		fill_obs(&o, t, names);
+		fill_obs(&o, ea, t);
 		acct__observe(a, &o);
 		t->wait_max_ns = 0;
 		if (t->exited)
