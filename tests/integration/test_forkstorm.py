@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""A fork storm larger than pid_max in one window (root).
+
+forkstorm forks FORKS children one after another (each names itself
+"fs-child", spins 20 us and exits), more than pid_max, so PIDs are reused
+within the window. top (live) and record + report top run over it with a
+thread table far smaller than the storm (--max-tasks 4096), so exited
+children must be folded to make room. Checked against the kernel:
+
+  parent     its row's runtime holds the parent's own sum_exec_runtime at the
+             storm's end (/proc/self/schedstat), plus at most its exit tail
+  children   the children's rows add up to RUSAGE_CHILDREN (every reaped
+             child's runtime), within 1 %
+  instances  no row holds two processes: a child row has one thread; a
+             reused PID shows as several rows, marked "reused"
+  total      the header's total runtime is the sum of the rows
+  folds      what was folded is said (lost.folded_threads), nothing untracked
+"""
+
+import json
+import os
+import signal
+import subprocess
+import tempfile
+import time
+
+import sslib
+
+SPIN_US = 20
+MAX_TASKS = 4096
+
+
+def forks_wanted():
+    try:
+        with open("/proc/sys/kernel/pid_max") as f:
+            pid_max = int(f.read())
+    except OSError:
+        pid_max = 32768
+    return pid_max + 8000
+
+
+def run_storm(forks):
+    path = sslib.REPO / "build" / "forkstorm"
+    p = subprocess.Popen([str(path), str(forks), str(SPIN_US)], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, text=True)
+    ready = p.stdout.readline().split()
+    p.stdin.write("go\n")
+    p.stdin.flush()
+    stats = json.loads(p.stdout.readline())
+    p.wait(timeout=60)
+    return int(ready[1]), stats
+
+
+def check_report(tap, label, rep, stats):
+    rows = rep["tasks"]
+    lost = rep["lost"]
+    parent = [r for r in rows if r["pid"] == stats["pid"] and r["comm"] == "forkstorm"]
+    children = [r for r in rows if r["comm"] == "fs-child"]
+    child_ns = sum(r["runtime_ns"] for r in children)
+    total = sum(r["runtime_ns"] for r in rows if "idle_cpu" not in r)
+    if tap.check(f"{label}: one row for the parent", len(parent) == 1,
+                 f"pid {stats['pid']}", f"{parent}"):
+        got = parent[0]["runtime_ns"]
+        tap.check(f"{label}: parent's runtime = its schedstat (+ exit tail)",
+                  stats["self_ns"] <= got <= stats["self_ns"] + 20_000_000,
+                  f"{got / 1e6:.3f} ms, schedstat {stats['self_ns'] / 1e6:.3f} ms at the end",
+                  f"row {got}, schedstat {stats['self_ns']}")
+    tap.check(f"{label}: children's rows = RUSAGE_CHILDREN",
+              abs(child_ns - stats["children_ns"]) <= 0.01 * stats["children_ns"],
+              f"{child_ns / 1e6:.3f} ms vs {stats['children_ns'] / 1e6:.3f} ms over "
+              f"{sum(r['threads'] for r in children)} children in {len(children)} rows",
+              f"rows {child_ns}, rusage {stats['children_ns']}")
+    tap.check(f"{label}: every child counted once",
+              sum(r["threads"] for r in children) == stats["forks"],
+              f"{stats['forks']}",
+              f"{sum(r['threads'] for r in children)} threads in rows, {stats['forks']} forks")
+    merged = [r for r in children if r["pid"] and r["threads"] != 1]
+    tap.check(f"{label}: no row holds two processes", not merged,
+              f"{len(children)} child rows",
+              f"{len(merged)} rows with several threads, e.g. {merged[:2]}")
+    reused = [r for r in children if r["reused"]]
+    tap.check(f"{label}: reused PIDs are rows of their own, marked", bool(reused),
+              f"{len(reused)} rows marked", "no row marked reused")
+    tap.check(f"{label}: total runtime = sum of rows", rep["total_runtime_ns"] == total,
+              f"{total}", f"header {rep['total_runtime_ns']}, rows {total}")
+    tap.check(f"{label}: folds said, nothing untracked",
+              lost["folded_threads"] > 0 and lost["untracked_threads"] == 0,
+              f"{lost['folded_threads']} folded",
+              f"lost {lost}")
+
+
+def main():
+    tap = sslib.Tap()
+    if not sslib.require(tap, ["fork storm"]):
+        return tap.done()
+    forks = forks_wanted()
+    tmp = tempfile.mkdtemp(prefix="ssfork-")
+    rec_file = os.path.join(tmp, "storm.ssr")
+    top = sslib.Tracer(["top", "--json", "-n", "0", "--max-tasks", MAX_TASKS])
+    rec = sslib.Tracer(["record", "-o", rec_file, "--buffer", "64"])
+    try:
+        pid, stats = run_storm(forks)
+        time.sleep(0.3)
+    finally:
+        rc_top = top.stop()
+        rc_rec = rec.stop()
+    tap.check("storm past pid_max", stats["forks"] == forks and rc_top == 0 and rc_rec == 0,
+              f"{forks} forks", f"stats {stats}, top rc {rc_top}, record rc {rc_rec}")
+    check_report(tap, "top", sslib.one_report(top, "top"), stats)
+    r = subprocess.run([str(sslib.schedscope_path()), "report", "-i", rec_file, "top",
+                        "--json", "-n", "0", "--max-tasks", str(MAX_TASKS)],
+                       capture_output=True, text=True, timeout=120)
+    reps = [json.loads(l) for l in r.stdout.splitlines() if l.strip()]
+    if tap.check("report top of the recording", r.returncode == 0 and len(reps) == 1,
+                 "1 report", f"rc {r.returncode}: {sslib.one_line(r.stderr)}"):
+        if reps[0]["lost"]["events_lost"]:
+            tap.note(f"the recording lost {reps[0]['lost']['events_lost']} events")
+        check_report(tap, "report top", reps[0], stats)
+    os.unlink(rec_file)
+    os.rmdir(tmp)
+    return tap.done()
+
+
+if __name__ == "__main__":
+    main()
