@@ -83,6 +83,9 @@ void recinput__close(struct recinput *in)
 	free(in);
 }
 
+/* How much read file a pass keeps mapped before it gives it back. */
+#define RELEASE_STEP ((size_t)8 << 20)
+
 static bool renames(uint32_t type)
 {
 	return type == SEV_FORK || type == SEV_EXEC || type == SEV_RENAME;
@@ -101,11 +104,22 @@ int recinput__each(struct recinput *in, int (*fn)(void *ctx, const struct rec_it
 		   void *ctx)
 {
 	struct tasktab *names = in->no_names ? NULL : in->names;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), released = 0;
 	struct rec_error err = { 0 };
 	struct rec_item it;
 	int ret;
 
 	while (recr__next(in->r, &it, &err)) {
+		/*
+		 * The chunks before this one are read: give their pages back, so
+		 * the file's size does not show in RSS (a re-read faults them in).
+		 */
+		if (in->map && it.offset >= released + RELEASE_STEP) {
+			size_t upto = (size_t)it.offset & ~(page - 1);
+
+			madvise((char *)in->map + released, upto - released, MADV_DONTNEED);
+			released = upto;
+		}
 		switch (it.type) {
 		case REC_EVENT:
 			if (!in->events++)
