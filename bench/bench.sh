@@ -30,7 +30,10 @@
 #      (utime+stime, while the workload ran and in all), and events lost;
 #      then how fast `schedscope report` reads a recording of a few
 #      million events (median of READ_RUNS runs, the file in page cache),
-#      and the recording goals as PASS/FAIL.
+#      and the recording goals as PASS/FAIL;
+#   6. under process churn (bench/churn.py): top's and report's peak RSS
+#      and report time with 100,000 and 1,000,000 short-lived processes
+#      in one window (CHURN="N ..." to choose, SKIP_CHURN=1 to skip).
 # and ends with a Markdown summary.
 #
 # Tunables (environment):
@@ -1332,6 +1335,11 @@ if [[ -n $THR_LINE ]]; then
 				printf "| `%s` | %.0f | %s |\n", p, e / wall, e ? sprintf("%.0f", ns / e) : "-" }'
 		done <"$THR_BPF"
 	fi
+fi
+echo
+# Part 6: memory and report time under process churn (bench/churn.py).
+if [[ ${SKIP_CHURN:-0} != 1 ]]; then
+	python3 "$BENCH_DIR/churn.py" "$SCHEDSCOPE" || log "churn part failed"
 fi
 echo
 log "done: rounds took ${t_rounds} s, whole bench ${t_total} s"
