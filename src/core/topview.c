@@ -253,21 +253,32 @@ static bool same_group(const struct top_row *a, const struct top_row *b, enum to
 	return !strncmp(a->comm, b->comm, ACCT_COMM_LEN);
 }
 
+/*
+ * An empty open-addressing index over the rows, at most half full: NULL when
+ * there are no rows, or with v->err set when it cannot be had.
+ */
+static uint32_t *row_index(struct top_view *v, size_t *cap)
+{
+	uint32_t *index;
+
+	if (!v->nr_rows)
+		return NULL;
+	for (*cap = 16; *cap < v->nr_rows * 2; *cap <<= 1)
+		;
+	index = calloc(*cap, sizeof(*index));
+	if (!index)
+		v->err = -ENOMEM;
+	return index;
+}
+
 /* Merge rows by process or name in one pass over a hash index of the output. */
 static void aggregate(struct top_view *v)
 {
-	size_t cap = 16, out = 0;
+	size_t cap, out = 0;
 	uint32_t *index;	/* output row + 1; 0: empty slot */
 
-	if (v->by == TOP_BY_TID || !v->nr_rows)
+	if (v->by == TOP_BY_TID || !(index = row_index(v, &cap)))
 		return;
-	while (cap < v->nr_rows * 2)
-		cap <<= 1;
-	index = calloc(cap, sizeof(*index));
-	if (!index) {
-		v->err = -ENOMEM;
-		return;
-	}
 	for (size_t i = 0; i < v->nr_rows; i++) {
 		struct top_row r = v->rows[i];
 		size_t h;
@@ -303,18 +314,11 @@ static void aggregate(struct top_view *v)
  */
 static void mark_reused(struct top_view *v)
 {
-	size_t cap = 16;
+	size_t cap;
 	uint32_t *index;	/* the first row with an id + 1; 0: empty slot */
 
-	if (v->by == TOP_BY_COMM || !v->nr_rows)
+	if (v->by == TOP_BY_COMM || !(index = row_index(v, &cap)))
 		return;
-	while (cap < v->nr_rows * 2)
-		cap <<= 1;
-	index = calloc(cap, sizeof(*index));
-	if (!index) {
-		v->err = -ENOMEM;
-		return;
-	}
 	for (size_t i = 0; i < v->nr_rows; i++) {
 		struct top_row *r = &v->rows[i];
 		uint32_t id = v->by == TOP_BY_TID ? r->tid : r->pid;
