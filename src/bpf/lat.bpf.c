@@ -258,7 +258,7 @@ static __always_inline int handle_switch(bool preempt, struct task_struct *prev,
 	struct lat_task_state *ns = NULL, *ps;
 	struct lat_sample s = {};
 	struct lat_si si;
-	bool measured = false;
+	bool measured = false, unsplit = false;
 	__u64 clock;
 
 	if (!st || !has_rq_clock())
@@ -304,9 +304,7 @@ static __always_inline int handle_switch(bool preempt, struct task_struct *prev,
 		 * counts, whole, and a long one is still reported.
 		 */
 		st->missed++;
-		record(next, &s, true, st);
-		if (slow_events && s.wait_ns >= min_lat_ns)
-			emit_slow(prev, next, &s);
+		unsplit = true;
 		break;
 	default:
 		break;
@@ -325,7 +323,9 @@ static __always_inline int handle_switch(bool preempt, struct task_struct *prev,
 	if (measured) {
 		st->waits++;
 		st->kpreempt += s.kpreempt;
-		record(next, &s, false, st);
+	}
+	if (measured || unsplit) {
+		record(next, &s, unsplit, st);
 		if (slow_events && s.wait_ns >= min_lat_ns)
 			emit_slow(prev, next, &s);
 	}

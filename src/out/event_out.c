@@ -142,7 +142,7 @@ void slow_out__json(FILE *f, const struct ss_lat_event *e)
 		json__string(&j, "kind", "unsplit", 7);
 	else
 		json__string(&j, "kind", kind_name(e->kind), strlen(kind_name(e->kind)));
-	json__u64(&j, "waits", e->waits ? e->waits : 1);
+	json__u64(&j, "waits", e->waits);
 	json__u64(&j, "premigration_ns", e->premig_ns);
 	json_task(&j, "prev", e->other_comm, e->other_pid, e->other_tid, -1, e->other_prio);
 	json__end_object(&j);
