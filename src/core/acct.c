@@ -207,10 +207,14 @@ static struct acct_fold *fold_of(struct fold_table *ft, size_t limit, uint32_t p
 	return &ft->slot[i];
 }
 
+static bool counters_delta(const struct acct_counters *cur, const struct acct_counters *base,
+			   struct acct_counters *d);
+
 /* Fold exited thread t's figures for the open interval: by process, name, or the rest. */
 static void fold(struct acct *a, const struct acct_thread *t)
 {
 	struct acct_fold *f = fold_of(&a->procs, ACCT_FOLD_PROCS, t->pid, t->pstart_ns, t->pcomm);
+	struct acct_counters d;
 
 	if (!f) {
 		f = fold_of(&a->names, ACCT_FOLD_NAMES, 0, 0, t->pcomm);
@@ -221,12 +225,8 @@ static void fold(struct acct *a, const struct acct_thread *t)
 		a->loss.folded_by_name++;
 	}
 	f->threads++;
-	f->c.runtime_ns += sub(t->cur.runtime_ns, t->base.runtime_ns);
-	f->c.run_delay_ns += sub(t->cur.run_delay_ns, t->base.run_delay_ns);
-	f->c.nvcsw += sub(t->cur.nvcsw, t->base.nvcsw);
-	f->c.nivcsw += sub(t->cur.nivcsw, t->base.nivcsw);
-	f->c.migrations += sub(t->cur.migrations, t->base.migrations);
-	f->c.wakeups += sub(t->cur.wakeups, t->base.wakeups);
+	counters_delta(&t->cur, &t->base, &d);
+	acct_counters__add(&f->c, &d);
 	if (t->wait_max_ns > f->wait_max_ns)
 		f->wait_max_ns = t->wait_max_ns;
 	a->loss.folded++;
@@ -335,6 +335,16 @@ void acct__observe(struct acct *a, const struct acct_obs *o)
 		t->exited = true;
 		a->exited++;
 	}
+}
+
+void acct_counters__add(struct acct_counters *dst, const struct acct_counters *src)
+{
+	dst->runtime_ns += src->runtime_ns;
+	dst->run_delay_ns += src->run_delay_ns;
+	dst->nvcsw += src->nvcsw;
+	dst->nivcsw += src->nivcsw;
+	dst->migrations += src->migrations;
+	dst->wakeups += src->wakeups;
 }
 
 static bool counters_delta(const struct acct_counters *cur, const struct acct_counters *base,

@@ -104,6 +104,9 @@ void acct__observe(struct acct *a, const struct acct_obs *o);
 typedef void (*acct_delta_fn)(const struct acct_delta *d, void *arg);
 void acct__close(struct acct *a, acct_delta_fn fn, void *arg);
 
+/* dst += src, counter by counter. */
+void acct_counters__add(struct acct_counters *dst, const struct acct_counters *src);
+
 const struct acct_losses *acct__losses(const struct acct *a);
 /* The same, into a report's loss counters. */
 struct report_losses;

@@ -224,12 +224,7 @@ static void merge_into(struct top_row *dst, const struct top_row *src)
 {
 	dst->threads += src->threads;
 	dst->folded += src->folded;
-	dst->c.runtime_ns += src->c.runtime_ns;
-	dst->c.run_delay_ns += src->c.run_delay_ns;
-	dst->c.nvcsw += src->c.nvcsw;
-	dst->c.nivcsw += src->c.nivcsw;
-	dst->c.migrations += src->c.migrations;
-	dst->c.wakeups += src->c.wakeups;
+	acct_counters__add(&dst->c, &src->c);
 	if (src->wait_max_ns > dst->wait_max_ns)
 		dst->wait_max_ns = src->wait_max_ns;
 }
