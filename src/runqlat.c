@@ -204,9 +204,7 @@ static void report_json(struct runqlat *r, const struct report_meta *m,
 	json__string(&j, "type", "runqlat", 7);
 	json__u64(&j, "duration_ns", m->duration_ns);
 	json__u64(&j, "nr_cpus", m->nr_cpus);
-	if (m->timestamp)
-		json__u64(&j, "time_ns", (uint64_t)m->wall.tv_sec * 1000000000ull +
-					 (uint64_t)m->wall.tv_nsec);
+	out__json_time(&j, m);
 	json__string(&j, "from", from, strlen(from));
 	json__string(&j, "unit", r->cli->ms ? "ms" : "us", 2);
 	if (key)

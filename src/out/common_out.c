@@ -95,12 +95,17 @@ uint64_t out__lost_cpus(FILE *f, const char *lead, const char *what, const uint6
 	return total;
 }
 
-void out__json_meta(struct json *j, const struct report_meta *m)
+void out__json_time(struct json *j, const struct report_meta *m)
 {
-	json__u64(j, "duration_ns", m->duration_ns);
 	if (m->timestamp)
 		json__u64(j, "time_ns", (uint64_t)m->wall.tv_sec * 1000000000ull +
 					   (uint64_t)m->wall.tv_nsec);
+}
+
+void out__json_meta(struct json *j, const struct report_meta *m)
+{
+	json__u64(j, "duration_ns", m->duration_ns);
+	out__json_time(j, m);
 	json__u64(j, "nr_cpus", m->nr_cpus);
 	json__begin_object(j, "lost");
 	json__u64(j, "max_tasks", m->max_threads);

@@ -35,6 +35,9 @@ uint64_t out__lost_cpus(FILE *f, const char *lead, const char *what, const uint6
 			uint32_t nr_cpus, const char *hint);
 /* A stream event's JSON object opened on f: "type", "ts_ns" and "cpu". */
 void out__json_head(struct json *j, FILE *f, const char *type, uint64_t ts_ns, uint32_t cpu);
+/* "time_ns", the window's end on the wall clock, with -T only. */
+void out__json_time(struct json *j, const struct report_meta *m);
+
 /* "duration_ns", "time" (with -T) and the "lost" object. */
 void out__json_meta(struct json *j, const struct report_meta *m);
 
