@@ -24,14 +24,11 @@ LIBBPF_LIBS   = $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf -lelf
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -Wno-unused-function -Wno-unused-parameter \
 	      -I$(BUILD) -Isrc
 
-# The analytics core and the writers: pure C, no libbpf.
-CORE_SRCS := src/core/acct.c src/core/cpustat.c src/core/topview.c \
-	     src/out/json.c src/out/common_out.c src/out/top_out.c src/out/cpus_out.c src/out/event_out.c src/core/lathist.c src/out/lat_out.c src/cli.c \
-	     src/core/sev.c src/core/tasktab.c src/core/recfile.c src/out/trace_out.c src/core/evacct.c src/core/tidmap.c src/core/timehist.c src/out/timehist_out.c src/out/systrace_out.c src/out/chrome_out.c
-APP_SRCS  := src/main.c src/top.c src/cpus.c src/live.c src/session.c src/bpfenv.c src/stop.c \
-	     src/latsession.c src/runqlat.c src/runqslower.c src/starve.c \
-	     src/evsession.c src/trace.c src/record.c src/report.c src/timehist.c src/export.c \
-	     src/recinput.c
+# Sources by folder, each folder a role (README's Layout): the analytics core,
+# the writers and the option table are pure C without libbpf; the sessions
+# and the commands are the rest of the binary.
+CORE_SRCS := $(sort $(wildcard src/core/*.c src/out/*.c)) src/cli.c
+APP_SRCS  := src/main.c $(sort $(wildcard src/session/*.c src/cmd/*.c))
 BPF_SRCS  := src/bpf/acct.bpf.c src/bpf/lat.bpf.c src/bpf/events.bpf.c
 SKELS     := $(patsubst src/bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 
@@ -96,8 +93,9 @@ $(BUILD)/obj/%.o: src/%.c
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
 # The session includes the generated skeletons.
-$(BUILD)/obj/session.o $(BUILD)/obj/latsession.o $(BUILD)/obj/evsession.o $(BUILD)/obj/bpfenv.o: CFLAGS += $(LIBBPF_CFLAGS)
-$(BUILD)/obj/session.o $(BUILD)/obj/latsession.o $(BUILD)/obj/evsession.o: $(SKELS)
+SESSION_OBJS := $(filter $(BUILD)/obj/session/%,$(APP_OBJS))
+$(SESSION_OBJS): CFLAGS += $(LIBBPF_CFLAGS)
+$(SESSION_OBJS): $(SKELS)
 
 $(BUILD)/schedscope: $(APP_OBJS) $(CORE_OBJS)
 	$(CC) $(CFLAGS) $^ -o $@ $(LIBBPF_LIBS) -lm

@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "cli.h"
-#include "commands.h"
-#include "stop.h"
+#include "cmd/commands.h"
+#include "session/stop.h"
 
 #ifndef SCHEDSCOPE_VERSION
 #define SCHEDSCOPE_VERSION "unknown"

@@ -2,7 +2,7 @@
 # Static checks as test lines: the build must be warning-free under clang-tidy and cppcheck.
 set -u
 cd "$(dirname "$0")/.." || exit 1
-srcs=$(ls src/*.c src/core/*.c src/out/*.c)
+srcs=$(find src -name "*.c" -not -path "src/bpf/*" | sort)
 inc="-std=c11 -D_GNU_SOURCE -Ibuild -Isrc $(pkg-config --cflags libbpf 2>/dev/null)"
 
 # One file per run: clang-tidy 14's valist checker carries state from one
@@ -14,5 +14,19 @@ if [ -z "$out" ]; then echo "ok - clang-tidy"; else echo "not ok - clang-tidy"; 
 
 out=$(cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 	--inline-suppr --std=c11 -Isrc -Ibuild -D__linux__ -D__x86_64__ \
-	--suppress=missingIncludeSystem --suppress=unknownMacro:src/bpfenv.c -i src/bpf src tests/workload 2>&1)
+	--suppress=missingIncludeSystem --suppress=unknownMacro:src/session/bpfenv.c -i src/bpf src tests/workload 2>&1)
 if [ $? -eq 0 ]; then echo "ok - cppcheck"; else echo "not ok - cppcheck"; echo "$out" | sed 's/^/# /'; fi
+
+# README's Layout names every folder of the tree and every file directly in
+# src/, and nothing that is not there: a new folder is a new role to explain.
+layout=$(sed -n '/^## Layout/,/^## /p' README.md | sed -n '/^```$/,/^```$/p' | grep -v '^```' | awk '{print $1}')
+tree=$( (find src -mindepth 1 -maxdepth 1 -type f -name '*.c'; \
+	find src tests fuzz bench docs -mindepth 1 -maxdepth 1 -type d -not -name corpus -not -name cases -printf '%p/\n'; \
+	printf '%s\n' fuzz/ bench/ docs/) | sort -u)
+missing=$(comm -13 <(echo "$layout" | sort -u) <(echo "$tree"))
+stale=$(for p in $layout; do [ -e "$p" ] || echo "$p"; done)
+if [ -z "$missing$stale" ]; then echo "ok - README's Layout matches the tree"
+else echo "not ok - README's Layout matches the tree"
+	[ -z "$missing" ] || echo "# not in README's Layout: $(echo $missing)"
+	[ -z "$stale" ] || echo "# in README's Layout, not in the tree: $(echo $stale)"
+fi

@@ -14,7 +14,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
-#include "../abi.h"
+#include "abi.h"
 #include "compat.bpf.h"
 #include "acct_logic.h"
 

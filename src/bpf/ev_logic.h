@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Pure rules of the event programs (src/bpf/events.bpf.c), shared as the
- * same source by the BPF side and by user space (src/evsession.c), and
+ * same source by the BPF side and by user space (src/session/evsession.c), and
  * unit-tested in tests/unit/test_evlogic.c. No kernel or libbpf types here.
  */
 #ifndef SCHEDSCOPE_EV_LOGIC_H

@@ -2,7 +2,7 @@
 /*
  * schedscope's event programs, shared by `trace` and `record`: one
  * ring-buffer record per scheduling event (struct ss_ev and its kinds in
- * src/abi.h), filtered in the kernel, and a task iterator for the names and
+ * src/bpf/abi.h), filtered in the kernel, and a task iterator for the names and
  * counters of every thread at the start and the end.
  *
  * The hot paths are sched_switch and sched_waking, a few hundred thousand
@@ -38,7 +38,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
-#include "../abi.h"
+#include "abi.h"
 #include "compat.bpf.h"
 #include "ev_logic.h"
 #include "task_filter.bpf.h"

@@ -21,7 +21,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
-#include "../abi.h"
+#include "abi.h"
 #include "compat.bpf.h"
 #define lat__hide(x) barrier_var(x)
 #include "lat_logic.h"

@@ -42,7 +42,7 @@
 #ifndef SCHEDSCOPE_LAT_LOGIC_H
 #define SCHEDSCOPE_LAT_LOGIC_H
 
-#include "../abi.h"
+#include "abi.h"
 #include "acct_logic.h"
 
 /*

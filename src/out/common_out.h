@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../core/report.h"
+#include "core/report.h"
 #include "json.h"
 
 /* A writer's result: 0, or -EIO once any write to f failed. */

@@ -4,8 +4,8 @@
 
 #include <stdio.h>
 
-#include "../core/cpustat.h"
-#include "../core/report.h"
+#include "core/cpustat.h"
+#include "core/report.h"
 
 /* rows[0 .. nr-1]; show[cpu] false hides a CPU (-C). */
 void cpus_out__table(FILE *f, const struct cpu_row *rows, const bool *show, uint32_t nr,

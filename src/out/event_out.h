@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../abi.h"
+#include "bpf/abi.h"
 
 #define OUT_PRIO_LEN 24
 

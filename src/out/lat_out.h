@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../core/lathist.h"
+#include "core/lathist.h"
 #include "json.h"
 
 /* "wakeup", "preempt", "premig", "all" (JSON keys); NULL for anything else. */

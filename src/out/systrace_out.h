@@ -22,9 +22,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../core/sev.h"
-#include "../core/tasktab.h"
-#include "../core/timehist.h"
+#include "core/sev.h"
+#include "core/tasktab.h"
+#include "core/timehist.h"
 
 /*
  * "# tracer: nop" and the column legend. source names the recording in a

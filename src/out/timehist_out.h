@@ -21,7 +21,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../core/timehist.h"
+#include "core/timehist.h"
 
 /* A task as a line names it. comm NULL: not known (printed "<...>"). */
 struct th_who {

@@ -28,8 +28,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../core/sev.h"
-#include "../core/tasktab.h"
+#include "core/sev.h"
+#include "core/tasktab.h"
 
 /* What a line needs beside the event and the tasktab. */
 struct trace_line {

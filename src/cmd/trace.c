@@ -24,12 +24,12 @@
 #include <string.h>
 
 #include "cli.h"
-#include "commands.h"
-#include "evsession.h"
+#include "cmd/commands.h"
+#include "session/evsession.h"
 #include "core/tidmap.h"
-#include "live.h"
+#include "session/live.h"
 #include "out/trace_out.h"
-#include "stop.h"
+#include "session/stop.h"
 
 #define STDOUT_BUF_BYTES (256u << 10)
 #define FLUSH_EVERY_NS 100000000ull	/* stdout, when events come slowly */

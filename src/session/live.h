@@ -9,7 +9,7 @@
 
 #include "cli.h"
 #include "core/report.h"
-#include "session.h"
+#include "session/session.h"
 
 /* Render the interval just sampled into stdout. */
 typedef void (*live_report_fn)(void *ctx, struct report_meta *m);

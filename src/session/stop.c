@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "stop.h"
+#include "session/stop.h"
 
 #include <signal.h>
 #include <string.h>

@@ -8,9 +8,9 @@
 #include <stdio.h>
 
 #include "cli.h"
-#include "commands.h"
-#include "latsession.h"
-#include "live.h"
+#include "cmd/commands.h"
+#include "session/latsession.h"
+#include "session/live.h"
 #include "out/event_out.h"
 
 struct slower {

@@ -4,14 +4,14 @@
 #include <stdlib.h>
 
 #include "cli.h"
-#include "commands.h"
+#include "cmd/commands.h"
 #include "core/acct.h"
 #include "core/cpustat.h"
 #include "core/topview.h"
-#include "live.h"
-#include "reports.h"
+#include "session/live.h"
+#include "cmd/reports.h"
 #include "out/top_out.h"
-#include "session.h"
+#include "session/session.h"
 
 struct top {
 	const struct cli *cli;

@@ -23,12 +23,12 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "commands.h"
+#include "cmd/commands.h"
 #include "core/recfile.h"
-#include "evsession.h"
-#include "live.h"
+#include "session/evsession.h"
+#include "session/live.h"
 #include "out/common_out.h"
-#include "stop.h"
+#include "session/stop.h"
 
 #define RECORD_TICK_NS 100000000ull	/* flush and loss check: a crash loses at most this */
 

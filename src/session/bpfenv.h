@@ -15,7 +15,7 @@
 
 #include <bpf/libbpf.h>
 
-#include "abi.h"
+#include "bpf/abi.h"
 
 struct cli;
 

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "abi.h"
+#include "bpf/abi.h"
 #include "cli.h"
 
 enum lat_hist_mode { LAT_HIST_NONE, LAT_HIST_CPU, LAT_HIST_THREAD };

@@ -11,11 +11,11 @@
 #include <string.h>
 
 #include "cli.h"
-#include "commands.h"
-#include "latsession.h"
-#include "live.h"
+#include "cmd/commands.h"
+#include "session/latsession.h"
+#include "session/live.h"
 #include "out/event_out.h"
-#include "stop.h"
+#include "session/stop.h"
 
 #define STARVE_DEFAULT_MS 100.0
 #define REPEAT_NS 1000000000ull	/* a starving thread is reported again each second */

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "live.h"
+#include "session/live.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "stop.h"
+#include "session/stop.h"
 
 /* stdout went bad: 0 if the reader went away (| head), else 1 after saying why. */
 static int output_failed(void)

@@ -2,7 +2,7 @@
 /*
  * The ABI between schedscope's BPF programs and user space: flat structs of
  * fixed-width integers, ordered so that no padding appears. User space checks
- * every size with _Static_assert (src/abi_check.h), the BPF side includes this
+ * every size with _Static_assert (src/bpf/abi_check.h), the BPF side includes this
  * file after vmlinux.h.
  */
 #ifndef SCHEDSCOPE_ABI_H

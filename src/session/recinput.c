@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "recinput.h"
+#include "session/recinput.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -14,7 +14,7 @@
 #include "core/acct.h"
 #include "core/cpustat.h"
 #include "core/report.h"
-#include "abi.h"
+#include "bpf/abi.h"
 
 struct top;
 

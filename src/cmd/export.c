@@ -20,11 +20,11 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "commands.h"
+#include "cmd/commands.h"
 #include "core/timehist.h"
 #include "out/chrome_out.h"
 #include "out/systrace_out.h"
-#include "recinput.h"
+#include "session/recinput.h"
 
 enum export_format { FMT_SYSTRACE, FMT_CHROME };
 

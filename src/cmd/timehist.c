@@ -11,10 +11,10 @@
 #include <string.h>
 
 #include "cli.h"
-#include "commands.h"
+#include "cmd/commands.h"
 #include "core/timehist.h"
 #include "out/timehist_out.h"
-#include "recinput.h"
+#include "session/recinput.h"
 
 struct timehist {
 	const struct cli *cli;

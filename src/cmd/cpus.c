@@ -4,12 +4,12 @@
 #include <stdlib.h>
 
 #include "cli.h"
-#include "commands.h"
+#include "cmd/commands.h"
 #include "core/cpustat.h"
-#include "live.h"
+#include "session/live.h"
 #include "out/cpus_out.h"
-#include "session.h"
-#include "reports.h"
+#include "session/session.h"
+#include "cmd/reports.h"
 
 struct cpus {
 	const struct cli *cli;

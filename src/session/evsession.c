@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The event session (src/evsession.h): open, configure and load
+ * The event session (src/session/evsession.h): open, configure and load
  * src/bpf/events.bpf.c with only the kinds asked for, attach, then decode
  * ring-buffer records into struct sev.
  *
@@ -16,7 +16,7 @@
  * EV_CHECK_EVERY records to look at the deadline and at Ctrl-C, so a
  * consumer slower than the traced system still ends when asked.
  */
-#include "evsession.h"
+#include "session/evsession.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -27,12 +27,12 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
-#include "abi_check.h"
+#include "bpf/abi_check.h"
 #include "bpf/ev_logic.h"
-#include "bpfenv.h"
+#include "session/bpfenv.h"
 #include "core/tidmap.h"
 #include "events.skel.h"
-#include "stop.h"
+#include "session/stop.h"
 
 _Static_assert(EV_SWITCH == SEV_SWITCH && EV_WAKING == SEV_WAKING && EV_WAKEUP == SEV_WAKEUP &&
 		       EV_WAKEUP_NEW == SEV_WAKEUP_NEW && EV_MIGRATE == SEV_MIGRATE &&

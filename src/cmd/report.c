@@ -17,13 +17,13 @@
 #include <string.h>
 
 #include "cli.h"
-#include "commands.h"
+#include "cmd/commands.h"
 #include "core/evacct.h"
 #include "core/lathist.h"
 #include "core/tidmap.h"
 #include "out/event_out.h"
-#include "recinput.h"
-#include "reports.h"
+#include "session/recinput.h"
+#include "cmd/reports.h"
 
 enum analysis { AN_TOP, AN_CPUS, AN_RUNQLAT, AN_RUNQSLOWER, AN_INFO };
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "bpfenv.h"
+#include "session/bpfenv.h"
 
 #include <errno.h>
 #include <linux/capability.h>
@@ -12,7 +12,7 @@
 #include <bpf/bpf.h>
 
 #include "cli.h"
-#include "stop.h"
+#include "session/stop.h"
 
 #define PRIVILEGE_HINT "run as root, or grant CAP_BPF and CAP_PERFMON"
 

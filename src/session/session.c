@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "session.h"
+#include "session/session.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -11,13 +11,13 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "abi.h"
-#include "abi_check.h"
+#include "bpf/abi.h"
+#include "bpf/abi_check.h"
 #include "acct.skel.h"
 #include "bpf/acct_logic.h"
-#include "bpfenv.h"
+#include "session/bpfenv.h"
 #include "cli.h"
-#include "stop.h"
+#include "session/stop.h"
 
 #define MAX_LINKS 8
 #define ITER_BUF_RECS 512

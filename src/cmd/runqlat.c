@@ -10,16 +10,16 @@
 #include <string.h>
 
 #include "cli.h"
-#include "commands.h"
+#include "cmd/commands.h"
 #include "core/lathist.h"
 #include "core/report.h"
-#include "latsession.h"
-#include "live.h"
+#include "session/latsession.h"
+#include "session/live.h"
 #include "out/common_out.h"
 #include "out/event_out.h"
 #include "out/lat_out.h"
-#include "reports.h"
-#include "stop.h"
+#include "cmd/reports.h"
+#include "session/stop.h"
 
 /* One histogram set of the report: the system, a CPU, a process or a thread. */
 struct group {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "latsession.h"
+#include "session/latsession.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -10,10 +10,10 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "abi_check.h"
-#include "bpfenv.h"
+#include "bpf/abi_check.h"
+#include "session/bpfenv.h"
 #include "lat.skel.h"
-#include "stop.h"
+#include "session/stop.h"
 
 #define MAX_LINKS 4
 #define ITER_BUF_RECS 256
