@@ -21,12 +21,30 @@ if [ $? -eq 0 ]; then echo "ok - cppcheck"; else echo "not ok - cppcheck"; echo 
 # src/, and nothing that is not there: a new folder is a new role to explain.
 layout=$(sed -n '/^## Layout/,/^## /p' README.md | sed -n '/^```$/,/^```$/p' | grep -v '^```' | awk '{print $1}')
 tree=$( (find src -mindepth 1 -maxdepth 1 -type f -name '*.c'; \
-	find src tests fuzz bench docs -mindepth 1 -maxdepth 1 -type d -not -name corpus -not -name cases -printf '%p/\n'; \
-	printf '%s\n' fuzz/ bench/ docs/) | sort -u)
+	find src tests fuzz bench docs contrib -mindepth 1 -maxdepth 1 -type d -not -name corpus -not -name cases -printf '%p/\n'; \
+	printf '%s\n' fuzz/ bench/ docs/ contrib/) | sort -u)
 missing=$(comm -13 <(echo "$layout" | sort -u) <(echo "$tree"))
 stale=$(for p in $layout; do [ -e "$p" ] || echo "$p"; done)
 if [ -z "$missing$stale" ]; then echo "ok - README's Layout matches the tree"
 else echo "not ok - README's Layout matches the tree"
 	[ -z "$missing" ] || echo "# not in README's Layout: $(echo $missing)"
 	[ -z "$stale" ] || echo "# in README's Layout, not in the tree: $(echo $stale)"
+fi
+
+# Commits in the kernel's and git's form: "area: imperative summary" of at
+# most 72 characters, then a body that says why. The history up to 180c9a0
+# predates the rule and stays as it landed.
+form_base=180c9a0
+if git rev-parse -q --verify "$form_base^{commit}" >/dev/null 2>&1; then
+	bad=$(git log --no-merges --format='%h%x09%s%x09%b%x1e' "$form_base..HEAD" | awk -v RS='\x1e' -F'\t' '
+		NF < 2 { next }
+		{ sub(/^\n/, "", $1); why = "" }
+		length($2) > 72 { why = why " subject over 72 characters;" }
+		$2 !~ /^[a-z0-9][a-z0-9_.\/-]*(, [a-z0-9][a-z0-9_.\/-]*)*: [^ ]/ { why = why " subject not \"area: summary\";" }
+		$3 !~ /[^ \n]/ { why = why " no body;" }
+		why != "" { print $1 ":" why }')
+	if [ -z "$bad" ]; then echo "ok - commits since $form_base are in the kernel's form"
+	else echo "not ok - commits since $form_base are in the kernel's form"; echo "$bad" | sed 's/^/# /'; fi
+else
+	echo "ok - commit form # SKIP $form_base is not in this clone's history"
 fi
