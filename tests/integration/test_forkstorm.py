@@ -16,6 +16,11 @@ children must be folded to make room. Checked against the kernel:
              reused PID shows as several rows, marked "reused"
   total      the header's total runtime is the sum of the rows
   folds      what was folded is said (lost.folded_threads), nothing untracked
+
+trace -e fork,exit runs over the same storm: it must show every fork of the
+parent and every child's exit, under their own names though PIDs repeat; the
+recording's fork events lie between the storm's forks and the growth of
+/proc/stat's "processes" over the recorder's life.
 """
 
 import json
@@ -50,6 +55,41 @@ def run_storm(forks):
     stats = json.loads(p.stdout.readline())
     p.wait(timeout=60)
     return int(ready[1]), stats
+
+
+def processes():
+    with open("/proc/stat") as f:
+        for line in f:
+            if line.startswith("processes "):
+                return int(line.split()[1])
+    raise RuntimeError("no processes line in /proc/stat")
+
+
+def check_trace(tap, trace, stats):
+    forks = exits = 0
+    for line in trace.stdout:
+        if not line.startswith("{"):
+            continue
+        e = json.loads(line)
+        if e["type"] == "fork" and e["pid"] == stats["pid"]:
+            forks += 1
+        elif e["type"] == "exit" and e["comm"] == "fs-child":
+            exits += 1
+    lost = [l for l in trace.stderr if l.endswith("events lost")]
+    tap.check("trace: nothing lost", lost == ["0 events lost"], "0 events lost", str(lost))
+    tap.check("trace: every fork of the parent", forks == stats["forks"],
+              str(stats["forks"]), str(forks))
+    tap.check("trace: every child's exit", exits == stats["forks"], str(stats["forks"]), str(exits))
+
+
+def recorded_forks(rec_file):
+    r = subprocess.run([str(sslib.schedscope_path()), "report", "-i", rec_file, "info"],
+                       capture_output=True, text=True, timeout=120)
+    for line in r.stdout.splitlines():
+        f = line.split()
+        if len(f) == 2 and f[0] == "fork":
+            return int(f[1])
+    return None
 
 
 def check_report(tap, label, rep, stats):
@@ -98,15 +138,26 @@ def main():
     tmp = tempfile.mkdtemp(prefix="ssfork-")
     rec_file = os.path.join(tmp, "storm.ssr")
     top = sslib.Tracer(["top", "--json", "-n", "0", "--max-tasks", MAX_TASKS])
+    procs0 = processes()
     rec = sslib.Tracer(["record", "-o", rec_file, "--buffer", "64"])
+    trace = sslib.Tracer(["trace", "-e", "fork,exit", "--json", "--buffer", "64"])
     try:
         pid, stats = run_storm(forks)
         time.sleep(0.3)
     finally:
         rc_top = top.stop()
+        rc_trace = trace.stop()
         rc_rec = rec.stop()
-    tap.check("storm past pid_max", stats["forks"] == forks and rc_top == 0 and rc_rec == 0,
-              f"{forks} forks", f"stats {stats}, top rc {rc_top}, record rc {rc_rec}")
+    procs = processes() - procs0
+    tap.check("storm past pid_max",
+              stats["forks"] == forks and rc_top == 0 and rc_rec == 0 and rc_trace == 0,
+              f"{forks} forks", f"stats {stats}, top rc {rc_top}, record rc {rc_rec}, "
+              f"trace rc {rc_trace}")
+    check_trace(tap, trace, stats)
+    rec_forks = recorded_forks(rec_file)
+    tap.check("record: every fork (storm <= recorded <= /proc/stat processes)",
+              rec_forks is not None and forks <= rec_forks <= procs,
+              f"{forks} <= n <= {procs}", str(rec_forks))
     check_report(tap, "top", sslib.one_report(top, "top"), stats)
     r = subprocess.run([str(sslib.schedscope_path()), "report", "-i", rec_file, "top",
                         "--json", "-n", "0", "--max-tasks", str(MAX_TASKS)],
