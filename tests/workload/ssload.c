@@ -14,6 +14,8 @@
  *                   optionally both pinned to CPU
  *   prespin CPU     prespin: one busy loop pinned to CPU, meant to be started
  *                   before the tracer and never to switch while it runs
+ *   yielder CPU     yielder: sched_yield() in a loop pinned to CPU, counting
+ *                   its calls (a schedule that may pick the caller again)
  *   exit-storm N    stormctl: on each "run", creates N short-lived threads
  *                   ("storm", at most STORM_PARALLEL at a time) that each
  *                   spin for STORM_SPIN_NS of their own CPU time and exit
@@ -23,7 +25,7 @@
  *   run     -> running      workers start working
  *   rest    -> resting      every worker is parked and verified off CPU;
  *                           exit-storm first prints {"storm_threads":N}
- *   stats   -> {"process_cpu_ns":N,"storm_threads":N}
+ *   stats   -> {"process_cpu_ns":N,"storm_threads":N,"yields":N}
  *   quit, or end of input   exit 0
  *
  * "Resting" is strict: a parked worker sleeps in pthread_cond_wait() that
@@ -98,6 +100,7 @@ struct ssload {
 	int ping_fd[2];			/* ping -> pong */
 	int pong_fd[2];			/* pong -> ping */
 
+	_Atomic unsigned long yields;	/* sched_yield() calls made, all runs */
 	unsigned long storm_size;	/* threads per run */
 	unsigned long storm_total;	/* storm threads created and joined */
 };
@@ -190,6 +193,21 @@ static void *sleeper_body(void *arg)
 		worker__park(w);
 		while (ssload__running())
 			nanosleep(&period, NULL);
+	}
+	return NULL;
+}
+
+static void *yielder_body(void *arg)
+{
+	struct worker *w = arg;
+
+	worker__start(w);
+	for (;;) {
+		worker__park(w);
+		while (ssload__running()) {
+			sched_yield();
+			atomic_fetch_add_explicit(&ss.yields, 1, memory_order_relaxed);
+		}
 	}
 	return NULL;
 }
@@ -499,9 +517,9 @@ static int ssload__serve(void)
 				reply("{\"storm_threads\":%lu}", storm_total());
 			reply("resting");
 		} else if (!strcmp(line, "stats")) {
-			reply("{\"process_cpu_ns\":%llu,\"storm_threads\":%lu}",
+			reply("{\"process_cpu_ns\":%llu,\"storm_threads\":%lu,\"yields\":%lu}",
 			      (unsigned long long)clock_ns(CLOCK_PROCESS_CPUTIME_ID),
-			      storm_total());
+			      storm_total(), atomic_load(&ss.yields));
 		} else if (!strcmp(line, "quit")) {
 			break;
 		} else if (line[0]) {
@@ -520,6 +538,7 @@ static void usage(FILE *out)
 		"  sleeper          one thread sleeping 1 ms in a loop\n"
 		"  pingpong [CPU]   two threads exchanging a byte over pipes\n"
 		"  prespin CPU      one thread spinning on CPU\n"
+		"  yielder CPU      one thread calling sched_yield() on CPU\n"
 		"  exit-storm N     N short-lived threads per run\n"
 		"commands on stdin: run, rest, stats, quit\n");
 }
@@ -561,6 +580,8 @@ int main(int argc, char **argv)
 		ssload__add_worker("pong", pong_body, has_arg ? (int)n : -1)->follower = true;
 	} else if (!strcmp(scenario, "prespin")) {
 		ssload__add_worker("prespin", spin_body, (int)n);
+	} else if (!strcmp(scenario, "yielder")) {
+		ssload__add_worker("yielder", yielder_body, (int)n);
 	} else if (!strcmp(scenario, "exit-storm")) {
 		if (n == 0)
 			return usage_error("%s", "exit-storm needs N >= 1");
