@@ -29,7 +29,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -Wno-unused-fun
 # and the commands are the rest of the binary.
 CORE_SRCS := $(sort $(wildcard src/core/*.c src/out/*.c)) src/cli.c
 APP_SRCS  := src/main.c $(sort $(wildcard src/session/*.c src/cmd/*.c))
-BPF_SRCS  := src/bpf/acct.bpf.c src/bpf/lat.bpf.c src/bpf/events.bpf.c
+BPF_SRCS  := $(sort $(wildcard src/bpf/*.bpf.c))
 SKELS     := $(patsubst src/bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 
 CORE_OBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(CORE_SRCS))
@@ -118,12 +118,14 @@ $(BUILD)/san/%.o: src/%.c
 LINKS_test_acct     := core/acct
 LINKS_test_evacct   := core/acct core/cpustat core/evacct core/sev core/tasktab core/tidmap
 LINKS_test_evlogic  := core/sev
+LINKS_test_counts   := core/counts out/count_out out/common_out out/json
 LINKS_test_export   := core/sev core/tasktab core/tidmap core/timehist out/chrome_out \
 		       out/common_out out/json out/systrace_out
 LINKS_test_io       := cli core/cpustat core/sev out/json
 LINKS_test_lathist  := core/lathist out/json out/lat_out
 LINKS_test_latlogic :=
 LINKS_test_logic    :=
+LINKS_test_probes   := core/probes
 LINKS_test_recfile  := core/recfile core/sev
 LINKS_test_replay   := core/acct core/topview out/common_out out/json out/top_out
 LINKS_test_tidmap   := core/tidmap

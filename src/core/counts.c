@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "core/counts.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+void count_rows__init(struct count_rows *r, size_t key_size)
+{
+	memset(r, 0, sizeof(*r));
+	r->key_size = key_size;
+}
+
+void count_rows__free(struct count_rows *r)
+{
+	free(r->keys);
+	free(r->counts);
+	count_rows__init(r, r->key_size);
+}
+
+void count_rows__clear(struct count_rows *r)
+{
+	r->nr = 0;
+	r->total = 0;
+}
+
+int count_rows__add(struct count_rows *r, const void *key, uint64_t n)
+{
+	if (r->nr == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 64;
+		unsigned char *keys = realloc(r->keys, cap * r->key_size);
+		uint64_t *counts;
+
+		if (!keys)
+			return -ENOMEM;
+		r->keys = keys;
+		counts = realloc(r->counts, cap * sizeof(*counts));
+		if (!counts)
+			return -ENOMEM;
+		r->counts = counts;
+		r->cap = cap;
+	}
+	memcpy(r->keys + r->nr * r->key_size, key, r->key_size);
+	r->counts[r->nr++] = n;
+	r->total += n;
+	return 0;
+}
+
+/* qsort's comparators see one array; rows are sorted through an index. */
+struct sort_ctx {
+	const struct count_rows *r;
+};
+
+static int by_key(const void *a, const void *b, void *arg)
+{
+	const struct sort_ctx *c = arg;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	int d = memcmp(count_rows__key(c->r, i), count_rows__key(c->r, j), c->r->key_size);
+
+	return d ? d : (i > j) - (i < j);
+}
+
+static int by_count(const void *a, const void *b, void *arg)
+{
+	const struct sort_ctx *c = arg;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	uint64_t x = c->r->counts[i], y = c->r->counts[j];
+
+	if (x != y)
+		return x < y ? 1 : -1;
+	return memcmp(count_rows__key(c->r, i), count_rows__key(c->r, j), c->r->key_size);
+}
+
+/* Put the rows in idx's order, in place, through scratch copies. */
+static int permute(struct count_rows *r, const size_t *idx)
+{
+	unsigned char *keys = malloc(r->nr * r->key_size);
+	uint64_t *counts = malloc(r->nr * sizeof(*counts));
+
+	if (!keys || !counts) {
+		free(keys);
+		free(counts);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < r->nr; i++) {
+		memcpy(keys + i * r->key_size, count_rows__key(r, idx[i]), r->key_size);
+		counts[i] = r->counts[idx[i]];
+	}
+	free(r->keys);
+	free(r->counts);
+	r->keys = keys;
+	r->counts = counts;
+	r->cap = r->nr;
+	return 0;
+}
+
+static int sort_rows(struct count_rows *r, int (*cmp)(const void *, const void *, void *))
+{
+	struct sort_ctx c = { .r = r };
+	size_t *idx = malloc((r->nr ? r->nr : 1) * sizeof(*idx));
+	int err;
+
+	if (!idx)
+		return -ENOMEM;
+	for (size_t i = 0; i < r->nr; i++)
+		idx[i] = i;
+	qsort_r(idx, r->nr, sizeof(*idx), cmp, &c);
+	err = permute(r, idx);
+	free(idx);
+	return err;
+}
+
+int count_rows__finish(struct count_rows *r)
+{
+	size_t out = 0;
+	int err;
+
+	if (!r->nr)
+		return 0;
+	err = sort_rows(r, by_key);
+	if (err)
+		return err;
+	for (size_t i = 0; i < r->nr; i++) {
+		if (out && !memcmp(count_rows__key(r, out - 1), count_rows__key(r, i), r->key_size)) {
+			r->counts[out - 1] += r->counts[i];
+			continue;
+		}
+		if (out != i)
+			memcpy(r->keys + out * r->key_size, count_rows__key(r, i), r->key_size);
+		r->counts[out++] = r->counts[i];
+	}
+	r->nr = out;
+	out = 0;
+	for (size_t i = 0; i < r->nr; i++) {
+		if (!r->counts[i])
+			continue;
+		if (out != i)
+			memcpy(r->keys + out * r->key_size, count_rows__key(r, i), r->key_size);
+		r->counts[out++] = r->counts[i];
+	}
+	r->nr = out;
+	return sort_rows(r, by_count);
+}
+
+int count_rows__sort_keys(struct count_rows *r)
+{
+	return r->nr ? sort_rows(r, by_key) : 0;
+}
+
+long count_rows__find(const struct count_rows *r, const void *key)
+{
+	size_t lo = 0, hi = r->nr;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int d = memcmp(count_rows__key(r, mid), key, r->key_size);
+
+		if (!d)
+			return (long)mid;
+		if (d < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+const char *count_col__name(const struct count_col *c, const void *key)
+{
+	uint32_t v;
+
+	memcpy(&v, (const unsigned char *)key + c->off, sizeof(v));
+	return v < c->nr_names ? c->names[v] : NULL;
+}
+
+int64_t count_col__number(const struct count_col *c, const void *key)
+{
+	const unsigned char *p = (const unsigned char *)key + c->off;
+	uint32_t u;
+	int32_t s;
+
+	if (c->kind == COUNT_COL_S32) {
+		memcpy(&s, p, sizeof(s));
+		return s;
+	}
+	memcpy(&u, p, sizeof(u));
+	return u;
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Counts by key, the shape of `count` and of every tool that counts events
+ * by some key: one report interval's rows, each a key and its count.
+ *
+ * A key is a fixed-size record whose fields its columns describe (struct
+ * count_col), so one reader, one sort and one pair of writers serve every
+ * such tool: a new tool is its hooks, its key and its columns.
+ */
+#ifndef SCHEDSCOPE_COUNTS_H
+#define SCHEDSCOPE_COUNTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum count_col_kind {
+	COUNT_COL_U32,
+	COUNT_COL_S32,
+	COUNT_COL_COMM,		/* char[16], NUL-padded */
+	COUNT_COL_NAME,		/* a u32 index into names[] */
+};
+
+/* One field of a key, as a table column and a JSON member. */
+struct count_col {
+	const char *head;	/* the table's header, e.g. "COMM" */
+	const char *member;	/* the JSON member, e.g. "comm" */
+	int width;		/* the table's column width; negative: left-aligned */
+	size_t off;		/* the field's offset in the key */
+	enum count_col_kind kind;
+	const char *const *names;	/* COUNT_COL_NAME */
+	uint32_t nr_names;
+};
+
+struct count_rows {
+	size_t key_size;
+	size_t nr;
+	size_t cap;
+	unsigned char *keys;	/* nr keys of key_size bytes */
+	uint64_t *counts;
+	uint64_t total;
+};
+
+void count_rows__init(struct count_rows *r, size_t key_size);
+void count_rows__free(struct count_rows *r);
+/* Start an interval: no rows. */
+void count_rows__clear(struct count_rows *r);
+/* Append a key's count. Returns 0 or -ENOMEM. */
+int count_rows__add(struct count_rows *r, const void *key, uint64_t n);
+/*
+ * One row per key (counts of the same key added), largest count first,
+ * ties by key; rows whose count is 0 dropped. Returns 0 or -ENOMEM.
+ */
+int count_rows__finish(struct count_rows *r);
+
+/* Sort by key alone, for count_rows__find(). Returns 0 or -ENOMEM. */
+int count_rows__sort_keys(struct count_rows *r);
+/* The row of key in rows sorted by key, or -1. */
+long count_rows__find(const struct count_rows *r, const void *key);
+
+static inline const void *count_rows__key(const struct count_rows *r, size_t i)
+{
+	return r->keys + i * r->key_size;
+}
+
+/* A column's value: its number, or NULL (names[] short: the number is shown). */
+const char *count_col__name(const struct count_col *c, const void *key);
+int64_t count_col__number(const struct count_col *c, const void *key);
+
+#endif

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "session/counts_read.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+
+#include "bpf/abi.h"
+
+struct counts_read {
+	int map_fd;
+	int stat_fd;
+	size_t key_size;
+	volatile uint32_t *epoch;
+	uint32_t nr_cpus;
+	uint64_t *values;		/* one lookup's per-CPU values */
+	/* The closed interval's keys as read, to find what was added after. */
+	struct count_rows read;
+};
+
+struct counts_read *counts_read__new(int map_fd, int stat_fd, size_t key_size,
+				     volatile uint32_t *epoch, uint32_t nr_cpus)
+{
+	struct counts_read *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->values = calloc(nr_cpus, sizeof(*c->values));
+	if (!c->values) {
+		free(c);
+		errno = ENOMEM;
+		return NULL;
+	}
+	c->map_fd = map_fd;
+	c->stat_fd = stat_fd;
+	c->key_size = key_size;
+	c->epoch = epoch;
+	c->nr_cpus = nr_cpus;
+	count_rows__init(&c->read, key_size);
+	return c;
+}
+
+void counts_read__free(struct counts_read *c)
+{
+	if (!c)
+		return;
+	count_rows__free(&c->read);
+	free(c->values);
+	free(c);
+}
+
+static uint32_t epoch_of(const void *key)
+{
+	uint32_t e;
+
+	memcpy(&e, key, sizeof(e));
+	return e;
+}
+
+/* Every key of the given epoch, with its count summed over CPUs, into out. */
+static int read_epoch(struct counts_read *c, uint32_t epoch, struct count_rows *out)
+{
+	unsigned char *key = calloc(2, c->key_size), *next = key + c->key_size;
+	const void *prev = NULL;
+	int err = 0;
+
+	if (!key)
+		return -ENOMEM;
+	while (!bpf_map_get_next_key(c->map_fd, prev, next)) {
+		uint64_t sum = 0;
+
+		memcpy(key, next, c->key_size);
+		prev = key;
+		/* Only this reader deletes, and not while it walks the table. */
+		if (epoch_of(key) != epoch || bpf_map_lookup_elem(c->map_fd, key, c->values))
+			continue;
+		for (uint32_t i = 0; i < c->nr_cpus; i++)
+			sum += c->values[i];
+		err = count_rows__add(out, key, sum);
+		if (err)
+			break;
+	}
+	if (!err && errno != ENOENT)
+		err = -errno;
+	free(key);
+	return err;
+}
+
+/* rows += n for key, with the epoch zeroed: reports do not see it. */
+static int add_unepoched(struct counts_read *c, struct count_rows *rows, const void *key,
+			 uint64_t n)
+{
+	unsigned char *k = malloc(c->key_size);
+	int err;
+
+	if (!k)
+		return -ENOMEM;
+	memcpy(k, key, c->key_size);
+	memset(k, 0, sizeof(uint32_t));
+	err = count_rows__add(rows, k, n);
+	free(k);
+	return err;
+}
+
+/*
+ * The keys of an interval that closed a whole interval ago, so that nothing
+ * adds to them any more: what they gained since c->read was taken (all of
+ * it for a key a late program created after the read) goes into rows; then
+ * they are deleted, before their parity opens again.
+ */
+static int settle(struct counts_read *c, uint32_t parity, struct count_rows *rows)
+{
+	struct count_rows now;
+	int err;
+
+	count_rows__init(&now, c->key_size);
+	err = read_epoch(c, parity, &now);
+	for (size_t i = 0; i < now.nr && !err; i++) {
+		const void *key = count_rows__key(&now, i);
+		long was = count_rows__find(&c->read, key);
+		uint64_t gained = now.counts[i] - (was >= 0 ? c->read.counts[was] : 0);
+
+		bpf_map_delete_elem(c->map_fd, key);
+		if (gained)
+			err = add_unepoched(c, rows, key, gained);
+	}
+	count_rows__free(&now);
+	count_rows__clear(&c->read);
+	return err;
+}
+
+int counts_read__close(struct counts_read *c, struct count_rows *rows)
+{
+	uint32_t closing = *c->epoch & 1;
+	int err;
+
+	err = settle(c, closing ^ 1, rows);
+	if (err)
+		return err;
+	__atomic_store_n(c->epoch, *c->epoch + 1, __ATOMIC_SEQ_CST);
+	err = read_epoch(c, closing, &c->read);
+	if (!err)
+		err = count_rows__sort_keys(&c->read);
+	for (size_t i = 0; i < c->read.nr && !err; i++)
+		err = add_unepoched(c, rows, count_rows__key(&c->read, i), c->read.counts[i]);
+	return err;
+}
+
+int counts_read__late(struct counts_read *c, struct count_rows *rows)
+{
+	return settle(c, (*c->epoch & 1) ^ 1, rows);
+}
+
+uint64_t counts_read__full(struct counts_read *c)
+{
+	struct ss_count_stat *st = calloc(c->nr_cpus, sizeof(*st));
+	uint32_t zero = 0;
+	uint64_t sum = 0;
+
+	if (!st)
+		return 0;
+	if (!bpf_map_lookup_elem(c->stat_fd, &zero, st))
+		for (uint32_t i = 0; i < c->nr_cpus; i++)
+			sum += st[i].full;
+	free(st);
+	return sum;
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Counts by key, the user-space side of the shape (src/bpf/counts.bpf.h):
+ * each report interval's counts out of the kernel's per-CPU hash, exact
+ * however the interval ends, with what found the table full.
+ */
+#ifndef SCHEDSCOPE_COUNTS_READ_H
+#define SCHEDSCOPE_COUNTS_READ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/counts.h"
+
+struct counts_read;
+
+/*
+ * Over the object's `counts` map (map_fd; keys of key_size bytes that start
+ * with the __u32 epoch), its `count_stat` map (stat_fd) and its `count_epoch`
+ * (epoch, in the object's mapped .bss). Returns NULL with errno set.
+ */
+struct counts_read *counts_read__new(int map_fd, int stat_fd, size_t key_size,
+				     volatile uint32_t *epoch, uint32_t nr_cpus);
+void counts_read__free(struct counts_read *c);
+
+/*
+ * Close the open interval: rows get its counts, plus what was added to the
+ * interval before after that one was read (programs still running as it
+ * closed). Keys with the epoch zeroed. Returns 0 or -errno.
+ */
+int counts_read__close(struct counts_read *c, struct count_rows *rows);
+
+/*
+ * After the programs are detached: what they added to the interval just
+ * closed after it was read, into rows. Returns 0 or -errno.
+ */
+int counts_read__late(struct counts_read *c, struct count_rows *rows);
+
+/* Counts that found the table full, summed over CPUs, cumulative. */
+uint64_t counts_read__full(struct counts_read *c);
+
+#endif

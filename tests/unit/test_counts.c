@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Counts by key: rows merged, ordered, found and written. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/counts.h"
+#include "out/count_out.h"
+
+struct key {
+	uint32_t epoch;
+	uint32_t probe;
+	int32_t prio;
+	char comm[16];
+};
+
+static struct key mk(uint32_t probe, int32_t prio, const char *comm)
+{
+	struct key k;
+
+	memset(&k, 0, sizeof(k));
+	k.probe = probe;
+	k.prio = prio;
+	strncpy(k.comm, comm, sizeof(k.comm));
+	return k;
+}
+
+/* The same key twice (a late add, or two CPUs) is one row; zeros are dropped. */
+static void test_merge_and_order(void **state)
+{
+	struct count_rows r;
+	struct key a = mk(1, 120, "a"), b = mk(0, 120, "b"), c = mk(2, 99, "c"), z = mk(3, 0, "z");
+
+	(void)state;
+	count_rows__init(&r, sizeof(struct key));
+	assert_int_equal(count_rows__add(&r, &a, 5), 0);
+	assert_int_equal(count_rows__add(&r, &b, 7), 0);
+	assert_int_equal(count_rows__add(&r, &z, 0), 0);
+	assert_int_equal(count_rows__add(&r, &a, 4), 0);
+	assert_int_equal(count_rows__add(&r, &c, 9), 0);
+	assert_int_equal(count_rows__finish(&r), 0);
+	assert_int_equal(r.nr, 3);
+	assert_int_equal(r.total, 25);
+	/* 9 and 9: the tie goes by key, probe 1 ("a") before probe 2 ("c"). */
+	assert_int_equal(r.counts[0], 9);
+	assert_memory_equal(count_rows__key(&r, 0), &a, sizeof(a));
+	assert_int_equal(r.counts[1], 9);
+	assert_memory_equal(count_rows__key(&r, 1), &c, sizeof(c));
+	assert_int_equal(r.counts[2], 7);
+	count_rows__clear(&r);
+	assert_int_equal(r.nr, 0);
+	assert_int_equal(count_rows__finish(&r), 0);
+	count_rows__free(&r);
+}
+
+static void test_find(void **state)
+{
+	struct count_rows r;
+	struct key k[40];
+
+	(void)state;
+	count_rows__init(&r, sizeof(struct key));
+	for (int i = 0; i < 40; i++) {
+		k[i] = mk((uint32_t)(i * 7 % 40), i, "x");
+		assert_int_equal(count_rows__add(&r, &k[i], (uint64_t)i + 1), 0);
+	}
+	assert_int_equal(count_rows__sort_keys(&r), 0);
+	for (int i = 0; i < 40; i++) {
+		long at = count_rows__find(&r, &k[i]);
+
+		assert_true(at >= 0);
+		assert_int_equal(r.counts[at], i + 1);
+	}
+	k[0].prio = 1000;
+	assert_int_equal(count_rows__find(&r, &k[0]), -1);
+	count_rows__free(&r);
+}
+
+/* The writers show the key's columns, names for named numbers, and escape JSON. */
+static void test_writers(void **state)
+{
+	static const char *const names[] = { "zero", "one" };
+	const struct count_col cols[] = {
+		{ "PROBE", "probe", -6, offsetof(struct key, probe), COUNT_COL_NAME, names, 2 },
+		{ "PRIO", "prio", 5, offsetof(struct key, prio), COUNT_COL_S32, NULL, 0 },
+		{ "COMM", "comm", -4, offsetof(struct key, comm), COUNT_COL_COMM, NULL, 0 },
+	};
+	struct count_rows r;
+	struct key a = mk(1, -1, "a\nb"), b = mk(7, 120, "q");
+	struct count_report c = { &r, cols, 3, 0, 3, "--max-keys" };
+	struct report_meta m;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	m.duration_ns = 2000000000ull;
+	count_rows__init(&r, sizeof(struct key));
+	assert_int_equal(count_rows__add(&r, &a, 10), 0);
+	assert_int_equal(count_rows__add(&r, &b, 3), 0);
+	assert_int_equal(count_rows__finish(&r), 0);
+	f = open_memstream(&buf, &len);
+	assert_int_equal(count_out__table(f, &c, &m), 0);
+	fclose(f);
+	assert_string_equal(buf, "PROBE   PRIO COMM        COUNT\n"
+				 "one       -1 a?b            10\n"
+				 "7        120 q               3\n"
+				 "total 13 in 2 rows over 2.000 s\n"
+				 "lost: 3 counts found the key table full (--max-keys)\n\n");
+	free(buf);
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	c.max_rows = 1;
+	assert_int_equal(count_out__json(f, &c, &m), 0);
+	fclose(f);
+	assert_string_equal(buf, "{\"duration_ns\":2000000000,\"total\":13,\"rows_total\":2,"
+				 "\"rows\":[{\"probe\":\"one\",\"prio\":-1,\"comm\":\"a\\u000ab\","
+				 "\"count\":10}],\"lost\":{\"table_full\":3}}\n");
+	free(buf);
+	count_rows__free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_merge_and_order),
+		cmocka_unit_test(test_find),
+		cmocka_unit_test(test_writers),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
