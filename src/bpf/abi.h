@@ -321,4 +321,27 @@ struct ss_ev_snap {
 	char comm[SS_COMM_LEN];
 };
 
+#include "probe_ids.h"
+
+/*
+ * A count's key. Fields not asked for are zero. epoch is the report
+ * interval's parity: user space reads a closed interval's keys while the
+ * programs count into the next one, and deletes them an interval later,
+ * when no program can still be adding to them.
+ */
+struct ss_count_key {
+	__u32 epoch;
+	__u32 probe;		/* enum ss_probe */
+	__u32 cpu;
+	__u32 pid;
+	__u32 tid;
+	__s32 prio;		/* the kernel's prio: 0-99 RT, 100-139 normal */
+	char comm[SS_COMM_LEN];
+};
+
+/* Per CPU, cumulative. */
+struct ss_count_stat {
+	__u64 full;		/* counts that found the key table full */
+};
+
 #endif

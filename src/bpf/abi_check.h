@@ -27,4 +27,7 @@ _Static_assert(sizeof(struct ss_ev_rename) == 40, "ss_ev_rename layout changed")
 _Static_assert(sizeof(struct ss_ev_stat) == 8, "ss_ev_stat layout changed");
 _Static_assert(sizeof(struct ss_ev_snap) == 96, "ss_ev_snap layout changed");
 
+_Static_assert(sizeof(struct ss_count_key) == 40, "ss_count_key layout changed");
+_Static_assert(sizeof(struct ss_count_stat) == 8, "ss_count_stat layout changed");
+
 #endif

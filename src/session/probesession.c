@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "session/probesession.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "bpf/abi.h"
+#include "bpf/abi_check.h"
+#include "probes.skel.h"
+#include "session/bpfenv.h"
+#include "session/counts_read.h"
+
+#define MAX_LINKS 10
+
+struct probesession {
+	struct probes_bpf *skel;
+	struct bpf_link *links[MAX_LINKS];
+	int nr_links;
+	uint32_t nr_cpus;
+	struct counts_read *counts;
+};
+
+/* The scheduler tick's hrtimer function: its name changed in 6.9. */
+static const char *const tick_fns[] = { "tick_nohz_handler", "tick_sched_timer" };
+
+static uint64_t tick_fn_addr(void)
+{
+	char line[256], name[128];
+	unsigned long long addr;
+	uint64_t found = 0;
+	FILE *f = fopen("/proc/kallsyms", "r");
+
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f)) {
+		char type;
+
+		if (sscanf(line, "%llx %c %127s", &addr, &type, name) != 3 || !addr)
+			continue;
+		for (size_t i = 0; i < sizeof(tick_fns) / sizeof(tick_fns[0]); i++)
+			if (!strcmp(name, tick_fns[i]))
+				found = addr;
+	}
+	fclose(f);
+	return found;
+}
+
+int probesession__available(uint32_t *avail, const char *why[SS_NR_PROBES])
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	uint32_t hooks = 0;
+	char name[80];
+
+	if (!btf)
+		return -errno;
+	for (unsigned int h = 0; h < PH_NR; h++) {
+		snprintf(name, sizeof(name), "btf_trace_%s", probe_hook_tp[h]);
+		if (btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) > 0)
+			hooks |= 1u << h;
+	}
+	btf__free(btf);
+	/* Without the function's address the timer hook cannot tell the tick. */
+	if ((hooks & (1u << PH_HRTIMER)) && !tick_fn_addr())
+		hooks &= ~(1u << PH_HRTIMER);
+	*avail = 0;
+	for (unsigned int p = 0; p < SS_NR_PROBES; p++) {
+		uint32_t missing = probe_descs[p].hooks & ~hooks;
+
+		why[p] = NULL;
+		if (!missing) {
+			*avail |= 1u << p;
+			continue;
+		}
+		for (unsigned int h = 0; h < PH_NR && !why[p]; h++)
+			if (missing & (1u << h))
+				why[p] = h == PH_HRTIMER ? "hrtimer_expire_entry and the tick's function "
+							   "in /proc/kallsyms"
+							 : probe_hook_tp[h];
+	}
+	return 0;
+}
+
+/* Each hook's programs, in the skeleton. */
+static void set_autoload(struct probes_bpf *skel, uint32_t hooks)
+{
+	const struct {
+		struct bpf_program *prog;
+		enum probe_hook hook;
+	} progs[] = {
+		{ skel->progs.probe_switch, PH_SWITCH },
+		{ skel->progs.probe_sched_exit, PH_SCHED_EXIT },
+		{ skel->progs.probe_waking, PH_WAKING },
+		{ skel->progs.probe_wakeup, PH_WAKEUP },
+		{ skel->progs.probe_wakeup_new, PH_WAKEUP },
+		{ skel->progs.probe_migrate, PH_MIGRATE },
+		{ skel->progs.probe_pi_setprio, PH_PI },
+		{ skel->progs.probe_nr_running, PH_NR_RUNNING },
+		{ skel->progs.probe_hrtimer, PH_HRTIMER },
+		{ skel->progs.probe_need_resched, PH_NEED_RESCHED },
+	};
+
+	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++)
+		bpf_program__set_autoload(progs[i].prog, hooks & (1u << progs[i].hook));
+}
+
+struct probesession *probesession__open(const struct probe_opts *o)
+{
+	struct probesession *s;
+	uint32_t hooks = probes__hooks(o->probes);
+	int err, n;
+
+	if (bpfenv__check(o->cli->verbose))
+		return NULL;
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		cli__err("out of memory");
+		return NULL;
+	}
+	n = libbpf_num_possible_cpus();
+	if (n <= 0) {
+		cli__err("cannot count the CPUs: %s", strerror(n ? -n : EINVAL));
+		goto fail;
+	}
+	s->nr_cpus = (uint32_t)n;
+	s->skel = probes_bpf__open();
+	if (!s->skel) {
+		cli__err("cannot open the BPF object: %s", strerror(errno));
+		goto fail;
+	}
+	s->skel->rodata->probes = o->probes;
+	s->skel->rodata->by = o->by;
+	s->skel->rodata->filter_cpu = o->cli->cpu;
+	bpfenv__set_task_filter((struct ss_task_filter *)&s->skel->rodata->task_filter, o->cli);
+	if (hooks & (1u << PH_HRTIMER))
+		s->skel->rodata->tick_fn = tick_fn_addr();
+	set_autoload(s->skel, hooks);
+	bpf_map__set_max_entries(s->skel->maps.counts, (uint32_t)o->max_keys);
+	err = bpfenv__load(s->skel->skeleton);
+	if (err) {
+		bpfenv__load_error(err);
+		goto fail;
+	}
+	s->counts = counts_read__new(bpf_map__fd(s->skel->maps.counts),
+				     bpf_map__fd(s->skel->maps.count_stat),
+				     sizeof(struct ss_count_key), &s->skel->bss->count_epoch,
+				     s->nr_cpus);
+	if (!s->counts) {
+		cli__err("out of memory");
+		goto fail;
+	}
+	if (bpfenv__attach(s->skel->obj, NULL, s->links, MAX_LINKS, &s->nr_links))
+		goto fail;
+	return s;
+fail:
+	probesession__close(s);
+	return NULL;
+}
+
+static void detach(struct probesession *s)
+{
+	for (int i = 0; i < s->nr_links; i++)
+		bpf_link__destroy(s->links[i]);
+	s->nr_links = 0;
+}
+
+void probesession__close(struct probesession *s)
+{
+	if (!s)
+		return;
+	detach(s);
+	counts_read__free(s->counts);
+	probes_bpf__destroy(s->skel);
+	free(s);
+}
+
+int probesession__read(struct probesession *s, struct count_rows *rows)
+{
+	return counts_read__close(s->counts, rows);
+}
+
+int probesession__finish(struct probesession *s, struct count_rows *rows)
+{
+	detach(s);
+	return counts_read__late(s->counts, rows);
+}
+
+uint64_t probesession__full(struct probesession *s)
+{
+	return counts_read__full(s->counts);
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A live session over the sched provider's probes (src/bpf/probes.bpf.c),
+ * counted by key: which probes the running kernel can give, then open,
+ * configure, load and attach the hooks the asked probes need, and read
+ * each interval's counts.
+ */
+#ifndef SCHEDSCOPE_PROBESESSION_H
+#define SCHEDSCOPE_PROBESESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cli.h"
+#include "core/counts.h"
+#include "core/probes.h"
+
+/*
+ * The probes this kernel can give (P() bits); for each one it cannot,
+ * why[probe] names the missing hook. Returns -errno if the kernel's BTF
+ * cannot be read.
+ */
+int probesession__available(uint32_t *avail, const char *why[SS_NR_PROBES]);
+
+struct probe_opts {
+	uint32_t probes;	/* P() bits, all available */
+	uint32_t by;		/* SS_BY_* */
+	size_t max_keys;	/* the kernel's key table */
+	const struct cli *cli;	/* -p, -t, -c, -C, -v */
+};
+
+struct probesession;
+
+/* Everything up to attached; on failure prints why and returns NULL. */
+struct probesession *probesession__open(const struct probe_opts *o);
+void probesession__close(struct probesession *s);
+
+/* Close the interval: its counts into rows (see counts_read__close). */
+int probesession__read(struct probesession *s, struct count_rows *rows);
+/* Detach, then add to rows what came in as the last interval closed. */
+int probesession__finish(struct probesession *s, struct count_rows *rows);
+/* Counts that found the key table full, cumulative. */
+uint64_t probesession__full(struct probesession *s);
+
+#endif

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The sched provider's probe lists and --by keys, as count parses them. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/probes.h"
+
+static void test_parse(void **state)
+{
+	uint32_t mask, by;
+	char bad[16];
+
+	(void)state;
+	assert_int_equal(probes__parse("on-cpu", &mask, bad, sizeof(bad)), 0);
+	assert_int_equal(mask, 1u << SS_P_ON_CPU);
+	assert_int_equal(probes__parse("surrender,on-cpu,tick", &mask, bad, sizeof(bad)), 0);
+	assert_int_equal(mask, 1u << SS_P_ON_CPU | 1u << SS_P_TICK | 1u << SS_P_SURRENDER);
+	assert_int_equal(probes__parse("on-cpu,oncpu", &mask, bad, sizeof(bad)), -1);
+	assert_string_equal(bad, "oncpu");
+	assert_int_equal(probes__parse("on-cpu,", &mask, bad, sizeof(bad)), -1);
+	assert_string_equal(bad, "");
+	assert_int_equal(probes__parse("on-cpu-and-a-very-long-name", &mask, bad, 8), -1);
+	assert_string_equal(bad, "on-cpu-");
+	assert_int_equal(probes__parse_by("comm,cpu,probe", &by, bad, sizeof(bad)), 0);
+	assert_int_equal(by, SS_BY_COMM | SS_BY_CPU);
+	assert_int_equal(probes__parse_by("pid,tids", &by, bad, sizeof(bad)), -1);
+	assert_string_equal(bad, "tids");
+	/* Every probe name parses to its own bit, and needs some hook. */
+	for (unsigned int p = 0; p < SS_NR_PROBES; p++) {
+		assert_int_equal(probes__parse(probe_descs[p].name, &mask, bad, sizeof(bad)), 0);
+		assert_int_equal(mask, 1u << p);
+		assert_true(probes__hooks(mask) != 0);
+		assert_non_null(strstr(probes__names(), probe_descs[p].name));
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
