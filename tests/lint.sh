@@ -12,9 +12,11 @@ out=$(for f in $srcs; do clang-tidy --quiet "$f" -- $inc 2>&1; done |
 	grep -E 'warning:|error:' | grep -v '^build/')
 if [ -z "$out" ]; then echo "ok - clang-tidy"; else echo "not ok - clang-tidy"; echo "$out" | sed 's/^/# /'; fi
 
+# Without -Ibuild: the generated skeletons embed the BPF object as a string
+# cppcheck cannot always tokenize, and they are bpftool's code, not ours.
 out=$(cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-	--inline-suppr --std=c11 -Isrc -Ibuild -D__linux__ -D__x86_64__ \
-	--suppress=missingIncludeSystem --suppress=unknownMacro:src/session/bpfenv.c -i src/bpf src tests/workload 2>&1)
+	--inline-suppr --std=c11 -Isrc -D__linux__ -D__x86_64__ \
+	--suppress=missingIncludeSystem --suppress=missingInclude --suppress=unknownMacro:src/session/bpfenv.c -i src/bpf src tests/workload 2>&1)
 if [ $? -eq 0 ]; then echo "ok - cppcheck"; else echo "not ok - cppcheck"; echo "$out" | sed 's/^/# /'; fi
 
 # README's Layout names every folder of the tree and every file directly in
