@@ -11,6 +11,9 @@
  * the interval closed has long finished. Deleting at once would lose such
  * an add: a program holds the value's pointer across the delete.
  *
+ * A key has COUNTS_NR_VALUES counts side by side (1 unless the object
+ * defines it before including this).
+ *
  * Include once per BPF object, after vmlinux.h and abi.h.
  */
 #ifndef SCHEDSCOPE_COUNTS_BPF_H
@@ -20,16 +23,30 @@
 
 #define BPF_F_NO_PREALLOC_ (1U << 0)
 
+#ifndef COUNTS_KEY
+#error "define COUNTS_KEY, the key's type (its first field the __u32 epoch), first"
+#endif
+#ifndef COUNTS_NR_VALUES
+#define COUNTS_NR_VALUES 1
+#endif
+
+struct counts_value {
+	__u64 n[COUNTS_NR_VALUES];
+};
+
 /* The open interval's parity; user space flips it as it closes one. */
 __u32 count_epoch;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, 10240);	/* user space sets it */
-	/* Allocated as keys come: a table sized for a storm costs nothing idle. */
-	__uint(map_flags, BPF_F_NO_PREALLOC_);
-	__type(key, struct ss_count_key);
-	__type(value, __u64);
+	/*
+	 * Preallocated: an insert from a hook with interrupts off (the switch,
+	 * the tick) cannot allocate, and the allocator's per-CPU caches run dry
+	 * when many keys are new at once, as each interval begins.
+	 */
+	__type(key, COUNTS_KEY);
+	__type(value, struct counts_value);
 } counts SEC(".maps");
 
 struct {
@@ -39,26 +56,32 @@ struct {
 	__type(value, struct ss_count_stat);
 } count_stat SEC(".maps");
 
-/* Add n to key's count in the open interval (key->epoch is set here). */
-static __always_inline void counts__add(struct ss_count_key *key, __u64 n)
+/*
+ * Add n to count `which` of key in the open interval (key's first __u32, the
+ * epoch, is set here). COUNTS_KEY is the object's key type.
+ */
+static __always_inline void counts__add(COUNTS_KEY *key, __u32 which, __u64 n)
 {
+	struct counts_value *v, init = {};
 	struct ss_count_stat *st;
 	__u32 zero = 0;
-	__u64 *v;
 
-	key->epoch = count_epoch & 1;
+	if (which >= COUNTS_NR_VALUES)
+		return;
+	*(__u32 *)key = count_epoch & 1;
 	v = bpf_map_lookup_elem(&counts, key);
 	if (v) {
-		*v += n;
+		v->n[which] += n;
 		return;
 	}
-	/* This CPU's slot gets n, the others zero. */
-	if (!bpf_map_update_elem(&counts, key, &n, BPF_NOEXIST))
+	/* This CPU's slot gets init, the others zero. */
+	init.n[which] = n;
+	if (!bpf_map_update_elem(&counts, key, &init, BPF_NOEXIST))
 		return;
 	/* Another CPU inserted it first, or the table is full. */
 	v = bpf_map_lookup_elem(&counts, key);
 	if (v) {
-		*v += n;
+		v->n[which] += n;
 		return;
 	}
 	st = bpf_map_lookup_elem(&count_stat, &zero);

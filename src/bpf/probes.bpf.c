@@ -17,6 +17,7 @@
 #include <bpf/bpf_tracing.h>
 #include "abi.h"
 #include "compat.bpf.h"
+#define COUNTS_KEY struct ss_count_key
 #include "counts.bpf.h"
 #include "task_filter.bpf.h"
 
@@ -62,7 +63,7 @@ static __always_inline void fire(__u32 probe, struct task_struct *t, __u32 cpu)
 		key.prio = t->prio;
 	if (by & SS_BY_COMM)
 		__builtin_memcpy(key.comm, t->comm, sizeof(key.comm));
-	counts__add(&key, 1);
+	counts__add(&key, 0, 1);
 }
 
 /* A priority the task's switch shows, against the one its last switch showed. */

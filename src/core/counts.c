@@ -5,17 +5,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-void count_rows__init(struct count_rows *r, size_t key_size)
+void count_rows__init(struct count_rows *r, size_t key_size, size_t nr_values)
 {
 	memset(r, 0, sizeof(*r));
 	r->key_size = key_size;
+	r->nr_values = nr_values;
 }
 
 void count_rows__free(struct count_rows *r)
 {
 	free(r->keys);
 	free(r->counts);
-	count_rows__init(r, r->key_size);
+	count_rows__init(r, r->key_size, r->nr_values);
 }
 
 void count_rows__clear(struct count_rows *r)
@@ -24,26 +25,37 @@ void count_rows__clear(struct count_rows *r)
 	r->total = 0;
 }
 
-int count_rows__add(struct count_rows *r, const void *key, uint64_t n)
+int count_rows__add(struct count_rows *r, const void *key, const uint64_t *counts)
 {
 	if (r->nr == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 64;
 		unsigned char *keys = realloc(r->keys, cap * r->key_size);
-		uint64_t *counts;
+		uint64_t *all;
 
 		if (!keys)
 			return -ENOMEM;
 		r->keys = keys;
-		counts = realloc(r->counts, cap * sizeof(*counts));
-		if (!counts)
+		all = realloc(r->counts, cap * r->nr_values * sizeof(*all));
+		if (!all)
 			return -ENOMEM;
-		r->counts = counts;
+		r->counts = all;
 		r->cap = cap;
 	}
 	memcpy(r->keys + r->nr * r->key_size, key, r->key_size);
-	r->counts[r->nr++] = n;
-	r->total += n;
+	memcpy(r->counts + r->nr * r->nr_values, counts, r->nr_values * sizeof(*counts));
+	for (size_t v = 0; v < r->nr_values; v++)
+		r->total += counts[v];
+	r->nr++;
 	return 0;
+}
+
+uint64_t count_rows__sum(const struct count_rows *r, size_t i)
+{
+	uint64_t sum = 0;
+
+	for (size_t v = 0; v < r->nr_values; v++)
+		sum += r->counts[i * r->nr_values + v];
+	return sum;
 }
 
 /* qsort's comparators see one array; rows are sorted through an index. */
@@ -64,7 +76,7 @@ static int by_count(const void *a, const void *b, void *arg)
 {
 	const struct sort_ctx *c = arg;
 	size_t i = *(const size_t *)a, j = *(const size_t *)b;
-	uint64_t x = c->r->counts[i], y = c->r->counts[j];
+	uint64_t x = count_rows__sum(c->r, i), y = count_rows__sum(c->r, j);
 
 	if (x != y)
 		return x < y ? 1 : -1;
@@ -75,7 +87,7 @@ static int by_count(const void *a, const void *b, void *arg)
 static int permute(struct count_rows *r, const size_t *idx)
 {
 	unsigned char *keys = malloc(r->nr * r->key_size);
-	uint64_t *counts = malloc(r->nr * sizeof(*counts));
+	uint64_t *counts = malloc(r->nr * r->nr_values * sizeof(*counts));
 
 	if (!keys || !counts) {
 		free(keys);
@@ -84,7 +96,8 @@ static int permute(struct count_rows *r, const size_t *idx)
 	}
 	for (size_t i = 0; i < r->nr; i++) {
 		memcpy(keys + i * r->key_size, count_rows__key(r, idx[i]), r->key_size);
-		counts[i] = r->counts[idx[i]];
+		memcpy(counts + i * r->nr_values, count_rows__counts(r, idx[i]),
+		       r->nr_values * sizeof(*counts));
 	}
 	free(r->keys);
 	free(r->counts);
@@ -110,6 +123,14 @@ static int sort_rows(struct count_rows *r, int (*cmp)(const void *, const void *
 	return err;
 }
 
+/* Row from's key and counts into row to (to < from). */
+static void move_row(struct count_rows *r, size_t to, size_t from)
+{
+	memcpy(r->keys + to * r->key_size, count_rows__key(r, from), r->key_size);
+	memcpy(r->counts + to * r->nr_values, count_rows__counts(r, from),
+	       r->nr_values * sizeof(*r->counts));
+}
+
 int count_rows__finish(struct count_rows *r)
 {
 	size_t out = 0;
@@ -122,21 +143,22 @@ int count_rows__finish(struct count_rows *r)
 		return err;
 	for (size_t i = 0; i < r->nr; i++) {
 		if (out && !memcmp(count_rows__key(r, out - 1), count_rows__key(r, i), r->key_size)) {
-			r->counts[out - 1] += r->counts[i];
+			for (size_t v = 0; v < r->nr_values; v++)
+				r->counts[(out - 1) * r->nr_values + v] += count_rows__counts(r, i)[v];
 			continue;
 		}
 		if (out != i)
-			memcpy(r->keys + out * r->key_size, count_rows__key(r, i), r->key_size);
-		r->counts[out++] = r->counts[i];
+			move_row(r, out, i);
+		out++;
 	}
 	r->nr = out;
 	out = 0;
 	for (size_t i = 0; i < r->nr; i++) {
-		if (!r->counts[i])
+		if (!count_rows__sum(r, i))
 			continue;
 		if (out != i)
-			memcpy(r->keys + out * r->key_size, count_rows__key(r, i), r->key_size);
-		r->counts[out++] = r->counts[i];
+			move_row(r, out, i);
+		out++;
 	}
 	r->nr = out;
 	return sort_rows(r, by_count);

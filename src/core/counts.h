@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Counts by key, the shape of `count` and of every tool that counts events
- * by some key: one report interval's rows, each a key and its count.
+ * by some key: one report interval's rows, each a key and its counts (one,
+ * or several side by side, as preempt's voluntary and involuntary).
  *
  * A key is a fixed-size record whose fields its columns describe (struct
  * count_col), so one reader, one sort and one pair of writers serve every
@@ -33,22 +34,24 @@ struct count_col {
 
 struct count_rows {
 	size_t key_size;
+	size_t nr_values;	/* counts per key */
 	size_t nr;
 	size_t cap;
 	unsigned char *keys;	/* nr keys of key_size bytes */
-	uint64_t *counts;
-	uint64_t total;
+	uint64_t *counts;	/* nr rows of nr_values */
+	uint64_t total;		/* every count of every row */
 };
 
-void count_rows__init(struct count_rows *r, size_t key_size);
+void count_rows__init(struct count_rows *r, size_t key_size, size_t nr_values);
 void count_rows__free(struct count_rows *r);
 /* Start an interval: no rows. */
 void count_rows__clear(struct count_rows *r);
-/* Append a key's count. Returns 0 or -ENOMEM. */
-int count_rows__add(struct count_rows *r, const void *key, uint64_t n);
+/* Append a key's counts (nr_values of them). Returns 0 or -ENOMEM. */
+int count_rows__add(struct count_rows *r, const void *key, const uint64_t *counts);
 /*
- * One row per key (counts of the same key added), largest count first,
- * ties by key; rows whose count is 0 dropped. Returns 0 or -ENOMEM.
+ * One row per key (counts of the same key added), largest sum of counts
+ * first, ties by key; rows whose counts are all 0 dropped. Returns 0 or
+ * -ENOMEM.
  */
 int count_rows__finish(struct count_rows *r);
 
@@ -61,6 +64,13 @@ static inline const void *count_rows__key(const struct count_rows *r, size_t i)
 {
 	return r->keys + i * r->key_size;
 }
+
+static inline const uint64_t *count_rows__counts(const struct count_rows *r, size_t i)
+{
+	return r->counts + i * r->nr_values;
+}
+
+uint64_t count_rows__sum(const struct count_rows *r, size_t i);
 
 /* A column's value: its number, or NULL (names[] short: the number is shown). */
 const char *count_col__name(const struct count_col *c, const void *key);

@@ -7,9 +7,12 @@
 #include "out/common_out.h"
 #include "out/json.h"
 
-static size_t shown(const struct count_report *c)
+static const char *const count_head[] = { "COUNT" };
+static const char *const count_member[] = { "count" };
+
+static size_t shown(const struct count_report *c, const struct count_table *t)
 {
-	return c->max_rows && c->max_rows < c->rows->nr ? c->max_rows : c->rows->nr;
+	return c->max_rows && c->max_rows < t->rows->nr ? c->max_rows : t->rows->nr;
 }
 
 static void comm_of(const struct count_col *col, const void *key, char out[17])
@@ -45,31 +48,53 @@ static void cell(FILE *f, const struct count_col *col, const void *key)
 	fprintf(f, "%*" PRId64 " ", col->width, count_col__number(col, key));
 }
 
+static void table(FILE *f, const struct count_report *c, const struct count_table *t)
+{
+	const char *const *heads = t->value_heads ? t->value_heads : count_head;
+	size_t n = shown(c, t);
+
+	if (t->title)
+		fprintf(f, "%s\n", t->title);
+	for (size_t i = 0; i < t->nr_cols; i++)
+		fprintf(f, "%*s ", t->cols[i].width, t->cols[i].head);
+	for (size_t v = 0; v < t->rows->nr_values; v++)
+		fprintf(f, "%s%12s", v ? " " : "", heads[v]);
+	fputc('\n', f);
+	for (size_t r = 0; r < n; r++) {
+		const void *key = count_rows__key(t->rows, r);
+
+		for (size_t i = 0; i < t->nr_cols; i++)
+			cell(f, &t->cols[i], key);
+		for (size_t v = 0; v < t->rows->nr_values; v++)
+			fprintf(f, "%s%12" PRIu64, v ? " " : "", count_rows__counts(t->rows, r)[v]);
+		fputc('\n', f);
+	}
+	if (n < t->rows->nr)
+		fprintf(f, "(%zu more rows; -n 0 shows all)\n", t->rows->nr - n);
+}
+
 int count_out__table(FILE *f, const struct count_report *c, const struct report_meta *m)
 {
-	size_t n = shown(c);
+	const struct count_rows *first = c->tables[0].rows;
 
 	if (m->timestamp) {
 		out__timestamp(f, m);
 		fputc('\n', f);
 	}
-	for (size_t i = 0; i < c->nr_cols; i++)
-		fprintf(f, "%*s ", c->cols[i].width, c->cols[i].head);
-	fprintf(f, "%12s\n", "COUNT");
-	for (size_t r = 0; r < n; r++) {
-		const void *key = count_rows__key(c->rows, r);
-
-		for (size_t i = 0; i < c->nr_cols; i++)
-			cell(f, &c->cols[i], key);
-		fprintf(f, "%12" PRIu64 "\n", c->rows->counts[r]);
+	for (size_t i = 0; i < c->nr_tables; i++) {
+		if (i)
+			fputc('\n', f);
+		table(f, c, &c->tables[i]);
 	}
-	if (n < c->rows->nr)
-		fprintf(f, "(%zu more rows; -n 0 shows all)\n", c->rows->nr - n);
-	fprintf(f, "total %" PRIu64 " in %zu rows over %.3f s\n", c->rows->total, c->rows->nr,
+	fprintf(f, "total %" PRIu64 " in %zu rows over %.3f s\n", first->total, first->nr,
 		(double)m->duration_ns / 1e9);
 	if (c->full)
 		fprintf(f, "lost: %" PRIu64 " counts found the key table full (%s)\n", c->full,
 			c->full_hint);
+	if (c->untraced > 0)
+		fprintf(f, "untraced: %" PRId64 " switches the kernel counted but its tracepoint "
+			"never showed, so on-cpu and off-cpu miss them (docs/accounting.md)\n",
+			c->untraced);
 	fputc('\n', f);
 	fflush(f);
 	return out__status(f);
@@ -98,30 +123,42 @@ static void member(struct json *j, const struct count_col *col, const void *key)
 	json__i64(j, col->member, count_col__number(col, key));
 }
 
+static void json_table(struct json *j, const struct count_report *c, const struct count_table *t)
+{
+	const char *const *members = t->value_members ? t->value_members : count_member;
+	size_t n = shown(c, t);
+
+	json__begin_array(j, t->member);
+	for (size_t r = 0; r < n; r++) {
+		const void *key = count_rows__key(t->rows, r);
+
+		json__begin_object(j, NULL);
+		for (size_t i = 0; i < t->nr_cols; i++)
+			member(j, &t->cols[i], key);
+		for (size_t v = 0; v < t->rows->nr_values; v++)
+			json__u64(j, members[v], count_rows__counts(t->rows, r)[v]);
+		json__end_object(j);
+	}
+	json__end_array(j);
+}
+
 int count_out__json(FILE *f, const struct count_report *c, const struct report_meta *m)
 {
 	struct json j;
-	size_t n = shown(c);
 
 	json__init(&j, f);
 	json__begin_object(&j, NULL);
+	json__string(&j, "type", c->type, strlen(c->type));
 	json__u64(&j, "duration_ns", m->duration_ns);
 	out__json_time(&j, m);
-	json__u64(&j, "total", c->rows->total);
-	json__u64(&j, "rows_total", c->rows->nr);
-	json__begin_array(&j, "rows");
-	for (size_t r = 0; r < n; r++) {
-		const void *key = count_rows__key(c->rows, r);
-
-		json__begin_object(&j, NULL);
-		for (size_t i = 0; i < c->nr_cols; i++)
-			member(&j, &c->cols[i], key);
-		json__u64(&j, "count", c->rows->counts[r]);
-		json__end_object(&j);
-	}
-	json__end_array(&j);
+	json__u64(&j, "total", c->tables[0].rows->total);
+	json__u64(&j, "rows_total", c->tables[0].rows->nr);
+	for (size_t i = 0; i < c->nr_tables; i++)
+		json_table(&j, c, &c->tables[i]);
 	json__begin_object(&j, "lost");
 	json__u64(&j, "table_full", c->full);
+	if (c->untraced >= 0)
+		json__u64(&j, "untraced_switches", (uint64_t)c->untraced);
 	json__end_object(&j);
 	json__end_object(&j);
 	fflush(f);

@@ -13,32 +13,36 @@ struct counts_read {
 	int map_fd;
 	int stat_fd;
 	size_t key_size;
+	size_t nr_values;
 	volatile uint32_t *epoch;
 	uint32_t nr_cpus;
 	uint64_t *values;		/* one lookup's per-CPU values */
+	uint64_t *sum;			/* their sums over CPUs */
 	/* The closed interval's keys as read, to find what was added after. */
 	struct count_rows read;
 };
 
-struct counts_read *counts_read__new(int map_fd, int stat_fd, size_t key_size,
+struct counts_read *counts_read__new(int map_fd, int stat_fd, size_t key_size, size_t nr_values,
 				     volatile uint32_t *epoch, uint32_t nr_cpus)
 {
 	struct counts_read *c = calloc(1, sizeof(*c));
 
 	if (!c)
 		return NULL;
-	c->values = calloc(nr_cpus, sizeof(*c->values));
-	if (!c->values) {
-		free(c);
+	c->values = calloc((size_t)nr_cpus * nr_values, sizeof(*c->values));
+	c->sum = calloc(nr_values, sizeof(*c->sum));
+	if (!c->values || !c->sum) {
+		counts_read__free(c);
 		errno = ENOMEM;
 		return NULL;
 	}
 	c->map_fd = map_fd;
 	c->stat_fd = stat_fd;
 	c->key_size = key_size;
+	c->nr_values = nr_values;
 	c->epoch = epoch;
 	c->nr_cpus = nr_cpus;
-	count_rows__init(&c->read, key_size);
+	count_rows__init(&c->read, key_size, nr_values);
 	return c;
 }
 
@@ -48,6 +52,7 @@ void counts_read__free(struct counts_read *c)
 		return;
 	count_rows__free(&c->read);
 	free(c->values);
+	free(c->sum);
 	free(c);
 }
 
@@ -62,23 +67,25 @@ static uint32_t epoch_of(const void *key)
 /* Every key of the given epoch, with its count summed over CPUs, into out. */
 static int read_epoch(struct counts_read *c, uint32_t epoch, struct count_rows *out)
 {
-	unsigned char *key = calloc(2, c->key_size), *next = key + c->key_size;
+	unsigned char *key = calloc(2, c->key_size), *next;
 	const void *prev = NULL;
 	int err = 0;
 
 	if (!key)
 		return -ENOMEM;
+	next = key + c->key_size;
 	while (!bpf_map_get_next_key(c->map_fd, prev, next)) {
-		uint64_t sum = 0;
-
 		memcpy(key, next, c->key_size);
 		prev = key;
 		/* Only this reader deletes, and not while it walks the table. */
 		if (epoch_of(key) != epoch || bpf_map_lookup_elem(c->map_fd, key, c->values))
 			continue;
-		for (uint32_t i = 0; i < c->nr_cpus; i++)
-			sum += c->values[i];
-		err = count_rows__add(out, key, sum);
+		/* The kernel lays a per-CPU value out CPU after CPU. */
+		memset(c->sum, 0, c->nr_values * sizeof(*c->sum));
+		for (uint32_t cpu = 0; cpu < c->nr_cpus; cpu++)
+			for (size_t v = 0; v < c->nr_values; v++)
+				c->sum[v] += c->values[cpu * c->nr_values + v];
+		err = count_rows__add(out, key, c->sum);
 		if (err)
 			break;
 	}
@@ -88,9 +95,9 @@ static int read_epoch(struct counts_read *c, uint32_t epoch, struct count_rows *
 	return err;
 }
 
-/* rows += n for key, with the epoch zeroed: reports do not see it. */
+/* rows += counts for key, with the epoch zeroed: reports do not see it. */
 static int add_unepoched(struct counts_read *c, struct count_rows *rows, const void *key,
-			 uint64_t n)
+			 const uint64_t *counts)
 {
 	unsigned char *k = malloc(c->key_size);
 	int err;
@@ -99,7 +106,7 @@ static int add_unepoched(struct counts_read *c, struct count_rows *rows, const v
 		return -ENOMEM;
 	memcpy(k, key, c->key_size);
 	memset(k, 0, sizeof(uint32_t));
-	err = count_rows__add(rows, k, n);
+	err = count_rows__add(rows, k, counts);
 	free(k);
 	return err;
 }
@@ -115,16 +122,18 @@ static int settle(struct counts_read *c, uint32_t parity, struct count_rows *row
 	struct count_rows now;
 	int err;
 
-	count_rows__init(&now, c->key_size);
+	count_rows__init(&now, c->key_size, c->nr_values);
 	err = read_epoch(c, parity, &now);
 	for (size_t i = 0; i < now.nr && !err; i++) {
 		const void *key = count_rows__key(&now, i);
 		long was = count_rows__find(&c->read, key);
-		uint64_t gained = now.counts[i] - (was >= 0 ? c->read.counts[was] : 0);
+		uint64_t *gained = (uint64_t *)count_rows__counts(&now, i);
 
 		bpf_map_delete_elem(c->map_fd, key);
-		if (gained)
-			err = add_unepoched(c, rows, key, gained);
+		if (was >= 0)
+			for (size_t v = 0; v < c->nr_values; v++)
+				gained[v] -= count_rows__counts(&c->read, (size_t)was)[v];
+		err = add_unepoched(c, rows, key, gained);
 	}
 	count_rows__free(&now);
 	count_rows__clear(&c->read);
@@ -144,7 +153,8 @@ int counts_read__close(struct counts_read *c, struct count_rows *rows)
 	if (!err)
 		err = count_rows__sort_keys(&c->read);
 	for (size_t i = 0; i < c->read.nr && !err; i++)
-		err = add_unepoched(c, rows, count_rows__key(&c->read, i), c->read.counts[i]);
+		err = add_unepoched(c, rows, count_rows__key(&c->read, i),
+				    count_rows__counts(&c->read, i));
 	return err;
 }
 

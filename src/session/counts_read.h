@@ -16,10 +16,11 @@ struct counts_read;
 
 /*
  * Over the object's `counts` map (map_fd; keys of key_size bytes that start
- * with the __u32 epoch), its `count_stat` map (stat_fd) and its `count_epoch`
- * (epoch, in the object's mapped .bss). Returns NULL with errno set.
+ * with the __u32 epoch, nr_values counts each), its `count_stat` map
+ * (stat_fd) and its `count_epoch` (epoch, in the object's mapped .bss).
+ * Returns NULL with errno set.
  */
-struct counts_read *counts_read__new(int map_fd, int stat_fd, size_t key_size,
+struct counts_read *counts_read__new(int map_fd, int stat_fd, size_t key_size, size_t nr_values,
 				     volatile uint32_t *epoch, uint32_t nr_cpus);
 void counts_read__free(struct counts_read *c);
 

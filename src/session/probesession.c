@@ -147,7 +147,7 @@ struct probesession *probesession__open(const struct probe_opts *o)
 	}
 	s->counts = counts_read__new(bpf_map__fd(s->skel->maps.counts),
 				     bpf_map__fd(s->skel->maps.count_stat),
-				     sizeof(struct ss_count_key), &s->skel->bss->count_epoch,
+				     sizeof(struct ss_count_key), 1, &s->skel->bss->count_epoch,
 				     s->nr_cpus);
 	if (!s->counts) {
 		cli__err("out of memory");

@@ -31,6 +31,11 @@ static struct key mk(uint32_t probe, int32_t prio, const char *comm)
 	return k;
 }
 
+static int add1(struct count_rows *r, const void *key, uint64_t n)
+{
+	return count_rows__add(r, key, &n);
+}
+
 /* The same key twice (a late add, or two CPUs) is one row; zeros are dropped. */
 static void test_merge_and_order(void **state)
 {
@@ -38,12 +43,12 @@ static void test_merge_and_order(void **state)
 	struct key a = mk(1, 120, "a"), b = mk(0, 120, "b"), c = mk(2, 99, "c"), z = mk(3, 0, "z");
 
 	(void)state;
-	count_rows__init(&r, sizeof(struct key));
-	assert_int_equal(count_rows__add(&r, &a, 5), 0);
-	assert_int_equal(count_rows__add(&r, &b, 7), 0);
-	assert_int_equal(count_rows__add(&r, &z, 0), 0);
-	assert_int_equal(count_rows__add(&r, &a, 4), 0);
-	assert_int_equal(count_rows__add(&r, &c, 9), 0);
+	count_rows__init(&r, sizeof(struct key), 1);
+	assert_int_equal(add1(&r, &a, 5), 0);
+	assert_int_equal(add1(&r, &b, 7), 0);
+	assert_int_equal(add1(&r, &z, 0), 0);
+	assert_int_equal(add1(&r, &a, 4), 0);
+	assert_int_equal(add1(&r, &c, 9), 0);
 	assert_int_equal(count_rows__finish(&r), 0);
 	assert_int_equal(r.nr, 3);
 	assert_int_equal(r.total, 25);
@@ -59,16 +64,60 @@ static void test_merge_and_order(void **state)
 	count_rows__free(&r);
 }
 
+/* Several counts per key: added one by one, ranked by their sum, each written. */
+static void test_values(void **state)
+{
+	static const char *const heads[] = { "VOL", "INVOL" };
+	static const char *const members[] = { "voluntary", "involuntary" };
+	const struct count_col cols[] = {
+		{ "COMM", "comm", -4, offsetof(struct key, comm), COUNT_COL_COMM, NULL, 0 },
+	};
+	struct count_rows r;
+	struct key a = mk(0, 0, "a"), b = mk(0, 0, "b");
+	const uint64_t a1[2] = { 1, 5 }, a2[2] = { 2, 0 }, b1[2] = { 7, 0 }, z[2] = { 0, 0 };
+	struct count_table t = { "rows", NULL, &r, cols, 1, heads, members };
+	struct count_report c = { "preempt", &t, 1, 0, 0, "", -1 };
+	struct report_meta m;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	count_rows__init(&r, sizeof(struct key), 2);
+	assert_int_equal(count_rows__add(&r, &a, a1), 0);
+	assert_int_equal(count_rows__add(&r, &b, b1), 0);
+	assert_int_equal(count_rows__add(&r, &a, a2), 0);
+	assert_int_equal(count_rows__add(&r, &b, z), 0);
+	assert_int_equal(count_rows__finish(&r), 0);
+	assert_int_equal(r.nr, 2);
+	assert_int_equal(r.total, 15);
+	/* a: 3 + 5 = 8 ranks above b: 7. */
+	assert_memory_equal(count_rows__key(&r, 0), &a, sizeof(a));
+	assert_int_equal(count_rows__counts(&r, 0)[0], 3);
+	assert_int_equal(count_rows__counts(&r, 0)[1], 5);
+	assert_int_equal(count_rows__sum(&r, 1), 7);
+	f = open_memstream(&buf, &len);
+	assert_int_equal(count_out__json(f, &c, &m), 0);
+	fclose(f);
+	assert_string_equal(buf, "{\"type\":\"preempt\",\"duration_ns\":0,\"total\":15,"
+				 "\"rows_total\":2,\"rows\":[{\"comm\":\"a\",\"voluntary\":3,"
+				 "\"involuntary\":5},{\"comm\":\"b\",\"voluntary\":7,"
+				 "\"involuntary\":0}],\"lost\":{\"table_full\":0}}\n");
+	free(buf);
+	count_rows__free(&r);
+}
+
 static void test_find(void **state)
 {
 	struct count_rows r;
 	struct key k[40];
 
 	(void)state;
-	count_rows__init(&r, sizeof(struct key));
+	count_rows__init(&r, sizeof(struct key), 1);
 	for (int i = 0; i < 40; i++) {
 		k[i] = mk((uint32_t)(i * 7 % 40), i, "x");
-		assert_int_equal(count_rows__add(&r, &k[i], (uint64_t)i + 1), 0);
+		assert_int_equal(add1(&r, &k[i], (uint64_t)i + 1), 0);
 	}
 	assert_int_equal(count_rows__sort_keys(&r), 0);
 	for (int i = 0; i < 40; i++) {
@@ -93,7 +142,8 @@ static void test_writers(void **state)
 	};
 	struct count_rows r;
 	struct key a = mk(1, -1, "a\nb"), b = mk(7, 120, "q");
-	struct count_report c = { &r, cols, 3, 0, 3, "--max-keys" };
+	struct count_table t = { "rows", NULL, &r, cols, 3, NULL, NULL };
+	struct count_report c = { "count", &t, 1, 0, 3, "--max-keys", 5 };
 	struct report_meta m;
 	char *buf = NULL;
 	size_t len = 0;
@@ -102,9 +152,9 @@ static void test_writers(void **state)
 	(void)state;
 	memset(&m, 0, sizeof(m));
 	m.duration_ns = 2000000000ull;
-	count_rows__init(&r, sizeof(struct key));
-	assert_int_equal(count_rows__add(&r, &a, 10), 0);
-	assert_int_equal(count_rows__add(&r, &b, 3), 0);
+	count_rows__init(&r, sizeof(struct key), 1);
+	assert_int_equal(add1(&r, &a, 10), 0);
+	assert_int_equal(add1(&r, &b, 3), 0);
 	assert_int_equal(count_rows__finish(&r), 0);
 	f = open_memstream(&buf, &len);
 	assert_int_equal(count_out__table(f, &c, &m), 0);
@@ -113,16 +163,18 @@ static void test_writers(void **state)
 				 "one       -1 a?b            10\n"
 				 "7        120 q               3\n"
 				 "total 13 in 2 rows over 2.000 s\n"
-				 "lost: 3 counts found the key table full (--max-keys)\n\n");
+				 "lost: 3 counts found the key table full (--max-keys)\n"
+				 "untraced: 5 switches the kernel counted but its tracepoint never "
+				 "showed, so on-cpu and off-cpu miss them (docs/accounting.md)\n\n");
 	free(buf);
 	buf = NULL;
 	f = open_memstream(&buf, &len);
 	c.max_rows = 1;
 	assert_int_equal(count_out__json(f, &c, &m), 0);
 	fclose(f);
-	assert_string_equal(buf, "{\"duration_ns\":2000000000,\"total\":13,\"rows_total\":2,"
+	assert_string_equal(buf, "{\"type\":\"count\",\"duration_ns\":2000000000,\"total\":13,\"rows_total\":2,"
 				 "\"rows\":[{\"probe\":\"one\",\"prio\":-1,\"comm\":\"a\\u000ab\","
-				 "\"count\":10}],\"lost\":{\"table_full\":3}}\n");
+				 "\"count\":10}],\"lost\":{\"table_full\":3,\"untraced_switches\":5}}\n");
 	free(buf);
 	count_rows__free(&r);
 }
@@ -131,6 +183,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_merge_and_order),
+		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_find),
 		cmocka_unit_test(test_writers),
 	};
