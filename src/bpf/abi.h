@@ -339,6 +339,15 @@ struct ss_count_key {
 	char comm[SS_COMM_LEN];
 };
 
+/*
+ * Per CPU: switches the probes' hook saw, and the kernel's rq->nr_switches
+ * as probe_cpu last read it. The difference is what the tracepoint hid.
+ */
+struct ss_switch_stat {
+	__u64 traced;
+	__u64 kernel;
+};
+
 /* Per CPU, cumulative. */
 struct ss_count_stat {
 	__u64 full;		/* counts that found the key table full */

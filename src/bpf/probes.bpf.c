@@ -40,6 +40,13 @@ struct {
 	__type(value, __s32);
 } last_prio SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ss_switch_stat);
+} switch_stat SEC(".maps");
+
 static __always_inline bool wanted(__u32 probe)
 {
 	return probes & P(probe);
@@ -85,6 +92,13 @@ static __always_inline void on_switch(bool preempt, struct task_struct *prev,
 	__u32 cpu = bpf_get_smp_processor_id();
 	bool dead = prev_state & TASK_DEAD_;
 
+	if (wanted(SS_P_OFF_CPU) || wanted(SS_P_ON_CPU)) {
+		__u32 zero = 0;
+		struct ss_switch_stat *st = bpf_map_lookup_elem(&switch_stat, &zero);
+
+		if (st)
+			st->traced++;
+	}
 	if (wanted(SS_P_OFF_CPU))
 		fire(SS_P_OFF_CPU, prev, cpu);
 	if (wanted(SS_P_ON_CPU))
@@ -209,5 +223,22 @@ SEC("tp_btf/sched_set_need_resched_tp")
 int BPF_PROG(probe_need_resched, struct task_struct *tsk, int cpu, int tif)
 {
 	fire(SS_P_SURRENDER, tsk, cpu);
+	return 0;
+}
+
+/*
+ * Run by hand on each CPU (bpfenv__run_on_each_cpu), never attached: the
+ * kernel's count of this CPU's switches, against which on-cpu and off-cpu
+ * show what the tracepoint hid.
+ */
+SEC("raw_tp")
+int probe_cpu(void *ctx)
+{
+	struct ss_switch_stat *st;
+	__u32 zero = 0;
+
+	st = bpf_map_lookup_elem(&switch_stat, &zero);
+	if (st && has_rq_clock())
+		st->kernel = task_rq_of(bpf_get_current_task_btf())->nr_switches;
 	return 0;
 }

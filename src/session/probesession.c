@@ -22,7 +22,11 @@ struct probesession {
 	struct bpf_link *links[MAX_LINKS];
 	int nr_links;
 	uint32_t nr_cpus;
+	int filter_cpu;
+	bool switches;			/* on-cpu or off-cpu: untraced switches counted */
 	struct counts_read *counts;
+	struct ss_switch_stat *sw_base;	/* per CPU, at the start */
+	struct ss_switch_stat *sw_now;	/* per CPU, at the last read */
 };
 
 /* The scheduler tick's hrtimer function: its name changed in 6.9. */
@@ -108,6 +112,20 @@ static void set_autoload(struct probes_bpf *skel, uint32_t hooks)
 		bpf_program__set_autoload(progs[i].prog, hooks & (1u << progs[i].hook));
 }
 
+/* Each CPU's traced and kernel switch counts, read on that CPU now. */
+static int read_switches(struct probesession *s, struct ss_switch_stat *out)
+{
+	uint32_t zero = 0;
+	int err;
+
+	bpfenv__run_on_each_cpu(s->skel->progs.probe_cpu, s->nr_cpus);
+	err = bpf_map__lookup_elem(s->skel->maps.switch_stat, &zero, sizeof(zero), out,
+				   s->nr_cpus * sizeof(*out), 0);
+	if (err)
+		cli__err("cannot read the switch counts: %s", strerror(-err));
+	return err;
+}
+
 struct probesession *probesession__open(const struct probe_opts *o)
 {
 	struct probesession *s;
@@ -139,6 +157,9 @@ struct probesession *probesession__open(const struct probe_opts *o)
 	if (hooks & (1u << PH_HRTIMER))
 		s->skel->rodata->tick_fn = tick_fn_addr();
 	set_autoload(s->skel, hooks);
+	s->filter_cpu = o->cli->cpu;
+	s->switches = o->probes & (1u << SS_P_ON_CPU | 1u << SS_P_OFF_CPU);
+	bpf_program__set_autoload(s->skel->progs.probe_cpu, s->switches);
 	bpf_map__set_max_entries(s->skel->maps.counts, (uint32_t)o->max_keys);
 	err = bpfenv__load(s->skel->skeleton);
 	if (err) {
@@ -153,7 +174,17 @@ struct probesession *probesession__open(const struct probe_opts *o)
 		cli__err("out of memory");
 		goto fail;
 	}
-	if (bpfenv__attach(s->skel->obj, NULL, s->links, MAX_LINKS, &s->nr_links))
+	s->sw_base = calloc(s->nr_cpus, sizeof(*s->sw_base));
+	s->sw_now = calloc(s->nr_cpus, sizeof(*s->sw_now));
+	if (!s->sw_base || !s->sw_now) {
+		cli__err("out of memory");
+		goto fail;
+	}
+	/* probe_cpu is run by hand, never attached. */
+	if (bpfenv__attach(s->skel->obj, s->skel->progs.probe_cpu, s->links, MAX_LINKS,
+			   &s->nr_links))
+		goto fail;
+	if (s->switches && read_switches(s, s->sw_base))
 		goto fail;
 	return s;
 fail:
@@ -174,13 +205,32 @@ void probesession__close(struct probesession *s)
 		return;
 	detach(s);
 	counts_read__free(s->counts);
+	free(s->sw_base);
+	free(s->sw_now);
 	probes_bpf__destroy(s->skel);
 	free(s);
 }
 
 int probesession__read(struct probesession *s, struct count_rows *rows)
 {
+	if (s->switches && read_switches(s, s->sw_now))
+		return -EIO;
 	return counts_read__close(s->counts, rows);
+}
+
+int64_t probesession__untraced(const struct probesession *s)
+{
+	uint64_t kernel = 0, traced = 0;
+
+	if (!s->switches)
+		return -1;
+	for (uint32_t cpu = 0; cpu < s->nr_cpus; cpu++) {
+		if (s->filter_cpu >= 0 && cpu != (uint32_t)s->filter_cpu)
+			continue;
+		kernel += s->sw_now[cpu].kernel - s->sw_base[cpu].kernel;
+		traced += s->sw_now[cpu].traced - s->sw_base[cpu].traced;
+	}
+	return kernel > traced ? (int64_t)(kernel - traced) : 0;
 }
 
 int probesession__finish(struct probesession *s, struct count_rows *rows)

@@ -40,6 +40,12 @@ void probesession__close(struct probesession *s);
 int probesession__read(struct probesession *s, struct count_rows *rows);
 /* Detach, then add to rows what came in as the last interval closed. */
 int probesession__finish(struct probesession *s, struct count_rows *rows);
+/*
+ * Switches the kernel counted but its tracepoint never showed, since the
+ * start, as of the last read: what on-cpu and off-cpu miss. -1 if neither
+ * is counted.
+ */
+int64_t probesession__untraced(const struct probesession *s);
 /* Counts that found the key table full, cumulative. */
 uint64_t probesession__full(struct probesession *s);
 
