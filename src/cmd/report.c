@@ -213,7 +213,7 @@ static int file_threads(void *ctx, void (*fn)(void *, const struct ss_lat_hist *
 {
 	struct offline *o = ctx;
 
-	if (!o->threads.slot)	/* no -P, no -L */
+	if (!tidmap__capacity(&o->threads))	/* no -P, no -L */
 		return 0;
 	for (size_t i = 0; i < tidmap__capacity(&o->threads); i++) {
 		const struct thread_hist *t = tidmap__slot(&o->threads, i);

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Per-thread entries keyed by TID, for the cores that follow threads through
- * a stream of events (names, counters, switch counts): open addressing with
- * linear probing, kept at most half full by doubling, deletion by backward
- * shift (no tombstones). Every entry begins with its uint32_t tid; 0 marks a
- * free slot, so TID 0 (the idle tasks) is never kept. Pure C.
+ * a stream of events (names, counters, switch counts): a hashtab (see
+ * hashtab.h) with a limit on its entries. Every entry begins with its
+ * uint32_t tid; 0 marks a free slot, so TID 0 (the idle tasks) is never kept.
+ * Pure C.
  */
 #ifndef SCHEDSCOPE_TIDMAP_H
 #define SCHEDSCOPE_TIDMAP_H
@@ -12,14 +12,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hashtab.h"
+
 /* The kernel's PID_MAX_LIMIT: a bound for a table of every thread there can be. */
 #define TIDMAP_ALL_TIDS ((size_t)1 << 22)
 
 struct tidmap {
-	char *slot;
-	size_t size;		/* bytes per entry, a uint32_t tid first */
-	size_t mask;		/* capacity - 1, capacity a power of two */
-	size_t used;
+	struct hashtab tab;
 	size_t max;		/* entries kept at most */
 	uint64_t refused;	/* insertions refused: at max, or out of memory */
 };
@@ -41,15 +40,23 @@ void *tidmap__add(struct tidmap *m, uint32_t tid, int *made);
 
 void tidmap__del(struct tidmap *m, uint32_t tid);
 
-/* Slot i of the capacity, for a walk over every entry (skip those whose tid is 0). */
+static inline size_t tidmap__size(const struct tidmap *m)
+{
+	return m->tab.used;
+}
+
+/*
+ * Slot i of the capacity, for a walk over every entry (skip those whose tid
+ * is 0). The capacity is 0 before tidmap__init() and after tidmap__fini().
+ */
 static inline size_t tidmap__capacity(const struct tidmap *m)
 {
-	return m->mask + 1;
+	return hashtab__capacity(&m->tab);
 }
 
 static inline void *tidmap__slot(const struct tidmap *m, size_t i)
 {
-	return m->slot + i * m->size;
+	return hashtab__slot(&m->tab, i);
 }
 
 #endif

@@ -81,7 +81,7 @@ void thist__free(struct thist *th)
 
 size_t thist__nr_tasks(const struct thist *th)
 {
-	return th->tasks.used;
+	return tidmap__size(&th->tasks);
 }
 
 /* tid's entry, created blank if new; NULL for TID 0 or if the table cannot grow. */

@@ -38,7 +38,7 @@ static uint32_t pool_tid(uint32_t i)
 /* Every lookup of the pool agrees with want[] (0: absent, else the value). */
 static void check_all(const struct tidmap *m, const uint32_t *want, size_t present)
 {
-	assert_int_equal(m->used, present);
+	assert_int_equal(tidmap__size(m), present);
 	for (uint32_t i = 0; i < POOL; i++) {
 		const struct ent *e = tidmap__get(m, pool_tid(i));
 
