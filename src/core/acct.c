@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "acct.h"
+#include "hashtab.h"
 #include "report.h"
 
 #include <errno.h>
@@ -45,9 +46,7 @@ struct fold_table {
 };
 
 struct acct {
-	struct acct_thread *slot;
-	size_t mask;		/* capacity - 1, capacity a power of two */
-	size_t used;
+	struct hashtab threads;	/* of struct acct_thread, by (tid, start_ns) */
 	size_t max_threads;
 	uint32_t pass;		/* numbers the passes, so none has to clear a flag */
 	bool in_baseline;
@@ -70,12 +69,26 @@ static size_t hash_key(uint32_t tid, uint64_t start_ns)
 	return (size_t)h;
 }
 
+static size_t thread_hash(const void *entry)
+{
+	const struct acct_thread *t = entry;
+
+	return hash_key(t->tid, t->start_ns);
+}
+
+static bool thread_free(const void *entry)
+{
+	return !((const struct acct_thread *)entry)->tid;
+}
+
+static const struct hashtab_ops thread_ops = { thread_hash, thread_free };
+
 #define ACCT_MIN_CAP 1024
 
 struct acct *acct__new(size_t max_threads)
 {
 	struct acct *a;
-	size_t cap = ACCT_MIN_CAP;
+	int err;
 
 	if (max_threads == 0 || max_threads > (SIZE_MAX / 4) / sizeof(struct acct_thread)) {
 		errno = EINVAL;
@@ -84,12 +97,12 @@ struct acct *acct__new(size_t max_threads)
 	a = calloc(1, sizeof(*a));
 	if (!a)
 		return NULL;
-	a->slot = calloc(cap, sizeof(*a->slot));
-	if (!a->slot) {
+	err = hashtab__init(&a->threads, sizeof(struct acct_thread), ACCT_MIN_CAP, &thread_ops);
+	if (err) {
 		free(a);
+		errno = -err;
 		return NULL;
 	}
-	a->mask = cap - 1;
 	a->max_threads = max_threads;
 	return a;
 }
@@ -100,64 +113,34 @@ void acct__free(struct acct *a)
 		return;
 	free(a->procs.slot);
 	free(a->names.slot);
-	free(a->slot);
+	hashtab__fini(&a->threads);
 	free(a);
 }
 
+struct thread_key {
+	uint32_t tid;
+	uint64_t start_ns;
+};
+
+static bool stop_at(const void *entry, const void *key)
+{
+	const struct acct_thread *t = entry;
+	const struct thread_key *k = key;
+
+	return !t->tid || (t->tid == k->tid && t->start_ns == k->start_ns);
+}
+
+/* Thread (tid, start_ns), or the free slot where it would go. */
 static struct acct_thread *find_slot(struct acct *a, uint32_t tid, uint64_t start_ns)
 {
-	size_t i = hash_key(tid, start_ns) & a->mask;
+	const struct thread_key k = { tid, start_ns };
 
-	while (a->slot[i].tid) {
-		if (a->slot[i].tid == tid && a->slot[i].start_ns == start_ns)
-			return &a->slot[i];
-		i = (i + 1) & a->mask;
-	}
-	return &a->slot[i];
+	return hashtab__probe(&a->threads, hash_key(tid, start_ns), stop_at, &k);
 }
 
-/*
- * Double the table when it is half full: every pass walks the whole table,
- * so it must stay proportional to the threads alive, not to --max-tasks.
- */
-static int grow(struct acct *a)
+static struct acct_thread *thread_at(const struct acct *a, size_t i)
 {
-	size_t cap = (a->mask + 1) * 2, old_cap = a->mask + 1;
-	struct acct_thread *old = a->slot, *slot;
-
-	slot = calloc(cap, sizeof(*slot));
-	if (!slot)
-		return -ENOMEM;
-	a->slot = slot;
-	a->mask = cap - 1;
-	for (size_t i = 0; i < old_cap; i++)
-		if (old[i].tid)
-			*find_slot(a, old[i].tid, old[i].start_ns) = old[i];
-	free(old);
-	return 0;
-}
-
-/* Backward-shift deletion keeps every probe chain unbroken without tombstones. */
-static void remove_slot(struct acct *a, struct acct_thread *t)
-{
-	size_t hole = (size_t)(t - a->slot), i = hole;
-
-	for (;;) {
-		size_t home;
-
-		i = (i + 1) & a->mask;
-		if (!a->slot[i].tid)
-			break;
-		home = hash_key(a->slot[i].tid, a->slot[i].start_ns) & a->mask;
-		/* Move i into the hole unless its home lies cyclically in (hole, i]. */
-		if ((i > hole && (home <= hole || home > i)) ||
-		    (i < hole && (home <= hole && home > i))) {
-			a->slot[hole] = a->slot[i];
-			hole = i;
-		}
-	}
-	memset(&a->slot[hole], 0, sizeof(a->slot[hole]));
-	a->used--;
+	return hashtab__slot(&a->threads, i);
 }
 
 static uint64_t sub(uint64_t now, uint64_t then)
@@ -247,10 +230,10 @@ static bool fold_one_exited(struct acct *a)
 	struct acct_thread *best = NULL;
 	size_t seen = 0;
 
-	for (size_t n = 0; a->exited && n <= a->mask && seen < ACCT_FOLD_CANDIDATES; n++) {
-		struct acct_thread *t = &a->slot[a->cursor];
+	for (size_t n = 0; a->exited && n <= a->threads.mask && seen < ACCT_FOLD_CANDIDATES; n++) {
+		struct acct_thread *t = thread_at(a, a->cursor);
 
-		a->cursor = (a->cursor + 1) & a->mask;
+		a->cursor = (a->cursor + 1) & a->threads.mask;
 		if (!t->tid || !t->exited)
 			continue;
 		seen++;
@@ -262,7 +245,7 @@ static bool fold_one_exited(struct acct *a)
 		return false;
 	fold(a, best);
 	a->exited--;
-	remove_slot(a, best);
+	hashtab__remove(&a->threads, best);
 	return true;
 }
 
@@ -277,8 +260,8 @@ void acct__begin_pass(struct acct *a, bool baseline, uint64_t t0_ns)
 
 void acct__end_pass(struct acct *a)
 {
-	for (size_t i = 0; i <= a->mask; i++) {
-		struct acct_thread *t = &a->slot[i];
+	for (size_t i = 0; i < hashtab__capacity(&a->threads); i++) {
+		struct acct_thread *t = thread_at(a, i);
 
 		if (!t->tid || t->exited)
 			continue;
@@ -301,16 +284,18 @@ void acct__observe(struct acct *a, const struct acct_obs *o)
 		return;
 	t = find_slot(a, o->tid, o->start_ns);
 	if (!t->tid) {
-		if ((a->used >= a->max_threads && !fold_one_exited(a)) ||
-		    (a->used + 1 > (a->mask + 1) / 2 && grow(a))) {
+		/*
+		 * The table doubles when half full (hashtab__claim()): every pass
+		 * walks it whole, so it must stay proportional to the threads
+		 * alive, not to --max-tasks.
+		 */
+		if ((a->threads.used >= a->max_threads && !fold_one_exited(a)) ||
+		    !(t = hashtab__claim(&a->threads, hash_key(o->tid, o->start_ns)))) {
 			a->pass_untracked++;
 			return;
 		}
-		t = find_slot(a, o->tid, o->start_ns);
-		memset(t, 0, sizeof(*t));
 		t->tid = o->tid;
 		t->start_ns = o->start_ns;
-		a->used++;
 		if (a->in_baseline) {
 			t->base = o->c;
 		} else if (o->start_ns < a->t0_ns) {
@@ -393,8 +378,8 @@ void acct__close(struct acct *a, acct_delta_fn fn, void *arg)
 {
 	size_t i = 0;
 
-	while (i <= a->mask) {
-		struct acct_thread *t = &a->slot[i];
+	while (i < hashtab__capacity(&a->threads)) {
+		struct acct_thread *t = thread_at(a, i);
 		struct acct_delta d;
 
 		if (!t->tid) {
@@ -420,7 +405,7 @@ void acct__close(struct acct *a, acct_delta_fn fn, void *arg)
 				a->loss.vanished++;
 			else
 				a->exited--;
-			remove_slot(a, t);
+			hashtab__remove(&a->threads, t);
 			/* A later entry may have shifted into slot i: look at it again. */
 			continue;
 		}
@@ -448,5 +433,5 @@ void acct__report_losses(const struct acct *a, struct report_losses *out)
 
 size_t acct__size(const struct acct *a)
 {
-	return a->used;
+	return a->threads.used;
 }
