@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "lathist.h"
+#include "hashtab.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -186,14 +187,12 @@ uint64_t latview__percentile(const struct lat_view *v, unsigned int kind, double
 }
 
 /*
- * latsnap: open addressing over pointers (an empty slot is NULL), linear
- * probing, half full at most. Entries are allocated one by one, so a slot
- * costs a pointer and the ~4 KB copies exist only for threads present.
+ * latsnap: a hashtab of pointers (an empty slot is NULL). Entries are
+ * allocated one by one, so a slot costs a pointer and the ~4 KB copies exist
+ * only for threads present.
  */
 struct latsnap {
-	struct ss_lat_hist **slot;
-	size_t mask;		/* capacity - 1, capacity a power of two */
-	size_t used;
+	struct hashtab tab;	/* of struct ss_lat_hist *, by tid */
 };
 
 #define LATSNAP_MIN_CAP 64
@@ -205,18 +204,43 @@ static size_t tid_hash(uint32_t tid)
 	return (size_t)(h ^ (h >> 29));
 }
 
+static struct ss_lat_hist *hist_at(const void *slot)
+{
+	return *(struct ss_lat_hist *const *)slot;
+}
+
+static size_t slot_hash(const void *slot)
+{
+	return tid_hash(hist_at(slot)->tid);
+}
+
+static bool slot_free(const void *slot)
+{
+	return !hist_at(slot);
+}
+
+static const struct hashtab_ops latsnap_ops = { slot_hash, slot_free };
+
+static bool stop_at(const void *slot, const void *key)
+{
+	const struct ss_lat_hist *h = hist_at(slot);
+
+	return !h || h->tid == *(const uint32_t *)key;
+}
+
 struct latsnap *latsnap__new(void)
 {
 	struct latsnap *s = calloc(1, sizeof(*s));
+	int err;
 
 	if (!s)
 		return NULL;
-	s->slot = calloc(LATSNAP_MIN_CAP, sizeof(struct ss_lat_hist *));
-	if (!s->slot) {
+	err = hashtab__init(&s->tab, sizeof(struct ss_lat_hist *), LATSNAP_MIN_CAP, &latsnap_ops);
+	if (err) {
 		free(s);
+		errno = -err;
 		return NULL;
 	}
-	s->mask = LATSNAP_MIN_CAP - 1;
 	return s;
 }
 
@@ -224,106 +248,61 @@ void latsnap__free(struct latsnap *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; i <= s->mask; i++)
-		free(s->slot[i]);
-	free(s->slot);
+	for (size_t i = 0; i < hashtab__capacity(&s->tab); i++)
+		free(hist_at(hashtab__slot(&s->tab, i)));
+	hashtab__fini(&s->tab);
 	free(s);
 }
 
 /* The slot holding tid, or the empty slot where it would go. */
-static size_t find(const struct latsnap *s, uint32_t tid)
+static void *find(const struct latsnap *s, uint32_t tid)
 {
-	size_t i = tid_hash(tid) & s->mask;
-
-	while (s->slot[i] && s->slot[i]->tid != tid)
-		i = (i + 1) & s->mask;
-	return i;
+	return hashtab__probe(&s->tab, tid_hash(tid), stop_at, &tid);
 }
 
 const struct ss_lat_hist *latsnap__prev(const struct latsnap *s, uint32_t tid,
 					uint64_t start_ns)
 {
-	const struct ss_lat_hist *h = s->slot[find(s, tid)];
+	const struct ss_lat_hist *h = hist_at(find(s, tid));
 
 	/* Another start time: a new thread behind a reused TID, its entry restarted. */
 	return h && h->start_ns == start_ns ? h : NULL;
 }
 
-static int grow(struct latsnap *s)
-{
-	size_t old_cap = s->mask + 1, cap = old_cap * 2;
-	struct ss_lat_hist **old = s->slot, **slot;
-
-	if (cap > SIZE_MAX / sizeof(struct ss_lat_hist *))
-		return -ENOMEM;
-	slot = calloc(cap, sizeof(struct ss_lat_hist *));
-	if (!slot)
-		return -ENOMEM;
-	s->slot = slot;
-	s->mask = cap - 1;
-	for (size_t i = 0; i < old_cap; i++)
-		if (old[i])
-			s->slot[find(s, old[i]->tid)] = old[i];
-	free(old);
-	return 0;
-}
-
 int latsnap__put(struct latsnap *s, const struct ss_lat_hist *h)
 {
-	size_t i = find(s, h->tid);
-	struct ss_lat_hist *copy;
+	struct ss_lat_hist *copy = hist_at(find(s, h->tid));
+	void *slot;
 
-	if (s->slot[i]) {
-		*s->slot[i] = *h;
+	if (copy) {
+		*copy = *h;
 		return 0;
 	}
 	copy = malloc(sizeof(*copy));
 	if (!copy)
 		return -ENOMEM;
 	*copy = *h;
-	if ((s->used + 1) * 2 > s->mask + 1) {
-		int err = grow(s);
-
-		if (err) {
-			free(copy);
-			return err;
-		}
-		i = find(s, h->tid);
+	slot = hashtab__claim(&s->tab, tid_hash(h->tid));
+	if (!slot) {
+		free(copy);
+		return -ENOMEM;
 	}
-	s->slot[i] = copy;
-	s->used++;
+	*(struct ss_lat_hist **)slot = copy;
 	return 0;
 }
 
-/*
- * Backward-shift deletion keeps every probe chain unbroken without
- * tombstones: each entry after the hole moves into it unless its home slot
- * lies between the hole and itself.
- */
 void latsnap__remove(struct latsnap *s, uint32_t tid)
 {
-	size_t hole = find(s, tid), i = hole;
+	void *slot = find(s, tid);
+	struct ss_lat_hist *h = hist_at(slot);
 
-	if (!s->slot[hole])
+	if (!h)
 		return;
-	free(s->slot[hole]);
-	for (;;) {
-		size_t home;
-
-		i = (i + 1) & s->mask;
-		if (!s->slot[i])
-			break;
-		home = tid_hash(s->slot[i]->tid) & s->mask;
-		if (((i - home) & s->mask) >= ((i - hole) & s->mask)) {
-			s->slot[hole] = s->slot[i];
-			hole = i;
-		}
-	}
-	s->slot[hole] = NULL;
-	s->used--;
+	free(h);
+	hashtab__remove(&s->tab, slot);
 }
 
 size_t latsnap__size(const struct latsnap *s)
 {
-	return s->used;
+	return s->tab.used;
 }
