@@ -178,14 +178,13 @@ static int cmp_ids(const struct top_row *a, const struct top_row *b)
 	return strncmp(a->comm, b->comm, ACCT_COMM_LEN);
 }
 
-static enum top_sort qsort_sort;
-
-static int cmp_sort_q(const void *pa, const void *pb)
+/* The key comes as qsort_r()'s argument (a top_sort): a global would tie every view to one. */
+static int cmp_sort_q(const void *pa, const void *pb, void *arg)
 {
 	const struct top_row *a = pa, *b = pb;
 	int c = 0;
 
-	switch (qsort_sort) {
+	switch (*(const enum top_sort *)arg) {
 	case TOP_SORT_CPU:
 		c = cmp_u64_desc(a->c.runtime_ns, b->c.runtime_ns);
 		break;
@@ -349,9 +348,8 @@ void topview__finish(struct top_view *v, uint64_t duration_ns, size_t limit)
 		v->total_runtime_ns += r->cpu < 0 ? r->c.runtime_ns : 0;
 		r->cpu_pct = duration_ns ? (double)r->c.runtime_ns * 100.0 / (double)duration_ns : 0;
 	}
-	qsort_sort = v->sort;
 	if (v->nr_rows)
-		qsort(v->rows, v->nr_rows, sizeof(*v->rows), cmp_sort_q);
+		qsort_r(v->rows, v->nr_rows, sizeof(*v->rows), cmp_sort_q, &v->sort);
 	v->nr_total = v->nr_rows;
 	if (limit && v->nr_rows > limit)
 		v->nr_rows = limit;
