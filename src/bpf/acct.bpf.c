@@ -20,8 +20,6 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-#define BPF_F_NO_PREALLOC_ (1U << 0)
-
 /* Set by user space before load. */
 const volatile bool track_idle = false;	/* per-CPU idle time: costs a clock read per idle transition */
 const volatile bool track_waits = true;	/* per-task and per-CPU run-queue waits */

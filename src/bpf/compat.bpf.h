@@ -23,6 +23,12 @@ static __always_inline unsigned int task_state(struct task_struct *t)
 #define TASK_DEAD_ 0x80	/* TASK_DEAD: set by do_task_dead() before the last switch */
 
 /*
+ * A map flag of include/uapi/linux/bpf.h, spelt out: vmlinux.h has it only
+ * as an enumerator of an anonymous enum, which a kernel's BTF need not keep.
+ */
+#define BPF_F_NO_PREALLOC_ (1U << 0)
+
+/*
  * The CPU a task last ran on: thread_info.cpu on x86 and arm64 since 5.16
  * (THREAD_INFO_IN_TASK moved it), task_struct::cpu before that.
  */

@@ -29,7 +29,6 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-#define BPF_F_NO_PREALLOC_ (1U << 0)
 #define BPF_NOEXIST_ 1
 
 enum hist_mode { HIST_NONE, HIST_CPU, HIST_THREAD };
