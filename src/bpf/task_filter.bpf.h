@@ -7,38 +7,24 @@
 #ifndef SCHEDSCOPE_TASK_FILTER_BPF_H
 #define SCHEDSCOPE_TASK_FILTER_BPF_H
 
+#include "task_filter.h"
+
+_Static_assert(SS_MAX_IDS <= TASK_FILTER_MAX_IDS, "the rule looks at every -p and -t held");
+_Static_assert(SS_COMM_LEN <= TASK_FILTER_COMM_LEN, "the rule looks at every byte of -c");
+
 const volatile struct ss_task_filter task_filter = {};
 
 /* -p and -t: the task is one of them (either list, when both are given). */
-static __always_inline bool task_ids_match(struct task_struct *t)
-{
-	__u32 tgid = t->tgid, tid = t->pid;
-
-	for (__u32 i = 0; i < SS_MAX_IDS && i < task_filter.nr_pids; i++)
-		if (task_filter.pids[i] == tgid)
-			return true;
-	for (__u32 i = 0; i < SS_MAX_IDS && i < task_filter.nr_tids; i++)
-		if (task_filter.tids[i] == tid)
-			return true;
-	return false;
-}
-
 static __always_inline bool task_ids_wanted(struct task_struct *t)
 {
-	return !(task_filter.nr_pids || task_filter.nr_tids) || task_ids_match(t);
+	return task_filter__ids(task_filter.pids, task_filter.nr_pids, task_filter.tids,
+				task_filter.nr_tids, t->tgid, t->pid);
 }
 
-/* -c: the name starts with the prefix. Unrolled: direct loads need constant offsets. */
+/* -c: the name starts with the prefix. */
 static __always_inline bool task_comm_match(const char *comm)
 {
-#pragma unroll
-	for (__u32 i = 0; i < SS_COMM_LEN; i++) {
-		if (i >= task_filter.comm_len)
-			break;
-		if (comm[i] != task_filter.comm[i])
-			return false;
-	}
-	return true;
+	return task_filter__comm(comm, task_filter.comm, task_filter.comm_len);
 }
 
 /* All three filters; true, at no cost, when none is set. */

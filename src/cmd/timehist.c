@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bpf/task_filter.h"
 #include "cli.h"
 #include "cmd/commands.h"
 #include "core/timehist.h"
@@ -43,7 +44,8 @@ static bool wanted(const struct timehist *t, const struct th_who *w, uint32_t cp
 	if (cli->cpu >= 0 && cpu != (uint32_t)cli->cpu)
 		return false;
 	if (!w->tid)
-		return !cli->nr_pids && !cli->nr_tids && !cli->comm;
+		return !task_filter__given((uint32_t)cli->nr_pids, (uint32_t)cli->nr_tids,
+					   cli->comm != NULL);
 	return recinput__wanted(t->in, cli, w->pid, w->tid);
 }
 

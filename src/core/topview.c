@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "topview.h"
+#include "bpf/task_filter.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -75,26 +76,15 @@ void topview__reset(struct top_view *v)
 	v->err = 0;
 }
 
-static bool in_list(const uint32_t *list, size_t n, uint32_t id)
-{
-	for (size_t i = 0; i < n; i++)
-		if (list[i] == id)
-			return true;
-	return false;
-}
-
 bool topview__match(const struct top_filter *f, uint32_t pid, uint32_t tid, const char *comm,
 		    const char *pcomm)
 {
-	bool by_id = f->nr_pids || f->nr_tids;
+	uint32_t len = f->comm ? (uint32_t)strnlen(f->comm, TASK_FILTER_COMM_LEN) : 0;
 
-	/* -p and -t together select the union, as bcc's tools read them. */
-	if (by_id && !in_list(f->pids, f->nr_pids, pid) && !in_list(f->tids, f->nr_tids, tid))
-		return false;
-	if (f->comm && strncmp(comm, f->comm, strlen(f->comm)) != 0 &&
-	    strncmp(pcomm, f->comm, strlen(f->comm)) != 0)
-		return false;
-	return true;
+	/* A process is known by either name, its thread's or its own. */
+	return task_filter__ids(f->pids, (uint32_t)f->nr_pids, f->tids, (uint32_t)f->nr_tids, pid,
+				tid) &&
+	       (task_filter__comm(comm, f->comm, len) || task_filter__comm(pcomm, f->comm, len));
 }
 
 static struct top_row *new_row(struct top_view *v)

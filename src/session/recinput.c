@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bpf/task_filter.h"
 #include "cli.h"
 #include "core/tidmap.h"
 #include "core/topview.h"
@@ -181,7 +182,8 @@ bool recinput__wanted(const struct recinput *in, const struct cli *cli, uint32_t
 				      false, -1 };
 	const struct task_ident *me, *leader;
 
-	if (!cli->nr_pids && !cli->nr_tids && !cli->comm)
+	_Static_assert(CLI_MAX_IDS <= TASK_FILTER_MAX_IDS, "the rule looks at every -p and -t");
+	if (!task_filter__given((uint32_t)cli->nr_pids, (uint32_t)cli->nr_tids, cli->comm != NULL))
 		return true;
 	me = tasktab__get(in->names, tid);
 	leader = tasktab__get(in->names, pid);
