@@ -115,21 +115,23 @@ $(BUILD)/san/%.o: src/%.c
 
 # Each unit test links only what it tests (and what that needs), so a test
 # cannot pass on code it never meant to use.
-LINKS_test_acct     := core/acct
-LINKS_test_evacct   := core/acct core/cpustat core/evacct core/sev core/tasktab core/tidmap
+LINKS_test_acct     := core/acct core/hashtab
+LINKS_test_evacct   := core/acct core/hashtab core/cpustat core/evacct core/sev core/tasktab core/tidmap
 LINKS_test_evlogic  := core/sev
 LINKS_test_counts   := core/counts out/count_out out/common_out out/json
-LINKS_test_export   := core/sev core/tasktab core/tidmap core/timehist out/chrome_out \
+LINKS_test_export   := core/sev core/tasktab core/tidmap core/hashtab core/timehist out/chrome_out \
 		       out/common_out out/json out/systrace_out
 LINKS_test_io       := cli core/cpustat core/sev out/json
-LINKS_test_lathist  := core/lathist out/json out/lat_out
+LINKS_test_lathist  := core/lathist core/hashtab out/json out/lat_out
 LINKS_test_latlogic :=
 LINKS_test_logic    :=
 LINKS_test_probes   := core/probes
 LINKS_test_recfile  := core/recfile core/sev
-LINKS_test_replay   := core/acct core/topview out/common_out out/json out/top_out
-LINKS_test_tidmap   := core/tidmap
-LINKS_test_timehist := core/sev core/tidmap core/timehist out/common_out out/json out/timehist_out
+LINKS_test_replay   := core/acct core/hashtab core/topview out/common_out out/json out/top_out
+LINKS_test_tidmap   := core/tidmap core/hashtab
+LINKS_test_hashtab  := core/hashtab
+LINKS_test_taskfilter := core/topview core/acct core/hashtab out/top_out out/common_out out/json
+LINKS_test_timehist := core/sev core/tidmap core/hashtab core/timehist out/common_out out/json out/timehist_out
 
 .SECONDEXPANSION:
 $(BUILD)/tests/%: tests/unit/%.c $$(addprefix $(BUILD)/san/,$$(addsuffix .o,$$(LINKS_$$*)))
