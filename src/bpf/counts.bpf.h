@@ -21,7 +21,6 @@
 
 #include <bpf/bpf_helpers.h>
 
-#define BPF_F_NO_PREALLOC_ (1U << 0)
 
 #ifndef COUNTS_KEY
 #error "define COUNTS_KEY, the key's type (its first field the __u32 epoch), first"
