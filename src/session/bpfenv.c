@@ -16,11 +16,10 @@
 
 #define PRIVILEGE_HINT "run as root, or grant CAP_BPF and CAP_PERFMON"
 
-static bool verbose;
-
+/* -v: libbpf's warnings and information, not its debug log (thousands of lines). */
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	if (!verbose || level == LIBBPF_DEBUG)
+	if (level == LIBBPF_DEBUG)
 		return 0;
 	return vfprintf(stderr, fmt, ap);
 }
@@ -41,10 +40,10 @@ static bool has_bpf_caps(void)
 	return (eff & (1ull << 39 /* CAP_BPF */)) && (eff & (1ull << 38 /* CAP_PERFMON */));
 }
 
-int bpfenv__check(bool v)
+int bpfenv__check(bool verbose)
 {
-	verbose = v;
-	libbpf_set_print(libbpf_print);
+	/* Without -v libbpf says nothing: every error is ours to say, once. */
+	libbpf_set_print(verbose ? libbpf_print : NULL);
 	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
 		int err = -errno;
 
@@ -60,7 +59,7 @@ int bpfenv__check(bool v)
 	return 0;
 }
 
-int bpfenv__load(struct bpf_object_skeleton *skel)
+int bpfenv__load(struct bpf_object_skeleton *skel, bool verbose)
 {
 	uint64_t start = stop__now_ns();
 	struct bpf_program *prog;

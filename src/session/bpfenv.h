@@ -19,7 +19,7 @@
 
 struct cli;
 
-/* BTF present, privileges held; libbpf's warnings shown if verbose. */
+/* BTF present, privileges held; libbpf's warnings shown if verbose, else nothing of it. */
 int bpfenv__check(bool verbose);
 
 /*
@@ -28,7 +28,7 @@ int bpfenv__check(bool verbose);
  * up, which grows with the paths through a program. Errors are left to the
  * caller (bpfenv__load_error), which may retry with fewer programs.
  */
-int bpfenv__load(struct bpf_object_skeleton *skel);
+int bpfenv__load(struct bpf_object_skeleton *skel, bool verbose);
 
 /* Say why loading an object failed. */
 void bpfenv__load_error(int err);

@@ -317,7 +317,7 @@ static struct events_bpf *load(const struct ev_opts *o, size_t ring_bytes, bool 
 	skel->rodata->wakeup_bytes = ring_bytes / 8;
 	bpf_map__set_max_entries(skel->maps.events, (uint32_t)ring_bytes);
 	set_autoload(skel, o->mask, prio_hooks);
-	*err = bpfenv__load(skel->skeleton);
+	*err = bpfenv__load(skel->skeleton, o->cli->verbose);
 	if (*err) {
 		events_bpf__destroy(skel);
 		return NULL;

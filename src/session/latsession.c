@@ -112,7 +112,7 @@ struct latsession *latsession__open(const struct lat_opts *o)
 	bpf_program__set_autoload(s->skel->progs.lat_pi, o->inversion);
 	s->skel->rodata->trace_start_ns = stop__now_ns();
 
-	err = bpfenv__load(s->skel->skeleton);
+	err = bpfenv__load(s->skel->skeleton, cli->verbose);
 	if (err) {
 		bpfenv__load_error(err);
 		goto fail;

@@ -111,7 +111,7 @@ struct session *session__open(const struct session_opts *o)
 	s->skel->bss->iter_quiet = !o->threads;
 	bpf_map__set_max_entries(s->skel->maps.cpu_mig, s->nr_cpus);
 
-	err = bpfenv__load(s->skel->skeleton);
+	err = bpfenv__load(s->skel->skeleton, o->verbose);
 	if (err) {
 		bpfenv__load_error(err);
 		goto fail;
