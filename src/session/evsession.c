@@ -30,6 +30,7 @@
 #include "bpf/abi_check.h"
 #include "bpf/ev_logic.h"
 #include "session/bpfenv.h"
+#include "session/bpfsess.h"
 #include "core/tidmap.h"
 #include "events.skel.h"
 #include "session/stop.h"
@@ -48,8 +49,8 @@ _Static_assert(SS_COMM_LEN == SEV_COMM_LEN, "one comm length");
 #define EV_CHECK_EVERY 1024	/* records between two looks at the clock and Ctrl-C */
 #define EV_YIELD (-EAGAIN)	/* the callback's "give control back" */
 #define EV_MIN_RECORD 32	/* the smallest record with its ring header */
-#define MAX_LINKS 16
-#define SCAN_BUF_SNAPS 128
+
+BPFSESS_SKEL(events_hooks, events_bpf);
 
 /* A thread's switch counters at its last switch-out seen. */
 struct vol_slot {
@@ -60,12 +61,8 @@ struct vol_slot {
 };
 
 struct evsession {
-	struct events_bpf *skel;
-	struct bpf_link *links[MAX_LINKS];
-	int nr_links;
-	struct bpf_link *iter_link;
-	struct ring_buffer *rb;
-	uint32_t nr_cpus;
+	struct bpfsess b;
+	struct events_bpf *skel;	/* b's */
 	size_t ring_bytes;
 	uint64_t start_ns;
 	int (*on_event)(void *ctx, const struct sev *e);
@@ -294,52 +291,35 @@ static void set_autoload(struct events_bpf *skel, uint32_t mask, bool prio_hooks
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		bool on = mask & SEV_MASK(kinds[i].type);
 
-		if (is_prio_hook(skel, kinds[i].prog))
+		if (is_prio_hook(skel, kinds[i].prog)) {
 			on = on && prio_hooks;
+			/* In pairs, by attach_pair(), or not at all. */
+			bpf_program__set_autoattach(kinds[i].prog, false);
+		}
 		bpf_program__set_autoload(kinds[i].prog, on);
 	}
 }
 
-/* Open, configure and load; NULL with err set (and said, if the object would not even open). */
-static struct events_bpf *load(const struct ev_opts *o, size_t ring_bytes, bool prio_hooks,
-			       int *err, bool *opened)
+static void configure(struct events_bpf *skel, const struct ev_opts *o, size_t ring_bytes,
+		      bool prio_hooks)
 {
-	struct events_bpf *skel = events_bpf__open();
-
-	*opened = skel != NULL;
-	if (!skel) {
-		*err = -errno;
-		cli__err("cannot open the BPF object: %s", strerror(errno));
-		return NULL;
-	}
 	set_filters(skel, o->cli);
 	skel->rodata->names_all = o->on_name != NULL;
 	skel->rodata->wakeup_bytes = ring_bytes / 8;
 	bpf_map__set_max_entries(skel->maps.events, (uint32_t)ring_bytes);
 	set_autoload(skel, o->mask, prio_hooks);
-	*err = bpfenv__load(skel->skeleton, o->cli->verbose);
-	if (*err) {
-		events_bpf__destroy(skel);
-		return NULL;
-	}
-	return skel;
-}
-
-static int attach_one(struct evsession *s, struct bpf_program *p, bool quiet)
-{
-	return bpfenv__attach_prog(p, s->links, MAX_LINKS, &s->nr_links, quiet);
 }
 
 /* fentry and fexit of one function, both or neither; says once why not. */
 static void attach_pair(struct evsession *s, struct bpf_program *in, struct bpf_program *out,
 			const char *what)
 {
-	int err = attach_one(s, in, true);
+	int err = bpfsess__attach_prog(&s->b, in, true);
 
 	if (!err) {
-		err = attach_one(s, out, true);
+		err = bpfsess__attach_prog(&s->b, out, true);
 		if (err)
-			bpf_link__destroy(s->links[--s->nr_links]);
+			bpfsess__detach_prog(&s->b, in);
 	}
 	if (err)
 		fprintf(stderr, "schedscope: warning: cannot trace %s: %s (%s); going on without\n",
@@ -348,45 +328,55 @@ static void attach_pair(struct evsession *s, struct bpf_program *in, struct bpf_
 
 static int attach(struct evsession *s, bool prio_hooks)
 {
-	struct events_bpf *skel = s->skel;
-	struct bpf_program *p;
+	int err = bpfsess__attach(&s->b);
+
+	if (err || !prio_hooks)
+		return err;
+	attach_pair(s, s->skel->progs.ev_nice_in, s->skel->progs.ev_nice_out,
+		    "nice changes by setpriority() and nice() will be missing");
+	attach_pair(s, s->skel->progs.ev_setsched_in, s->skel->progs.ev_setsched_out,
+		    "priority changes by sched_setscheduler() and sched_setattr() will be missing");
+	return 0;
+}
+
+/*
+ * Configure and load with the priority hooks if *prio_hooks, and again
+ * without them (*prio_hooks cleared) if this kernel refuses them.
+ */
+static int load(struct evsession *s, const struct ev_opts *o, bool *prio_hooks)
+{
 	int err;
 
-	bpf_object__for_each_program(p, skel->obj) {
-		if (!bpf_program__autoload(p) || p == skel->progs.ev_scan || is_prio_hook(skel, p))
-			continue;
-		err = attach_one(s, p, false);
+	configure(s->skel, o, s->ring_bytes, *prio_hooks);
+	err = bpfsess__load(&s->b, *prio_hooks);
+	if (err && *prio_hooks) {
+		fprintf(stderr, "schedscope: warning: this kernel refuses fentry/fexit programs on "
+				"set_user_nice() and __sched_setscheduler() (%s): only priority "
+				"inheritance is traced\n",
+			strerror(-err));
+		*prio_hooks = false;
+		err = bpfsess__reopen(&s->b);
 		if (err)
 			return err;
+		s->skel = s->b.skel;
+		configure(s->skel, o, s->ring_bytes, false);
+		err = bpfsess__load(&s->b, false);
 	}
-	if (prio_hooks) {
-		attach_pair(s, skel->progs.ev_nice_in, skel->progs.ev_nice_out,
-			    "nice changes by setpriority() and nice() will be missing");
-		attach_pair(s, skel->progs.ev_setsched_in, skel->progs.ev_setsched_out,
-			    "priority changes by sched_setscheduler() and sched_setattr() will be missing");
-	}
-	s->iter_link = bpf_program__attach_iter(skel->progs.ev_scan, NULL);
-	if (!s->iter_link) {
-		err = -errno;
-		cli__err("cannot attach the task iterator: %s", strerror(-err));
-		return err;
-	}
-	return 0;
+	return err;
 }
 
 struct evsession *evsession__open(const struct ev_opts *o)
 {
-	bool prio_hooks = false, opened;
-	struct evsession *s;
-	int err, n;
+	bool prio_hooks = false;
+	struct evsession *s = calloc(1, sizeof(*s));
 
-	if (bpfenv__check(o->cli->verbose))
-		return NULL;
-	s = calloc(1, sizeof(*s));
 	if (!s) {
 		cli__err("out of memory");
 		return NULL;
 	}
+	if (bpfsess__open(&s->b, &events_hooks, o->cli->verbose))
+		goto fail;
+	s->skel = s->b.skel;
 	s->on_event = o->on_event;
 	s->on_name = o->on_name;
 	s->ctx = o->ctx;
@@ -398,13 +388,7 @@ struct evsession *evsession__open(const struct ev_opts *o)
 			 s->ring_bytes);
 		goto fail;
 	}
-	n = libbpf_num_possible_cpus();
-	if (n <= 0) {
-		cli__err("cannot count the CPUs: %s", strerror(n ? -n : EINVAL));
-		goto fail;
-	}
-	s->nr_cpus = (uint32_t)n;
-	s->stat = calloc(s->nr_cpus, sizeof(*s->stat));
+	s->stat = calloc(s->b.nr_cpus, sizeof(*s->stat));
 	if (!s->stat || tidmap__init(&s->vol, sizeof(struct vol_slot), TIDMAP_ALL_TIDS)) {
 		cli__err("out of memory");
 		goto fail;
@@ -415,25 +399,12 @@ struct evsession *evsession__open(const struct ev_opts *o)
 			fprintf(stderr, "schedscope: warning: this kernel's BTF lacks set_user_nice() or "
 					"__sched_setscheduler(): only priority inheritance is traced\n");
 	}
-	s->skel = load(o, s->ring_bytes, prio_hooks, &err, &opened);
-	if (!s->skel && opened && prio_hooks) {
-		fprintf(stderr, "schedscope: warning: this kernel refuses fentry/fexit programs on "
-				"set_user_nice() and __sched_setscheduler() (%s): only priority "
-				"inheritance is traced\n",
-			strerror(-err));
-		prio_hooks = false;
-		s->skel = load(o, s->ring_bytes, prio_hooks, &err, &opened);
-	}
-	if (!s->skel) {
-		if (opened)
-			bpfenv__load_error(err);
+	if (load(s, o, &prio_hooks))
 		goto fail;
-	}
-	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), on_record, s, NULL);
-	if (!s->rb) {
-		cli__err("cannot open the event ring buffer: %s", strerror(errno));
+	/* Consumption is bounded by the callback (should_yield()), the wait by EV_POLL_MS. */
+	if (bpfsess__open_ring(&s->b, s->skel->maps.events, "event", on_record, s,
+			       EV_POLL_MS * 1000000ull))
 		goto fail;
-	}
 	s->start_ns = stop__now_ns();
 	if (attach(s, prio_hooks))
 		goto fail;
@@ -445,19 +416,14 @@ fail:
 
 void evsession__detach(struct evsession *s)
 {
-	for (int i = s->nr_links - 1; i >= 0; i--)
-		bpf_link__destroy(s->links[i]);
-	s->nr_links = 0;
+	bpfsess__detach(&s->b);
 }
 
 void evsession__close(struct evsession *s)
 {
 	if (!s)
 		return;
-	ring_buffer__free(s->rb);
-	evsession__detach(s);
-	bpf_link__destroy(s->iter_link);
-	events_bpf__destroy(s->skel);
+	bpfsess__close(&s->b);
 	tidmap__fini(&s->vol);
 	free(s->stat);
 	free(s);
@@ -465,7 +431,7 @@ void evsession__close(struct evsession *s)
 
 uint32_t evsession__nr_cpus(const struct evsession *s)
 {
-	return s->nr_cpus;
+	return s->b.nr_cpus;
 }
 
 uint64_t evsession__start_ns(const struct evsession *s)
@@ -481,9 +447,9 @@ int evsession__status(const struct evsession *s)
 /* Deliver what the ring holds, within the bounds set; false on a ring error. */
 static bool consume(struct evsession *s)
 {
-	int err = ring_buffer__consume(s->rb);
+	int err = bpfsess__consume(&s->b);
 
-	if (err >= 0 || err == EV_YIELD)
+	if (!err || err == EV_YIELD)
 		return true;
 	cli__err("cannot read the event ring buffer: %s", strerror(-err));
 	s->status = err;
@@ -495,25 +461,21 @@ bool evsession__wait(struct evsession *s, uint64_t deadline_ns)
 	s->deadline_ns = deadline_ns;
 	s->budget = UINT64_MAX;
 	s->honor_stop = true;
-	while (!stop__requested() && !s->status) {
-		uint64_t now = stop__now_ns(), left_ms;
-		int err;
-
-		if (now >= deadline_ns)
-			break;
-		left_ms = (deadline_ns - now + 999999) / 1000000;
+	while (!s->status) {
 		/*
 		 * Records come without a wake-up until 1/8 of the ring is queued: the
-		 * poll mostly times out, then we take what is there.
+		 * poll mostly times out (EV_POLL_MS), then takes what is there. A
+		 * yield gives the loop a look at the deadline and at Ctrl-C.
 		 */
-		err = ring_buffer__poll(s->rb, (int)(left_ms < EV_POLL_MS ? left_ms : EV_POLL_MS));
-		if (err < 0 && err != -EINTR && err != EV_YIELD && !s->status) {
+		int err = bpfsess__poll(&s->b, deadline_ns);
+
+		if (err == EV_YIELD)
+			continue;
+		if (err && !s->status) {
 			cli__err("cannot poll the event ring buffer: %s", strerror(-err));
 			s->status = err;
-			break;
 		}
-		if (!consume(s))
-			break;
+		break;
 	}
 	return stop__requested() || s->status;
 }
@@ -570,11 +532,11 @@ static int on_snap(void *ctx, const void *rec)
 static int scan(struct evsession *s, bool all, int (*fn)(void *ctx, const struct task_snap *t),
 		void *ctx)
 {
-	static struct ss_ev_snap buf[SCAN_BUF_SNAPS];
 	struct scan_ctx c = { s, fn, ctx };
 
 	s->skel->bss->scan_all = all;
-	return bpfenv__iter_read(s->iter_link, sizeof(buf[0]), buf, sizeof(buf), on_snap, &c);
+	return bpfsess__iter_read(&s->b, s->skel->links.ev_scan, sizeof(struct ss_ev_snap), on_snap,
+				  &c);
 }
 
 int evsession__scan(struct evsession *s, int (*fn)(void *ctx, const struct task_snap *t),
@@ -596,7 +558,7 @@ uint64_t evsession__lost(struct evsession *s, uint64_t *lost)
 
 	/* On a failed read, the last one stands: counts only grow. */
 	bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.ev_stat), &zero, s->stat);
-	for (uint32_t c = 0; c < s->nr_cpus; c++) {
+	for (uint32_t c = 0; c < s->b.nr_cpus; c++) {
 		if (lost)
 			lost[c] = s->stat[c].lost;
 		sum += s->stat[c].lost;

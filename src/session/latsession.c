@@ -5,25 +5,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "bpf/abi_check.h"
 #include "session/bpfenv.h"
+#include "session/bpfsess.h"
 #include "lat.skel.h"
 #include "session/stop.h"
 
-#define MAX_LINKS 4
-#define ITER_BUF_RECS 256
+/* Every record wakes the reader; the beat only bounds one wait. */
+#define LAT_BEAT_NS 1000000000ull
+
+BPFSESS_SKEL(lat_hooks, lat_bpf);
 
 struct latsession {
-	struct lat_bpf *skel;
-	struct bpf_link *links[MAX_LINKS];
-	int nr_links;
-	struct bpf_link *iter_link;
-	struct ring_buffer *rb;
+	struct bpfsess b;
+	struct lat_bpf *skel;	/* b's */
 	uint32_t nr_cpus;
 	uint32_t epoch;
 	int (*on_event)(void *ctx, const struct ss_lat_event *e);
@@ -51,12 +50,11 @@ static int ignore_rec(void *ctx, const void *rec)
 /* A pass of the task iterator that writes nothing, with *mode set for it. */
 static int silent_pass(struct latsession *s, __u32 *mode)
 {
-	static char buf[64];
 	int err;
 
 	*mode = 1;
 	/* Any record size will do. */
-	err = bpfenv__iter_read(s->iter_link, 1, buf, sizeof(buf), ignore_rec, NULL);
+	err = bpfsess__iter_read(&s->b, s->skel->links.scan_tasks, 1, ignore_rec, NULL);
 	*mode = 0;
 	return err;
 }
@@ -66,68 +64,51 @@ static int seed(struct latsession *s)
 	return silent_pass(s, &s->skel->bss->iter_seed);
 }
 
-struct latsession *latsession__open(const struct lat_opts *o)
+static void configure(struct lat_bpf *skel, const struct lat_opts *o)
 {
 	const struct cli *cli = o->cli;
-	struct latsession *s;
-	int err, n;
 
-	if (bpfenv__check(cli->verbose))
-		return NULL;
-	s = calloc(1, sizeof(*s));
+	skel->rodata->hist_mode = o->hist;
+	skel->rodata->unit_div = o->unit_ns ? o->unit_ns : 1000;
+	skel->rodata->slow_events = o->slow_events;
+	skel->rodata->min_lat_ns = o->min_lat_ns;
+	skel->rodata->from_waking = cli->from_waking;
+	skel->rodata->inversion = o->inversion;
+	bpfenv__set_task_filter(&skel->rodata->task_filter, cli);
+	if (o->hist == LAT_HIST_THREAD)
+		bpf_map__set_max_entries(skel->maps.hist_thread, (uint32_t)cli->max_tasks);
+	bpf_program__set_autoload(skel->progs.lat_waking, cli->from_waking || o->inversion);
+	bpf_program__set_autoload(skel->progs.lat_pi, o->inversion);
+	skel->rodata->trace_start_ns = stop__now_ns();
+}
+
+struct latsession *latsession__open(const struct lat_opts *o)
+{
+	struct latsession *s = calloc(1, sizeof(*s));
+
 	if (!s) {
 		cli__err("out of memory");
 		return NULL;
 	}
+	if (bpfsess__open(&s->b, &lat_hooks, o->cli->verbose))
+		goto fail;
+	s->skel = s->b.skel;
+	s->nr_cpus = s->b.nr_cpus;
 	s->epoch = 1;
 	s->on_event = o->on_event;
 	s->ctx = o->ctx;
-	n = libbpf_num_possible_cpus();
-	if (n <= 0) {
-		cli__err("cannot count the CPUs: %s", strerror(n ? -n : EINVAL));
-		goto fail;
-	}
-	s->nr_cpus = (uint32_t)n;
 	s->thread_val = calloc(1, sizeof(*s->thread_val));
 	s->stat = calloc(s->nr_cpus, sizeof(*s->stat));
 	if (!s->thread_val || !s->stat) {
 		cli__err("out of memory");
 		goto fail;
 	}
-	s->skel = lat_bpf__open();
-	if (!s->skel) {
-		cli__err("cannot open the BPF object: %s", strerror(errno));
+	configure(s->skel, o);
+	if (bpfsess__load(&s->b, false) || bpfsess__attach(&s->b))
 		goto fail;
-	}
-	s->skel->rodata->hist_mode = o->hist;
-	s->skel->rodata->unit_div = o->unit_ns ? o->unit_ns : 1000;
-	s->skel->rodata->slow_events = o->slow_events;
-	s->skel->rodata->min_lat_ns = o->min_lat_ns;
-	s->skel->rodata->from_waking = cli->from_waking;
-	s->skel->rodata->inversion = o->inversion;
-	bpfenv__set_task_filter(&s->skel->rodata->task_filter, cli);
-	if (o->hist == LAT_HIST_THREAD)
-		bpf_map__set_max_entries(s->skel->maps.hist_thread, (uint32_t)cli->max_tasks);
-	bpf_program__set_autoload(s->skel->progs.lat_waking, cli->from_waking || o->inversion);
-	bpf_program__set_autoload(s->skel->progs.lat_pi, o->inversion);
-	s->skel->rodata->trace_start_ns = stop__now_ns();
-
-	err = bpfenv__load(s->skel->skeleton, cli->verbose);
-	if (err) {
-		bpfenv__load_error(err);
+	if (o->on_event &&
+	    bpfsess__open_ring(&s->b, s->skel->maps.events, "event", on_record, s, LAT_BEAT_NS))
 		goto fail;
-	}
-	if (bpfenv__attach(s->skel->obj, NULL, s->links, MAX_LINKS, &s->nr_links))
-		goto fail;
-	s->iter_link = bpfenv__link_of(s->skel->obj, NULL, s->links, s->nr_links,
-				       s->skel->progs.scan_tasks);
-	if (o->on_event) {
-		s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), on_record, s, NULL);
-		if (!s->rb) {
-			cli__err("cannot open the event ring buffer: %s", strerror(errno));
-			goto fail;
-		}
-	}
 	/* After attaching, so that no arrival falls between the seed and the hook. */
 	if (seed(s))
 		goto fail;
@@ -142,10 +123,7 @@ void latsession__close(struct latsession *s)
 {
 	if (!s)
 		return;
-	ring_buffer__free(s->rb);
-	for (int i = s->nr_links - 1; i >= 0; i--)
-		bpf_link__destroy(s->links[i]);
-	lat_bpf__destroy(s->skel);
+	bpfsess__close(&s->b);
 	free(s->thread_val);
 	free(s->stat);
 	free(s);
@@ -158,26 +136,8 @@ uint32_t latsession__nr_cpus(const struct latsession *s)
 
 bool latsession__wait(struct latsession *s, uint64_t deadline_ns)
 {
-	while (!stop__requested()) {
-		uint64_t now = stop__now_ns(), left;
-
-		if (now >= deadline_ns)
-			break;
-		left = deadline_ns - now;
-		if (s->rb) {
-			int err = ring_buffer__poll(s->rb, (int)((left + 999999) / 1000000));
-
-			if (err < 0 && err != -EINTR)
-				break;
-		} else {
-			struct timespec ts = { (time_t)(left / 1000000000ull),
-					       (long)(left % 1000000000ull) };
-
-			nanosleep(&ts, NULL);
-		}
-	}
-	if (s->rb)
-		ring_buffer__consume(s->rb);
+	bpfsess__poll(&s->b, deadline_ns);
+	bpfsess__consume(&s->b);
 	return stop__requested();
 }
 
@@ -245,11 +205,10 @@ int latsession__read_threads(struct latsession *s,
 int latsession__scan(struct latsession *s, uint64_t min_ns, bool inverted,
 		     int (*fn)(void *ctx, const void *rec), void *ctx)
 {
-	static struct ss_waiting_rec buf[ITER_BUF_RECS];
-
 	s->skel->bss->scan_min_ns = min_ns;
 	s->skel->bss->scan_inversion = inverted;
-	return bpfenv__iter_read(s->iter_link, sizeof(buf[0]), buf, sizeof(buf), fn, ctx);
+	return bpfsess__iter_read(&s->b, s->skel->links.scan_tasks, sizeof(struct ss_waiting_rec),
+				  fn, ctx);
 }
 
 void latsession__stats(struct latsession *s, struct ss_lat_stat *sum)

@@ -16,18 +16,18 @@
 #include "acct.skel.h"
 #include "bpf/acct_logic.h"
 #include "session/bpfenv.h"
+#include "session/bpfsess.h"
 #include "cli.h"
 #include "session/stop.h"
 
-#define MAX_LINKS 8
-#define ITER_BUF_RECS 512
+/* Exit records ask for no wake-up: they are drained on this beat instead. */
+#define EXIT_BEAT_NS 200000000ull
+
+BPFSESS_SKEL(acct_hooks, acct_bpf);
 
 struct session {
-	struct acct_bpf *skel;
-	struct bpf_link *links[MAX_LINKS];
-	int nr_links;
-	struct bpf_link *iter_link;
-	struct ring_buffer *rb;
+	struct bpfsess b;
+	struct acct_bpf *skel;	/* b's */
 	struct acct *acct;
 	uint32_t nr_cpus;
 	uint32_t epoch;		/* the interval being accumulated */
@@ -67,68 +67,49 @@ static int on_exit_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+static void configure(struct acct_bpf *skel, const struct session_opts *o, uint32_t nr_cpus)
+{
+	skel->rodata->track_idle = o->idle;
+	skel->rodata->track_waits = o->waits || o->cpu_waits;
+	skel->rodata->track_cpu_waits = o->cpu_waits;
+	skel->rodata->trace_start_ns = stop__now_ns();
+	skel->rodata->filter_cpu = o->cpu;
+	bpf_program__set_autoload(skel->progs.on_wakeup, o->threads);
+	skel->rodata->track_threads = o->threads;
+	/* The scan also seeds the wait baselines, so waits need it too. */
+	bpf_program__set_autoload(skel->progs.dump_task, o->threads || o->waits || o->cpu_waits);
+	skel->bss->iter_quiet = !o->threads;
+	bpf_map__set_max_entries(skel->maps.cpu_mig, nr_cpus);
+	/* Run by hand on each CPU, never attached. */
+	bpf_program__set_autoattach(skel->progs.probe_cpu, false);
+}
+
 struct session *session__open(const struct session_opts *o)
 {
-	struct session *s;
-	int err, n;
+	struct session *s = calloc(1, sizeof(*s));
 
-	if (bpfenv__check(o->verbose))
-		return NULL;
-	s = calloc(1, sizeof(*s));
 	if (!s) {
 		cli__err("out of memory");
 		return NULL;
 	}
+	if (bpfsess__open(&s->b, &acct_hooks, o->verbose))
+		goto fail;
+	s->skel = s->b.skel;
+	s->nr_cpus = s->b.nr_cpus;
 	s->threads = o->threads;
 	s->epoch = 1;
-	n = libbpf_num_possible_cpus();
-	if (n <= 0) {
-		cli__err("cannot count the CPUs: %s", strerror(n ? -n : EINVAL));
-		goto fail;
-	}
-	s->nr_cpus = (uint32_t)n;
 	s->pcpu[0] = calloc(s->nr_cpus, sizeof(struct ss_cpu_stat));
 	s->pcpu[1] = calloc(s->nr_cpus, sizeof(struct ss_cpu_stat));
 	if (!s->pcpu[0] || !s->pcpu[1]) {
 		cli__err("out of memory");
 		goto fail;
 	}
-
-	s->skel = acct_bpf__open();
-	if (!s->skel) {
-		cli__err("cannot open the BPF object: %s", strerror(errno));
+	configure(s->skel, o, s->nr_cpus);
+	if (bpfsess__load(&s->b, false) || bpfsess__attach(&s->b))
 		goto fail;
-	}
-	s->skel->rodata->track_idle = o->idle;
-	s->skel->rodata->track_waits = o->waits || o->cpu_waits;
-	s->skel->rodata->track_cpu_waits = o->cpu_waits;
-	s->skel->rodata->trace_start_ns = stop__now_ns();
-	s->skel->rodata->filter_cpu = o->cpu;
-	bpf_program__set_autoload(s->skel->progs.on_wakeup, o->threads);
-	s->skel->rodata->track_threads = o->threads;
-	/* The scan also seeds the wait baselines, so waits need it too. */
-	bpf_program__set_autoload(s->skel->progs.dump_task, o->threads || o->waits || o->cpu_waits);
-	s->skel->bss->iter_quiet = !o->threads;
-	bpf_map__set_max_entries(s->skel->maps.cpu_mig, s->nr_cpus);
-
-	err = bpfenv__load(s->skel->skeleton, o->verbose);
-	if (err) {
-		bpfenv__load_error(err);
+	if (o->threads && bpfsess__open_ring(&s->b, s->skel->maps.exits, "exit", on_exit_record, s,
+					     EXIT_BEAT_NS))
 		goto fail;
-	}
-	/* probe_cpu is run by hand, never attached. */
-	if (bpfenv__attach(s->skel->obj, s->skel->progs.probe_cpu, s->links, MAX_LINKS,
-			   &s->nr_links))
-		goto fail;
-	s->iter_link = bpfenv__link_of(s->skel->obj, s->skel->progs.probe_cpu, s->links,
-				       s->nr_links, s->skel->progs.dump_task);
-	if (o->threads) {
-		s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.exits), on_exit_record, s, NULL);
-		if (!s->rb) {
-			cli__err("cannot open the exit ring buffer: %s", strerror(errno));
-			goto fail;
-		}
-	}
 	bpfenv__run_on_each_cpu(s->skel->progs.probe_cpu, s->nr_cpus);
 	s->skel->bss->epoch = s->epoch;
 	return s;
@@ -141,10 +122,7 @@ void session__close(struct session *s)
 {
 	if (!s)
 		return;
-	ring_buffer__free(s->rb);
-	for (int i = s->nr_links - 1; i >= 0; i--)
-		bpf_link__destroy(s->links[i]);
-	acct_bpf__destroy(s->skel);
+	bpfsess__close(&s->b);
 	free(s->pcpu[0]);
 	free(s->pcpu[1]);
 	free(s);
@@ -176,13 +154,13 @@ static int observe_rec(void *ctx, const void *rec)
 /* One pass of the task iterator: every thread's counters into the acct core. */
 static int scan(struct session *s, bool baseline, uint64_t t0_ns)
 {
-	static struct ss_task_rec buf[ITER_BUF_RECS];
 	int err;
 
 	s->skel->bss->iter_seed = baseline;
 	if (s->acct)
 		acct__begin_pass(s->acct, baseline, t0_ns);
-	err = bpfenv__iter_read(s->iter_link, sizeof(buf[0]), buf, sizeof(buf), observe_rec, s);
+	err = bpfsess__iter_read(&s->b, s->skel->links.dump_task, sizeof(struct ss_task_rec),
+				 observe_rec, s);
 	if (s->acct)
 		acct__end_pass(s->acct);
 	return err;
@@ -192,7 +170,7 @@ int session__baseline(struct session *s, uint64_t t0_ns, struct cpustat *cs)
 {
 	int err = 0;
 
-	if (s->iter_link)
+	if (s->skel->links.dump_task)
 		err = scan(s, true, t0_ns);
 	if (!err)
 		err = sample_cpus(s, cs);
@@ -202,27 +180,7 @@ int session__baseline(struct session *s, uint64_t t0_ns, struct cpustat *cs)
 
 bool session__wait(struct session *s, uint64_t deadline_ns)
 {
-	/* Exit records ask for no wake-up: drain them on this beat instead. */
-	const uint64_t beat_ns = 200000000ull;
-
-	while (!stop__requested()) {
-		uint64_t now = stop__now_ns(), left;
-
-		if (now >= deadline_ns)
-			break;
-		left = deadline_ns - now;
-		if (left > beat_ns)
-			left = beat_ns;
-		if (s->rb) {
-			ring_buffer__poll(s->rb, (int)((left + 999999) / 1000000));
-			ring_buffer__consume(s->rb);
-		} else {
-			struct timespec ts = { (time_t)(left / 1000000000ull),
-					       (long)(left % 1000000000ull) };
-
-			nanosleep(&ts, NULL);
-		}
-	}
+	bpfsess__poll(&s->b, deadline_ns);
 	return stop__requested();
 }
 
@@ -230,10 +188,10 @@ void session__settle(struct session *s)
 {
 	struct timespec ts = { 0, 20000000L };
 
-	if (!s->rb)
+	if (!s->b.rb)
 		return;
 	nanosleep(&ts, NULL);
-	ring_buffer__consume(s->rb);
+	bpfsess__consume(&s->b);
 }
 
 static int read_pcpu(struct session *s, struct ss_cpu_stat *out)
@@ -306,7 +264,7 @@ int session__sample(struct session *s, struct cpustat *cs)
 	s->skel->bss->epoch = s->epoch + 1;
 	if (s->threads) {
 		err = scan(s, false, 0);
-		ring_buffer__consume(s->rb);
+		bpfsess__consume(&s->b);
 	}
 	if (!err)
 		err = sample_cpus(s, cs);

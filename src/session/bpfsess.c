@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "session/bpfsess.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+
+#include "cli.h"
+#include "session/bpfenv.h"
+#include "session/stop.h"
+
+/* Whole records of any size up to this fit; a read returns a seq_file page or so. */
+#define ITER_BUF_BYTES (64u << 10)
+
+int bpfsess__open(struct bpfsess *b, const struct bpfsess_skel *hooks, bool verbose)
+{
+	int n, err;
+
+	memset(b, 0, sizeof(*b));
+	err = bpfenv__check(verbose);
+	if (err)
+		return err;
+	n = libbpf_num_possible_cpus();
+	if (n <= 0) {
+		err = n ? n : -EINVAL;
+		cli__err("cannot count the CPUs: %s", strerror(-err));
+		return err;
+	}
+	b->nr_cpus = (uint32_t)n;
+	b->verbose = verbose;
+	b->hooks = hooks;
+	b->skel = hooks->open();
+	if (!b->skel) {
+		err = -errno;
+		cli__err("cannot open the BPF object: %s", strerror(-err));
+		return err;
+	}
+	b->obj_skel = hooks->skeleton(b->skel);
+	return 0;
+}
+
+int bpfsess__reopen(struct bpfsess *b)
+{
+	int err;
+
+	b->hooks->destroy(b->skel);
+	b->obj_skel = NULL;
+	b->skel = b->hooks->open();
+	if (!b->skel) {
+		err = -errno;
+		cli__err("cannot open the BPF object: %s", strerror(-err));
+		return err;
+	}
+	b->obj_skel = b->hooks->skeleton(b->skel);
+	return 0;
+}
+
+void bpfsess__load_error(int err)
+{
+	cli__err("cannot load the BPF programs: %s (%s)", strerror(-err),
+		 err == -EPERM || err == -EACCES ? BPFENV_PRIVILEGE_HINT
+						 : "rerun with -v for libbpf's log");
+}
+
+/*
+ * With -v, how long loading took and how many instructions the verifier
+ * walked for each program: the cost of starting up, which grows with the
+ * paths through a program.
+ */
+static void say_load_cost(const struct bpfsess *b, uint64_t start_ns)
+{
+	const struct bpf_object_skeleton *sk = b->obj_skel;
+
+	fprintf(stderr, "schedscope: %s loaded in %.1f ms; instructions verified:", sk->name,
+		(double)(stop__now_ns() - start_ns) / 1e6);
+	for (int i = 0; i < sk->prog_cnt; i++) {
+		const struct bpf_program *prog = *sk->progs[i].prog;
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+
+		if (!bpf_program__autoload(prog))
+			continue;
+		memset(&info, 0, sizeof(info));
+		/* Kernels before 5.16 do not count them: 0. */
+		if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len) || !info.verified_insns)
+			fprintf(stderr, " %s n/a", bpf_program__name(prog));
+		else
+			fprintf(stderr, " %s %u", bpf_program__name(prog), info.verified_insns);
+	}
+	fputc('\n', stderr);
+}
+
+int bpfsess__load(struct bpfsess *b, bool quiet)
+{
+	uint64_t start = stop__now_ns();
+	int err = bpf_object__load_skeleton(b->obj_skel);
+
+	if (err) {
+		if (!quiet)
+			bpfsess__load_error(err);
+		return err;
+	}
+	if (b->verbose)
+		say_load_cost(b, start);
+	return 0;
+}
+
+/* The skeleton's slot for prog's link. */
+static struct bpf_link **link_slot(struct bpfsess *b, const struct bpf_program *prog)
+{
+	for (int i = 0; i < b->obj_skel->prog_cnt; i++)
+		if (*b->obj_skel->progs[i].prog == prog)
+			return b->obj_skel->progs[i].link;
+	return NULL;
+}
+
+int bpfsess__attach_prog(struct bpfsess *b, struct bpf_program *prog, bool quiet)
+{
+	struct bpf_link **slot = link_slot(b, prog), *link;
+	int err;
+
+	if (!slot)
+		return -EINVAL;
+	link = bpf_program__attach(prog);
+	if (!link) {
+		err = -errno;
+		if (!quiet)
+			cli__err("cannot attach %s: %s%s", bpf_program__section_name(prog),
+				 strerror(-err),
+				 err == -EPERM || err == -EACCES ? " (" BPFENV_PRIVILEGE_HINT ")"
+				 : err == -ENOENT || err == -ESRCH ? " (this kernel lacks the hook)"
+								  : "");
+		return err;
+	}
+	*slot = link;
+	return 0;
+}
+
+int bpfsess__attach(struct bpfsess *b)
+{
+	for (int i = 0; i < b->obj_skel->prog_cnt; i++) {
+		struct bpf_program *prog = *b->obj_skel->progs[i].prog;
+		int err;
+
+		if (!bpf_program__autoload(prog) || !bpf_program__autoattach(prog) ||
+		    *b->obj_skel->progs[i].link)
+			continue;
+		err = bpfsess__attach_prog(b, prog, false);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+void bpfsess__detach_prog(struct bpfsess *b, const struct bpf_program *prog)
+{
+	struct bpf_link **slot = link_slot(b, prog);
+
+	if (!slot)
+		return;
+	bpf_link__destroy(*slot);
+	*slot = NULL;
+}
+
+static bool is_iterator(const struct bpf_program *prog)
+{
+	return bpf_program__expected_attach_type(prog) == BPF_TRACE_ITER;
+}
+
+void bpfsess__detach(struct bpfsess *b)
+{
+	/* Last attached, first detached: a later hook may rely on an earlier one's state. */
+	for (int i = b->obj_skel->prog_cnt - 1; i >= 0; i--) {
+		struct bpf_link **slot = b->obj_skel->progs[i].link;
+
+		if (!*slot || is_iterator(*b->obj_skel->progs[i].prog))
+			continue;
+		bpf_link__destroy(*slot);
+		*slot = NULL;
+	}
+}
+
+int bpfsess__open_ring(struct bpfsess *b, struct bpf_map *map, const char *what,
+		       ring_buffer_sample_fn fn, void *ctx, uint64_t beat_ns)
+{
+	b->rb = ring_buffer__new(bpf_map__fd(map), fn, ctx, NULL);
+	if (!b->rb) {
+		int err = -errno;
+
+		cli__err("cannot open the %s ring buffer: %s", what, strerror(-err));
+		return err;
+	}
+	b->beat_ns = beat_ns;
+	return 0;
+}
+
+int bpfsess__consume(struct bpfsess *b)
+{
+	int n = b->rb ? ring_buffer__consume(b->rb) : 0;
+
+	return n < 0 ? n : 0;
+}
+
+int bpfsess__poll(struct bpfsess *b, uint64_t deadline_ns)
+{
+	while (!stop__requested()) {
+		uint64_t now = stop__now_ns(), left;
+		int err;
+
+		if (now >= deadline_ns)
+			break;
+		left = deadline_ns - now;
+		if (!b->rb) {
+			struct timespec ts = { (time_t)(left / 1000000000ull),
+					       (long)(left % 1000000000ull) };
+
+			nanosleep(&ts, NULL);
+			continue;
+		}
+		if (left > b->beat_ns)
+			left = b->beat_ns;
+		err = ring_buffer__poll(b->rb, (int)((left + 999999) / 1000000));
+		if (err < 0 && err != -EINTR)
+			return err;
+		/* Records queued without a wake-up: the poll timed out on them. */
+		err = bpfsess__consume(b);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int bpfsess__iter_read(struct bpfsess *b, struct bpf_link *iter_link, size_t rec_size,
+		       int (*fn)(void *ctx, const void *rec), void *ctx)
+{
+	size_t have = 0, buf_size = ITER_BUF_BYTES / rec_size * rec_size;
+	char *buf = b->iter_buf;
+	int fd, err = 0;
+
+	if (!buf) {
+		buf = b->iter_buf = malloc(ITER_BUF_BYTES);
+		if (!buf) {
+			cli__err("out of memory");
+			return -ENOMEM;
+		}
+	}
+	fd = bpf_iter_create(bpf_link__fd(iter_link));
+	if (fd < 0) {
+		err = -errno;
+		cli__err("cannot start the task iterator: %s", strerror(-err));
+		return err;
+	}
+	while (!err) {
+		/* read() may stop inside a record: keep the tail for the next round. */
+		ssize_t n = read(fd, buf + have, buf_size - have);
+		size_t whole;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			err = -errno;
+			cli__err("cannot read the task iterator: %s", strerror(-err));
+			break;
+		}
+		if (n == 0)
+			break;
+		have += (size_t)n;
+		whole = have / rec_size;
+		for (size_t i = 0; i < whole && !err; i++)
+			err = fn(ctx, buf + i * rec_size);
+		have -= whole * rec_size;
+		memmove(buf, buf + whole * rec_size, have);
+	}
+	close(fd);
+	return err;
+}
+
+void bpfsess__close(struct bpfsess *b)
+{
+	ring_buffer__free(b->rb);
+	if (b->obj_skel)
+		bpfsess__detach(b);
+	/* The iterators' links, and the rest, go with the skeleton. */
+	if (b->skel)
+		b->hooks->destroy(b->skel);
+	free(b->iter_buf);
+	memset(b, 0, sizeof(*b));
+}

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The life of one BPF object, written once for every session:
+ *
+ *   bpfsess__open()       check the kernel and our privileges, count the CPUs,
+ *                         open the skeleton
+ *   (configure)           the session's own: rodata, autoload and autoattach
+ *                         choices, map sizes, on b->skel
+ *   bpfsess__load()
+ *   bpfsess__attach()     every program that is loaded and auto-attached,
+ *                         iterators included, into the skeleton's own links
+ *   bpfsess__open_ring()  optional
+ *   bpfsess__poll(), bpfsess__iter_read()      the session's reads
+ *   bpfsess__close()      the one cleanup path, from any step
+ *
+ * A session embeds struct bpfsess, names its skeleton with BPFSESS_SKEL()
+ * and keeps its configure function and its reads; a program run by hand
+ * (a probe run on each CPU, a hook attached only if the kernel allows) is
+ * marked with bpf_program__set_autoattach(prog, false) when configuring.
+ * Every function says what went wrong, once, and returns 0 or -errno.
+ */
+#ifndef SCHEDSCOPE_BPFSESS_H
+#define SCHEDSCOPE_BPFSESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <bpf/libbpf.h>
+
+/* What the generated skeleton of one object supplies. */
+struct bpfsess_skel {
+	void *(*open)(void);
+	struct bpf_object_skeleton *(*skeleton)(void *skel);
+	void (*destroy)(void *skel);
+};
+
+/*
+ * The hooks of the skeleton `name` (e.g. acct_bpf from acct.skel.h) as the
+ * constant `var`: bpftool's functions are typed, these take a void *.
+ */
+#define BPFSESS_SKEL(var, name)                                                    \
+	static void *var##_open(void)                                               \
+	{                                                                           \
+		return name##__open();                                              \
+	}                                                                           \
+	static struct bpf_object_skeleton *var##_skeleton(void *skel)              \
+	{                                                                           \
+		return ((struct name *)skel)->skeleton;                             \
+	}                                                                           \
+	static void var##_destroy(void *skel)                                       \
+	{                                                                           \
+		name##__destroy(skel);                                              \
+	}                                                                           \
+	static const struct bpfsess_skel var = { var##_open, var##_skeleton, var##_destroy }
+
+struct bpfsess {
+	void *skel;			/* the typed skeleton: the session's to configure and read */
+	struct bpf_object_skeleton *obj_skel;
+	const struct bpfsess_skel *hooks;
+	bool verbose;			/* libbpf's warnings, the cost of loading */
+	uint32_t nr_cpus;		/* possible CPUs: the length of per-CPU values */
+	struct ring_buffer *rb;
+	uint64_t beat_ns;		/* the longest wait on the ring (records that ask no wake-up) */
+	void *iter_buf;			/* every iterator read's, allocated at the first */
+};
+
+/* Up to the skeleton opened, not loaded. On failure b holds nothing to close. */
+int bpfsess__open(struct bpfsess *b, const struct bpfsess_skel *hooks, bool verbose);
+
+/*
+ * Load the configured object; says why not unless quiet (a caller that will
+ * retry with fewer programs says it itself, with bpfsess__load_error()).
+ */
+int bpfsess__load(struct bpfsess *b, bool quiet);
+void bpfsess__load_error(int err);
+
+/* Destroy the skeleton and open it afresh, for a load with other choices. */
+int bpfsess__reopen(struct bpfsess *b);
+
+/* Every program loaded and left to auto-attach, in the object's order. */
+int bpfsess__attach(struct bpfsess *b);
+
+/* One program run by hand, into its skeleton link; quiet: the caller says why not. */
+int bpfsess__attach_prog(struct bpfsess *b, struct bpf_program *prog, bool quiet);
+
+/* Detach one program (its link destroyed), if attached. */
+void bpfsess__detach_prog(struct bpfsess *b, const struct bpf_program *prog);
+
+/* Detach every program but the iterators, which stay for reads. Idempotent. */
+void bpfsess__detach(struct bpfsess *b);
+
+/*
+ * Records of the ring buffer map to fn. beat_ns bounds each wait of
+ * bpfsess__poll(): records submitted without a wake-up wait no longer.
+ */
+int bpfsess__open_ring(struct bpfsess *b, struct bpf_map *map, const char *what,
+		       ring_buffer_sample_fn fn, void *ctx, uint64_t beat_ns);
+
+/*
+ * Deliver ring records (or, without a ring, sleep) until deadline_ns
+ * (CLOCK_MONOTONIC) or a stop request. Returns 0, or the first error of the
+ * ring, a callback's non-zero return among them, which ends the wait early.
+ */
+int bpfsess__poll(struct bpfsess *b, uint64_t deadline_ns);
+
+/* Whatever the ring holds now, without waiting. Returns 0 or the ring's error. */
+int bpfsess__consume(struct bpfsess *b);
+
+/*
+ * Run the iterator behind iter_link once and hand each whole record of
+ * rec_size bytes to fn (which returns 0 to go on). Errors are said.
+ */
+int bpfsess__iter_read(struct bpfsess *b, struct bpf_link *iter_link, size_t rec_size,
+		       int (*fn)(void *ctx, const void *rec), void *ctx);
+
+/* The one cleanup path, from any step; b holds nothing afterwards. */
+void bpfsess__close(struct bpfsess *b);
+
+#endif
