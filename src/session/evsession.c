@@ -24,7 +24,6 @@
 #include <string.h>
 
 #include <bpf/bpf.h>
-#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "bpf/abi_check.h"
@@ -253,17 +252,21 @@ static bool is_prio_hook(const struct events_bpf *skel, const struct bpf_program
 	       p == skel->progs.ev_setsched_in || p == skel->progs.ev_setsched_out;
 }
 
-/* The kernel has fn (not inlined away) in its BTF, so fentry/fexit can target it. */
-static bool kernel_has_func(const char *fn)
+/*
+ * The kernel has the functions of the priority hooks (not inlined away) in
+ * its BTF, so fentry/fexit can target them. Asked of libbpf on the object
+ * itself: it parses the kernel's BTF for that once and keeps it for the
+ * load (CO-RE and every tp_btf need it too). Our own parse, one per
+ * function, cost as much again each: 5 MB copied twice and 10 ms.
+ */
+static bool kernel_has_prio_funcs(struct events_bpf *skel)
 {
-	struct btf *btf = btf__load_vmlinux_btf();
-	bool has;
-
-	if (!btf)
-		return false;
-	has = btf__find_by_name_kind(btf, fn, BTF_KIND_FUNC) >= 0;
-	btf__free(btf);
-	return has;
+	return !bpf_program__set_attach_target(skel->progs.ev_nice_in, 0, "set_user_nice") &&
+	       !bpf_program__set_attach_target(skel->progs.ev_nice_out, 0, "set_user_nice") &&
+	       !bpf_program__set_attach_target(skel->progs.ev_setsched_in, 0,
+					       "__sched_setscheduler") &&
+	       !bpf_program__set_attach_target(skel->progs.ev_setsched_out, 0,
+					       "__sched_setscheduler");
 }
 
 static void set_autoload(struct events_bpf *skel, uint32_t mask, bool prio_hooks)
@@ -394,7 +397,7 @@ struct evsession *evsession__open(const struct ev_opts *o)
 		goto fail;
 	}
 	if (o->mask & SEV_MASK(SEV_PRIO)) {
-		prio_hooks = kernel_has_func("set_user_nice") && kernel_has_func("__sched_setscheduler");
+		prio_hooks = kernel_has_prio_funcs(s->skel);
 		if (!prio_hooks)
 			fprintf(stderr, "schedscope: warning: this kernel's BTF lacks set_user_nice() or "
 					"__sched_setscheduler(): only priority inheritance is traced\n");
