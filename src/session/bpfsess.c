@@ -2,6 +2,7 @@
 #include "session/bpfsess.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,14 @@ int bpfsess__open(struct bpfsess *b, const struct bpfsess_skel *hooks, bool verb
 	int n, err;
 
 	memset(b, 0, sizeof(*b));
+	/*
+	 * libbpf copies the kernel's BTF (5 MB) twice while loading and frees
+	 * both. glibc then raises its mmap threshold above that size, so the
+	 * next such buffers (a second load, growing tables) come from the heap
+	 * and stay resident after free: 11 MB more under trace's ring buffer.
+	 * A fixed threshold keeps every large buffer an mmap, returned at free.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 128 << 10);
 	err = bpfenv__check(verbose);
 	if (err)
 		return err;
