@@ -33,7 +33,11 @@
 #      and the recording goals as PASS/FAIL;
 #   6. under process churn (bench/churn.py): top's and report's peak RSS
 #      and report time with 100,000 and 1,000,000 short-lived processes
-#      in one window (CHURN="N ..." to choose, SKIP_CHURN=1 to skip).
+#      in one window (CHURN="N ..." to choose, SKIP_CHURN=1 to skip);
+#   7. start-up and footprint (bench/startup.py, runs alone too): peak RSS
+#      and CPU ms of each live command over a short life (`-d 0.1`),
+#      median of STARTUP_RUNS, beside bcc's libbpf-tools' figures
+#      (SKIP_STARTUP=1 to skip).
 # and ends with a Markdown summary.
 #
 # Tunables (environment):
@@ -52,6 +56,8 @@
 #                         (one pinned pipe run of that many loops, then one
 #                         messaging run) and how many timed reads
 #   SKIP_READ=1           skip the read-speed part of 5
+#   STARTUP_RUNS=5        runs of each command in part 7 (SKIP_STARTUP=1 skips it;
+#                         `bench/startup.py [schedscope]` runs it alone)
 #   QUIET_BUDGET=120      seconds in all to wait for other BPF tracers to go
 #   IDLE_BUDGET=0 IDLE_MAX_PCT=20   seconds in all to wait, before each
 #                         timed run, for the machine to be busy less than
@@ -122,6 +128,7 @@ for c in "${CONFIG_LIST[@]}"; do
 	case $c in top | cpus | runqlat | runqslower | record) need_schedscope=1 ;; esac
 done
 [[ $SKIP_THREADS == 1 ]] || need_schedscope=1
+[[ ${SKIP_STARTUP:-0} == 1 ]] || need_schedscope=1
 if [[ $need_schedscope == 1 ]]; then
 	[[ -x $SCHEDSCOPE ]] || die "schedscope binary '$SCHEDSCOPE' not found (run make first)"
 fi
@@ -1340,6 +1347,11 @@ echo
 # Part 6: memory and report time under process churn (bench/churn.py).
 if [[ ${SKIP_CHURN:-0} != 1 ]]; then
 	python3 "$BENCH_DIR/churn.py" "$SCHEDSCOPE" || log "churn part failed"
+fi
+echo
+# Part 7: start-up cost and footprint of the live commands (bench/startup.py).
+if [[ ${SKIP_STARTUP:-0} != 1 ]]; then
+	RUNS=${STARTUP_RUNS:-5} python3 "$BENCH_DIR/startup.py" "$SCHEDSCOPE" || log "start-up part failed"
 fi
 echo
 log "done: rounds took ${t_rounds} s, whole bench ${t_total} s"
