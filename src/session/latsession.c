@@ -23,7 +23,6 @@ BPFSESS_SKEL(lat_hooks, lat_bpf);
 struct latsession {
 	struct bpfsess b;
 	struct lat_bpf *skel;	/* b's */
-	uint32_t nr_cpus;
 	uint32_t epoch;
 	int (*on_event)(void *ctx, const struct ss_lat_event *e);
 	void *ctx;
@@ -93,12 +92,11 @@ struct latsession *latsession__open(const struct lat_opts *o)
 	if (bpfsess__open(&s->b, &lat_hooks, o->cli->verbose))
 		goto fail;
 	s->skel = s->b.skel;
-	s->nr_cpus = s->b.nr_cpus;
 	s->epoch = 1;
 	s->on_event = o->on_event;
 	s->ctx = o->ctx;
 	s->thread_val = calloc(1, sizeof(*s->thread_val));
-	s->stat = calloc(s->nr_cpus, sizeof(*s->stat));
+	s->stat = calloc(s->b.nr_cpus, sizeof(*s->stat));
 	if (!s->thread_val || !s->stat) {
 		cli__err("out of memory");
 		goto fail;
@@ -131,7 +129,7 @@ void latsession__close(struct latsession *s)
 
 uint32_t latsession__nr_cpus(const struct latsession *s)
 {
-	return s->nr_cpus;
+	return s->b.nr_cpus;
 }
 
 bool latsession__wait(struct latsession *s, uint64_t deadline_ns)
@@ -219,7 +217,7 @@ void latsession__stats(struct latsession *s, struct ss_lat_stat *sum)
 	if (bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.lat_stat), &zero, s->stat))
 		return;
 	/* Every field is a __u64 counter (abi_check.h): summed as one array. */
-	for (uint32_t c = 0; c < s->nr_cpus; c++) {
+	for (uint32_t c = 0; c < s->b.nr_cpus; c++) {
 		const __u64 *from = (const __u64 *)&s->stat[c];
 		__u64 *to = (__u64 *)sum;
 

@@ -29,7 +29,6 @@ struct session {
 	struct bpfsess b;
 	struct acct_bpf *skel;	/* b's */
 	struct acct *acct;
-	uint32_t nr_cpus;
 	uint32_t epoch;		/* the interval being accumulated */
 	struct ss_cpu_stat *pcpu[2];
 	bool threads;
@@ -95,22 +94,21 @@ struct session *session__open(const struct session_opts *o)
 	if (bpfsess__open(&s->b, &acct_hooks, o->verbose))
 		goto fail;
 	s->skel = s->b.skel;
-	s->nr_cpus = s->b.nr_cpus;
 	s->threads = o->threads;
 	s->epoch = 1;
-	s->pcpu[0] = calloc(s->nr_cpus, sizeof(struct ss_cpu_stat));
-	s->pcpu[1] = calloc(s->nr_cpus, sizeof(struct ss_cpu_stat));
+	s->pcpu[0] = calloc(s->b.nr_cpus, sizeof(struct ss_cpu_stat));
+	s->pcpu[1] = calloc(s->b.nr_cpus, sizeof(struct ss_cpu_stat));
 	if (!s->pcpu[0] || !s->pcpu[1]) {
 		cli__err("out of memory");
 		goto fail;
 	}
-	configure(s->skel, o, s->nr_cpus);
+	configure(s->skel, o, s->b.nr_cpus);
 	if (bpfsess__load(&s->b, false) || bpfsess__attach(&s->b))
 		goto fail;
 	if (o->threads && bpfsess__open_ring(&s->b, s->skel->maps.exits, "exit", on_exit_record, s,
 					     EXIT_BEAT_NS))
 		goto fail;
-	bpfenv__run_on_each_cpu(s->skel->progs.probe_cpu, s->nr_cpus);
+	bpfenv__run_on_each_cpu(s->skel->progs.probe_cpu, s->b.nr_cpus);
 	s->skel->bss->epoch = s->epoch;
 	return s;
 fail:
@@ -130,7 +128,7 @@ void session__close(struct session *s)
 
 uint32_t session__nr_cpus(const struct session *s)
 {
-	return s->nr_cpus;
+	return s->b.nr_cpus;
 }
 
 void session__bind_acct(struct session *s, struct acct *a)
@@ -209,7 +207,7 @@ static int sample_cpus(struct session *s, struct cpustat *cs)
 	uint64_t now = 0, untraced = 0;
 	int err, tries;
 
-	bpfenv__run_on_each_cpu(s->skel->progs.probe_cpu, s->nr_cpus);
+	bpfenv__run_on_each_cpu(s->skel->progs.probe_cpu, s->b.nr_cpus);
 	/* The idle fields change under idle_seq: two equal, even copies agree. */
 	for (tries = 0; tries < 8; tries++) {
 		bool stable = true;
@@ -220,7 +218,7 @@ static int sample_cpus(struct session *s, struct cpustat *cs)
 		if (err)
 			break;
 		now = stop__now_ns();
-		for (uint32_t c = 0; c < s->nr_cpus && stable; c++)
+		for (uint32_t c = 0; c < s->b.nr_cpus && stable; c++)
 			stable = a[c].idle_seq == b[c].idle_seq && !(a[c].idle_seq & 1);
 		if (stable)
 			break;
@@ -229,7 +227,7 @@ static int sample_cpus(struct session *s, struct cpustat *cs)
 		cli__err("cannot read the per-CPU counters: %s", strerror(-err));
 		return err;
 	}
-	for (uint32_t c = 0; c < s->nr_cpus; c++) {
+	for (uint32_t c = 0; c < s->b.nr_cpus; c++) {
 		const struct ss_cpu_stat *st = &b[c];
 		struct ss_cpu_mig mig = { 0, 0 };
 		struct cpu_sample smp;
@@ -279,7 +277,7 @@ void session__losses(const struct session *s, struct report_losses *l)
 
 	memset(l, 0, sizeof(*l));
 	l->untraced_switches = s->untraced - s->untraced_base;
-	for (uint32_t c = 0; c < s->nr_cpus; c++) {
+	for (uint32_t c = 0; c < s->b.nr_cpus; c++) {
 		l->idle_untraced += a[c].idle_untraced;
 		l->exit_drops += a[c].exit_drops;
 		l->storage_fail += a[c].storage_fail;
