@@ -17,7 +17,9 @@
  * and keeps its configure function and its reads; a program run by hand
  * (a probe run on each CPU, a hook attached only if the kernel allows) is
  * marked with bpf_program__set_autoattach(prog, false) when configuring.
- * Every function says what went wrong, once, and returns 0 or -errno.
+ * Functions return 0 or -errno and say what went wrong, once, except the
+ * ring's poll and consume: a callback's own return comes back through
+ * them, and only the session knows which of those is an error.
  */
 #ifndef SCHEDSCOPE_BPFSESS_H
 #define SCHEDSCOPE_BPFSESS_H
