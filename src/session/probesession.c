@@ -13,15 +13,14 @@
 #include "bpf/abi_check.h"
 #include "probes.skel.h"
 #include "session/bpfenv.h"
+#include "session/bpfsess.h"
 #include "session/counts_read.h"
 
-#define MAX_LINKS 10
+BPFSESS_SKEL(probes_hooks, probes_bpf);
 
 struct probesession {
+	struct bpfsess b;
 	struct probes_bpf *skel;
-	struct bpf_link *links[MAX_LINKS];
-	int nr_links;
-	uint32_t nr_cpus;
 	int filter_cpu;
 	bool switches;			/* on-cpu or off-cpu: untraced switches counted */
 	struct counts_read *counts;
@@ -118,71 +117,63 @@ static int read_switches(struct probesession *s, struct ss_switch_stat *out)
 	uint32_t zero = 0;
 	int err;
 
-	bpfenv__run_on_each_cpu(s->skel->progs.probe_cpu, s->nr_cpus);
+	bpfenv__run_on_each_cpu(s->skel->progs.probe_cpu, s->b.nr_cpus);
 	err = bpf_map__lookup_elem(s->skel->maps.switch_stat, &zero, sizeof(zero), out,
-				   s->nr_cpus * sizeof(*out), 0);
+				   s->b.nr_cpus * sizeof(*out), 0);
 	if (err)
 		cli__err("cannot read the switch counts: %s", strerror(-err));
 	return err;
 }
 
+static void configure(struct probesession *s, const struct probe_opts *o)
+{
+	struct probes_bpf *skel = s->skel;
+	uint32_t hooks = probes__hooks(o->probes);
+
+	skel->rodata->probes = o->probes;
+	skel->rodata->by = o->by;
+	skel->rodata->filter_cpu = o->cli->cpu;
+	bpfenv__set_task_filter((struct ss_task_filter *)&skel->rodata->task_filter, o->cli);
+	if (hooks & (1u << PH_HRTIMER))
+		skel->rodata->tick_fn = tick_fn_addr();
+	set_autoload(skel, hooks);
+	s->filter_cpu = o->cli->cpu;
+	s->switches = o->probes & (1u << SS_P_ON_CPU | 1u << SS_P_OFF_CPU);
+	bpf_program__set_autoload(skel->progs.probe_cpu, s->switches);
+	/* Run by hand on each CPU at every read. */
+	bpf_program__set_autoattach(skel->progs.probe_cpu, false);
+	bpf_map__set_max_entries(skel->maps.counts, (uint32_t)o->max_keys);
+}
+
 struct probesession *probesession__open(const struct probe_opts *o)
 {
-	struct probesession *s;
-	uint32_t hooks = probes__hooks(o->probes);
-	int err, n;
+	struct probesession *s = calloc(1, sizeof(*s));
 
-	if (bpfenv__check(o->cli->verbose))
-		return NULL;
-	s = calloc(1, sizeof(*s));
 	if (!s) {
 		cli__err("out of memory");
 		return NULL;
 	}
-	n = libbpf_num_possible_cpus();
-	if (n <= 0) {
-		cli__err("cannot count the CPUs: %s", strerror(n ? -n : EINVAL));
+	if (bpfsess__open(&s->b, &probes_hooks, o->cli->verbose))
 		goto fail;
-	}
-	s->nr_cpus = (uint32_t)n;
-	s->skel = probes_bpf__open();
-	if (!s->skel) {
-		cli__err("cannot open the BPF object: %s", strerror(errno));
-		goto fail;
-	}
-	s->skel->rodata->probes = o->probes;
-	s->skel->rodata->by = o->by;
-	s->skel->rodata->filter_cpu = o->cli->cpu;
-	bpfenv__set_task_filter((struct ss_task_filter *)&s->skel->rodata->task_filter, o->cli);
-	if (hooks & (1u << PH_HRTIMER))
-		s->skel->rodata->tick_fn = tick_fn_addr();
-	set_autoload(s->skel, hooks);
-	s->filter_cpu = o->cli->cpu;
-	s->switches = o->probes & (1u << SS_P_ON_CPU | 1u << SS_P_OFF_CPU);
-	bpf_program__set_autoload(s->skel->progs.probe_cpu, s->switches);
-	bpf_map__set_max_entries(s->skel->maps.counts, (uint32_t)o->max_keys);
-	err = bpfenv__load(s->skel->skeleton);
-	if (err) {
-		bpfenv__load_error(err);
-		goto fail;
-	}
-	s->counts = counts_read__new(bpf_map__fd(s->skel->maps.counts),
-				     bpf_map__fd(s->skel->maps.count_stat),
-				     sizeof(struct ss_count_key), 1, &s->skel->bss->count_epoch,
-				     s->nr_cpus);
-	if (!s->counts) {
-		cli__err("out of memory");
-		goto fail;
-	}
-	s->sw_base = calloc(s->nr_cpus, sizeof(*s->sw_base));
-	s->sw_now = calloc(s->nr_cpus, sizeof(*s->sw_now));
+	s->skel = s->b.skel;
+	s->sw_base = calloc(s->b.nr_cpus, sizeof(*s->sw_base));
+	s->sw_now = calloc(s->b.nr_cpus, sizeof(*s->sw_now));
 	if (!s->sw_base || !s->sw_now) {
 		cli__err("out of memory");
 		goto fail;
 	}
-	/* probe_cpu is run by hand, never attached. */
-	if (bpfenv__attach(s->skel->obj, s->skel->progs.probe_cpu, s->links, MAX_LINKS,
-			   &s->nr_links))
+	configure(s, o);
+	if (bpfsess__load(&s->b, false))
+		goto fail;
+	s->counts = counts_read__new(bpf_map__fd(s->skel->maps.counts),
+				     bpf_map__fd(s->skel->maps.count_stat),
+				     sizeof(struct ss_count_key), 1, &s->skel->bss->count_epoch,
+				     s->b.nr_cpus);
+	if (!s->counts) {
+		cli__err("out of memory");
+		goto fail;
+	}
+	if (bpfsess__attach(&s->b))
 		goto fail;
 	if (s->switches && read_switches(s, s->sw_base))
 		goto fail;
@@ -192,22 +183,14 @@ fail:
 	return NULL;
 }
 
-static void detach(struct probesession *s)
-{
-	for (int i = 0; i < s->nr_links; i++)
-		bpf_link__destroy(s->links[i]);
-	s->nr_links = 0;
-}
-
 void probesession__close(struct probesession *s)
 {
 	if (!s)
 		return;
-	detach(s);
+	bpfsess__close(&s->b);
 	counts_read__free(s->counts);
 	free(s->sw_base);
 	free(s->sw_now);
-	probes_bpf__destroy(s->skel);
 	free(s);
 }
 
@@ -224,7 +207,7 @@ int64_t probesession__untraced(const struct probesession *s)
 
 	if (!s->switches)
 		return -1;
-	for (uint32_t cpu = 0; cpu < s->nr_cpus; cpu++) {
+	for (uint32_t cpu = 0; cpu < s->b.nr_cpus; cpu++) {
 		if (s->filter_cpu >= 0 && cpu != (uint32_t)s->filter_cpu)
 			continue;
 		kernel += s->sw_now[cpu].kernel - s->sw_base[cpu].kernel;
@@ -235,7 +218,7 @@ int64_t probesession__untraced(const struct probesession *s)
 
 int probesession__finish(struct probesession *s, struct count_rows *rows)
 {
-	detach(s);
+	bpfsess__detach(&s->b);
 	return counts_read__late(s->counts, rows);
 }
 
