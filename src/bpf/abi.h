@@ -12,6 +12,8 @@
 #include <linux/types.h>
 #endif
 
+#include "lat_buckets.h"	/* the histograms' sizes */
+
 #define SS_COMM_LEN 16
 #define SS_MAX_IDS 64	/* of -p and of -t: CLI_MAX_IDS */
 
@@ -94,28 +96,6 @@ struct ss_cpu_mig {
 	__u64 out;
 };
 
-/*
- * Run-queue latency (src/bpf/lat.bpf.c). A wait is classified by what began
- * it; the third histogram holds, for waits during which the task migrated,
- * the part spent queued on CPUs it never ran on (also inside the first two).
- */
-#define SS_LAT_WAKEUP	0	/* woken (or new): from enqueue, or from sched_waking */
-#define SS_LAT_PREEMPT	1	/* left the CPU still runnable: preempted, yielded */
-#define SS_LAT_PREMIG	2	/* the pre-migration part of migrated waits */
-#define SS_LAT_KINDS	3
-
-/*
- * Fine buckets over nanoseconds, log-linear: values below 2^SS_LAT_SUB_BITS
- * have a bucket each, then every power of two is cut into 2^SS_LAT_SUB_BITS
- * equal buckets (each at most 1/8 = 12.5 % of its lower edge wide), up to
- * 2^SS_LAT_FINE_TOP_BIT ns (about 18 minutes); the last bucket is open-ended
- * (from 15 * 2^36 ns, about 16 minutes, up).
- */
-#define SS_LAT_SUB_BITS		3
-#define SS_LAT_FINE_TOP_BIT	40
-#define SS_LAT_FINE_BUCKETS	((SS_LAT_FINE_TOP_BIT - SS_LAT_SUB_BITS + 1) << SS_LAT_SUB_BITS)
-/* bcc's log2 slots over the display unit (us or ms): slot i holds [2^i, 2^(i+1)), 0 and 1 in slot 0. */
-#define SS_LAT_LOG2_SLOTS	40
 
 /*
  * One set of histograms: the whole system or one CPU (a per-CPU array) or one

@@ -44,50 +44,7 @@
 
 #include "abi.h"
 #include "acct_logic.h"
-
-/*
- * floor(log2(v)) for v > 0, 0 for 0, by halving: each step shifts v right
- * by k if v >> k is not 0, which leaves v < 2^k for the next. Branch-free,
- * as a comparison becomes a branch in BPF code and each doubled the paths
- * the verifier walked through a histogram update (380k instructions and
- * 0.36 s to load the switch program); ((v >> k) + 2^k - 1) >> k is 1 if
- * v >> k is not 0, as v >> k < 2^k. No __builtin_clzll: clang 14's BPF
- * backend crashes on it.
- */
-static inline __u32 lat__ilog2(__u64 v)
-{
-	__u64 r = 0;
-
-	for (__u32 k = 32; k > 1; k >>= 1) {
-		__u64 s = (((v >> k) + ((1ull << k) - 1)) >> k) * k;
-
-		v >>= s;
-		r |= s;
-	}
-	return (__u32)(r | (v >> 1));	/* v < 4 */
-}
-
-/* The fine (log-linear, nanosecond) bucket of v: see SS_LAT_SUB_BITS. */
-static inline __u32 lat__fine_bucket(__u64 v)
-{
-	__u32 k;
-
-	if (v < (1u << SS_LAT_SUB_BITS))
-		return (__u32)v;
-	k = lat__ilog2(v);
-	if (k >= SS_LAT_FINE_TOP_BIT)
-		return SS_LAT_FINE_BUCKETS - 1;
-	return ((k - SS_LAT_SUB_BITS + 1) << SS_LAT_SUB_BITS) +
-	       (__u32)((v >> (k - SS_LAT_SUB_BITS)) & ((1u << SS_LAT_SUB_BITS) - 1));
-}
-
-/* bcc's log2 slot of a value in the display unit: 0 and 1 in slot 0. */
-static inline __u32 lat__log2_slot(__u64 v_unit)
-{
-	__u32 s = lat__ilog2(v_unit);
-
-	return s < SS_LAT_LOG2_SLOTS ? s : SS_LAT_LOG2_SLOTS - 1;
-}
+#include "lat_buckets.h"
 
 /* Per-thread latency state, in task storage. */
 struct lat_task {
