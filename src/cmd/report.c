@@ -72,12 +72,6 @@ static const char *const analysis_names[] = {
 
 #define NR_ANALYSES (sizeof(analyses) / sizeof(analyses[0]))
 
-/* A thread's run-queue histograms for runqlat -P/-L. */
-struct thread_hist {
-	uint32_t tid;
-	struct ss_lat_hist h;
-};
-
 struct offline {
 	const struct cli *cli;	/* the analysis's options */
 	enum analysis an;
@@ -95,9 +89,8 @@ struct offline {
 	struct cpus *cpus;
 	struct runqlat *rql;
 	/* runqlat's histograms, cumulative as the kernel keeps them */
-	struct ss_lat_hist *cpu_hist;
-	struct tidmap threads;	/* of struct thread_hist, with -P or -L */
-	uint32_t epoch;
+	struct lat_hist *cpu_hist;
+	struct tidmap threads;	/* of struct lat_thread, with -P or -L */
 	struct ss_lat_stat lat_stat;
 	/* info */
 	uint64_t by_type[SEV_NR_TYPES];
@@ -105,22 +98,21 @@ struct offline {
 	uint64_t scan_ns;	/* the opening scan's time; 0: none yet */
 };
 
-static struct ss_lat_hist *thread_hist(struct offline *o, const struct evwait *w)
+static struct lat_hist *thread_hist(struct offline *o, const struct evwait *w)
 {
 	const struct task_ident *me, *leader;
 	int made;
-	struct thread_hist *t = tidmap__add(&o->threads, w->tid, &made);
+	struct lat_thread *t = tidmap__add(&o->threads, w->tid, &made);
 
 	if (!t || !made)
 		return t ? &t->h : NULL;
 	me = tasktab__get(o->in->names, w->tid);
 	leader = tasktab__get(o->in->names, w->pid);
-	t->h.tid = w->tid;
-	t->h.pid = w->pid;
+	t->pid = w->pid;
 	if (me)
-		memcpy(t->h.comm, me->comm, SS_COMM_LEN);
+		memcpy(t->comm, me->comm, LAT_COMM_LEN);
 	if (leader)
-		memcpy(t->h.pcomm, leader->comm, SS_COMM_LEN);
+		memcpy(t->pcomm, leader->comm, LAT_COMM_LEN);
 	return &t->h;
 }
 
@@ -150,15 +142,10 @@ static void slow_event(struct offline *o, const struct evwait *w, struct ss_lat_
 static void on_wait(void *ctx, const struct evwait *w)
 {
 	struct offline *o = ctx;
-	struct lat_sample s = {
-		.wait_ns = w->wait_ns,
-		.run_delay_ns = w->wait_ns,
-		.arrivals = w->waits,
-		.kind = w->preempted ? SS_LAT_PREEMPT : SS_LAT_WAKEUP,
-	};
+	unsigned int kind = w->preempted ? SS_LAT_PREEMPT : SS_LAT_WAKEUP;
 	uint64_t unit = o->cli->ms ? 1000000 : 1000;
 	bool unsplit = w->waits > 1;
-	struct ss_lat_hist *h[2];
+	struct lat_hist *h[2];
 	struct ss_lat_event e;
 
 	if (!recinput__wanted(o->in, o->cli, w->pid, w->tid))
@@ -187,39 +174,45 @@ static void on_wait(void *ctx, const struct evwait *w)
 	}
 	for (size_t i = 0; i < 2 && h[i]; i++) {
 		if (unsplit)
-			lat__hist_unsplit(h[i], &s);
+			lathist__add_unsplit(h[i], w->waits, w->wait_ns);
 		else
-			lat__hist_sample(h[i], &s, unit, o->epoch);
+			lathist__add_wait(h[i], kind, w->wait_ns, unit);
 	}
 }
 
-/* runqlat's source: the histograms built above. */
-static uint32_t file_close(void *ctx)
+/*
+ * runqlat's source: the histograms built above, read once per interval, so
+ * a read restarts the maxima.
+ */
+static void file_close(void *ctx)
 {
-	struct offline *o = ctx;
-
-	return o->epoch++;
+	(void)ctx;
 }
 
-static int file_cpus(void *ctx, struct ss_lat_hist *out)
+static int file_cpus(void *ctx, struct lat_hist *out)
 {
 	struct offline *o = ctx;
 
-	memcpy(out, o->cpu_hist, o->in->h.nr_cpus * sizeof(*out));
+	for (uint32_t c = 0; c < o->in->h.nr_cpus; c++) {
+		out[c] = o->cpu_hist[c];
+		lathist__restart_max(&o->cpu_hist[c]);
+	}
 	return 0;
 }
 
-static int file_threads(void *ctx, void (*fn)(void *, const struct ss_lat_hist *), void *fn_ctx)
+static int file_threads(void *ctx, void (*fn)(void *, const struct lat_thread *), void *fn_ctx)
 {
 	struct offline *o = ctx;
 
 	if (!tidmap__capacity(&o->threads))	/* no -P, no -L */
 		return 0;
 	for (size_t i = 0; i < tidmap__capacity(&o->threads); i++) {
-		const struct thread_hist *t = tidmap__slot(&o->threads, i);
+		struct lat_thread *t = tidmap__slot(&o->threads, i);
 
-		if (t->tid)
-			fn(fn_ctx, &t->h);
+		if (!t->tid)
+			continue;
+		fn(fn_ctx, t);
+		lathist__restart_max(&t->h);
 	}
 	return 0;
 }
@@ -298,9 +291,6 @@ static void baseline(struct offline *o)
 		evacct__sample_cpus(o->ea, top__cpustat(o->top), ts_ns);
 	} else if (o->an == AN_CPUS) {
 		evacct__sample_cpus(o->ea, cpus__cpustat(o->cpus), ts_ns);
-	} else if (o->an == AN_RUNQLAT) {
-		/* runqlat reads its first interval against zero: nothing before. */
-		o->epoch = 1;
 	}
 }
 
@@ -391,7 +381,7 @@ static int setup(struct offline *o)
 		/* The per-thread histograms (4 KiB each) only for -P or -L. */
 		if (!o->cpu_hist || !o->rql ||
 		    ((o->cli->per_pid || o->cli->per_tid) &&
-		     tidmap__init(&o->threads, sizeof(struct thread_hist), o->cli->max_tasks))) {
+		     tidmap__init(&o->threads, sizeof(struct lat_thread), o->cli->max_tasks))) {
 			cli__err("out of memory");
 			return 1;
 		}

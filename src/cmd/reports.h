@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "core/acct.h"
 #include "core/cpustat.h"
+#include "core/lathist.h"
 #include "core/report.h"
 #include "bpf/abi.h"
 
@@ -36,12 +37,12 @@ void cpus__report(void *ctx, struct report_meta *m);
 
 /* Where runqlat's cumulative histograms come from: the kernel, or a recording. */
 struct lat_source {
-	/* Close the open interval; returns the epoch to read maxima with. */
-	uint32_t (*close_interval)(void *ctx);
+	/* Close the open interval: the reads that follow give its maxima. */
+	void (*close_interval)(void *ctx);
 	/* Each CPU's histograms into out[nr_cpus]: 0 or -errno. */
-	int (*read_cpus)(void *ctx, struct ss_lat_hist *out);
+	int (*read_cpus)(void *ctx, struct lat_hist *out);
 	/* Each thread's, to fn (-P, -L): 0 or -errno. */
-	int (*read_threads)(void *ctx, void (*fn)(void *fn_ctx, const struct ss_lat_hist *h),
+	int (*read_threads)(void *ctx, void (*fn)(void *fn_ctx, const struct lat_thread *t),
 			    void *fn_ctx);
 	/* The loss counters, summed. */
 	void (*stats)(void *ctx, struct ss_lat_stat *sum);

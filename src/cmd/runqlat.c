@@ -25,7 +25,7 @@
 struct group {
 	uint32_t id;		/* CPU, PID or TID */
 	uint32_t pid;
-	char comm[SS_COMM_LEN];
+	char comm[LAT_COMM_LEN];
 	struct lat_view v;
 };
 
@@ -34,11 +34,10 @@ struct runqlat {
 	const struct lat_source *src;
 	void *src_ctx;
 	uint32_t nr_cpus;
-	struct ss_lat_hist *cpu_now, *cpu_before;	/* nr_cpus each */
+	struct lat_hist *cpu_now, *cpu_before;	/* nr_cpus each */
 	struct latsnap *snap;
 	struct group *groups;
 	size_t nr_groups, cap_groups;
-	uint32_t epoch;
 	int err;
 };
 
@@ -70,28 +69,28 @@ static struct group *group_of(struct runqlat *r, uint32_t id)
 	return g;
 }
 
-static void on_thread(void *ctx, const struct ss_lat_hist *h)
+static void on_thread(void *ctx, const struct lat_thread *t)
 {
 	struct runqlat *r = ctx;
-	const struct ss_lat_hist *before = latsnap__prev(r->snap, h->tid, h->start_ns);
+	const struct lat_thread *before = latsnap__prev(r->snap, t->tid, t->start_ns);
 	struct lat_view d;
 	struct group *g;
 
 	latview__init(&d);
-	latview__add_delta(&d, h, before, r->epoch);
+	latview__add_delta(&d, &t->h, before ? &before->h : NULL);
 	if (!latview__empty(&d)) {
-		g = group_of(r, r->cli->per_pid ? h->pid : h->tid);
+		g = group_of(r, r->cli->per_pid ? t->pid : t->tid);
 		if (!g) {
 			r->err = -ENOMEM;
 			return;
 		}
-		g->pid = h->pid;
-		memcpy(g->comm, r->cli->per_pid ? h->pcomm : h->comm, SS_COMM_LEN);
+		g->pid = t->pid;
+		memcpy(g->comm, r->cli->per_pid ? t->pcomm : t->comm, LAT_COMM_LEN);
 		latview__merge(&g->v, &d);
 	}
-	if (h->dead)
-		latsnap__remove(r->snap, h->tid);
-	else if (latsnap__put(r->snap, h))
+	if (t->dead)
+		latsnap__remove(r->snap, t->tid);
+	else if (latsnap__put(r->snap, t))
 		r->err = -ENOMEM;
 }
 
@@ -108,10 +107,10 @@ static int by_wait_desc(const void *a, const void *b)
 static int collect(struct runqlat *r)
 {
 	struct group *all;
-	struct ss_lat_hist *t;
+	struct lat_hist *t;
 
 	r->nr_groups = 0;
-	r->epoch = r->src->close_interval(r->src_ctx);
+	r->src->close_interval(r->src_ctx);
 	if (r->cli->per_pid || r->cli->per_tid) {
 		r->err = 0;
 		if (r->src->read_threads(r->src_ctx, on_thread, r))
@@ -129,7 +128,7 @@ static int collect(struct runqlat *r)
 
 		if (!g)
 			return -ENOMEM;
-		latview__add_delta(&g->v, &r->cpu_now[c], &r->cpu_before[c], r->epoch);
+		latview__add_delta(&g->v, &r->cpu_now[c], &r->cpu_before[c]);
 	}
 	t = r->cpu_before;
 	r->cpu_before = r->cpu_now;
@@ -222,7 +221,7 @@ static void report_json(struct runqlat *r, const struct report_meta *m,
 			json__u64(&j, key, g->id);
 			if (r->cli->per_tid)
 				json__u64(&j, "pid", g->pid);
-			json__string(&j, "comm", g->comm, SS_COMM_LEN);
+			json__string(&j, "comm", g->comm, LAT_COMM_LEN);
 		}
 		lat_out__json(&j, &g->v, r->cli->ms ? "ms" : "us");
 		json__end_object(&j);
@@ -295,17 +294,17 @@ void runqlat__free(struct runqlat *r)
 }
 
 /* The kernel's histograms, as a source. */
-static uint32_t live_close(void *s)
+static void live_close(void *s)
 {
-	return latsession__close_interval(s);
+	latsession__close_interval(s);
 }
 
-static int live_cpus(void *s, struct ss_lat_hist *out)
+static int live_cpus(void *s, struct lat_hist *out)
 {
 	return latsession__read_cpus(s, out);
 }
 
-static int live_threads(void *s, void (*fn)(void *, const struct ss_lat_hist *), void *fn_ctx)
+static int live_threads(void *s, void (*fn)(void *, const struct lat_thread *), void *fn_ctx)
 {
 	return latsession__read_threads(s, fn, fn_ctx);
 }

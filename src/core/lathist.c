@@ -11,10 +11,42 @@ void latview__init(struct lat_view *v)
 	memset(v, 0, sizeof(*v));
 }
 
-void latview__add_delta(struct lat_view *v, const struct ss_lat_hist *now,
-			const struct ss_lat_hist *before, uint32_t epoch)
+void lathist__add(struct lat_hist *h, unsigned int kind, uint64_t ns, uint64_t unit_ns)
 {
-	static const struct ss_lat_hist zero;
+	if (kind >= SS_LAT_KINDS)
+		return;
+	h->count[kind]++;
+	h->sum_ns[kind] += ns;
+	if (ns > h->max_ns[kind])
+		h->max_ns[kind] = ns;
+	h->log2[kind][lat__log2_slot(ns / unit_ns)]++;
+	h->fine[kind][lat__fine_bucket(ns)]++;
+}
+
+void lathist__add_wait(struct lat_hist *h, unsigned int kind, uint64_t wait_ns,
+		       uint64_t unit_ns)
+{
+	h->run_delay_ns += wait_ns;
+	lathist__add(h, kind, wait_ns, unit_ns);
+}
+
+void lathist__add_unsplit(struct lat_hist *h, uint64_t waits, uint64_t span_ns)
+{
+	h->unsplit_spans++;
+	h->unsplit_waits += waits;
+	h->unsplit_ns += span_ns;
+	h->run_delay_ns += span_ns;
+}
+
+void lathist__restart_max(struct lat_hist *h)
+{
+	memset(h->max_ns, 0, sizeof(h->max_ns));
+}
+
+void latview__add_delta(struct lat_view *v, const struct lat_hist *now,
+			const struct lat_hist *before)
+{
+	static const struct lat_hist zero;
 
 	if (!before)
 		before = &zero;
@@ -23,8 +55,6 @@ void latview__add_delta(struct lat_view *v, const struct ss_lat_hist *now,
 	v->unsplit_waits += now->unsplit_waits - before->unsplit_waits;
 	v->unsplit_ns += now->unsplit_ns - before->unsplit_ns;
 	for (unsigned int k = 0; k < SS_LAT_KINDS; k++) {
-		uint64_t max = slotmax__get_closing(now->max_ns[k], now->max_epoch[k], epoch);
-
 		/* Unsigned subtraction in each counter's own width undoes a wrap. */
 		v->count[k] += now->count[k] - before->count[k];
 		v->sum_ns[k] += now->sum_ns[k] - before->sum_ns[k];
@@ -32,8 +62,8 @@ void latview__add_delta(struct lat_view *v, const struct ss_lat_hist *now,
 			v->log2[k][s] += (uint32_t)(now->log2[k][s] - before->log2[k][s]);
 		for (unsigned int b = 0; b < SS_LAT_FINE_BUCKETS; b++)
 			v->fine[k][b] += (uint32_t)(now->fine[k][b] - before->fine[k][b]);
-		if (max > v->max_ns[k])
-			v->max_ns[k] = max;
+		if (now->max_ns[k] > v->max_ns[k])
+			v->max_ns[k] = now->max_ns[k];
 	}
 }
 
@@ -192,7 +222,7 @@ uint64_t latview__percentile(const struct lat_view *v, unsigned int kind, double
  * only for threads present.
  */
 struct latsnap {
-	struct hashtab tab;	/* of struct ss_lat_hist *, by tid */
+	struct hashtab tab;	/* of struct lat_thread *, by tid */
 };
 
 #define LATSNAP_MIN_CAP 64
@@ -204,9 +234,9 @@ static size_t tid_hash(uint32_t tid)
 	return (size_t)(h ^ (h >> 29));
 }
 
-static struct ss_lat_hist *hist_at(const void *slot)
+static struct lat_thread *hist_at(const void *slot)
 {
-	return *(struct ss_lat_hist *const *)slot;
+	return *(struct lat_thread *const *)slot;
 }
 
 static size_t slot_hash(const void *slot)
@@ -223,7 +253,7 @@ static const struct hashtab_ops latsnap_ops = { slot_hash, slot_free };
 
 static bool stop_at(const void *slot, const void *key)
 {
-	const struct ss_lat_hist *h = hist_at(slot);
+	const struct lat_thread *h = hist_at(slot);
 
 	return !h || h->tid == *(const uint32_t *)key;
 }
@@ -235,7 +265,7 @@ struct latsnap *latsnap__new(void)
 
 	if (!s)
 		return NULL;
-	err = hashtab__init(&s->tab, sizeof(struct ss_lat_hist *), LATSNAP_MIN_CAP, &latsnap_ops);
+	err = hashtab__init(&s->tab, sizeof(struct lat_thread *), LATSNAP_MIN_CAP, &latsnap_ops);
 	if (err) {
 		free(s);
 		errno = -err;
@@ -260,18 +290,18 @@ static void *find(const struct latsnap *s, uint32_t tid)
 	return hashtab__probe(&s->tab, tid_hash(tid), stop_at, &tid);
 }
 
-const struct ss_lat_hist *latsnap__prev(const struct latsnap *s, uint32_t tid,
-					uint64_t start_ns)
+const struct lat_thread *latsnap__prev(const struct latsnap *s, uint32_t tid,
+				       uint64_t start_ns)
 {
-	const struct ss_lat_hist *h = hist_at(find(s, tid));
+	const struct lat_thread *h = hist_at(find(s, tid));
 
 	/* Another start time: a new thread behind a reused TID, its entry restarted. */
 	return h && h->start_ns == start_ns ? h : NULL;
 }
 
-int latsnap__put(struct latsnap *s, const struct ss_lat_hist *h)
+int latsnap__put(struct latsnap *s, const struct lat_thread *h)
 {
-	struct ss_lat_hist *copy = hist_at(find(s, h->tid));
+	struct lat_thread *copy = hist_at(find(s, h->tid));
 	void *slot;
 
 	if (copy) {
@@ -287,14 +317,14 @@ int latsnap__put(struct latsnap *s, const struct ss_lat_hist *h)
 		free(copy);
 		return -ENOMEM;
 	}
-	*(struct ss_lat_hist **)slot = copy;
+	*(struct lat_thread **)slot = copy;
 	return 0;
 }
 
 void latsnap__remove(struct latsnap *s, uint32_t tid)
 {
 	void *slot = find(s, tid);
-	struct ss_lat_hist *h = hist_at(slot);
+	struct lat_thread *h = hist_at(slot);
 
 	if (!h)
 		return;

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Run-queue latency histograms in user space: interval views summed from the
- * kernel's cumulative struct ss_lat_hist copies (per-CPU array slots or
- * per-thread hash entries), the inverse of the kernel's bucket rules, and
- * percentiles. Pure C, no libbpf: fed by the live session or by tests.
+ * Run-queue latency histograms in user space: cumulative histogram sets
+ * (struct lat_hist: the kernel's per-CPU and per-thread ones as the session
+ * decodes them, or those `report` fills from a recording), interval views
+ * summed from their differences, the inverse of the kernel's bucket rules,
+ * and percentiles. Pure C, no libbpf: fed by the sessions, `report` and
+ * tests.
  */
 #ifndef SCHEDSCOPE_LATHIST_H
 #define SCHEDSCOPE_LATHIST_H
@@ -12,8 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bpf/abi.h"
-#include "bpf/lat_logic.h"
+#include "bpf/lat_buckets.h"
 
 /*
  * Kinds a view answers for: SS_LAT_WAKEUP, SS_LAT_PREEMPT, SS_LAT_PREMIG and
@@ -23,14 +24,65 @@
 #define LAT_VIEW_ALL	SS_LAT_KINDS
 #define LAT_VIEW_KINDS	(SS_LAT_KINDS + 1)
 
-/* One interval's histograms: differences of cumulative kernel counters. */
+#define LAT_COMM_LEN 16
+
+/*
+ * One set of histograms, cumulative: the whole system, a CPU or a thread.
+ * Bucket counts are u32 and may wrap (as the kernel keeps them); only
+ * differences of two copies are read, each counter in its own width.
+ */
+struct lat_hist {
+	uint64_t count[SS_LAT_KINDS];
+	uint64_t sum_ns[SS_LAT_KINDS];
+	uint64_t max_ns[SS_LAT_KINDS];	/* the largest wait of the interval being read; 0 if none */
+	/*
+	 * Waits whose switch-ins went unseen cannot be split: they are in these
+	 * totals, not in the buckets. run_delay_ns is what the kernel's
+	 * run_delay grew by over every wait here, split or not.
+	 */
+	uint64_t run_delay_ns;
+	uint64_t unsplit_spans;
+	uint64_t unsplit_waits;
+	uint64_t unsplit_ns;
+	uint32_t log2[SS_LAT_KINDS][SS_LAT_LOG2_SLOTS];
+	uint32_t fine[SS_LAT_KINDS][SS_LAT_FINE_BUCKETS];
+};
+
+/* A thread's histograms, and whose they are. */
+struct lat_thread {
+	uint32_t tid;		/* first: an entry of a struct tidmap */
+	uint32_t pid;
+	uint64_t start_ns;	/* task->start_time: a reused TID restarts the histograms */
+	bool dead;		/* its last switch was seen: nothing more will come */
+	char comm[LAT_COMM_LEN];
+	char pcomm[LAT_COMM_LEN];	/* the process's name: its main thread's comm */
+	struct lat_hist h;
+};
+
+/*
+ * Count one wait of kind (SS_LAT_*) in h as the kernel's lat__hist_add()
+ * does: its log2 slot over unit_ns, its fine bucket, count, sum, maximum.
+ */
+void lathist__add(struct lat_hist *h, unsigned int kind, uint64_t ns, uint64_t unit_ns);
+/*
+ * A wait that ended, which the kernel's run_delay grew by as much, with no
+ * pre-migration part known (lat__hist_sample() for what a recording holds).
+ */
+void lathist__add_wait(struct lat_hist *h, unsigned int kind, uint64_t wait_ns,
+		       uint64_t unit_ns);
+/* A span of waits that could not be split (lat__hist_unsplit()). */
+void lathist__add_unsplit(struct lat_hist *h, uint64_t waits, uint64_t span_ns);
+/* The interval was read: its maximum starts over. */
+void lathist__restart_max(struct lat_hist *h);
+
+/* One interval's histograms: differences of cumulative counters. */
 struct lat_view {
 	uint64_t count[SS_LAT_KINDS];
 	uint64_t sum_ns[SS_LAT_KINDS];
 	uint64_t max_ns[SS_LAT_KINDS];	/* the interval's largest wait; 0 if none */
 	uint64_t log2[SS_LAT_KINDS][SS_LAT_LOG2_SLOTS];
 	uint64_t fine[SS_LAT_KINDS][SS_LAT_FINE_BUCKETS];
-	/* As in struct ss_lat_hist: the kernel's run_delay growth, the unsplit spans. */
+	/* As in struct lat_hist: the kernel's run_delay growth, the unsplit spans. */
 	uint64_t run_delay_ns;
 	uint64_t unsplit_spans;
 	uint64_t unsplit_waits;
@@ -40,14 +92,14 @@ struct lat_view {
 void latview__init(struct lat_view *v);
 
 /*
- * Add the waits between two snapshots of one kernel histogram set: now -
- * before (before NULL: all of now), every counter subtracted in its own width
- * so a wrapped u32 bucket still yields its true difference. epoch is the
- * report interval being closed (see slotmax__get_closing()). Called once per
- * CPU to sum a per-CPU array, and once per thread for per-thread entries.
+ * Add the waits between two copies of one histogram set: now - before
+ * (before NULL: all of now), every counter subtracted in its own width so a
+ * wrapped u32 bucket still yields its true difference; the maximum is now's,
+ * the interval's own. Called once per CPU to sum a per-CPU array, and once
+ * per thread for per-thread entries.
  */
-void latview__add_delta(struct lat_view *v, const struct ss_lat_hist *now,
-			const struct ss_lat_hist *before, uint32_t epoch);
+void latview__add_delta(struct lat_view *v, const struct lat_hist *now,
+			const struct lat_hist *before);
 
 /* Sum counts, keep the larger maximum. */
 void latview__merge(struct lat_view *into, const struct lat_view *from);
@@ -79,8 +131,8 @@ uint64_t lathist__fine_hi(unsigned int b);
 uint64_t latview__percentile(const struct lat_view *v, unsigned int kind, double q);
 
 /*
- * The last kernel histogram seen for each thread, so that per-thread entries
- * give interval deltas. Keyed by TID; a TID reused by a new thread (another
+ * The last histograms seen for each thread, so that per-thread entries give
+ * interval deltas. Keyed by TID; a TID reused by a new thread (another
  * start_ns) has no previous.
  */
 struct latsnap;
@@ -88,10 +140,10 @@ struct latsnap;
 struct latsnap *latsnap__new(void);	/* NULL and errno on failure */
 void latsnap__free(struct latsnap *s);
 /* The previous snapshot of thread (tid, start_ns), NULL if none (= zero). */
-const struct ss_lat_hist *latsnap__prev(const struct latsnap *s, uint32_t tid,
-					uint64_t start_ns);
+const struct lat_thread *latsnap__prev(const struct latsnap *s, uint32_t tid,
+				       uint64_t start_ns);
 /* Keep a copy of h as the previous of thread h->tid: 0 or -ENOMEM. */
-int latsnap__put(struct latsnap *s, const struct ss_lat_hist *h);
+int latsnap__put(struct latsnap *s, const struct lat_thread *h);
 /* Forget a thread (gone, its kernel entry deleted). */
 void latsnap__remove(struct latsnap *s, uint32_t tid);
 size_t latsnap__size(const struct latsnap *s);

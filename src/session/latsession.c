@@ -12,6 +12,7 @@
 #include "bpf/abi_check.h"
 #include "session/bpfenv.h"
 #include "session/bpfsess.h"
+#include "session/latdecode.h"
 #include "lat.skel.h"
 #include "session/stop.h"
 
@@ -139,31 +140,43 @@ bool latsession__wait(struct latsession *s, uint64_t deadline_ns)
 	return stop__requested();
 }
 
-uint32_t latsession__close_interval(struct latsession *s)
+void latsession__close_interval(struct latsession *s)
 {
-	uint32_t closing = s->epoch;
-
 	s->epoch++;
 	s->skel->bss->epoch = s->epoch;
-	return closing;
 }
 
-int latsession__read_cpus(struct latsession *s, struct ss_lat_hist *out)
+/* The interval latsession__close_interval() closed last: the one a read's maxima are of. */
+static uint32_t closed_epoch(const struct latsession *s)
 {
+	return s->epoch - 1;
+}
+
+int latsession__read_cpus(struct latsession *s, struct lat_hist *out)
+{
+	struct ss_lat_hist *raw = calloc(s->b.nr_cpus, sizeof(*raw));
 	uint32_t zero = 0;
+	int err = 0;
 
-	if (bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.hist_cpu), &zero, out)) {
-		int err = -errno;
-
-		cli__err("cannot read the histograms: %s", strerror(-err));
-		return err;
+	if (!raw) {
+		cli__err("out of memory");
+		return -ENOMEM;
 	}
-	return 0;
+	if (bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.hist_cpu), &zero, raw)) {
+		err = -errno;
+		cli__err("cannot read the histograms: %s", strerror(-err));
+	} else {
+		for (uint32_t c = 0; c < s->b.nr_cpus; c++)
+			latdecode__hist(&out[c], &raw[c], closed_epoch(s));
+	}
+	free(raw);
+	return err;
 }
 
 int latsession__read_threads(struct latsession *s,
-			     void (*fn)(void *ctx, const struct ss_lat_hist *h), void *ctx)
+			     void (*fn)(void *ctx, const struct lat_thread *t), void *ctx)
 {
+	struct lat_thread t;
 	int fd = bpf_map__fd(s->skel->maps.hist_thread);
 	/* No TID is this large (PID_MAX_LIMIT is 2^22): a missing key yields the first. */
 	uint32_t key = UINT32_MAX, next;
@@ -186,7 +199,8 @@ int latsession__read_threads(struct latsession *s,
 		drop = false;
 		if (bpf_map_lookup_elem(fd, &key, s->thread_val))
 			continue;	/* removed meanwhile */
-		fn(ctx, s->thread_val);
+		latdecode__thread(&t, s->thread_val, closed_epoch(s));
+		fn(ctx, &t);
 		drop = s->thread_val->dead;
 	}
 	walk_errno = errno;

@@ -13,6 +13,7 @@
 
 #include "bpf/abi.h"
 #include "cli.h"
+#include "core/lathist.h"
 
 enum lat_hist_mode { LAT_HIST_NONE, LAT_HIST_CPU, LAT_HIST_THREAD };
 
@@ -50,19 +51,23 @@ static inline bool latsession__waiter(void *s, uint64_t deadline_ns)
 
 /*
  * Close the open report interval: waits that end from now on belong to the
- * next one. Returns the epoch to read maxima with (slotmax__get_closing).
+ * next one; the reads that follow give its maxima.
  */
-uint32_t latsession__close_interval(struct latsession *s);
-
-/* Each CPU's histograms (LAT_HIST_CPU) into out[nr_cpus]. Returns 0 or -errno. */
-int latsession__read_cpus(struct latsession *s, struct ss_lat_hist *out);
+void latsession__close_interval(struct latsession *s);
 
 /*
- * Each thread's histograms (LAT_HIST_THREAD), to fn; threads whose last
- * switch was seen are removed after fn has seen them. Returns 0 or -errno.
+ * Each CPU's histograms (LAT_HIST_CPU) into out[nr_cpus], maxima of the
+ * interval last closed. Returns 0 or -errno.
+ */
+int latsession__read_cpus(struct latsession *s, struct lat_hist *out);
+
+/*
+ * Each thread's histograms (LAT_HIST_THREAD), to fn, maxima of the interval
+ * last closed; threads whose last switch was seen are removed after fn has
+ * seen them. Returns 0 or -errno.
  */
 int latsession__read_threads(struct latsession *s,
-			     void (*fn)(void *ctx, const struct ss_lat_hist *h), void *ctx);
+			     void (*fn)(void *ctx, const struct lat_thread *t), void *ctx);
 
 /*
  * Waits in progress of at least min_ns (only those with a lower-priority task

@@ -2,7 +2,8 @@
 /*
  * Run-queue latency histograms in user space (src/core/lathist.c) and their
  * writers (src/out/lat_out.c), fed with kernel histograms filled the way
- * src/bpf/lat.bpf.c fills them.
+ * src/bpf/lat.bpf.c fills them and decoded as the session decodes them
+ * (src/session/latdecode.h), or filled by the core as `report` fills them.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,9 +15,11 @@
 
 #include <cmocka.h>
 
+#include "bpf/lat_logic.h"
 #include "core/lathist.h"
 #include "out/json.h"
 #include "out/lat_out.h"
+#include "session/latdecode.h"
 
 #define US 1000u
 
@@ -26,11 +29,22 @@ static void hist_note(struct ss_lat_hist *h, unsigned int kind, uint64_t ns, uin
 	lat__hist_add(h, kind, ns, US, epoch);
 }
 
+/* Add what h holds, decoded as the session reads it when closing epoch, to v. */
+static void add_of(struct lat_view *v, const struct ss_lat_hist *h, uint32_t epoch)
+{
+	struct lat_hist *d = calloc(1, sizeof(*d));
+
+	assert_non_null(d);
+	latdecode__hist(d, h, epoch);
+	latview__add_delta(v, d, NULL);
+	free(d);
+}
+
 /* A view of the waits noted in h during one epoch, from zero. */
 static void view_of(struct lat_view *v, const struct ss_lat_hist *h, uint32_t epoch)
 {
 	latview__init(v);
-	latview__add_delta(v, h, NULL, epoch);
+	add_of(v, h, epoch);
 }
 
 static struct ss_lat_hist *hist_new(void)
@@ -196,7 +210,7 @@ static void all_combines_wakeup_and_preempt(void **state)
 /* u32 buckets wrap in the kernel; the difference of two snapshots does not. */
 static void deltas_survive_wrap(void **state)
 {
-	struct ss_lat_hist *before = hist_new(), *now = hist_new();
+	struct lat_hist *before = calloc(1, sizeof(*before)), *now = calloc(1, sizeof(*now));
 	struct lat_view *v = view_new();
 	unsigned int b = lat__fine_bucket(700);
 
@@ -209,8 +223,10 @@ static void deltas_survive_wrap(void **state)
 	now->count[SS_LAT_WAKEUP] = 0x100000010ull;
 	before->sum_ns[SS_LAT_WAKEUP] = UINT64_MAX - 9;
 	now->sum_ns[SS_LAT_WAKEUP] = 0x20 * 700 - 10;
+	assert_non_null(before);
+	assert_non_null(now);
 	latview__init(v);
-	latview__add_delta(v, now, before, 1);
+	latview__add_delta(v, now, before);
 	assert_int_equal(v->fine[SS_LAT_WAKEUP][b], 0x20);
 	assert_int_equal(v->log2[SS_LAT_WAKEUP][0], 0x20);
 	assert_int_equal(v->count[SS_LAT_WAKEUP], 0x20);
@@ -239,14 +255,49 @@ static void maximum_of_the_closing_interval(void **state)
 	assert_int_equal(v->max_ns[SS_LAT_WAKEUP], 300);
 	/* A CPU with nothing in the interval adds nothing; per-CPU maxima combine. */
 	hist_note(cpu1, SS_LAT_WAKEUP, 77777, 2);
-	latview__add_delta(v, cpu1, NULL, 5);
+	add_of(v, cpu1, 5);
 	assert_int_equal(v->max_ns[SS_LAT_WAKEUP], 300);
 	hist_note(cpu1, SS_LAT_WAKEUP, 4000, 5);
-	latview__add_delta(v, cpu1, NULL, 5);
+	add_of(v, cpu1, 5);
 	assert_int_equal(v->max_ns[SS_LAT_WAKEUP], 4000);
 	free(cpu0);
 	free(cpu1);
 	free(v);
+}
+
+/*
+ * What `report` fills from a recording is what the kernel fills: the same
+ * waits through lathist__add_wait()/add_unsplit() and through the kernel's
+ * lat__hist_sample()/unsplit(), decoded, hold the same counts.
+ */
+static void core_counts_as_the_kernel(void **state)
+{
+	static const uint64_t waits[] = { 0, 1, 7, 900, 1500, 65536, 3000000, 2000000000000ull };
+	struct ss_lat_hist *k = hist_new();
+	struct lat_hist *core = calloc(1, sizeof(*core)), *decoded = calloc(1, sizeof(*decoded));
+	struct lat_sample span = { .wait_ns = 5000, .run_delay_ns = 5000, .arrivals = 3 };
+
+	(void)state;
+	assert_non_null(core);
+	assert_non_null(decoded);
+	for (size_t i = 0; i < sizeof(waits) / sizeof(waits[0]); i++) {
+		struct lat_sample one = { .wait_ns = waits[i], .run_delay_ns = waits[i],
+					  .kind = i % 2 ? SS_LAT_PREEMPT : SS_LAT_WAKEUP };
+
+		lat__hist_sample(k, &one, US, 1);
+		lathist__add_wait(core, one.kind, waits[i], US);
+	}
+	lat__hist_unsplit(k, &span);
+	lathist__add_unsplit(core, span.arrivals, span.wait_ns);
+	latdecode__hist(decoded, k, 1);
+	assert_memory_equal(decoded, core, sizeof(*core));
+	/* Read, the interval's maximum starts over; the counts go on. */
+	lathist__restart_max(core);
+	assert_int_equal(core->max_ns[SS_LAT_PREEMPT], 0);
+	assert_int_equal(core->count[SS_LAT_PREEMPT], 4);
+	free(k);
+	free(core);
+	free(decoded);
 }
 
 static void merge_sums_counts_and_keeps_the_larger_max(void **state)
@@ -277,15 +328,16 @@ static void merge_sums_counts_and_keeps_the_larger_max(void **state)
 static void latsnap_reuse_and_removal(void **state)
 {
 	struct latsnap *s = latsnap__new();
-	struct ss_lat_hist *h = hist_new();
-	const struct ss_lat_hist *p;
+	struct lat_thread *h = calloc(1, sizeof(*h));
+	const struct lat_thread *p;
 
 	(void)state;
 	assert_non_null(s);
+	assert_non_null(h);
 	assert_null(latsnap__prev(s, 10, 1));
 	h->tid = 10;
 	h->start_ns = 1;
-	hist_note(h, SS_LAT_WAKEUP, 500, 1);
+	lathist__add(&h->h, SS_LAT_WAKEUP, 500, US);
 	assert_int_equal(latsnap__put(s, h), 0);
 	p = latsnap__prev(s, 10, 1);
 	assert_non_null(p);
@@ -293,11 +345,11 @@ static void latsnap_reuse_and_removal(void **state)
 	/* The TID now names a new thread: its previous counts as zero. */
 	assert_null(latsnap__prev(s, 10, 2));
 	h->start_ns = 2;
-	h->count[SS_LAT_WAKEUP] = 0;
+	h->h.count[SS_LAT_WAKEUP] = 0;
 	assert_int_equal(latsnap__put(s, h), 0);
 	assert_int_equal(latsnap__size(s), 1);
 	assert_null(latsnap__prev(s, 10, 1));
-	assert_int_equal(latsnap__prev(s, 10, 2)->count[SS_LAT_WAKEUP], 0);
+	assert_int_equal(latsnap__prev(s, 10, 2)->h.count[SS_LAT_WAKEUP], 0);
 	latsnap__remove(s, 10);
 	latsnap__remove(s, 10);
 	assert_null(latsnap__prev(s, 10, 2));
@@ -312,11 +364,12 @@ static void latsnap_many_threads(void **state)
 {
 	enum { N = 3000 };
 	struct latsnap *s = latsnap__new();
-	struct ss_lat_hist *h = hist_new();
+	struct lat_thread *h = calloc(1, sizeof(*h));
 	static unsigned char present[N];
 
 	(void)state;
 	assert_non_null(s);
+	assert_non_null(h);
 	for (uint32_t i = 0; i < N; i++) {
 		h->tid = i * 64;	/* multiples of the first capacity */
 		h->start_ns = i;
@@ -333,7 +386,7 @@ static void latsnap_many_threads(void **state)
 		present[i] = 0;
 	}
 	for (uint32_t i = 0; i < N; i++) {
-		const struct ss_lat_hist *p = latsnap__prev(s, i * 64, i);
+		const struct lat_thread *p = latsnap__prev(s, i * 64, i);
 
 		if (!present[i]) {
 			assert_null(p);
@@ -522,6 +575,7 @@ int main(void)
 		cmocka_unit_test(deltas_survive_wrap),
 		cmocka_unit_test(maximum_of_the_closing_interval),
 		cmocka_unit_test(merge_sums_counts_and_keeps_the_larger_max),
+		cmocka_unit_test(core_counts_as_the_kernel),
 		cmocka_unit_test(latsnap_reuse_and_removal),
 		cmocka_unit_test(latsnap_many_threads),
 		cmocka_unit_test(log2_text_is_bccs),
