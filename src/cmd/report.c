@@ -91,7 +91,7 @@ struct offline {
 	/* runqlat's histograms, cumulative as the kernel keeps them */
 	struct lat_hist *cpu_hist;
 	struct tidmap threads;	/* of struct lat_thread, with -P or -L */
-	struct ss_lat_stat lat_stat;
+	struct lat_stat lat_stat;
 	/* info */
 	uint64_t by_type[SEV_NR_TYPES];
 	uint64_t snaps[2];
@@ -116,13 +116,13 @@ static struct lat_hist *thread_hist(struct offline *o, const struct evwait *w)
 	return &t->h;
 }
 
-static void slow_event(struct offline *o, const struct evwait *w, struct ss_lat_event *e)
+static void slow_event(struct offline *o, const struct evwait *w, struct lat_event *e)
 {
 	char buf[TASKTAB_NAME_LEN];
 	const struct task_ident *prev = tasktab__get(o->in->names, w->prev_tid);
 
 	memset(e, 0, sizeof(*e));
-	e->type = SS_EV_SLOW;
+	e->type = LAT_EV_SLOW;
 	e->ts_ns = w->ts_ns;
 	e->lat_ns = w->wait_ns;
 	e->waits = (uint32_t)w->waits;
@@ -134,8 +134,8 @@ static void slow_event(struct offline *o, const struct evwait *w, struct ss_lat_
 	e->other_tid = w->prev_tid;
 	e->other_pid = prev ? prev->pid : 0;
 	e->other_prio = w->prev_prio;
-	memcpy(e->comm, tasktab__comm(o->in->names, w->tid, w->cpu, buf), SS_COMM_LEN);
-	memcpy(e->other_comm, tasktab__comm(o->in->names, w->prev_tid, w->cpu, buf), SS_COMM_LEN);
+	memcpy(e->comm, tasktab__comm(o->in->names, w->tid, w->cpu, buf), LAT_COMM_LEN);
+	memcpy(e->other_comm, tasktab__comm(o->in->names, w->prev_tid, w->cpu, buf), LAT_COMM_LEN);
 }
 
 /* A wait, or an unsplit span of them (switch-ins not recorded), as lat.bpf.c adds it. */
@@ -146,7 +146,7 @@ static void on_wait(void *ctx, const struct evwait *w)
 	uint64_t unit = o->cli->ms ? 1000000 : 1000;
 	bool unsplit = w->waits > 1;
 	struct lat_hist *h[2];
-	struct ss_lat_event e;
+	struct lat_event e;
 
 	if (!recinput__wanted(o->in, o->cli, w->pid, w->tid))
 		return;
@@ -217,7 +217,7 @@ static int file_threads(void *ctx, void (*fn)(void *, const struct lat_thread *)
 	return 0;
 }
 
-static void file_stats(void *ctx, struct ss_lat_stat *sum)
+static void file_stats(void *ctx, struct lat_stat *sum)
 {
 	struct offline *o = ctx;
 

@@ -13,9 +13,9 @@
 #include "cli.h"
 #include "core/acct.h"
 #include "core/cpustat.h"
+#include "core/latevent.h"
 #include "core/lathist.h"
 #include "core/report.h"
-#include "bpf/abi.h"
 
 struct top;
 
@@ -45,7 +45,7 @@ struct lat_source {
 	int (*read_threads)(void *ctx, void (*fn)(void *fn_ctx, const struct lat_thread *t),
 			    void *fn_ctx);
 	/* The loss counters, summed. */
-	void (*stats)(void *ctx, struct ss_lat_stat *sum);
+	void (*stats)(void *ctx, struct lat_stat *sum);
 };
 
 struct runqlat;

@@ -155,7 +155,7 @@ static const char *unit_name(const struct cli *cli)
  *   wakeup->run  waits 99530  avg 1.1 us ...
  */
 static void report_text(struct runqlat *r, const struct report_meta *m,
-			const struct ss_lat_stat *st)
+			const struct lat_stat *st)
 {
 	const char *key = group_key(r->cli);
 
@@ -192,7 +192,7 @@ static void report_text(struct runqlat *r, const struct report_meta *m,
 }
 
 static void report_json(struct runqlat *r, const struct report_meta *m,
-			const struct ss_lat_stat *st)
+			const struct lat_stat *st)
 {
 	const char *key = group_key(r->cli);
 	const char *from = r->cli->from_waking ? "waking" : "wakeup";
@@ -233,7 +233,7 @@ static void report_json(struct runqlat *r, const struct report_meta *m,
 
 int runqlat__report_meta(struct runqlat *r, const struct report_meta *m)
 {
-	struct ss_lat_stat st;
+	struct lat_stat st;
 
 	if (collect(r))
 		return 1;
@@ -309,7 +309,7 @@ static int live_threads(void *s, void (*fn)(void *, const struct lat_thread *), 
 	return latsession__read_threads(s, fn, fn_ctx);
 }
 
-static void live_stats(void *s, struct ss_lat_stat *sum)
+static void live_stats(void *s, struct lat_stat *sum)
 {
 	latsession__stats(s, sum);
 }

@@ -19,11 +19,11 @@ struct slower {
 	uint64_t events;
 };
 
-static int on_event(void *ctx, const struct ss_lat_event *e)
+static int on_event(void *ctx, const struct lat_event *e)
 {
 	struct slower *r = ctx;
 
-	if (e->type != SS_EV_SLOW)
+	if (e->type != LAT_EV_SLOW)
 		return 0;
 	r->events++;
 	if (r->cli->json)
@@ -43,7 +43,7 @@ int runqslower__run(const struct cli *cli)
 		.on_event = on_event,
 		.ctx = &r,
 	};
-	struct ss_lat_stat st;
+	struct lat_stat st;
 	int ret;
 
 	if (live__check_args(cli))

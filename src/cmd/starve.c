@@ -54,9 +54,8 @@ static void forget(struct starve *t, struct starving *w)
 	*w = t->tracked[--t->nr_tracked];
 }
 
-static int on_waiting(void *ctx, const void *rec)
+static int on_waiting(void *ctx, const struct lat_waiting *r)
 {
-	const struct ss_waiting_rec *r = rec;
 	struct starve *t = ctx;
 	struct starving *w = find(t, r->tid);
 
@@ -79,13 +78,13 @@ static int on_waiting(void *ctx, const void *rec)
 	return 0;
 }
 
-static int on_event(void *ctx, const struct ss_lat_event *e)
+static int on_event(void *ctx, const struct lat_event *e)
 {
 	struct starve *t = ctx;
 	struct starving *w;
 
 	switch (e->type) {
-	case SS_EV_SLOW:
+	case LAT_EV_SLOW:
 		w = find(t, e->tid);
 		if (w)
 			forget(t, w);
@@ -93,10 +92,10 @@ static int on_event(void *ctx, const struct ss_lat_event *e)
 		if (!t->inversion || w)
 			starve_out__ended(stdout, e, t->inversion, t->cli->json);
 		break;
-	case SS_EV_WAKE_INV:
+	case LAT_EV_WAKE_INV:
 		inv_out__woken(stdout, e, t->cli->json);
 		break;
-	case SS_EV_PI:
+	case LAT_EV_PI:
 		inv_out__pi(stdout, e, t->cli->json);
 		break;
 	default:
@@ -144,7 +143,7 @@ static int run(const struct cli *cli, bool inversion)
 		.on_event = on_event,
 		.ctx = &t,
 	};
-	struct ss_lat_stat st;
+	struct lat_stat st;
 	int ret;
 
 	if (live__check_args(cli))

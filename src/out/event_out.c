@@ -72,7 +72,7 @@ static void json_event_head(struct json *j, const char *type, uint64_t ts_ns, ui
 	json__u64(j, "ts_ns", ts_ns);
 	json__string(j, "time", hms, strlen(hms));
 	json__u64(j, "cpu", cpu);
-	json__string(j, "comm", comm, SS_COMM_LEN);
+	json__string(j, "comm", comm, LAT_COMM_LEN);
 	json__u64(j, "pid", pid);
 	json__u64(j, "tid", tid);
 	json__i64(j, "prio", prio);
@@ -86,7 +86,7 @@ static void json_task(struct json *j, const char *key, const char *comm, uint32_
 
 	out__prio(pr, policy, prio);
 	json__begin_object(j, key);
-	json__string(j, "comm", comm, SS_COMM_LEN);
+	json__string(j, "comm", comm, LAT_COMM_LEN);
 	if (pid)
 		json__u64(j, "pid", pid);
 	json__u64(j, "tid", tid);
@@ -115,7 +115,7 @@ void slow_out__header(FILE *f, bool prev)
 	fputc('\n', f);
 }
 
-void slow_out__line(FILE *f, const struct ss_lat_event *e, bool prev)
+void slow_out__line(FILE *f, const struct lat_event *e, bool prev)
 {
 	char hms[16];
 
@@ -130,7 +130,7 @@ void slow_out__line(FILE *f, const struct ss_lat_event *e, bool prev)
 	fputc('\n', f);
 }
 
-void slow_out__json(FILE *f, const struct ss_lat_event *e)
+void slow_out__json(FILE *f, const struct lat_event *e)
 {
 	struct json j;
 
@@ -174,7 +174,7 @@ void starve_out__header(FILE *f, bool inversion)
 		"WAITED(ms)", inversion ? "LOWER PRIORITY ON THE CPU" : "ON THE CPU INSTEAD");
 }
 
-void starve_out__waiting(FILE *f, const struct ss_waiting_rec *r, uint64_t now_ns,
+void starve_out__waiting(FILE *f, const struct lat_waiting *r, uint64_t now_ns,
 			 bool inversion, bool json)
 {
 	char hms[16], pr[OUT_PRIO_LEN], cpr[OUT_PRIO_LEN];
@@ -183,23 +183,23 @@ void starve_out__waiting(FILE *f, const struct ss_waiting_rec *r, uint64_t now_n
 	if (json) {
 		json__init(&j, f);
 		json_event_head(&j, inversion ? "inversion_runnable" : "starving", now_ns, r->cpu,
-				r->comm, r->pid, r->tid, (int)r->policy, r->prio);
+				r->comm, r->pid, r->tid, r->policy, r->prio);
 		json__u64(&j, "waited_ns", r->wait_ns);
 		json__bool(&j, "ongoing", true);
 		json_task(&j, "running", r->curr_comm, r->curr_pid, r->curr_tid,
-			  (int)r->curr_policy, r->curr_prio);
+			  r->curr_policy, r->curr_prio);
 		json__end_object(&j);
 		return;
 	}
 	out__hms(hms, now_ns);
-	out__prio(pr, (int)r->policy, r->prio);
-	out__prio(cpr, (int)r->curr_policy, r->curr_prio);
+	out__prio(pr, r->policy, r->prio);
+	out__prio(cpr, r->curr_policy, r->curr_prio);
 	fprintf(f, "%-8s %-10s %-7u %-7u %-16.16s %3u %-10s %10.1f %u %.16s (%s)\n", hms,
 		inversion ? "runnable" : "starving", r->pid, r->tid, r->comm, r->cpu, pr,
 		(double)r->wait_ns / NS_PER_MS, r->curr_tid, r->curr_comm, cpr);
 }
 
-void starve_out__ended(FILE *f, const struct ss_lat_event *e, bool inversion, bool json)
+void starve_out__ended(FILE *f, const struct lat_event *e, bool inversion, bool json)
 {
 	char hms[16], pr[OUT_PRIO_LEN], opr[OUT_PRIO_LEN];
 	struct json j;
@@ -226,7 +226,7 @@ void starve_out__ended(FILE *f, const struct ss_lat_event *e, bool inversion, bo
 		(double)e->lat_ns / NS_PER_MS, e->other_tid, e->other_comm, opr);
 }
 
-void inv_out__woken(FILE *f, const struct ss_lat_event *e, bool json)
+void inv_out__woken(FILE *f, const struct lat_event *e, bool json)
 {
 	char hms[16], pr[OUT_PRIO_LEN], wpr[OUT_PRIO_LEN], mpr[OUT_PRIO_LEN];
 	struct json j;
@@ -255,7 +255,7 @@ void inv_out__woken(FILE *f, const struct ss_lat_event *e, bool json)
 		e->third_comm, mpr);
 }
 
-void inv_out__pi(FILE *f, const struct ss_lat_event *e, bool json)
+void inv_out__pi(FILE *f, const struct lat_event *e, bool json)
 {
 	char hms[16], from[OUT_PRIO_LEN], to[OUT_PRIO_LEN];
 	struct json j;
@@ -285,21 +285,21 @@ static const struct {
 	const char *json;
 	const char *text;
 } lat_losses[] = {
-	{ offsetof(struct ss_lat_stat, unbased), "waits_begun_before_trace",
+	{ offsetof(struct lat_stat, unbased), "waits_begun_before_trace",
 	  "waits in progress at the start and not seen by the first scan" },
-	{ offsetof(struct ss_lat_stat, missed), "unsplit_spans",
+	{ offsetof(struct lat_stat, missed), "unsplit_spans",
 	  "spans of waits after unseen switch-ins (in the sums, not split)" },
-	{ offsetof(struct ss_lat_stat, storage_fail), "storage_failures",
+	{ offsetof(struct lat_stat, storage_fail), "storage_failures",
 	  "switch-ins without task storage" },
-	{ offsetof(struct ss_lat_stat, table_full), "thread_table_full",
+	{ offsetof(struct lat_stat, table_full), "thread_table_full",
 	  "waits of threads beyond --max-tasks" },
-	{ offsetof(struct ss_lat_stat, ring_drops), "events_dropped",
+	{ offsetof(struct lat_stat, ring_drops), "events_dropped",
 	  "events dropped (ring buffer full)" },
-	{ offsetof(struct ss_lat_stat, waking_stale), "waking_stamps_stale",
+	{ offsetof(struct lat_stat, waking_stale), "waking_stamps_stale",
 	  "waits measured from the enqueue, their waking not seen" },
 };
 
-static uint64_t lat_loss(const struct ss_lat_stat *st, size_t i)
+static uint64_t lat_loss(const struct lat_stat *st, size_t i)
 {
 	uint64_t v;
 
@@ -307,7 +307,7 @@ static uint64_t lat_loss(const struct ss_lat_stat *st, size_t i)
 	return v;
 }
 
-void out__lat_losses(FILE *f, const struct ss_lat_stat *st)
+void out__lat_losses(FILE *f, const struct lat_stat *st)
 {
 	const char *sep = "not measured or lost: ";
 
@@ -323,7 +323,7 @@ void out__lat_losses(FILE *f, const struct ss_lat_stat *st)
 		fputc('\n', f);
 }
 
-void out__lat_losses_json(struct json *j, const struct ss_lat_stat *st)
+void out__lat_losses_json(struct json *j, const struct lat_stat *st)
 {
 	json__begin_object(j, "lost");
 	for (size_t i = 0; i < sizeof(lat_losses) / sizeof(lat_losses[0]); i++)

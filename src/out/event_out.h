@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "bpf/abi.h"
+#include "core/latevent.h"
 
 #define OUT_PRIO_LEN 24
 
@@ -27,30 +27,30 @@ void out__set_boot_wall(uint64_t ns);
  */
 void out__prio(char buf[OUT_PRIO_LEN], int policy, int prio);
 
-/* runqslower: the header and one line per slow wait (SS_EV_SLOW). */
+/* runqslower: the header and one line per slow wait (LAT_EV_SLOW). */
 void slow_out__header(FILE *f, bool prev);
-void slow_out__line(FILE *f, const struct ss_lat_event *e, bool prev);
-void slow_out__json(FILE *f, const struct ss_lat_event *e);
+void slow_out__line(FILE *f, const struct lat_event *e, bool prev);
+void slow_out__json(FILE *f, const struct lat_event *e);
 
 /*
  * starve, and inversion (inversion: true): the header, a thread waiting right
  * now (state "starving", or "runnable" behind a lower priority), its wait ended.
  */
 void starve_out__header(FILE *f, bool inversion);
-void starve_out__waiting(FILE *f, const struct ss_waiting_rec *r, uint64_t now_ns,
+void starve_out__waiting(FILE *f, const struct lat_waiting *r, uint64_t now_ns,
 			 bool inversion, bool json);
-void starve_out__ended(FILE *f, const struct ss_lat_event *e, bool inversion, bool json);
+void starve_out__ended(FILE *f, const struct lat_event *e, bool inversion, bool json);
 
 /* inversion's own findings. */
-void inv_out__woken(FILE *f, const struct ss_lat_event *e, bool json);
-void inv_out__pi(FILE *f, const struct ss_lat_event *e, bool json);
+void inv_out__woken(FILE *f, const struct lat_event *e, bool json);
+void inv_out__pi(FILE *f, const struct lat_event *e, bool json);
 
 /*
  * What the latency programs could not measure or deliver: one line naming
  * every nonzero counter (nothing if none), or the "lost" JSON object.
  */
-void out__lat_losses(FILE *f, const struct ss_lat_stat *st);
+void out__lat_losses(FILE *f, const struct lat_stat *st);
 struct json;
-void out__lat_losses_json(struct json *j, const struct ss_lat_stat *st);
+void out__lat_losses_json(struct json *j, const struct lat_stat *st);
 
 #endif

@@ -25,7 +25,7 @@ struct latsession {
 	struct bpfsess b;
 	struct lat_bpf *skel;	/* b's */
 	uint32_t epoch;
-	int (*on_event)(void *ctx, const struct ss_lat_event *e);
+	int (*on_event)(void *ctx, const struct lat_event *e);
 	void *ctx;
 	struct ss_lat_hist *thread_val;
 	struct ss_lat_stat *stat;	/* nr_cpus */
@@ -34,10 +34,11 @@ struct latsession {
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct latsession *s = ctx;
+	struct lat_event e;
 
-	if (size < sizeof(struct ss_lat_event))
+	if (size < sizeof(struct ss_lat_event) || !latdecode__event(&e, data))
 		return 0;
-	return s->on_event(s->ctx, data);
+	return s->on_event(s->ctx, &e);
 }
 
 static int ignore_rec(void *ctx, const void *rec)
@@ -214,17 +215,34 @@ int latsession__read_threads(struct latsession *s,
 	return 0;
 }
 
-int latsession__scan(struct latsession *s, uint64_t min_ns, bool inverted,
-		     int (*fn)(void *ctx, const void *rec), void *ctx)
+struct scan_to {
+	int (*fn)(void *ctx, const struct lat_waiting *w);
+	void *ctx;
+};
+
+static int on_waiting_rec(void *ctx, const void *rec)
 {
+	const struct scan_to *to = ctx;
+	struct lat_waiting w;
+
+	latdecode__waiting(&w, rec);
+	return to->fn(to->ctx, &w);
+}
+
+int latsession__scan(struct latsession *s, uint64_t min_ns, bool inverted,
+		     int (*fn)(void *ctx, const struct lat_waiting *w), void *ctx)
+{
+	struct scan_to to = { fn, ctx };
+
 	s->skel->bss->scan_min_ns = min_ns;
 	s->skel->bss->scan_inversion = inverted;
 	return bpfsess__iter_read(&s->b, s->skel->links.scan_tasks, sizeof(struct ss_waiting_rec),
-				  fn, ctx);
+				  on_waiting_rec, &to);
 }
 
-void latsession__stats(struct latsession *s, struct ss_lat_stat *sum)
+void latsession__stats(struct latsession *s, struct lat_stat *sum)
 {
+	struct ss_lat_stat total = { 0 };
 	uint32_t zero = 0;
 
 	memset(sum, 0, sizeof(*sum));
@@ -233,9 +251,10 @@ void latsession__stats(struct latsession *s, struct ss_lat_stat *sum)
 	/* Every field is a __u64 counter (abi_check.h): summed as one array. */
 	for (uint32_t c = 0; c < s->b.nr_cpus; c++) {
 		const __u64 *from = (const __u64 *)&s->stat[c];
-		__u64 *to = (__u64 *)sum;
+		__u64 *to = (__u64 *)&total;
 
-		for (size_t i = 0; i < sizeof(*sum) / sizeof(__u64); i++)
+		for (size_t i = 0; i < sizeof(total) / sizeof(__u64); i++)
 			to[i] += from[i];
 	}
+	latdecode__stat(sum, &total);
 }

@@ -11,8 +11,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "bpf/abi.h"
 #include "cli.h"
+#include "core/latevent.h"
 #include "core/lathist.h"
 
 enum lat_hist_mode { LAT_HIST_NONE, LAT_HIST_CPU, LAT_HIST_THREAD };
@@ -20,12 +20,12 @@ enum lat_hist_mode { LAT_HIST_NONE, LAT_HIST_CPU, LAT_HIST_THREAD };
 struct lat_opts {
 	enum lat_hist_mode hist;
 	uint64_t unit_ns;		/* log2 slots' unit: 1000 (us) or 1000000 (ms) */
-	bool slow_events;		/* SS_EV_SLOW records for waits >= min_lat_ns */
+	bool slow_events;		/* LAT_EV_SLOW events for waits >= min_lat_ns */
 	uint64_t min_lat_ns;
 	bool inversion;			/* sched_waking and sched_pi_setprio records */
 	const struct cli *cli;		/* -p, -t, -c, --from, --max-tasks, -v */
-	/* Called for each ring-buffer record; returns 0 to go on. */
-	int (*on_event)(void *ctx, const struct ss_lat_event *e);
+	/* Called for each ring-buffer record, decoded; returns 0 to go on. */
+	int (*on_event)(void *ctx, const struct lat_event *e);
 	void *ctx;
 };
 
@@ -74,9 +74,9 @@ int latsession__read_threads(struct latsession *s,
  * on the CPU if inverted), to fn. Returns 0 or -errno.
  */
 int latsession__scan(struct latsession *s, uint64_t min_ns, bool inverted,
-		     int (*fn)(void *ctx, const void *rec), void *ctx);
+		     int (*fn)(void *ctx, const struct lat_waiting *w), void *ctx);
 
 /* The per-CPU loss counters, summed. */
-void latsession__stats(struct latsession *s, struct ss_lat_stat *sum);
+void latsession__stats(struct latsession *s, struct lat_stat *sum);
 
 #endif

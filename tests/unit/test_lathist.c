@@ -300,6 +300,54 @@ static void core_counts_as_the_kernel(void **state)
 	free(decoded);
 }
 
+/* The session's decoding of the other records: every field lands; an unknown type is refused. */
+static void records_decode_into_core_types(void **state)
+{
+	struct ss_lat_event k = {
+		.ts_ns = 1, .lat_ns = 2, .premig_ns = 3, .type = SS_EV_WAKE_INV, .kind = 1,
+		.cpu = 4, .pid = 5, .tid = 6, .other_pid = 7, .other_tid = 8, .third_tid = 9,
+		.prio = 10, .other_prio = 11, .third_prio = 12, .waits = 13,
+		.comm = "victim", .other_comm = "waker", .third_comm = "hog",
+	};
+	struct ss_waiting_rec kw = {
+		.start_ns = 1, .wait_ns = 2, .pid = 3, .tid = 4, .cpu = 5, .prio = 6, .policy = 1,
+		.curr_pid = 7, .curr_tid = 8, .curr_prio = 9, .curr_policy = 2,
+		.comm = "starving", .curr_comm = "holder",
+	};
+	struct ss_lat_stat ks = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	struct lat_event e;
+	struct lat_waiting w;
+	struct lat_stat st;
+
+	(void)state;
+	assert_true(latdecode__event(&e, &k));
+	assert_int_equal(e.type, LAT_EV_WAKE_INV);
+	assert_int_equal(e.ts_ns + e.lat_ns + e.premig_ns, 6);
+	assert_int_equal(e.kind, 1);
+	assert_int_equal(e.cpu * 1000 + e.pid * 100 + e.tid * 10 + e.other_pid, 4567);
+	assert_int_equal(e.other_tid * 10 + e.third_tid, 89);
+	assert_int_equal(e.prio + e.other_prio + e.third_prio, 33);
+	assert_int_equal(e.waits, 13);
+	assert_string_equal(e.comm, "victim");
+	assert_string_equal(e.other_comm, "waker");
+	assert_string_equal(e.third_comm, "hog");
+	k.type = 99;
+	assert_false(latdecode__event(&e, &k));
+	latdecode__waiting(&w, &kw);
+	assert_int_equal(w.start_ns * 10 + w.wait_ns, 12);
+	assert_int_equal(w.pid * 100 + w.tid * 10 + w.cpu, 345);
+	assert_int_equal(w.prio, 6);
+	assert_int_equal(w.policy, 1);
+	assert_int_equal(w.curr_pid * 100 + w.curr_tid * 10 + w.curr_prio, 789);
+	assert_int_equal(w.curr_policy, 2);
+	assert_string_equal(w.comm, "starving");
+	assert_string_equal(w.curr_comm, "holder");
+	latdecode__stat(&st, &ks);
+	assert_int_equal(st.waits, 1);
+	assert_int_equal(st.ring_drops, 6);
+	assert_int_equal(st.waking_stale, 8);
+}
+
 static void merge_sums_counts_and_keeps_the_larger_max(void **state)
 {
 	struct ss_lat_hist *a = hist_new(), *b = hist_new();
@@ -576,6 +624,7 @@ int main(void)
 		cmocka_unit_test(maximum_of_the_closing_interval),
 		cmocka_unit_test(merge_sums_counts_and_keeps_the_larger_max),
 		cmocka_unit_test(core_counts_as_the_kernel),
+		cmocka_unit_test(records_decode_into_core_types),
 		cmocka_unit_test(latsnap_reuse_and_removal),
 		cmocka_unit_test(latsnap_many_threads),
 		cmocka_unit_test(log2_text_is_bccs),
