@@ -155,9 +155,9 @@ static void on_wait(void *ctx, const struct evwait *w)
 			return;
 		slow_event(o, w, &e);
 		if (o->cli->json)
-			slow_out__json(stdout, &e);
+			slow_out__json(stdout, &e, o->in->h.boot_wall_ns);
 		else
-			slow_out__line(stdout, &e, o->cli->prev);
+			slow_out__line(stdout, &e, o->cli->prev, o->in->h.boot_wall_ns);
 		return;
 	}
 	if (unsplit)
@@ -435,7 +435,6 @@ int report__run(const struct cli *cli)
 	o.in = recinput__open(cli->input);
 	if (!o.in)
 		return 1;
-	out__set_boot_wall(o.in->h.boot_wall_ns);
 	o.in->no_names = o.an == AN_INFO;
 	o.wakeup_kind = (o.in->h.event_mask & SEV_MASK(SEV_WAKING)) ? SEV_WAKING : SEV_WAKEUP;
 	o.step_ns = acli.interval_s > 0 ? (uint64_t)(acli.interval_s * 1e9) : 0;

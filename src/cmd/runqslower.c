@@ -27,9 +27,9 @@ static int on_event(void *ctx, const struct lat_event *e)
 		return 0;
 	r->events++;
 	if (r->cli->json)
-		slow_out__json(stdout, e);
+		slow_out__json(stdout, e, OUT_THIS_BOOT);
 	else
-		slow_out__line(stdout, e, r->cli->prev);
+		slow_out__line(stdout, e, r->cli->prev, OUT_THIS_BOOT);
 	return 0;
 }
 

@@ -74,7 +74,7 @@ static int on_waiting(void *ctx, const struct lat_waiting *r)
 	} else {
 		t->untracked++;
 	}
-	starve_out__waiting(stdout, r, t->now_ns, t->inversion, t->cli->json);
+	starve_out__waiting(stdout, r, t->now_ns, t->inversion, t->cli->json, OUT_THIS_BOOT);
 	return 0;
 }
 
@@ -90,13 +90,13 @@ static int on_event(void *ctx, const struct lat_event *e)
 			forget(t, w);
 		/* inversion ends only what it reported; starve every long wait. */
 		if (!t->inversion || w)
-			starve_out__ended(stdout, e, t->inversion, t->cli->json);
+			starve_out__ended(stdout, e, t->inversion, t->cli->json, OUT_THIS_BOOT);
 		break;
 	case LAT_EV_WAKE_INV:
-		inv_out__woken(stdout, e, t->cli->json);
+		inv_out__woken(stdout, e, t->cli->json, OUT_THIS_BOOT);
 		break;
 	case LAT_EV_PI:
-		inv_out__pi(stdout, e, t->cli->json);
+		inv_out__pi(stdout, e, t->cli->json, OUT_THIS_BOOT);
 		break;
 	default:
 		break;

@@ -10,15 +10,7 @@
 
 #define NS_PER_MS 1e6
 
-/* A recording's boot time on the wall clock; 0: this boot's, read now. */
-static uint64_t boot_wall_ns;
-
-void out__set_boot_wall(uint64_t ns)
-{
-	boot_wall_ns = ns;
-}
-
-void out__hms(char buf[16], uint64_t mono_ns)
+void out__hms(char buf[16], uint64_t boot_wall_ns, uint64_t mono_ns)
 {
 	uint64_t boot = boot_wall_ns;
 	struct timespec mono, real;
@@ -60,12 +52,13 @@ static const char *kind_name(uint32_t kind)
 }
 
 /* The fields every JSON event shares: type, time, cpu and the task. */
-static void json_event_head(struct json *j, const char *type, uint64_t ts_ns, uint32_t cpu,
-			    const char *comm, uint32_t pid, uint32_t tid, int policy, int prio)
+static void json_event_head(struct json *j, const char *type, uint64_t boot_wall_ns,
+			    uint64_t ts_ns, uint32_t cpu, const char *comm, uint32_t pid,
+			    uint32_t tid, int policy, int prio)
 {
 	char hms[16], pr[OUT_PRIO_LEN];
 
-	out__hms(hms, ts_ns);
+	out__hms(hms, boot_wall_ns, ts_ns);
 	out__prio(pr, policy, prio);
 	json__begin_object(j, NULL);
 	json__string(j, "type", type, strlen(type));
@@ -115,11 +108,11 @@ void slow_out__header(FILE *f, bool prev)
 	fputc('\n', f);
 }
 
-void slow_out__line(FILE *f, const struct lat_event *e, bool prev)
+void slow_out__line(FILE *f, const struct lat_event *e, bool prev, uint64_t boot_wall_ns)
 {
 	char hms[16];
 
-	out__hms(hms, e->ts_ns);
+	out__hms(hms, boot_wall_ns, e->ts_ns);
 	fprintf(f, "%-8s %-16.16s %-6u %14llu", hms, e->comm, e->tid,
 		(unsigned long long)(e->lat_ns / 1000));
 	if (prev)
@@ -130,12 +123,13 @@ void slow_out__line(FILE *f, const struct lat_event *e, bool prev)
 	fputc('\n', f);
 }
 
-void slow_out__json(FILE *f, const struct lat_event *e)
+void slow_out__json(FILE *f, const struct lat_event *e, uint64_t boot_wall_ns)
 {
 	struct json j;
 
 	json__init(&j, f);
-	json_event_head(&j, "runq_slow", e->ts_ns, e->cpu, e->comm, e->pid, e->tid, -1, e->prio);
+	json_event_head(&j, "runq_slow", boot_wall_ns, e->ts_ns, e->cpu, e->comm, e->pid, e->tid,
+			-1, e->prio);
 	json__u64(&j, "lat_us", e->lat_ns / 1000);
 	json__u64(&j, "lat_ns", e->lat_ns);
 	if (e->waits > 1)
@@ -175,15 +169,15 @@ void starve_out__header(FILE *f, bool inversion)
 }
 
 void starve_out__waiting(FILE *f, const struct lat_waiting *r, uint64_t now_ns,
-			 bool inversion, bool json)
+			 bool inversion, bool json, uint64_t boot_wall_ns)
 {
 	char hms[16], pr[OUT_PRIO_LEN], cpr[OUT_PRIO_LEN];
 	struct json j;
 
 	if (json) {
 		json__init(&j, f);
-		json_event_head(&j, inversion ? "inversion_runnable" : "starving", now_ns, r->cpu,
-				r->comm, r->pid, r->tid, r->policy, r->prio);
+		json_event_head(&j, inversion ? "inversion_runnable" : "starving", boot_wall_ns,
+				now_ns, r->cpu, r->comm, r->pid, r->tid, r->policy, r->prio);
 		json__u64(&j, "waited_ns", r->wait_ns);
 		json__bool(&j, "ongoing", true);
 		json_task(&j, "running", r->curr_comm, r->curr_pid, r->curr_tid,
@@ -191,7 +185,7 @@ void starve_out__waiting(FILE *f, const struct lat_waiting *r, uint64_t now_ns,
 		json__end_object(&j);
 		return;
 	}
-	out__hms(hms, now_ns);
+	out__hms(hms, boot_wall_ns, now_ns);
 	out__prio(pr, r->policy, r->prio);
 	out__prio(cpr, r->curr_policy, r->curr_prio);
 	fprintf(f, "%-8s %-10s %-7u %-7u %-16.16s %3u %-10s %10.1f %u %.16s (%s)\n", hms,
@@ -199,15 +193,16 @@ void starve_out__waiting(FILE *f, const struct lat_waiting *r, uint64_t now_ns,
 		(double)r->wait_ns / NS_PER_MS, r->curr_tid, r->curr_comm, cpr);
 }
 
-void starve_out__ended(FILE *f, const struct lat_event *e, bool inversion, bool json)
+void starve_out__ended(FILE *f, const struct lat_event *e, bool inversion, bool json,
+		       uint64_t boot_wall_ns)
 {
 	char hms[16], pr[OUT_PRIO_LEN], opr[OUT_PRIO_LEN];
 	struct json j;
 
 	if (json) {
 		json__init(&j, f);
-		json_event_head(&j, inversion ? "inversion_ended" : "starved", e->ts_ns, e->cpu,
-				e->comm, e->pid, e->tid, -1, e->prio);
+		json_event_head(&j, inversion ? "inversion_ended" : "starved", boot_wall_ns,
+				e->ts_ns, e->cpu, e->comm, e->pid, e->tid, -1, e->prio);
 		json__u64(&j, "waited_ns", e->lat_ns);
 		json__bool(&j, "ongoing", false);
 		json__string(&j, "kind", kind_name(e->kind), strlen(kind_name(e->kind)));
@@ -218,7 +213,7 @@ void starve_out__ended(FILE *f, const struct lat_event *e, bool inversion, bool 
 		json__end_object(&j);
 		return;
 	}
-	out__hms(hms, e->ts_ns);
+	out__hms(hms, boot_wall_ns, e->ts_ns);
 	out__prio(pr, -1, e->prio);
 	out__prio(opr, -1, e->other_prio);
 	fprintf(f, "%-8s %-10s %-7u %-7u %-16.16s %3u %-10s %10.1f ran after %u %.16s (%s)\n",
@@ -226,7 +221,7 @@ void starve_out__ended(FILE *f, const struct lat_event *e, bool inversion, bool 
 		(double)e->lat_ns / NS_PER_MS, e->other_tid, e->other_comm, opr);
 }
 
-void inv_out__woken(FILE *f, const struct lat_event *e, bool json)
+void inv_out__woken(FILE *f, const struct lat_event *e, bool json, uint64_t boot_wall_ns)
 {
 	char hms[16], pr[OUT_PRIO_LEN], wpr[OUT_PRIO_LEN], mpr[OUT_PRIO_LEN];
 	struct json j;
@@ -236,8 +231,8 @@ void inv_out__woken(FILE *f, const struct lat_event *e, bool json)
 	out__prio(mpr, -1, e->third_prio);
 	if (json) {
 		json__init(&j, f);
-		json_event_head(&j, "inversion_woken", e->ts_ns, e->cpu, e->comm, e->pid, e->tid,
-				-1, e->prio);
+		json_event_head(&j, "inversion_woken", boot_wall_ns, e->ts_ns, e->cpu, e->comm,
+				e->pid, e->tid, -1, e->prio);
 		json__u64(&j, "blocked_ns", e->lat_ns);
 		json_task(&j, "waker", e->other_comm, e->other_pid, e->other_tid, -1,
 			  e->other_prio);
@@ -246,7 +241,7 @@ void inv_out__woken(FILE *f, const struct lat_event *e, bool json)
 		json__end_object(&j);
 		return;
 	}
-	out__hms(hms, e->ts_ns);
+	out__hms(hms, boot_wall_ns, e->ts_ns);
 	fprintf(f,
 		"%-8s %-10s %-7u %-7u %-16.16s %3u %-10s %10.1f woken by %u %.16s (%s), which "
 		"waited %.1f ms while %u %.16s (%s) ran\n",
@@ -255,7 +250,7 @@ void inv_out__woken(FILE *f, const struct lat_event *e, bool json)
 		e->third_comm, mpr);
 }
 
-void inv_out__pi(FILE *f, const struct lat_event *e, bool json)
+void inv_out__pi(FILE *f, const struct lat_event *e, bool json, uint64_t boot_wall_ns)
 {
 	char hms[16], from[OUT_PRIO_LEN], to[OUT_PRIO_LEN];
 	struct json j;
@@ -264,8 +259,8 @@ void inv_out__pi(FILE *f, const struct lat_event *e, bool json)
 	out__prio(to, -1, e->other_prio);
 	if (json) {
 		json__init(&j, f);
-		json_event_head(&j, "pi_boost", e->ts_ns, e->cpu, e->comm, e->pid, e->tid, -1,
-				e->prio);
+		json_event_head(&j, "pi_boost", boot_wall_ns, e->ts_ns, e->cpu, e->comm, e->pid,
+				e->tid, -1, e->prio);
 		json__i64(&j, "boosted_prio", e->other_prio);
 		json__string(&j, "boosted_priority", to, strlen(to));
 		json__u64(&j, "boost_ns", e->lat_ns);
@@ -274,7 +269,7 @@ void inv_out__pi(FILE *f, const struct lat_event *e, bool json)
 		json__end_object(&j);
 		return;
 	}
-	out__hms(hms, e->ts_ns);
+	out__hms(hms, boot_wall_ns, e->ts_ns);
 	fprintf(f, "%-8s %-10s %-7u %-7u %-16.16s %3u %-10s %10.1f boosted to %s by %u %.16s\n",
 		hms, "pi-boost", e->pid, e->tid, e->comm, e->cpu, from,
 		(double)e->lat_ns / NS_PER_MS, to, e->other_tid, e->other_comm);

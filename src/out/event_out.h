@@ -15,10 +15,14 @@
 
 #define OUT_PRIO_LEN 24
 
-/* "HH:MM:SS" (local time) of a CLOCK_MONOTONIC instant. */
-void out__hms(char buf[16], uint64_t mono_ns);
-/* Times of a recording from another boot: its boot time on the wall clock (ns). */
-void out__set_boot_wall(uint64_t ns);
+/*
+ * "HH:MM:SS" (local time) of a CLOCK_MONOTONIC instant. boot_wall_ns is the
+ * traced boot's start on the wall clock (a recording's header has it), or 0
+ * for this boot's, read from the clocks at each call. Every writer below
+ * that prints a time takes it the same way.
+ */
+void out__hms(char buf[16], uint64_t boot_wall_ns, uint64_t mono_ns);
+#define OUT_THIS_BOOT 0	/* boot_wall_ns of a live command */
 
 /*
  * A kernel prio (0..139, lower runs first) as people set it: "FIFO 30",
@@ -29,8 +33,8 @@ void out__prio(char buf[OUT_PRIO_LEN], int policy, int prio);
 
 /* runqslower: the header and one line per slow wait (LAT_EV_SLOW). */
 void slow_out__header(FILE *f, bool prev);
-void slow_out__line(FILE *f, const struct lat_event *e, bool prev);
-void slow_out__json(FILE *f, const struct lat_event *e);
+void slow_out__line(FILE *f, const struct lat_event *e, bool prev, uint64_t boot_wall_ns);
+void slow_out__json(FILE *f, const struct lat_event *e, uint64_t boot_wall_ns);
 
 /*
  * starve, and inversion (inversion: true): the header, a thread waiting right
@@ -38,12 +42,13 @@ void slow_out__json(FILE *f, const struct lat_event *e);
  */
 void starve_out__header(FILE *f, bool inversion);
 void starve_out__waiting(FILE *f, const struct lat_waiting *r, uint64_t now_ns,
-			 bool inversion, bool json);
-void starve_out__ended(FILE *f, const struct lat_event *e, bool inversion, bool json);
+			 bool inversion, bool json, uint64_t boot_wall_ns);
+void starve_out__ended(FILE *f, const struct lat_event *e, bool inversion, bool json,
+		       uint64_t boot_wall_ns);
 
 /* inversion's own findings. */
-void inv_out__woken(FILE *f, const struct lat_event *e, bool json);
-void inv_out__pi(FILE *f, const struct lat_event *e, bool json);
+void inv_out__woken(FILE *f, const struct lat_event *e, bool json, uint64_t boot_wall_ns);
+void inv_out__pi(FILE *f, const struct lat_event *e, bool json, uint64_t boot_wall_ns);
 
 /*
  * What the latency programs could not measure or deliver: one line naming
