@@ -18,7 +18,7 @@ struct cpus {
 	bool *show;
 };
 
-void cpus__report(void *ctx, struct report_meta *m)
+int cpus__report(void *ctx, const struct report_meta *m)
 {
 	struct cpus *c = ctx;
 	uint32_t nr = cpustat__nr_cpus(c->stat);
@@ -28,6 +28,7 @@ void cpus__report(void *ctx, struct report_meta *m)
 		cpus_out__json(stdout, c->rows, c->show, nr, m);
 	else
 		cpus_out__table(stdout, c->rows, c->show, nr, m);
+	return 0;
 }
 
 struct cpus *cpus__new(const struct cli *cli, uint32_t nr)

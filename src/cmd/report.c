@@ -242,14 +242,15 @@ static void fill_meta(struct offline *o, struct report_meta *m, uint64_t end_ns)
 	m->loss.events_lost = o->in->lost;
 }
 
-/* The interval [last_ns, end_ns): observe, render. */
-static void report_until(struct offline *o, uint64_t end_ns)
+/* The interval [last_ns, end_ns): observe, render. at_end: the file's end. */
+static void report_until(struct offline *o, uint64_t end_ns, bool at_end)
 {
 	struct report_meta m;
 
 	if (o->done || end_ns < o->last_ns)
 		return;
 	fill_meta(o, &m, end_ns);
+	m.final = at_end || (o->cli->count && o->reports + 1 >= o->cli->count);
 	switch (o->an) {
 	case AN_TOP:
 		evacct__observe(o->ea, top__acct(o->top), o->in->names);
@@ -261,7 +262,7 @@ static void report_until(struct offline *o, uint64_t end_ns)
 		cpus__report(o->cpus, &m);
 		break;
 	case AN_RUNQLAT:
-		o->ret = runqlat__report_meta(o->rql, &m);
+		o->ret = runqlat__report(o->rql, &m);
 		break;
 	default:
 		break;
@@ -310,7 +311,7 @@ static int on_item(void *ctx, const struct rec_item *it)
 		break;
 	case REC_EVENT:
 		while (o->step_ns && !o->done && it->ev.ts_ns >= o->last_ns + o->step_ns)
-			report_until(o, o->last_ns + o->step_ns);
+			report_until(o, o->last_ns + o->step_ns, false);
 		if (o->an == AN_INFO) {
 			if (it->ev.type < SEV_NR_TYPES)
 				o->by_type[it->ev.type]++;
@@ -450,7 +451,7 @@ int report__run(const struct cli *cli)
 		if (o.an == AN_INFO)
 			print_info(&o);
 		else
-			report_until(&o, o.in->end_ns);
+			report_until(&o, o.in->end_ns, true);
 	}
 	recinput__print_lost(o.in);
 	if (o.ret)

@@ -25,15 +25,15 @@ void top__free(struct top *t);
 /* What to feed: per-thread observations, per-CPU samples. */
 struct acct *top__acct(struct top *t);
 struct cpustat *top__cpustat(struct top *t);
-/* The interval fed so far, rendered to stdout (a live_report_fn). */
-void top__report(void *ctx, struct report_meta *m);
+/* The interval fed so far, rendered to stdout (a live_report_fn): 0. */
+int top__report(void *ctx, const struct report_meta *m);
 
 struct cpus;
 
 struct cpus *cpus__new(const struct cli *cli, uint32_t nr_cpus);
 void cpus__free(struct cpus *c);
 struct cpustat *cpus__cpustat(struct cpus *c);
-void cpus__report(void *ctx, struct report_meta *m);
+int cpus__report(void *ctx, const struct report_meta *m);
 
 /* Where runqlat's cumulative histograms come from: the kernel, or a recording. */
 struct lat_source {
@@ -53,9 +53,7 @@ struct runqlat;
 struct runqlat *runqlat__new(const struct cli *cli, uint32_t nr_cpus,
 			     const struct lat_source *src, void *src_ctx);
 void runqlat__free(struct runqlat *r);
-/* One report of the interval (live__reports' report): 0 or an exit code. */
-int runqlat__report(void *ctx, uint64_t window_ns, bool final);
-/* The same, for a window and wall clock the caller knows (report -i FILE). */
-int runqlat__report_meta(struct runqlat *r, const struct report_meta *m);
+/* One report of the interval: 0 or an exit code. */
+int runqlat__report(void *ctx, const struct report_meta *m);
 
 #endif

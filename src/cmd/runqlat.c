@@ -231,8 +231,9 @@ static void report_json(struct runqlat *r, const struct report_meta *m,
 	json__end_object(&j);
 }
 
-int runqlat__report_meta(struct runqlat *r, const struct report_meta *m)
+int runqlat__report(void *ctx, const struct report_meta *m)
 {
+	struct runqlat *r = ctx;
 	struct lat_stat st;
 
 	if (collect(r))
@@ -245,18 +246,19 @@ int runqlat__report_meta(struct runqlat *r, const struct report_meta *m)
 	return 0;
 }
 
-int runqlat__report(void *ctx, uint64_t window_ns, bool final)
+/* live__reports' report: the window just closed, ended now. */
+static int live_report(void *ctx, uint64_t window_ns, bool final)
 {
 	struct runqlat *r = ctx;
 	struct report_meta m;
 
-	(void)final;
 	memset(&m, 0, sizeof(m));
 	m.duration_ns = window_ns;
 	clock_gettime(CLOCK_REALTIME, &m.wall);
+	m.final = final;
 	m.timestamp = r->cli->timestamp;
 	m.nr_cpus = r->nr_cpus;
-	return runqlat__report_meta(r, &m);
+	return runqlat__report(r, &m);
 }
 
 struct runqlat *runqlat__new(const struct cli *cli, uint32_t nr_cpus,
@@ -337,7 +339,7 @@ int runqlat__run(const struct cli *cli)
 		fprintf(stderr, "Tracing run queue latency (%s to switch-in, and preemption to "
 				"switch-in)... Hit Ctrl-C to end.\n",
 			cli->from_waking ? "sched_waking" : "wakeup");
-		ret = live__reports(cli, stop__now_ns(), latsession__waiter, s, runqlat__report, r);
+		ret = live__reports(cli, stop__now_ns(), latsession__waiter, s, live_report, r);
 	}
 	runqlat__free(r);
 	latsession__close(s);

@@ -26,26 +26,28 @@ static void add_thread(const struct acct_delta *d, void *arg)
 	topview__add_thread(arg, d);
 }
 
-void top__report(void *ctx, struct report_meta *m)
+int top__report(void *ctx, const struct report_meta *meta)
 {
 	struct top *t = ctx;
+	struct report_meta m = *meta;	/* the core adds its own losses */
 
 	topview__reset(&t->view);
 	acct__close(t->acct, add_thread, &t->view);
-	cpustat__close(t->cpus, m->duration_ns, t->cpu_rows);
+	cpustat__close(t->cpus, m.duration_ns, t->cpu_rows);
 	for (uint32_t c = 0; c < cpustat__nr_cpus(t->cpus); c++) {
 		t->view.context_switches += t->cpu_rows[c].d.switches;
 		topview__add_idle(&t->view, c, t->cpu_rows[c].d.idle_ns,
 				  t->cpu_rows[c].d.idle_exits);
 	}
-	topview__finish(&t->view, m->duration_ns, t->cli->rows);
-	acct__report_losses(t->acct, &m->loss);
+	topview__finish(&t->view, m.duration_ns, t->cli->rows);
+	acct__report_losses(t->acct, &m.loss);
 	if (t->cli->json)
-		top_out__json(stdout, &t->view, m);
+		top_out__json(stdout, &t->view, &m);
 	else
-		top_out__table(stdout, &t->view, m);
+		top_out__table(stdout, &t->view, &m);
 	if (t->view.err)
 		cli__err("out of memory: the report above is incomplete");
+	return 0;
 }
 
 /* --by and -s: 0, or EXIT_USAGE after saying why. */

@@ -23,9 +23,14 @@ struct report_losses {
 	uint64_t folded_by_name;	/* ... of which per name only (too many processes) */
 };
 
+/*
+ * What every report is given, live or from a recording: its window, whether
+ * it is the last, when the window ended on the traced machine's wall clock.
+ */
 struct report_meta {
 	uint64_t duration_ns;
 	struct timespec wall;		/* end of the window, wall clock, for -T */
+	bool final;			/* no report follows (the count, -d, Ctrl-C, the file's end) */
 	bool timestamp;			/* -T */
 	uint32_t nr_cpus;
 	uint64_t max_threads;

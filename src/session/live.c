@@ -71,12 +71,12 @@ static int acct_report(void *ctx, uint64_t window_ns, bool final)
 	memset(&m, 0, sizeof(m));
 	m.duration_ns = window_ns;
 	clock_gettime(CLOCK_REALTIME, &m.wall);
+	m.final = final;
 	m.timestamp = a->cli->timestamp;
 	m.nr_cpus = session__nr_cpus(a->s);
 	m.max_threads = a->cli->max_tasks;
 	session__losses(a->s, &m.loss);
-	a->report(a->ctx, &m);
-	return 0;
+	return a->report(a->ctx, &m);
 }
 
 int live__run(struct session *s, const struct cli *cli, struct cpustat *cs, const char *what,

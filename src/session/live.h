@@ -11,8 +11,8 @@
 #include "core/report.h"
 #include "session/session.h"
 
-/* Render the interval just sampled into stdout. */
-typedef void (*live_report_fn)(void *ctx, struct report_meta *m);
+/* Render the interval just sampled into stdout: 0 or an exit code. */
+typedef int (*live_report_fn)(void *ctx, const struct report_meta *m);
 
 /* Returns the process exit code. */
 int live__run(struct session *s, const struct cli *cli, struct cpustat *cs, const char *what,
