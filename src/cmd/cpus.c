@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
-/* schedscope cpus: the per-CPU view. */
+/*
+ * schedscope cpus: the per-CPU view. The analysis (cmd/analysis.h) is fed
+ * by the accounting session live, or by the per-CPU counters `report`
+ * rebuilds from a recording.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "cli.h"
+#include "cmd/analysis.h"
 #include "cmd/commands.h"
 #include "core/cpustat.h"
 #include "session/live.h"
 #include "out/cpus_out.h"
 #include "session/session.h"
-#include "cmd/reports.h"
 
 struct cpus {
 	const struct cli *cli;
@@ -18,7 +22,7 @@ struct cpus {
 	bool *show;
 };
 
-int cpus__report(void *ctx, const struct report_meta *m)
+static int cpus__report(void *ctx, const struct report_meta *m)
 {
 	struct cpus *c = ctx;
 	uint32_t nr = cpustat__nr_cpus(c->stat);
@@ -31,10 +35,14 @@ int cpus__report(void *ctx, const struct report_meta *m)
 	return 0;
 }
 
-struct cpus *cpus__new(const struct cli *cli, uint32_t nr)
+static void cpus__free(void *ctx);
+
+static void *cpus__new(const struct cli *cli, const struct analysis_input *in, int *exit_code)
 {
+	uint32_t nr = in->nr_cpus;
 	struct cpus *c = calloc(1, sizeof(*c));
 
+	*exit_code = 1;
 	if (!c)
 		goto fail;
 	c->cli = cli;
@@ -52,8 +60,10 @@ fail:
 	return NULL;
 }
 
-void cpus__free(struct cpus *c)
+static void cpus__free(void *ctx)
 {
+	struct cpus *c = ctx;
+
 	if (!c)
 		return;
 	cpustat__free(c->stat);
@@ -62,15 +72,26 @@ void cpus__free(struct cpus *c)
 	free(c);
 }
 
-struct cpustat *cpus__cpustat(struct cpus *c)
+/* A recording's figures: every CPU sampled. */
+static void cpus__sample(void *ctx, struct evacct *ea, uint64_t now_ns)
 {
-	return c->stat;
+	struct cpus *c = ctx;
+
+	evacct__sample_cpus(ea, c->stat, now_ns);
 }
+
+const struct analysis_ops cpus_analysis = {
+	.new = cpus__new,
+	.free = cpus__free,
+	.sample = cpus__sample,
+	.report = cpus__report,
+};
 
 int cpus__run(const struct cli *cli)
 {
 	struct session_opts so = { .threads = false, .idle = true, .cpu_waits = true,
 				   .verbose = cli->verbose, .cpu = -1 };
+	struct analysis_input in = { 0 };
 	struct session *s;
 	struct cpus *c;
 	int ret = 1;
@@ -80,7 +101,8 @@ int cpus__run(const struct cli *cli)
 	s = session__open(&so);
 	if (!s)
 		return 1;
-	c = cpus__new(cli, session__nr_cpus(s));
+	in.nr_cpus = session__nr_cpus(s);
+	c = cpus__new(cli, &in, &ret);
 	if (c)
 		ret = live__run(s, cli, c->stat, "context switches per CPU", cpus__report, c);
 	cpus__free(c);

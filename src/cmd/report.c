@@ -2,9 +2,9 @@
 /*
  * schedscope report -i FILE ANALYSIS: the live commands' analyses over a
  * recording. The file's events rebuild the figures the live sessions read
- * from the kernel (core/evacct.c), and the same report code renders them
- * (reports.h: top, cpus, runqlat; runqslower's writer), so a recording and
- * a live run of the same window agree.
+ * from the kernel (core/evacct.c), and each analysis takes them through the
+ * same operations as live (cmd/analysis.h), so a recording and a live run
+ * of the same window agree. This file knows the analyses by name only.
  *
  * Reports follow the file's clock: with an interval, one per interval of
  * recorded time; without, one for the whole recording, whose per-thread
@@ -17,13 +17,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd/analysis.h"
 #include "cmd/commands.h"
 #include "core/evacct.h"
-#include "core/lathist.h"
-#include "core/tidmap.h"
-#include "out/event_out.h"
 #include "session/recinput.h"
-#include "cmd/reports.h"
 
 enum analysis { AN_TOP, AN_CPUS, AN_RUNQLAT, AN_RUNQSLOWER, AN_INFO };
 
@@ -72,11 +69,18 @@ static const char *const analysis_names[] = {
 
 #define NR_ANALYSES (sizeof(analyses) / sizeof(analyses[0]))
 
+/* What each name runs, indexed as analyses[]. */
+static const struct analysis_ops *const analysis_ops[] = {
+	[AN_TOP] = &top_analysis, [AN_CPUS] = &cpus_analysis, [AN_RUNQLAT] = &runqlat_analysis,
+	[AN_RUNQSLOWER] = &runqslower_analysis, [AN_INFO] = &info_analysis,
+};
+
 struct offline {
 	const struct cli *cli;	/* the analysis's options */
-	enum analysis an;
+	const struct analysis_ops *an;
+	void *state;		/* the analysis's own */
 	struct recinput *in;
-	struct evacct *ea;
+	struct evacct *ea;	/* the rebuilt figures; NULL if the analysis takes none */
 	uint32_t wakeup_kind;
 	bool baselined;
 	uint64_t last_ns;	/* the open interval's start */
@@ -84,148 +88,17 @@ struct offline {
 	uint64_t reports;
 	bool done;		/* the count of reports was reached */
 	int ret;
-	/* top, cpus, runqlat: what renders the reports */
-	struct top *top;
-	struct cpus *cpus;
-	struct runqlat *rql;
-	/* runqlat's histograms, cumulative as the kernel keeps them */
-	struct lat_hist *cpu_hist;
-	struct tidmap threads;	/* of struct lat_thread, with -P or -L */
-	struct lat_stat lat_stat;
-	/* info */
-	uint64_t by_type[SEV_NR_TYPES];
-	uint64_t snaps[2];
 	uint64_t scan_ns;	/* the opening scan's time; 0: none yet */
 };
 
-static struct lat_hist *thread_hist(struct offline *o, const struct evwait *w)
-{
-	const struct task_ident *me, *leader;
-	int made;
-	struct lat_thread *t = tidmap__add(&o->threads, w->tid, &made);
-
-	if (!t || !made)
-		return t ? &t->h : NULL;
-	me = tasktab__get(o->in->names, w->tid);
-	leader = tasktab__get(o->in->names, w->pid);
-	t->pid = w->pid;
-	if (me)
-		memcpy(t->comm, me->comm, LAT_COMM_LEN);
-	if (leader)
-		memcpy(t->pcomm, leader->comm, LAT_COMM_LEN);
-	return &t->h;
-}
-
-static void slow_event(struct offline *o, const struct evwait *w, struct lat_event *e)
-{
-	char buf[TASKTAB_NAME_LEN];
-	const struct task_ident *prev = tasktab__get(o->in->names, w->prev_tid);
-
-	memset(e, 0, sizeof(*e));
-	e->type = LAT_EV_SLOW;
-	e->ts_ns = w->ts_ns;
-	e->lat_ns = w->wait_ns;
-	e->waits = (uint32_t)w->waits;
-	e->kind = w->preempted ? SS_LAT_PREEMPT : SS_LAT_WAKEUP;
-	e->cpu = w->cpu;
-	e->pid = w->pid;
-	e->tid = w->tid;
-	e->prio = w->prio;
-	e->other_tid = w->prev_tid;
-	e->other_pid = prev ? prev->pid : 0;
-	e->other_prio = w->prev_prio;
-	memcpy(e->comm, tasktab__comm(o->in->names, w->tid, w->cpu, buf), LAT_COMM_LEN);
-	memcpy(e->other_comm, tasktab__comm(o->in->names, w->prev_tid, w->cpu, buf), LAT_COMM_LEN);
-}
-
-/* A wait, or an unsplit span of them (switch-ins not recorded), as lat.bpf.c adds it. */
+/* A wait, or an unsplit span of them, of a thread the options want. */
 static void on_wait(void *ctx, const struct evwait *w)
 {
 	struct offline *o = ctx;
-	unsigned int kind = w->preempted ? SS_LAT_PREEMPT : SS_LAT_WAKEUP;
-	uint64_t unit = o->cli->ms ? 1000000 : 1000;
-	bool unsplit = w->waits > 1;
-	struct lat_hist *h[2];
-	struct lat_event e;
 
-	if (!recinput__wanted(o->in, o->cli, w->pid, w->tid))
-		return;
-	if (o->an == AN_RUNQSLOWER) {
-		if (w->wait_ns < o->cli->min_us * 1000)
-			return;
-		slow_event(o, w, &e);
-		if (o->cli->json)
-			slow_out__json(stdout, &e, o->in->h.boot_wall_ns);
-		else
-			slow_out__line(stdout, &e, o->cli->prev, o->in->h.boot_wall_ns);
-		return;
-	}
-	if (unsplit)
-		o->lat_stat.missed++;
-	else
-		o->lat_stat.waits++;
-	/* The reader refuses a CPU beyond the header's count. */
-	h[0] = &o->cpu_hist[w->cpu];
-	h[1] = NULL;
-	if (o->cli->per_pid || o->cli->per_tid) {
-		h[1] = thread_hist(o, w);
-		if (!h[1])
-			o->lat_stat.table_full++;
-	}
-	for (size_t i = 0; i < 2 && h[i]; i++) {
-		if (unsplit)
-			lathist__add_unsplit(h[i], w->waits, w->wait_ns);
-		else
-			lathist__add_wait(h[i], kind, w->wait_ns, unit);
-	}
+	if (recinput__wanted(o->in, o->cli, w->pid, w->tid))
+		o->an->on_wait(o->state, w);
 }
-
-/*
- * runqlat's source: the histograms built above, read once per interval, so
- * a read restarts the maxima.
- */
-static void file_close(void *ctx)
-{
-	(void)ctx;
-}
-
-static int file_cpus(void *ctx, struct lat_hist *out)
-{
-	struct offline *o = ctx;
-
-	for (uint32_t c = 0; c < o->in->h.nr_cpus; c++) {
-		out[c] = o->cpu_hist[c];
-		lathist__restart_max(&o->cpu_hist[c]);
-	}
-	return 0;
-}
-
-static int file_threads(void *ctx, void (*fn)(void *, const struct lat_thread *), void *fn_ctx)
-{
-	struct offline *o = ctx;
-
-	if (!tidmap__capacity(&o->threads))	/* no -P, no -L */
-		return 0;
-	for (size_t i = 0; i < tidmap__capacity(&o->threads); i++) {
-		struct lat_thread *t = tidmap__slot(&o->threads, i);
-
-		if (!t->tid)
-			continue;
-		fn(fn_ctx, t);
-		lathist__restart_max(&t->h);
-	}
-	return 0;
-}
-
-static void file_stats(void *ctx, struct lat_stat *sum)
-{
-	struct offline *o = ctx;
-
-	*sum = o->lat_stat;
-	sum->ring_drops = o->in->lost;
-}
-
-static const struct lat_source file_source = { file_close, file_cpus, file_threads, file_stats };
 
 static void fill_meta(struct offline *o, struct report_meta *m, uint64_t end_ns)
 {
@@ -238,35 +111,25 @@ static void fill_meta(struct offline *o, struct report_meta *m, uint64_t end_ns)
 	m->timestamp = o->cli->timestamp;
 	m->nr_cpus = o->in->h.nr_cpus;
 	m->max_threads = o->cli->max_tasks;
-	m->loss.untracked_threads = evacct__untracked(o->ea);
+	m->loss.untracked_threads = o->ea ? evacct__untracked(o->ea) : 0;
 	m->loss.events_lost = o->in->lost;
 }
 
-/* The interval [last_ns, end_ns): observe, render. at_end: the file's end. */
+/* The interval [last_ns, end_ns): sample, render. at_end: the file's end. */
 static void report_until(struct offline *o, uint64_t end_ns, bool at_end)
 {
 	struct report_meta m;
+	int ret;
 
 	if (o->done || end_ns < o->last_ns)
 		return;
 	fill_meta(o, &m, end_ns);
 	m.final = at_end || (o->cli->count && o->reports + 1 >= o->cli->count);
-	switch (o->an) {
-	case AN_TOP:
-		evacct__observe(o->ea, top__acct(o->top), o->in->names);
-		evacct__sample_cpus(o->ea, top__cpustat(o->top), end_ns);
-		top__report(o->top, &m);
-		break;
-	case AN_CPUS:
-		evacct__sample_cpus(o->ea, cpus__cpustat(o->cpus), end_ns);
-		cpus__report(o->cpus, &m);
-		break;
-	case AN_RUNQLAT:
-		o->ret = runqlat__report(o->rql, &m);
-		break;
-	default:
-		break;
-	}
+	if (o->an->sample)
+		o->an->sample(o->state, o->ea, end_ns);
+	ret = o->an->report(o->state, &m);
+	if (ret)
+		o->ret = ret;
 	fflush(stdout);
 	o->last_ns = end_ns;
 	o->reports++;
@@ -286,13 +149,10 @@ static void baseline(struct offline *o)
 
 	o->baselined = true;
 	o->last_ns = ts_ns;
-	evacct__open_window(o->ea, ts_ns);
-	if (o->an == AN_TOP) {
-		evacct__observe(o->ea, top__acct(o->top), o->in->names);
-		evacct__sample_cpus(o->ea, top__cpustat(o->top), ts_ns);
-	} else if (o->an == AN_CPUS) {
-		evacct__sample_cpus(o->ea, cpus__cpustat(o->cpus), ts_ns);
-	}
+	if (o->ea)
+		evacct__open_window(o->ea, ts_ns);
+	if (o->an->sample)
+		o->an->sample(o->state, o->ea, ts_ns);
 }
 
 static int on_item(void *ctx, const struct rec_item *it)
@@ -306,47 +166,23 @@ static int on_item(void *ctx, const struct rec_item *it)
 	case REC_SNAP:
 		if (begin_snap && !o->scan_ns)
 			o->scan_ns = it->ts_ns;
-		o->snaps[it->phase == SNAP_END]++;
-		evacct__snap(o->ea, it->phase, &it->snap);
+		if (o->an->on_snap)
+			o->an->on_snap(o->state, it->phase, &it->snap);
+		if (o->ea)
+			evacct__snap(o->ea, it->phase, &it->snap);
 		break;
 	case REC_EVENT:
 		while (o->step_ns && !o->done && it->ev.ts_ns >= o->last_ns + o->step_ns)
 			report_until(o, o->last_ns + o->step_ns, false);
-		if (o->an == AN_INFO) {
-			if (it->ev.type < SEV_NR_TYPES)
-				o->by_type[it->ev.type]++;
-			break;
-		}
-		evacct__event(o->ea, &it->ev, o->wakeup_kind);
+		if (o->an->on_event)
+			o->an->on_event(o->state, &it->ev);
+		if (o->ea)
+			evacct__event(o->ea, &it->ev, o->wakeup_kind);
 		break;
 	default:
 		break;
 	}
 	return 0;
-}
-
-static void print_info(const struct offline *o)
-{
-	const struct recinput *in = o->in;
-	const struct rec_header *h = &in->h;
-	uint64_t dur = in->end_ns > in->first_ns ? in->end_ns - in->first_ns : 0;
-
-	printf("file:      %s\n", in->path);
-	printf("format:    version %u, clock %s\n", h->version,
-	       h->clock == REC_CLOCK_MONOTONIC ? "CLOCK_MONOTONIC" : "unknown");
-	printf("host:      %s, Linux %s, %u CPUs\n", h->hostname, h->release, h->nr_cpus);
-	printf("filters:   %s\n", h->filter[0] ? h->filter : "none");
-	printf("duration:  %.3f s\n", (double)dur / 1e9);
-	printf("threads:   %" PRIu64 " at the start, %" PRIu64 " at the end\n", o->snaps[0],
-	       o->snaps[1]);
-	printf("events:    %" PRIu64 "\n", in->events);
-	for (uint32_t t = 1; t < SEV_NR_TYPES; t++)
-		if (o->by_type[t])
-			printf("  %-9s %" PRIu64 "\n", sev__type_name(t), o->by_type[t]);
-	printf("size:      %zu bytes, %.1f per event\n", in->len,
-	       in->events ? (double)in->len / (double)in->events : 0.0);
-	printf("lost:      %" PRIu64 "\n", in->lost);
-	printf("complete:  %s\n", in->status == REC_OK ? "yes" : "no: cut short");
 }
 
 static int find_analysis(const char *name)
@@ -357,55 +193,33 @@ static int find_analysis(const char *name)
 	return -1;
 }
 
+/* The rebuilt figures if the analysis takes any, then the analysis. */
 static int setup(struct offline *o)
 {
-	uint32_t nr = o->in->h.nr_cpus;
+	struct analysis_input in = { .nr_cpus = o->in->h.nr_cpus, .rec = o->in };
 	int ret = 1;
 
-	o->ea = evacct__new(nr, o->cli->max_tasks, o->in->h.start_ns);
-	if (!o->ea) {
-		cli__err("out of memory");
-		return 1;
-	}
-	if (o->an == AN_RUNQLAT || o->an == AN_RUNQSLOWER)
-		evacct__on_wait(o->ea, on_wait, o);
-	switch (o->an) {
-	case AN_TOP:
-		o->top = top__new(o->cli, nr, &ret);
-		return o->top ? 0 : ret;
-	case AN_CPUS:
-		o->cpus = cpus__new(o->cli, nr);
-		return o->cpus ? 0 : 1;
-	case AN_RUNQLAT:
-		o->cpu_hist = calloc(nr, sizeof(*o->cpu_hist));
-		o->rql = runqlat__new(o->cli, nr, &file_source, o);
-		/* The per-thread histograms (4 KiB each) only for -P or -L. */
-		if (!o->cpu_hist || !o->rql ||
-		    ((o->cli->per_pid || o->cli->per_tid) &&
-		     tidmap__init(&o->threads, sizeof(struct lat_thread), o->cli->max_tasks))) {
+	if (o->an->sample || o->an->on_wait) {
+		o->ea = evacct__new(in.nr_cpus, o->cli->max_tasks, o->in->h.start_ns);
+		if (!o->ea) {
 			cli__err("out of memory");
 			return 1;
 		}
-		return 0;
-	case AN_RUNQSLOWER:
-		if (!o->cli->json) {
-			printf("Run queue latency higher than %" PRIu64 " us in %s\n", o->cli->min_us,
-			       o->in->path);
-			slow_out__header(stdout, o->cli->prev);
-		}
-		return 0;
-	default:
-		return 0;
+		if (o->an->on_wait)
+			evacct__on_wait(o->ea, on_wait, o);
 	}
+	o->state = o->an->new(o->cli, &in, &ret);
+	if (!o->state)
+		return ret;
+	if (o->an->start)
+		o->an->start(o->state);
+	return 0;
 }
 
 static void teardown(struct offline *o)
 {
-	top__free(o->top);
-	cpus__free(o->cpus);
-	runqlat__free(o->rql);
-	free(o->cpu_hist);
-	tidmap__fini(&o->threads);
+	if (o->state)
+		o->an->free(o->state);
 	evacct__free(o->ea);
 	recinput__close(o->in);
 }
@@ -432,11 +246,11 @@ int report__run(const struct cli *cli)
 	if (ret)
 		return ret == 1 ? 0 : ret;
 	o.cli = &acli;
-	o.an = (enum analysis)an;
+	o.an = analysis_ops[an];
 	o.in = recinput__open(cli->input);
 	if (!o.in)
 		return 1;
-	o.in->no_names = o.an == AN_INFO;
+	o.in->no_names = !o.an->names;
 	o.wakeup_kind = (o.in->h.event_mask & SEV_MASK(SEV_WAKING)) ? SEV_WAKING : SEV_WAKEUP;
 	o.step_ns = acli.interval_s > 0 ? (uint64_t)(acli.interval_s * 1e9) : 0;
 	ret = setup(&o);
@@ -447,12 +261,8 @@ int report__run(const struct cli *cli)
 	ret = recinput__each(o.in, on_item, &o);
 	if (!o.baselined)
 		baseline(&o);
-	if (ret != 1 && !o.ret) {
-		if (o.an == AN_INFO)
-			print_info(&o);
-		else
-			report_until(&o, o.in->end_ns, true);
-	}
+	if (ret != 1 && !o.ret)
+		report_until(&o, o.in->end_ns, true);
 	recinput__print_lost(o.in);
 	if (o.ret)
 		ret = o.ret;

@@ -3,6 +3,8 @@
  * schedscope runqlat: run-queue latency histograms, aggregated in the kernel
  * (src/bpf/lat.bpf.c) for the whole system, per CPU or per thread, read and
  * differenced once per report; nothing is done per event in user space.
+ * From a recording (report -i FILE runqlat), the same histograms are filled
+ * here, a wait at a time, and read and differenced the same way.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -10,16 +12,39 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd/analysis.h"
 #include "cmd/commands.h"
 #include "core/lathist.h"
 #include "core/report.h"
+#include "core/tidmap.h"
 #include "session/latsession.h"
 #include "session/live.h"
 #include "out/common_out.h"
 #include "out/event_out.h"
 #include "out/lat_out.h"
-#include "cmd/reports.h"
 #include "session/stop.h"
+
+/* Where the cumulative histograms come from: the kernel, or a recording. */
+struct lat_source {
+	/* Close the open interval: the reads that follow give its maxima. */
+	void (*close_interval)(void *ctx);
+	/* Each CPU's histograms into out[nr_cpus]: 0 or -errno. */
+	int (*read_cpus)(void *ctx, struct lat_hist *out);
+	/* Each thread's, to fn (-P, -L): 0 or -errno. */
+	int (*read_threads)(void *ctx, void (*fn)(void *fn_ctx, const struct lat_thread *t),
+			    void *fn_ctx);
+	/* The loss counters, summed. */
+	void (*stats)(void *ctx, struct lat_stat *sum);
+};
+
+/* A recording's histograms, cumulative as the kernel keeps them. */
+struct lat_file {
+	const struct recinput *rec;
+	uint64_t unit_ns;	/* of the log2 slots: -m */
+	struct lat_hist *cpu;	/* nr_cpus */
+	struct tidmap threads;	/* of struct lat_thread, with -P or -L */
+	struct lat_stat stat;
+};
 
 /* One histogram set of the report: the system, a CPU, a process or a thread. */
 struct group {
@@ -39,6 +64,7 @@ struct runqlat {
 	struct group *groups;
 	size_t nr_groups, cap_groups;
 	int err;
+	struct lat_file *file;	/* report -i FILE: the source */
 };
 
 static const char *group_key(const struct cli *cli)
@@ -231,7 +257,7 @@ static void report_json(struct runqlat *r, const struct report_meta *m,
 	json__end_object(&j);
 }
 
-int runqlat__report(void *ctx, const struct report_meta *m)
+static int runqlat__report(void *ctx, const struct report_meta *m)
 {
 	struct runqlat *r = ctx;
 	struct lat_stat st;
@@ -261,22 +287,161 @@ static int live_report(void *ctx, uint64_t window_ns, bool final)
 	return runqlat__report(r, &m);
 }
 
-struct runqlat *runqlat__new(const struct cli *cli, uint32_t nr_cpus,
-			     const struct lat_source *src, void *src_ctx)
+/* The thread's histograms, made and named at its first wait. */
+static struct lat_hist *file_thread(struct lat_file *f, const struct evwait *w)
 {
+	const struct task_ident *me, *leader;
+	int made;
+	struct lat_thread *t = tidmap__add(&f->threads, w->tid, &made);
+
+	if (!t || !made)
+		return t ? &t->h : NULL;
+	me = tasktab__get(f->rec->names, w->tid);
+	leader = tasktab__get(f->rec->names, w->pid);
+	t->pid = w->pid;
+	if (me)
+		memcpy(t->comm, me->comm, LAT_COMM_LEN);
+	if (leader)
+		memcpy(t->pcomm, leader->comm, LAT_COMM_LEN);
+	return &t->h;
+}
+
+/* A wait, or an unsplit span of them (switch-ins not recorded), as lat.bpf.c adds it. */
+static void runqlat__on_wait(void *ctx, const struct evwait *w)
+{
+	struct lat_file *f = ((struct runqlat *)ctx)->file;
+	unsigned int kind = w->preempted ? SS_LAT_PREEMPT : SS_LAT_WAKEUP;
+	bool unsplit = w->waits > 1;
+	struct lat_hist *h[2];
+
+	if (unsplit)
+		f->stat.missed++;
+	else
+		f->stat.waits++;
+	/* The reader refuses a CPU beyond the header's count. */
+	h[0] = &f->cpu[w->cpu];
+	h[1] = NULL;
+	if (tidmap__capacity(&f->threads)) {
+		h[1] = file_thread(f, w);
+		if (!h[1])
+			f->stat.table_full++;
+	}
+	for (size_t i = 0; i < 2 && h[i]; i++) {
+		if (unsplit)
+			lathist__add_unsplit(h[i], w->waits, w->wait_ns);
+		else
+			lathist__add_wait(h[i], kind, w->wait_ns, f->unit_ns);
+	}
+}
+
+/* The recording's histograms, read once per interval: a read restarts the maxima. */
+static void file_close(void *ctx)
+{
+	(void)ctx;
+}
+
+static int file_cpus(void *ctx, struct lat_hist *out)
+{
+	struct lat_file *f = ctx;
+
+	for (uint32_t c = 0; c < f->rec->h.nr_cpus; c++) {
+		out[c] = f->cpu[c];
+		lathist__restart_max(&f->cpu[c]);
+	}
+	return 0;
+}
+
+static int file_threads(void *ctx, void (*fn)(void *, const struct lat_thread *), void *fn_ctx)
+{
+	struct lat_file *f = ctx;
+
+	if (!tidmap__capacity(&f->threads))	/* no -P, no -L */
+		return 0;
+	for (size_t i = 0; i < tidmap__capacity(&f->threads); i++) {
+		struct lat_thread *t = tidmap__slot(&f->threads, i);
+
+		if (!t->tid)
+			continue;
+		fn(fn_ctx, t);
+		lathist__restart_max(&t->h);
+	}
+	return 0;
+}
+
+static void file_stats(void *ctx, struct lat_stat *sum)
+{
+	const struct lat_file *f = ctx;
+
+	*sum = f->stat;
+	sum->ring_drops = f->rec->lost;
+}
+
+static const struct lat_source file_source = { file_close, file_cpus, file_threads, file_stats };
+
+static void file_free(struct lat_file *f)
+{
+	if (!f)
+		return;
+	free(f->cpu);
+	tidmap__fini(&f->threads);
+	free(f);
+}
+
+/* The per-thread histograms (4 KiB each) only for -P or -L. NULL: out of memory. */
+static struct lat_file *file_new(const struct cli *cli, const struct recinput *rec)
+{
+	struct lat_file *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return NULL;
+	f->rec = rec;
+	f->unit_ns = cli->ms ? 1000000 : 1000;
+	f->cpu = calloc(rec->h.nr_cpus, sizeof(*f->cpu));
+	if (!f->cpu || ((cli->per_pid || cli->per_tid) &&
+			tidmap__init(&f->threads, sizeof(struct lat_thread), cli->max_tasks))) {
+		file_free(f);
+		return NULL;
+	}
+	return f;
+}
+
+static void runqlat__free(void *ctx)
+{
+	struct runqlat *r = ctx;
+
+	if (!r)
+		return;
+	latsnap__free(r->snap);
+	free(r->cpu_now);
+	free(r->cpu_before);
+	free(r->groups);
+	file_free(r->file);
+	free(r);
+}
+
+/* From a recording, its histograms are the source; live, the caller sets the session's. */
+static void *runqlat__new(const struct cli *cli, const struct analysis_input *in, int *exit_code)
+{
+	uint32_t nr_cpus = in->nr_cpus;
 	struct runqlat *r = calloc(1, sizeof(*r));
 
+	*exit_code = 1;
 	if (!r)
 		goto fail;
 	r->cli = cli;
-	r->src = src;
-	r->src_ctx = src_ctx;
 	r->nr_cpus = nr_cpus;
 	r->cpu_now = calloc(nr_cpus, sizeof(*r->cpu_now));
 	r->cpu_before = calloc(nr_cpus, sizeof(*r->cpu_before));
 	r->snap = latsnap__new();
 	if (!r->cpu_now || !r->cpu_before || !r->snap)
 		goto fail;
+	if (in->rec) {
+		r->file = file_new(cli, in->rec);
+		if (!r->file)
+			goto fail;
+		r->src = &file_source;
+		r->src_ctx = r->file;
+	}
 	return r;
 fail:
 	cli__err("out of memory");
@@ -284,16 +449,13 @@ fail:
 	return NULL;
 }
 
-void runqlat__free(struct runqlat *r)
-{
-	if (!r)
-		return;
-	latsnap__free(r->snap);
-	free(r->cpu_now);
-	free(r->cpu_before);
-	free(r->groups);
-	free(r);
-}
+const struct analysis_ops runqlat_analysis = {
+	.names = true,
+	.new = runqlat__new,
+	.free = runqlat__free,
+	.on_wait = runqlat__on_wait,
+	.report = runqlat__report,
+};
 
 /* The kernel's histograms, as a source. */
 static void live_close(void *s)
@@ -325,6 +487,7 @@ int runqlat__run(const struct cli *cli)
 		.unit_ns = cli->ms ? 1000000 : 1000,
 		.cli = cli,
 	};
+	struct analysis_input in = { 0 };
 	struct latsession *s;
 	struct runqlat *r;
 	int ret = 1;
@@ -334,8 +497,11 @@ int runqlat__run(const struct cli *cli)
 	s = latsession__open(&o);
 	if (!s)
 		return 1;
-	r = runqlat__new(cli, latsession__nr_cpus(s), &live_source, s);
+	in.nr_cpus = latsession__nr_cpus(s);
+	r = runqlat__new(cli, &in, &ret);
 	if (r) {
+		r->src = &live_source;
+		r->src_ctx = s;
 		fprintf(stderr, "Tracing run queue latency (%s to switch-in, and preemption to "
 				"switch-in)... Hit Ctrl-C to end.\n",
 			cli->from_waking ? "sched_waking" : "wakeup");

@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
-/* schedscope top: where CPU time goes, per process, thread or name. */
+/*
+ * schedscope top: where CPU time goes, per process, thread or name. The
+ * analysis (cmd/analysis.h) is fed by the accounting session live, or by
+ * the figures `report` rebuilds from a recording.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "cli.h"
+#include "cmd/analysis.h"
 #include "cmd/commands.h"
 #include "core/acct.h"
 #include "core/cpustat.h"
 #include "core/topview.h"
 #include "session/live.h"
-#include "cmd/reports.h"
 #include "out/top_out.h"
 #include "session/session.h"
 
@@ -19,6 +23,7 @@ struct top {
 	struct cpustat *cpus;
 	struct cpu_row *cpu_rows;
 	struct top_view view;
+	const struct tasktab *names;	/* a recording's: who each thread is */
 };
 
 static void add_thread(const struct acct_delta *d, void *arg)
@@ -26,7 +31,7 @@ static void add_thread(const struct acct_delta *d, void *arg)
 	topview__add_thread(arg, d);
 }
 
-int top__report(void *ctx, const struct report_meta *meta)
+static int top__report(void *ctx, const struct report_meta *meta)
 {
 	struct top *t = ctx;
 	struct report_meta m = *meta;	/* the core adds its own losses */
@@ -68,8 +73,11 @@ static int parse_view(const struct cli *cli, enum top_by *by, enum top_sort *sor
 	return 0;
 }
 
-struct top *top__new(const struct cli *cli, uint32_t nr_cpus, int *exit_code)
+static void top__free(void *ctx);
+
+static void *top__new(const struct cli *cli, const struct analysis_input *in, int *exit_code)
 {
+	uint32_t nr_cpus = in->nr_cpus;
 	struct top_filter filter = { cli->pids, cli->nr_pids, cli->tids, cli->nr_tids,
 				     cli->comm, cli->idle, cli->cpu };
 	enum top_by by;
@@ -86,6 +94,7 @@ struct top *top__new(const struct cli *cli, uint32_t nr_cpus, int *exit_code)
 		return NULL;
 	}
 	t->cli = cli;
+	t->names = in->rec ? in->rec->names : NULL;
 	topview__init(&t->view, by, sort, &filter);
 	t->acct = acct__new(cli->max_tasks);
 	t->cpus = cpustat__new(nr_cpus);
@@ -98,8 +107,10 @@ struct top *top__new(const struct cli *cli, uint32_t nr_cpus, int *exit_code)
 	return t;
 }
 
-void top__free(struct top *t)
+static void top__free(void *ctx)
 {
+	struct top *t = ctx;
+
 	if (!t)
 		return;
 	cpustat__free(t->cpus);
@@ -109,15 +120,22 @@ void top__free(struct top *t)
 	free(t);
 }
 
-struct acct *top__acct(struct top *t)
+/* A recording's figures: every thread observed, every CPU sampled. */
+static void top__sample(void *ctx, struct evacct *ea, uint64_t now_ns)
 {
-	return t->acct;
+	struct top *t = ctx;
+
+	evacct__observe(ea, t->acct, t->names);
+	evacct__sample_cpus(ea, t->cpus, now_ns);
 }
 
-struct cpustat *top__cpustat(struct top *t)
-{
-	return t->cpus;
-}
+const struct analysis_ops top_analysis = {
+	.names = true,
+	.new = top__new,
+	.free = top__free,
+	.sample = top__sample,
+	.report = top__report,
+};
 
 int top__run(const struct cli *cli)
 {
@@ -125,6 +143,7 @@ int top__run(const struct cli *cli)
 				   .verbose = cli->verbose, .cpu = cli->cpu };
 	enum top_by by;
 	enum top_sort sort;
+	struct analysis_input in = { 0 };
 	struct session *s;
 	struct top *t;
 	int ret;
@@ -134,7 +153,8 @@ int top__run(const struct cli *cli)
 	s = session__open(&so);
 	if (!s)
 		return 1;
-	t = top__new(cli, session__nr_cpus(s), &ret);
+	in.nr_cpus = session__nr_cpus(s);
+	t = top__new(cli, &in, &ret);
 	if (t) {
 		session__bind_acct(s, t->acct);
 		ret = live__run(s, cli, t->cpus, "CPU time per task", top__report, t);
