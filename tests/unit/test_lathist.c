@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Run-queue latency histograms in user space (src/core/lathist.c) and their
- * writers (src/out/lat_out.c), fed with kernel histograms filled the way
- * src/bpf/lat.bpf.c fills them and decoded as the session decodes them
- * (src/session/latdecode.h), or filled by the core as `report` fills them.
+ * writers (src/out/lat_out.c), fed with histograms the core fills as
+ * `report` does; and the session's decoding of the kernel's records
+ * (src/session/latdecode.h), with kernel histograms filled the way
+ * src/bpf/lat.bpf.c fills them, shown to give the core the same figures.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -24,7 +25,7 @@
 #define US 1000u
 
 /* One wait ending, as the kernel side counts it (in microsecond log2 slots). */
-static void hist_note(struct ss_lat_hist *h, unsigned int kind, uint64_t ns, uint32_t epoch)
+static void knote(struct ss_lat_hist *h, unsigned int kind, uint64_t ns, uint32_t epoch)
 {
 	lat__hist_add(h, kind, ns, US, epoch);
 }
@@ -41,15 +42,36 @@ static void add_of(struct lat_view *v, const struct ss_lat_hist *h, uint32_t epo
 }
 
 /* A view of the waits noted in h during one epoch, from zero. */
-static void view_of(struct lat_view *v, const struct ss_lat_hist *h, uint32_t epoch)
+static void kview_of(struct lat_view *v, const struct ss_lat_hist *h, uint32_t epoch)
 {
 	latview__init(v);
 	add_of(v, h, epoch);
 }
 
-static struct ss_lat_hist *hist_new(void)
+static struct ss_lat_hist *khist_new(void)
 {
 	struct ss_lat_hist *h = calloc(1, sizeof(*h));
+
+	assert_non_null(h);
+	return h;
+}
+
+/* One wait ending, as `report` counts it (in microsecond log2 slots). */
+static void hist_note(struct lat_hist *h, unsigned int kind, uint64_t ns)
+{
+	lathist__add(h, kind, ns, US);
+}
+
+/* A view of the waits noted in h, from zero. */
+static void view_of(struct lat_view *v, const struct lat_hist *h)
+{
+	latview__init(v);
+	latview__add_delta(v, h, NULL);
+}
+
+static struct lat_hist *hist_new(void)
+{
+	struct lat_hist *h = calloc(1, sizeof(*h));
 
 	assert_non_null(h);
 	return h;
@@ -120,14 +142,14 @@ static void log2_slots_match_bcc(void **state)
 
 static void percentiles_of_uniform_waits(void **state)
 {
-	struct ss_lat_hist *h = hist_new();
+	struct lat_hist *h = hist_new();
 	struct lat_view *v = view_new();
 	uint64_t p50;
 
 	(void)state;
 	for (uint64_t ns = 1; ns <= 1000; ns++)
-		hist_note(h, SS_LAT_WAKEUP, ns, 1);
-	view_of(v, h, 1);
+		hist_note(h, SS_LAT_WAKEUP, ns);
+	view_of(v, h);
 	assert_int_equal(latview__count(v, SS_LAT_WAKEUP), 1000);
 	assert_int_equal(latview__max_ns(v, SS_LAT_WAKEUP), 1000);
 	/* The 500th wait is 500 ns: answered as the last value of its bucket. */
@@ -147,14 +169,14 @@ static void percentiles_of_uniform_waits(void **state)
 
 static void percentiles_of_equal_waits_are_the_value(void **state)
 {
-	struct ss_lat_hist *h = hist_new();
+	struct lat_hist *h = hist_new();
 	struct lat_view *v = view_new();
 	const double qs[] = { 1e-9, 0.5, 0.9, 0.99, 0.999, 1.0 };
 
 	(void)state;
 	for (int i = 0; i < 1000; i++)
-		hist_note(h, SS_LAT_PREEMPT, 12345, 1);
-	view_of(v, h, 1);
+		hist_note(h, SS_LAT_PREEMPT, 12345);
+	view_of(v, h);
 	for (size_t i = 0; i < sizeof(qs) / sizeof(qs[0]); i++)
 		assert_int_equal(latview__percentile(v, SS_LAT_PREEMPT, qs[i]), 12345);
 	assert_int_equal(latview__max_ns(v, SS_LAT_PREEMPT), 12345);
@@ -165,14 +187,14 @@ static void percentiles_of_equal_waits_are_the_value(void **state)
 /* ceil(0.999 * 1000) is 999, not 1000: the one outlier is p100 only. */
 static void percentile_rank_is_exact(void **state)
 {
-	struct ss_lat_hist *h = hist_new();
+	struct lat_hist *h = hist_new();
 	struct lat_view *v = view_new();
 
 	(void)state;
 	for (int i = 0; i < 999; i++)
-		hist_note(h, SS_LAT_WAKEUP, 5, 1);
-	hist_note(h, SS_LAT_WAKEUP, 1000000, 1);
-	view_of(v, h, 1);
+		hist_note(h, SS_LAT_WAKEUP, 5);
+	hist_note(h, SS_LAT_WAKEUP, 1000000);
+	view_of(v, h);
 	assert_int_equal(latview__percentile(v, SS_LAT_WAKEUP, 0.999), 5);
 	assert_int_equal(latview__percentile(v, SS_LAT_WAKEUP, 0.9995), 1000000);
 	assert_int_equal(latview__percentile(v, SS_LAT_WAKEUP, 1.0), 1000000);
@@ -183,15 +205,15 @@ static void percentile_rank_is_exact(void **state)
 /* "all" is wakeup + preempt; the pre-migration parts are not more waits. */
 static void all_combines_wakeup_and_preempt(void **state)
 {
-	struct ss_lat_hist *h = hist_new();
+	struct lat_hist *h = hist_new();
 	struct lat_view *v = view_new();
 
 	(void)state;
-	hist_note(h, SS_LAT_WAKEUP, 100, 1);
-	hist_note(h, SS_LAT_WAKEUP, 200, 1);
-	hist_note(h, SS_LAT_PREEMPT, 5000, 1);
-	hist_note(h, SS_LAT_PREMIG, 3000, 1);
-	view_of(v, h, 1);
+	hist_note(h, SS_LAT_WAKEUP, 100);
+	hist_note(h, SS_LAT_WAKEUP, 200);
+	hist_note(h, SS_LAT_PREEMPT, 5000);
+	hist_note(h, SS_LAT_PREMIG, 3000);
+	view_of(v, h);
 	assert_int_equal(latview__count(v, LAT_VIEW_ALL), 3);
 	assert_int_equal(latview__sum_ns(v, LAT_VIEW_ALL), 5300);
 	assert_int_equal(latview__max_ns(v, LAT_VIEW_ALL), 5000);
@@ -210,7 +232,7 @@ static void all_combines_wakeup_and_preempt(void **state)
 /* u32 buckets wrap in the kernel; the difference of two snapshots does not. */
 static void deltas_survive_wrap(void **state)
 {
-	struct lat_hist *before = calloc(1, sizeof(*before)), *now = calloc(1, sizeof(*now));
+	struct lat_hist *before = hist_new(), *now = hist_new();
 	struct lat_view *v = view_new();
 	unsigned int b = lat__fine_bucket(700);
 
@@ -223,8 +245,6 @@ static void deltas_survive_wrap(void **state)
 	now->count[SS_LAT_WAKEUP] = 0x100000010ull;
 	before->sum_ns[SS_LAT_WAKEUP] = UINT64_MAX - 9;
 	now->sum_ns[SS_LAT_WAKEUP] = 0x20 * 700 - 10;
-	assert_non_null(before);
-	assert_non_null(now);
 	latview__init(v);
 	latview__add_delta(v, now, before);
 	assert_int_equal(v->fine[SS_LAT_WAKEUP][b], 0x20);
@@ -242,22 +262,22 @@ static void deltas_survive_wrap(void **state)
  */
 static void maximum_of_the_closing_interval(void **state)
 {
-	struct ss_lat_hist *cpu0 = hist_new(), *cpu1 = hist_new();
+	struct ss_lat_hist *cpu0 = khist_new(), *cpu1 = khist_new();
 	struct lat_view *v = view_new();
 
 	(void)state;
-	hist_note(cpu0, SS_LAT_WAKEUP, 999999, 4);	/* epoch 4, slot 0: long closed */
-	hist_note(cpu0, SS_LAT_WAKEUP, 100, 5);
-	view_of(v, cpu0, 5);
+	knote(cpu0, SS_LAT_WAKEUP, 999999, 4);	/* epoch 4, slot 0: long closed */
+	knote(cpu0, SS_LAT_WAKEUP, 100, 5);
+	kview_of(v, cpu0, 5);
 	assert_int_equal(v->max_ns[SS_LAT_WAKEUP], 100);
-	hist_note(cpu0, SS_LAT_WAKEUP, 300, 6);	/* epoch 6 reuses slot 0 */
-	view_of(v, cpu0, 5);
+	knote(cpu0, SS_LAT_WAKEUP, 300, 6);	/* epoch 6 reuses slot 0 */
+	kview_of(v, cpu0, 5);
 	assert_int_equal(v->max_ns[SS_LAT_WAKEUP], 300);
 	/* A CPU with nothing in the interval adds nothing; per-CPU maxima combine. */
-	hist_note(cpu1, SS_LAT_WAKEUP, 77777, 2);
+	knote(cpu1, SS_LAT_WAKEUP, 77777, 2);
 	add_of(v, cpu1, 5);
 	assert_int_equal(v->max_ns[SS_LAT_WAKEUP], 300);
-	hist_note(cpu1, SS_LAT_WAKEUP, 4000, 5);
+	knote(cpu1, SS_LAT_WAKEUP, 4000, 5);
 	add_of(v, cpu1, 5);
 	assert_int_equal(v->max_ns[SS_LAT_WAKEUP], 4000);
 	free(cpu0);
@@ -273,7 +293,7 @@ static void maximum_of_the_closing_interval(void **state)
 static void core_counts_as_the_kernel(void **state)
 {
 	static const uint64_t waits[] = { 0, 1, 7, 900, 1500, 65536, 3000000, 2000000000000ull };
-	struct ss_lat_hist *k = hist_new();
+	struct ss_lat_hist *k = khist_new();
 	struct lat_hist *core = calloc(1, sizeof(*core)), *decoded = calloc(1, sizeof(*decoded));
 	struct lat_sample span = { .wait_ns = 5000, .run_delay_ns = 5000, .arrivals = 3 };
 
@@ -350,15 +370,15 @@ static void records_decode_into_core_types(void **state)
 
 static void merge_sums_counts_and_keeps_the_larger_max(void **state)
 {
-	struct ss_lat_hist *a = hist_new(), *b = hist_new();
+	struct lat_hist *a = hist_new(), *b = hist_new();
 	struct lat_view *va = view_new(), *vb = view_new();
 
 	(void)state;
-	hist_note(a, SS_LAT_PREEMPT, 2000, 1);
-	hist_note(b, SS_LAT_PREEMPT, 9000, 1);
-	hist_note(b, SS_LAT_PREMIG, 40, 1);
-	view_of(va, a, 1);
-	view_of(vb, b, 1);
+	hist_note(a, SS_LAT_PREEMPT, 2000);
+	hist_note(b, SS_LAT_PREEMPT, 9000);
+	hist_note(b, SS_LAT_PREMIG, 40);
+	view_of(va, a);
+	view_of(vb, b);
 	latview__merge(va, vb);
 	assert_int_equal(latview__count(va, SS_LAT_PREEMPT), 2);
 	assert_int_equal(latview__sum_ns(va, SS_LAT_PREEMPT), 11000);
@@ -522,16 +542,16 @@ static char *render_summary(const struct lat_view *v, unsigned int kind)
 
 static void summary_lines(void **state)
 {
-	struct ss_lat_hist *h = hist_new();
+	struct lat_hist *h = hist_new();
 	struct lat_view *v = view_new();
 	char *out;
 
 	(void)state;
-	hist_note(h, SS_LAT_WAKEUP, 1000, 1);
-	hist_note(h, SS_LAT_WAKEUP, 1400, 1);
-	hist_note(h, SS_LAT_WAKEUP, 5000, 1);
-	hist_note(h, SS_LAT_PREMIG, 700, 1);
-	view_of(v, h, 1);
+	hist_note(h, SS_LAT_WAKEUP, 1000);
+	hist_note(h, SS_LAT_WAKEUP, 1400);
+	hist_note(h, SS_LAT_WAKEUP, 5000);
+	hist_note(h, SS_LAT_PREMIG, 700);
+	view_of(v, h);
 	out = render_summary(v, SS_LAT_WAKEUP);
 	/* p50: 1400 lies in [1280, 1408), answered 1407. */
 	assert_string_equal(out, "  wakeup->run  waits 3  avg 2.47 us  p50 1.41 us  p90 5.00 us"
@@ -575,7 +595,7 @@ static int json_well_formed(const char *s)
 
 static void json_histograms(void **state)
 {
-	struct ss_lat_hist *h = hist_new();
+	struct lat_hist *h = hist_new();
 	struct lat_view *v = view_new();
 	char *buf = NULL;
 	size_t n = 0;
@@ -584,11 +604,11 @@ static void json_histograms(void **state)
 
 	(void)state;
 	assert_non_null(f);
-	hist_note(h, SS_LAT_WAKEUP, 1000, 1);
-	hist_note(h, SS_LAT_WAKEUP, 1400, 1);
-	hist_note(h, SS_LAT_WAKEUP, 5000, 1);
-	hist_note(h, SS_LAT_PREEMPT, 2000000000000ull, 1);	/* in the open-ended bucket */
-	view_of(v, h, 1);
+	hist_note(h, SS_LAT_WAKEUP, 1000);
+	hist_note(h, SS_LAT_WAKEUP, 1400);
+	hist_note(h, SS_LAT_WAKEUP, 5000);
+	hist_note(h, SS_LAT_PREEMPT, 2000000000000ull);	/* in the open-ended bucket */
+	view_of(v, h);
 	json__init(&j, f);
 	json__begin_object(&j, NULL);
 	json__u64(&j, "cpu", 3);
