@@ -11,47 +11,152 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { LONG_BY = 256, LONG_IDLE, LONG_MAX_TASKS, LONG_PER_CPU, LONG_FROM, LONG_THRESHOLD, LONG_SPLIT,
-       LONG_PIDS, LONG_PREVIOUS, LONG_FORMAT, LONG_BUFFER };
-
-static const struct {
-	unsigned int bit;
-	const char *help;
-} opt_help[] = {
-	{ OPT_PID, "  -p, --pid PID        only this process (all its threads); repeatable\n" },
-	{ OPT_TID, "  -t, --tid TID        only this thread; repeatable\n" },
-	{ OPT_COMM, "  -c, --comm COMM      only tasks whose name starts with COMM\n" },
-	{ OPT_CPU, "  -C, --cpu CPU        only what happens on this CPU\n" },
-	{ OPT_SORT, "  -s, --sort FIELD     cpu (default), pid, tid, comm, vcsw, ivcsw, wakeups,\n"
-		    "                       migr, runq, runqmax\n" },
-	{ OPT_ROWS, "  -n, --rows N         show N rows (default 20, 0 = all)\n" },
-	{ OPT_BY, "      --by KEY         aggregate by pid (default), tid or comm\n" },
-	{ OPT_IDLE, "      --idle           show each CPU's idle task (hidden by default)\n" },
-	{ OPT_MAX_TASKS, "      --max-tasks N    threads tracked at most (default 65536)\n" },
-	{ OPT_DURATION, "  -d, --duration SECS  stop after SECS seconds\n" },
-	{ OPT_TIMESTAMP, "  -T, --timestamp      print the time of each report\n" },
-	{ OPT_JSON, "  -j, --json           one JSON object per report (docs/json.md)\n" },
-	{ OPT_MS, "  -m, --milliseconds   histograms in milliseconds (default microseconds)\n" },
-	{ OPT_PER_PID, "  -P, --pids           a histogram per process\n" },
-	{ OPT_PER_TID, "  -L, --tids           a histogram per thread\n" },
-	{ OPT_PER_CPU, "      --cpu            a histogram per CPU (the CPU the wait ended on)\n" },
-	{ OPT_PREV, "  -P, --previous       also the task that ran before (PREV COMM, PREV TID)\n" },
-	{ OPT_FROM, "      --from EVENT     a wait after a wakeup starts at: wakeup (default, the\n"
-		    "                       enqueue, as bcc) or waking (the waker's side, with the\n"
-		    "                       wakeup path; two clock reads per wakeup)\n" },
-	{ OPT_SPLIT, "      --split          a histogram for each kind of wait, not only the sum\n" },
-	{ OPT_THRESHOLD, "      --threshold MS   report waits of at least MS milliseconds\n" },
-	{ OPT_EVENTS, "  -e, --events LIST    kinds of event, comma-separated: switch, waking, wakeup,\n"
-		      "                       new, migrate, fork, exec, exit, prio, rename; all;\n"
-		      "                       default (all but wakeup, which follows every waking)\n" },
-	{ OPT_OUTPUT, "  -o, --output FILE    write to FILE\n" },
-	{ OPT_INPUT, "  -i, --input FILE     read the recording FILE\n" },
-	{ OPT_FORCE, "  -f, --force          replace FILE if it exists\n" },
-	{ OPT_FORMAT, "      --format FMT     systrace (ftrace text, for Perfetto) or chrome-json\n" },
-	{ OPT_WAKEUPS, "  -w, --wakeups        also a line per wakeup\n" },
-	{ OPT_MIGRATIONS, "  -M, --migrations     also a line per migration\n" },
-	{ OPT_BUFFER, "      --buffer MB      ring buffer size in MiB (a power of two, default 16)\n" },
+enum opt_kind {
+	KIND_FLAG,	/* no value: the bool becomes true */
+	KIND_INT,	/* an int in [min, max] */
+	KIND_SIZE,	/* a size_t in [min, max] */
+	KIND_SECONDS,	/* a double > 0, at most 1e7 (seconds; --threshold's milliseconds) */
+	KIND_STRING,	/* kept as given, of min to max bytes (max 0: any length) */
+	KIND_IDS,	/* repeatable: one more uint32_t id in [1, INT32_MAX], counted at nr_off */
+	KIND_CHOICE,	/* one of two words: the bool is true for the second */
+	KIND_SET,	/* set() checks and stores */
+	KIND_HELP,	/* prints the command's help */
 };
+
+/*
+ * One option: getopt's strings, --help and the parse of its value all come
+ * from its row. Two rows may share a letter or a name (bcc's -P and
+ * runqlat's --cpu) as long as no command takes both.
+ */
+struct optdef {
+	unsigned int bit;	/* enum cli_opt; 0: every command takes it */
+	char letter;		/* 0: a long name only */
+	const char *name;
+	const char *alias;	/* a second long name, or NULL */
+	const char *arg;	/* the value's name in --help; NULL: takes none */
+	const char *help;	/* lines after the names in --help */
+	enum opt_kind kind;
+	size_t off;		/* the field of struct cli it sets */
+	size_t nr_off;		/* KIND_IDS: the count of ids */
+	uint64_t min, max;
+	const char *words[2];	/* KIND_CHOICE */
+	const char *bad;	/* the error for a bad value, %s the value */
+	int (*set)(struct cli *out, const char *arg);
+};
+
+#define AT(field) .off = offsetof(struct cli, field)
+
+static int set_events(struct cli *out, const char *arg);
+static int set_buffer(struct cli *out, const char *arg);
+
+/* In the order of --help. */
+static const struct optdef optdefs[] = {
+	{ .bit = OPT_PID, .letter = 'p', .name = "pid", .arg = "PID",
+	  .help = "only this process (all its threads); repeatable",
+	  .kind = KIND_IDS, AT(pids), .nr_off = offsetof(struct cli, nr_pids),
+	  .bad = "invalid PID '%s'" },
+	{ .bit = OPT_TID, .letter = 't', .name = "tid", .arg = "TID",
+	  .help = "only this thread; repeatable",
+	  .kind = KIND_IDS, AT(tids), .nr_off = offsetof(struct cli, nr_tids),
+	  .bad = "invalid TID '%s'" },
+	{ .bit = OPT_COMM, .letter = 'c', .name = "comm", .arg = "COMM",
+	  .help = "only tasks whose name starts with COMM",
+	  .kind = KIND_STRING, AT(comm), .min = 1, .max = 15,
+	  .bad = "invalid COMM '%s' (1 to 15 bytes)" },
+	{ .bit = OPT_CPU, .letter = 'C', .name = "cpu", .arg = "CPU",
+	  .help = "only what happens on this CPU",
+	  .kind = KIND_INT, AT(cpu), .max = 65535, .bad = "invalid CPU '%s'" },
+	{ .bit = OPT_SORT, .letter = 's', .name = "sort", .arg = "FIELD",
+	  .help = "cpu (default), pid, tid, comm, vcsw, ivcsw, wakeups,\n"
+		  "migr, runq, runqmax",
+	  .kind = KIND_STRING, AT(sort) },
+	{ .bit = OPT_ROWS, .letter = 'n', .name = "rows", .arg = "N",
+	  .help = "show N rows (default 20, 0 = all)",
+	  .kind = KIND_SIZE, AT(rows), .max = 1u << 30, .bad = "invalid row count '%s'" },
+	{ .bit = OPT_BY, .name = "by", .arg = "KEY",
+	  .help = "aggregate by pid (default), tid or comm",
+	  .kind = KIND_STRING, AT(by) },
+	{ .bit = OPT_IDLE, .name = "idle",
+	  .help = "show each CPU's idle task (hidden by default)",
+	  .kind = KIND_FLAG, AT(idle) },
+	{ .bit = OPT_MAX_TASKS, .name = "max-tasks", .arg = "N",
+	  .help = "threads tracked at most (default 65536)",
+	  .kind = KIND_SIZE, AT(max_tasks), .min = 1, .max = 1u << 24,
+	  .bad = "invalid --max-tasks '%s' (1 to 16777216)" },
+	{ .bit = OPT_DURATION, .letter = 'd', .name = "duration", .arg = "SECS",
+	  .help = "stop after SECS seconds",
+	  .kind = KIND_SECONDS, AT(duration_s), .bad = "invalid duration '%s' (seconds > 0)" },
+	{ .bit = OPT_TIMESTAMP, .letter = 'T', .name = "timestamp",
+	  .help = "print the time of each report",
+	  .kind = KIND_FLAG, AT(timestamp) },
+	{ .bit = OPT_JSON, .letter = 'j', .name = "json",
+	  .help = "one JSON object per report (docs/json.md)",
+	  .kind = KIND_FLAG, AT(json) },
+	{ .bit = OPT_MS, .letter = 'm', .name = "milliseconds",
+	  .help = "histograms in milliseconds (default microseconds)",
+	  .kind = KIND_FLAG, AT(ms) },
+	/* bcc's letters: runqlat's -P is per process, runqslower's the previous task. */
+	{ .bit = OPT_PER_PID, .letter = 'P', .name = "pids",
+	  .help = "a histogram per process",
+	  .kind = KIND_FLAG, AT(per_pid) },
+	{ .bit = OPT_PER_TID, .letter = 'L', .name = "tids",
+	  .help = "a histogram per thread",
+	  .kind = KIND_FLAG, AT(per_tid) },
+	/* runqlat has no -C: its --cpu asks for a histogram per CPU. */
+	{ .bit = OPT_PER_CPU, .name = "cpu", .alias = "per-cpu",
+	  .help = "a histogram per CPU (the CPU the wait ended on)",
+	  .kind = KIND_FLAG, AT(per_cpu) },
+	{ .bit = OPT_PREV, .letter = 'P', .name = "previous",
+	  .help = "also the task that ran before (PREV COMM, PREV TID)",
+	  .kind = KIND_FLAG, AT(prev) },
+	{ .bit = OPT_FROM, .name = "from", .arg = "EVENT",
+	  .help = "a wait after a wakeup starts at: wakeup (default, the\n"
+		  "enqueue, as bcc) or waking (the waker's side, with the\n"
+		  "wakeup path; two clock reads per wakeup)",
+	  .kind = KIND_CHOICE, AT(from_waking), .words = { "wakeup", "waking" },
+	  .bad = "invalid --from '%s' (wakeup or waking)" },
+	{ .bit = OPT_SPLIT, .name = "split",
+	  .help = "a histogram for each kind of wait, not only the sum",
+	  .kind = KIND_FLAG, AT(split) },
+	{ .bit = OPT_THRESHOLD, .name = "threshold", .arg = "MS",
+	  .help = "report waits of at least MS milliseconds",
+	  .kind = KIND_SECONDS, AT(threshold_ms),
+	  .bad = "invalid threshold '%s' (milliseconds > 0)" },
+	{ .bit = OPT_EVENTS, .letter = 'e', .name = "events", .arg = "LIST",
+	  .help = "kinds of event, comma-separated: switch, waking, wakeup,\n"
+		  "new, migrate, fork, exec, exit, prio, rename; all;\n"
+		  "default (all but wakeup, which follows every waking)",
+	  .kind = KIND_SET, .set = set_events, .bad = "unknown event kind in '%s' (see --help)" },
+	{ .bit = OPT_OUTPUT, .letter = 'o', .name = "output", .arg = "FILE",
+	  .help = "write to FILE",
+	  .kind = KIND_STRING, AT(output), .min = 1, .bad = "empty output file name" },
+	{ .bit = OPT_INPUT, .letter = 'i', .name = "input", .arg = "FILE",
+	  .help = "read the recording FILE",
+	  .kind = KIND_STRING, AT(input), .min = 1, .bad = "empty input file name" },
+	{ .bit = OPT_FORCE, .letter = 'f', .name = "force",
+	  .help = "replace FILE if it exists",
+	  .kind = KIND_FLAG, AT(force) },
+	{ .bit = OPT_FORMAT, .name = "format", .arg = "FMT",
+	  .help = "systrace (ftrace text, for Perfetto) or chrome-json",
+	  .kind = KIND_STRING, AT(format) },
+	{ .bit = OPT_WAKEUPS, .letter = 'w', .name = "wakeups",
+	  .help = "also a line per wakeup",
+	  .kind = KIND_FLAG, AT(wakeups) },
+	{ .bit = OPT_MIGRATIONS, .letter = 'M', .name = "migrations",
+	  .help = "also a line per migration",
+	  .kind = KIND_FLAG, AT(migrations) },
+	{ .bit = OPT_BUFFER, .name = "buffer", .arg = "MB",
+	  .help = "ring buffer size in MiB (a power of two, default 16)",
+	  .kind = KIND_SET, .set = set_buffer,
+	  .bad = "invalid --buffer '%s' (MiB, a power of two up to " CLI_STR(CLI_MAX_BUFFER_MB) ")" },
+	{ .letter = 'v', .name = "verbose",
+	  .help = "show libbpf's messages, load time and\n"
+		  "instructions verified per program",
+	  .kind = KIND_FLAG, AT(verbose) },
+	{ .letter = 'h', .name = "help", .help = "this help", .kind = KIND_HELP },
+};
+
+#define NR_OPTDEFS (sizeof(optdefs) / sizeof(optdefs[0]))
 
 /* With --json, errors also go to stdout as objects, so a consumer sees why the stream ended. */
 static bool json_errors;
@@ -78,17 +183,41 @@ void cli__err(const char *fmt, ...)
 	json_error(msg);
 }
 
+/* The text's further lines start at column indent. */
+static void print_indented(FILE *f, const char *text, int indent)
+{
+	const char *nl;
+
+	while ((nl = strchr(text, '\n'))) {
+		fprintf(f, "%.*s\n%*s", (int)(nl - text), text, indent, "");
+		text = nl + 1;
+	}
+	fprintf(f, "%s\n", text);
+}
+
+static bool takes(const struct cli_cmd *cmd, const struct optdef *d)
+{
+	return !d->bit || (cmd->opts & d->bit);
+}
+
 void cli__help(const struct cli_cmd *cmd, FILE *f)
 {
 	fprintf(f, "Usage: schedscope %s %s\n\n%s\n\nOptions:\n", cmd->name, cmd->usage,
 		cmd->summary);
-	for (size_t i = 0; i < sizeof(opt_help) / sizeof(opt_help[0]); i++)
-		if (cmd->opts & opt_help[i].bit)
-			fputs(opt_help[i].help, f);
-	fputs("  -v, --verbose        show libbpf's messages, load time and\n"
-	      "                       instructions verified per program\n"
-	      "  -h, --help           this help\n",
-	      f);
+	for (size_t i = 0; i < NR_OPTDEFS; i++) {
+		const struct optdef *d = &optdefs[i];
+		char names[32];
+
+		if (!takes(cmd, d))
+			continue;
+		snprintf(names, sizeof(names), "--%s%s%s", d->name, d->arg ? " " : "",
+			 d->arg ? d->arg : "");
+		if (d->letter)
+			fprintf(f, "  -%c, %-16s ", d->letter, names);
+		else
+			fprintf(f, "      %-16s ", names);
+		print_indented(f, d->help, 23);
+	}
 	if (cmd->opts & OPT_INTERVAL)
 		fputs("\n  interval [count]     a report every interval seconds covering that interval\n"
 		      "                       only, count times; without it one report at the end\n",
@@ -148,231 +277,198 @@ static int add_id(uint32_t *ids, size_t *nr, const char *s)
 	return 0;
 }
 
-int cli__parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *out)
+static int set_events(struct cli *out, const char *arg)
 {
-	static const struct option all_longopts[] = {
-		{ "pid", required_argument, NULL, 'p' },
-		{ "tid", required_argument, NULL, 't' },
-		{ "comm", required_argument, NULL, 'c' },
-		{ "cpu", required_argument, NULL, 'C' },
-		{ "sort", required_argument, NULL, 's' },
-		{ "rows", required_argument, NULL, 'n' },
-		{ "by", required_argument, NULL, LONG_BY },
-		{ "idle", no_argument, NULL, LONG_IDLE },
-		{ "max-tasks", required_argument, NULL, LONG_MAX_TASKS },
-		{ "milliseconds", no_argument, NULL, 'm' },
-		{ "pids", no_argument, NULL, LONG_PIDS },
-		{ "tids", no_argument, NULL, 'L' },
-		{ "per-cpu", no_argument, NULL, LONG_PER_CPU },
-		{ "previous", no_argument, NULL, LONG_PREVIOUS },
-		{ "from", required_argument, NULL, LONG_FROM },
-		{ "threshold", required_argument, NULL, LONG_THRESHOLD },
-		{ "split", no_argument, NULL, LONG_SPLIT },
-		{ "events", required_argument, NULL, 'e' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "input", required_argument, NULL, 'i' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "format", required_argument, NULL, LONG_FORMAT },
-		{ "wakeups", no_argument, NULL, 'w' },
-		{ "migrations", no_argument, NULL, 'M' },
-		{ "buffer", required_argument, NULL, LONG_BUFFER },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "timestamp", no_argument, NULL, 'T' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	static const struct {
-		int opt;
-		unsigned int bit;
-	} needs[] = {
-		{ 'p', OPT_PID },	{ 't', OPT_TID },	 { 'c', OPT_COMM },
-		{ 'C', OPT_CPU },	{ 's', OPT_SORT },	 { 'n', OPT_ROWS },
-		{ LONG_BY, OPT_BY },	{ LONG_IDLE, OPT_IDLE }, { LONG_MAX_TASKS, OPT_MAX_TASKS },
-		{ 'd', OPT_DURATION },	{ 'T', OPT_TIMESTAMP },	 { 'j', OPT_JSON },
-		{ 'm', OPT_MS },	{ 'L', OPT_PER_TID },	 { LONG_PIDS, OPT_PER_PID },
-		{ LONG_PER_CPU, OPT_PER_CPU }, { LONG_PREVIOUS, OPT_PREV }, { LONG_FROM, OPT_FROM },
-		{ LONG_THRESHOLD, OPT_THRESHOLD }, { LONG_SPLIT, OPT_SPLIT },
-		{ 'e', OPT_EVENTS },	{ 'o', OPT_OUTPUT },	 { 'i', OPT_INPUT },
-		{ 'f', OPT_FORCE },	{ LONG_FORMAT, OPT_FORMAT }, { 'w', OPT_WAKEUPS },
-		{ 'M', OPT_MIGRATIONS }, { LONG_BUFFER, OPT_BUFFER },
-	};
-	struct option longopts[sizeof(all_longopts) / sizeof(all_longopts[0])];
-	/* A command or an analysis ends our options: its own are not ours ('+'). */
-	const char *optstring = (cmd->opts & (OPT_COMMAND | OPT_ANALYSIS))
-					? "+:p:t:c:C:s:n:d:TjvhmPLe:o:i:fwM"
-					: ":p:t:c:C:s:n:d:TjvhmPLe:o:i:fwM";
 	const char *bad;
+
+	return sev__parse_mask(arg, &out->ev_mask, &bad);
+}
+
+static int set_buffer(struct cli *out, const char *arg)
+{
 	uint64_t v;
-	int c, longidx = 0;
 
-	memset(out, 0, sizeof(*out));
-	/*
-	 * bcc's letters win over the rule that an option means one thing: -P is
-	 * runqlat's per-process and runqslower's previous task, and runqlat's
-	 * --cpu (it has no -C) asks for a histogram per CPU.
-	 */
-	memcpy(longopts, all_longopts, sizeof(longopts));
-	for (size_t i = 0; longopts[i].name; i++)
-		if (!strcmp(longopts[i].name, "cpu") && (cmd->opts & OPT_PER_CPU)) {
-			longopts[i].has_arg = no_argument;
-			longopts[i].val = LONG_PER_CPU;
-		}
-	/* Known before any error, wherever --json stands. */
-	json_errors = false;
-	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
-		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
-			json_errors = (cmd->opts & OPT_JSON) != 0;
-	out->cpu = -1;
-	out->rows = 20;
-	out->max_tasks = 65536;
-	/* 0, not 1: glibc then forgets the last parse (its '+' mode, a half-read "-hT"). */
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, optstring, longopts, &longidx)) != -1) {
-		char optname[3] = { '-', (char)optopt, 0 };
-		char given[32];
+	if (parse_u64(arg, CLI_MAX_BUFFER_MB, &v) || v == 0 || (v & (v - 1)))
+		return -EINVAL;
+	out->buffer_mb = (size_t)v;
+	return 0;
+}
 
-		/* Name the option as given, not its value (argv[optind - 1] may be either). */
-		if (c < 256)
-			snprintf(given, sizeof(given), "-%c", c);
+/* Check arg as a value of d and store it: 0, or -EINVAL. */
+static int store(const struct optdef *d, const char *arg, struct cli *out)
+{
+	void *field = (char *)out + d->off;
+	uint64_t v;
+	size_t len;
+
+	switch (d->kind) {
+	case KIND_FLAG:
+		*(bool *)field = true;
+		return 0;
+	case KIND_INT:
+	case KIND_SIZE:
+		if (parse_u64(arg, d->max, &v) || v < d->min)
+			return -EINVAL;
+		if (d->kind == KIND_INT)
+			*(int *)field = (int)v;
 		else
-			snprintf(given, sizeof(given), "--%s", longopts[longidx].name);
-		if (c == 'P')
-			c = (cmd->opts & OPT_PREV) ? LONG_PREVIOUS : LONG_PIDS;
-		for (size_t i = 0; i < sizeof(needs) / sizeof(needs[0]); i++)
-			if (needs[i].opt == c && !(cmd->opts & needs[i].bit))
-				return usage_error(cmd, "option '%s' does not apply to this command",
-						   given);
-		switch (c) {
-		case 'p':
-			if (add_id(out->pids, &out->nr_pids, optarg))
-				return usage_error(cmd, "invalid PID '%s'", optarg);
-			break;
-		case 't':
-			if (add_id(out->tids, &out->nr_tids, optarg))
-				return usage_error(cmd, "invalid TID '%s'", optarg);
-			break;
-		case 'c':
-			if (!*optarg || strlen(optarg) > 15)
-				return usage_error(cmd, "invalid COMM '%s' (1 to 15 bytes)", optarg);
-			out->comm = optarg;
-			break;
-		case 'C':
-			if (parse_u64(optarg, 65535, &v))
-				return usage_error(cmd, "invalid CPU '%s'", optarg);
-			out->cpu = (int)v;
-			break;
-		case 's':
-			out->sort = optarg;
-			break;
-		case 'n':
-			if (parse_u64(optarg, 1u << 30, &v))
-				return usage_error(cmd, "invalid row count '%s'", optarg);
-			out->rows = (size_t)v;
-			break;
-		case LONG_BY:
-			out->by = optarg;
-			break;
-		case LONG_IDLE:
-			out->idle = true;
-			break;
-		case LONG_MAX_TASKS:
-			if (parse_u64(optarg, 1u << 24, &v) || v == 0)
-				return usage_error(cmd, "invalid --max-tasks '%s' (1 to 16777216)",
-						   optarg);
-			out->max_tasks = (size_t)v;
-			break;
-		case 'd':
-			if (parse_seconds(optarg, &out->duration_s))
-				return usage_error(cmd, "invalid duration '%s' (seconds > 0)", optarg);
-			break;
-		case 'T':
-			out->timestamp = true;
-			break;
-		case 'j':
-			out->json = true;
-			break;
-		case 'v':
-			out->verbose = true;
-			break;
-		case 'm':
-			out->ms = true;
-			break;
-		case LONG_PIDS:
-			out->per_pid = true;
-			break;
-		case 'L':
-			out->per_tid = true;
-			break;
-		case LONG_PER_CPU:
-			out->per_cpu = true;
-			break;
-		case LONG_PREVIOUS:
-			out->prev = true;
-			break;
-		case LONG_SPLIT:
-			out->split = true;
-			break;
-		case LONG_FROM:
-			if (!strcmp(optarg, "waking"))
-				out->from_waking = true;
-			else if (strcmp(optarg, "wakeup") != 0)
-				return usage_error(cmd, "invalid --from '%s' (wakeup or waking)",
-						   optarg);
-			break;
-		case LONG_THRESHOLD:
-			if (parse_seconds(optarg, &out->threshold_ms))
-				return usage_error(cmd, "invalid threshold '%s' (milliseconds > 0)",
-						   optarg);
-			break;
-		case 'e':
-			if (sev__parse_mask(optarg, &out->ev_mask, &bad))
-				return usage_error(cmd, "unknown event kind in '%s' (see --help)", optarg);
-			break;
-		case 'o':
-			if (!*optarg)
-				return usage_error(cmd, "%s", "empty output file name");
-			out->output = optarg;
-			break;
-		case 'i':
-			if (!*optarg)
-				return usage_error(cmd, "%s", "empty input file name");
-			out->input = optarg;
-			break;
-		case 'f':
-			out->force = true;
-			break;
-		case LONG_FORMAT:
-			out->format = optarg;
-			break;
-		case 'w':
-			out->wakeups = true;
-			break;
-		case 'M':
-			out->migrations = true;
-			break;
-		case LONG_BUFFER:
-			if (parse_u64(optarg, CLI_MAX_BUFFER_MB, &v) || v == 0 || (v & (v - 1)))
-				return usage_error(cmd,
-						   "invalid --buffer '%s' (MiB, a power of two up to "
-						   CLI_STR(CLI_MAX_BUFFER_MB) ")",
-						   optarg);
-			out->buffer_mb = (size_t)v;
-			break;
-		case 'h':
-			cli__help(cmd, stdout);
-			return 1;
-		case ':':
-			return usage_error(cmd, "option '%s' needs a value",
-					   optopt ? optname : argv[optind - 1]);
-		default:
-			return usage_error(cmd, "unknown option '%s'",
-					   optopt ? optname : argv[optind - 1]);
-		}
+			*(size_t *)field = (size_t)v;
+		return 0;
+	case KIND_SECONDS:
+		return parse_seconds(arg, (double *)field);
+	case KIND_STRING:
+		len = strlen(arg);
+		if (len < d->min || (d->max && len > d->max))
+			return -EINVAL;
+		*(const char **)field = arg;
+		return 0;
+	case KIND_IDS:
+		return add_id((uint32_t *)field, (size_t *)((char *)out + d->nr_off), arg);
+	case KIND_CHOICE:
+		for (size_t i = 0; i < 2; i++)
+			if (!strcmp(arg, d->words[i])) {
+				*(bool *)field = i == 1;
+				return 0;
+			}
+		return -EINVAL;
+	case KIND_SET:
+		return d->set(out, arg);
+	case KIND_HELP:
+		break;
 	}
-	out->min_us = 10000;
+	return 0;
+}
+
+static bool named(const struct optdef *d, const char *name)
+{
+	return (d->name && !strcmp(d->name, name)) || (d->alias && !strcmp(d->alias, name));
+}
+
+/*
+ * The row a letter (or, letter 0, a long name) stands for in cmd: of the
+ * rows that share it, the one cmd takes, else the first, whose arguments
+ * getopt then expects before we say it does not apply.
+ */
+static const struct optdef *pick(const struct cli_cmd *cmd, char letter, const char *name)
+{
+	const struct optdef *first = NULL;
+
+	for (size_t i = 0; i < NR_OPTDEFS; i++) {
+		const struct optdef *d = &optdefs[i];
+		bool match = letter ? d->letter == letter : named(d, name);
+
+		if (!match)
+			continue;
+		if (takes(cmd, d))
+			return d;
+		if (!first)
+			first = d;
+	}
+	return first;
+}
+
+/*
+ * What getopt returns for d's long names: its letter if no other row has
+ * it (--pid is -p), else 256 + the row's index, past every letter (so that
+ * --pids and --previous are not one -P).
+ */
+static int long_val(const struct optdef *d)
+{
+	int row = 256 + (int)(d - optdefs);
+
+	if (!d->letter)
+		return row;
+	for (size_t i = 0; i < NR_OPTDEFS; i++)
+		if (&optdefs[i] != d && optdefs[i].letter == d->letter)
+			return row;
+	return d->letter;
+}
+
+/* getopt's view of cmd: every option of the table, each name as cmd means it. */
+struct getopt_spec {
+	char shortopts[3 + 2 * NR_OPTDEFS];
+	struct option longopts[2 * NR_OPTDEFS + 1];
+};
+
+static void spec__build(struct getopt_spec *g, const struct cli_cmd *cmd)
+{
+	char *s = g->shortopts;
+	size_t n = 0;
+
+	/* A command line or an analysis ends our options: its own are not ours. */
+	if (cmd->opts & (OPT_COMMAND | OPT_ANALYSIS))
+		*s++ = '+';
+	*s++ = ':';
+	for (size_t i = 0; i < NR_OPTDEFS; i++) {
+		const struct optdef *d = &optdefs[i];
+		const char *names[2] = { d->name, d->alias };
+
+		if (d->letter && pick(cmd, d->letter, NULL) == d) {
+			*s++ = d->letter;
+			if (d->arg)
+				*s++ = ':';
+		}
+		for (size_t k = 0; k < 2; k++)
+			if (names[k] && pick(cmd, 0, names[k]) == d)
+				g->longopts[n++] = (struct option){ names[k],
+								    d->arg ? required_argument
+									   : no_argument,
+								    NULL, long_val(d) };
+	}
+	*s = 0;
+	g->longopts[n] = (struct option){ NULL, 0, NULL, 0 };
+}
+
+/* The row of what getopt returned. */
+static const struct optdef *row_of(const struct cli_cmd *cmd, int c)
+{
+	return c >= 256 ? &optdefs[c - 256] : pick(cmd, (char)c, NULL);
+}
+
+/*
+ * Name the option as given (long_name: the long name getopt matched, or
+ * NULL), not its value: argv[optind - 1] may be either.
+ */
+static void name_given(const struct cli_cmd *cmd, int c, const char *long_name, char **argv,
+		       char *buf, size_t size)
+{
+	if (!c)
+		snprintf(buf, size, "%s", argv[optind - 1]);
+	else if (c < 256)
+		snprintf(buf, size, "-%c", c);
+	else
+		snprintf(buf, size, "--%s", long_name ? long_name : row_of(cmd, c)->name);
+}
+
+/* One option getopt returned: 0, 1 after --help, or EXIT_USAGE. */
+static int parse_option(const struct cli_cmd *cmd, int c, const char *long_name, char **argv,
+			struct cli *out)
+{
+	const struct optdef *d;
+	char given[64];
+
+	if (c == ':' || c == '?') {
+		name_given(cmd, optopt, NULL, argv, given, sizeof(given));
+		return usage_error(cmd, c == ':' ? "option '%s' needs a value" : "unknown option '%s'",
+				   given);
+	}
+	d = row_of(cmd, c);
+	if (!takes(cmd, d)) {
+		name_given(cmd, c, long_name, argv, given, sizeof(given));
+		return usage_error(cmd, "option '%s' does not apply to this command", given);
+	}
+	if (d->kind == KIND_HELP) {
+		cli__help(cmd, stdout);
+		return 1;
+	}
+	if (store(d, optarg, out))
+		return usage_error(cmd, d->bad, optarg);
+	return 0;
+}
+
+/* What follows the options: interval [count], min_us, or another command line. */
+static int parse_positional(const struct cli_cmd *cmd, int argc, char **argv, struct cli *out)
+{
 	if (cmd->opts & (OPT_COMMAND | OPT_ANALYSIS)) {
 		out->rest = argv + optind;
 		out->nr_rest = argc - optind;
@@ -397,4 +493,33 @@ int cli__parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *out
 	if ((out->per_pid + out->per_tid + out->per_cpu) > 1)
 		return usage_error(cmd, "%s", "-P, -L and --cpu are alternatives: choose one");
 	return 0;
+}
+
+int cli__parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *out)
+{
+	struct getopt_spec g = { .shortopts = { 0 } };
+	int c, ret, longidx = -1;
+
+	memset(out, 0, sizeof(*out));
+	out->cpu = -1;
+	out->rows = 20;
+	out->max_tasks = 65536;
+	out->min_us = 10000;
+	spec__build(&g, cmd);
+	/* Known before any error, wherever --json stands. */
+	json_errors = false;
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
+			json_errors = (cmd->opts & OPT_JSON) != 0;
+	/* 0, not 1: glibc then forgets the last parse (its '+' mode, a half-read "-hT"). */
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, &longidx)) != -1) {
+		ret = parse_option(cmd, c, longidx >= 0 ? g.longopts[longidx].name : NULL, argv,
+				   out);
+		if (ret)
+			return ret;
+		longidx = -1;
+	}
+	return parse_positional(cmd, argc, argv, out);
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The one option vocabulary of every subcommand (docs/options.md is its
- * table). A subcommand says which options it takes; the same letter never
- * means two things.
+ * table): cli.c holds one row per option, and a command says which rows it
+ * takes by their bits. The same letter never means two things to one
+ * command.
  */
 #ifndef SCHEDSCOPE_CLI_H
 #define SCHEDSCOPE_CLI_H
