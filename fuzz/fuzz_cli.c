@@ -3,11 +3,12 @@
  * libFuzzer target: the option parser (src/cli.c) on any command line.
  *
  * Input: up to two lines. Each line's first byte picks a command from the
- * table below (the opts of src/main.c's commands and of report's analyses),
- * the rest is its arguments, split at spaces, tabs and NULs. The last line
- * is parsed twice: once after a full reset of getopt, once right after the
- * first line was parsed (as `report -i F top ...` parses twice in one
- * process). Both must agree: a parse may not depend on the one before.
+ * table below (the opts of src/main.c's commands, report with its analyses
+ * as subcommands), the rest is its arguments, split at spaces, tabs and
+ * NULs. The last line is parsed twice: once after a full reset of getopt,
+ * once right after the first line was parsed (`report -i F top ...` runs
+ * getopt twice in one parse). Both must agree: a parse may not depend on
+ * the one before.
  * Besides, a successful parse must be in range.
  */
 #include <getopt.h>
@@ -50,51 +51,48 @@ static int run_nothing(const struct cli *cli)
 	return 0;
 }
 
-/* The opts of src/main.c's commands and src/report.c's analyses; keep in step. */
+/* The opts of src/main.c's commands; keep in step. */
+#define CMD(n, o) { .name = (n), .usage = "", .summary = "", .opts = (o), .run = run_nothing }
+#define TOP_OPTS                                                                         \
+	(OPT_PID | OPT_TID | OPT_COMM | OPT_SORT | OPT_ROWS | OPT_BY | OPT_IDLE |        \
+	 OPT_MAX_TASKS | OPT_TIMESTAMP | OPT_JSON | OPT_INTERVAL)
+#define CPUS_OPTS (OPT_CPU | OPT_TIMESTAMP | OPT_JSON | OPT_INTERVAL)
+#define RUNQLAT_OPTS                                                                     \
+	(OPT_PID | OPT_TID | OPT_COMM | OPT_MS | OPT_PER_PID | OPT_PER_TID | OPT_PER_CPU | \
+	 OPT_SPLIT | OPT_MAX_TASKS | OPT_TIMESTAMP | OPT_JSON | OPT_INTERVAL)
+#define RUNQSLOWER_OPTS (OPT_PID | OPT_TID | OPT_COMM | OPT_PREV | OPT_JSON | OPT_MIN_US)
+
+static const struct cli_cmd analyses[] = {
+	{ .name = "top", .usage = "", .summary = "", .opts = TOP_OPTS, .id = 0 },
+	{ .name = "cpus", .usage = "", .summary = "", .opts = CPUS_OPTS, .id = 1 },
+	{ .name = "runqlat", .usage = "", .summary = "", .opts = RUNQLAT_OPTS, .id = 2 },
+	{ .name = "runqslower", .usage = "", .summary = "", .opts = RUNQSLOWER_OPTS, .id = 3 },
+	{ .name = "info", .usage = "", .summary = "", .opts = 0, .id = 4 },
+};
+
 static const struct cli_cmd cmds[] = {
-	{ "top", "", "", NULL,
-	  OPT_PID | OPT_TID | OPT_COMM | OPT_CPU | OPT_SORT | OPT_ROWS | OPT_BY | OPT_IDLE |
-		  OPT_MAX_TASKS | OPT_DURATION | OPT_TIMESTAMP | OPT_JSON | OPT_INTERVAL,
-	  run_nothing },
-	{ "cpus", "", "", NULL, OPT_CPU | OPT_DURATION | OPT_TIMESTAMP | OPT_JSON | OPT_INTERVAL,
-	  run_nothing },
-	{ "runqlat", "", "", NULL,
-	  OPT_PID | OPT_TID | OPT_COMM | OPT_MS | OPT_PER_PID | OPT_PER_TID | OPT_PER_CPU |
-		  OPT_FROM | OPT_SPLIT | OPT_MAX_TASKS | OPT_DURATION | OPT_TIMESTAMP | OPT_JSON |
-		  OPT_INTERVAL,
-	  run_nothing },
-	{ "runqslower", "", "", NULL,
-	  OPT_PID | OPT_TID | OPT_COMM | OPT_PREV | OPT_DURATION | OPT_JSON | OPT_MIN_US,
-	  run_nothing },
-	{ "starve", "", "", NULL, OPT_PID | OPT_TID | OPT_COMM | OPT_THRESHOLD | OPT_DURATION | OPT_JSON,
-	  run_nothing },
-	{ "inversion", "", "", NULL, OPT_THRESHOLD | OPT_DURATION | OPT_JSON, run_nothing },
-	{ "trace", "", "", NULL,
-	  OPT_PID | OPT_TID | OPT_COMM | OPT_CPU | OPT_EVENTS | OPT_BUFFER | OPT_DURATION | OPT_JSON,
-	  run_nothing },
-	{ "record", "", "", NULL,
-	  OPT_OUTPUT | OPT_FORCE | OPT_PID | OPT_TID | OPT_COMM | OPT_CPU | OPT_EVENTS |
-		  OPT_BUFFER | OPT_DURATION | OPT_COMMAND,
-	  run_nothing },
-	{ "report", "", "", NULL, OPT_INPUT | OPT_ANALYSIS, run_nothing },
-	{ "timehist", "", "", NULL,
-	  OPT_INPUT | OPT_PID | OPT_TID | OPT_COMM | OPT_CPU | OPT_WAKEUPS | OPT_MIGRATIONS |
-		  OPT_JSON,
-	  run_nothing },
-	{ "export", "", "", NULL, OPT_INPUT | OPT_OUTPUT | OPT_FORMAT | OPT_FORCE, run_nothing },
-	/* report's analyses */
-	{ "top", "", "", NULL,
-	  OPT_PID | OPT_TID | OPT_COMM | OPT_SORT | OPT_ROWS | OPT_BY | OPT_IDLE | OPT_MAX_TASKS |
-		  OPT_TIMESTAMP | OPT_JSON | OPT_INTERVAL,
-	  run_nothing },
-	{ "cpus", "", "", NULL, OPT_CPU | OPT_TIMESTAMP | OPT_JSON | OPT_INTERVAL, run_nothing },
-	{ "runqlat", "", "", NULL,
-	  OPT_PID | OPT_TID | OPT_COMM | OPT_MS | OPT_PER_PID | OPT_PER_TID | OPT_PER_CPU |
-		  OPT_SPLIT | OPT_MAX_TASKS | OPT_TIMESTAMP | OPT_JSON | OPT_INTERVAL,
-	  run_nothing },
-	{ "runqslower", "", "", NULL, OPT_PID | OPT_TID | OPT_COMM | OPT_PREV | OPT_JSON | OPT_MIN_US,
-	  run_nothing },
-	{ "info", "", "", NULL, 0, run_nothing },
+	CMD("top", TOP_OPTS | OPT_CPU | OPT_DURATION),
+	CMD("cpus", CPUS_OPTS | OPT_DURATION),
+	CMD("runqlat", RUNQLAT_OPTS | OPT_FROM | OPT_DURATION),
+	CMD("runqslower", RUNQSLOWER_OPTS | OPT_DURATION),
+	CMD("starve", OPT_PID | OPT_TID | OPT_COMM | OPT_THRESHOLD | OPT_DURATION | OPT_JSON),
+	CMD("inversion", OPT_THRESHOLD | OPT_DURATION | OPT_JSON),
+	CMD("trace", OPT_PID | OPT_TID | OPT_COMM | OPT_CPU | OPT_EVENTS | OPT_BUFFER |
+			     OPT_DURATION | OPT_JSON),
+	CMD("record", OPT_OUTPUT | OPT_FORCE | OPT_PID | OPT_TID | OPT_COMM | OPT_CPU |
+			      OPT_EVENTS | OPT_BUFFER | OPT_DURATION | OPT_COMMAND),
+	{ .name = "report", .usage = "", .summary = "", .opts = OPT_INPUT, .run = run_nothing,
+	  .subs = analyses, .nr_subs = sizeof(analyses) / sizeof(analyses[0]),
+	  .sub_noun = "analysis", .sub_lead = "-i FILE" },
+	CMD("timehist", OPT_INPUT | OPT_PID | OPT_TID | OPT_COMM | OPT_CPU | OPT_WAKEUPS |
+				OPT_MIGRATIONS | OPT_JSON),
+	CMD("export", OPT_INPUT | OPT_OUTPUT | OPT_FORMAT | OPT_FORCE),
+	/* report's analyses on their own too: the corpus's first bytes keep their meaning */
+	CMD("top", TOP_OPTS),
+	CMD("cpus", CPUS_OPTS),
+	CMD("runqlat", RUNQLAT_OPTS),
+	CMD("runqslower", RUNQSLOWER_OPTS),
+	CMD("info", 0),
 };
 
 #define NR_CMDS (sizeof(cmds) / sizeof(cmds[0]))
@@ -166,7 +164,7 @@ static void getopt_reset(const struct cli_cmd *cmd)
 
 	optind = 0;
 	opterr = 0;
-	CHECK(getopt_long(1, argv, (cmd->opts & (OPT_COMMAND | OPT_ANALYSIS)) ? "+" : "", NULL,
+	CHECK(getopt_long(1, argv, ((cmd->opts & OPT_COMMAND) || cmd->subs) ? "+" : "", NULL,
 			  NULL) == -1);
 }
 
@@ -197,7 +195,7 @@ static void check_same(const struct parse *a, const struct parse *b)
 	      x->split == y->split);
 	SAME(x->ev_mask == y->ev_mask && x->force == y->force && x->wakeups == y->wakeups &&
 	      x->migrations == y->migrations && x->buffer_mb == y->buffer_mb);
-	SAME(x->nr_rest == y->nr_rest);
+	SAME(x->nr_rest == y->nr_rest && x->sub == y->sub);
 	for (int i = 0; i < x->nr_rest; i++)
 		SAME(same_str(x->rest[i], y->rest[i]));
 }
@@ -212,6 +210,7 @@ static void check_ranges(const struct parse *p, const struct line *l)
 	CHECK(c->cpu >= -1 && c->cpu <= 65535);
 	CHECK(c->per_pid + c->per_tid + c->per_cpu <= 1);
 	CHECK(c->nr_rest >= 0 && c->nr_rest < l->nr);
+	CHECK(c->sub >= -1 && c->sub < 5);
 	if (c->nr_rest)
 		CHECK(c->rest && c->rest[c->nr_rest] == NULL);
 	if (c->comm)

@@ -200,10 +200,15 @@ static bool takes(const struct cli_cmd *cmd, const struct optdef *d)
 	return !d->bit || (cmd->opts & d->bit);
 }
 
-void cli__help(const struct cli_cmd *cmd, FILE *f)
+/* The command being parsed, and how usage names it: "top", "report -i FILE top". */
+struct parse {
+	const struct cli_cmd *cmd;
+	char path[64];
+};
+
+static void help(const struct cli_cmd *cmd, const char *path, FILE *f)
 {
-	fprintf(f, "Usage: schedscope %s %s\n\n%s\n\nOptions:\n", cmd->name, cmd->usage,
-		cmd->summary);
+	fprintf(f, "Usage: schedscope %s %s\n\n%s\n\nOptions:\n", path, cmd->usage, cmd->summary);
 	for (size_t i = 0; i < NR_OPTDEFS; i++) {
 		const struct optdef *d = &optdefs[i];
 		char names[32];
@@ -226,14 +231,19 @@ void cli__help(const struct cli_cmd *cmd, FILE *f)
 		fprintf(f, "\n%s", cmd->extra_help);
 }
 
-static int usage_error(const struct cli_cmd *cmd, const char *fmt, const char *arg)
+void cli__help(const struct cli_cmd *cmd, FILE *f)
+{
+	help(cmd, cmd->name, f);
+}
+
+static int usage_error(const struct parse *p, const char *fmt, const char *arg)
 {
 	char msg[512];
 
 	snprintf(msg, sizeof(msg), fmt, arg);
 	cli__err("%s", msg);
-	fprintf(stderr, "Usage: schedscope %s %s\nTry 'schedscope %s --help'.\n", cmd->name,
-		cmd->usage, cmd->name);
+	fprintf(stderr, "Usage: schedscope %s %s\nTry 'schedscope %s --help'.\n", p->path,
+		p->cmd->usage, p->path);
 	return EXIT_USAGE;
 }
 
@@ -395,8 +405,8 @@ static void spec__build(struct getopt_spec *g, const struct cli_cmd *cmd)
 	char *s = g->shortopts;
 	size_t n = 0;
 
-	/* A command line or an analysis ends our options: its own are not ours. */
-	if (cmd->opts & (OPT_COMMAND | OPT_ANALYSIS))
+	/* A command line or a subcommand ends our options: its own are not ours. */
+	if ((cmd->opts & OPT_COMMAND) || cmd->subs)
 		*s++ = '+';
 	*s++ = ':';
 	for (size_t i = 0; i < NR_OPTDEFS; i++) {
@@ -441,85 +451,157 @@ static void name_given(const struct cli_cmd *cmd, int c, const char *long_name, 
 }
 
 /* One option getopt returned: 0, 1 after --help, or EXIT_USAGE. */
-static int parse_option(const struct cli_cmd *cmd, int c, const char *long_name, char **argv,
+static int parse_option(const struct parse *p, int c, const char *long_name, char **argv,
 			struct cli *out)
 {
 	const struct optdef *d;
 	char given[64];
 
 	if (c == ':' || c == '?') {
-		name_given(cmd, optopt, NULL, argv, given, sizeof(given));
-		return usage_error(cmd, c == ':' ? "option '%s' needs a value" : "unknown option '%s'",
+		name_given(p->cmd, optopt, NULL, argv, given, sizeof(given));
+		return usage_error(p, c == ':' ? "option '%s' needs a value" : "unknown option '%s'",
 				   given);
 	}
-	d = row_of(cmd, c);
-	if (!takes(cmd, d)) {
-		name_given(cmd, c, long_name, argv, given, sizeof(given));
-		return usage_error(cmd, "option '%s' does not apply to this command", given);
+	d = row_of(p->cmd, c);
+	if (!takes(p->cmd, d)) {
+		name_given(p->cmd, c, long_name, argv, given, sizeof(given));
+		return usage_error(p, "option '%s' does not apply to this command", given);
 	}
 	if (d->kind == KIND_HELP) {
-		cli__help(cmd, stdout);
+		help(p->cmd, p->path, stdout);
 		return 1;
 	}
 	if (store(d, optarg, out))
-		return usage_error(cmd, d->bad, optarg);
+		return usage_error(p, d->bad, optarg);
 	return 0;
 }
 
-/* What follows the options: interval [count], min_us, or another command line. */
-static int parse_positional(const struct cli_cmd *cmd, int argc, char **argv, struct cli *out)
-{
-	if (cmd->opts & (OPT_COMMAND | OPT_ANALYSIS)) {
-		out->rest = argv + optind;
-		out->nr_rest = argc - optind;
-		return 0;
-	}
-	if (optind < argc && (cmd->opts & OPT_MIN_US)) {
-		if (parse_u64(argv[optind], UINT64_MAX / 1000, &out->min_us))
-			return usage_error(cmd, "invalid min_us '%s' (an integer >= 0)", argv[optind]);
-		optind++;
-	}
-	if (optind < argc && !(cmd->opts & OPT_INTERVAL))
-		return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
-	if (optind < argc && parse_seconds(argv[optind++], &out->interval_s))
-		return usage_error(cmd, "invalid interval '%s' (seconds > 0)", argv[optind - 1]);
-	if (optind < argc) {
-		if (parse_u64(argv[optind], UINT32_MAX, &out->count) || out->count == 0)
-			return usage_error(cmd, "invalid count '%s' (an integer > 0)", argv[optind]);
-		optind++;
-	}
-	if (optind < argc)
-		return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
-	if ((out->per_pid + out->per_tid + out->per_cpu) > 1)
-		return usage_error(cmd, "%s", "-P, -L and --cpu are alternatives: choose one");
-	return 0;
-}
-
-int cli__parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *out)
+/* The options of p->cmd, up to what follows them (argv[optind] on). */
+static int parse_options(const struct parse *p, int argc, char **argv, struct cli *out)
 {
 	struct getopt_spec g = { .shortopts = { 0 } };
 	int c, ret, longidx = -1;
 
+	spec__build(&g, p->cmd);
+	/* Known before any error, wherever --json stands. */
+	json_errors = false;
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
+			json_errors = (p->cmd->opts & OPT_JSON) != 0;
+	/* 0, not 1: glibc then forgets the last parse (its '+' mode, a half-read "-hT"). */
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, &longidx)) != -1) {
+		ret = parse_option(p, c, longidx >= 0 ? g.longopts[longidx].name : NULL, argv, out);
+		if (ret)
+			return ret;
+		longidx = -1;
+	}
+	return 0;
+}
+
+/* What follows the options: interval [count], min_us, or another command line. */
+static int parse_positional(const struct parse *p, int argc, char **argv, struct cli *out)
+{
+	unsigned int opts = p->cmd->opts;
+
+	if (opts & OPT_COMMAND) {
+		out->rest = argv + optind;
+		out->nr_rest = argc - optind;
+		return 0;
+	}
+	if (optind < argc && (opts & OPT_MIN_US)) {
+		if (parse_u64(argv[optind], UINT64_MAX / 1000, &out->min_us))
+			return usage_error(p, "invalid min_us '%s' (an integer >= 0)", argv[optind]);
+		optind++;
+	}
+	if (optind < argc && !(opts & OPT_INTERVAL))
+		return usage_error(p, "unexpected argument '%s'", argv[optind]);
+	if (optind < argc && parse_seconds(argv[optind++], &out->interval_s))
+		return usage_error(p, "invalid interval '%s' (seconds > 0)", argv[optind - 1]);
+	if (optind < argc) {
+		if (parse_u64(argv[optind], UINT32_MAX, &out->count) || out->count == 0)
+			return usage_error(p, "invalid count '%s' (an integer > 0)", argv[optind]);
+		optind++;
+	}
+	if (optind < argc)
+		return usage_error(p, "unexpected argument '%s'", argv[optind]);
+	if ((out->per_pid + out->per_tid + out->per_cpu) > 1)
+		return usage_error(p, "%s", "-P, -L and --cpu are alternatives: choose one");
+	return 0;
+}
+
+/* "unknown analysis 'x' (top, cpus or info)": the names from the tree. */
+static int unknown_sub(const struct cli_cmd *cmd, const char *name)
+{
+	char names[256] = "";
+	size_t len = 0;
+
+	for (size_t i = 0; i < cmd->nr_subs && len < sizeof(names); i++)
+		len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s",
+					!i ? "" : i + 1 < cmd->nr_subs ? ", " : " or ",
+					cmd->subs[i].name);
+	cli__err("unknown %s '%s' (%s)", cmd->sub_noun, name, names);
+	return EXIT_USAGE;
+}
+
+static int parse_node(struct parse *p, int argc, char **argv, struct cli *out);
+
+/*
+ * The subcommand named at argv[optind], and the rest of the line as its
+ * own. With none, the parent says what it needs when it runs.
+ */
+static int parse_sub(struct parse *p, int argc, char **argv, struct cli *out)
+{
+	const struct cli_cmd *parent = p->cmd;
+	const struct cli_cmd *sub = NULL;
+	char path[sizeof(p->path)];
+
+	if (optind >= argc)
+		return 0;
+	for (size_t i = 0; i < parent->nr_subs && !sub; i++)
+		if (!strcmp(parent->subs[i].name, argv[optind]))
+			sub = &parent->subs[i];
+	if (!sub)
+		return unknown_sub(parent, argv[optind]);
+	if (snprintf(path, sizeof(path), "%s%s%s %s", p->path, parent->sub_lead ? " " : "",
+		     parent->sub_lead ? parent->sub_lead : "", sub->name) >= (int)sizeof(path))
+		path[sizeof(path) - 1] = 0;	/* names of our own: never so long */
+	memcpy(p->path, path, sizeof(path));
+	p->cmd = sub;
+	out->sub = sub->id;
+	return parse_node(p, argc - optind, argv + optind, out);
+}
+
+static int parse_node(struct parse *p, int argc, char **argv, struct cli *out)
+{
+	int ret = parse_options(p, argc, argv, out);
+
+	if (ret)
+		return ret;
+	if (p->cmd->subs)
+		return parse_sub(p, argc, argv, out);
+	return parse_positional(p, argc, argv, out);
+}
+
+/*
+ * Down the command tree, one node at a time: getopt over the node's
+ * options (spec__build: every row of the table, as this node means it),
+ * each value checked and stored by its row (store); then, at a node with
+ * subcommands, the next word names one and its part of the line is parsed
+ * the same way into the same struct cli; at a leaf, the positional
+ * arguments.
+ */
+int cli__parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *out)
+{
+	struct parse p = { .cmd = cmd };
+
+	snprintf(p.path, sizeof(p.path), "%s", cmd->name);
 	memset(out, 0, sizeof(*out));
 	out->cpu = -1;
 	out->rows = 20;
 	out->max_tasks = 65536;
 	out->min_us = 10000;
-	spec__build(&g, cmd);
-	/* Known before any error, wherever --json stands. */
-	json_errors = false;
-	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
-		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
-			json_errors = (cmd->opts & OPT_JSON) != 0;
-	/* 0, not 1: glibc then forgets the last parse (its '+' mode, a half-read "-hT"). */
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, &longidx)) != -1) {
-		ret = parse_option(cmd, c, longidx >= 0 ? g.longopts[longidx].name : NULL, argv,
-				   out);
-		if (ret)
-			return ret;
-		longidx = -1;
-	}
-	return parse_positional(cmd, argc, argv, out);
+	out->sub = -1;
+	return parse_node(&p, argc, argv, out);
 }

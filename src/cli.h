@@ -50,8 +50,7 @@ enum cli_opt {
 	OPT_WAKEUPS = 1 << 27,	/* -w, --wakeups (timehist) */
 	OPT_MIGRATIONS = 1 << 28,	/* -M, --migrations (timehist) */
 	OPT_COMMAND = 1 << 29,	/* [--] COMMAND [ARG...]: the rest of the line is a command */
-	OPT_ANALYSIS = 1 << 30,	/* ANALYSIS [options]: the rest of the line is another command's */
-	OPT_BUFFER = 1u << 31,	/* --buffer MB */
+	OPT_BUFFER = 1 << 30,	/* --buffer MB */
 };
 
 struct cli {
@@ -72,8 +71,9 @@ struct cli {
 	const char *input;	/* -i */
 	const char *format;	/* --format */
 	size_t buffer_mb;	/* --buffer; 0: the default */
-	char **rest;		/* OPT_COMMAND, OPT_ANALYSIS: what follows, NULL-terminated */
+	char **rest;		/* OPT_COMMAND: what follows, NULL-terminated */
 	int cpu;		/* -1: all */
+	int sub;		/* the subcommand given (its cli_cmd.id); -1: none */
 	uint32_t ev_mask;	/* -e, SEV_MASK() bits; 0: the command's default */
 	int nr_rest;
 	uint32_t pids[CLI_MAX_IDS];
@@ -94,18 +94,30 @@ struct cli {
 	bool migrations;	/* -M */
 };
 
+/*
+ * A command, or a node of the command tree: `report` has a subcommand per
+ * analysis, and `report -i F top -p 1` is parsed as report's options, then
+ * top's, into one struct cli.
+ */
 struct cli_cmd {
 	const char *name;
 	const char *summary;
 	const char *usage;	/* the synopsis after "schedscope NAME" */
 	const char *extra_help;	/* option lines specific to the command, or NULL */
 	unsigned int opts;	/* enum cli_opt bits */
-	int (*run)(const struct cli *cli);
+	int id;			/* a subcommand's: what cli.sub says */
+	int (*run)(const struct cli *cli);	/* a subcommand's parent runs it */
+	const struct cli_cmd *subs;	/* the subcommands, or NULL */
+	size_t nr_subs;
+	const char *sub_noun;	/* what a subcommand is called in errors: "analysis" */
+	const char *sub_lead;	/* what stands before a subcommand's name: "-i FILE" */
 };
 
 /*
- * Parse argv (argv[0] is the subcommand). Returns 0 to run, 1 if help was
- * printed, or EXIT_USAGE after printing the error and usage to stderr.
+ * Parse argv (argv[0] is the command) and, where the command has
+ * subcommands, the subcommand's part of the line. Returns 0 to run, 1 if
+ * help was printed, or EXIT_USAGE after printing the error and usage to
+ * stderr.
  */
 int cli__parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *out);
 void cli__help(const struct cli_cmd *cmd, FILE *f);

@@ -11,6 +11,49 @@
 #define SCHEDSCOPE_VERSION "unknown"
 #endif
 
+/* report -i FILE ANALYSIS: the live commands' options that make sense offline. */
+static const struct cli_cmd report_analyses[] = {
+	{
+		.name = "top",
+		.id = AN_TOP,
+		.summary = "top over a recording: CPU time, switches, wakeups, migrations and\n"
+			   "run-queue waits per process, thread or name.",
+		.usage = "[options] [interval [count]]",
+		.opts = OPT_PID | OPT_TID | OPT_COMM | OPT_SORT | OPT_ROWS | OPT_BY | OPT_IDLE |
+			OPT_MAX_TASKS | OPT_TIMESTAMP | OPT_JSON | OPT_INTERVAL,
+	},
+	{
+		.name = "cpus",
+		.id = AN_CPUS,
+		.summary = "cpus over a recording: switches, busy and idle time, migrations and\n"
+			   "run-queue waits per CPU.",
+		.usage = "[options] [interval [count]]",
+		.opts = OPT_CPU | OPT_TIMESTAMP | OPT_JSON | OPT_INTERVAL,
+	},
+	{
+		.name = "runqlat",
+		.id = AN_RUNQLAT,
+		.summary = "runqlat over a recording: run-queue latency histograms.",
+		.usage = "[options] [interval [count]]",
+		.opts = OPT_PID | OPT_TID | OPT_COMM | OPT_MS | OPT_PER_PID | OPT_PER_TID |
+			OPT_PER_CPU | OPT_SPLIT | OPT_MAX_TASKS | OPT_TIMESTAMP | OPT_JSON |
+			OPT_INTERVAL,
+	},
+	{
+		.name = "runqslower",
+		.id = AN_RUNQSLOWER,
+		.summary = "runqslower over a recording: each run-queue wait of at least min_us.",
+		.usage = "[options] [min_us]",
+		.opts = OPT_PID | OPT_TID | OPT_COMM | OPT_PREV | OPT_JSON | OPT_MIN_US,
+	},
+	{
+		.name = "info",
+		.id = AN_INFO,
+		.summary = "What a recording holds: its header, events by kind, losses.",
+		.usage = "",
+	},
+};
+
 static const struct cli_cmd commands[] = {
 	{
 		.name = "top",
@@ -105,8 +148,12 @@ static const struct cli_cmd commands[] = {
 		.usage = "-i FILE ANALYSIS [options]",
 		.extra_help = "Analyses: top, cpus, runqlat, runqslower, info. Each takes the options of\n"
 			      "the live command that make sense offline ('report -i F top --help').\n",
-		.opts = OPT_INPUT | OPT_ANALYSIS,
+		.opts = OPT_INPUT,
 		.run = report__run,
+		.subs = report_analyses,
+		.nr_subs = sizeof(report_analyses) / sizeof(report_analyses[0]),
+		.sub_noun = "analysis",
+		.sub_lead = "-i FILE",
 	},
 	{
 		.name = "timehist",

@@ -22,54 +22,7 @@
 #include "core/evacct.h"
 #include "session/recinput.h"
 
-enum analysis { AN_TOP, AN_CPUS, AN_RUNQLAT, AN_RUNQSLOWER, AN_INFO };
-
-static const struct cli_cmd analyses[] = {
-	[AN_TOP] = {
-		.name = "report -i FILE top",
-		.summary = "top over a recording: CPU time, switches, wakeups, migrations and\n"
-			   "run-queue waits per process, thread or name.",
-		.usage = "[options] [interval [count]]",
-		.opts = OPT_PID | OPT_TID | OPT_COMM | OPT_SORT | OPT_ROWS | OPT_BY | OPT_IDLE |
-			OPT_MAX_TASKS | OPT_TIMESTAMP | OPT_JSON | OPT_INTERVAL,
-	},
-	[AN_CPUS] = {
-		.name = "report -i FILE cpus",
-		.summary = "cpus over a recording: switches, busy and idle time, migrations and\n"
-			   "run-queue waits per CPU.",
-		.usage = "[options] [interval [count]]",
-		.opts = OPT_CPU | OPT_TIMESTAMP | OPT_JSON | OPT_INTERVAL,
-	},
-	[AN_RUNQLAT] = {
-		.name = "report -i FILE runqlat",
-		.summary = "runqlat over a recording: run-queue latency histograms.",
-		.usage = "[options] [interval [count]]",
-		.opts = OPT_PID | OPT_TID | OPT_COMM | OPT_MS | OPT_PER_PID | OPT_PER_TID |
-			OPT_PER_CPU | OPT_SPLIT | OPT_MAX_TASKS | OPT_TIMESTAMP | OPT_JSON |
-			OPT_INTERVAL,
-	},
-	[AN_RUNQSLOWER] = {
-		.name = "report -i FILE runqslower",
-		.summary = "runqslower over a recording: each run-queue wait of at least min_us.",
-		.usage = "[options] [min_us]",
-		.opts = OPT_PID | OPT_TID | OPT_COMM | OPT_PREV | OPT_JSON | OPT_MIN_US,
-	},
-	[AN_INFO] = {
-		.name = "report -i FILE info",
-		.summary = "What a recording holds: its header, events by kind, losses.",
-		.usage = "",
-		.opts = 0,
-	},
-};
-
-static const char *const analysis_names[] = {
-	[AN_TOP] = "top", [AN_CPUS] = "cpus", [AN_RUNQLAT] = "runqlat",
-	[AN_RUNQSLOWER] = "runqslower", [AN_INFO] = "info",
-};
-
-#define NR_ANALYSES (sizeof(analyses) / sizeof(analyses[0]))
-
-/* What each name runs, indexed as analyses[]. */
+/* What each analysis runs, indexed by enum report_analysis (cli->sub). */
 static const struct analysis_ops *const analysis_ops[] = {
 	[AN_TOP] = &top_analysis, [AN_CPUS] = &cpus_analysis, [AN_RUNQLAT] = &runqlat_analysis,
 	[AN_RUNQSLOWER] = &runqslower_analysis, [AN_INFO] = &info_analysis,
@@ -185,14 +138,6 @@ static int on_item(void *ctx, const struct rec_item *it)
 	return 0;
 }
 
-static int find_analysis(const char *name)
-{
-	for (size_t i = 0; i < NR_ANALYSES; i++)
-		if (!strcmp(analysis_names[i], name))
-			return (int)i;
-	return -1;
-}
-
 /* The rebuilt figures if the analysis takes any, then the analysis. */
 static int setup(struct offline *o)
 {
@@ -227,32 +172,22 @@ static void teardown(struct offline *o)
 int report__run(const struct cli *cli)
 {
 	struct offline o = { 0 };
-	struct cli acli;
-	int an, ret;
+	int ret;
 
-	if (!cli->input || !cli->nr_rest) {
+	if (!cli->input || cli->sub < 0) {
 		cli__err(!cli->input ? "report needs -i FILE" : "report needs an analysis");
 		fprintf(stderr, "Usage: schedscope report -i FILE top|cpus|runqlat|runqslower|info "
 				"[options]\n");
 		return EXIT_USAGE;
 	}
-	an = find_analysis(cli->rest[0]);
-	if (an < 0) {
-		cli__err("unknown analysis '%s' (top, cpus, runqlat, runqslower or info)",
-			 cli->rest[0]);
-		return EXIT_USAGE;
-	}
-	ret = cli__parse(&analyses[an], cli->nr_rest, cli->rest, &acli);
-	if (ret)
-		return ret == 1 ? 0 : ret;
-	o.cli = &acli;
-	o.an = analysis_ops[an];
+	o.cli = cli;
+	o.an = analysis_ops[cli->sub];
 	o.in = recinput__open(cli->input);
 	if (!o.in)
 		return 1;
 	o.in->no_names = !o.an->names;
 	o.wakeup_kind = (o.in->h.event_mask & SEV_MASK(SEV_WAKING)) ? SEV_WAKING : SEV_WAKEUP;
-	o.step_ns = acli.interval_s > 0 ? (uint64_t)(acli.interval_s * 1e9) : 0;
+	o.step_ns = cli->interval_s > 0 ? (uint64_t)(cli->interval_s * 1e9) : 0;
 	ret = setup(&o);
 	if (ret) {
 		teardown(&o);	/* said why: a bad option of the analysis, or no memory */
