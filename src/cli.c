@@ -158,17 +158,24 @@ static const struct optdef optdefs[] = {
 
 #define NR_OPTDEFS (sizeof(optdefs) / sizeof(optdefs[0]))
 
-/* With --json, errors also go to stdout as objects, so a consumer sees why the stream ended. */
-static bool json_errors;
+/* cli__json_errors(): main() says where, once; the parse says it for its own errors. */
+static FILE *json_errors_to;
 
-static void json_error(const char *msg)
+void cli__json_errors(FILE *f)
 {
-	if (!json_errors)
+	json_errors_to = f;
+}
+
+/* With --json, errors also go to the stream as objects, so a consumer sees why it ended. */
+static void report_error(const char *msg, FILE *json)
+{
+	fprintf(stderr, "schedscope: %s\n", msg);
+	if (!json)
 		return;
-	fputs("{\"type\":\"error\",\"message\":", stdout);
-	json__write_string(stdout, msg, strlen(msg));
-	fputs("}\n", stdout);
-	fflush(stdout);
+	fputs("{\"type\":\"error\",\"message\":", json);
+	json__write_string(json, msg, strlen(msg));
+	fputs("}\n", json);
+	fflush(json);
 }
 
 void cli__err(const char *fmt, ...)
@@ -179,8 +186,7 @@ void cli__err(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "schedscope: %s\n", msg);
-	json_error(msg);
+	report_error(msg, json_errors_to);
 }
 
 /* The text's further lines start at column indent. */
@@ -204,6 +210,7 @@ static bool takes(const struct cli_cmd *cmd, const struct optdef *d)
 struct parse {
 	const struct cli_cmd *cmd;
 	char path[64];
+	bool json_errors;	/* --json given to a command that takes it */
 };
 
 static void help(const struct cli_cmd *cmd, const char *path, FILE *f)
@@ -241,7 +248,7 @@ static int usage_error(const struct parse *p, const char *fmt, const char *arg)
 	char msg[512];
 
 	snprintf(msg, sizeof(msg), fmt, arg);
-	cli__err("%s", msg);
+	report_error(msg, p->json_errors ? stdout : NULL);
 	fprintf(stderr, "Usage: schedscope %s %s\nTry 'schedscope %s --help'.\n", p->path,
 		p->cmd->usage, p->path);
 	return EXIT_USAGE;
@@ -477,17 +484,17 @@ static int parse_option(const struct parse *p, int c, const char *long_name, cha
 }
 
 /* The options of p->cmd, up to what follows them (argv[optind] on). */
-static int parse_options(const struct parse *p, int argc, char **argv, struct cli *out)
+static int parse_options(struct parse *p, int argc, char **argv, struct cli *out)
 {
 	struct getopt_spec g = { .shortopts = { 0 } };
 	int c, ret, longidx = -1;
 
 	spec__build(&g, p->cmd);
 	/* Known before any error, wherever --json stands. */
-	json_errors = false;
+	p->json_errors = false;
 	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
 		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
-			json_errors = (p->cmd->opts & OPT_JSON) != 0;
+			p->json_errors = (p->cmd->opts & OPT_JSON) != 0;
 	/* 0, not 1: glibc then forgets the last parse (its '+' mode, a half-read "-hT"). */
 	optind = 0;
 	opterr = 0;
@@ -532,16 +539,18 @@ static int parse_positional(const struct parse *p, int argc, char **argv, struct
 }
 
 /* "unknown analysis 'x' (top, cpus or info)": the names from the tree. */
-static int unknown_sub(const struct cli_cmd *cmd, const char *name)
+static int unknown_sub(const struct parse *p, const char *name)
 {
-	char names[256] = "";
+	const struct cli_cmd *cmd = p->cmd;
+	char names[256] = "", msg[512];
 	size_t len = 0;
 
 	for (size_t i = 0; i < cmd->nr_subs && len < sizeof(names); i++)
 		len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s",
 					!i ? "" : i + 1 < cmd->nr_subs ? ", " : " or ",
 					cmd->subs[i].name);
-	cli__err("unknown %s '%s' (%s)", cmd->sub_noun, name, names);
+	snprintf(msg, sizeof(msg), "unknown %s '%s' (%s)", cmd->sub_noun, name, names);
+	report_error(msg, p->json_errors ? stdout : NULL);
 	return EXIT_USAGE;
 }
 
@@ -563,7 +572,7 @@ static int parse_sub(struct parse *p, int argc, char **argv, struct cli *out)
 		if (!strcmp(parent->subs[i].name, argv[optind]))
 			sub = &parent->subs[i];
 	if (!sub)
-		return unknown_sub(parent, argv[optind]);
+		return unknown_sub(p, argv[optind]);
 	if (snprintf(path, sizeof(path), "%s%s%s %s", p->path, parent->sub_lead ? " " : "",
 		     parent->sub_lead ? parent->sub_lead : "", sub->name) >= (int)sizeof(path))
 		path[sizeof(path) - 1] = 0;	/* names of our own: never so long */

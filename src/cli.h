@@ -122,7 +122,15 @@ struct cli_cmd {
 int cli__parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *out);
 void cli__help(const struct cli_cmd *cmd, FILE *f);
 
-/* "schedscope: " + message, to stderr. */
+/* "schedscope: " + message, to stderr; and to cli__json_errors()'s stream. */
 void cli__err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Where cli__err() also writes each error as a JSON object: stdout once a
+ * command was parsed with --json, so a consumer of the stream sees why it
+ * ended; NULL (the default): nowhere. Only main() sets it, before it runs
+ * the command; cli__parse() reports its own errors by its own context.
+ */
+void cli__json_errors(FILE *f);
 
 #endif

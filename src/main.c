@@ -247,6 +247,7 @@ int main(int argc, char **argv)
 	ret = cli__parse(cmd, argc - 1, argv + 1, &cli);
 	if (ret)
 		return ret == 1 ? 0 : ret;
+	cli__json_errors(cli.json ? stdout : NULL);
 	stop__install();
 	return cmd->run(&cli);
 }
