@@ -50,3 +50,19 @@ if git rev-parse -q --verify "$form_base^{commit}" >/dev/null 2>&1; then
 else
 	echo "ok - commit form # SKIP $form_base is not in this clone's history"
 fi
+
+# No function longer than 120 lines: a longer one does several things, and
+# should be several functions. Kernel style puts a function's braces at
+# column 0, and nothing else's, so a scan of those lines finds every body.
+MAX_FN_LINES=120
+out=$(find src -name '*.c' -print0 | sort -z | xargs -0 awk -v max=$MAX_FN_LINES '
+	FNR == 1 { start = 0 }
+	/^[A-Za-z_].*\(/ { head = $0 }
+	/^\{/ { start = FNR; name = head }
+	/^\}/ && start {
+		if (FNR - start - 1 > max)
+			printf "%s:%d: %d lines: %s\n", FILENAME, start, FNR - start - 1, name
+		start = 0
+	}')
+if [ -z "$out" ]; then echo "ok - every function in src/ is at most $MAX_FN_LINES lines"
+else echo "not ok - every function in src/ is at most $MAX_FN_LINES lines"; echo "$out" | sed 's/^/# /'; fi
