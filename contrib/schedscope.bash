@@ -1,7 +1,8 @@
 # bash completion for schedscope
 _schedscope() {
-	local cur prev cmd opts
+	local cur prev cmd opts i
 	local cmds="top cpus runqlat runqslower starve inversion trace record report timehist export"
+	local analyses="top cpus runqlat runqslower info"
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD - 1]}
 	cmd=${COMP_WORDS[1]}
@@ -12,6 +13,17 @@ _schedscope() {
 	if [[ $cmd == help ]]; then
 		((COMP_CWORD == 2)) && mapfile -t COMPREPLY < <(compgen -W "$cmds" -- "$cur")
 		return
+	fi
+	# report -i FILE ANALYSIS [options]: after its name, the analysis's options.
+	if [[ $cmd == report ]]; then
+		for ((i = 2; i < COMP_CWORD; i++)); do
+			[[ ${COMP_WORDS[i - 1]} == -i || ${COMP_WORDS[i - 1]} == --input ]] && continue
+			[[ " $analyses " == *" ${COMP_WORDS[i]} "* ]] && cmd="report ${COMP_WORDS[i]}" && break
+		done
+		if [[ $cmd == report && $cur != -* && $prev != -i && $prev != --input ]]; then
+			mapfile -t COMPREPLY < <(compgen -W "$analyses" -- "$cur")
+			return
+		fi
 	fi
 	case $prev in
 	--by) mapfile -t COMPREPLY < <(compgen -W "pid tid comm" -- "$cur"); return ;;
@@ -25,7 +37,7 @@ _schedscope() {
 		mapfile -t COMPREPLY < <(compgen -W "cpu pid tid comm vcsw ivcsw wakeups migr runq runqmax" -- "$cur")
 		return ;;
 	# runqlat's --cpu takes no value (a histogram per CPU); elsewhere it names a CPU.
-	-C | --cpu) [[ $cmd == runqlat ]] || return ;;
+	-C | --cpu) [[ $cmd == runqlat || $cmd == "report runqlat" ]] || return ;;
 	-p | --pid | -t | --tid | -c | --comm | -n | --rows | -d | --duration | --max-tasks | --threshold | --buffer)
 		return ;;
 	esac
@@ -41,6 +53,11 @@ _schedscope() {
 	report) opts="--input --verbose --help" ;;
 	timehist) opts="--pid --tid --comm --cpu --json --input --wakeups --migrations --verbose --help" ;;
 	export) opts="--output --input --force --format --verbose --help" ;;
+	"report top") opts="--pid --tid --comm --sort --rows --by --idle --max-tasks --timestamp --json --verbose --help" ;;
+	"report cpus") opts="--cpu --timestamp --json --verbose --help" ;;
+	"report runqlat") opts="--pid --tid --comm --max-tasks --timestamp --json --milliseconds --pids --tids --cpu --split --verbose --help" ;;
+	"report runqslower") opts="--pid --tid --comm --json --previous --verbose --help" ;;
+	"report info") opts="--verbose --help" ;;
 	*) opts= ;;
 	esac
 	mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
