@@ -29,7 +29,7 @@ enum opt_kind {
  * runqlat's --cpu) as long as no command takes both.
  */
 struct optdef {
-	unsigned int bit;	/* enum cli_opt; 0: every command takes it */
+	uint64_t bit;		/* OPT_*; 0: every command takes it */
 	char letter;		/* 0: a long name only */
 	const char *name;
 	const char *alias;	/* a second long name, or NULL */
@@ -510,7 +510,7 @@ static int parse_options(struct parse *p, int argc, char **argv, struct cli *out
 /* What follows the options: interval [count], min_us, or another command line. */
 static int parse_positional(const struct parse *p, int argc, char **argv, struct cli *out)
 {
-	unsigned int opts = p->cmd->opts;
+	uint64_t opts = p->cmd->opts;
 
 	if (opts & OPT_COMMAND) {
 		out->rest = argv + optind;

@@ -19,39 +19,38 @@
 #define CLI_STR_(x) #x
 #define CLI_STR(x) CLI_STR_(x)
 
-enum cli_opt {
-	OPT_PID = 1 << 0,	/* -p PID, repeatable */
-	OPT_TID = 1 << 1,	/* -t TID, repeatable */
-	OPT_COMM = 1 << 2,	/* -c COMM */
-	OPT_CPU = 1 << 3,	/* -C CPU */
-	OPT_SORT = 1 << 4,	/* -s FIELD */
-	OPT_ROWS = 1 << 5,	/* -n N */
-	OPT_BY = 1 << 6,	/* --by pid|tid|comm */
-	OPT_IDLE = 1 << 7,	/* --idle */
-	OPT_DURATION = 1 << 8,	/* -d SECONDS */
-	OPT_TIMESTAMP = 1 << 9,	/* -T */
-	OPT_JSON = 1 << 10,	/* -j, --json */
-	OPT_MAX_TASKS = 1 << 11,	/* --max-tasks N */
-	OPT_INTERVAL = 1 << 12,	/* positional interval [count] */
-	OPT_MS = 1 << 13,	/* -m, --milliseconds */
-	OPT_PER_PID = 1 << 14,	/* -P, --pids (runqlat, as bcc) */
-	OPT_PER_TID = 1 << 15,	/* -L, --tids */
-	OPT_PER_CPU = 1 << 16,	/* --cpu without a value, --per-cpu (runqlat) */
-	OPT_PREV = 1 << 17,	/* -P, --previous (runqslower, as bcc) */
-	OPT_FROM = 1 << 18,	/* --from wakeup|waking */
-	OPT_THRESHOLD = 1 << 19,	/* --threshold MS */
-	OPT_MIN_US = 1 << 20,	/* positional min_us (runqslower) */
-	OPT_SPLIT = 1 << 21,	/* --split */
-	OPT_EVENTS = 1 << 22,	/* -e KIND[,KIND...] */
-	OPT_OUTPUT = 1 << 23,	/* -o FILE */
-	OPT_INPUT = 1 << 24,	/* -i FILE */
-	OPT_FORCE = 1 << 25,	/* -f, --force */
-	OPT_FORMAT = 1 << 26,	/* --format FMT */
-	OPT_WAKEUPS = 1 << 27,	/* -w, --wakeups (timehist) */
-	OPT_MIGRATIONS = 1 << 28,	/* -M, --migrations (timehist) */
-	OPT_COMMAND = 1 << 29,	/* [--] COMMAND [ARG...]: the rest of the line is a command */
-	OPT_BUFFER = 1 << 30,	/* --buffer MB */
-};
+/* The options a command takes, as bits of cli_cmd.opts. */
+#define OPT_PID          (UINT64_C(1) << 0)	/* -p PID, repeatable */
+#define OPT_TID          (UINT64_C(1) << 1)	/* -t TID, repeatable */
+#define OPT_COMM         (UINT64_C(1) << 2)	/* -c COMM */
+#define OPT_CPU          (UINT64_C(1) << 3)	/* -C CPU */
+#define OPT_SORT         (UINT64_C(1) << 4)	/* -s FIELD */
+#define OPT_ROWS         (UINT64_C(1) << 5)	/* -n N */
+#define OPT_BY           (UINT64_C(1) << 6)	/* --by pid|tid|comm */
+#define OPT_IDLE         (UINT64_C(1) << 7)	/* --idle */
+#define OPT_DURATION     (UINT64_C(1) << 8)	/* -d SECONDS */
+#define OPT_TIMESTAMP    (UINT64_C(1) << 9)	/* -T */
+#define OPT_JSON         (UINT64_C(1) << 10)	/* -j, --json */
+#define OPT_MAX_TASKS    (UINT64_C(1) << 11)	/* --max-tasks N */
+#define OPT_INTERVAL     (UINT64_C(1) << 12)	/* positional interval [count] */
+#define OPT_MS           (UINT64_C(1) << 13)	/* -m, --milliseconds */
+#define OPT_PER_PID      (UINT64_C(1) << 14)	/* -P, --pids (runqlat, as bcc) */
+#define OPT_PER_TID      (UINT64_C(1) << 15)	/* -L, --tids */
+#define OPT_PER_CPU      (UINT64_C(1) << 16)	/* --cpu without a value, --per-cpu (runqlat) */
+#define OPT_PREV         (UINT64_C(1) << 17)	/* -P, --previous (runqslower, as bcc) */
+#define OPT_FROM         (UINT64_C(1) << 18)	/* --from wakeup|waking */
+#define OPT_THRESHOLD    (UINT64_C(1) << 19)	/* --threshold MS */
+#define OPT_MIN_US       (UINT64_C(1) << 20)	/* positional min_us (runqslower) */
+#define OPT_SPLIT        (UINT64_C(1) << 21)	/* --split */
+#define OPT_EVENTS       (UINT64_C(1) << 22)	/* -e KIND[,KIND...] */
+#define OPT_OUTPUT       (UINT64_C(1) << 23)	/* -o FILE */
+#define OPT_INPUT        (UINT64_C(1) << 24)	/* -i FILE */
+#define OPT_FORCE        (UINT64_C(1) << 25)	/* -f, --force */
+#define OPT_FORMAT       (UINT64_C(1) << 26)	/* --format FMT */
+#define OPT_WAKEUPS      (UINT64_C(1) << 27)	/* -w, --wakeups (timehist) */
+#define OPT_MIGRATIONS   (UINT64_C(1) << 28)	/* -M, --migrations (timehist) */
+#define OPT_COMMAND      (UINT64_C(1) << 29)	/* [--] COMMAND [ARG...]: the rest of the line is a command */
+#define OPT_BUFFER       (UINT64_C(1) << 30)	/* --buffer MB */
 
 struct cli {
 	/* Wider fields first, the flags last: no padding between them. */
@@ -104,7 +103,7 @@ struct cli_cmd {
 	const char *summary;
 	const char *usage;	/* the synopsis after "schedscope NAME" */
 	const char *extra_help;	/* option lines specific to the command, or NULL */
-	unsigned int opts;	/* enum cli_opt bits */
+	uint64_t opts;		/* OPT_* bits */
 	int id;			/* a subcommand's: what cli.sub says */
 	int (*run)(const struct cli *cli);	/* a subcommand's parent runs it */
 	const struct cli_cmd *subs;	/* the subcommands, or NULL */
