@@ -8,8 +8,15 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.environ.get("SCHEDSCOPE", os.path.join(ROOT, "build", "schedscope"))
-COMMANDS = ("top", "cpus", "runqlat", "runqslower", "starve", "inversion", "trace", "record",
-            "report", "timehist", "export")
+
+
+def commands():
+    """Every command the binary lists in its --help, so a new one is checked too."""
+    out = subprocess.run([BIN, "--help"], capture_output=True, text=True, check=True).stdout
+    return tuple(re.findall(r"^  ([a-z]+) ", out.split("Commands:", 1)[1], re.M))
+
+
+COMMANDS = commands()
 failed = False
 
 
