@@ -1,7 +1,7 @@
 # bash completion for schedscope
 _schedscope() {
 	local cur prev cmd opts i
-	local cmds="top cpus runqlat runqslower starve inversion trace record report timehist export"
+	local cmds="top count probes cpus runqlat runqslower starve inversion trace record report timehist export"
 	local analyses="top cpus runqlat runqslower info"
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD - 1]}
@@ -30,7 +30,11 @@ _schedscope() {
 	--from) mapfile -t COMPREPLY < <(compgen -W "wakeup waking" -- "$cur"); return ;;
 	--format) mapfile -t COMPREPLY < <(compgen -W "systrace chrome-json" -- "$cur"); return ;;
 	-e | --events)
-		mapfile -t COMPREPLY < <(compgen -W "switch waking wakeup new migrate fork exec exit prio rename all default" -- "$cur")
+		if [[ $cmd == count ]]; then
+			mapfile -t COMPREPLY < <(compgen -W "on-cpu off-cpu remain-cpu enqueue dequeue wakeup sleep preempt change-pri lend-pri load-change tick surrender" -- "$cur")
+		else
+			mapfile -t COMPREPLY < <(compgen -W "switch waking wakeup new migrate fork exec exit prio rename all default" -- "$cur")
+		fi
 		return ;;
 	-i | --input | -o | --output) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
 	-s | --sort)
@@ -38,11 +42,13 @@ _schedscope() {
 		return ;;
 	# runqlat's --cpu takes no value (a histogram per CPU); elsewhere it names a CPU.
 	-C | --cpu) [[ $cmd == runqlat || $cmd == "report runqlat" ]] || return ;;
-	-p | --pid | -t | --tid | -c | --comm | -n | --rows | -d | --duration | --max-tasks | --threshold | --buffer)
+	-p | --pid | -t | --tid | -c | --comm | -n | --rows | -d | --duration | --max-tasks | --max-keys | --by | --threshold | --buffer)
 		return ;;
 	esac
 	case $cmd in
 	top) opts="--pid --tid --comm --cpu --sort --rows --by --idle --max-tasks --duration --timestamp --json --verbose --help" ;;
+	count) opts="--pid --tid --comm --cpu --rows --by --duration --timestamp --json --events --max-keys --verbose --help" ;;
+	probes) opts="--json --verbose --help" ;;
 	cpus) opts="--cpu --duration --timestamp --json --verbose --help" ;;
 	runqlat) opts="--pid --tid --comm --max-tasks --duration --timestamp --json --milliseconds --pids --tids --cpu --from --split --verbose --help" ;;
 	runqslower) opts="--pid --tid --comm --duration --json --previous --verbose --help" ;;

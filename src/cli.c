@@ -76,6 +76,10 @@ static const struct optdef optdefs[] = {
 	{ .bit = OPT_BY, .name = "by", .arg = "KEY",
 	  .help = "aggregate by pid (default), tid or comm",
 	  .kind = KIND_STRING, AT(by) },
+	{ .bit = OPT_BY_KEYS, .name = "by", .arg = "KEYS",
+	  .help = "count by these keys, comma-separated (see the command's\n"
+		  "list below)",
+	  .kind = KIND_STRING, AT(by) },
 	{ .bit = OPT_IDLE, .name = "idle",
 	  .help = "show each CPU's idle task (hidden by default)",
 	  .kind = KIND_FLAG, AT(idle) },
@@ -127,6 +131,14 @@ static const struct optdef optdefs[] = {
 		  "new, migrate, fork, exec, exit, prio, rename; all;\n"
 		  "default (all but wakeup, which follows every waking)",
 	  .kind = KIND_SET, .set = set_events, .bad = "unknown event kind in '%s' (see --help)" },
+	/* count's -e: DTrace's probe names, checked by the command against this kernel. */
+	{ .bit = OPT_PROBES, .letter = 'e', .name = "events", .arg = "PROBES",
+	  .help = "probes, comma-separated (schedscope probes lists them)",
+	  .kind = KIND_STRING, AT(probes), .min = 1, .bad = "empty probe list" },
+	{ .bit = OPT_MAX_KEYS, .name = "max-keys", .arg = "N",
+	  .help = "keys the kernel's table holds at most (default 10240)",
+	  .kind = KIND_SIZE, AT(max_keys), .min = 1, .max = 1u << 24,
+	  .bad = "invalid --max-keys '%s' (1 to 16777216)" },
 	{ .bit = OPT_OUTPUT, .letter = 'o', .name = "output", .arg = "FILE",
 	  .help = "write to FILE",
 	  .kind = KIND_STRING, AT(output), .min = 1, .bad = "empty output file name" },

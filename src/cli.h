@@ -51,6 +51,9 @@
 #define OPT_MIGRATIONS   (UINT64_C(1) << 28)	/* -M, --migrations (timehist) */
 #define OPT_COMMAND      (UINT64_C(1) << 29)	/* [--] COMMAND [ARG...]: the rest of the line is a command */
 #define OPT_BUFFER       (UINT64_C(1) << 30)	/* --buffer MB */
+#define OPT_PROBES       (UINT64_C(1) << 31)	/* -e PROBE[,PROBE...] (count) */
+#define OPT_MAX_KEYS     (UINT64_C(1) << 32)	/* --max-keys N */
+#define OPT_BY_KEYS      (UINT64_C(1) << 33)	/* --by KEY[,KEY...] (count, preempt) */
 
 struct cli {
 	/* Wider fields first, the flags last: no padding between them. */
@@ -60,6 +63,8 @@ struct cli {
 	const char *sort;
 	size_t rows;
 	const char *by;
+	const char *probes;	/* -e of count: probe names, as given */
+	size_t max_keys;	/* --max-keys; 0: the command's default */
 	double duration_s;	/* 0: until Ctrl-C */
 	size_t max_tasks;
 	double interval_s;	/* 0: one report at the end */

@@ -68,6 +68,27 @@ static const struct cli_cmd commands[] = {
 		.run = top__run,
 	},
 	{
+		.name = "count",
+		.summary = "DTrace's @[...] = count() over the sched provider's probes, counted\n"
+			   "in the kernel by probe and the keys asked for.",
+		.usage = "-e PROBE[,PROBE...] [options] [interval [count]]",
+		.extra_help = "Keys (--by): probe (always), cpu, pid, tid, comm, prio. The probes:\n"
+			      "on-cpu, off-cpu, remain-cpu, enqueue, dequeue, wakeup, sleep, preempt,\n"
+			      "change-pri, lend-pri, load-change, tick, surrender (docs/dtrace.md).\n",
+		.opts = OPT_PROBES | OPT_BY_KEYS | OPT_PID | OPT_TID | OPT_COMM | OPT_CPU |
+			OPT_ROWS | OPT_MAX_KEYS | OPT_DURATION | OPT_TIMESTAMP | OPT_JSON |
+			OPT_INTERVAL,
+		.run = count__run,
+	},
+	{
+		.name = "probes",
+		.summary = "The DTrace sched provider's probes: the Linux hook of each, whether\n"
+			   "this kernel has it, and what differs from FreeBSD.",
+		.usage = "[options]",
+		.opts = OPT_JSON,
+		.run = probes__run,
+	},
+	{
 		.name = "cpus",
 		.summary = "Per CPU: context switches, busy and idle time, migrations in and out,\n"
 			   "and the run-queue waits that ended there.",

@@ -372,6 +372,8 @@ def produce(tap, tmp):
         ["inversion", "--json", "--threshold", "20"],
         ["trace", "--json", "-e", "all"],
         ["record", "-o", rec, "-e", "all"],
+        ["count", "--json", "-T", "-e", "on-cpu,off-cpu,sleep,wakeup", "--by",
+         "cpu,pid,tid,comm,prio"],
     ]
     out = []
     with sslib.Workload("pingpong", CPU) as pp, \
@@ -414,6 +416,7 @@ def produce(tap, tmp):
         ["report", "-i", rec, "runqslower", "--json", "20000"],
         ["timehist", "-i", rec, "--json", "-w", "-M"],
         ["top", "--json", "-p", "999999"],
+        ["probes", "--json"],
     ]
     for args in offline:
         r = sslib.run([sslib.schedscope_path()] + args, timeout=60)

@@ -220,6 +220,9 @@ run top_cpu0  schedscope top -C 0 -d 1 --json
 run top_cpu1  schedscope top -C "$last" -d 1 --json
 run top_pid   schedscope top -p "$spin" -d 1 --json
 run bogus     schedscope top --bogus
+run probes    schedscope probes --json
+run count     schedscope count -d 1 --json -e on-cpu,off-cpu,remain-cpu,surrender,load-change,tick --by cpu
+run count_one schedscope count -d 1 -e remain-cpu
 # -v: the verifier's work per program, checked below
 run runqlat   schedscope runqlat -d 1 --json -v
 run slower    schedscope runqslower -d 1 --json 0
@@ -657,6 +660,35 @@ def c_bogus():
     if not any("bogus" in l for l in b["err"]):
         raise Fail("stderr does not name the option: %r" % (b["err"][:2],), "bogus")
 check("top --bogus exits 2", c_bogus)
+
+# 6.1 has neither sched_exit_tp nor sched_set_need_resched_tp (6.16+).
+def c_probes():
+    b = block("probes")
+    p = {x["name"]: x for x in json.loads(b["out"][0])["probes"]}
+    gone = sorted(n for n, x in p.items() if not x["available"])
+    if gone != ["remain-cpu", "surrender"] or "sched_exit_tp" not in p["remain-cpu"]["missing"]:
+        raise Fail("unavailable %r, want remain-cpu and surrender, naming their hooks" % gone,
+                   "probes")
+    print("# probes: %d of 13 available; missing %s" % (13 - len(gone), gone))
+check("probes --json: remain-cpu and surrender missing", c_probes)
+
+def c_count():
+    b, objs = json_lines("count", "count")
+    if len(objs) != 1:
+        raise Fail("%d reports, want 1" % len(objs), "count")
+    probes = {r["probe"] for r in objs[0]["rows"]}
+    warned = [l for l in b["err"] if "warning" in l and "remain-cpu" in l and "sched_exit_tp" in l]
+    if not {"on-cpu", "off-cpu", "load-change"} <= probes or not warned:
+        raise Fail("probes %r, warning %r" % (sorted(probes), b["err"][:2]), "count")
+    print("# count on 6.1: %s, warned: %s" % (sorted(probes), warned[0]))
+check("count with a missing probe among others: a warning, the rest counted", c_count)
+
+def c_count_one():
+    b = block("count_one", 1)
+    if not any("remain-cpu" in l and "sched_exit_tp" in l for l in b["err"]):
+        raise Fail("stderr does not name the probe and its hook: %r" % (b["err"][:2],),
+                   "count_one")
+check("count -e remain-cpu alone on 6.1: an error naming the hook, exit 1", c_count_one)
 
 def c_nobtf():
     b = block("nobtf", 1)

@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * schedscope count -e PROBE[,PROBE...] [--by KEY[,KEY...]] [interval [count]]:
+ * DTrace's `@[...] = count()` over the sched provider's probes, counted in
+ * the kernel, printed and cleared each interval as the seed's
+ * `interval:s:5 { print(@); clear(@); }` does.
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bpf/abi.h"
+#include "cli.h"
+#include "cmd/commands.h"
+#include "core/counts.h"
+#include "core/probes.h"
+#include "out/count_out.h"
+#include "session/live.h"
+#include "session/probesession.h"
+#include "session/stop.h"
+
+#define COUNT_MAX_KEYS 10240	/* --max-keys's default, in its help */
+
+/* The key's columns, in its order: the probe, then the SS_BY_* fields. */
+#define KEY_COL(head, member, width, field, kind) \
+	{ head, member, width, offsetof(struct ss_count_key, field), kind, NULL, 0 }
+
+static const struct count_col key_cols[] = {
+	KEY_COL("PROBE", "probe", -12, probe, COUNT_COL_NAME),
+	KEY_COL("CPU", "cpu", 4, cpu, COUNT_COL_U32),
+	KEY_COL("PID", "pid", 7, pid, COUNT_COL_U32),
+	KEY_COL("TID", "tid", 7, tid, COUNT_COL_U32),
+	KEY_COL("COMM", "comm", -16, comm, COUNT_COL_COMM),
+	KEY_COL("PRIO", "prio", 5, prio, COUNT_COL_S32),
+};
+
+#define NR_KEY_COLS (sizeof(key_cols) / sizeof(key_cols[0]))
+
+struct count {
+	const struct cli *cli;
+	struct probesession *s;
+	struct count_rows rows;
+	const char *probe_names[SS_NR_PROBES];
+	struct count_col cols[NR_KEY_COLS];
+	size_t nr_cols;
+};
+
+static void set_cols(struct count *c, uint32_t by)
+{
+	for (unsigned int p = 0; p < SS_NR_PROBES; p++)
+		c->probe_names[p] = probe_descs[p].name;
+	c->cols[0] = key_cols[0];
+	c->cols[0].names = c->probe_names;
+	c->cols[0].nr_names = SS_NR_PROBES;
+	c->nr_cols = 1;
+	for (size_t i = 1; i < NR_KEY_COLS; i++)
+		if (by & (1u << (i - 1)))
+			c->cols[c->nr_cols++] = key_cols[i];
+}
+
+/* No ring buffer to drain: sleep until the deadline or a stop request. */
+static bool count_wait(void *ctx, uint64_t deadline_ns)
+{
+	(void)ctx;
+	while (!stop__requested()) {
+		uint64_t now = stop__now_ns(), left;
+		struct timespec ts;
+
+		if (now >= deadline_ns)
+			break;
+		left = deadline_ns - now;
+		ts.tv_sec = (time_t)(left / 1000000000ull);
+		ts.tv_nsec = (long)(left % 1000000000ull);
+		nanosleep(&ts, NULL);
+	}
+	return stop__requested();
+}
+
+static int count_report(void *ctx, uint64_t window_ns, bool final)
+{
+	struct count *c = ctx;
+	struct count_table t = {
+		.member = "rows",
+		.rows = &c->rows,
+		.cols = c->cols,
+		.nr_cols = c->nr_cols,
+	};
+	struct count_report r = {
+		.type = "count",
+		.tables = &t,
+		.nr_tables = 1,
+		.max_rows = c->cli->rows,
+		.full_hint = "--max-keys makes room; --by fewer keys needs less",
+	};
+	struct report_meta m;
+	int err;
+
+	count_rows__clear(&c->rows);
+	err = probesession__read(c->s, &c->rows);
+	if (!err && final)
+		err = probesession__finish(c->s, &c->rows);
+	if (!err)
+		err = count_rows__finish(&c->rows);
+	if (err) {
+		cli__err("cannot read the counts: %s", strerror(-err));
+		return 1;
+	}
+	r.full = probesession__full(c->s);
+	r.untraced = probesession__untraced(c->s);
+	memset(&m, 0, sizeof(m));
+	m.duration_ns = window_ns;
+	clock_gettime(CLOCK_REALTIME, &m.wall);
+	m.timestamp = c->cli->timestamp;
+	if (c->cli->json)
+		count_out__json(stdout, &r, &m);
+	else
+		count_out__table(stdout, &r, &m);
+	return 0;
+}
+
+/*
+ * The probes asked for, less those this kernel cannot give: an error if
+ * that leaves none asked by name alone, else a warning per probe.
+ */
+static int usable_probes(uint32_t asked, uint32_t *mask)
+{
+	const char *why[SS_NR_PROBES];
+	uint32_t avail;
+	int err = probesession__available(&avail, why);
+
+	if (err) {
+		cli__err("cannot read the kernel's BTF to find its hooks: %s", strerror(-err));
+		return 1;
+	}
+	*mask = asked & avail;
+	for (unsigned int p = 0; p < SS_NR_PROBES; p++) {
+		if (!(asked & ~avail & (1u << p)))
+			continue;
+		if (!*mask) {
+			cli__err("this kernel cannot give probe %s: it lacks %s (schedscope probes "
+				 "lists what it can give)",
+				 probe_descs[p].name, why[p]);
+			return 1;
+		}
+		fprintf(stderr, "schedscope: warning: this kernel cannot give probe %s (it lacks "
+			"%s); counting the others\n", probe_descs[p].name, why[p]);
+	}
+	return 0;
+}
+
+int count__run(const struct cli *cli)
+{
+	struct count c = { .cli = cli };
+	struct probe_opts o = { .cli = cli, .max_keys = COUNT_MAX_KEYS };
+	uint32_t asked;
+	char bad[32];
+	int ret;
+
+	if (!cli->probes) {
+		cli__err("count needs the probes to count: -e PROBE[,PROBE...] (%s)",
+			 probes__names());
+		return EXIT_USAGE;
+	}
+	if (probes__parse(cli->probes, &asked, bad, sizeof(bad))) {
+		cli__err("unknown probe '%s': the probes are %s", bad, probes__names());
+		return EXIT_USAGE;
+	}
+	if (cli->by && probes__parse_by(cli->by, &o.by, bad, sizeof(bad))) {
+		cli__err("unknown --by key '%s': the keys are %s", bad, probes__by_names());
+		return EXIT_USAGE;
+	}
+	if (cli->max_keys)
+		o.max_keys = cli->max_keys;
+	ret = live__check_args(cli);
+	if (ret)
+		return ret;
+	ret = usable_probes(asked, &o.probes);
+	if (ret)
+		return ret;
+	set_cols(&c, o.by);
+	count_rows__init(&c.rows, sizeof(struct ss_count_key), 1);
+	c.s = probesession__open(&o);
+	if (!c.s)
+		return 1;
+	stop__install();
+	fprintf(stderr, "Counting %s... Hit Ctrl-C to end.\n", cli->probes);
+	fflush(stderr);
+	ret = live__reports(cli, stop__now_ns(), count_wait, NULL, count_report, &c);
+	probesession__close(c.s);
+	count_rows__free(&c.rows);
+	return ret;
+}

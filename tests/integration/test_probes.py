@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The DTrace sched probes (schedscope probes, schedscope count), root.
+
+Against the kernel's own counters of a thread whose counters do not move
+outside a phase (ssload's rest protocol), with count printing and clearing
+every 0.3 s, so the intervals must add up:
+
+  sleeper   off-cpu = nvcsw + nivcsw growth, sleep = nvcsw, preempt = nivcsw;
+            on-cpu = pcount growth, but for the switch-ins the kernel hid
+            from its tracepoint (count's untraced_switches bounds them);
+            enqueue and dequeue balance, but for those hidden events
+  yielder   pinned, sched_yield() in a loop: every call is a remain-cpu or
+            an involuntary switch, and remain-cpu never exceeds the calls
+
+and probes against the kernel's BTF, bad input, and the hook checks.
+"""
+
+import json
+import subprocess
+import time
+
+import sslib
+
+INTERVAL = "0.3"
+
+
+def kernel_has(tracepoint):
+    r = sslib.run(["bpftool", "btf", "dump", "file", "/sys/kernel/btf/vmlinux"], timeout=60)
+    return f"'btf_trace_{tracepoint}'" in r.stdout
+
+
+def check_probes_list(tap):
+    r = sslib.run([sslib.schedscope_path(), "probes", "--json"])
+    if not tap.check("probes --json", r.returncode == 0, "exit 0", f"rc {r.returncode}: "
+                     f"{sslib.one_line(r.stderr)}"):
+        return
+    probes = {p["name"]: p for p in json.loads(r.stdout)["probes"]}
+    tap.check("probes lists the 13 of dtrace_sched(4)",
+              sorted(probes) == sorted(["on-cpu", "off-cpu", "remain-cpu", "enqueue", "dequeue",
+                                        "wakeup", "sleep", "preempt", "change-pri", "lend-pri",
+                                        "load-change", "tick", "surrender"]), "", str(sorted(probes)))
+    for probe, tp in (("remain-cpu", "sched_exit_tp"), ("surrender", "sched_set_need_resched_tp"),
+                      ("load-change", "sched_update_nr_running_tp")):
+        has = kernel_has(tp)
+        tap.check(f"probes: {probe} available exactly when the BTF has {tp}",
+                  probes[probe]["available"] == has and (has or tp in probes[probe]["missing"]),
+                  f"available={has}", str(probes[probe]))
+
+
+def counts_by_probe(tracer):
+    """Every interval's rows summed per probe, and the last untraced figure."""
+    sums, untraced, reports = {}, 0, tracer.reports("count")
+    for rep in reports:
+        for row in rep["rows"]:
+            sums[row["probe"]] = sums.get(row["probe"], 0) + row["count"]
+        untraced = rep["lost"].get("untraced_switches", untraced)
+    return sums, untraced, len(reports)
+
+
+def check_sleeper(tap):
+    with sslib.Workload("sleeper") as wl:
+        tid = wl.tids["sleeper"]
+        tr = sslib.Tracer(["count", "-e", "on-cpu,off-cpu,sleep,preempt,enqueue,dequeue,wakeup",
+                           "--by", "tid", "-t", tid, "--json", INTERVAL])
+        before, after = wl.run_for(1.0)
+        time.sleep(0.4)
+        rc = tr.stop()
+    d = sslib.counters_delta(before["sleeper"], after["sleeper"])
+    c, untraced, n = counts_by_probe(tr)
+    vol, invol, pcount = d["voluntary_switches"], d["involuntary_switches"], d["timeslices"]
+    tap.check("count: reports every interval, the last on Ctrl-C", rc == 0 and n >= 4,
+              f"{n} reports", f"rc {rc}, {n} reports")
+    tap.check("count: off-cpu = nvcsw + nivcsw growth", c.get("off-cpu", 0) == vol + invol,
+              f"{vol + invol}", str(c))
+    tap.check("count: sleep = nvcsw growth", c.get("sleep", 0) == vol, f"{vol}", str(c))
+    tap.check("count: preempt = nivcsw growth", c.get("preempt", 0) == invol, f"{invol}", str(c))
+    hidden = pcount - c.get("on-cpu", 0)
+    tap.check("count: on-cpu = pcount growth, less switch-ins the kernel hid",
+              0 <= hidden <= untraced, f"pcount +{pcount}, on-cpu {c.get('on-cpu', 0)}, "
+              f"untraced {untraced}", str(c))
+    tap.check("count: enqueue and dequeue balance",
+              c.get("dequeue", 0) >= vol and abs(c.get("enqueue", 0) - c.get("dequeue", 0)) <= hidden + 1,
+              f"enqueue {c.get('enqueue', 0)} dequeue {c.get('dequeue', 0)} hidden {hidden}", str(c))
+    tap.check("count: a wakeup for each enqueue of a thread that stays put",
+              c.get("wakeup", 0) >= c.get("enqueue", 0) - 1, "", str(c))
+
+
+def check_yielder(tap):
+    cpu = 1 if sslib.ncpus() > 1 else 0
+    with sslib.Workload("yielder", cpu) as wl:
+        tid = wl.tids["yielder"]
+        tr = sslib.Tracer(["count", "-e", "remain-cpu,preempt", "--by", "tid", "-t", tid,
+                           "--json", INTERVAL])
+        s0 = wl.stats()
+        before, after = wl.run_for(1.0)
+        s1 = wl.stats()
+        time.sleep(0.4)
+        tr.stop()
+    d = sslib.counters_delta(before["yielder"], after["yielder"])
+    c, _, _ = counts_by_probe(tr)
+    calls = s1["yields"] - s0["yields"]
+    remain, invol = c.get("remain-cpu", 0), d["involuntary_switches"]
+    tap.check("count: remain-cpu counts sched_yield() calls that kept the CPU",
+              calls > 1000 and remain <= calls <= remain + invol,
+              f"{calls} calls: remain-cpu {remain}, nivcsw +{invol}", str(c))
+    tap.check("count: preempt = nivcsw growth (yields that switched)",
+              c.get("preempt", 0) == invol, f"{invol}", str(c))
+
+
+def check_errors(tap):
+    bin_ = sslib.schedscope_path()
+    cases = [
+        (["count", "-e", "oncpu"], 2, "on-cpu, off-cpu"),
+        (["count", "-e", "on-cpu", "--by", "execname"], 2, "probe, cpu, pid"),
+        (["count"], 2, "-e"),
+    ]
+    for args, rc, says in cases:
+        r = sslib.run([bin_] + args)
+        tap.check(f"count {' '.join(args[1:])}: exit {rc}, says {says!r}",
+                  r.returncode == rc and says in r.stderr, "",
+                  f"rc {r.returncode}: {sslib.one_line(r.stderr)}")
+
+
+def main():
+    tap = sslib.Tap()
+    if not sslib.require(tap, ["probes"]):
+        return tap.done()
+    check_probes_list(tap)
+    check_sleeper(tap)
+    check_yielder(tap)
+    check_errors(tap)
+    return tap.done()
+
+
+if __name__ == "__main__":
+    main()
