@@ -30,18 +30,18 @@ enum opt_kind {
  */
 struct optdef {
 	uint64_t bit;		/* OPT_*; 0: every command takes it */
-	char letter;		/* 0: a long name only */
 	const char *name;
 	const char *alias;	/* a second long name, or NULL */
 	const char *arg;	/* the value's name in --help; NULL: takes none */
 	const char *help;	/* lines after the names in --help */
-	enum opt_kind kind;
 	size_t off;		/* the field of struct cli it sets */
 	size_t nr_off;		/* KIND_IDS: the count of ids */
 	uint64_t min, max;
 	const char *words[2];	/* KIND_CHOICE */
 	const char *bad;	/* the error for a bad value, %s the value */
 	int (*set)(struct cli *out, const char *arg);
+	enum opt_kind kind;
+	char letter;		/* 0: a long name only */
 };
 
 #define AT(field) .off = offsetof(struct cli, field)

@@ -25,10 +25,10 @@ enum count_col_kind {
 struct count_col {
 	const char *head;	/* the table's header, e.g. "COMM" */
 	const char *member;	/* the JSON member, e.g. "comm" */
-	int width;		/* the table's column width; negative: left-aligned */
 	size_t off;		/* the field's offset in the key */
-	enum count_col_kind kind;
 	const char *const *names;	/* COUNT_COL_NAME */
+	int width;		/* the table's column width; negative: left-aligned */
+	enum count_col_kind kind;
 	uint32_t nr_names;
 };
 

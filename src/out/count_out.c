@@ -7,8 +7,16 @@
 #include "out/common_out.h"
 #include "out/json.h"
 
-static const char *const count_head[] = { "COUNT" };
-static const char *const count_member[] = { "count" };
+/* A table of one count per key calls it COUNT, count. */
+static const char *value_head(const struct count_table *t, size_t v)
+{
+	return t->value_heads ? t->value_heads[v] : "COUNT";
+}
+
+static const char *value_member(const struct count_table *t, size_t v)
+{
+	return t->value_members ? t->value_members[v] : "count";
+}
 
 static size_t shown(const struct count_report *c, const struct count_table *t)
 {
@@ -50,7 +58,6 @@ static void cell(FILE *f, const struct count_col *col, const void *key)
 
 static void table(FILE *f, const struct count_report *c, const struct count_table *t)
 {
-	const char *const *heads = t->value_heads ? t->value_heads : count_head;
 	size_t n = shown(c, t);
 
 	if (t->title)
@@ -58,7 +65,7 @@ static void table(FILE *f, const struct count_report *c, const struct count_tabl
 	for (size_t i = 0; i < t->nr_cols; i++)
 		fprintf(f, "%*s ", t->cols[i].width, t->cols[i].head);
 	for (size_t v = 0; v < t->rows->nr_values; v++)
-		fprintf(f, "%s%12s", v ? " " : "", heads[v]);
+		fprintf(f, "%s%12s", v ? " " : "", value_head(t, v));
 	fputc('\n', f);
 	for (size_t r = 0; r < n; r++) {
 		const void *key = count_rows__key(t->rows, r);
@@ -125,7 +132,6 @@ static void member(struct json *j, const struct count_col *col, const void *key)
 
 static void json_table(struct json *j, const struct count_report *c, const struct count_table *t)
 {
-	const char *const *members = t->value_members ? t->value_members : count_member;
 	size_t n = shown(c, t);
 
 	json__begin_array(j, t->member);
@@ -136,7 +142,7 @@ static void json_table(struct json *j, const struct count_report *c, const struc
 		for (size_t i = 0; i < t->nr_cols; i++)
 			member(j, &t->cols[i], key);
 		for (size_t v = 0; v < t->rows->nr_values; v++)
-			json__u64(j, members[v], count_rows__counts(t->rows, r)[v]);
+			json__u64(j, value_member(t, v), count_rows__counts(t->rows, r)[v]);
 		json__end_object(j);
 	}
 	json__end_array(j);

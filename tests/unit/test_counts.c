@@ -70,7 +70,8 @@ static void test_values(void **state)
 	static const char *const heads[] = { "VOL", "INVOL" };
 	static const char *const members[] = { "voluntary", "involuntary" };
 	const struct count_col cols[] = {
-		{ "COMM", "comm", -4, offsetof(struct key, comm), COUNT_COL_COMM, NULL, 0 },
+		{ .head = "COMM", .member = "comm", .width = -4,
+		  .off = offsetof(struct key, comm), .kind = COUNT_COL_COMM },
 	};
 	struct count_rows r;
 	struct key a = mk(0, 0, "a"), b = mk(0, 0, "b");
@@ -136,9 +137,12 @@ static void test_writers(void **state)
 {
 	static const char *const names[] = { "zero", "one" };
 	const struct count_col cols[] = {
-		{ "PROBE", "probe", -6, offsetof(struct key, probe), COUNT_COL_NAME, names, 2 },
-		{ "PRIO", "prio", 5, offsetof(struct key, prio), COUNT_COL_S32, NULL, 0 },
-		{ "COMM", "comm", -4, offsetof(struct key, comm), COUNT_COL_COMM, NULL, 0 },
+		{ .head = "PROBE", .member = "probe", .width = -6,
+		  .off = offsetof(struct key, probe), .kind = COUNT_COL_NAME, .names = names, .nr_names = 2 },
+		{ .head = "PRIO", .member = "prio", .width = 5,
+		  .off = offsetof(struct key, prio), .kind = COUNT_COL_S32 },
+		{ .head = "COMM", .member = "comm", .width = -4,
+		  .off = offsetof(struct key, comm), .kind = COUNT_COL_COMM },
 	};
 	struct count_rows r;
 	struct key a = mk(1, -1, "a\nb"), b = mk(7, 120, "q");
