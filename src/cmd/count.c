@@ -24,8 +24,8 @@
 #define COUNT_MAX_KEYS 10240	/* --max-keys's default, in its help */
 
 /* The key's columns, in its order: the probe, then the SS_BY_* fields. */
-#define KEY_COL(head, member, width, field, kind) \
-	{ head, member, width, offsetof(struct ss_count_key, field), kind, NULL, 0 }
+#define KEY_COL(h, m, w, field, k) \
+	{ .head = h, .member = m, .width = w, .off = offsetof(struct ss_count_key, field), .kind = k }
 
 static const struct count_col key_cols[] = {
 	KEY_COL("PROBE", "probe", -12, probe, COUNT_COL_NAME),
@@ -60,25 +60,7 @@ static void set_cols(struct count *c, uint32_t by)
 			c->cols[c->nr_cols++] = key_cols[i];
 }
 
-/* No ring buffer to drain: sleep until the deadline or a stop request. */
-static bool count_wait(void *ctx, uint64_t deadline_ns)
-{
-	(void)ctx;
-	while (!stop__requested()) {
-		uint64_t now = stop__now_ns(), left;
-		struct timespec ts;
-
-		if (now >= deadline_ns)
-			break;
-		left = deadline_ns - now;
-		ts.tv_sec = (time_t)(left / 1000000000ull);
-		ts.tv_nsec = (long)(left % 1000000000ull);
-		nanosleep(&ts, NULL);
-	}
-	return stop__requested();
-}
-
-static int count_report(void *ctx, uint64_t window_ns, bool final)
+static int count_render(void *ctx, const struct report_meta *m)
 {
 	struct count *c = ctx;
 	struct count_table t = {
@@ -92,31 +74,15 @@ static int count_report(void *ctx, uint64_t window_ns, bool final)
 		.tables = &t,
 		.nr_tables = 1,
 		.max_rows = c->cli->rows,
+		.full = counts_read__full(probesession__counts(c->s)),
 		.full_hint = "--max-keys makes room; --by fewer keys needs less",
+		.untraced = probesession__untraced(c->s),
 	};
-	struct report_meta m;
-	int err;
 
-	count_rows__clear(&c->rows);
-	err = probesession__read(c->s, &c->rows);
-	if (!err && final)
-		err = probesession__finish(c->s, &c->rows);
-	if (!err)
-		err = count_rows__finish(&c->rows);
-	if (err) {
-		cli__err("cannot read the counts: %s", strerror(-err));
-		return 1;
-	}
-	r.full = probesession__full(c->s);
-	r.untraced = probesession__untraced(c->s);
-	memset(&m, 0, sizeof(m));
-	m.duration_ns = window_ns;
-	clock_gettime(CLOCK_REALTIME, &m.wall);
-	m.timestamp = c->cli->timestamp;
 	if (c->cli->json)
-		count_out__json(stdout, &r, &m);
+		count_out__json(stdout, &r, m);
 	else
-		count_out__table(stdout, &r, &m);
+		count_out__table(stdout, &r, m);
 	return 0;
 }
 
@@ -154,6 +120,7 @@ int count__run(const struct cli *cli)
 {
 	struct count c = { .cli = cli };
 	struct probe_opts o = { .cli = cli, .max_keys = COUNT_MAX_KEYS };
+	struct live_counts lc;
 	uint32_t asked;
 	char bad[32];
 	int ret;
@@ -184,10 +151,16 @@ int count__run(const struct cli *cli)
 	c.s = probesession__open(&o);
 	if (!c.s)
 		return 1;
-	stop__install();
-	fprintf(stderr, "Counting %s... Hit Ctrl-C to end.\n", cli->probes);
-	fflush(stderr);
-	ret = live__reports(cli, stop__now_ns(), count_wait, NULL, count_report, &c);
+	lc = (struct live_counts){
+		.b = probesession__bpfsess(c.s),
+		.counts = probesession__counts(c.s),
+		.rows = &c.rows,
+		.sample = probesession__sample,
+		.sample_ctx = c.s,
+		.render = count_render,
+		.ctx = &c,
+	};
+	ret = live__counts(cli, cli->probes, &lc);
 	probesession__close(c.s);
 	count_rows__free(&c.rows);
 	return ret;

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "session/stop.h"
@@ -43,6 +44,63 @@ int live__reports(const struct cli *cli, uint64_t start_ns, live_wait_fn wait, v
 		if (final)
 			return 0;
 	}
+}
+
+static bool counts_wait(void *ctx, uint64_t deadline_ns)
+{
+	const struct live_counts *lc = ctx;
+
+	/* No ring: it sleeps until the deadline or a stop request. */
+	bpfsess__poll(lc->b, deadline_ns);
+	return stop__requested();
+}
+
+struct counts_loop {
+	const struct cli *cli;
+	const struct live_counts *lc;
+};
+
+static int counts_report(void *ctx, uint64_t window_ns, bool final)
+{
+	const struct counts_loop *l = ctx;
+	const struct live_counts *lc = l->lc;
+	struct report_meta m;
+	int err = lc->sample ? lc->sample(lc->sample_ctx) : 0;
+
+	count_rows__clear(lc->rows);
+	if (!err)
+		err = counts_read__close(lc->counts, lc->rows);
+	if (!err && final) {
+		bpfsess__detach(lc->b);
+		err = counts_read__late(lc->counts, lc->rows);
+	}
+	if (!err)
+		err = count_rows__finish(lc->rows);
+	if (err) {
+		cli__err("cannot read the counts: %s", strerror(-err));
+		return 1;
+	}
+	memset(&m, 0, sizeof(m));
+	m.duration_ns = window_ns;
+	m.final = final;
+	clock_gettime(CLOCK_REALTIME, &m.wall);
+	m.timestamp = l->cli->timestamp;
+	m.nr_cpus = lc->b->nr_cpus;
+	return lc->render(lc->ctx, &m);
+}
+
+int live__counts(const struct cli *cli, const char *what, const struct live_counts *lc)
+{
+	struct counts_loop l = { cli, lc };
+
+	stop__install();
+	if (cli->interval_s > 0)
+		fprintf(stderr, "Counting %s, a report every %g s... Hit Ctrl-C to end.\n", what,
+			cli->interval_s);
+	else
+		fprintf(stderr, "Counting %s... Hit Ctrl-C to end.\n", what);
+	fflush(stderr);
+	return live__reports(cli, stop__now_ns(), counts_wait, (void *)lc, counts_report, &l);
 }
 
 /* top and cpus: the accounting session behind live__reports(). */

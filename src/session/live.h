@@ -9,6 +9,9 @@
 
 #include "cli.h"
 #include "core/report.h"
+#include "core/counts.h"
+#include "session/bpfsess.h"
+#include "session/counts_read.h"
 #include "session/session.h"
 
 /* Render the interval just sampled into stdout: 0 or an exit code. */
@@ -36,6 +39,25 @@ int live__reports(const struct cli *cli, uint64_t start_ns, live_wait_fn wait, v
  */
 int live__stream(const struct cli *cli, uint64_t tick_ns, live_wait_fn wait, void *wait_ctx,
 		 int (*tick)(void *ctx, uint64_t now_ns), void *ctx);
+
+/*
+ * The loop of the counts-by-key commands (count, preempt): each interval,
+ * sample (optional, before the read), the counts read into rows (after the
+ * programs are detached, for the last report, with what came in as it
+ * closed), then render. "Counting <what>" until -d, the count, Ctrl-C or
+ * SIGTERM. Returns the process exit code.
+ */
+struct live_counts {
+	struct bpfsess *b;		/* its programs are detached before the last read */
+	struct counts_read *counts;
+	struct count_rows *rows;	/* initialized by the caller */
+	int (*sample)(void *sample_ctx);	/* 0 or -errno; may be NULL */
+	void *sample_ctx;		/* the session's */
+	int (*render)(void *ctx, const struct report_meta *m);	/* 0 or an exit code */
+	void *ctx;			/* the command's */
+};
+
+int live__counts(const struct cli *cli, const char *what, const struct live_counts *lc);
 
 /*
  * Check -p, -t and -C against the system before tracing: a PID that is no

@@ -194,11 +194,21 @@ void probesession__close(struct probesession *s)
 	free(s);
 }
 
-int probesession__read(struct probesession *s, struct count_rows *rows)
+struct bpfsess *probesession__bpfsess(struct probesession *s)
 {
-	if (s->switches && read_switches(s, s->sw_now))
-		return -EIO;
-	return counts_read__close(s->counts, rows);
+	return &s->b;
+}
+
+struct counts_read *probesession__counts(struct probesession *s)
+{
+	return s->counts;
+}
+
+int probesession__sample(void *ctx)
+{
+	struct probesession *s = ctx;
+
+	return s->switches ? read_switches(s, s->sw_now) : 0;
 }
 
 int64_t probesession__untraced(const struct probesession *s)
@@ -214,15 +224,4 @@ int64_t probesession__untraced(const struct probesession *s)
 		traced += s->sw_now[cpu].traced - s->sw_base[cpu].traced;
 	}
 	return kernel > traced ? (int64_t)(kernel - traced) : 0;
-}
-
-int probesession__finish(struct probesession *s, struct count_rows *rows)
-{
-	bpfsess__detach(&s->b);
-	return counts_read__late(s->counts, rows);
-}
-
-uint64_t probesession__full(struct probesession *s)
-{
-	return counts_read__full(s->counts);
 }

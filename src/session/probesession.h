@@ -15,6 +15,8 @@
 #include "cli.h"
 #include "core/counts.h"
 #include "core/probes.h"
+#include "session/bpfsess.h"
+#include "session/counts_read.h"
 
 /*
  * The probes this kernel can give (P() bits); for each one it cannot,
@@ -36,17 +38,18 @@ struct probesession;
 struct probesession *probesession__open(const struct probe_opts *o);
 void probesession__close(struct probesession *s);
 
-/* Close the interval: its counts into rows (see counts_read__close). */
-int probesession__read(struct probesession *s, struct count_rows *rows);
-/* Detach, then add to rows what came in as the last interval closed. */
-int probesession__finish(struct probesession *s, struct count_rows *rows);
+/* What live__counts() reads and detaches. */
+struct bpfsess *probesession__bpfsess(struct probesession *s);
+struct counts_read *probesession__counts(struct probesession *s);
+
+/* Each CPU's switch counts, before each read (a live_counts sample). 0 or -errno. */
+int probesession__sample(void *s);
+
 /*
  * Switches the kernel counted but its tracepoint never showed, since the
- * start, as of the last read: what on-cpu and off-cpu miss. -1 if neither
- * is counted.
+ * start, as of the last sample: what on-cpu and off-cpu miss. -1 if
+ * neither is counted.
  */
 int64_t probesession__untraced(const struct probesession *s);
-/* Counts that found the key table full, cumulative. */
-uint64_t probesession__full(struct probesession *s);
 
 #endif
