@@ -14,6 +14,9 @@
  *                   optionally both pinned to CPU
  *   prespin CPU     prespin: one busy loop pinned to CPU, meant to be started
  *                   before the tracer and never to switch while it runs
+ *   fifo-waker CPU  spinner: a busy loop pinned to CPU; fifo (SCHED_FIFO 10,
+ *                   same CPU) sleeps 1 ms in a loop, counting its sleeps: each
+ *                   wakeup preempts the spinner
  *   yielder CPU     yielder: sched_yield() in a loop pinned to CPU, counting
  *                   its calls (a schedule that may pick the caller again)
  *   exit-storm N    stormctl: on each "run", creates N short-lived threads
@@ -25,7 +28,7 @@
  *   run     -> running      workers start working
  *   rest    -> resting      every worker is parked and verified off CPU;
  *                           exit-storm first prints {"storm_threads":N}
- *   stats   -> {"process_cpu_ns":N,"storm_threads":N,"yields":N}
+ *   stats   -> {"process_cpu_ns":N,"storm_threads":N,"yields":N,"sleeps":N}
  *   quit, or end of input   exit 0
  *
  * "Resting" is strict: a parked worker sleeps in pthread_cond_wait() that
@@ -79,6 +82,7 @@ struct worker {
 	unsigned int done_gen;	/* one-shot: the last run generation taken on */
 	bool one_shot;		/* one job per "run", not a loop while running */
 	bool follower;		/* driven by another worker: never parks */
+	bool fifo;		/* SCHED_FIFO 10 rather than SCHED_OTHER */
 };
 
 /*
@@ -101,6 +105,7 @@ struct ssload {
 	int pong_fd[2];			/* pong -> ping */
 
 	_Atomic unsigned long yields;	/* sched_yield() calls made, all runs */
+	_Atomic unsigned long sleeps;	/* the sleeper's nanosleep() calls, all runs */
 	unsigned long storm_size;	/* threads per run */
 	unsigned long storm_total;	/* storm threads created and joined */
 };
@@ -191,8 +196,10 @@ static void *sleeper_body(void *arg)
 	worker__start(w);
 	for (;;) {
 		worker__park(w);
-		while (ssload__running())
+		while (ssload__running()) {
 			nanosleep(&period, NULL);
+			atomic_fetch_add_explicit(&ss.sleeps, 1, memory_order_relaxed);
+		}
 	}
 	return NULL;
 }
@@ -450,6 +457,13 @@ static void ssload__start_workers(void)
 		pthread_attr_t attr;
 
 		pthread_attr_init(&attr);
+		if (w->fifo) {
+			struct sched_param sp = { .sched_priority = 10 };
+
+			pthread_attr_setinheritsched(&attr, PTHREAD_EXPLICIT_SCHED);
+			pthread_attr_setschedpolicy(&attr, SCHED_FIFO);
+			pthread_attr_setschedparam(&attr, &sp);
+		}
 		if (w->cpu >= 0) {
 			cpu_set_t set;
 
@@ -517,9 +531,10 @@ static int ssload__serve(void)
 				reply("{\"storm_threads\":%lu}", storm_total());
 			reply("resting");
 		} else if (!strcmp(line, "stats")) {
-			reply("{\"process_cpu_ns\":%llu,\"storm_threads\":%lu,\"yields\":%lu}",
+			reply("{\"process_cpu_ns\":%llu,\"storm_threads\":%lu,\"yields\":%lu,"
+			      "\"sleeps\":%lu}",
 			      (unsigned long long)clock_ns(CLOCK_PROCESS_CPUTIME_ID),
-			      storm_total(), atomic_load(&ss.yields));
+			      storm_total(), atomic_load(&ss.yields), atomic_load(&ss.sleeps));
 		} else if (!strcmp(line, "quit")) {
 			break;
 		} else if (line[0]) {
@@ -539,6 +554,7 @@ static void usage(FILE *out)
 		"  pingpong [CPU]   two threads exchanging a byte over pipes\n"
 		"  prespin CPU      one thread spinning on CPU\n"
 		"  yielder CPU      one thread calling sched_yield() on CPU\n"
+		"  fifo-waker CPU   a spinner and a SCHED_FIFO sleeper on CPU\n"
 		"  exit-storm N     N short-lived threads per run\n"
 		"commands on stdin: run, rest, stats, quit\n");
 }
@@ -580,6 +596,9 @@ int main(int argc, char **argv)
 		ssload__add_worker("pong", pong_body, has_arg ? (int)n : -1)->follower = true;
 	} else if (!strcmp(scenario, "prespin")) {
 		ssload__add_worker("prespin", spin_body, (int)n);
+	} else if (!strcmp(scenario, "fifo-waker")) {
+		ssload__add_worker("spinner", spin_body, (int)n);
+		ssload__add_worker("fifo", sleeper_body, (int)n)->fifo = true;
 	} else if (!strcmp(scenario, "yielder")) {
 		ssload__add_worker("yielder", yielder_body, (int)n);
 	} else if (!strcmp(scenario, "exit-storm")) {
