@@ -81,6 +81,18 @@ static const struct cli_cmd commands[] = {
 		.run = count__run,
 	},
 	{
+		.name = "preempt",
+		.summary = "Who leaves a CPU to whom: switches per (previous, next) pair, voluntary\n"
+			   "and involuntary, and the threads most switched out and in.",
+		.usage = "[options] [interval [count]]",
+		.extra_help = "Keys (--by): comm (default), pid, tid, comma-separated. A pair's\n"
+			      "switch is voluntary when the thread leaving blocked (the kernel's\n"
+			      "nvcsw), involuntary otherwise (nivcsw: preempted or yielded).\n",
+		.opts = OPT_BY_KEYS | OPT_PID | OPT_TID | OPT_COMM | OPT_CPU | OPT_ROWS |
+			OPT_MAX_KEYS | OPT_DURATION | OPT_TIMESTAMP | OPT_JSON | OPT_INTERVAL,
+		.run = preempt__run,
+	},
+	{
 		.name = "probes",
 		.summary = "The DTrace sched provider's probes: the Linux hook of each, whether\n"
 			   "this kernel has it, and what differs from FreeBSD.",

@@ -319,6 +319,25 @@ struct ss_count_key {
 	char comm[SS_COMM_LEN];
 };
 
+/* preempt's key: who left a CPU to whom (the SS_BY_PID/TID/COMM fields asked for). */
+struct ss_preempt_key {
+	__u32 epoch;
+	__u32 prev_pid;
+	__u32 prev_tid;
+	__u32 next_pid;
+	__u32 next_tid;
+	__u32 pad;
+	char prev_comm[SS_COMM_LEN];
+	char next_comm[SS_COMM_LEN];
+};
+
+/* preempt's counts per key: the kernel's own split of a switch. */
+enum ss_preempt_value {
+	SS_PREEMPT_VOLUNTARY,
+	SS_PREEMPT_INVOLUNTARY,
+	SS_PREEMPT_NR,
+};
+
 /*
  * Per CPU: switches the probes' hook saw, and the kernel's rq->nr_switches
  * as probe_cpu last read it. The difference is what the tracepoint hid.

@@ -374,6 +374,7 @@ def produce(tap, tmp):
         ["record", "-o", rec, "-e", "all"],
         ["count", "--json", "-T", "-e", "on-cpu,off-cpu,sleep,wakeup", "--by",
          "cpu,pid,tid,comm,prio"],
+        ["preempt", "--json", "-T", "--by", "pid,tid,comm"],
     ]
     out = []
     with sslib.Workload("pingpong", CPU) as pp, \

@@ -13,6 +13,11 @@ every 0.3 s, so the intervals must add up:
   yielder   pinned, sched_yield() in a loop: every call is a remain-cpu or
             an involuntary switch, and remain-cpu never exceeds the calls
 
+  fifo      a SCHED_FIFO thread that sleeps 1 ms on the CPU of a spinner:
+            preempt's pairs give each thread's voluntary and involuntary
+            switches exactly, and the spinner -> fifo pair holds the
+            preemptions of the spinner by each wakeup
+
 and probes against the kernel's BTF, bad input, and the hook checks.
 """
 
@@ -108,16 +113,56 @@ def check_yielder(tap):
               c.get("preempt", 0) == invol, f"{invol}", str(c))
 
 
+def check_preempt(tap):
+    cpu = 1 if sslib.ncpus() > 1 else 0
+    with sslib.Workload("fifo-waker", cpu) as wl:
+        pid = wl.pid
+        tr = sslib.Tracer(["preempt", "--by", "tid,comm", "-p", pid, "--json", "-n", "0",
+                           INTERVAL])
+        s0 = wl.stats()
+        before, after = wl.run_for(1.0)
+        s1 = wl.stats()
+        time.sleep(0.4)
+        rc = tr.stop()
+    sleeps = s1["sleeps"] - s0["sleeps"]
+    tid = {name: t for name, t in wl.tids.items()}
+    out = {n: [0, 0] for n in tid}
+    pair = [0, 0]
+    for rep in tr.reports("preempt"):
+        for r in rep["rows"]:
+            for n, t in tid.items():
+                if r["prev_tid"] == t:
+                    out[n][0] += r["voluntary"]
+                    out[n][1] += r["involuntary"]
+            if r["prev_tid"] == tid["spinner"] and r["next_tid"] == tid["fifo"]:
+                pair[0] += r["voluntary"]
+                pair[1] += r["involuntary"]
+    d = {n: sslib.counters_delta(before[n], after[n]) for n in tid}
+    tap.check("preempt: reports, the last on Ctrl-C", rc == 0 and out["fifo"][0] > 0, "",
+              f"rc {rc}")
+    for n in tid:
+        want = [d[n]["voluntary_switches"], d[n]["involuntary_switches"]]
+        tap.check(f"preempt: {n}'s switches out = its nvcsw, nivcsw growth", out[n] == want,
+                  f"{want}", f"{out[n]}")
+    # Each sleep blocks once; parking at rest blocks once or twice more.
+    tap.check("preempt: the fifo thread's sleeps are its voluntary switches (+ parking)",
+              sleeps <= out["fifo"][0] <= sleeps + 3, f"{sleeps} sleeps", f"{out['fifo']}")
+    tap.check("preempt: each wakeup of fifo preempts the spinner (spinner -> fifo)",
+              pair[0] == 0 and 0.95 * sleeps <= pair[1] <= sleeps,
+              f"{pair[1]} of {sleeps} wakeups", f"pair {pair}")
+
+
 def check_errors(tap):
     bin_ = sslib.schedscope_path()
     cases = [
         (["count", "-e", "oncpu"], 2, "on-cpu, off-cpu"),
         (["count", "-e", "on-cpu", "--by", "execname"], 2, "probe, cpu, pid"),
         (["count"], 2, "-e"),
+        (["preempt", "--by", "cpu"], 2, "pid, tid and comm"),
     ]
     for args, rc, says in cases:
         r = sslib.run([bin_] + args)
-        tap.check(f"count {' '.join(args[1:])}: exit {rc}, says {says!r}",
+        tap.check(f"{' '.join(args)}: exit {rc}, says {says!r}",
                   r.returncode == rc and says in r.stderr, "",
                   f"rc {r.returncode}: {sslib.one_line(r.stderr)}")
 
@@ -129,6 +174,7 @@ def main():
     check_probes_list(tap)
     check_sleeper(tap)
     check_yielder(tap)
+    check_preempt(tap)
     check_errors(tap)
     return tap.done()
 
