@@ -37,13 +37,18 @@
 #   7. start-up and footprint (bench/startup.py, runs alone too): peak RSS
 #      and CPU ms of each live command over a short life (`-d 0.1`),
 #      median of STARTUP_RUNS, beside bcc's libbpf-tools' figures
-#      (SKIP_STARTUP=1 to skip).
+#      (SKIP_STARTUP=1 to skip);
+#   8. (with CONFIGS holding count, preempt and bpftrace-sw) the counts
+#      goal: `schedscope count -e on-cpu` and `schedscope preempt` cost no
+#      more per switch than top's switch hook, and at most a quarter of the
+#      seed's one-liner (bench/preempt.bt), on the pinned pipe.
 # and ends with a Markdown summary.
 #
 # Tunables (environment):
 #   ROUNDS=7              rounds; each runs every configuration once
 #   COST_RUNS=3           runs of each tracer with bpf_stats on, for ns/event
-#   CONFIGS="none top cpus bpftrace runqlat runqslower bpftrace-runqlat record perf-sched"
+#   CONFIGS="none top cpus bpftrace runqlat runqslower bpftrace-runqlat record perf-sched
+#                         count preempt bpftrace-sw"
 #                         configurations to run ("none" is the baseline
 #                         every slowdown is measured against: keep it);
 #                         CONFIGS="none record perf-sched" runs part 5 only
@@ -72,7 +77,7 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SCHEDSCOPE=${1:-build/schedscope}
 ROUNDS=${ROUNDS:-7}
 COST_RUNS=${COST_RUNS:-3}
-CONFIGS=${CONFIGS:-none top cpus bpftrace runqlat runqslower bpftrace-runqlat record perf-sched}
+CONFIGS=${CONFIGS:-none top cpus bpftrace runqlat runqslower bpftrace-runqlat record perf-sched count preempt bpftrace-sw}
 PIPE_LOOPS=${PIPE_LOOPS:-500000}
 MSG_GROUPS=${MSG_GROUPS:-10}
 MSG_LOOPS=${MSG_LOOPS:-300}
@@ -95,8 +100,8 @@ log() { echo "bench: $*" >&2; }
 read -r -a CONFIG_LIST <<<"$CONFIGS"
 for c in "${CONFIG_LIST[@]}"; do
 	case $c in
-	none | top | cpus | bpftrace | runqlat | runqslower | bpftrace-runqlat | record | perf-sched) ;;
-	*) die "unknown config '$c' (known: none top cpus bpftrace runqlat runqslower bpftrace-runqlat record perf-sched)" ;;
+	none | top | cpus | bpftrace | runqlat | runqslower | bpftrace-runqlat | record | perf-sched | count | preempt | bpftrace-sw) ;;
+	*) die "unknown config '$c' (known: none top cpus bpftrace runqlat runqslower bpftrace-runqlat record perf-sched count preempt bpftrace-sw)" ;;
 	esac
 done
 [[ " $CONFIGS " == *" none "* ]] || log "warning: no 'none' in CONFIGS: no slowdowns, only per-event costs"
@@ -133,7 +138,7 @@ if [[ $need_schedscope == 1 ]]; then
 	[[ -x $SCHEDSCOPE ]] || die "schedscope binary '$SCHEDSCOPE' not found (run make first)"
 fi
 for c in "${CONFIG_LIST[@]}"; do
-	if [[ $c == bpftrace || $c == bpftrace-runqlat ]]; then
+	if [[ $c == bpftrace || $c == bpftrace-runqlat || $c == bpftrace-sw ]]; then
 		command -v bpftrace >/dev/null || die "bpftrace not found (drop $c from CONFIGS)"
 	fi
 done
@@ -393,6 +398,19 @@ start_tracer() {
 		# default threshold (10000 us); bcc's banner goes to stdout
 		start_bg "$TRACER_OUT" "$TRACER_ERR" "$TRACER_OUT" '^Tracing run queue latency higher than' \
 			"schedscope runqslower" "$SCHEDSCOPE" runqslower -d 3600
+		;;
+	count)
+		start_bg /dev/null "$TRACER_ERR" "$TRACER_ERR" 'Hit Ctrl-C to end' \
+			"schedscope count" "$SCHEDSCOPE" count -e on-cpu -d 3600
+		;;
+	preempt)
+		start_bg /dev/null "$TRACER_ERR" "$TRACER_ERR" 'Hit Ctrl-C to end' \
+			"schedscope preempt" "$SCHEDSCOPE" preempt -d 3600
+		;;
+	bpftrace-sw)
+		TRACER_OUT=$TRACER_ERR
+		start_bg "$TRACER_ERR" "$TRACER_ERR" "$TRACER_ERR" '^Attaching: switch pairs' \
+			"bpftrace preempt.bt" bpftrace "$BENCH_DIR/preempt.bt"
 		;;
 	bpftrace | bpftrace-runqlat)
 		# stdout and stderr in one file: "Attaching N probes" and the
@@ -905,6 +923,9 @@ cfg_label() {
 	runqlat) echo "schedscope runqlat" ;;
 	runqslower) echo "schedscope runqslower" ;;
 	bpftrace-runqlat) echo "bpftrace runqlat.bt" ;;
+	count) echo "schedscope count" ;;
+	preempt) echo "schedscope preempt" ;;
+	bpftrace-sw) echo "bpftrace preempt.bt" ;;
 	record) echo "schedscope record" ;;
 	perf-sched) echo "perf sched record" ;;
 	esac
@@ -1112,6 +1133,23 @@ if [[ -s $GOAL_TAB ]]; then
 		printf '%-21s %9s %9s %9s %11s %11s %11s %6s %6s %6s\n' "$(cfg_label "$c")" "$ps" "$pp" "$ms" \
 			"$sp/$sm" "$kp/$km" "$tp/$tm" "$nok" "$pok" "$g"
 	done <"$GOAL_TAB"
+fi
+# The counts goal: each counts tracer's switch program on the pinned pipe
+# against top's switch hook and a quarter of the seed's one-liner.
+if [[ " $CONFIGS " == *" bpftrace-sw "* && " $CONFIGS " == *" top "* ]]; then
+	echo
+	echo "== counts goal: per switch (pinned pipe) <= top's switch hook and <= 1/4 of the seed's one-liner =="
+	awk '$3 == "pipe" && $5 != "-" && ($2 ~ /switch/ || $1 == "bpftrace-sw") { ns[$1] += $5 }
+		END {
+			top = ns["top"]; bt = ns["bpftrace-sw"]
+			printf "%-21s %9s %9s %12s %6s\n", "tracer", "ns/switch", "top", "one-liner/4", "goal"
+			n = split("count preempt", c, " ")
+			for (i = 1; i <= n; i++) {
+				if (!(c[i] in ns)) continue
+				g = (ns[c[i]] <= top && ns[c[i]] <= bt / 4) ? "PASS" : "FAIL"
+				printf "%-21s %9.0f %9.0f %12.0f %6s\n", "schedscope " c[i], ns[c[i]], top, bt / 4, g
+			}
+		}' "$BPF_TAB"
 fi
 if [[ -s $NOTES ]]; then
 	echo
