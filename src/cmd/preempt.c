@@ -23,7 +23,8 @@
 #define PREEMPT_MAX_KEYS 10240	/* --max-keys's default */
 
 #define PAIR_COL(h, m, w, field, k) \
-	{ .head = h, .member = m, .width = w, .off = offsetof(struct ss_preempt_key, field), .kind = k }
+	{ .head = (h), .member = (m), .width = (w), .off = offsetof(struct ss_preempt_key, field), \
+	  .kind = (k) }
 
 /* In SS_BY_PID, SS_BY_TID, SS_BY_COMM order, prev's then next's. */
 static const struct count_col pair_cols[2][3] = {
@@ -43,7 +44,8 @@ struct side_key {
 };
 
 #define SIDE_COL(h, m, w, field, k) \
-	{ .head = h, .member = m, .width = w, .off = offsetof(struct side_key, field), .kind = k }
+	{ .head = (h), .member = (m), .width = (w), .off = offsetof(struct side_key, field), \
+	  .kind = (k) }
 
 static const struct count_col side_cols[3] = {
 	SIDE_COL("PID", "pid", 8, pid, COUNT_COL_U32),
