@@ -6,8 +6,11 @@
 #include <string.h>
 
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 
 #include "bpf/abi.h"
+#include "cli.h"
+#include "session/bpfsess.h"
 
 struct counts_read {
 	int map_fd;
@@ -176,4 +179,21 @@ uint64_t counts_read__full(struct counts_read *c)
 			sum += st[i].full;
 	free(st);
 	return sum;
+}
+
+int counts_read__start(struct bpfsess *b, struct counts_read **out, struct bpf_map *counts,
+		       struct bpf_map *stat, size_t key_size, size_t nr_values,
+		       volatile uint32_t *epoch)
+{
+	int err = bpfsess__load(b, false);
+
+	if (err)
+		return err;
+	*out = counts_read__new(bpf_map__fd(counts), bpf_map__fd(stat), key_size, nr_values, epoch,
+				b->nr_cpus);
+	if (!*out) {
+		cli__err("out of memory");
+		return -ENOMEM;
+	}
+	return bpfsess__attach(b);
 }

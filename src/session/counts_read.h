@@ -37,6 +37,18 @@ int counts_read__close(struct counts_read *c, struct count_rows *rows);
  */
 int counts_read__late(struct counts_read *c, struct count_rows *rows);
 
+struct bpfsess;
+struct bpf_map;
+
+/*
+ * The rest of a counts session's open, once its object is configured: load
+ * it, read its `counts` and `count_stat` maps and its `count_epoch` (in
+ * .bss) into *out, attach. Says why not; returns 0 or -errno.
+ */
+int counts_read__start(struct bpfsess *b, struct counts_read **out, struct bpf_map *counts,
+		       struct bpf_map *stat, size_t key_size, size_t nr_values,
+		       volatile uint32_t *epoch);
+
 /* Counts that found the table full, summed over CPUs, cumulative. */
 uint64_t counts_read__full(struct counts_read *c);
 

@@ -35,17 +35,8 @@ struct preemptsession *preemptsession__open(const struct cli *cli, uint32_t by, 
 	s->skel->rodata->filter_cpu = cli->cpu;
 	bpfenv__set_task_filter((struct ss_task_filter *)&s->skel->rodata->task_filter, cli);
 	bpf_map__set_max_entries(s->skel->maps.counts, (uint32_t)max_keys);
-	if (bpfsess__load(&s->b, false))
-		goto fail;
-	s->counts = counts_read__new(bpf_map__fd(s->skel->maps.counts),
-				     bpf_map__fd(s->skel->maps.count_stat),
-				     sizeof(struct ss_preempt_key), SS_PREEMPT_NR,
-				     &s->skel->bss->count_epoch, s->b.nr_cpus);
-	if (!s->counts) {
-		cli__err("out of memory");
-		goto fail;
-	}
-	if (bpfsess__attach(&s->b))
+	if (counts_read__start(&s->b, &s->counts, s->skel->maps.counts, s->skel->maps.count_stat,
+			       sizeof(struct ss_preempt_key), SS_PREEMPT_NR, &s->skel->bss->count_epoch))
 		goto fail;
 	return s;
 fail:

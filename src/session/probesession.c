@@ -163,17 +163,8 @@ struct probesession *probesession__open(const struct probe_opts *o)
 		goto fail;
 	}
 	configure(s, o);
-	if (bpfsess__load(&s->b, false))
-		goto fail;
-	s->counts = counts_read__new(bpf_map__fd(s->skel->maps.counts),
-				     bpf_map__fd(s->skel->maps.count_stat),
-				     sizeof(struct ss_count_key), 1, &s->skel->bss->count_epoch,
-				     s->b.nr_cpus);
-	if (!s->counts) {
-		cli__err("out of memory");
-		goto fail;
-	}
-	if (bpfsess__attach(&s->b))
+	if (counts_read__start(&s->b, &s->counts, s->skel->maps.counts, s->skel->maps.count_stat,
+			       sizeof(struct ss_count_key), 1, &s->skel->bss->count_epoch))
 		goto fail;
 	if (s->switches && read_switches(s, s->sw_base))
 		goto fail;
