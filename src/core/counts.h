@@ -19,6 +19,7 @@ enum count_col_kind {
 	COUNT_COL_S32,
 	COUNT_COL_COMM,		/* char[16], NUL-padded */
 	COUNT_COL_NAME,		/* a u32 index into names[] */
+	COUNT_COL_TEXT,		/* text() of the key: what the key leads to, not in it */
 };
 
 /* One field of a key, as a table column and a JSON member. */
@@ -27,6 +28,8 @@ struct count_col {
 	const char *member;	/* the JSON member, e.g. "comm" */
 	size_t off;		/* the field's offset in the key */
 	const char *const *names;	/* COUNT_COL_NAME */
+	/* COUNT_COL_TEXT: the text for key, in buf or static; never NULL. */
+	const char *(*text)(const void *key, char *buf, size_t len);
 	int width;		/* the table's column width; negative: left-aligned */
 	enum count_col_kind kind;
 	uint32_t nr_names;

@@ -35,10 +35,13 @@ static void comm_of(const struct count_col *col, const void *key, char out[17])
 
 static void cell(FILE *f, const struct count_col *col, const void *key)
 {
-	char comm[17];
+	char comm[17], buf[256];
 	const char *name;
 
 	switch (col->kind) {
+	case COUNT_COL_TEXT:
+		fprintf(f, "%*s ", col->width, col->text(key, buf, sizeof(buf)));
+		return;
 	case COUNT_COL_COMM:
 		comm_of(col, key, comm);
 		fprintf(f, "%*s ", col->width, comm);
@@ -110,8 +113,13 @@ int count_out__table(FILE *f, const struct count_report *c, const struct report_
 static void member(struct json *j, const struct count_col *col, const void *key)
 {
 	const char *name;
+	char buf[256];
 
 	switch (col->kind) {
+	case COUNT_COL_TEXT:
+		name = col->text(key, buf, sizeof(buf));
+		json__string(j, col->member, name, strlen(name));
+		return;
 	case COUNT_COL_COMM:
 		/* The JSON writer escapes every control byte itself. */
 		json__string(j, col->member, (const char *)key + col->off,

@@ -64,6 +64,53 @@ static void test_merge_and_order(void **state)
 	count_rows__free(&r);
 }
 
+/* A text column shows what the key leads to, escaped in JSON like a name. */
+static const char *prio_word(const void *key, char *buf, size_t len)
+{
+	const struct key *k = key;
+
+	snprintf(buf, len, k->prio < 100 ? "rt\"%d" : "normal", (int)k->prio);
+	return buf;
+}
+
+static void test_text_column(void **state)
+{
+	const struct count_col cols[] = {
+		{ .head = "CLASS", .member = "class", .width = -7, .kind = COUNT_COL_TEXT,
+		  .text = prio_word },
+	};
+	struct count_rows r;
+	struct key a = mk(0, 10, "a"), b = mk(0, 120, "b");
+	struct count_table t = { "rows", NULL, &r, cols, 1, NULL, NULL };
+	struct count_report c = { "count", &t, 1, 0, 0, "", -1 };
+	struct report_meta m;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	count_rows__init(&r, sizeof(struct key), 1);
+	assert_int_equal(add1(&r, &a, 2), 0);
+	assert_int_equal(add1(&r, &b, 1), 0);
+	assert_int_equal(count_rows__finish(&r), 0);
+	f = open_memstream(&buf, &len);
+	assert_int_equal(count_out__table(f, &c, &m), 0);
+	fclose(f);
+	assert_string_equal(buf, "CLASS          COUNT\n"
+				 "rt\"10              2\n"
+				 "normal             1\n"
+				 "total 3 in 2 rows over 0.000 s\n\n");
+	free(buf);
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	assert_int_equal(count_out__json(f, &c, &m), 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "[{\"class\":\"rt\\\"10\",\"count\":2},"));
+	free(buf);
+	count_rows__free(&r);
+}
+
 /* Several counts per key: added one by one, ranked by their sum, each written. */
 static void test_values(void **state)
 {
@@ -188,6 +235,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_merge_and_order),
 		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_text_column),
 		cmocka_unit_test(test_find),
 		cmocka_unit_test(test_writers),
 	};
