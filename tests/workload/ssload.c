@@ -17,6 +17,8 @@
  *   fifo-waker CPU  spinner: a busy loop pinned to CPU; fifo (SCHED_FIFO 10,
  *                   same CPU) sleeps 1 ms in a loop, counting its sleeps: each
  *                   wakeup preempts the spinner
+ *   flipper         flipper: moves itself between CPU 0 and CPU 1 with
+ *                   sched_setaffinity(), counting the moves asked for
  *   yielder CPU     yielder: sched_yield() in a loop pinned to CPU, counting
  *                   its calls (a schedule that may pick the caller again)
  *   exit-storm N    stormctl: on each "run", creates N short-lived threads
@@ -28,7 +30,7 @@
  *   run     -> running      workers start working
  *   rest    -> resting      every worker is parked and verified off CPU;
  *                           exit-storm first prints {"storm_threads":N}
- *   stats   -> {"process_cpu_ns":N,"storm_threads":N,"yields":N,"sleeps":N}
+ *   stats   -> {"process_cpu_ns":N,"storm_threads":N,"yields":N,"sleeps":N,"flips":N}
  *   quit, or end of input   exit 0
  *
  * "Resting" is strict: a parked worker sleeps in pthread_cond_wait() that
@@ -106,6 +108,7 @@ struct ssload {
 
 	_Atomic unsigned long yields;	/* sched_yield() calls made, all runs */
 	_Atomic unsigned long sleeps;	/* the sleeper's nanosleep() calls, all runs */
+	_Atomic unsigned long flips;	/* the flipper's affinity changes, all runs */
 	unsigned long storm_size;	/* threads per run */
 	unsigned long storm_total;	/* storm threads created and joined */
 };
@@ -199,6 +202,28 @@ static void *sleeper_body(void *arg)
 		while (ssload__running()) {
 			nanosleep(&period, NULL);
 			atomic_fetch_add_explicit(&ss.sleeps, 1, memory_order_relaxed);
+		}
+	}
+	return NULL;
+}
+
+/* Each change of affinity moves the running thread to the other CPU. */
+static void *flipper_body(void *arg)
+{
+	struct worker *w = arg;
+	cpu_set_t set;
+	int cpu = 0;
+
+	worker__start(w);
+	for (;;) {
+		worker__park(w);
+		while (ssload__running()) {
+			CPU_ZERO(&set);
+			CPU_SET(cpu, &set);
+			if (sched_setaffinity(0, sizeof(set), &set))
+				die("sched_setaffinity", errno);
+			atomic_fetch_add_explicit(&ss.flips, 1, memory_order_relaxed);
+			cpu = !cpu;
 		}
 	}
 	return NULL;
@@ -532,9 +557,10 @@ static int ssload__serve(void)
 			reply("resting");
 		} else if (!strcmp(line, "stats")) {
 			reply("{\"process_cpu_ns\":%llu,\"storm_threads\":%lu,\"yields\":%lu,"
-			      "\"sleeps\":%lu}",
+			      "\"sleeps\":%lu,\"flips\":%lu}",
 			      (unsigned long long)clock_ns(CLOCK_PROCESS_CPUTIME_ID),
-			      storm_total(), atomic_load(&ss.yields), atomic_load(&ss.sleeps));
+			      storm_total(), atomic_load(&ss.yields), atomic_load(&ss.sleeps),
+			      atomic_load(&ss.flips));
 		} else if (!strcmp(line, "quit")) {
 			break;
 		} else if (line[0]) {
@@ -555,6 +581,7 @@ static void usage(FILE *out)
 		"  prespin CPU      one thread spinning on CPU\n"
 		"  yielder CPU      one thread calling sched_yield() on CPU\n"
 		"  fifo-waker CPU   a spinner and a SCHED_FIFO sleeper on CPU\n"
+		"  flipper          one thread moving itself between CPU 0 and 1\n"
 		"  exit-storm N     N short-lived threads per run\n"
 		"commands on stdin: run, rest, stats, quit\n");
 }
@@ -572,7 +599,7 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	if (!strcmp(scenario, "sleeper"))
+	if (!strcmp(scenario, "sleeper") || !strcmp(scenario, "flipper"))
 		has_arg = false;
 	else if (!strcmp(scenario, "pingpong"))
 		has_arg = arg != NULL;	/* the CPU is optional */
@@ -599,6 +626,8 @@ int main(int argc, char **argv)
 	} else if (!strcmp(scenario, "fifo-waker")) {
 		ssload__add_worker("spinner", spin_body, (int)n);
 		ssload__add_worker("fifo", sleeper_body, (int)n)->fifo = true;
+	} else if (!strcmp(scenario, "flipper")) {
+		ssload__add_worker("flipper", flipper_body, -1);
 	} else if (!strcmp(scenario, "yielder")) {
 		ssload__add_worker("yielder", yielder_body, (int)n);
 	} else if (!strcmp(scenario, "exit-storm")) {
