@@ -1,7 +1,7 @@
 # bash completion for schedscope
 _schedscope() {
 	local cur prev cmd opts i
-	local cmds="top count preempt probes cpus runqlat runqslower starve inversion trace record report timehist export"
+	local cmds="top count preempt migrations probes cpus runqlat runqslower starve inversion trace record report timehist export"
 	local analyses="top cpus runqlat runqslower info"
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD - 1]}
@@ -49,6 +49,7 @@ _schedscope() {
 	top) opts="--pid --tid --comm --cpu --sort --rows --by --idle --max-tasks --duration --timestamp --json --verbose --help" ;;
 	count) opts="--pid --tid --comm --cpu --rows --by --duration --timestamp --json --events --max-keys --verbose --help" ;;
 	probes) opts="--json --verbose --help" ;;
+	migrations) opts="--pid --tid --comm --rows --by --duration --timestamp --json --max-keys --verbose --help" ;;
 	preempt) opts="--pid --tid --comm --cpu --rows --by --duration --timestamp --json --max-keys --verbose --help" ;;
 	cpus) opts="--cpu --duration --timestamp --json --verbose --help" ;;
 	runqlat) opts="--pid --tid --comm --max-tasks --duration --timestamp --json --milliseconds --pids --tids --cpu --from --split --verbose --help" ;;

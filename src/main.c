@@ -93,6 +93,17 @@ static const struct cli_cmd commands[] = {
 		.run = preempt__run,
 	},
 	{
+		.name = "migrations",
+		.summary = "Where threads move between CPUs: the source -> destination matrix,\n"
+			   "each thread's migrations, wait before them, allowed CPUs and time per CPU.",
+		.usage = "[options] [interval [count]]",
+		.extra_help = "Keys (--by): pid, tid, comm, comma-separated (default all three).\n"
+			      "Counted as the kernel counts se.nr_migrations: a move to another CPU.\n",
+		.opts = OPT_BY_KEYS | OPT_PID | OPT_TID | OPT_COMM | OPT_ROWS | OPT_MAX_KEYS |
+			OPT_DURATION | OPT_TIMESTAMP | OPT_JSON | OPT_INTERVAL,
+		.run = migrations__run,
+	},
+	{
 		.name = "probes",
 		.summary = "The DTrace sched provider's probes: the Linux hook of each, whether\n"
 			   "this kernel has it, and what differs from FreeBSD.",

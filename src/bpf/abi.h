@@ -338,6 +338,29 @@ enum ss_preempt_value {
 	SS_PREEMPT_NR,
 };
 
+/* migrations' tables, in one key space (ss_migr_key.table). */
+enum ss_migr_table {
+	SS_MIGR_MATRIX,		/* a: the source CPU, b: the destination; one count */
+	SS_MIGR_TASK,		/* the thread: migrations, wait before them (ns) */
+	SS_MIGR_TASK_CPU,	/* the thread and a (its CPU): time run there (ns) */
+};
+
+enum ss_migr_value {
+	SS_MIGR_COUNT,		/* migrations; TASK_CPU: ns run */
+	SS_MIGR_WAIT_NS,	/* TASK: run-queue wait before each migration */
+	SS_MIGR_NR,
+};
+
+struct ss_migr_key {
+	__u32 epoch;
+	__u32 table;		/* enum ss_migr_table */
+	__u32 pid;
+	__u32 tid;
+	__u32 a;
+	__u32 b;
+	char comm[SS_COMM_LEN];
+};
+
 /*
  * Per CPU: switches the probes' hook saw, and the kernel's rq->nr_switches
  * as probe_cpu last read it. The difference is what the tracepoint hid.

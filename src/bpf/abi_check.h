@@ -31,5 +31,6 @@ _Static_assert(sizeof(struct ss_count_key) == 40, "ss_count_key layout changed")
 _Static_assert(sizeof(struct ss_count_stat) == 8, "ss_count_stat layout changed");
 _Static_assert(sizeof(struct ss_switch_stat) == 16, "ss_switch_stat layout changed");
 _Static_assert(sizeof(struct ss_preempt_key) == 56, "ss_preempt_key layout changed");
+_Static_assert(sizeof(struct ss_migr_key) == 40, "ss_migr_key layout changed");
 
 #endif

@@ -10,6 +10,7 @@ int cpus__run(const struct cli *cli);
 int count__run(const struct cli *cli);
 int probes__run(const struct cli *cli);
 int preempt__run(const struct cli *cli);
+int migrations__run(const struct cli *cli);
 int runqlat__run(const struct cli *cli);
 int runqslower__run(const struct cli *cli);
 int starve__run(const struct cli *cli);

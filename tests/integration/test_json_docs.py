@@ -375,6 +375,7 @@ def produce(tap, tmp):
         ["count", "--json", "-T", "-e", "on-cpu,off-cpu,sleep,wakeup", "--by",
          "cpu,pid,tid,comm,prio"],
         ["preempt", "--json", "-T", "--by", "pid,tid,comm"],
+        ["migrations", "--json", "-T"],
     ]
     out = []
     with sslib.Workload("pingpong", CPU) as pp, \

@@ -22,6 +22,9 @@ COMMANDS = [
     ["runqlat"], ["runqlat", "-L"], ["runqlat", "-P"], ["runqlat", "--cpu"],
     ["runqlat", "--from", "waking"], ["runqslower"], ["runqslower", "-P"],
     ["starve"], ["inversion"], ["trace"],
+    ["count", "-e", "on-cpu,off-cpu,remain-cpu,enqueue,dequeue,wakeup,sleep,preempt,change-pri,"
+     "lend-pri,load-change,tick,surrender", "--by", "cpu,pid,tid,comm,prio"],
+    ["preempt", "--by", "pid,tid,comm"], ["migrations"],
 ]
 LOADED = re.compile(r"^schedscope: (\S+) loaded in [0-9.]+ ms; instructions verified:(.*)$")
 

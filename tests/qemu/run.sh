@@ -223,6 +223,8 @@ run bogus     schedscope top --bogus
 run probes    schedscope probes --json
 run count     schedscope count -d 1 --json -e on-cpu,off-cpu,remain-cpu,surrender,load-change,tick --by cpu
 run count_one schedscope count -d 1 -e remain-cpu
+run preempt   schedscope preempt -d 1 --json
+run migr      schedscope migrations -d 1 --json
 # -v: the verifier's work per program, checked below
 run runqlat   schedscope runqlat -d 1 --json -v
 run slower    schedscope runqslower -d 1 --json 0
@@ -689,6 +691,16 @@ def c_count_one():
         raise Fail("stderr does not name the probe and its hook: %r" % (b["err"][:2],),
                    "count_one")
 check("count -e remain-cpu alone on 6.1: an error naming the hook, exit 1", c_count_one)
+
+def c_counts(name, kind, table):
+    def fn():
+        b, objs = json_lines(name, kind)
+        if len(objs) != 1 or not objs[0][table]:
+            raise Fail("%d reports, %r" % (len(objs), objs[:1]), name)
+        print("# %s: %d rows" % (name, len(objs[0][table])))
+    return fn
+check("preempt -d 1 --json", c_counts("preempt", "preempt", "rows"))
+check("migrations -d 1 --json", c_counts("migr", "migrations", "cpu_time"))
 
 def c_nobtf():
     b = block("nobtf", 1)
