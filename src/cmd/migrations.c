@@ -82,7 +82,7 @@ static const char *allowed_cpus(const void *key, char *buf, size_t len)
 	if (!f)
 		return out;
 	while (fgets(line, sizeof(line), f)) {
-		if (strncmp(line, "Cpus_allowed_list:", 18))
+		if (strncmp(line, "Cpus_allowed_list:", 18) != 0)
 			continue;
 		snprintf(buf, len, "%s", line + 18 + strspn(line + 18, " \t"));
 		buf[strcspn(buf, "\n")] = 0;
