@@ -7,9 +7,7 @@
  */
 #include <stddef.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "bpf/abi.h"
 #include "cli.h"
@@ -19,7 +17,6 @@
 #include "out/count_out.h"
 #include "session/live.h"
 #include "session/probesession.h"
-#include "session/stop.h"
 
 #define COUNT_MAX_KEYS 10240	/* --max-keys's default, in its help */
 

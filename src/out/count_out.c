@@ -102,9 +102,9 @@ int count_out__table(FILE *f, const struct count_report *c, const struct report_
 		fprintf(f, "lost: %" PRIu64 " counts found the key table full (%s)\n", c->full,
 			c->full_hint);
 	if (c->untraced > 0)
-		fprintf(f, "untraced: %" PRId64 " switches the kernel counted but its tracepoint "
-			"never showed, so on-cpu and off-cpu miss them (docs/accounting.md)\n",
-			c->untraced);
+		fprintf(f, "untraced: %" PRId64 " switch%s the kernel counted but its tracepoint "
+			"never showed, so on-cpu and off-cpu miss %s (docs/accounting.md)\n",
+			c->untraced, c->untraced == 1 ? "" : "es", c->untraced == 1 ? "it" : "them");
 	fputc('\n', f);
 	fflush(f);
 	return out__status(f);
