@@ -186,14 +186,17 @@ def fifo_hog(tap):
                       f"{e['lat_ns'] / 1e6:.3f} ms", f"{e}")
             tap.check("runqslower latency = run_delay growth", close(e["lat_ns"], rd, 0.01),
                       f"{e['lat_ns']} vs {rd} ns", f"{e['lat_ns']} vs run_delay +{rd}")
-            # When the hog lets go, other waiters on the CPU (rcu_preempt, say)
-            # may run before the victim: the first of them follows the hog.
+            # When the hog lets go, other waiters on the CPU (rcu_preempt, a
+            # kworker) may run before the victim; one that waited too is
+            # reported on this CPU as well, held back by the hog like it.
             hog = wl.tids["hog"]
-            first = [x for x in slow.reports("runq_slow")
-                     if x["cpu"] == e["cpu"] and x["prev"]["tid"] == hog]
-            tap.check("runqslower -P names the hog", e["prev"]["tid"] == hog or first,
+            held = [x for x in slow.reports("runq_slow")
+                    if x["cpu"] == e["cpu"] and x["tid"] == e["prev"]["tid"]
+                    and x["ts_ns"] <= e["ts_ns"]]
+            tap.check("runqslower -P names the hog, or a waiter it held back",
+                      e["prev"]["tid"] == hog or held,
                       f"prev {e['prev']['comm']}" +
-                      (f"; {first[0]['comm']} ran first, after the hog" if first else ""),
+                      (f", which waited {held[0]['lat_ns'] / 1e6:.1f} ms too" if held else ""),
                       f"{e['prev']}; all: {slow.stdout}")
         starving = [e for e in st.reports("starving") if e["tid"] == victim]
         tap.check("starve reports the victim while the hog spins",
