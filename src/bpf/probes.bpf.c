@@ -52,14 +52,11 @@ static __always_inline bool wanted(__u32 probe)
 	return probes & P(probe);
 }
 
-static __always_inline void fire(__u32 probe, struct task_struct *t, __u32 cpu)
+/* Count probe for thread t on cpu, both known to pass the filters. */
+static __always_inline void count_probe(__u32 probe, struct task_struct *t, __u32 cpu)
 {
 	struct ss_count_key key = { .probe = probe };
 
-	if (filter_cpu >= 0 && cpu != (__u32)filter_cpu)
-		return;
-	if (!task_wanted(t))
-		return;
 	if (by & SS_BY_CPU)
 		key.cpu = cpu;
 	if (by & SS_BY_PID)
@@ -73,6 +70,18 @@ static __always_inline void fire(__u32 probe, struct task_struct *t, __u32 cpu)
 	counts__add(&key, 0, 1);
 }
 
+static __always_inline bool cpu_wanted(__u32 cpu)
+{
+	return filter_cpu < 0 || cpu == (__u32)filter_cpu;
+}
+
+/* Count probe for thread t on cpu, if the filters (-C, -p, -t, -c) let it. */
+static __always_inline void fire(__u32 probe, struct task_struct *t, __u32 cpu)
+{
+	if (cpu_wanted(cpu) && task_wanted(t))
+		count_probe(probe, t, cpu);
+}
+
 /* A priority the task's switch shows, against the one its last switch showed. */
 static __always_inline void prio_seen(struct task_struct *t, __u32 cpu)
 {
@@ -82,7 +91,7 @@ static __always_inline void prio_seen(struct task_struct *t, __u32 cpu)
 		return;
 	/* 0 is a new entry: nothing seen yet (prio 0 is RT 99, rare enough to lose once). */
 	if (*last && *last != t->prio)
-		fire(SS_P_CHANGE_PRI, t, cpu);
+		count_probe(SS_P_CHANGE_PRI, t, cpu);
 	*last = t->prio;
 }
 
@@ -90,7 +99,7 @@ static __always_inline void on_switch(bool preempt, struct task_struct *prev,
 				      struct task_struct *next, unsigned int prev_state)
 {
 	__u32 cpu = bpf_get_smp_processor_id();
-	bool dead = prev_state & TASK_DEAD_;
+	bool dead = prev_state & TASK_DEAD_, prev_ok, next_ok;
 
 	if (wanted(SS_P_OFF_CPU) || wanted(SS_P_ON_CPU)) {
 		__u32 zero = 0;
@@ -99,18 +108,25 @@ static __always_inline void on_switch(bool preempt, struct task_struct *prev,
 		if (st)
 			st->traced++;
 	}
+	if (!cpu_wanted(cpu))
+		return;
+	/* Each side's filters once, for every probe of this switch. */
+	prev_ok = task_wanted(prev);
+	next_ok = task_wanted(next);
+	if (wanted(SS_P_ON_CPU) && next_ok)
+		count_probe(SS_P_ON_CPU, next, cpu);
+	if (!prev_ok)
+		return;
 	if (wanted(SS_P_OFF_CPU))
-		fire(SS_P_OFF_CPU, prev, cpu);
-	if (wanted(SS_P_ON_CPU))
-		fire(SS_P_ON_CPU, next, cpu);
+		count_probe(SS_P_OFF_CPU, prev, cpu);
 	/* The kernel's own split (nvcsw against nivcsw): blocking, or anything else. */
 	if (!preempt && prev_state) {
 		if (wanted(SS_P_SLEEP) && !dead)
-			fire(SS_P_SLEEP, prev, cpu);
+			count_probe(SS_P_SLEEP, prev, cpu);
 		if (wanted(SS_P_DEQUEUE))
-			fire(SS_P_DEQUEUE, prev, cpu);
+			count_probe(SS_P_DEQUEUE, prev, cpu);
 	} else if (wanted(SS_P_PREEMPT)) {
-		fire(SS_P_PREEMPT, prev, cpu);
+		count_probe(SS_P_PREEMPT, prev, cpu);
 	}
 	if (wanted(SS_P_CHANGE_PRI) && !dead)
 		prio_seen(prev, cpu);
