@@ -88,16 +88,9 @@ static int count_render(void *ctx, const struct report_meta *m)
  * The probes asked for, less those this kernel cannot give: an error if
  * that leaves none asked by name alone, else a warning per probe.
  */
-static int usable_probes(uint32_t asked, uint32_t *mask)
+static int usable_probes(uint32_t asked, uint32_t avail, const char *const *why,
+			 uint32_t *mask)
 {
-	const char *why[SS_NR_PROBES];
-	uint32_t avail;
-	int err = probesession__available(&avail, why);
-
-	if (err) {
-		cli__err("cannot read the kernel's BTF to find its hooks: %s", strerror(-err));
-		return 1;
-	}
 	*mask = asked & avail;
 	for (unsigned int p = 0; p < SS_NR_PROBES; p++) {
 		if (!(asked & ~avail & (1u << p)))
@@ -119,7 +112,8 @@ int count__run(const struct cli *cli)
 	struct count c = { .cli = cli };
 	struct probe_opts o = { .cli = cli, .max_keys = COUNT_MAX_KEYS };
 	struct live_counts lc;
-	uint32_t asked;
+	const char *why[SS_NR_PROBES];
+	uint32_t asked, avail;
 	char bad[32];
 	int ret;
 
@@ -141,14 +135,18 @@ int count__run(const struct cli *cli)
 	ret = live__check_args(cli);
 	if (ret)
 		return ret;
-	ret = usable_probes(asked, &o.probes);
-	if (ret)
-		return ret;
-	set_cols(&c, o.by);
-	count_rows__init(&c.rows, sizeof(struct ss_count_key), 1);
-	c.s = probesession__open(&o);
+	c.s = probesession__new(cli->verbose, &avail, why);
 	if (!c.s)
 		return 1;
+	ret = usable_probes(asked, avail, why, &o.probes);
+	if (!ret && probesession__start(c.s, &o))
+		ret = 1;
+	if (ret) {
+		probesession__close(c.s);
+		return ret;
+	}
+	set_cols(&c, o.by);
+	count_rows__init(&c.rows, sizeof(struct ss_count_key), 1);
 	lc = (struct live_counts){
 		.b = probesession__bpfsess(c.s),
 		.counts = probesession__counts(c.s),

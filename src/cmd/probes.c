@@ -59,8 +59,7 @@ int probes__run(const struct cli *cli)
 	int err = probesession__available(&avail, why);
 
 	if (err) {
-		cli__err("cannot read the kernel's BTF to find its hooks: %s (the kernel needs "
-			 "CONFIG_DEBUG_INFO_BTF=y)", strerror(-err));
+		cli__err("cannot open the probes' BPF object: %s", strerror(-err));
 		return 1;
 	}
 	if (cli->json)

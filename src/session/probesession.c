@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "bpf/abi.h"
@@ -22,6 +21,7 @@ struct probesession {
 	struct bpfsess b;
 	struct probes_bpf *skel;
 	int filter_cpu;
+	uint64_t tick_fn;		/* the tick's hrtimer function, 0 if unknown */
 	bool switches;			/* on-cpu or off-cpu: untraced switches counted */
 	struct counts_read *counts;
 	struct ss_switch_stat *sw_base;	/* per CPU, at the start */
@@ -53,48 +53,17 @@ static uint64_t tick_fn_addr(void)
 	return found;
 }
 
-int probesession__available(uint32_t *avail, const char *why[SS_NR_PROBES])
-{
-	struct btf *btf = btf__load_vmlinux_btf();
-	uint32_t hooks = 0;
-	char name[80];
+struct hook_prog {
+	struct bpf_program *prog;
+	enum probe_hook hook;
+};
 
-	if (!btf)
-		return -errno;
-	for (unsigned int h = 0; h < PH_NR; h++) {
-		snprintf(name, sizeof(name), "btf_trace_%s", probe_hook_tp[h]);
-		if (btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) > 0)
-			hooks |= 1u << h;
-	}
-	btf__free(btf);
-	/* Without the function's address the timer hook cannot tell the tick. */
-	if ((hooks & (1u << PH_HRTIMER)) && !tick_fn_addr())
-		hooks &= ~(1u << PH_HRTIMER);
-	*avail = 0;
-	for (unsigned int p = 0; p < SS_NR_PROBES; p++) {
-		uint32_t missing = probe_descs[p].hooks & ~hooks;
-
-		why[p] = NULL;
-		if (!missing) {
-			*avail |= 1u << p;
-			continue;
-		}
-		for (unsigned int h = 0; h < PH_NR && !why[p]; h++)
-			if (missing & (1u << h))
-				why[p] = h == PH_HRTIMER ? "hrtimer_expire_entry and the tick's function "
-							   "in /proc/kallsyms"
-							 : probe_hook_tp[h];
-	}
-	return 0;
-}
+#define NR_HOOK_PROGS 10
 
 /* Each hook's programs, in the skeleton. */
-static void set_autoload(struct probes_bpf *skel, uint32_t hooks)
+static void hook_progs(struct probes_bpf *skel, struct hook_prog progs[NR_HOOK_PROGS])
 {
-	const struct {
-		struct bpf_program *prog;
-		enum probe_hook hook;
-	} progs[] = {
+	const struct hook_prog all[NR_HOOK_PROGS] = {
 		{ skel->progs.probe_switch, PH_SWITCH },
 		{ skel->progs.probe_sched_exit, PH_SCHED_EXIT },
 		{ skel->progs.probe_waking, PH_WAKING },
@@ -107,8 +76,69 @@ static void set_autoload(struct probes_bpf *skel, uint32_t hooks)
 		{ skel->progs.probe_need_resched, PH_NEED_RESCHED },
 	};
 
-	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++)
+	memcpy(progs, all, sizeof(all));
+}
+
+static void set_autoload(struct probes_bpf *skel, uint32_t hooks)
+{
+	struct hook_prog progs[NR_HOOK_PROGS];
+
+	hook_progs(skel, progs);
+	for (size_t i = 0; i < NR_HOOK_PROGS; i++)
 		bpf_program__set_autoload(progs[i].prog, hooks & (1u << progs[i].hook));
+}
+
+/*
+ * The probes the kernel behind skel can give, and why not the others.
+ * Asked of libbpf on the opened object: finding each hook's target parses
+ * the kernel's BTF once and keeps it for the load, which needs it anyway.
+ */
+static uint32_t available(struct probes_bpf *skel, uint64_t *tick_fn,
+			  const char *why[SS_NR_PROBES])
+{
+	struct hook_prog progs[NR_HOOK_PROGS];
+	uint32_t hooks = (1u << PH_NR) - 1, avail = 0;
+
+	hook_progs(skel, progs);
+	for (size_t i = 0; i < NR_HOOK_PROGS; i++) {
+		/* Its own tracepoint (a hook may have two), as its section names it. */
+		const char *tp = strchr(bpf_program__section_name(progs[i].prog), '/');
+
+		if (!tp || bpf_program__set_attach_target(progs[i].prog, 0, tp + 1))
+			hooks &= ~(1u << progs[i].hook);
+	}
+	/* Without the function's address the timer hook cannot tell the tick. */
+	*tick_fn = hooks & (1u << PH_HRTIMER) ? tick_fn_addr() : 0;
+	if (!*tick_fn)
+		hooks &= ~(1u << PH_HRTIMER);
+	for (unsigned int p = 0; p < SS_NR_PROBES; p++) {
+		uint32_t missing = probe_descs[p].hooks & ~hooks;
+
+		why[p] = NULL;
+		if (!missing) {
+			avail |= 1u << p;
+			continue;
+		}
+		for (unsigned int h = 0; h < PH_NR && !why[p]; h++)
+			if (missing & (1u << h))
+				why[p] = h == PH_HRTIMER ? "hrtimer_expire_entry and the tick's function "
+							   "in /proc/kallsyms"
+							 : probe_hook_tp[h];
+	}
+	return avail;
+}
+
+int probesession__available(uint32_t *avail, const char *why[SS_NR_PROBES])
+{
+	/* Opening needs no privilege: the list is anyone's to read. */
+	struct probes_bpf *skel = probes_bpf__open();
+	uint64_t tick_fn;
+
+	if (!skel)
+		return -errno;
+	*avail = available(skel, &tick_fn, why);
+	probes_bpf__destroy(skel);
+	return 0;
 }
 
 /* Each CPU's traced and kernel switch counts, read on that CPU now. */
@@ -134,8 +164,7 @@ static void configure(struct probesession *s, const struct probe_opts *o)
 	skel->rodata->by = o->by;
 	skel->rodata->filter_cpu = o->cli->cpu;
 	bpfenv__set_task_filter((struct ss_task_filter *)&skel->rodata->task_filter, o->cli);
-	if (hooks & (1u << PH_HRTIMER))
-		skel->rodata->tick_fn = tick_fn_addr();
+	skel->rodata->tick_fn = s->tick_fn;
 	set_autoload(skel, hooks);
 	s->filter_cpu = o->cli->cpu;
 	s->switches = o->probes & (1u << SS_P_ON_CPU | 1u << SS_P_OFF_CPU);
@@ -145,7 +174,8 @@ static void configure(struct probesession *s, const struct probe_opts *o)
 	bpf_map__set_max_entries(skel->maps.counts, (uint32_t)o->max_keys);
 }
 
-struct probesession *probesession__open(const struct probe_opts *o)
+struct probesession *probesession__new(bool verbose, uint32_t *avail,
+				       const char *why[SS_NR_PROBES])
 {
 	struct probesession *s = calloc(1, sizeof(*s));
 
@@ -153,7 +183,7 @@ struct probesession *probesession__open(const struct probe_opts *o)
 		cli__err("out of memory");
 		return NULL;
 	}
-	if (bpfsess__open(&s->b, &probes_hooks, o->cli->verbose))
+	if (bpfsess__open(&s->b, &probes_hooks, verbose))
 		goto fail;
 	s->skel = s->b.skel;
 	s->sw_base = calloc(s->b.nr_cpus, sizeof(*s->sw_base));
@@ -162,16 +192,24 @@ struct probesession *probesession__open(const struct probe_opts *o)
 		cli__err("out of memory");
 		goto fail;
 	}
-	configure(s, o);
-	if (counts_read__start(&s->b, &s->counts, s->skel->maps.counts, s->skel->maps.count_stat,
-			       sizeof(struct ss_count_key), 1, &s->skel->bss->count_epoch))
-		goto fail;
-	if (s->switches && read_switches(s, s->sw_base))
-		goto fail;
+	*avail = available(s->skel, &s->tick_fn, why);
 	return s;
 fail:
 	probesession__close(s);
 	return NULL;
+}
+
+int probesession__start(struct probesession *s, const struct probe_opts *o)
+{
+	int err;
+
+	configure(s, o);
+	err = counts_read__start(&s->b, &s->counts, s->skel->maps.counts,
+				 s->skel->maps.count_stat, sizeof(struct ss_count_key), 1,
+				 &s->skel->bss->count_epoch);
+	if (!err && s->switches)
+		err = read_switches(s, s->sw_base);
+	return err;
 }
 
 void probesession__close(struct probesession *s)

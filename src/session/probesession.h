@@ -20,8 +20,8 @@
 
 /*
  * The probes this kernel can give (P() bits); for each one it cannot,
- * why[probe] names the missing hook. Returns -errno if the kernel's BTF
- * cannot be read.
+ * why[probe] names the missing hook. Needs no privilege. Returns 0, or
+ * -errno if the BPF object cannot be opened.
  */
 int probesession__available(uint32_t *avail, const char *why[SS_NR_PROBES]);
 
@@ -34,8 +34,15 @@ struct probe_opts {
 
 struct probesession;
 
-/* Everything up to attached; on failure prints why and returns NULL. */
-struct probesession *probesession__open(const struct probe_opts *o);
+/*
+ * The object opened, and what probesession__available() says of this
+ * kernel, from the object's own look at the kernel's BTF (which its load
+ * then reuses). On failure prints why and returns NULL.
+ */
+struct probesession *probesession__new(bool verbose, uint32_t *avail,
+				       const char *why[SS_NR_PROBES]);
+/* Configured for o, loaded and attached. Says why not; returns 0 or -errno. */
+int probesession__start(struct probesession *s, const struct probe_opts *o);
 void probesession__close(struct probesession *s);
 
 /* What live__counts() reads and detaches. */
