@@ -18,8 +18,6 @@
 #include "session/live.h"
 #include "session/probesession.h"
 
-#define COUNT_MAX_KEYS 10240	/* --max-keys's default, in its help */
-
 /* The key's columns, in its order: the probe, then the SS_BY_* fields. */
 #define KEY_COL(h, m, w, field, k) \
 	{ .head = (h), .member = (m), .width = (w), .off = offsetof(struct ss_count_key, field), \
@@ -77,10 +75,7 @@ static int count_render(void *ctx, const struct report_meta *m)
 		.untraced = probesession__untraced(c->s),
 	};
 
-	if (c->cli->json)
-		count_out__json(stdout, &r, m);
-	else
-		count_out__table(stdout, &r, m);
+	count_out__write(stdout, &r, m, c->cli->json);
 	return 0;
 }
 
@@ -110,7 +105,7 @@ static int usable_probes(uint32_t asked, uint32_t avail, const char *const *why,
 int count__run(const struct cli *cli)
 {
 	struct count c = { .cli = cli };
-	struct probe_opts o = { .cli = cli, .max_keys = COUNT_MAX_KEYS };
+	struct probe_opts o = { .cli = cli };
 	struct live_counts lc;
 	const char *why[SS_NR_PROBES];
 	uint32_t asked, avail;
@@ -130,8 +125,6 @@ int count__run(const struct cli *cli)
 		cli__err("unknown --by key '%s': the keys are %s", bad, probes__by_names());
 		return EXIT_USAGE;
 	}
-	if (cli->max_keys)
-		o.max_keys = cli->max_keys;
 	ret = live__check_args(cli);
 	if (ret)
 		return ret;

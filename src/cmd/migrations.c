@@ -21,8 +21,6 @@
 #include "session/live.h"
 #include "session/migrsession.h"
 
-#define MIGR_MAX_KEYS 10240	/* --max-keys's default */
-
 #define COL(h, m, w, field, k) \
 	{ .head = (h), .member = (m), .width = (w), .off = offsetof(struct ss_migr_key, field), \
 	  .kind = (k) }
@@ -150,10 +148,7 @@ static int migrations_render(void *ctx, const struct report_meta *meta)
 		cli__err("out of memory");
 		return 1;
 	}
-	if (m->cli->json)
-		count_out__json(stdout, &r, meta);
-	else
-		count_out__table(stdout, &r, meta);
+	count_out__write(stdout, &r, meta, m->cli->json);
 	return 0;
 }
 
@@ -162,11 +157,9 @@ int migrations__run(const struct cli *cli)
 	struct migrations m = { .cli = cli };
 	struct live_counts lc;
 	uint32_t by = SS_BY_PID | SS_BY_TID | SS_BY_COMM;
-	char bad[32];
 	int ret;
 
-	if (cli->by && (probes__parse_by(cli->by, &by, bad, sizeof(bad)) ||
-			(by & ~(uint32_t)(SS_BY_PID | SS_BY_TID | SS_BY_COMM)) || !by)) {
+	if (cli->by && probes__parse_task_by(cli->by, &by)) {
 		cli__err("invalid --by '%s': the keys are pid, tid and comm", cli->by);
 		return EXIT_USAGE;
 	}
@@ -178,7 +171,7 @@ int migrations__run(const struct cli *cli)
 	count_rows__init(&m.tab[SS_MIGR_MATRIX], sizeof(struct ss_migr_key), 1);
 	count_rows__init(&m.tab[SS_MIGR_TASK], sizeof(struct ss_migr_key), SS_MIGR_NR);
 	count_rows__init(&m.tab[SS_MIGR_TASK_CPU], sizeof(struct ss_migr_key), 1);
-	m.s = migrsession__open(cli, by, cli->max_keys ? cli->max_keys : MIGR_MAX_KEYS);
+	m.s = migrsession__open(cli, by);
 	if (!m.s)
 		return 1;
 	lc = (struct live_counts){

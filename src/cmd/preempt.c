@@ -19,8 +19,6 @@
 #include "session/live.h"
 #include "session/preemptsession.h"
 
-#define PREEMPT_MAX_KEYS 10240	/* --max-keys's default */
-
 #define PAIR_COL(h, m, w, field, k) \
 	{ .head = (h), .member = (m), .width = (w), .off = offsetof(struct ss_preempt_key, field), \
 	  .kind = (k) }
@@ -130,10 +128,7 @@ static int preempt_render(void *ctx, const struct report_meta *m)
 		cli__err("out of memory");
 		return 1;
 	}
-	if (p->cli->json)
-		count_out__json(stdout, &r, m);
-	else
-		count_out__table(stdout, &r, m);
+	count_out__write(stdout, &r, m, p->cli->json);
 	return 0;
 }
 
@@ -142,11 +137,9 @@ int preempt__run(const struct cli *cli)
 	struct preempt p = { .cli = cli };
 	struct live_counts lc;
 	uint32_t by = SS_BY_COMM;
-	char bad[32];
 	int ret;
 
-	if (cli->by && (probes__parse_by(cli->by, &by, bad, sizeof(bad)) ||
-			(by & ~(uint32_t)(SS_BY_PID | SS_BY_TID | SS_BY_COMM)) || !by)) {
+	if (cli->by && probes__parse_task_by(cli->by, &by)) {
 		cli__err("invalid --by '%s': the keys are pid, tid and comm", cli->by);
 		return EXIT_USAGE;
 	}
@@ -156,7 +149,7 @@ int preempt__run(const struct cli *cli)
 	set_cols(&p, by);
 	count_rows__init(&p.pairs, sizeof(struct ss_preempt_key), SS_PREEMPT_NR);
 	count_rows__init(&p.sides, sizeof(struct side_key), SIDE_NR);
-	p.s = preemptsession__open(cli, by, cli->max_keys ? cli->max_keys : PREEMPT_MAX_KEYS);
+	p.s = preemptsession__open(cli, by);
 	if (!p.s)
 		return 1;
 	lc = (struct live_counts){

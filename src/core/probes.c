@@ -102,6 +102,16 @@ int probes__parse_by(const char *list, uint32_t *by, char *bad, size_t bad_len)
 	return err;
 }
 
+int probes__parse_task_by(const char *list, uint32_t *by)
+{
+	char bad[2];
+
+	if (probes__parse_by(list, by, bad, sizeof(bad)) ||
+	    (*by & ~(uint32_t)(SS_BY_PID | SS_BY_TID | SS_BY_COMM)) || !*by)
+		return -1;
+	return 0;
+}
+
 const char *probes__names(void)
 {
 	return "on-cpu, off-cpu, remain-cpu, enqueue, dequeue, wakeup, sleep, preempt, "

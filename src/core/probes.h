@@ -42,6 +42,8 @@ extern const char *const probe_hook_tp[PH_NR];
 int probes__parse(const char *list, uint32_t *mask, char *bad, size_t bad_len);
 /* "cpu,comm" into SS_BY_* bits; the same. */
 int probes__parse_by(const char *list, uint32_t *by, char *bad, size_t bad_len);
+/* The same, for the commands keyed by thread: pid, tid, comm only, one at least. */
+int probes__parse_task_by(const char *list, uint32_t *by);
 /* Every probe name (or --by key), comma-separated, for messages. */
 const char *probes__names(void);
 const char *probes__by_names(void);

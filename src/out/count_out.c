@@ -178,3 +178,9 @@ int count_out__json(FILE *f, const struct count_report *c, const struct report_m
 	fflush(f);
 	return out__status(f);
 }
+
+int count_out__write(FILE *f, const struct count_report *c, const struct report_meta *m,
+		     bool json)
+{
+	return json ? count_out__json(f, c, m) : count_out__table(f, c, m);
+}

@@ -6,6 +6,7 @@
 #ifndef SCHEDSCOPE_COUNT_OUT_H
 #define SCHEDSCOPE_COUNT_OUT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "core/counts.h"
@@ -37,5 +38,8 @@ struct count_report {
 /* Returns 0 or -EIO. */
 int count_out__table(FILE *f, const struct count_report *c, const struct report_meta *m);
 int count_out__json(FILE *f, const struct count_report *c, const struct report_meta *m);
+/* The one --json asks for. */
+int count_out__write(FILE *f, const struct count_report *c, const struct report_meta *m,
+		     bool json);
 
 #endif

@@ -183,10 +183,12 @@ uint64_t counts_read__full(struct counts_read *c)
 
 int counts_read__start(struct bpfsess *b, struct counts_read **out, struct bpf_map *counts,
 		       struct bpf_map *stat, size_t key_size, size_t nr_values,
-		       volatile uint32_t *epoch)
+		       volatile uint32_t *epoch, size_t max_keys)
 {
-	int err = bpfsess__load(b, false);
+	int err;
 
+	bpf_map__set_max_entries(counts, (uint32_t)(max_keys ? max_keys : COUNTS_MAX_KEYS));
+	err = bpfsess__load(b, false);
 	if (err)
 		return err;
 	*out = counts_read__new(bpf_map__fd(counts), bpf_map__fd(stat), key_size, nr_values, epoch,

@@ -40,14 +40,18 @@ int counts_read__late(struct counts_read *c, struct count_rows *rows);
 struct bpfsess;
 struct bpf_map;
 
+/* The keys a counts table holds unless --max-keys says otherwise. */
+#define COUNTS_MAX_KEYS 10240
+
 /*
- * The rest of a counts session's open, once its object is configured: load
- * it, read its `counts` and `count_stat` maps and its `count_epoch` (in
- * .bss) into *out, attach. Says why not; returns 0 or -errno.
+ * The rest of a counts session's open, once its object is configured: size
+ * its `counts` map for max_keys (0: COUNTS_MAX_KEYS), load it, read that map,
+ * its `count_stat` and its `count_epoch` (in .bss) into *out, attach. Says
+ * why not; returns 0 or -errno.
  */
 int counts_read__start(struct bpfsess *b, struct counts_read **out, struct bpf_map *counts,
 		       struct bpf_map *stat, size_t key_size, size_t nr_values,
-		       volatile uint32_t *epoch);
+		       volatile uint32_t *epoch, size_t max_keys);
 
 /* Counts that found the table full, summed over CPUs, cumulative. */
 uint64_t counts_read__full(struct counts_read *c);

@@ -20,7 +20,7 @@ struct migrsession {
 	struct counts_read *counts;
 };
 
-struct migrsession *migrsession__open(const struct cli *cli, uint32_t by, size_t max_keys)
+struct migrsession *migrsession__open(const struct cli *cli, uint32_t by)
 {
 	struct migrsession *s = calloc(1, sizeof(*s));
 
@@ -33,9 +33,8 @@ struct migrsession *migrsession__open(const struct cli *cli, uint32_t by, size_t
 	s->skel = s->b.skel;
 	s->skel->rodata->by = by;
 	bpfenv__set_task_filter((struct ss_task_filter *)&s->skel->rodata->task_filter, cli);
-	bpf_map__set_max_entries(s->skel->maps.counts, (uint32_t)max_keys);
 	if (counts_read__start(&s->b, &s->counts, s->skel->maps.counts, s->skel->maps.count_stat,
-			       sizeof(struct ss_migr_key), SS_MIGR_NR, &s->skel->bss->count_epoch))
+			       sizeof(struct ss_migr_key), SS_MIGR_NR, &s->skel->bss->count_epoch, cli->max_keys))
 		goto fail;
 	return s;
 fail:

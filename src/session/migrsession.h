@@ -17,7 +17,7 @@
 struct migrsession;
 
 /* by: SS_BY_PID, SS_BY_TID, SS_BY_COMM. On failure says why and returns NULL. */
-struct migrsession *migrsession__open(const struct cli *cli, uint32_t by, size_t max_keys);
+struct migrsession *migrsession__open(const struct cli *cli, uint32_t by);
 void migrsession__close(struct migrsession *s);
 
 /* What live__counts() reads and detaches. */

@@ -20,7 +20,7 @@ struct preemptsession {
 	struct counts_read *counts;
 };
 
-struct preemptsession *preemptsession__open(const struct cli *cli, uint32_t by, size_t max_keys)
+struct preemptsession *preemptsession__open(const struct cli *cli, uint32_t by)
 {
 	struct preemptsession *s = calloc(1, sizeof(*s));
 
@@ -34,9 +34,8 @@ struct preemptsession *preemptsession__open(const struct cli *cli, uint32_t by, 
 	s->skel->rodata->by = by;
 	s->skel->rodata->filter_cpu = cli->cpu;
 	bpfenv__set_task_filter((struct ss_task_filter *)&s->skel->rodata->task_filter, cli);
-	bpf_map__set_max_entries(s->skel->maps.counts, (uint32_t)max_keys);
 	if (counts_read__start(&s->b, &s->counts, s->skel->maps.counts, s->skel->maps.count_stat,
-			       sizeof(struct ss_preempt_key), SS_PREEMPT_NR, &s->skel->bss->count_epoch))
+			       sizeof(struct ss_preempt_key), SS_PREEMPT_NR, &s->skel->bss->count_epoch, cli->max_keys))
 		goto fail;
 	return s;
 fail:

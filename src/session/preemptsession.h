@@ -17,7 +17,7 @@
 struct preemptsession;
 
 /* by: SS_BY_PID, SS_BY_TID, SS_BY_COMM. On failure says why and returns NULL. */
-struct preemptsession *preemptsession__open(const struct cli *cli, uint32_t by, size_t max_keys);
+struct preemptsession *preemptsession__open(const struct cli *cli, uint32_t by);
 void preemptsession__close(struct preemptsession *s);
 
 /* What live__counts() reads and detaches. */

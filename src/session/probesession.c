@@ -171,7 +171,6 @@ static void configure(struct probesession *s, const struct probe_opts *o)
 	bpf_program__set_autoload(skel->progs.probe_cpu, s->switches);
 	/* Run by hand on each CPU at every read. */
 	bpf_program__set_autoattach(skel->progs.probe_cpu, false);
-	bpf_map__set_max_entries(skel->maps.counts, (uint32_t)o->max_keys);
 }
 
 struct probesession *probesession__new(bool verbose, uint32_t *avail,
@@ -206,7 +205,7 @@ int probesession__start(struct probesession *s, const struct probe_opts *o)
 	configure(s, o);
 	err = counts_read__start(&s->b, &s->counts, s->skel->maps.counts,
 				 s->skel->maps.count_stat, sizeof(struct ss_count_key), 1,
-				 &s->skel->bss->count_epoch);
+				 &s->skel->bss->count_epoch, o->cli->max_keys);
 	if (!err && s->switches)
 		err = read_switches(s, s->sw_base);
 	return err;

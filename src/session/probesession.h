@@ -28,7 +28,6 @@ int probesession__available(uint32_t *avail, const char *why[SS_NR_PROBES]);
 struct probe_opts {
 	uint32_t probes;	/* P() bits, all available */
 	uint32_t by;		/* SS_BY_* */
-	size_t max_keys;	/* the kernel's key table */
 	const struct cli *cli;	/* -p, -t, -c, -C, -v */
 };
 

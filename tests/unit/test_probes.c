@@ -30,6 +30,12 @@ static void test_parse(void **state)
 	assert_int_equal(by, SS_BY_COMM | SS_BY_CPU);
 	assert_int_equal(probes__parse_by("pid,tids", &by, bad, sizeof(bad)), -1);
 	assert_string_equal(bad, "tids");
+	/* preempt's and migrations' keys: the thread's only. */
+	assert_int_equal(probes__parse_task_by("tid,comm", &by), 0);
+	assert_int_equal(by, SS_BY_TID | SS_BY_COMM);
+	assert_int_equal(probes__parse_task_by("pid,cpu", &by), -1);
+	assert_int_equal(probes__parse_task_by("probe", &by), -1);
+	assert_int_equal(probes__parse_task_by("tids", &by), -1);
 	/* Every probe name parses to its own bit, and needs some hook. */
 	for (unsigned int p = 0; p < SS_NR_PROBES; p++) {
 		assert_int_equal(probes__parse(probe_descs[p].name, &mask, bad, sizeof(bad)), 0);
