@@ -187,16 +187,19 @@ def fifo_hog(tap):
             tap.check("runqslower latency = run_delay growth", close(e["lat_ns"], rd, 0.01),
                       f"{e['lat_ns']} vs {rd} ns", f"{e['lat_ns']} vs run_delay +{rd}")
             # When the hog lets go, other waiters on the CPU (rcu_preempt, a
-            # kworker) may run before the victim; one that waited too is
-            # reported on this CPU as well, held back by the hog like it.
+            # kworker) may run before the victim: then the first of them is
+            # reported after the hog, or the victim's prev is reported as
+            # held back by the hog like it.
             hog = wl.tids["hog"]
-            held = [x for x in slow.reports("runq_slow")
-                    if x["cpu"] == e["cpu"] and x["tid"] == e["prev"]["tid"]
+            slow_ev = slow.reports("runq_slow")
+            first = [x for x in slow_ev if x["cpu"] == e["cpu"] and x["prev"]["tid"] == hog]
+            held = [x for x in slow_ev if x["cpu"] == e["cpu"] and x["tid"] == e["prev"]["tid"]
                     and x["ts_ns"] <= e["ts_ns"]]
             tap.check("runqslower -P names the hog, or a waiter it held back",
-                      e["prev"]["tid"] == hog or held,
+                      e["prev"]["tid"] == hog or first or held,
                       f"prev {e['prev']['comm']}" +
-                      (f", which waited {held[0]['lat_ns'] / 1e6:.1f} ms too" if held else ""),
+                      (f", which waited {held[0]['lat_ns'] / 1e6:.1f} ms too" if held else
+                       f"; {first[0]['comm']} ran first, after the hog" if first else ""),
                       f"{e['prev']}; all: {slow.stdout}")
         starving = [e for e in st.reports("starving") if e["tid"] == victim]
         tap.check("starve reports the victim while the hog spins",
