@@ -39,7 +39,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/t
 SAN        := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 .PHONY: all deps deps-test deps-bench run test unit integration bench lint clean help
-all: $(BUILD)/schedscope $(BUILD)/ssload $(BUILD)/ssprio $(BUILD)/forkstorm $(BUILD)/schedscope.1
+all: $(BUILD)/schedscope $(BUILD)/ssload $(BUILD)/ssprio $(BUILD)/forkstorm $(BUILD)/sysload $(BUILD)/schedscope.1
 
 help:
 	@echo "make deps | all | run | test | unit | integration | lint | bench | clean"
@@ -104,7 +104,7 @@ $(BUILD)/schedscope.1: docs/schedscope.1.scd
 	@mkdir -p $(@D)
 	scdoc < $< > $@
 
-$(BUILD)/ssload $(BUILD)/ssprio $(BUILD)/forkstorm: $(BUILD)/%: tests/workload/%.c tests/workload/wl_common.h
+$(BUILD)/ssload $(BUILD)/ssprio $(BUILD)/forkstorm $(BUILD)/sysload: $(BUILD)/%: tests/workload/%.c tests/workload/wl_common.h
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -O2 $(WARN) -pthread $< -o $@
 

@@ -584,3 +584,29 @@ def run(cmd, timeout=30, **kw):
     """subprocess.run with text output captured."""
     return subprocess.run([str(c) for c in cmd], capture_output=True,
                           text=True, timeout=timeout, **kw)
+
+
+class Sysload:
+    """tests/workload/sysload: known opens, execs, 20 ms sleeps and children.
+
+    Constructed, it has made its files under dir and waits (self.pid);
+    go() runs the phases and returns the JSON it prints of what it did
+    (its comment lists the fields)."""
+
+    def __init__(self, dir, opens=0, execs=0, sleeps=0, children=0):
+        path = REPO / "build" / "sysload"
+        self.proc = subprocess.Popen(
+            [str(path), str(dir), str(opens), str(execs), str(sleeps), str(children)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        ready = self.proc.stdout.readline().split()
+        if len(ready) != 2 or ready[0] != "ready":
+            self.proc.kill()
+            raise WorkloadError(f"sysload: no ready line ({ready})")
+        self.pid = int(ready[1])
+
+    def go(self, timeout=60):
+        self.proc.stdin.write("go\n")
+        self.proc.stdin.flush()
+        stats = json.loads(self.proc.stdout.readline())
+        self.proc.wait(timeout=timeout)
+        return stats

@@ -32,7 +32,7 @@ static void reply(const char *fmt, ...)
 }
 
 /* A whole small file (of /proc) as a string. Returns 0 or -errno. */
-static int read_text(const char *path, char *buf, size_t size)
+static inline int read_text(const char *path, char *buf, size_t size)
 {
 	FILE *f = fopen(path, "r");
 	size_t n;
