@@ -122,12 +122,24 @@ struct ss_lat_hist {
 	__u32 fine[SS_LAT_KINDS][SS_LAT_FINE_BUCKETS];
 	/* Per-thread entries only: whose, and whether it is gone. */
 	__u64 start_ns;		/* task->start_time: a reused TID restarts the entry */
+	__u64 pstart_ns;	/* its group leader's: with pid, which process */
 	__u32 pid;
 	__u32 tid;
-	__u32 dead;		/* the thread's last switch was seen: remove once read */
+	__u32 dead;		/* a retired entry (hist_retired): nothing more will come */
 	__u32 pad;
 	char comm[SS_COMM_LEN];
 	char pcomm[SS_COMM_LEN];
+};
+
+/*
+ * A thread instance, the key of hist_retired: a thread's histograms move
+ * there when it dies, or when its TID is reused before its death was seen,
+ * so that user space reads each instance once, whatever the churn.
+ */
+struct ss_lat_tkey {
+	__u64 start_ns;
+	__u32 tid;
+	__u32 pad;
 };
 
 /* What could not be measured, per CPU, cumulative. */

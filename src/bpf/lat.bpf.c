@@ -89,6 +89,20 @@ struct {
 	__type(value, struct ss_lat_hist);
 } hist_thread SEC(".maps");
 
+/*
+ * Per thread instance, the entries of threads gone (or whose TID came back
+ * before their death was seen): user space reads each once and deletes it.
+ * Only programs insert, only user space deletes, so neither can lose the
+ * other's update to a race on one key.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC_);
+	__uint(max_entries, 1);
+	__type(key, struct ss_lat_tkey);
+	__type(value, struct ss_lat_hist);
+} hist_retired SEC(".maps");
+
 /* The zeroed value a new hist_thread entry is copied from (too big for the stack). */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -131,6 +145,23 @@ static __always_inline void name_hist(struct ss_lat_hist *h, struct task_struct 
 	bpf_probe_read_kernel(h->pcomm, sizeof(h->pcomm), t->group_leader->comm);
 }
 
+/*
+ * Hand a thread's histograms to hist_retired (the caller then frees its TID's
+ * entry): nothing of a thread is lost when its TID is reused within a window.
+ * With no room there, its waits are counted as lost to the full table.
+ */
+static __always_inline void retire(struct ss_lat_hist *h, struct ss_lat_stat *st)
+{
+	struct ss_lat_tkey key = { .start_ns = h->start_ns, .tid = h->tid };
+
+	h->dead = 1;
+	if (bpf_map_update_elem(&hist_retired, &key, h, BPF_NOEXIST_)) {
+		for (int k = 0; k < SS_LAT_KINDS; k++)
+			st->table_full += h->count[k];
+		st->table_full += h->unsplit_waits;
+	}
+}
+
 /* The thread's histograms, created (or restarted, if its TID was reused) as needed. */
 static __always_inline struct ss_lat_hist *thread_hist(struct task_struct *t,
 						       struct ss_lat_stat *st)
@@ -140,6 +171,9 @@ static __always_inline struct ss_lat_hist *thread_hist(struct task_struct *t,
 
 	if (h && h->start_ns == t->start_time)
 		return h;
+	/* Another thread had this TID, and its death went untraced. */
+	if (h)
+		retire(h, st);
 	z = bpf_map_lookup_elem(&hist_zero, &zero);
 	if (!z)
 		return NULL;
@@ -151,6 +185,7 @@ static __always_inline struct ss_lat_hist *thread_hist(struct task_struct *t,
 	if (!h)
 		return NULL;
 	h->start_ns = t->start_time;
+	h->pstart_ns = t->group_leader->start_time;
 	h->pid = t->tgid;
 	h->tid = t->pid;
 	name_hist(h, t);
@@ -276,9 +311,10 @@ static __always_inline int handle_switch(bool preempt, struct task_struct *prev,
 		struct ss_lat_hist *h = bpf_map_lookup_elem(&hist_thread, &tid);
 
 		if (h && h->start_ns == prev->start_time) {
-			h->dead = 1;
 			/* Its name as it ends: no scan will find it again. */
 			name_hist(h, prev);
+			retire(h, st);
+			bpf_map_delete_elem(&hist_thread, &tid);
 		}
 	}
 	/* The idle tasks (pid 0, one per CPU) never wait in a run queue. */

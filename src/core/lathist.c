@@ -321,12 +321,12 @@ int latsnap__put(struct latsnap *s, const struct lat_thread *h)
 	return 0;
 }
 
-void latsnap__remove(struct latsnap *s, uint32_t tid)
+void latsnap__remove(struct latsnap *s, uint32_t tid, uint64_t start_ns)
 {
 	void *slot = find(s, tid);
 	struct lat_thread *h = hist_at(slot);
 
-	if (!h)
+	if (!h || h->start_ns != start_ns)
 		return;
 	free(h);
 	hashtab__remove(&s->tab, slot);

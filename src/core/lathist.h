@@ -52,8 +52,9 @@ struct lat_hist {
 struct lat_thread {
 	uint32_t tid;		/* first: an entry of a struct tidmap */
 	uint32_t pid;
-	uint64_t start_ns;	/* task->start_time: a reused TID restarts the histograms */
-	bool dead;		/* its last switch was seen: nothing more will come */
+	uint64_t start_ns;	/* task->start_time: with tid, which thread */
+	uint64_t pstart_ns;	/* its process's (group leader's): with pid, which process */
+	bool dead;		/* it is gone: nothing more will come */
 	char comm[LAT_COMM_LEN];
 	char pcomm[LAT_COMM_LEN];	/* the process's name: its main thread's comm */
 	struct lat_hist h;
@@ -144,8 +145,8 @@ const struct lat_thread *latsnap__prev(const struct latsnap *s, uint32_t tid,
 				       uint64_t start_ns);
 /* Keep a copy of h as the previous of thread h->tid: 0 or -ENOMEM. */
 int latsnap__put(struct latsnap *s, const struct lat_thread *h);
-/* Forget a thread (gone, its kernel entry deleted). */
-void latsnap__remove(struct latsnap *s, uint32_t tid);
+/* Forget thread (tid, start_ns) (gone, its kernel entry deleted), not a later one. */
+void latsnap__remove(struct latsnap *s, uint32_t tid, uint64_t start_ns);
 size_t latsnap__size(const struct latsnap *s);
 
 #endif

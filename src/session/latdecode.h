@@ -49,6 +49,7 @@ static inline void latdecode__thread(struct lat_thread *out, const struct ss_lat
 	out->tid = in->tid;
 	out->pid = in->pid;
 	out->start_ns = in->start_ns;
+	out->pstart_ns = in->pstart_ns;
 	out->dead = in->dead != 0;
 	memcpy(out->comm, in->comm, LAT_COMM_LEN);
 	memcpy(out->pcomm, in->pcomm, LAT_COMM_LEN);

@@ -76,8 +76,10 @@ static void configure(struct lat_bpf *skel, const struct lat_opts *o)
 	skel->rodata->from_waking = cli->from_waking;
 	skel->rodata->inversion = o->inversion;
 	bpfenv__set_task_filter(&skel->rodata->task_filter, cli);
-	if (o->hist == LAT_HIST_THREAD)
+	if (o->hist == LAT_HIST_THREAD) {
 		bpf_map__set_max_entries(skel->maps.hist_thread, (uint32_t)cli->max_tasks);
+		bpf_map__set_max_entries(skel->maps.hist_retired, (uint32_t)cli->max_tasks);
+	}
 	bpf_program__set_autoload(skel->progs.lat_waking, cli->from_waking || o->inversion);
 	bpf_program__set_autoload(skel->progs.lat_pi, o->inversion);
 	skel->rodata->trace_start_ns = stop__now_ns();
@@ -174,45 +176,56 @@ int latsession__read_cpus(struct latsession *s, struct lat_hist *out)
 	return err;
 }
 
+/*
+ * Each entry of a per-thread table to fn; with retired, each is deleted once
+ * read, its successor in the walk known first so the walk does not start over.
+ */
+static int walk_threads(struct latsession *s, int fd, bool retired, void *key, void *next,
+			void (*fn)(void *ctx, const struct lat_thread *t), void *ctx)
+{
+	size_t key_size = retired ? sizeof(struct ss_lat_tkey) : sizeof(uint32_t);
+	struct lat_thread t;
+	bool read = false;
+	int walk_errno;
+
+	/* A key that no entry has: the first. No TID is this large (PID_MAX_LIMIT is 2^22). */
+	memset(key, 0xff, key_size);
+	while (!bpf_map_get_next_key(fd, key, next)) {
+		if (read && retired)
+			bpf_map_delete_elem(fd, key);
+		memcpy(key, next, key_size);
+		read = !bpf_map_lookup_elem(fd, key, s->thread_val);
+		if (!read)
+			continue;	/* removed meanwhile */
+		latdecode__thread(&t, s->thread_val, closed_epoch(s));
+		fn(ctx, &t);
+	}
+	walk_errno = errno;
+	if (read && retired)
+		bpf_map_delete_elem(fd, key);
+	if (walk_errno != ENOENT) {
+		cli__err("cannot walk the per-thread histograms: %s", strerror(walk_errno));
+		return -walk_errno;
+	}
+	return 0;
+}
+
 int latsession__read_threads(struct latsession *s,
 			     void (*fn)(void *ctx, const struct lat_thread *t), void *ctx)
 {
-	struct lat_thread t;
-	int fd = bpf_map__fd(s->skel->maps.hist_thread);
-	/* No TID is this large (PID_MAX_LIMIT is 2^22): a missing key yields the first. */
-	uint32_t key = UINT32_MAX, next;
-	bool drop = false;
-	int walk_errno, err;
+	struct ss_lat_tkey key, next;
+	int err;
 
 	/* Names as at the end of the window, as top shows them. */
 	err = silent_pass(s, &s->skel->bss->iter_names);
 	if (err)
 		return err;
-	while (!bpf_map_get_next_key(fd, &key, &next)) {
-		/*
-		 * A dead thread never switches in again (its TID may come back as
-		 * a new entry): removed once its successor is known, so the walk
-		 * does not start over.
-		 */
-		if (drop)
-			bpf_map_delete_elem(fd, &key);
-		key = next;
-		drop = false;
-		if (bpf_map_lookup_elem(fd, &key, s->thread_val))
-			continue;	/* removed meanwhile */
-		latdecode__thread(&t, s->thread_val, closed_epoch(s));
-		fn(ctx, &t);
-		drop = s->thread_val->dead;
-	}
-	walk_errno = errno;
-	if (drop)
-		bpf_map_delete_elem(fd, &key);
-	if (walk_errno != ENOENT) {
-		err = -walk_errno;
-		cli__err("cannot walk the per-thread histograms: %s", strerror(-err));
-		return err;
-	}
-	return 0;
+	/* The retired first: a TID's earlier instance before its current one. */
+	err = walk_threads(s, bpf_map__fd(s->skel->maps.hist_retired), true, &key, &next, fn, ctx);
+	if (!err)
+		err = walk_threads(s, bpf_map__fd(s->skel->maps.hist_thread), false, &key, &next,
+				   fn, ctx);
+	return err;
 }
 
 struct scan_to {

@@ -418,8 +418,11 @@ static void latsnap_reuse_and_removal(void **state)
 	assert_int_equal(latsnap__size(s), 1);
 	assert_null(latsnap__prev(s, 10, 1));
 	assert_int_equal(latsnap__prev(s, 10, 2)->h.count[SS_LAT_WAKEUP], 0);
-	latsnap__remove(s, 10);
-	latsnap__remove(s, 10);
+	/* An earlier thread's removal leaves the TID's current one. */
+	latsnap__remove(s, 10, 1);
+	assert_int_equal(latsnap__size(s), 1);
+	latsnap__remove(s, 10, 2);
+	latsnap__remove(s, 10, 2);
 	assert_null(latsnap__prev(s, 10, 2));
 	assert_int_equal(latsnap__size(s), 0);
 	latsnap__free(s);
@@ -446,11 +449,11 @@ static void latsnap_many_threads(void **state)
 		present[i] = 1;
 	}
 	for (uint32_t i = 0; i < N; i += 3) {
-		latsnap__remove(s, i * 64);
+		latsnap__remove(s, i * 64, i);
 		present[i] = 0;
 	}
 	for (uint32_t i = 1; i < N; i += 7) {
-		latsnap__remove(s, i * 64);
+		latsnap__remove(s, i * 64, i);
 		present[i] = 0;
 	}
 	for (uint32_t i = 0; i < N; i++) {
