@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "cmd/analysis.h"
 #include "cmd/commands.h"
+#include "core/hashtab.h"
 #include "core/lathist.h"
 #include "core/report.h"
 #include "core/tidmap.h"
@@ -43,6 +44,9 @@ struct lat_file {
 	uint64_t unit_ns;	/* of the log2 slots: -m */
 	struct lat_hist *cpu;	/* nr_cpus */
 	struct tidmap threads;	/* of struct lat_thread, with -P or -L */
+	/* Threads whose TID another took since the last read, as the kernel retires them. */
+	struct lat_thread *retired;
+	size_t nr_retired, cap_retired;
 	struct lat_stat stat;
 };
 
@@ -50,10 +54,18 @@ struct lat_file {
 struct group {
 	uint32_t id;		/* CPU, PID or TID */
 	uint32_t pid;
+	uint64_t start_ns;	/* with a PID or TID: which process or thread */
+	bool reused;		/* another group has this PID (TID) */
 	char comm[LAT_COMM_LEN];
 	struct lat_view v;
 };
 
+/* Where the group of (id, start_ns) is in runqlat.groups: an entry of a hashtab. */
+struct group_slot {
+	uint64_t start_ns;
+	uint32_t id;
+	uint32_t index1;	/* the group's index + 1; 0: a free slot */
+};
 struct runqlat {
 	const struct cli *cli;
 	const struct lat_source *src;
@@ -63,6 +75,7 @@ struct runqlat {
 	struct latsnap *snap;
 	struct group *groups;
 	size_t nr_groups, cap_groups;
+	struct hashtab group_index;	/* of struct group_slot, for this report */
 	int err;
 	struct lat_file *file;	/* report -i FILE: the source */
 };
@@ -72,13 +85,36 @@ static const char *group_key(const struct cli *cli)
 	return cli->per_cpu ? "cpu" : cli->per_pid ? "pid" : cli->per_tid ? "tid" : NULL;
 }
 
-static struct group *group_of(struct runqlat *r, uint32_t id)
+static size_t group_hash(const void *e)
 {
+	const struct group_slot *g = e;
+
+	return (size_t)((g->id * 0x9e3779b97f4a7c15ull) ^ g->start_ns);
+}
+
+static bool group_slot_free(const void *e)
+{
+	return !((const struct group_slot *)e)->index1;
+}
+
+static const struct hashtab_ops group_ops = { group_hash, group_slot_free };
+
+static bool group_stop(const void *e, const void *key)
+{
+	const struct group_slot *g = e, *k = key;
+
+	return !g->index1 || (g->id == k->id && g->start_ns == k->start_ns);
+}
+
+/* The report's group for CPU, process or thread (id, start_ns), made if new; NULL: no memory. */
+static struct group *group_of(struct runqlat *r, uint32_t id, uint64_t start_ns)
+{
+	struct group_slot key = { .start_ns = start_ns, .id = id }, *slot;
 	struct group *g;
 
-	for (size_t i = 0; i < r->nr_groups; i++)
-		if (r->groups[i].id == id)
-			return &r->groups[i];
+	slot = hashtab__probe(&r->group_index, group_hash(&key), group_stop, &key);
+	if (slot->index1)
+		return &r->groups[slot->index1 - 1];
 	if (r->nr_groups == r->cap_groups) {
 		size_t cap = r->cap_groups ? r->cap_groups * 2 : 16;
 		struct group *n = realloc(r->groups, cap * sizeof(*n));
@@ -88,11 +124,41 @@ static struct group *group_of(struct runqlat *r, uint32_t id)
 		r->groups = n;
 		r->cap_groups = cap;
 	}
+	slot = hashtab__claim(&r->group_index, group_hash(&key));
+	if (!slot)
+		return NULL;
+	*slot = key;
+	slot->index1 = (uint32_t)r->nr_groups + 1;
 	g = &r->groups[r->nr_groups++];
 	memset(g, 0, sizeof(*g));
 	g->id = id;
+	g->start_ns = start_ns;
 	latview__init(&g->v);
 	return g;
+}
+
+/* Starts a report's grouping afresh: 0 or -ENOMEM. */
+static int groups_reset(struct runqlat *r)
+{
+	r->nr_groups = 0;
+	hashtab__fini(&r->group_index);
+	return hashtab__init(&r->group_index, sizeof(struct group_slot), 64, &group_ops);
+}
+
+static int by_id(const void *a, const void *b)
+{
+	const struct group *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Marks the groups whose PID (TID) another group shares: two processes (threads). */
+static void mark_reused(struct runqlat *r)
+{
+	qsort(r->groups, r->nr_groups, sizeof(*r->groups), by_id);
+	for (size_t i = 1; i < r->nr_groups; i++)
+		if (r->groups[i].id == r->groups[i - 1].id)
+			r->groups[i].reused = r->groups[i - 1].reused = true;
 }
 
 static void on_thread(void *ctx, const struct lat_thread *t)
@@ -105,7 +171,8 @@ static void on_thread(void *ctx, const struct lat_thread *t)
 	latview__init(&d);
 	latview__add_delta(&d, &t->h, before ? &before->h : NULL);
 	if (!latview__empty(&d)) {
-		g = group_of(r, r->cli->per_pid ? t->pid : t->tid);
+		g = r->cli->per_pid ? group_of(r, t->pid, t->pstart_ns) :
+				      group_of(r, t->tid, t->start_ns);
 		if (!g) {
 			r->err = -ENOMEM;
 			return;
@@ -115,7 +182,7 @@ static void on_thread(void *ctx, const struct lat_thread *t)
 		latview__merge(&g->v, &d);
 	}
 	if (t->dead)
-		latsnap__remove(r->snap, t->tid);
+		latsnap__remove(r->snap, t->tid, t->start_ns);
 	else if (latsnap__put(r->snap, t))
 		r->err = -ENOMEM;
 }
@@ -135,7 +202,8 @@ static int collect(struct runqlat *r)
 	struct group *all;
 	struct lat_hist *t;
 
-	r->nr_groups = 0;
+	if (groups_reset(r))
+		return -ENOMEM;
 	r->src->close_interval(r->src_ctx);
 	if (r->cli->per_pid || r->cli->per_tid) {
 		r->err = 0;
@@ -143,14 +211,16 @@ static int collect(struct runqlat *r)
 			return -EIO;
 		if (r->err)
 			cli__err("out of memory: the report is incomplete");
+		/* A sort moves the groups: the index is rebuilt at the next report. */
+		mark_reused(r);
 		qsort(r->groups, r->nr_groups, sizeof(*r->groups), by_wait_desc);
 		return 0;
 	}
 	if (r->src->read_cpus(r->src_ctx, r->cpu_now))
 		return -EIO;
-	all = r->cli->per_cpu ? NULL : group_of(r, 0);
+	all = r->cli->per_cpu ? NULL : group_of(r, 0, 0);
 	for (uint32_t c = 0; c < r->nr_cpus; c++) {
-		struct group *g = all ? all : group_of(r, c);
+		struct group *g = all ? all : group_of(r, c, 0);
 
 		if (!g)
 			return -ENOMEM;
@@ -197,7 +267,7 @@ static void report_text(struct runqlat *r, const struct report_meta *m,
 		if (key && r->cli->per_cpu)
 			printf("\ncpu = %u\n", g->id);
 		else if (key)
-			printf("\n%s = %u %.16s\n", key, g->id, g->comm);
+			printf("\n%s = %u%s %.16s\n", key, g->id, g->reused ? "*" : "", g->comm);
 		lat_out__view_log2(stdout, &g->v, LAT_VIEW_ALL, unit_name(r->cli));
 		if (r->cli->split) {
 			for (unsigned int k = 0; k < SS_LAT_KINDS; k++) {
@@ -212,6 +282,13 @@ static void report_text(struct runqlat *r, const struct report_meta *m,
 			if (k != SS_LAT_PREMIG || latview__count(&g->v, k))
 				lat_out__summary(stdout, &g->v, k);
 		lat_out__unsplit(stdout, &g->v);
+	}
+	for (size_t i = 0; key && !r->cli->per_cpu && i < r->nr_groups; i++) {
+		if (r->groups[i].reused) {
+			printf("\n* %s used by more than one %s in the window: a histogram each\n",
+			       r->cli->per_pid ? "PID" : "TID", r->cli->per_pid ? "process" : "thread");
+			break;
+		}
 	}
 	out__lat_losses(stdout, st);
 	fputc('\n', stdout);
@@ -248,6 +325,7 @@ static void report_json(struct runqlat *r, const struct report_meta *m,
 			if (r->cli->per_tid)
 				json__u64(&j, "pid", g->pid);
 			json__string(&j, "comm", g->comm, LAT_COMM_LEN);
+			json__bool(&j, "reused", g->reused);
 		}
 		lat_out__json(&j, &g->v, r->cli->ms ? "ms" : "us");
 		json__end_object(&j);
@@ -287,23 +365,76 @@ static int live_report(void *ctx, uint64_t window_ns, bool final)
 	return runqlat__report(r, &m);
 }
 
-/* The thread's histograms, made and named at its first wait. */
-static struct lat_hist *file_thread(struct lat_file *f, const struct evwait *w)
+/* Keeps t for the next read, gone: its TID now names another thread. 0 or -ENOMEM. */
+static int file_retire(struct lat_file *f, const struct lat_thread *t)
 {
-	const struct task_ident *me, *leader;
-	int made;
-	struct lat_thread *t = tidmap__add(&f->threads, w->tid, &made);
+	if (f->nr_retired == f->cap_retired) {
+		size_t cap = f->cap_retired ? f->cap_retired * 2 : 16;
+		struct lat_thread *n = realloc(f->retired, cap * sizeof(*n));
 
-	if (!t || !made)
-		return t ? &t->h : NULL;
-	me = tasktab__get(f->rec->names, w->tid);
-	leader = tasktab__get(f->rec->names, w->pid);
-	t->pid = w->pid;
+		if (!n)
+			return -ENOMEM;
+		f->retired = n;
+		f->cap_retired = cap;
+	}
+	f->retired[f->nr_retired] = *t;
+	f->retired[f->nr_retired++].dead = true;
+	return 0;
+}
+
+/* t's names as the recording has them now: its own, and its process's main thread's. */
+static void file_name(const struct lat_file *f, struct lat_thread *t)
+{
+	const struct task_ident *me = tasktab__get(f->rec->names, t->tid);
+	const struct task_ident *leader = tasktab__get(f->rec->names, t->pid);
+
 	if (me)
 		memcpy(t->comm, me->comm, LAT_COMM_LEN);
 	if (leader)
 		memcpy(t->pcomm, leader->comm, LAT_COMM_LEN);
+}
+
+/*
+ * The thread's histograms, made at its first wait, and made anew (the
+ * earlier thread's retired) when its TID names another thread whose
+ * predecessor's exit was not recorded.
+ */
+static struct lat_hist *file_thread(struct lat_file *f, const struct evwait *w)
+{
+	int made;
+	struct lat_thread *t = tidmap__add(&f->threads, w->tid, &made);
+
+	if (!t)
+		return NULL;
+	if (!made && t->start_ns == w->start_ns)
+		return &t->h;
+	if (!made) {
+		if (file_retire(f, t))
+			return NULL;
+		memset(t, 0, sizeof(*t));
+		t->tid = w->tid;
+	}
+	t->pid = w->pid;
+	t->start_ns = w->start_ns;
+	t->pstart_ns = w->pstart_ns;
+	file_name(f, t);
 	return &t->h;
+}
+
+/* A thread's exit: its histograms retire under its last names, as lat.bpf.c's do. */
+static void runqlat__on_event(void *ctx, const struct sev *e)
+{
+	struct lat_file *f = ((struct runqlat *)ctx)->file;
+	struct lat_thread *t;
+
+	if (e->type != SEV_EXIT || !tidmap__capacity(&f->threads))
+		return;
+	t = tidmap__get(&f->threads, e->tid);
+	if (!t)
+		return;
+	file_name(f, t);
+	if (!file_retire(f, t))
+		tidmap__del(&f->threads, e->tid);
 }
 
 /* A wait, or an unsplit span of them (switch-ins not recorded), as lat.bpf.c adds it. */
@@ -357,11 +488,16 @@ static int file_threads(void *ctx, void (*fn)(void *, const struct lat_thread *)
 
 	if (!tidmap__capacity(&f->threads))	/* no -P, no -L */
 		return 0;
+	for (size_t i = 0; i < f->nr_retired; i++)
+		fn(fn_ctx, &f->retired[i]);
+	f->nr_retired = 0;
 	for (size_t i = 0; i < tidmap__capacity(&f->threads); i++) {
 		struct lat_thread *t = tidmap__slot(&f->threads, i);
 
 		if (!t->tid)
 			continue;
+		/* Names as at the end of the window, as top shows them. */
+		file_name(f, t);
 		fn(fn_ctx, t);
 		lathist__restart_max(&t->h);
 	}
@@ -383,6 +519,7 @@ static void file_free(struct lat_file *f)
 	if (!f)
 		return;
 	free(f->cpu);
+	free(f->retired);
 	tidmap__fini(&f->threads);
 	free(f);
 }
@@ -412,6 +549,7 @@ static void runqlat__free(void *ctx)
 	if (!r)
 		return;
 	latsnap__free(r->snap);
+	hashtab__fini(&r->group_index);
 	free(r->cpu_now);
 	free(r->cpu_before);
 	free(r->groups);
@@ -453,6 +591,7 @@ const struct analysis_ops runqlat_analysis = {
 	.names = true,
 	.new = runqlat__new,
 	.free = runqlat__free,
+	.on_event = runqlat__on_event,
 	.on_wait = runqlat__on_wait,
 	.report = runqlat__report,
 };

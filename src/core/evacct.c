@@ -167,6 +167,8 @@ static void note_arrival(struct evacct *ea, const struct sev *e)
 		w.cpu = e->cpu;
 		w.tid = e->tid2;
 		w.pid = e->pid2;
+		w.start_ns = t->ident_ns;
+		w.pstart_ns = t->pident_ns ? t->pident_ns : process_ident(ea, t->pid);
 		w.prio = e->prio2;
 		w.prev_tid = e->tid;
 		w.prev_prio = e->prio;

@@ -17,6 +17,11 @@ children must be folded to make room. Checked against the kernel:
   total      the header's total runtime is the sum of the rows
   folds      what was folded is said (lost.folded_threads), nothing untracked
 
+runqlat -L runs over the same storm, live and from the recording: each
+child is a histogram of its own (as many as children waited, more than
+there are PIDs), those of reused TIDs marked, and no wait lost to a full
+table.
+
 trace -e fork,exit runs over the same storm: it must show every fork of the
 parent and every child's exit, under their own names though PIDs repeat; the
 recording's fork events lie between the storm's forks and the growth of
@@ -130,6 +135,22 @@ def check_report(tap, label, rep, stats):
               f"lost {lost}")
 
 
+def check_runqlat(tap, label, rep, forks):
+    """Each child instance its own histogram, though TIDs repeat."""
+    hists = [h for h in rep["histograms"] if h["comm"] == "fs-child"]
+    tids = {h["tid"] for h in hists}
+    reused = [h for h in hists if h["reused"]]
+    # A child whose only switch-in the kernel did not trace has no wait to show.
+    tap.check(f"{label}: a histogram per child, not per TID",
+              len(hists) >= forks - sslib.UNTRACED_MAX and len(tids) < len(hists),
+              f"{len(hists)} histograms, {len(tids)} TIDs",
+              f"{len(hists)} histograms for {forks} children, {len(tids)} TIDs")
+    tap.check(f"{label}: reused TIDs marked, nothing lost to a full table",
+              reused and all(h["tid"] in tids for h in reused)
+              and rep["lost"]["thread_table_full"] == 0,
+              f"{len(reused)} marked", f"{len(reused)} marked, lost {rep['lost']}")
+
+
 def main():
     tap = sslib.Tap()
     if not sslib.require(tap, ["fork storm"]):
@@ -141,6 +162,7 @@ def main():
     procs0 = processes()
     rec = sslib.Tracer(["record", "-o", rec_file, "--buffer", "64"])
     trace = sslib.Tracer(["trace", "-e", "fork,exit", "--json", "--buffer", "64"])
+    rq = sslib.Tracer(["runqlat", "-L", "--json"])
     try:
         pid, stats = run_storm(forks)
         time.sleep(0.3)
@@ -148,11 +170,13 @@ def main():
         rc_top = top.stop()
         rc_trace = trace.stop()
         rc_rec = rec.stop()
+        rc_rq = rq.stop()
     procs = processes() - procs0
     tap.check("storm past pid_max",
-              stats["forks"] == forks and rc_top == 0 and rc_rec == 0 and rc_trace == 0,
+              stats["forks"] == forks and rc_top == 0 and rc_rec == 0 and rc_trace == 0
+              and rc_rq == 0,
               f"{forks} forks", f"stats {stats}, top rc {rc_top}, record rc {rc_rec}, "
-              f"trace rc {rc_trace}")
+              f"trace rc {rc_trace}, runqlat rc {rc_rq}")
     check_trace(tap, trace, stats)
     rec_forks = recorded_forks(rec_file)
     tap.check("record: every fork (storm <= recorded <= /proc/stat processes)",
@@ -168,6 +192,13 @@ def main():
         if reps[0]["lost"]["events_lost"]:
             tap.note(f"the recording lost {reps[0]['lost']['events_lost']} events")
         check_report(tap, "report top", reps[0], stats)
+    check_runqlat(tap, "runqlat -L", sslib.one_report(rq, "runqlat"), forks)
+    r = subprocess.run([str(sslib.schedscope_path()), "report", "-i", rec_file, "runqlat",
+                        "-L", "--json"], capture_output=True, text=True, timeout=120)
+    reps = [json.loads(l) for l in r.stdout.splitlines() if l.strip()]
+    if tap.check("report runqlat -L of the recording", r.returncode == 0 and len(reps) == 1,
+                 "1 report", f"rc {r.returncode}: {sslib.one_line(r.stderr)}"):
+        check_runqlat(tap, "report runqlat -L", reps[0], forks)
     os.unlink(rec_file)
     os.rmdir(tmp)
     return tap.done()
