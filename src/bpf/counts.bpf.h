@@ -14,6 +14,13 @@
  * A key has COUNTS_NR_VALUES counts side by side (1 unless the object
  * defines it before including this).
  *
+ * An object whose keys can be a small index alone (and the CPU, which a
+ * per-CPU slot is anyway) defines COUNTS_NR_SLOTS too, and adds those with
+ * counts__add_slot(): a per-CPU array element costs a fraction of a hash
+ * lookup (count -e on-cpu: 63 ns a switch against 90, measured with
+ * bpf_stats on the pinned pipe). User space reads and zeroes a parity's
+ * slots where it reads and deletes its keys.
+ *
  * Include once per BPF object, after vmlinux.h and abi.h.
  */
 #ifndef SCHEDSCOPE_COUNTS_BPF_H
@@ -54,6 +61,29 @@ struct {
 	__type(key, __u32);
 	__type(value, struct ss_count_stat);
 } count_stat SEC(".maps");
+
+#ifdef COUNTS_NR_SLOTS
+/* Slot i of the interval of parity p is element p * COUNTS_NR_SLOTS + i. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 2 * COUNTS_NR_SLOTS);
+	__type(key, __u32);
+	__type(value, struct counts_value);
+} count_slots SEC(".maps");
+
+/* Add n to count `which` of slot in the open interval. */
+static __always_inline void counts__add_slot(__u32 slot, __u32 which, __u64 n)
+{
+	__u32 i = (count_epoch & 1) * COUNTS_NR_SLOTS + slot;
+	struct counts_value *v;
+
+	if (slot >= COUNTS_NR_SLOTS || which >= COUNTS_NR_VALUES)
+		return;
+	v = bpf_map_lookup_elem(&count_slots, &i);
+	if (v)
+		v->n[which] += n;
+}
+#endif
 
 /*
  * Add n to count `which` of key in the open interval (key's first __u32, the

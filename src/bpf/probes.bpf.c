@@ -18,6 +18,7 @@
 #include "abi.h"
 #include "compat.bpf.h"
 #define COUNTS_KEY struct ss_count_key
+#define COUNTS_NR_SLOTS SS_NR_PROBES
 #include "counts.bpf.h"
 #include "task_filter.bpf.h"
 
@@ -29,6 +30,7 @@ char LICENSE[] SEC("license") = "GPL";
 /* Set by user space before load. */
 const volatile __u32 probes = 0;		/* P() of the probes to count */
 const volatile __u32 by = 0;			/* SS_BY_* fields of the key */
+const volatile bool by_slot = false;		/* by is SS_BY_CPU or none: slots by probe */
 const volatile __s32 filter_cpu = -1;		/* -C */
 const volatile __u64 tick_fn = 0;		/* the tick's hrtimer function (kallsyms) */
 
@@ -57,6 +59,10 @@ static __always_inline void count_probe(__u32 probe, struct task_struct *t, __u3
 {
 	struct ss_count_key key = { .probe = probe };
 
+	if (by_slot) {
+		counts__add_slot(probe, 0, 1);
+		return;
+	}
 	if (by & SS_BY_CPU)
 		key.cpu = cpu;
 	if (by & SS_BY_PID)

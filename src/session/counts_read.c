@@ -23,6 +23,9 @@ struct counts_read {
 	uint64_t *sum;			/* their sums over CPUs */
 	/* The closed interval's keys as read, to find what was added after. */
 	struct count_rows read;
+	struct counts_slots slots;	/* map_fd -1: none */
+	uint64_t *zeros;		/* a slot's per-CPU values, zero */
+	unsigned char *slot_key;
 };
 
 struct counts_read *counts_read__new(int map_fd, int stat_fd, size_t key_size, size_t nr_values,
@@ -45,6 +48,7 @@ struct counts_read *counts_read__new(int map_fd, int stat_fd, size_t key_size, s
 	c->nr_values = nr_values;
 	c->epoch = epoch;
 	c->nr_cpus = nr_cpus;
+	c->slots.map_fd = -1;
 	count_rows__init(&c->read, key_size, nr_values);
 	return c;
 }
@@ -54,6 +58,8 @@ void counts_read__free(struct counts_read *c)
 	if (!c)
 		return;
 	count_rows__free(&c->read);
+	free(c->zeros);
+	free(c->slot_key);
 	free(c->values);
 	free(c->sum);
 	free(c);
@@ -65,6 +71,66 @@ static uint32_t epoch_of(const void *key)
 
 	memcpy(&e, key, sizeof(e));
 	return e;
+}
+
+int counts_read__use_slots(struct counts_read *c, const struct counts_slots *slots)
+{
+	c->zeros = calloc((size_t)c->nr_cpus * c->nr_values, sizeof(*c->zeros));
+	c->slot_key = calloc(1, c->key_size);
+	if (!c->zeros || !c->slot_key)
+		return -ENOMEM;
+	c->slots = *slots;
+	return 0;
+}
+
+/* count_rows__add() of the key slot makes on cpu, with its counts there. */
+static int add_slot(struct counts_read *c, uint32_t slot, uint32_t cpu, const uint64_t *counts,
+		    struct count_rows *out)
+{
+	bool any = false;
+
+	for (size_t v = 0; v < c->nr_values; v++)
+		any |= counts[v] != 0;
+	if (!any)
+		return 0;
+	memset(c->slot_key, 0, c->key_size);
+	c->slots.key(c->slot_key, slot, cpu);
+	return count_rows__add(out, c->slot_key, counts);
+}
+
+/* Every slot of the given epoch with counts, per CPU or summed, into out. */
+static int read_slots(struct counts_read *c, uint32_t epoch, struct count_rows *out)
+{
+	int err = 0;
+
+	for (uint32_t slot = 0; slot < c->slots.nr && !err; slot++) {
+		uint32_t i = epoch * c->slots.nr + slot;
+
+		if (bpf_map_lookup_elem(c->slots.map_fd, &i, c->values))
+			return -errno;
+		memset(c->sum, 0, c->nr_values * sizeof(*c->sum));
+		for (uint32_t cpu = 0; cpu < c->nr_cpus && !err; cpu++) {
+			const uint64_t *at = &c->values[cpu * c->nr_values];
+
+			if (c->slots.by_cpu)
+				err = add_slot(c, slot, cpu, at, out);
+			for (size_t v = 0; v < c->nr_values; v++)
+				c->sum[v] += at[v];
+		}
+		if (!err && !c->slots.by_cpu)
+			err = add_slot(c, slot, 0, c->sum, out);
+	}
+	return err;
+}
+
+/* Zeroes the slots of an epoch, as settle() deletes its keys. */
+static void zero_slots(struct counts_read *c, uint32_t epoch)
+{
+	for (uint32_t slot = 0; slot < c->slots.nr; slot++) {
+		uint32_t i = epoch * c->slots.nr + slot;
+
+		bpf_map_update_elem(c->slots.map_fd, &i, c->zeros, 0);
+	}
 }
 
 /* Every key of the given epoch, with its count summed over CPUs, into out. */
@@ -95,6 +161,8 @@ static int read_epoch(struct counts_read *c, uint32_t epoch, struct count_rows *
 	if (!err && errno != ENOENT)
 		err = -errno;
 	free(key);
+	if (!err && c->slots.map_fd >= 0)
+		err = read_slots(c, epoch, out);
 	return err;
 }
 
@@ -138,6 +206,8 @@ static int settle(struct counts_read *c, uint32_t parity, struct count_rows *row
 				gained[v] -= count_rows__counts(&c->read, (size_t)was)[v];
 		err = add_unepoched(c, rows, key, gained);
 	}
+	if (c->slots.map_fd >= 0)
+		zero_slots(c, parity);
 	count_rows__free(&now);
 	count_rows__clear(&c->read);
 	return err;

@@ -7,6 +7,7 @@
 #ifndef SCHEDSCOPE_COUNTS_READ_H
 #define SCHEDSCOPE_COUNTS_READ_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -52,6 +53,21 @@ struct bpf_map;
 int counts_read__start(struct bpfsess *b, struct counts_read **out, struct bpf_map *counts,
 		       struct bpf_map *stat, size_t key_size, size_t nr_values,
 		       volatile uint32_t *epoch, size_t max_keys);
+
+/*
+ * The object's count_slots (counts.bpf.h's COUNTS_NR_SLOTS), for counts
+ * added by slot: read and zeroed with the keys, each slot's counts given
+ * the key key() makes of it (epoch zeroed), per CPU or summed over CPUs.
+ */
+struct counts_slots {
+	int map_fd;
+	uint32_t nr;		/* COUNTS_NR_SLOTS */
+	bool by_cpu;		/* a key per CPU; else one per slot, summed */
+	void (*key)(void *key, uint32_t slot, uint32_t cpu);
+};
+
+/* Reads c's slots too (before the first close). Returns 0 or -ENOMEM. */
+int counts_read__use_slots(struct counts_read *c, const struct counts_slots *slots);
 
 /* Counts that found the table full, summed over CPUs, cumulative. */
 uint64_t counts_read__full(struct counts_read *c);

@@ -162,6 +162,7 @@ static void configure(struct probesession *s, const struct probe_opts *o)
 
 	skel->rodata->probes = o->probes;
 	skel->rodata->by = o->by;
+	skel->rodata->by_slot = !(o->by & ~SS_BY_CPU);
 	skel->rodata->filter_cpu = o->cli->cpu;
 	bpfenv__set_task_filter((struct ss_task_filter *)&skel->rodata->task_filter, o->cli);
 	skel->rodata->tick_fn = s->tick_fn;
@@ -198,14 +199,36 @@ fail:
 	return NULL;
 }
 
+/* The key of a count by probe (and CPU) that probes.bpf.c added by slot. */
+static void slot_key(void *key, uint32_t slot, uint32_t cpu)
+{
+	struct ss_count_key *k = key;
+
+	k->probe = slot;
+	k->cpu = cpu;
+}
+
 int probesession__start(struct probesession *s, const struct probe_opts *o)
 {
+	bool by_slot = !(o->by & ~SS_BY_CPU);
+	struct counts_slots slots = {
+		.nr = SS_NR_PROBES,
+		.by_cpu = o->by & SS_BY_CPU,
+		.key = slot_key,
+	};
 	int err;
 
 	configure(s, o);
+	/* Counted by slot, the hash holds nothing: one key is its least size. */
 	err = counts_read__start(&s->b, &s->counts, s->skel->maps.counts,
 				 s->skel->maps.count_stat, sizeof(struct ss_count_key), 1,
-				 &s->skel->bss->count_epoch, o->cli->max_keys);
+				 &s->skel->bss->count_epoch, by_slot ? 1 : o->cli->max_keys);
+	if (!err && by_slot) {
+		slots.map_fd = bpf_map__fd(s->skel->maps.count_slots);
+		err = counts_read__use_slots(s->counts, &slots);
+		if (err)
+			cli__err("out of memory");
+	}
 	if (!err && s->switches)
 		err = read_switches(s, s->sw_base);
 	return err;
