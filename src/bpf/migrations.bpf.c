@@ -28,11 +28,13 @@ const volatile __u32 by = SS_BY_TID | SS_BY_COMM;	/* SS_BY_PID, SS_BY_TID, SS_BY
 
 /*
  * Each thread as its last switch-out (or migration) left it: sum_exec_runtime,
- * for the time per CPU, and sched_info.run_delay, for the wait before a move.
+ * for the time per CPU, and sched_info.run_delay, for the wait before a move,
+ * also taken as a wakeup queues it (it may move before it ever runs).
  */
 struct seen {
 	__u64 ran_ns;
 	__u64 delay_ns;
+	__u64 delay_known;	/* delay_ns was read at a switch-out or a wakeup */
 };
 
 struct {
@@ -70,11 +72,11 @@ int BPF_PROG(migr_task, struct task_struct *p, int dest_cpu)
 	counts__add(&key, SS_MIGR_COUNT, 1);
 	/*
 	 * A queued thread moved: taking it off its queue folded the wait there
-	 * into run_delay, which has grown by just that since it last ran (or
-	 * last moved). A thread being woken has not waited yet.
+	 * into run_delay, which has grown by just that since it last ran, was
+	 * woken or moved. A thread being woken has not waited yet.
 	 */
 	seen = bpf_task_storage_get(&last_seen, p, NULL, 0);
-	if (p->on_rq == TASK_ON_RQ_MIGRATING_ && seen && seen->ran_ns) {
+	if (p->on_rq == TASK_ON_RQ_MIGRATING_ && seen && seen->delay_known) {
 		__u64 delay = p->sched_info.run_delay;
 
 		if (delay > seen->delay_ns)
@@ -109,5 +111,37 @@ int BPF_PROG(migr_switch, bool preempt, struct task_struct *prev, struct task_st
 	}
 	seen->ran_ns = now;
 	seen->delay_ns = prev->sched_info.run_delay;
+	seen->delay_known = 1;
+	return 0;
+}
+
+/*
+ * Queued by a wakeup: its wait starts, and run_delay holds none of it yet
+ * (the kernel adds a wait when it ends, at the switch-in or a dequeue).
+ */
+static __always_inline void on_queued(struct task_struct *p)
+{
+	struct seen *seen;
+
+	if (!task_wanted(p))
+		return;
+	seen = bpf_task_storage_get(&last_seen, p, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!seen)
+		return;
+	seen->delay_ns = p->sched_info.run_delay;
+	seen->delay_known = 1;
+}
+
+SEC("tp_btf/sched_wakeup")
+int BPF_PROG(migr_wakeup, struct task_struct *p)
+{
+	on_queued(p);
+	return 0;
+}
+
+SEC("tp_btf/sched_wakeup_new")
+int BPF_PROG(migr_wakeup_new, struct task_struct *p)
+{
+	on_queued(p);
 	return 0;
 }
