@@ -22,11 +22,15 @@ every 0.3 s, so the intervals must add up:
             sched_setaffinity(): migrations counts its moves as the kernel
             counts se.nr_migrations, the matrix holds them both ways, and
             its time per CPU adds up to its runtime
+  moved     ssprio's victim, queued behind a SCHED_FIFO hog on CPU 1, moved
+            to CPU 0 by the test while it waits: its wait before the move is
+            the time from its wakeup to the move, and within its run_delay
 
 and probes against the kernel's BTF, bad input, and the hook checks.
 """
 
 import json
+import os
 import subprocess
 import time
 
@@ -227,6 +231,36 @@ def check_errors(tap):
                   f"rc {r.returncode}: {sslib.one_line(r.stderr)}")
 
 
+def check_queued_move(tap):
+    name = "migrations: the wait before a move made while queued"
+    if sslib.ncpus() < 2:
+        tap.skip(name, "one CPU")
+        return
+    with sslib.Workload("fifo-hog", 1, 400, binary="ssprio") as wl:
+        victim = wl.tids["victim"]
+        # The hog holds CPU 1: the tracer runs beside the test, on CPU 0.
+        with sslib.Tracer(["migrations", "-t", victim, "--json", "-n", "0"], cpus=[0]) as tr:
+            before = sslib.thread_counters(wl.pid, victim)
+            wl.send("run")
+            time.sleep(0.15)
+            moved_ns = time.monotonic_ns()
+            os.sched_setaffinity(victim, {0})
+            r = wl.reply()
+            after = sslib.thread_counters(wl.pid, victim)
+            time.sleep(0.3)
+            tr.stop()
+    rows = [t for rep in tr.reports("migrations") for t in rep["threads"] if t["tid"] == victim]
+    wait = sum(t["wait_before_ns"] for t in rows)
+    want = moved_ns - r["woke_ns"]
+    delay = after["runq_wait_ns"] - before["runq_wait_ns"]
+    # The move is stamped on either side of the call (a few us), and the
+    # wait counts from the wakeup's enqueue, a little after woke_ns.
+    tap.check(name, rows and abs(wait - want) <= 2e6 and wait <= delay,
+              f"{wait / 1e6:.3f} ms, moved {want / 1e6:.3f} ms after the wakeup, "
+              f"run_delay +{delay / 1e6:.3f} ms",
+              f"{wait} ns before the move, want {want}, run_delay +{delay}; {rows}")
+
+
 def main():
     tap = sslib.Tap()
     if not sslib.require(tap, ["probes"]):
@@ -236,6 +270,7 @@ def main():
     check_yielder(tap)
     check_preempt(tap)
     check_migrations(tap)
+    check_queued_move(tap)
     check_errors(tap)
     return tap.done()
 
