@@ -41,14 +41,16 @@
 #   8. (with CONFIGS holding count, preempt and bpftrace-sw) the counts
 #      goal: `schedscope count -e on-cpu` and `schedscope preempt` cost no
 #      more per switch than top's switch hook, and at most a quarter of the
-#      seed's one-liner (bench/preempt.bt), on the pinned pipe.
+#      seed's one-liner (bench/preempt.bt), on the pinned pipe; count-queue
+#      ("count (queue)": count -e enqueue,dequeue,tick) gives the cost of
+#      the probes that fire on every enqueue, dequeue and tick.
 # and ends with a Markdown summary.
 #
 # Tunables (environment):
 #   ROUNDS=7              rounds; each runs every configuration once
 #   COST_RUNS=3           runs of each tracer with bpf_stats on, for ns/event
 #   CONFIGS="none top cpus bpftrace runqlat runqslower bpftrace-runqlat record perf-sched
-#                         count preempt bpftrace-sw"
+#                         count count-queue preempt bpftrace-sw"
 #                         configurations to run ("none" is the baseline
 #                         every slowdown is measured against: keep it);
 #                         CONFIGS="none record perf-sched" runs part 5 only
@@ -77,7 +79,7 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SCHEDSCOPE=${1:-build/schedscope}
 ROUNDS=${ROUNDS:-7}
 COST_RUNS=${COST_RUNS:-3}
-CONFIGS=${CONFIGS:-none top cpus bpftrace runqlat runqslower bpftrace-runqlat record perf-sched count preempt bpftrace-sw}
+CONFIGS=${CONFIGS:-none top cpus bpftrace runqlat runqslower bpftrace-runqlat record perf-sched count count-queue preempt bpftrace-sw}
 PIPE_LOOPS=${PIPE_LOOPS:-500000}
 MSG_GROUPS=${MSG_GROUPS:-10}
 MSG_LOOPS=${MSG_LOOPS:-300}
@@ -100,8 +102,8 @@ log() { echo "bench: $*" >&2; }
 read -r -a CONFIG_LIST <<<"$CONFIGS"
 for c in "${CONFIG_LIST[@]}"; do
 	case $c in
-	none | top | cpus | bpftrace | runqlat | runqslower | bpftrace-runqlat | record | perf-sched | count | preempt | bpftrace-sw) ;;
-	*) die "unknown config '$c' (known: none top cpus bpftrace runqlat runqslower bpftrace-runqlat record perf-sched count preempt bpftrace-sw)" ;;
+	none | top | cpus | bpftrace | runqlat | runqslower | bpftrace-runqlat | record | perf-sched | count | count-queue | preempt | bpftrace-sw) ;;
+	*) die "unknown config '$c' (known: none top cpus bpftrace runqlat runqslower bpftrace-runqlat record perf-sched count count-queue preempt bpftrace-sw)" ;;
 	esac
 done
 [[ " $CONFIGS " == *" none "* ]] || log "warning: no 'none' in CONFIGS: no slowdowns, only per-event costs"
@@ -402,6 +404,12 @@ start_tracer() {
 	count)
 		start_bg /dev/null "$TRACER_ERR" "$TRACER_ERR" 'Hit Ctrl-C to end' \
 			"schedscope count" "$SCHEDSCOPE" count -e on-cpu -d 3600
+		;;
+	count-queue)
+		# the probes that fire on every enqueue, dequeue and tick
+		start_bg /dev/null "$TRACER_ERR" "$TRACER_ERR" 'Hit Ctrl-C to end' \
+			"schedscope count -e enqueue,dequeue,tick" "$SCHEDSCOPE" count \
+			-e enqueue,dequeue,tick -d 3600
 		;;
 	preempt)
 		start_bg /dev/null "$TRACER_ERR" "$TRACER_ERR" 'Hit Ctrl-C to end' \
@@ -924,6 +932,7 @@ cfg_label() {
 	runqslower) echo "schedscope runqslower" ;;
 	bpftrace-runqlat) echo "bpftrace runqlat.bt" ;;
 	count) echo "schedscope count" ;;
+	count-queue) echo "schedscope count (queue)" ;;
 	preempt) echo "schedscope preempt" ;;
 	bpftrace-sw) echo "bpftrace preempt.bt" ;;
 	record) echo "schedscope record" ;;
