@@ -44,6 +44,7 @@ all: $(BUILD)/schedscope $(BUILD)/ssload $(BUILD)/ssprio $(BUILD)/forkstorm $(BU
 
 help:
 	@echo "make deps | all | run | test | unit | integration | lint | bench | clean"
+	@echo "make install | uninstall  [PREFIX=/usr/local] [DESTDIR=]"
 
 # Installs what is missing, and is quiet when everything is there.
 define install_missing
@@ -158,6 +159,32 @@ lint: deps-test $(SKELS)
 
 clean:
 	rm -rf $(BUILD)
+
+# ---- install (begin): `make install`, `make uninstall`, GNU's PREFIX and DESTDIR ----
+# The unit runs BINDIR/schedscope: contrib/ holds it for the default PREFIX,
+# and install writes the path of the PREFIX given (DESTDIR is only where the
+# tree is staged, never part of a path inside it).
+PREFIX      ?= /usr/local
+BINDIR      ?= $(PREFIX)/bin
+MANDIR      ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
+INSTALL     ?= install
+UNIT        := schedscope-exporter.service
+INSTALLED   := $(BINDIR)/schedscope $(MANDIR)/man1/schedscope.1 $(BASHCOMPDIR)/schedscope \
+	       $(UNITDIR)/$(UNIT)
+
+.PHONY: install uninstall
+install: $(BUILD)/schedscope $(BUILD)/schedscope.1
+	@sed 's|/usr/local/bin/schedscope|$(BINDIR)/schedscope|g' contrib/$(UNIT) >$(BUILD)/$(UNIT)
+	@$(INSTALL) -D -m 755 $(BUILD)/schedscope $(DESTDIR)$(BINDIR)/schedscope
+	@$(INSTALL) -D -m 644 $(BUILD)/schedscope.1 $(DESTDIR)$(MANDIR)/man1/schedscope.1
+	@$(INSTALL) -D -m 644 contrib/schedscope.bash $(DESTDIR)$(BASHCOMPDIR)/schedscope
+	@$(INSTALL) -D -m 644 $(BUILD)/$(UNIT) $(DESTDIR)$(UNITDIR)/$(UNIT)
+
+uninstall:
+	@rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+# ---- install (end) ----
 
 # ---- fuzzing (begin): every parser of outside input under libFuzzer ----
 # `make fuzz [FUZZ_SECONDS=60]` builds build/fuzz/NAME from each fuzz/NAME.c with the
