@@ -20,6 +20,8 @@ DEPS_BENCH := linux-perf bpftrace jq time
 WARN     := -Wall -Wextra -Werror
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -D_GNU_SOURCE $(WARN) -I$(BUILD) -Isrc -DSCHEDSCOPE_VERSION='"$(VERSION)"'
+# NO_HTTP=1: no libmicrohttpd; the exporter command says it is not in this build.
+CFLAGS   += $(if $(NO_HTTP),-DSCHEDSCOPE_NO_HTTP)
 LIBBPF_CFLAGS = $(shell pkg-config --cflags libbpf 2>/dev/null)
 LIBBPF_LIBS   = $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -Wno-unused-function -Wno-unused-parameter \
@@ -45,6 +47,7 @@ all: $(BUILD)/schedscope $(BUILD)/ssload $(BUILD)/ssprio $(BUILD)/forkstorm $(BU
 help:
 	@echo "make deps | all | run | test | unit | integration | lint | bench | clean"
 	@echo "make install | uninstall  [PREFIX=/usr/local] [DESTDIR=]"
+	@echo "make static               build/schedscope-static, no shared library needed"
 
 # Installs what is missing, and is quiet when everything is there.
 define install_missing
@@ -185,6 +188,47 @@ install: $(BUILD)/schedscope $(BUILD)/schedscope.1
 uninstall:
 	@rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 # ---- install (end) ----
+
+# ---- static build (begin): `make static`, build/schedscope-static ----
+# One static-pie ELF from Debian's archives (libbpf.a, libelf.a, libz.a and
+# glibc's libc.a; Debian's libelf needs no libzstd) that runs on a host with
+# none of the libraries, at the same address-space randomisation as the PIE
+# dynamic build. Its objects are compiled apart: the exporter's HTTP server
+# is in it only if every archive `pkg-config --static --libs libmicrohttpd`
+# names exists. On Debian 12 libgnutls.a needs p11-kit, shipped only as a
+# shared library, so the objects get -DSCHEDSCOPE_NO_HTTP and `exporter`
+# says it is not in this build (NO_HTTP=1 does that to any build).
+STATIC_OBJS := $(patsubst $(BUILD)/obj/%,$(BUILD)/static/obj/%,$(APP_OBJS) $(CORE_OBJS))
+
+# libmicrohttpd's static -l flags if each has its .a, else nothing; probed
+# once, and only when a static object or the static link asks.
+static_http_probe = $(shell libs=$$(pkg-config --static --libs libmicrohttpd 2>/dev/null) || exit 0; \
+	for l in $$libs; do case $$l in (-l*) \
+		case $$($(CC) -print-file-name=lib$${l#-l}.a) in (/*) ;; (*) exit 0 ;; esac ;; esac; done; \
+	echo $$libs)
+STATIC_HTTP_LIBS = $(if $(NO_HTTP),,$(eval STATIC_HTTP_LIBS := $(static_http_probe))$(STATIC_HTTP_LIBS))
+STATIC_LIBS      = $(shell pkg-config --static --libs libbpf) $(STATIC_HTTP_LIBS) -lm
+
+DEPS_STATIC := libc6-dev libbpf-dev libelf-dev zlib1g-dev
+
+.PHONY: static
+static: deps
+	$(call install_missing,$(DEPS_STATIC))
+	@$(MAKE) -q --no-print-directory $(BUILD)/schedscope-static || \
+		$(MAKE) --no-print-directory $(BUILD)/schedscope-static
+
+# tests/integration/test_static.py and the QEMU guest run it.
+test integration: static
+
+$(STATIC_OBJS): CFLAGS += $(LIBBPF_CFLAGS) $(if $(STATIC_HTTP_LIBS),,-DSCHEDSCOPE_NO_HTTP)
+$(filter $(BUILD)/static/obj/session/%,$(STATIC_OBJS)): $(SKELS)
+$(BUILD)/static/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/schedscope-static: $(STATIC_OBJS)
+	$(CC) $(CFLAGS) -static-pie $^ -o $@ $(STATIC_LIBS)
+# ---- static build (end) ----
 
 # ---- fuzzing (begin): every parser of outside input under libFuzzer ----
 # `make fuzz [FUZZ_SECONDS=60]` builds build/fuzz/NAME from each fuzz/NAME.c with the
