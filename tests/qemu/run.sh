@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Second-kernel test: boots Debian's own 6.1 kernel under QEMU, with an
 # initramfs holding a static busybox, build/schedscope and its libraries, and
-# checks that the CO-RE programs load, attach and give sane numbers there.
+# checks that the CO-RE programs load, attach and give sane numbers there;
+# then build/schedscope-static (make static), alone in a root with no library
+# and no loader, must do the same.
 # Prints TAP-style lines ("ok - NAME" / "not ok - NAME: reason") and exits
 # non-zero if any check failed.
 #
@@ -73,6 +75,10 @@ need_pkgs qemu-system-x86 seabios cpio python3 gzip
 if [ ! -x "$ROOT/build/schedscope" ] || [ ! -x "$ROOT/build/ssload" ]; then
 	note "building schedscope (make all)"
 	make -C "$ROOT" --no-print-directory all >/dev/null || die "make all failed"
+fi
+if [ ! -x "$ROOT/build/schedscope-static" ]; then
+	note "building the static binary (make static)"
+	make -C "$ROOT" --no-print-directory static >/dev/null || die "make static failed"
 fi
 mkdir -p "$CACHE"
 
@@ -149,6 +155,10 @@ done
 # The loader is also reached through /lib64 -> usr/lib64 etc.: keep ldd's path,
 # which is the program's PT_INTERP.
 [ -e "$rootfs/lib64/ld-linux-x86-64.so.2" ] || die "dynamic loader not copied"
+# The static binary gets a root of its own, with no library and no loader:
+# only what it reads there, /proc and /sys, bound in by /init.
+mkdir -p "$rootfs/static/proc" "$rootfs/static/sys"
+cp "$ROOT/build/schedscope-static" "$rootfs/static/schedscope"
 
 # /init runs the checks and writes raw results to the second serial port
 # (ttyS1), away from the kernel's console messages; the host judges them.
@@ -240,6 +250,15 @@ run trace_prio schedscope trace -d 2 --json -e prio -p "$spin"
 run record    schedscope record -o /tmp/q.ssr -d 2
 run report    schedscope report -i /tmp/q.ssr top --json --by tid -n 0
 run systrace  schedscope export -i /tmp/q.ssr --format systrace -o -
+# The static binary in a root with no library: the dynamic one cannot even
+# start there, the static one loads, attaches and reports.
+mount --bind /proc /static/proc && mount --bind /sys /static/sys
+cp /bin/schedscope /static/dynamic
+run static_ctl    chroot /static /dynamic --version
+rm /static/dynamic
+run static_ver    chroot /static /schedscope --version
+run static_top    chroot /static /schedscope top -d 1
+run static_probes chroot /static /schedscope probes
 # A kernel without BTF, as far as the tool can tell: hide /sys/kernel/btf.
 if mount -t tmpfs tmpfs /sys/kernel/btf; then
 	run nobtf schedscope top -d 1
@@ -437,6 +456,10 @@ def json_lines(name, want_type):
             raise Fail("type %r, want %r" % (o.get("type"), want_type), name)
     return b, objs
 
+def matches(lines, pattern):
+    """The groups of each line that the pattern matches, in order."""
+    return [m.groups() for m in (re.match(pattern, l) for l in lines) if m]
+
 def near(v, want, tol):
     return abs(v - want) <= tol
 
@@ -556,11 +579,8 @@ check("top -d 2 --json -n 0 --by tid", c_top_tid)
 def c_top_idle():
     name = "top_idle"
     b = block(name)
-    idle = {}
-    for l in b["out"]:
-        m = re.match(r"^\s*0\s+swapper/(\d+)\s+\d+\s+([\d.]+)\s", l)
-        if m:
-            idle[int(m.group(1))] = float(m.group(2))
+    idle = {int(cpu): float(pct) for cpu, pct in
+            matches(b["out"], r"^\s*0\s+swapper/(\d+)\s+\d+\s+([\d.]+)\s")}
     if sorted(idle) != list(range(ncpu)):
         raise Fail("idle rows for CPUs %s, want %s" % (sorted(idle), list(range(ncpu))), name)
     if not b["out"] or not re.match(r"^[\d.]+ s, %d CPUs, " % ncpu, b["out"][0]):
@@ -673,6 +693,42 @@ def c_probes():
                    "probes")
     print("# probes: %d of 13 available; missing %s" % (13 - len(gone), gone))
 check("probes --json: remain-cpu and surrender missing", c_probes)
+
+# The static binary, in a root without a library or a loader.
+def c_static_root():
+    b = blocks.get("static_ctl")
+    # 127: busybox's chroot could not execute it (its loader is missing).
+    if b is None or b["rc"] != 127:
+        raise Fail("the dynamic binary, in the static binary's root, exited %r, want 127: "
+                   "the root is not bare" % (b and b["rc"]), "static_ctl")
+    if block("static_ver")["out"] != block("version")["out"]:
+        raise Fail("--version %r, the dynamic build says %r" %
+                   (block("static_ver")["out"], block("version")["out"]), "static_ver")
+check("static binary: runs where the dynamic one finds no library", c_static_root)
+
+def c_static_top():
+    name = "static_top"
+    b = block(name)
+    head = re.match(r"^([\d.]+) s, (\d+) CPUs, (\d+) rows", b["out"][0] if b["out"] else "")
+    if not head or int(head.group(2)) != ncpu or not 0.9 <= float(head.group(1)) <= 3:
+        raise Fail("header %r" % (b["out"][:1],), name)
+    rows = {int(pid): float(pct) for pid, pct in
+            matches(b["out"][2:], r"^\s*(\d+)\s+\S+\s+\d+\s+([\d.]+)\s")}
+    if rows.get(spin_pid, 0) <= 20:
+        raise Fail("the busy loop (pid %d) at %r%%, want > 20; rows %r" %
+                   (spin_pid, rows.get(spin_pid), rows), name)
+    print("# static top: %d rows, busy loop %.1f%%" % (len(rows), rows[spin_pid]))
+check("static binary: top -d 1 sees the busy loop", c_static_top)
+
+def c_static_probes():
+    name = "static_probes"
+    b = block(name)
+    got = {probe: here == "yes" for probe, here in matches(b["out"], r"^([a-z-]+)\s+(yes|no)\s")}
+    want = {x["name"]: x["available"] for x in json.loads(block("probes")["out"][0])["probes"]}
+    if got != want:
+        raise Fail("availability %r, the dynamic build's probes --json %r" % (got, want), name)
+    print("# static probes: %d of %d available, as the dynamic build" % (sum(got.values()), len(got)))
+check("static binary: probes lists what the dynamic build finds", c_static_probes)
 
 def c_count():
     b, objs = json_lines("count", "count")
