@@ -50,6 +50,7 @@ struct ss_task_rec {
 	__u64 nivcsw;		/* involuntary switches */
 	__u64 migrations;	/* se.nr_migrations */
 	__u64 wakeups;		/* sched_wakeup events seen since attach */
+	__u64 cgroup_id;	/* its cgroup v2: the kernfs id, the directory's inode number */
 	__u64 wait_max_ns[2];	/* largest run-queue wait ended in epoch wait_epoch[i] */
 	__u32 wait_epoch[2];
 	__u32 pid;		/* tgid */

@@ -5,7 +5,7 @@
 
 #include "abi.h"
 
-_Static_assert(sizeof(struct ss_task_rec) == 136, "ss_task_rec layout changed");
+_Static_assert(sizeof(struct ss_task_rec) == 144, "ss_task_rec layout changed");
 _Static_assert(sizeof(struct ss_task_filter) == 540, "ss_task_filter layout changed");
 _Static_assert(sizeof(struct ss_cpu_stat) % 8 == 0, "per-CPU values are 8-byte multiples");
 _Static_assert(sizeof(struct ss_cpu_stat) == 152, "ss_cpu_stat layout changed");

@@ -350,6 +350,7 @@ static __always_inline void fill_rec(struct ss_task_rec *rec, struct task_struct
 	rec->nvcsw = t->nvcsw;
 	rec->nivcsw = t->nivcsw;
 	rec->migrations = t->se.nr_migrations;
+	rec->cgroup_id = task_cgroup_id(t);
 	rec->pid = t->tgid;
 	rec->tid = t->pid;
 	bpf_probe_read_kernel(rec->comm, sizeof(rec->comm), t->comm);

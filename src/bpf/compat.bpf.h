@@ -67,4 +67,15 @@ static __always_inline struct rq *task_rq_of(struct task_struct *t)
 	return t->se.cfs_rq->rq;
 }
 
+/*
+ * The task's cgroup on the v2 (default) hierarchy, as the kernfs id that is
+ * also the cgroup directory's inode number (kernfs_node::id is a u64 since
+ * 5.5, commit 67c0496e87d1). Present in hybrid set-ups too: every task
+ * belongs to a cgroup of the default hierarchy, mounted or not.
+ */
+static __always_inline __u64 task_cgroup_id(struct task_struct *t)
+{
+	return BPF_CORE_READ(t, cgroups, dfl_cgrp, kn, id);
+}
+
 #endif

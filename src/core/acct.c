@@ -20,6 +20,7 @@ struct acct_thread {
 	bool exited;
 	uint8_t missing;	/* consecutive passes without an observation */
 	uint32_t seen_pass;	/* the last pass that observed it */
+	uint64_t cgroup_id;
 	struct acct_counters base;
 	struct acct_counters cur;
 	uint64_t wait_max_ns;
@@ -313,6 +314,7 @@ void acct__observe(struct acct *a, const struct acct_obs *o)
 	memcpy(t->pcomm, o->pcomm[0] ? o->pcomm : o->comm, sizeof(t->pcomm));
 	t->pcomm[ACCT_COMM_LEN - 1] = '\0';
 	t->cur = o->c;
+	t->cgroup_id = o->cgroup_id;
 	if (o->wait_max_ns > t->wait_max_ns)
 		t->wait_max_ns = o->wait_max_ns;
 	t->seen_pass = a->pass;
@@ -395,6 +397,7 @@ void acct__close(struct acct *a, acct_delta_fn fn, void *arg)
 			memcpy(d.comm, t->comm, sizeof(d.comm));
 			memcpy(d.pcomm, t->pcomm, sizeof(d.pcomm));
 			d.exited = t->exited;
+			d.cgroup_id = t->cgroup_id;
 			d.wait_max_ns = t->wait_max_ns;
 			fn(&d, arg);
 		}

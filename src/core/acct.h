@@ -38,6 +38,7 @@ struct acct_obs {
 	char comm[ACCT_COMM_LEN];
 	char pcomm[ACCT_COMM_LEN];	/* the process's name (main thread's comm) */
 	bool exited;		/* final counters */
+	uint64_t cgroup_id;	/* its cgroup v2 now (the exporter's key); 0: unknown */
 	struct acct_counters c;
 	uint64_t wait_max_ns;	/* longest single wait ended in the open interval */
 };
@@ -57,6 +58,7 @@ struct acct_delta {
 	char comm[ACCT_COMM_LEN];
 	char pcomm[ACCT_COMM_LEN];
 	bool exited;
+	uint64_t cgroup_id;	/* the thread's cgroup at its last observation; 0 for folds */
 	struct acct_counters d;
 	uint64_t wait_max_ns;
 };

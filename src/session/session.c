@@ -45,6 +45,7 @@ static void rec_to_obs(const struct ss_task_rec *r, uint32_t epoch, struct acct_
 	memcpy(o->comm, r->comm, sizeof(o->comm));
 	memcpy(o->pcomm, r->pcomm, sizeof(o->pcomm));
 	o->exited = r->flags & SS_TASK_EXITED;
+	o->cgroup_id = r->cgroup_id;
 	o->c.runtime_ns = r->runtime_ns;
 	o->c.run_delay_ns = r->run_delay_ns;
 	o->c.nvcsw = r->nvcsw;
