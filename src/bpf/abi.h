@@ -143,6 +143,17 @@ struct ss_lat_tkey {
 	__u32 pad;
 };
 
+/*
+ * Run-queue waits of the tasks of one cgroup v2 (the exporter), a per-CPU
+ * hash keyed by the cgroup's kernfs id: slot i holds waits shorter than
+ * 2^(i+1) us (lat__cg_slot()), the last everything longer.
+ */
+struct ss_cg_hist {
+	__u64 count;
+	__u64 sum_ns;
+	__u64 slot[SS_CG_SLOTS];
+};
+
 /* What could not be measured, per CPU, cumulative. */
 struct ss_lat_stat {
 	__u64 waits;		/* measured */

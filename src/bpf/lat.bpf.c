@@ -10,6 +10,8 @@
  * const volatile settings below), so the verifier drops the rest:
  *
  *   runqlat     histograms per CPU (a per-CPU array) or per thread (a hash)
+ *   exporter    a small histogram per cgroup v2 of the waiting task (a
+ *               per-CPU hash by cgroup id), the task switched in
  *   runqslower  a ring-buffer record for each wait at or above min_lat_ns
  *   starve      the same records (the end of each long wait) and a task
  *               iterator, run by user space on a timer, reporting waits
@@ -31,7 +33,7 @@ char LICENSE[] SEC("license") = "GPL";
 
 #define BPF_NOEXIST_ 1
 
-enum hist_mode { HIST_NONE, HIST_CPU, HIST_THREAD };
+enum hist_mode { HIST_NONE, HIST_CPU, HIST_THREAD, HIST_CGROUP };
 
 /* Set by user space before load. */
 const volatile __u64 trace_start_ns = 0;	/* CLOCK_MONOTONIC before the seeding scan */
@@ -110,6 +112,28 @@ struct {
 	__type(key, __u32);
 	__type(value, struct ss_lat_hist);
 } hist_zero SEC(".maps");
+
+/*
+ * The exporter's, by the cgroup id of the task whose wait ended; user space
+ * sets max_entries and removes the entries of cgroups that are gone. Per CPU:
+ * tasks of one cgroup end waits on every CPU at once, and atomics on one
+ * shared entry would bounce its cache line between them.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC_);
+	__uint(max_entries, 1);
+	__type(key, __u64);
+	__type(value, struct ss_cg_hist);
+} hist_cgroup SEC(".maps");
+
+/* The zeroed value a new hist_cgroup entry is copied from. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ss_cg_hist);
+} cg_zero SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -192,6 +216,41 @@ static __always_inline struct ss_lat_hist *thread_hist(struct task_struct *t,
 	return h;
 }
 
+/*
+ * A measured wait into the histogram of the cgroup of t, the task that
+ * waited (bcc's runqlat filters on the task switched out instead).
+ */
+static __always_inline void record_cgroup(struct task_struct *t, const struct lat_sample *s,
+					  struct ss_lat_stat *st)
+{
+	__u64 id = task_cgroup_id(t);
+	struct ss_cg_hist *h = bpf_map_lookup_elem(&hist_cgroup, &id), *z;
+	__u32 zero = 0, i = lat__cg_slot(s->wait_ns);
+
+	if (!h) {
+		z = bpf_map_lookup_elem(&cg_zero, &zero);
+		if (!z)
+			return;
+		if (bpf_map_update_elem(&hist_cgroup, &id, z, BPF_NOEXIST_) &&
+		    !bpf_map_lookup_elem(&hist_cgroup, &id)) {
+			st->table_full++;
+			return;
+		}
+		h = bpf_map_lookup_elem(&hist_cgroup, &id);
+		if (!h)
+			return;
+	}
+	h->count++;
+	h->sum_ns += s->wait_ns;
+	/*
+	 * Already in range, but the verifier cannot know: the test is its
+	 * proof, hidden from clang, which would drop it as always true.
+	 */
+	lat__hide(i);
+	if (i < SS_CG_SLOTS)
+		h->slot[i]++;
+}
+
 /* A measured wait, or a span of unsplit ones, into the histograms asked for. */
 static __always_inline void record(struct task_struct *t, const struct lat_sample *s,
 				   bool unsplit, struct ss_lat_stat *st)
@@ -199,6 +258,11 @@ static __always_inline void record(struct task_struct *t, const struct lat_sampl
 	struct ss_lat_hist *h;
 	__u32 zero = 0;
 
+	if (hist_mode == HIST_CGROUP) {
+		if (!unsplit)
+			record_cgroup(t, s, st);
+		return;
+	}
 	if (hist_mode == HIST_CPU)
 		h = bpf_map_lookup_elem(&hist_cpu, &zero);
 	else if (hist_mode == HIST_THREAD)

@@ -80,4 +80,20 @@ static inline __u32 lat__log2_slot(__u64 v_unit)
 	return s < SS_LAT_LOG2_SLOTS ? s : SS_LAT_LOG2_SLOTS - 1;
 }
 
+/*
+ * The exporter's per-cgroup histogram: power-of-two microsecond slots, slot i
+ * for waits shorter than 2^(i+1) us (Prometheus' le = 2^(i+1) us), the last
+ * (from 2^(SS_CG_SLOTS-1) us, about 33.5 s) for the rest, +Inf. Coarser than
+ * the fine buckets above: a cgroup's entry is one per CPU, read at every
+ * scrape, and Prometheus stores every bucket as a series.
+ */
+#define SS_CG_SLOTS 26
+
+static inline __u32 lat__cg_slot(__u64 wait_ns)
+{
+	__u32 s = lat__ilog2(wait_ns / 1000);
+
+	return s < SS_CG_SLOTS - 1 ? s : SS_CG_SLOTS - 1;
+}
+
 #endif

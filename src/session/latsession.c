@@ -28,6 +28,7 @@ struct latsession {
 	int (*on_event)(void *ctx, const struct lat_event *e);
 	void *ctx;
 	struct ss_lat_hist *thread_val;
+	struct ss_cg_hist *cg_val;	/* nr_cpus */
 	struct ss_lat_stat *stat;	/* nr_cpus */
 };
 
@@ -80,6 +81,8 @@ static void configure(struct lat_bpf *skel, const struct lat_opts *o)
 		bpf_map__set_max_entries(skel->maps.hist_thread, (uint32_t)cli->max_tasks);
 		bpf_map__set_max_entries(skel->maps.hist_retired, (uint32_t)cli->max_tasks);
 	}
+	if (o->hist == LAT_HIST_CGROUP)
+		bpf_map__set_max_entries(skel->maps.hist_cgroup, o->max_cgroups);
 	bpf_program__set_autoload(skel->progs.lat_waking, cli->from_waking || o->inversion);
 	bpf_program__set_autoload(skel->progs.lat_pi, o->inversion);
 	skel->rodata->trace_start_ns = stop__now_ns();
@@ -101,7 +104,8 @@ struct latsession *latsession__open(const struct lat_opts *o)
 	s->ctx = o->ctx;
 	s->thread_val = calloc(1, sizeof(*s->thread_val));
 	s->stat = calloc(s->b.nr_cpus, sizeof(*s->stat));
-	if (!s->thread_val || !s->stat) {
+	s->cg_val = calloc(s->b.nr_cpus, sizeof(*s->cg_val));
+	if (!s->thread_val || !s->stat || !s->cg_val) {
 		cli__err("out of memory");
 		goto fail;
 	}
@@ -128,6 +132,7 @@ void latsession__close(struct latsession *s)
 	bpfsess__close(&s->b);
 	free(s->thread_val);
 	free(s->stat);
+	free(s->cg_val);
 	free(s);
 }
 
@@ -226,6 +231,42 @@ int latsession__read_threads(struct latsession *s,
 		err = walk_threads(s, bpf_map__fd(s->skel->maps.hist_thread), false, &key, &next,
 				   fn, ctx);
 	return err;
+}
+
+int latsession__read_cgroups(struct latsession *s,
+			     void (*fn)(void *ctx, uint64_t id, const struct cg_hist *h), void *ctx)
+{
+	int fd = bpf_map__fd(s->skel->maps.hist_cgroup);
+	/* Kernfs ids start at 1: a missing key yields the first. */
+	uint64_t key = 0, next;
+	int err;
+
+	while (!bpf_map_get_next_key(fd, &key, &next)) {
+		struct cg_hist h;
+
+		key = next;
+		if (bpf_map_lookup_elem(fd, &key, s->cg_val))
+			continue;	/* removed meanwhile */
+		memset(&h, 0, sizeof(h));
+		for (uint32_t c = 0; c < s->b.nr_cpus; c++) {
+			h.count += s->cg_val[c].count;
+			h.sum_ns += s->cg_val[c].sum_ns;
+			for (int i = 0; i < SS_CG_SLOTS; i++)
+				h.slot[i] += s->cg_val[c].slot[i];
+		}
+		fn(ctx, key, &h);
+	}
+	if (errno != ENOENT) {
+		err = -errno;
+		cli__err("cannot walk the per-cgroup histograms: %s", strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+void latsession__forget_cgroup(struct latsession *s, uint64_t id)
+{
+	bpf_map_delete_elem(bpf_map__fd(s->skel->maps.hist_cgroup), &id);
 }
 
 struct scan_to {

@@ -13,9 +13,10 @@
 
 #include "cli.h"
 #include "core/latevent.h"
+#include "core/cghist.h"
 #include "core/lathist.h"
 
-enum lat_hist_mode { LAT_HIST_NONE, LAT_HIST_CPU, LAT_HIST_THREAD };
+enum lat_hist_mode { LAT_HIST_NONE, LAT_HIST_CPU, LAT_HIST_THREAD, LAT_HIST_CGROUP };
 
 struct lat_opts {
 	enum lat_hist_mode hist;
@@ -24,6 +25,7 @@ struct lat_opts {
 	uint64_t min_lat_ns;
 	bool inversion;			/* sched_waking and sched_pi_setprio records */
 	const struct cli *cli;		/* -p, -t, -c, --from, --max-tasks, -v */
+	uint32_t max_cgroups;		/* LAT_HIST_CGROUP: the kernel table's size */
 	/* Called for each ring-buffer record, decoded; returns 0 to go on. */
 	int (*on_event)(void *ctx, const struct lat_event *e);
 	void *ctx;
@@ -75,6 +77,16 @@ int latsession__read_threads(struct latsession *s,
  */
 int latsession__scan(struct latsession *s, uint64_t min_ns, bool inverted,
 		     int (*fn)(void *ctx, const struct lat_waiting *w), void *ctx);
+
+/*
+ * Each cgroup's histogram (LAT_HIST_CGROUP), summed over the CPUs, to fn
+ * with the cgroup's id. Returns 0 or -errno.
+ */
+int latsession__read_cgroups(struct latsession *s,
+			     void (*fn)(void *ctx, uint64_t id, const struct cg_hist *h), void *ctx);
+
+/* Drop the histogram of a cgroup that is gone, to make room. */
+void latsession__forget_cgroup(struct latsession *s, uint64_t id);
 
 /* The per-CPU loss counters, summed. */
 void latsession__stats(struct latsession *s, struct lat_stat *sum);
