@@ -289,6 +289,24 @@ int bpfsess__iter_read(struct bpfsess *b, struct bpf_link *iter_link, size_t rec
 	return err;
 }
 
+void bpfsess__prog_costs(const struct bpfsess *b, bpfsess_cost_fn fn, void *ctx)
+{
+	const struct bpf_object_skeleton *sk = b->obj_skel;
+
+	for (int i = 0; i < sk->prog_cnt; i++) {
+		const struct bpf_program *prog = *sk->progs[i].prog;
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+
+		if (!bpf_program__autoload(prog) || bpf_program__fd(prog) < 0)
+			continue;
+		memset(&info, 0, sizeof(info));
+		if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
+			continue;
+		fn(ctx, bpf_program__name(prog), info.run_time_ns, info.run_cnt);
+	}
+}
+
 void bpfsess__close(struct bpfsess *b)
 {
 	ring_buffer__free(b->rb);

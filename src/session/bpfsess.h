@@ -116,6 +116,14 @@ int bpfsess__consume(struct bpfsess *b);
 int bpfsess__iter_read(struct bpfsess *b, struct bpf_link *iter_link, size_t rec_size,
 		       int (*fn)(void *ctx, const void *rec), void *ctx);
 
+/*
+ * What each loaded program has cost so far (bpf_obj_get_info_by_fd(): libbpf
+ * 1.1 has no bpf_prog_get_info_by_fd()), as the kernel counts it while
+ * kernel.bpf_stats_enabled is 1 (both 0 otherwise), to fn.
+ */
+typedef void (*bpfsess_cost_fn)(void *ctx, const char *prog, uint64_t run_ns, uint64_t runs);
+void bpfsess__prog_costs(const struct bpfsess *b, bpfsess_cost_fn fn, void *ctx);
+
 /* The one cleanup path, from any step; b holds nothing afterwards. */
 void bpfsess__close(struct bpfsess *b);
 

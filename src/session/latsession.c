@@ -269,6 +269,13 @@ void latsession__forget_cgroup(struct latsession *s, uint64_t id)
 	bpf_map_delete_elem(bpf_map__fd(s->skel->maps.hist_cgroup), &id);
 }
 
+void latsession__prog_costs(const struct latsession *s,
+			    void (*fn)(void *ctx, const char *prog, uint64_t run_ns, uint64_t runs),
+			    void *ctx)
+{
+	bpfsess__prog_costs(&s->b, fn, ctx);
+}
+
 struct scan_to {
 	int (*fn)(void *ctx, const struct lat_waiting *w);
 	void *ctx;

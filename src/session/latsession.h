@@ -88,6 +88,11 @@ int latsession__read_cgroups(struct latsession *s,
 /* Drop the histogram of a cgroup that is gone, to make room. */
 void latsession__forget_cgroup(struct latsession *s, uint64_t id);
 
+/* What each BPF program has cost so far (bpfsess__prog_costs()). */
+void latsession__prog_costs(const struct latsession *s,
+			    void (*fn)(void *ctx, const char *prog, uint64_t run_ns, uint64_t runs),
+			    void *ctx);
+
 /* The per-CPU loss counters, summed. */
 void latsession__stats(struct latsession *s, struct lat_stat *sum);
 

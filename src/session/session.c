@@ -183,6 +183,11 @@ bool session__wait(struct session *s, uint64_t deadline_ns)
 	return stop__requested();
 }
 
+void session__drain(struct session *s)
+{
+	bpfsess__consume(&s->b);
+}
+
 void session__settle(struct session *s)
 {
 	struct timespec ts = { 0, 20000000L };
@@ -285,4 +290,11 @@ void session__losses(const struct session *s, struct report_losses *l)
 		l->waits_unbased += a[c].waits_unbased;
 		l->waits_missed += a[c].waits_missed;
 	}
+}
+
+void session__prog_costs(const struct session *s,
+			 void (*fn)(void *ctx, const char *prog, uint64_t run_ns, uint64_t runs),
+			 void *ctx)
+{
+	bpfsess__prog_costs(&s->b, fn, ctx);
 }

@@ -56,11 +56,19 @@ bool session__wait(struct session *s, uint64_t deadline_ns);
  */
 int session__sample(struct session *s, struct cpustat *cs);
 
+/* Collect the exit records queued so far, without waiting. */
+void session__drain(struct session *s);
+
 /*
  * Before the last report: give threads caught between leaving the scan's view
  * and their last switch a moment to send their final records.
  */
 void session__settle(struct session *s);
+
+/* What each BPF program has cost so far (bpfsess__prog_costs()). */
+void session__prog_costs(const struct session *s,
+			 void (*fn)(void *ctx, const char *prog, uint64_t run_ns, uint64_t runs),
+			 void *ctx);
 
 /* Cumulative losses (the acct core adds its own). */
 void session__losses(const struct session *s, struct report_losses *l);
