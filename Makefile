@@ -128,6 +128,7 @@ LINKS_test_evacct   := core/acct core/hashtab core/cpustat core/evacct core/sev 
 LINKS_test_evlogic  := core/sev
 LINKS_test_counts   := core/counts out/count_out out/common_out out/json
 LINKS_test_cgstat   := core/cgstat core/cgwalk core/acct core/hashtab
+LINKS_test_prom     := out/prom_out out/exporter_out core/cgstat core/acct core/hashtab
 LINKS_test_export   := core/sev core/tasktab core/tidmap core/hashtab core/timehist out/chrome_out \
 		       out/common_out out/json out/systrace_out
 LINKS_test_io       := cli core/cpustat core/sev out/json
