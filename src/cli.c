@@ -237,9 +237,14 @@ static void help(const struct cli_cmd *cmd, const char *path, FILE *f)
 		snprintf(names, sizeof(names), "--%s%s%s", d->name, d->arg ? " " : "",
 			 d->arg ? d->arg : "");
 		if (d->letter)
-			fprintf(f, "  -%c, %-16s ", d->letter, names);
+			fprintf(f, "  -%c, ", d->letter);
 		else
-			fprintf(f, "      %-16s ", names);
+			fputs("      ", f);
+		/* Names too long for their column: the help starts on the next line. */
+		if (strlen(names) > 16)
+			fprintf(f, "%s\n%23s", names, "");
+		else
+			fprintf(f, "%-16s ", names);
 		print_indented(f, d->help, 23);
 	}
 	if (cmd->opts & OPT_INTERVAL)
