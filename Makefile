@@ -12,9 +12,10 @@ LLVM_STRIP   ?= llvm-strip
 ARCH         := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 
 # Debian packages, by what needs them.
-DEPS_BUILD := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config scdoc
+DEPS_BUILD := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config scdoc \
+	      libmicrohttpd-dev
 DEPS_TEST  := python3 libcmocka-dev valgrind cppcheck clang-tidy util-linux procps \
-	      qemu-system-x86 seabios cpio
+	      qemu-system-x86 seabios cpio prometheus
 DEPS_BENCH := linux-perf bpftrace jq time
 
 WARN     := -Wall -Wextra -Werror
@@ -24,6 +25,9 @@ CFLAGS   += -std=c11 -D_GNU_SOURCE $(WARN) -I$(BUILD) -Isrc -DSCHEDSCOPE_VERSION
 CFLAGS   += $(if $(NO_HTTP),-DSCHEDSCOPE_NO_HTTP)
 LIBBPF_CFLAGS = $(shell pkg-config --cflags libbpf 2>/dev/null)
 LIBBPF_LIBS   = $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
+# The exporter's HTTP side (src/cmd/exporter.c).
+MHD_CFLAGS = $(shell pkg-config --cflags libmicrohttpd 2>/dev/null)
+MHD_LIBS   = $(shell pkg-config --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -Wno-unused-function -Wno-unused-parameter \
 	      -I$(BUILD) -Isrc
 
@@ -105,8 +109,10 @@ SESSION_OBJS := $(filter $(BUILD)/obj/session/%,$(APP_OBJS))
 $(SESSION_OBJS): CFLAGS += $(LIBBPF_CFLAGS)
 $(SESSION_OBJS): $(SKELS)
 
+$(BUILD)/obj/cmd/exporter.o: CFLAGS += $(MHD_CFLAGS)
+
 $(BUILD)/schedscope: $(APP_OBJS) $(CORE_OBJS)
-	$(CC) $(CFLAGS) $^ -o $@ $(LIBBPF_LIBS) -lm
+	$(CC) $(CFLAGS) $^ -o $@ $(LIBBPF_LIBS) $(MHD_LIBS) -lm
 
 $(BUILD)/schedscope.1: docs/schedscope.1.scd
 	@mkdir -p $(@D)

@@ -54,6 +54,11 @@
 #define OPT_PROBES       (UINT64_C(1) << 31)	/* -e PROBE[,PROBE...] (count) */
 #define OPT_MAX_KEYS     (UINT64_C(1) << 32)	/* --max-keys N */
 #define OPT_BY_KEYS      (UINT64_C(1) << 33)	/* --by KEY[,KEY...] (count, preempt) */
+#define OPT_LISTEN       (UINT64_C(1) << 34)	/* --listen ADDR:PORT (exporter) */
+#define OPT_CGROUP_DEPTH (UINT64_C(1) << 35)	/* --cgroup-depth N */
+#define OPT_CGROUP_MATCH (UINT64_C(1) << 36)	/* --cgroup-include, --cgroup-exclude GLOB */
+#define OPT_MAX_SERIES   (UINT64_C(1) << 37)	/* --max-series N */
+#define OPT_CGROUP_EXPIRY (UINT64_C(1) << 38)	/* --cgroup-expiry SECS */
 
 struct cli {
 	/* Wider fields first, the flags last: no padding between them. */
@@ -76,6 +81,12 @@ struct cli {
 	const char *format;	/* --format */
 	size_t buffer_mb;	/* --buffer; 0: the default */
 	char **rest;		/* OPT_COMMAND: what follows, NULL-terminated */
+	const char *listen;	/* --listen; NULL: the exporter's default */
+	size_t cgroup_depth;	/* --cgroup-depth; 0: the default */
+	const char *cgroup_include;	/* --cgroup-include: fnmatch(3) pattern */
+	const char *cgroup_exclude;
+	size_t max_series;	/* --max-series; 0: the default */
+	double cgroup_expiry_s;	/* --cgroup-expiry; 0: the default */
 	int cpu;		/* -1: all */
 	int sub;		/* the subcommand given (its cli_cmd.id); -1: none */
 	uint32_t ev_mask;	/* -e, SEV_MASK() bits; 0: the command's default */

@@ -216,6 +216,17 @@ static const struct cli_cmd commands[] = {
 		.opts = OPT_INPUT | OPT_OUTPUT | OPT_FORMAT | OPT_FORCE,
 		.run = export__run,
 	},
+	{
+		.name = "exporter",
+		.summary = "Serve Prometheus metrics per cgroup v2 and per CPU over HTTP (GET\n"
+			   "/metrics): CPU time, switches, run-queue waits and their histogram.",
+		.usage = "[--listen ADDR:PORT] [options]",
+		.extra_help = "Every metric, its labels and its bounds: docs/exporter.md. Counters\n"
+			      "start at 0 when the exporter starts and never go backwards.\n",
+		.opts = OPT_LISTEN | OPT_CGROUP_DEPTH | OPT_CGROUP_MATCH | OPT_MAX_SERIES |
+			OPT_CGROUP_EXPIRY | OPT_MAX_TASKS | OPT_DURATION,
+		.run = exporter__run,
+	},
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))

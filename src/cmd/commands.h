@@ -23,5 +23,6 @@ int report__run(const struct cli *cli);
 enum report_analysis { AN_TOP, AN_CPUS, AN_RUNQLAT, AN_RUNQSLOWER, AN_INFO };
 int timehist__run(const struct cli *cli);
 int export__run(const struct cli *cli);
+int exporter__run(const struct cli *cli);
 
 #endif
