@@ -19,6 +19,7 @@ import json
 import os
 import queue
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -264,6 +265,33 @@ def read_pid_stat_cpu_ns(pid):
     # fields[0] is field 3 (state): utime is field 14, stime field 15
     utime, stime = int(fields[11]), int(fields[12])
     return (utime + stime) * 1_000_000_000 // os.sysconf("SC_CLK_TCK")
+
+
+def cgroup2_mount():
+    """Where the cgroup v2 hierarchy is mounted, from /proc/self/mountinfo
+    (/sys/fs/cgroup/unified on hybrid systems), or None."""
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            left, _, right = line.partition(" - ")
+            if right.split()[0] == "cgroup2":
+                return left.split()[4].replace("\\040", " ")
+    return None
+
+
+def free_port():
+    """A TCP port of 127.0.0.1 that nothing listens on (as of now)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_kb(pid):
+    """VmRSS of pid, in kB."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
 
 
 def bpf_prog_ids(pid):
