@@ -1,7 +1,7 @@
 # bash completion for schedscope
 _schedscope() {
 	local cur prev cmd opts i
-	local cmds="top count preempt migrations probes cpus runqlat runqslower starve inversion trace record report timehist export"
+	local cmds="top count preempt migrations probes cpus runqlat runqslower starve inversion trace record report timehist export exporter"
 	local analyses="top cpus runqlat runqslower info"
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD - 1]}
@@ -44,6 +44,8 @@ _schedscope() {
 	-C | --cpu) [[ $cmd == runqlat || $cmd == "report runqlat" ]] || return ;;
 	-p | --pid | -t | --tid | -c | --comm | -n | --rows | -d | --duration | --max-tasks | --max-keys | --by | --threshold | --buffer)
 		return ;;
+	--listen | --cgroup-depth | --cgroup-include | --cgroup-exclude | --max-series | --cgroup-expiry)
+		return ;;
 	esac
 	case $cmd in
 	top) opts="--pid --tid --comm --cpu --sort --rows --by --idle --max-tasks --duration --timestamp --json --verbose --help" ;;
@@ -61,6 +63,7 @@ _schedscope() {
 	report) opts="--input --verbose --help" ;;
 	timehist) opts="--pid --tid --comm --cpu --json --input --wakeups --migrations --verbose --help" ;;
 	export) opts="--output --input --force --format --verbose --help" ;;
+	exporter) opts="--listen --cgroup-depth --cgroup-include --cgroup-exclude --max-series --cgroup-expiry --max-tasks --duration --verbose --help" ;;
 	"report top") opts="--pid --tid --comm --sort --rows --by --idle --max-tasks --timestamp --json --verbose --help" ;;
 	"report cpus") opts="--cpu --timestamp --json --verbose --help" ;;
 	"report runqlat") opts="--pid --tid --comm --max-tasks --timestamp --json --milliseconds --pids --tids --cpu --split --verbose --help" ;;
