@@ -18,6 +18,23 @@
  *   4. each cgroup's in-kernel latency histogram is read, its growth added;
  *   5. per-CPU counters, losses and the programs' cost; then the text.
  */
+#include "cli.h"
+#include "cmd/commands.h"
+
+#ifdef SCHEDSCOPE_NO_HTTP
+/*
+ * The static build links no HTTP server when Debian's archives cannot
+ * give one (libgnutls.a needs p11-kit, shipped only as a shared library).
+ */
+int exporter__run(const struct cli *cli)
+{
+	(void)cli;
+	cli__err("this build has no HTTP server, so no exporter (the static build could not "
+		 "link libmicrohttpd): run the dynamically linked schedscope");
+	return 1;
+}
+#else
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
@@ -31,8 +48,6 @@
 
 #include <microhttpd.h>
 
-#include "cli.h"
-#include "cmd/commands.h"
 #include "core/acct.h"
 #include "core/cgstat.h"
 #include "core/cgwalk.h"
@@ -541,3 +556,5 @@ out:
 	close_all(&e);
 	return ret;
 }
+
+#endif /* SCHEDSCOPE_NO_HTTP */
