@@ -46,6 +46,7 @@ _schedscope() {
 		return ;;
 	--listen | --cgroup-depth | --cgroup-include | --cgroup-exclude | --max-series | --cgroup-expiry)
 		return ;;
+	--cgroup-root) mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return ;;
 	esac
 	case $cmd in
 	top) opts="--pid --tid --comm --cpu --sort --rows --by --idle --max-tasks --duration --timestamp --json --verbose --help" ;;
@@ -63,7 +64,7 @@ _schedscope() {
 	report) opts="--input --verbose --help" ;;
 	timehist) opts="--pid --tid --comm --cpu --json --input --wakeups --migrations --verbose --help" ;;
 	export) opts="--output --input --force --format --verbose --help" ;;
-	exporter) opts="--listen --cgroup-depth --cgroup-include --cgroup-exclude --max-series --cgroup-expiry --max-tasks --duration --verbose --help" ;;
+	exporter) opts="--listen --cgroup-root --cgroup-depth --cgroup-include --cgroup-exclude --max-series --cgroup-expiry --max-tasks --duration --verbose --help" ;;
 	"report top") opts="--pid --tid --comm --sort --rows --by --idle --max-tasks --timestamp --json --verbose --help" ;;
 	"report cpus") opts="--cpu --timestamp --json --verbose --help" ;;
 	"report runqlat") opts="--pid --tid --comm --max-tasks --timestamp --json --milliseconds --pids --tids --cpu --split --verbose --help" ;;

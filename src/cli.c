@@ -166,6 +166,10 @@ static const struct optdef optdefs[] = {
 		  ":PORT for every address, [ADDR]:PORT for IPv6)",
 	  .kind = KIND_STRING, AT(listen), .min = 2, .max = 255,
 	  .bad = "invalid --listen '%s' (ADDR:PORT)" },
+	{ .bit = OPT_CGROUP_ROOT, .name = "cgroup-root", .arg = "DIR",
+	  .help = "the cgroup v2 hierarchy is mounted at DIR (default:\n"
+		  "the cgroup2 mount in /proc/self/mountinfo)",
+	  .kind = KIND_STRING, AT(cgroup_root), .min = 1, .bad = "empty --cgroup-root" },
 	{ .bit = OPT_CGROUP_DEPTH, .name = "cgroup-depth", .arg = "N",
 	  .help = "label cgroups by their first N path components\n"
 		  "(default 4); deeper ones add to that ancestor",

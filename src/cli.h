@@ -59,6 +59,7 @@
 #define OPT_CGROUP_MATCH (UINT64_C(1) << 36)	/* --cgroup-include, --cgroup-exclude GLOB */
 #define OPT_MAX_SERIES   (UINT64_C(1) << 37)	/* --max-series N */
 #define OPT_CGROUP_EXPIRY (UINT64_C(1) << 38)	/* --cgroup-expiry SECS */
+#define OPT_CGROUP_ROOT  (UINT64_C(1) << 39)	/* --cgroup-root DIR */
 
 struct cli {
 	/* Wider fields first, the flags last: no padding between them. */
@@ -87,6 +88,7 @@ struct cli {
 	const char *cgroup_exclude;
 	size_t max_series;	/* --max-series; 0: the default */
 	double cgroup_expiry_s;	/* --cgroup-expiry; 0: the default */
+	const char *cgroup_root;	/* --cgroup-root; NULL: the cgroup2 mount of mountinfo */
 	int cpu;		/* -1: all */
 	int sub;		/* the subcommand given (its cli_cmd.id); -1: none */
 	uint32_t ev_mask;	/* -e, SEV_MASK() bits; 0: the command's default */

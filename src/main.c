@@ -223,7 +223,7 @@ static const struct cli_cmd commands[] = {
 		.usage = "[--listen ADDR:PORT] [options]",
 		.extra_help = "Every metric, its labels and its bounds: docs/exporter.md. Counters\n"
 			      "start at 0 when the exporter starts and never go backwards.\n",
-		.opts = OPT_LISTEN | OPT_CGROUP_DEPTH | OPT_CGROUP_MATCH | OPT_MAX_SERIES |
+		.opts = OPT_LISTEN | OPT_CGROUP_ROOT | OPT_CGROUP_DEPTH | OPT_CGROUP_MATCH | OPT_MAX_SERIES |
 			OPT_CGROUP_EXPIRY | OPT_MAX_TASKS | OPT_DURATION,
 		.run = exporter__run,
 	},

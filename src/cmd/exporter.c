@@ -44,6 +44,7 @@ int exporter__run(const struct cli *cli)
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <microhttpd.h>
@@ -191,11 +192,33 @@ static int open_listener(const char *spec, int *exit_code)
 	return -1;
 }
 
+/*
+ * --cgroup-root, checked, or the cgroup2 mount of mountinfo. In a container
+ * the hierarchy of its own cgroup namespace is mounted there: the host's
+ * is the one bind-mounted elsewhere and named with --cgroup-root.
+ */
 static int find_cgroup_root(struct exporter *e)
 {
-	FILE *f = fopen("/proc/self/mountinfo", "r");
+	FILE *f;
 	int err;
 
+	if (e->cli->cgroup_root) {
+		const char *dir = e->cli->cgroup_root;
+		struct stat st;
+
+		if (stat(dir, &st))
+			err = -errno;
+		else if (!S_ISDIR(st.st_mode))
+			err = -ENOTDIR;
+		else
+			err = access(dir, R_OK | X_OK) ? -errno : 0;
+		if (err)
+			cli__err("cannot use --cgroup-root %s: %s", dir, strerror(-err));
+		else
+			snprintf(e->cgroot, sizeof(e->cgroot), "%s", dir);
+		return err;
+	}
+	f = fopen("/proc/self/mountinfo", "r");
 	if (!f) {
 		err = -errno;
 		cli__err("cannot read /proc/self/mountinfo: %s", strerror(-err));
