@@ -17,7 +17,7 @@ own per-cgroup accounting (root, about a minute):
   expiry     a removed cgroup's series are there before --cgroup-expiry
              and gone after it
   cap        --max-series sends what does not fit to cgroup="(other)" and
-             counts it
+             counts it (with --cgroup-root naming the v2 mount)
   errors     bad --listen (2), port in use (1); SIGTERM exits 0
 
 The v2 hierarchy is found in /proc/self/mountinfo (this machine is hybrid:
@@ -313,8 +313,9 @@ def check_cap(root):
     cgs = [Cgroup(root, f"schedscope-cap-{os.getpid()}-{i}") for i in range(3)]
     port = sslib.free_port()
     try:
+        # --cgroup-root names the mount mountinfo would have given.
         with sslib.Tracer(["exporter", "--listen", f"127.0.0.1:{port}", "--max-series", "68",
-                           "--cgroup-include", "/schedscope-cap-*"]) as t:
+                           "--cgroup-include", "/schedscope-cap-*", "--cgroup-root", root]) as t:
             body = get(f"http://127.0.0.1:{port}/metrics")[2]
             s = samples(body)
             t.stop(signal.SIGTERM)
