@@ -25,6 +25,7 @@ COMMANDS = [
     ["count", "-e", "on-cpu,off-cpu,remain-cpu,enqueue,dequeue,wakeup,sleep,preempt,change-pri,"
      "lend-pri,load-change,tick,surrender", "--by", "cpu,pid,tid,comm,prio"],
     ["preempt", "--by", "pid,tid,comm"], ["migrations"],
+    ["exporter"],
 ]
 LOADED = re.compile(r"^schedscope: (\S+) loaded in [0-9.]+ ms; instructions verified:(.*)$")
 
@@ -48,7 +49,10 @@ def main():
         return tap.done()
     for cmd, name in zip(COMMANDS, names):
         # --json: runqslower says it is ready only then (its table is bcc's).
-        with sslib.Tracer(cmd + ["--json", "-v"]) as tr:
+        # The exporter has no --json; it needs a port of its own.
+        extra = (["--listen", f"127.0.0.1:{sslib.free_port()}"] if cmd[0] == "exporter"
+                 else ["--json"])
+        with sslib.Tracer(cmd + extra + ["-v"]) as tr:
             held = len(sslib.bpf_prog_ids(tr.proc.pid))
             tr.stop()
         progs = verified(tr.stderr)
