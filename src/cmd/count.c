@@ -79,29 +79,6 @@ static int count_render(void *ctx, const struct report_meta *m)
 	return 0;
 }
 
-/*
- * The probes asked for, less those this kernel cannot give: an error if
- * that leaves none asked by name alone, else a warning per probe.
- */
-static int usable_probes(uint32_t asked, uint32_t avail, const char *const *why,
-			 uint32_t *mask)
-{
-	*mask = asked & avail;
-	for (unsigned int p = 0; p < SS_NR_PROBES; p++) {
-		if (!(asked & ~avail & (1u << p)))
-			continue;
-		if (!*mask) {
-			cli__err("this kernel cannot give probe %s: it lacks %s (schedscope probes "
-				 "lists what it can give)",
-				 probe_descs[p].name, why[p]);
-			return 1;
-		}
-		fprintf(stderr, "schedscope: warning: this kernel cannot give probe %s (it lacks "
-			"%s); counting the others\n", probe_descs[p].name, why[p]);
-	}
-	return 0;
-}
-
 int count__run(const struct cli *cli)
 {
 	struct count c = { .cli = cli };
@@ -131,7 +108,7 @@ int count__run(const struct cli *cli)
 	c.s = probesession__new(cli->verbose, &avail, why);
 	if (!c.s)
 		return 1;
-	ret = usable_probes(asked, avail, why, &o.probes);
+	ret = probesession__usable(asked, avail, why, false, "counting", &o.probes);
 	if (!ret && probesession__start(c.s, &o))
 		ret = 1;
 	if (ret) {

@@ -20,12 +20,10 @@ BPFSESS_SKEL(probes_hooks, probes_bpf);
 struct probesession {
 	struct bpfsess b;
 	struct probes_bpf *skel;
-	int filter_cpu;
 	uint64_t tick_fn;		/* the tick's hrtimer function, 0 if unknown */
 	bool switches;			/* on-cpu or off-cpu: untraced switches counted */
 	struct counts_read *counts;
-	struct ss_switch_stat *sw_base;	/* per CPU, at the start */
-	struct ss_switch_stat *sw_now;	/* per CPU, at the last read */
+	struct probe_switches sw;
 };
 
 /* The scheduler tick's hrtimer function: its name changed in 6.9. */
@@ -53,59 +51,57 @@ static uint64_t tick_fn_addr(void)
 	return found;
 }
 
-struct hook_prog {
-	struct bpf_program *prog;
+/*
+ * The programs of sched_probes.bpf.h by name and hook: the same in every
+ * object that includes it (probes.bpf.c, events.bpf.c).
+ */
+static const struct {
+	const char *name;
 	enum probe_hook hook;
+} hook_progs[] = {
+	{ "probe_switch", PH_SWITCH },
+	{ "probe_sched_exit", PH_SCHED_EXIT },
+	{ "probe_waking", PH_WAKING },
+	{ "probe_wakeup", PH_WAKEUP },
+	{ "probe_wakeup_new", PH_WAKEUP },
+	{ "probe_migrate", PH_MIGRATE },
+	{ "probe_pi_setprio", PH_PI },
+	{ "probe_nr_running", PH_NR_RUNNING },
+	{ "probe_hrtimer", PH_HRTIMER },
+	{ "probe_need_resched", PH_NEED_RESCHED },
 };
 
-#define NR_HOOK_PROGS 10
+#define NR_HOOK_PROGS (sizeof(hook_progs) / sizeof(hook_progs[0]))
 
-/* Each hook's programs, in the skeleton. */
-static void hook_progs(struct probes_bpf *skel, struct hook_prog progs[NR_HOOK_PROGS])
+static struct bpf_program *hook_prog(struct bpf_object *obj, size_t i)
 {
-	const struct hook_prog all[NR_HOOK_PROGS] = {
-		{ skel->progs.probe_switch, PH_SWITCH },
-		{ skel->progs.probe_sched_exit, PH_SCHED_EXIT },
-		{ skel->progs.probe_waking, PH_WAKING },
-		{ skel->progs.probe_wakeup, PH_WAKEUP },
-		{ skel->progs.probe_wakeup_new, PH_WAKEUP },
-		{ skel->progs.probe_migrate, PH_MIGRATE },
-		{ skel->progs.probe_pi_setprio, PH_PI },
-		{ skel->progs.probe_nr_running, PH_NR_RUNNING },
-		{ skel->progs.probe_hrtimer, PH_HRTIMER },
-		{ skel->progs.probe_need_resched, PH_NEED_RESCHED },
-	};
-
-	memcpy(progs, all, sizeof(all));
+	return bpf_object__find_program_by_name(obj, hook_progs[i].name);
 }
 
-static void set_autoload(struct probes_bpf *skel, uint32_t hooks)
+void probesession__set_hooks(struct bpf_object *obj, uint32_t mask)
 {
-	struct hook_prog progs[NR_HOOK_PROGS];
+	uint32_t hooks = probes__hooks(mask);
+	struct bpf_program *cpu_prog = bpf_object__find_program_by_name(obj, "probe_cpu");
 
-	hook_progs(skel, progs);
 	for (size_t i = 0; i < NR_HOOK_PROGS; i++)
-		bpf_program__set_autoload(progs[i].prog, hooks & (1u << progs[i].hook));
+		bpf_program__set_autoload(hook_prog(obj, i), hooks & (1u << hook_progs[i].hook));
+	bpf_program__set_autoload(cpu_prog, mask & PROBES_SWITCHES);
+	/* Run by hand on each CPU at every read. */
+	bpf_program__set_autoattach(cpu_prog, false);
 }
 
-/*
- * The probes the kernel behind skel can give, and why not the others.
- * Asked of libbpf on the opened object: finding each hook's target parses
- * the kernel's BTF once and keeps it for the load, which needs it anyway.
- */
-static uint32_t available(struct probes_bpf *skel, uint64_t *tick_fn,
-			  const char *why[SS_NR_PROBES])
+uint32_t probesession__hooks_available(struct bpf_object *obj, uint64_t *tick_fn,
+				       const char *why[SS_NR_PROBES])
 {
-	struct hook_prog progs[NR_HOOK_PROGS];
 	uint32_t hooks = (1u << PH_NR) - 1, avail = 0;
 
-	hook_progs(skel, progs);
 	for (size_t i = 0; i < NR_HOOK_PROGS; i++) {
+		struct bpf_program *prog = hook_prog(obj, i);
 		/* Its own tracepoint (a hook may have two), as its section names it. */
-		const char *tp = strchr(bpf_program__section_name(progs[i].prog), '/');
+		const char *tp = strchr(bpf_program__section_name(prog), '/');
 
-		if (!tp || bpf_program__set_attach_target(progs[i].prog, 0, tp + 1))
-			hooks &= ~(1u << progs[i].hook);
+		if (!tp || bpf_program__set_attach_target(prog, 0, tp + 1))
+			hooks &= ~(1u << hook_progs[i].hook);
 	}
 	/* Without the function's address the timer hook cannot tell the tick. */
 	*tick_fn = hooks & (1u << PH_HRTIMER) ? tick_fn_addr() : 0;
@@ -128,6 +124,25 @@ static uint32_t available(struct probes_bpf *skel, uint64_t *tick_fn,
 	return avail;
 }
 
+int probesession__usable(uint32_t asked, uint32_t avail, const char *const *why, bool others,
+			 const char *verb, uint32_t *mask)
+{
+	*mask = asked & avail;
+	for (unsigned int p = 0; p < SS_NR_PROBES; p++) {
+		if (!(asked & ~avail & (1u << p)))
+			continue;
+		if (!*mask && !others) {
+			cli__err("this kernel cannot give probe %s: it lacks %s (schedscope probes "
+				 "lists what it can give)",
+				 probe_descs[p].name, why[p]);
+			return 1;
+		}
+		fprintf(stderr, "schedscope: warning: this kernel cannot give probe %s (it lacks "
+			"%s); %s the others\n", probe_descs[p].name, why[p], verb);
+	}
+	return 0;
+}
+
 int probesession__available(uint32_t *avail, const char *why[SS_NR_PROBES])
 {
 	/* Opening needs no privilege: the list is anyone's to read. */
@@ -136,29 +151,65 @@ int probesession__available(uint32_t *avail, const char *why[SS_NR_PROBES])
 
 	if (!skel)
 		return -errno;
-	*avail = available(skel, &tick_fn, why);
+	*avail = probesession__hooks_available(skel->obj, &tick_fn, why);
 	probes_bpf__destroy(skel);
 	return 0;
 }
 
-/* Each CPU's traced and kernel switch counts, read on that CPU now. */
-static int read_switches(struct probesession *s, struct ss_switch_stat *out)
+int probe_switches__init(struct probe_switches *sw, struct bpf_object *obj, uint32_t nr_cpus,
+			 int filter_cpu)
 {
+	memset(sw, 0, sizeof(*sw));
+	sw->prog = bpf_object__find_program_by_name(obj, "probe_cpu");
+	sw->map = bpf_object__find_map_by_name(obj, "switch_stat");
+	sw->nr_cpus = nr_cpus;
+	sw->filter_cpu = filter_cpu;
+	sw->base = calloc(nr_cpus, sizeof(*sw->base));
+	sw->now = calloc(nr_cpus, sizeof(*sw->now));
+	if (!sw->prog || !sw->map || !sw->base || !sw->now) {
+		cli__err("out of memory");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void probe_switches__free(struct probe_switches *sw)
+{
+	free(sw->base);
+	free(sw->now);
+	sw->base = sw->now = NULL;
+}
+
+int probe_switches__read(struct probe_switches *sw, bool base)
+{
+	struct ss_switch_stat *out = base ? sw->base : sw->now;
 	uint32_t zero = 0;
 	int err;
 
-	bpfenv__run_on_each_cpu(s->skel->progs.probe_cpu, s->b.nr_cpus);
-	err = bpf_map__lookup_elem(s->skel->maps.switch_stat, &zero, sizeof(zero), out,
-				   s->b.nr_cpus * sizeof(*out), 0);
+	bpfenv__run_on_each_cpu(sw->prog, sw->nr_cpus);
+	err = bpf_map__lookup_elem(sw->map, &zero, sizeof(zero), out, sw->nr_cpus * sizeof(*out),
+				   0);
 	if (err)
 		cli__err("cannot read the switch counts: %s", strerror(-err));
 	return err;
 }
 
+uint64_t probe_switches__untraced(const struct probe_switches *sw)
+{
+	uint64_t kernel = 0, traced = 0;
+
+	for (uint32_t cpu = 0; cpu < sw->nr_cpus; cpu++) {
+		if (sw->filter_cpu >= 0 && cpu != (uint32_t)sw->filter_cpu)
+			continue;
+		kernel += sw->now[cpu].kernel - sw->base[cpu].kernel;
+		traced += sw->now[cpu].traced - sw->base[cpu].traced;
+	}
+	return kernel > traced ? kernel - traced : 0;
+}
+
 static void configure(struct probesession *s, const struct probe_opts *o)
 {
 	struct probes_bpf *skel = s->skel;
-	uint32_t hooks = probes__hooks(o->probes);
 
 	skel->rodata->probes = o->probes;
 	skel->rodata->by = o->by;
@@ -166,12 +217,8 @@ static void configure(struct probesession *s, const struct probe_opts *o)
 	skel->rodata->filter_cpu = o->cli->cpu;
 	bpfenv__set_task_filter((struct ss_task_filter *)&skel->rodata->task_filter, o->cli);
 	skel->rodata->tick_fn = s->tick_fn;
-	set_autoload(skel, hooks);
-	s->filter_cpu = o->cli->cpu;
-	s->switches = o->probes & (1u << SS_P_ON_CPU | 1u << SS_P_OFF_CPU);
-	bpf_program__set_autoload(skel->progs.probe_cpu, s->switches);
-	/* Run by hand on each CPU at every read. */
-	bpf_program__set_autoattach(skel->progs.probe_cpu, false);
+	probesession__set_hooks(skel->obj, o->probes);
+	s->switches = o->probes & PROBES_SWITCHES;
 }
 
 struct probesession *probesession__new(bool verbose, uint32_t *avail,
@@ -186,13 +233,7 @@ struct probesession *probesession__new(bool verbose, uint32_t *avail,
 	if (bpfsess__open(&s->b, &probes_hooks, verbose))
 		goto fail;
 	s->skel = s->b.skel;
-	s->sw_base = calloc(s->b.nr_cpus, sizeof(*s->sw_base));
-	s->sw_now = calloc(s->b.nr_cpus, sizeof(*s->sw_now));
-	if (!s->sw_base || !s->sw_now) {
-		cli__err("out of memory");
-		goto fail;
-	}
-	*avail = available(s->skel, &s->tick_fn, why);
+	*avail = probesession__hooks_available(s->skel->obj, &s->tick_fn, why);
 	return s;
 fail:
 	probesession__close(s);
@@ -219,10 +260,12 @@ int probesession__start(struct probesession *s, const struct probe_opts *o)
 	int err;
 
 	configure(s, o);
+	err = probe_switches__init(&s->sw, s->skel->obj, s->b.nr_cpus, o->cli->cpu);
 	/* Counted by slot, the hash holds nothing: one key is its least size. */
-	err = counts_read__start(&s->b, &s->counts, s->skel->maps.counts,
-				 s->skel->maps.count_stat, sizeof(struct ss_count_key), 1,
-				 &s->skel->bss->count_epoch, by_slot ? 1 : o->cli->max_keys);
+	if (!err)
+		err = counts_read__start(&s->b, &s->counts, s->skel->maps.counts,
+					 s->skel->maps.count_stat, sizeof(struct ss_count_key), 1,
+					 &s->skel->bss->count_epoch, by_slot ? 1 : o->cli->max_keys);
 	if (!err && by_slot) {
 		slots.map_fd = bpf_map__fd(s->skel->maps.count_slots);
 		err = counts_read__use_slots(s->counts, &slots);
@@ -230,7 +273,7 @@ int probesession__start(struct probesession *s, const struct probe_opts *o)
 			cli__err("out of memory");
 	}
 	if (!err && s->switches)
-		err = read_switches(s, s->sw_base);
+		err = probe_switches__read(&s->sw, true);
 	return err;
 }
 
@@ -240,8 +283,7 @@ void probesession__close(struct probesession *s)
 		return;
 	bpfsess__close(&s->b);
 	counts_read__free(s->counts);
-	free(s->sw_base);
-	free(s->sw_now);
+	probe_switches__free(&s->sw);
 	free(s);
 }
 
@@ -259,20 +301,10 @@ int probesession__sample(void *ctx)
 {
 	struct probesession *s = ctx;
 
-	return s->switches ? read_switches(s, s->sw_now) : 0;
+	return s->switches ? probe_switches__read(&s->sw, false) : 0;
 }
 
 int64_t probesession__untraced(const struct probesession *s)
 {
-	uint64_t kernel = 0, traced = 0;
-
-	if (!s->switches)
-		return -1;
-	for (uint32_t cpu = 0; cpu < s->b.nr_cpus; cpu++) {
-		if (s->filter_cpu >= 0 && cpu != (uint32_t)s->filter_cpu)
-			continue;
-		kernel += s->sw_now[cpu].kernel - s->sw_base[cpu].kernel;
-		traced += s->sw_now[cpu].traced - s->sw_base[cpu].traced;
-	}
-	return kernel > traced ? (int64_t)(kernel - traced) : 0;
+	return s->switches ? (int64_t)probe_switches__untraced(&s->sw) : -1;
 }

@@ -25,6 +25,56 @@
  */
 int probesession__available(uint32_t *avail, const char *why[SS_NR_PROBES]);
 
+/* The probes whose switches the kernel may hide from its tracepoint (docs/accounting.md). */
+#define PROBES_SWITCHES (1u << SS_P_ON_CPU | 1u << SS_P_OFF_CPU)
+
+struct bpf_object;
+struct bpf_program;
+struct bpf_map;
+struct ss_switch_stat;
+
+/*
+ * The same for any object that includes src/bpf/sched_probes.bpf.h, opened
+ * and not loaded, with the tick's function for its tick_fn. Each probe's
+ * hook programs are found by name there.
+ */
+uint32_t probesession__hooks_available(struct bpf_object *obj, uint64_t *tick_fn,
+				       const char *why[SS_NR_PROBES]);
+/* Load the hook programs of the probes in mask (P() bits) and no other. */
+void probesession__set_hooks(struct bpf_object *obj, uint32_t mask);
+
+/*
+ * The probes asked for, less those this kernel cannot give, into *mask: an
+ * error (said; returns 1) for one that cannot be given when nothing else
+ * was asked (neither another probe nor, with others, anything else), a
+ * warning per probe otherwise ("counting the others", verb "counting").
+ */
+int probesession__usable(uint32_t asked, uint32_t avail, const char *const *why, bool others,
+			 const char *verb, uint32_t *mask);
+
+/*
+ * Switches the kernel counted but its tracepoint never showed, for on-cpu
+ * and off-cpu: each CPU's count of its switches (rq->nr_switches, read on
+ * the CPU by the object's probe_cpu) against the switches probe_switch saw.
+ */
+struct probe_switches {
+	struct bpf_program *prog;
+	struct bpf_map *map;
+	uint32_t nr_cpus;
+	int filter_cpu;			/* -C, or -1 */
+	struct ss_switch_stat *base;	/* per CPU, at the start */
+	struct ss_switch_stat *now;	/* per CPU, at the last read */
+};
+
+/* For obj, before its load. 0, or -ENOMEM (said). */
+int probe_switches__init(struct probe_switches *sw, struct bpf_object *obj, uint32_t nr_cpus,
+			 int filter_cpu);
+void probe_switches__free(struct probe_switches *sw);
+/* Read each CPU's counts now, as the base or the latest. 0 or -errno (said). */
+int probe_switches__read(struct probe_switches *sw, bool base);
+/* The switches hidden between the base and the latest read. */
+uint64_t probe_switches__untraced(const struct probe_switches *sw);
+
 struct probe_opts {
 	uint32_t probes;	/* P() bits, all available */
 	uint32_t by;		/* SS_BY_* */
