@@ -130,24 +130,24 @@ $(BUILD)/san/%.o: src/%.c
 # Each unit test links only what it tests (and what that needs), so a test
 # cannot pass on code it never meant to use.
 LINKS_test_acct     := core/acct core/hashtab
-LINKS_test_evacct   := core/acct core/hashtab core/cpustat core/evacct core/sev core/tasktab core/tidmap
-LINKS_test_evlogic  := core/sev
+LINKS_test_evacct   := core/acct core/hashtab core/cpustat core/evacct core/sev core/probes core/tasktab core/tidmap
+LINKS_test_evlogic  := core/sev core/probes
 LINKS_test_counts   := core/counts out/count_out out/common_out out/json
 LINKS_test_cgstat   := core/cgstat core/cgwalk core/acct core/hashtab
 LINKS_test_prom     := out/prom_out out/exporter_out core/cgstat core/acct core/hashtab
-LINKS_test_export   := core/sev core/tasktab core/tidmap core/hashtab core/timehist out/chrome_out \
+LINKS_test_export   := core/sev core/probes core/tasktab core/tidmap core/hashtab core/timehist out/chrome_out \
 		       out/common_out out/json out/systrace_out
-LINKS_test_io       := cli core/cpustat core/sev out/json
+LINKS_test_io       := cli core/cpustat core/sev core/probes out/json
 LINKS_test_lathist  := core/lathist core/hashtab out/json out/lat_out
 LINKS_test_latlogic :=
 LINKS_test_logic    :=
-LINKS_test_probes   := core/probes
-LINKS_test_recfile  := core/recfile core/sev
+LINKS_test_probes   := core/probes core/sev
+LINKS_test_recfile  := core/recfile core/sev core/probes
 LINKS_test_replay   := core/acct core/hashtab core/topview out/common_out out/json out/top_out
 LINKS_test_tidmap   := core/tidmap core/hashtab
 LINKS_test_hashtab  := core/hashtab
 LINKS_test_taskfilter := core/topview core/acct core/hashtab out/top_out out/common_out out/json
-LINKS_test_timehist := core/sev core/tidmap core/hashtab core/timehist out/common_out out/json out/timehist_out
+LINKS_test_timehist := core/sev core/probes core/tidmap core/hashtab core/timehist out/common_out out/json out/timehist_out
 
 .SECONDEXPANSION:
 $(BUILD)/tests/%: tests/unit/%.c $$(addprefix $(BUILD)/san/,$$(addsuffix .o,$$(LINKS_$$*)))
@@ -266,8 +266,8 @@ $(FUZZ_OBJ)/%.o: %.c
 	$(CLANG) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/fuzz/fuzz_recfile: $(addprefix $(FUZZ_OBJ)/,fuzz/fuzz_recfile.o src/core/recfile.o \
-				src/core/sev.o)
-$(BUILD)/fuzz/fuzz_cli: $(addprefix $(FUZZ_OBJ)/,fuzz/fuzz_cli.o src/cli.o src/core/sev.o \
+				src/core/sev.o src/core/probes.o)
+$(BUILD)/fuzz/fuzz_cli: $(addprefix $(FUZZ_OBJ)/,fuzz/fuzz_cli.o src/cli.o src/core/sev.o src/core/probes.o \
 			    src/out/json.o)
 $(FUZZ_BINS):
 	$(CLANG) $(FUZZ_CFLAGS) $^ -o $@ -lm

@@ -344,7 +344,7 @@ static int set_events(struct cli *out, const char *arg)
 {
 	const char *bad;
 
-	return sev__parse_mask(arg, &out->ev_mask, &bad);
+	return sev__parse_mask(arg, &out->ev_mask, &out->ev_probes, &bad);
 }
 
 static int set_buffer(struct cli *out, const char *arg)

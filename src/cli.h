@@ -91,7 +91,8 @@ struct cli {
 	const char *cgroup_root;	/* --cgroup-root; NULL: the cgroup2 mount of mountinfo */
 	int cpu;		/* -1: all */
 	int sub;		/* the subcommand given (its cli_cmd.id); -1: none */
-	uint32_t ev_mask;	/* -e, SEV_MASK() bits; 0: the command's default */
+	uint32_t ev_mask;	/* -e, SEV_MASK() bits; 0 (and no ev_probes): the command's default */
+	uint32_t ev_probes;	/* -e, the DTrace probes named: 1u << enum ss_probe */
 	int nr_rest;
 	uint32_t pids[CLI_MAX_IDS];
 	uint32_t tids[CLI_MAX_IDS];

@@ -85,6 +85,14 @@ static int parse_words(const char *list, const char *const *names, size_t stride
 	}
 }
 
+int probes__lookup(const char *name, size_t len)
+{
+	for (unsigned int p = 0; p < SS_NR_PROBES; p++)
+		if (strlen(probe_descs[p].name) == len && !strncmp(probe_descs[p].name, name, len))
+			return (int)p;
+	return -1;
+}
+
 int probes__parse(const char *list, uint32_t *mask, char *bad, size_t bad_len)
 {
 	return parse_words(list, &probe_descs[0].name, sizeof(probe_descs[0]), SS_NR_PROBES, mask,

@@ -792,7 +792,8 @@ static uint8_t *enc_other(struct codec *cx, uint8_t *p, const struct sev *e)
 
 static bool event_valid(const struct codec *cx, const struct sev *e)
 {
-	if (e->type < SEV_SWITCH || e->type >= SEV_NR_TYPES || e->cpu >= cx->nr_cpus)
+	/* Probe events (SEV_PROBE) have no record in this version of the format. */
+	if (e->type < SEV_SWITCH || e->type > SEV_RENAME || e->cpu >= cx->nr_cpus)
 		return false;
 	switch (e->type) {
 	case SEV_WAKING:
@@ -1318,7 +1319,7 @@ static bool rd_record(struct rec_reader *r, struct rec_item *it)
 		has_flags = true;
 		f0 = vcur__byte(&c);
 		type = f0 & 15;
-		if (!c.fault && (type < SEV_SWITCH || type >= SEV_NR_TYPES))
+		if (!c.fault && (type < SEV_SWITCH || type > SEV_RENAME))
 			return bad_record(r, "a flags prefix before record type %u, not an event",
 					  type);
 	}

@@ -5,11 +5,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "probes.h"
+
 static const char *const type_names[SEV_NR_TYPES] = {
 	[SEV_SWITCH] = "switch", [SEV_WAKING] = "waking",   [SEV_WAKEUP] = "wakeup",
 	[SEV_WAKEUP_NEW] = "new", [SEV_MIGRATE] = "migrate", [SEV_FORK] = "fork",
 	[SEV_EXEC] = "exec",	 [SEV_EXIT] = "exit",	    [SEV_PRIO] = "prio",
-	[SEV_RENAME] = "rename",
+	[SEV_RENAME] = "rename", [SEV_PROBE] = "probe",
 };
 
 const char *sev__type_name(uint32_t type)
@@ -17,43 +19,68 @@ const char *sev__type_name(uint32_t type)
 	return type < SEV_NR_TYPES && type_names[type] ? type_names[type] : "unknown";
 }
 
-static int name_mask(const char *name, size_t len, uint32_t *mask)
+const char *sev__name(const struct sev *e)
 {
+	if (e->type == SEV_PROBE)
+		return e->probe < SS_NR_PROBES ? probe_descs[e->probe].name : "unknown";
+	return sev__type_name(e->type);
+}
+
+/* DTrace's full name of a sched probe: provider, empty module and function, name. */
+#define DTRACE_PREFIX "sched:::"
+
+static int name_mask(const char *name, size_t len, uint32_t *mask, uint32_t *probes)
+{
+	size_t plen = strlen(DTRACE_PREFIX);
+	int probe;
+
+	if (len > plen && !strncmp(name, DTRACE_PREFIX, plen)) {
+		probe = probes__lookup(name + plen, len - plen);
+		if (probe < 0)
+			return -EINVAL;
+		*probes |= 1u << probe;
+		return 0;
+	}
 	if (len == 3 && !strncmp(name, "all", 3)) {
-		*mask = SEV_ALL_MASK;
+		*mask |= SEV_ALL_MASK;
 		return 0;
 	}
 	if (len == 7 && !strncmp(name, "default", 7)) {
-		*mask = SEV_DEFAULT_MASK;
+		*mask |= SEV_DEFAULT_MASK;
 		return 0;
 	}
+	/* The kinds first: "wakeup" stays sched_wakeup, as it always was. */
 	for (uint32_t t = 1; t < SEV_NR_TYPES; t++)
-		if (strlen(type_names[t]) == len && !strncmp(type_names[t], name, len)) {
-			*mask = SEV_MASK(t);
+		if (t != SEV_PROBE && strlen(type_names[t]) == len &&
+		    !strncmp(type_names[t], name, len)) {
+			*mask |= SEV_MASK(t);
 			return 0;
 		}
-	return -EINVAL;
+	probe = probes__lookup(name, len);
+	if (probe < 0)
+		return -EINVAL;
+	*probes |= 1u << probe;
+	return 0;
 }
 
-int sev__parse_mask(const char *s, uint32_t *mask, const char **bad)
+int sev__parse_mask(const char *s, uint32_t *mask, uint32_t *probes, const char **bad)
 {
-	uint32_t all = 0;
+	uint32_t kinds = 0, ps = 0;
 	const char *p = s;
 
 	for (;;) {
 		size_t len = strcspn(p, ",");
-		uint32_t m;
 
-		if (name_mask(p, len, &m)) {
+		if (name_mask(p, len, &kinds, &ps)) {
 			*bad = p;
 			return -EINVAL;
 		}
-		all |= m;
 		if (!p[len])
 			break;
 		p += len + 1;
 	}
-	*mask = all;
+	*mask = kinds;
+	*probes = ps;
 	return 0;
 }
 

@@ -31,6 +31,7 @@ enum sev_type {
 	SEV_EXIT = 8,		/* sched_process_exit: the thread is exiting */
 	SEV_PRIO = 9,		/* a priority change: prio the old, prio2 the new */
 	SEV_RENAME = 10,	/* task_rename (prctl, /proc/PID/comm, exec): comm the new name */
+	SEV_PROBE = 11,		/* a DTrace sched probe fired: probe says which (-e on-cpu,...) */
 	SEV_NR_TYPES
 };
 
@@ -76,6 +77,11 @@ enum sev_type {
  *   EXIT        the task            -                     runtime_ns, nvcsw, nivcsw (as of exit)
  *   PRIO        the task, old prio  prio2 = new prio
  *   RENAME      the task            -                     comm = new name
+ *   PROBE       the probe's thread  off-cpu: next;        probe (enum ss_probe), cpu2 = the
+ *               (prio: change-pri's lend-pri: the lender  CPU the probe is about, nr_running
+ *               old one)            (prio2: the new prio  (load-change: the queue's new
+ *                                   of change-pri and     length)
+ *                                   lend-pri, next's)
  *
  * cpu is where the event happened. tid/pid are the kernel's pid/tgid.
  */
@@ -86,9 +92,16 @@ struct sev {
 	uint32_t tid, pid;
 	uint32_t tid2, pid2;
 	int32_t prio, prio2;	/* kernel prio: 0..99 real-time, 100..139 normal, -1 deadline */
-	uint32_t state;		/* SWITCH: prev's, SEV_STATE_* bits */
+	union {
+		uint32_t state;		/* SWITCH: prev's, SEV_STATE_* bits */
+		uint32_t probe;		/* PROBE: enum ss_probe (bpf/probe_ids.h) */
+	};
 	uint32_t flags;		/* SEV_F_* */
-	uint32_t cpu2, cpu3;
+	uint32_t cpu2;
+	union {
+		uint32_t cpu3;
+		uint32_t nr_running;	/* PROBE, load-change */
+	};
 	uint64_t runtime_ns;	/* se.sum_exec_runtime */
 	uint64_t run_delay_ns;	/* sched_info.run_delay, this wait included */
 	uint64_t nvcsw, nivcsw;
@@ -120,12 +133,17 @@ struct task_snap {
 
 /* The kind's name as -e takes it and as --json writes it: "switch", "waking", ... */
 const char *sev__type_name(uint32_t type);
+/* The event's name as trace shows it: its kind's, or a probe event's probe's. */
+const char *sev__name(const struct sev *e);
 
 /*
- * Parse -e's list ("switch,waking", "all", "default"): returns 0 and the mask,
- * or -EINVAL with *bad pointing at the first unknown name in s.
+ * Parse -e's list: kinds ("switch,waking", "all", "default") and DTrace
+ * probes ("on-cpu", or "sched:::on-cpu"; "wakeup" alone is the kind, the
+ * probe is "sched:::wakeup"), mixed. Returns 0 with the kinds' mask and
+ * the probes' (1u << enum ss_probe), or -EINVAL with *bad pointing at the
+ * first unknown name in s.
  */
-int sev__parse_mask(const char *s, uint32_t *mask, const char **bad);
+int sev__parse_mask(const char *s, uint32_t *mask, uint32_t *probes, const char **bad);
 
 /* prev_state as ftrace prints it: "R", "S", "D", "R+", "X", "D|K"...; buf >= 24 bytes. */
 const char *sev__state_str(uint32_t state, char *buf, size_t len);

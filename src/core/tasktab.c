@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bpf/probe_ids.h"
 #include "tidmap.h"
 
 struct tasktab {
@@ -116,6 +117,12 @@ void tasktab__on_event(struct tasktab *t, const struct sev *e)
 		break;
 	case SEV_PRIO:
 		set_prio(t, e->tid, e->pid, e->prio2);
+		break;
+	case SEV_PROBE:
+		/* change-pri's prio is the old one; off-cpu's and lend-pri's other thread has prio2. */
+		set_prio(t, e->tid, e->pid, e->probe == SS_P_CHANGE_PRI ? e->prio2 : e->prio);
+		if (e->probe == SS_P_OFF_CPU || e->probe == SS_P_LEND_PRI)
+			set_prio(t, e->tid2, e->pid2, e->prio2);
 		break;
 	default:
 		set_prio(t, e->tid, e->pid, e->prio);

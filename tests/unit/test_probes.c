@@ -1,14 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The sched provider's probe lists and --by keys, as count parses them. */
+/*
+ * The sched provider's probe lists and --by keys, as count parses them, and
+ * -e of trace and record, where they mix with the event kinds.
+ */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "core/probes.h"
+#include "core/sev.h"
 
 static void test_parse(void **state)
 {
@@ -45,10 +51,54 @@ static void test_parse(void **state)
 	}
 }
 
+static void test_events_and_probes(void **state)
+{
+	uint32_t mask, probes;
+	const char *bad = NULL, *list;
+
+	(void)state;
+	assert_int_equal(sev__parse_mask("switch,on-cpu,off-cpu", &mask, &probes, &bad), 0);
+	assert_int_equal(mask, SEV_MASK(SEV_SWITCH));
+	assert_int_equal(probes, 1u << SS_P_ON_CPU | 1u << SS_P_OFF_CPU);
+	/* Probes alone: no kind, and not the default either (the command tells). */
+	assert_int_equal(sev__parse_mask("tick", &mask, &probes, &bad), 0);
+	assert_int_equal(mask, 0);
+	assert_int_equal(probes, 1u << SS_P_TICK);
+	/* "wakeup" stays the kind it always was; DTrace's full name is the probe. */
+	assert_int_equal(sev__parse_mask("wakeup,sched:::wakeup,default", &mask, &probes, &bad),
+			 0);
+	assert_int_equal(mask, SEV_DEFAULT_MASK | SEV_MASK(SEV_WAKEUP));
+	assert_int_equal(probes, 1u << SS_P_WAKEUP);
+	assert_int_equal(sev__parse_mask("sched:::load-change,all", &mask, &probes, &bad), 0);
+	assert_int_equal(mask, SEV_ALL_MASK);
+	assert_int_equal(probes, 1u << SS_P_LOAD_CHANGE);
+	/* The probe kind itself is not asked by name; nor a prefix without a probe. */
+	list = "switch,probe";
+	assert_int_equal(sev__parse_mask(list, &mask, &probes, &bad), -EINVAL);
+	assert_ptr_equal(bad, list + 7);
+	list = "sched:::,on-cpu";
+	assert_int_equal(sev__parse_mask(list, &mask, &probes, &bad), -EINVAL);
+	assert_ptr_equal(bad, list);
+	list = "on-cpu,sched:::oncpu";
+	assert_int_equal(sev__parse_mask(list, &mask, &probes, &bad), -EINVAL);
+	assert_ptr_equal(bad, list + 7);
+	/* Every probe by either name, and its event's name as trace shows it. */
+	for (unsigned int p = 0; p < SS_NR_PROBES; p++) {
+		char full[40];
+		struct sev e = { .type = SEV_PROBE, .probe = p };
+
+		snprintf(full, sizeof(full), "sched:::%s", probe_descs[p].name);
+		assert_int_equal(sev__parse_mask(full, &mask, &probes, &bad), 0);
+		assert_int_equal(probes, 1u << p);
+		assert_string_equal(sev__name(&e), probe_descs[p].name);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_events_and_probes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -377,7 +377,7 @@ static void gen__event(struct gen *g, struct sev *e, uint32_t type)
 	uint64_t *ca, *cb;
 
 	memset(e, 0, sizeof(*e));
-	e->type = type ? type : 1 + rng__below(&g->rng, SEV_NR_TYPES - 1);
+	e->type = type ? type : 1 + rng__below(&g->rng, SEV_RENAME);
 	/* Mostly forward, sometimes back (CPUs out of order), sometimes anywhere. */
 	if (rng__below(&g->rng, 50) == 0)
 		g->ts = rng__u64(&g->rng);
@@ -1242,7 +1242,7 @@ static void seed_recording(int fd, bool finish)
 	for (int i = 0; i < 24; i++) {
 		struct sev e;
 
-		gen__event(&g, &e, 1 + (uint32_t)i % (SEV_NR_TYPES - 1));
+		gen__event(&g, &e, 1 + (uint32_t)i % SEV_RENAME);
 		put_event(w, &x, &e);
 		if (i % 8 == 7)
 			assert_int_equal(recw__flush(w), 0);
