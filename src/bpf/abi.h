@@ -237,19 +237,23 @@ struct ss_waiting_rec {
  *   EXIT                   ss_ev_exit     the task        -
  *   PRIO                   ss_ev          the task, old   new prio
  *   RENAME                 ss_ev_rename   the task        -
+ *   PROBE                  ss_ev_probe    the probe's     the probe's CPU
+ *                                         thread
  */
 struct ss_ev {
 	__u64 ts_ns;		/* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
 	__u8 type;		/* SEV_* */
 	__u8 state;		/* SWITCH: prev's state index, see ev__switch_state_index();
-				 * FORK, EXEC, RENAME: SS_EV_NAME_ONLY or 0 */
+				 * FORK, EXEC, RENAME: SS_EV_NAME_ONLY or 0;
+				 * PROBE: the probe (enum ss_probe) */
 	__u16 cpu;		/* where the event happened */
 	__u32 tid;
 	__u32 pid;		/* tgid */
 	__s16 prio;		/* kernel prio: -1 (deadline) to 139 */
 	union {
 		__s16 prio2;	/* SWITCH: next's; PRIO: the new one */
-		__u16 cpu2;	/* WAKING, WAKEUP, WAKEUP_NEW: target; MIGRATE: original */
+		__u16 cpu2;	/* WAKING, WAKEUP, WAKEUP_NEW: target; MIGRATE: original;
+				 * PROBE: the CPU the probe is about */
 	};
 };
 
@@ -300,6 +304,18 @@ struct ss_ev_exit {
 struct ss_ev_rename {
 	struct ss_ev h;
 	char comm[SS_COMM_LEN];	/* the new name */
+};
+
+/*
+ * One firing of a DTrace sched probe (sched_probes.bpf.h), with DTrace's
+ * arguments; h.prio is the thread's priority, change-pri's the old one.
+ */
+struct ss_ev_probe {
+	struct ss_ev h;
+	__u32 tid2;		/* off-cpu: the next thread; lend-pri: the lender */
+	__u32 pid2;
+	__s32 prio2;		/* off-cpu: next's; change-pri, lend-pri: the new priority */
+	__u32 nr_running;	/* load-change: the queue's new length */
 };
 
 /* Per CPU, cumulative. */

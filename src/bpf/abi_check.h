@@ -25,6 +25,7 @@ _Static_assert(sizeof(struct ss_ev_fork) == 48, "ss_ev_fork layout changed");
 _Static_assert(sizeof(struct ss_ev_exec) == 48, "ss_ev_exec layout changed");
 _Static_assert(sizeof(struct ss_ev_exit) == 48, "ss_ev_exit layout changed");
 _Static_assert(sizeof(struct ss_ev_rename) == 40, "ss_ev_rename layout changed");
+_Static_assert(sizeof(struct ss_ev_probe) == 40, "ss_ev_probe layout changed");
 _Static_assert(sizeof(struct ss_ev_stat) == 8, "ss_ev_stat layout changed");
 _Static_assert(sizeof(struct ss_ev_snap) == 96, "ss_ev_snap layout changed");
 

@@ -24,6 +24,7 @@
 #define EV_EXIT		8
 #define EV_PRIO		9
 #define EV_RENAME	10
+#define EV_PROBE	11
 
 /*
  * Task state bits of include/linux/sched.h (#defines: not in BTF), the same

@@ -3,7 +3,8 @@
  * schedscope's event programs, shared by `trace` and `record`: one
  * ring-buffer record per scheduling event (struct ss_ev and its kinds in
  * src/bpf/abi.h), filtered in the kernel, and a task iterator for the names and
- * counters of every thread at the start and the end.
+ * counters of every thread at the start and the end; and the DTrace sched
+ * probes of sched_probes.bpf.h, one record per firing.
  *
  * The hot paths are sched_switch and sched_waking, a few hundred thousand
  * times a second under a pipe ping-pong, so they do as little as they can:
@@ -430,6 +431,32 @@ SEC("fexit/__sched_setscheduler")
 int BPF_PROG(ev_setsched_out, struct task_struct *p)
 {
 	return prio_leave(p);
+}
+
+/*
+ * The DTrace sched probes, as `count` takes them, one record per firing:
+ * their programs load only when -e names probes (user space sets their
+ * autoload), and none of the hooks above does anything for them.
+ */
+#include "sched_probes.bpf.h"
+
+static __always_inline void probe_emit(__u32 probe, struct task_struct *t, __u32 cpu,
+				       const struct probe_args *a)
+{
+	struct ss_ev_probe *e;
+
+	e = new_record(sizeof(*e), EV_PROBE, bpf_get_smp_processor_id(), t);
+	if (!e)
+		return;
+	e->h.state = probe;
+	e->h.cpu2 = cpu;
+	if (probe == SS_P_CHANGE_PRI)
+		e->h.prio = a->old_prio;
+	e->tid2 = a->other ? a->other->pid : 0;
+	e->pid2 = a->other ? a->other->tgid : 0;
+	e->prio2 = a->prio2;
+	e->nr_running = a->nr_running;
+	submit(e, sizeof(*e));
 }
 
 /*

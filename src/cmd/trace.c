@@ -25,6 +25,7 @@
 
 #include "cli.h"
 #include "cmd/commands.h"
+#include "core/probes.h"
 #include "session/evsession.h"
 #include "core/tidmap.h"
 #include "session/live.h"
@@ -37,9 +38,8 @@
 struct tracer {
 	const struct cli *cli;
 	struct tasktab *tab;
-	uint32_t show_mask;
 	uint64_t origin_ns;
-	uint64_t shown[SEV_NR_TYPES];
+	struct trace_counts counts;	/* show_mask, probes: what is shown */
 	/* The scan's snapshots until their runtimes may be applied (see above). */
 	struct task_snap *snaps;
 	size_t nr_snaps, cap_snaps;
@@ -94,9 +94,11 @@ static int on_event(void *ctx, const struct sev *e)
 		apply_bases(t);
 	trace_out__prepare(&l, e, t->tab, t->origin_ns);
 	tasktab__on_event(t->tab, e);
-	if (!(t->show_mask & SEV_MASK(e->type)))
+	if (e->type == SEV_PROBE)
+		t->counts.shown_probes[e->probe]++;
+	else if (!(t->counts.show_mask & SEV_MASK(e->type)))
 		return 0;
-	t->shown[e->type]++;
+	t->counts.shown[e->type]++;
 	if (t->cli->json)
 		trace_out__json(stdout, e, t->tab, &l);
 	else
@@ -121,16 +123,20 @@ static int tick(void *ctx, uint64_t now_ns)
 	return 0;
 }
 
-/* "switch, waking, ..." */
-static void kinds_text(char *buf, size_t len, uint32_t mask)
+/* "switch, waking, ..., on-cpu, ..." */
+static void kinds_text(char *buf, size_t len, uint32_t mask, uint32_t probes)
 {
 	size_t n = 0;
 
 	buf[0] = 0;
 	for (uint32_t k = 1; k < SEV_NR_TYPES && n < len; k++)
-		if (mask & SEV_MASK(k))
+		if (k != SEV_PROBE && (mask & SEV_MASK(k)))
 			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? ", " : "",
 					      sev__type_name(k));
+	for (uint32_t p = 0; p < SS_NR_PROBES && n < len; p++)
+		if (probes & (1u << p))
+			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? ", " : "",
+					      probe_descs[p].name);
 }
 
 /* The end: what the ring still holds (unless the reader has gone, | head), then the counts. */
@@ -155,8 +161,8 @@ static int finish(struct tracer *t, struct evsession *s, int ret)
 		return 1;
 	}
 	evsession__lost(s, lost);
-	trace_out__summary(stderr, t->shown, t->show_mask, lost, nr_cpus,
-			   tasktab__dropped(t->tab));
+	t->counts.untraced = evsession__untraced(s);
+	trace_out__summary(stderr, &t->counts, lost, nr_cpus, tasktab__dropped(t->tab));
 	free(lost);
 	return ret;
 }
@@ -166,15 +172,17 @@ int trace__run(const struct cli *cli)
 	struct tracer t = { .cli = cli };
 	struct ev_opts o = { .cli = cli, .on_event = on_event, .on_name = on_name, .ctx = &t };
 	struct evsession *s = NULL;
-	char kinds[160];
+	char kinds[320];
 	int ret = 1;
 
 	if (live__check_args(cli))
 		return EXIT_USAGE;
 	/* Fewer write()s at a few hundred thousand lines a second; the tick flushes. */
 	setvbuf(stdout, NULL, _IOFBF, STDOUT_BUF_BYTES);
-	t.show_mask = cli->ev_mask ? cli->ev_mask : SEV_DEFAULT_MASK;
-	o.mask = t.show_mask | SEV_NAME_MASK;
+	t.counts.show_mask = cli->ev_mask || cli->ev_probes ? cli->ev_mask : SEV_DEFAULT_MASK;
+	o.mask = t.counts.show_mask | SEV_NAME_MASK;
+	o.probes = cli->ev_probes;
+	o.probes_only = !cli->ev_mask;
 	o.ring_bytes = cli->buffer_mb << 20;
 	t.tab = tasktab__new(TIDMAP_ALL_TIDS);
 	if (!t.tab) {
@@ -185,10 +193,13 @@ int trace__run(const struct cli *cli)
 	if (!s)
 		goto out;
 	t.origin_ns = evsession__start_ns(s);
+	t.counts.probes = evsession__probes(s);
+	if (t.counts.probes)
+		t.counts.show_mask |= SEV_MASK(SEV_PROBE);
 	if (evsession__scan_every(s, on_snap, &t))
 		goto out;
 	t.scan_end_ns = stop__now_ns();
-	kinds_text(kinds, sizeof(kinds), t.show_mask);
+	kinds_text(kinds, sizeof(kinds), t.counts.show_mask, t.counts.probes);
 	fprintf(stderr, "Tracing scheduling events (%s)... Hit Ctrl-C to end.\n", kinds);
 	fflush(stderr);
 	if (!cli->json)

@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "core/probes.h"
 #include "common_out.h"
 #include "json.h"
 
@@ -49,13 +50,42 @@ static const char *comm_str(char buf[SEV_COMM_LEN + 1], const char *comm)
 	return buf;
 }
 
+/* The probes whose CPU is an argument of their own, not merely where they fired. */
+#define PROBE_CPU_ARG                                                                           \
+	(1u << SS_P_ENQUEUE | 1u << SS_P_DEQUEUE | 1u << SS_P_WAKEUP | 1u << SS_P_LOAD_CHANGE |  \
+	 1u << SS_P_SURRENDER)
+
+/* A probe's arguments after its thread: " ==> next", " 120 -> 100", " CPU 1". */
+static void probe_text(FILE *f, const struct sev *e, const struct tasktab *t)
+{
+	switch (e->probe) {
+	case SS_P_OFF_CPU:
+		fputs(" ==> ", f);
+		task_text(f, t, e->tid2, e->pid2, e->prio2, e->cpu);
+		break;
+	case SS_P_CHANGE_PRI:
+		fprintf(f, " -> %" PRId32, e->prio2);
+		break;
+	case SS_P_LEND_PRI:
+		fprintf(f, " -> %" PRId32 " lent by ", e->prio2);
+		task_text(f, t, e->tid2, e->pid2, e->prio2, e->cpu);
+		break;
+	default:
+		break;
+	}
+	if ((1u << e->probe) & PROBE_CPU_ARG)
+		fprintf(f, " CPU %" PRIu32, e->cpu2);
+	if (e->probe == SS_P_LOAD_CHANGE)
+		fprintf(f, " nr_running %" PRIu32, e->nr_running);
+}
+
 void trace_out__line(FILE *f, const struct sev *e, const struct tasktab *t,
 		     const struct trace_line *l)
 {
 	char state[STATE_LEN], comm[SEV_COMM_LEN + 1];
 	double ms = (double)(int64_t)(e->ts_ns - l->origin_ns) / 1e6;
 
-	fprintf(f, "%12.3f | %3" PRIu32 " | %-7s | ", ms, e->cpu, sev__type_name(e->type));
+	fprintf(f, "%12.3f | %3" PRIu32 " | %-7s | ", ms, e->cpu, sev__name(e));
 	/* A rename reads "old[tid/pid] prio -> new", whether the tasktab has learnt it or not. */
 	if (e->type == SEV_RENAME && l->old_comm[0])
 		fprintf(f, "%s[%" PRIu32 "/%" PRIu32 "] %" PRId32, l->old_comm, e->tid, e->pid,
@@ -97,6 +127,9 @@ void trace_out__line(FILE *f, const struct sev *e, const struct tasktab *t,
 	case SEV_RENAME:
 		fprintf(f, " -> %s", comm_str(comm, e->comm));
 		break;
+	case SEV_PROBE:
+		probe_text(f, e, t);
+		break;
 	default:
 		break;
 	}
@@ -132,6 +165,8 @@ struct task_keys {
 static const struct task_keys PREV_KEYS = { "prev_comm", "prev_pid", "prev_tid", "prev_prio" };
 static const struct task_keys NEXT_KEYS = { "next_comm", "next_pid", "next_tid", "next_prio" };
 static const struct task_keys TASK_KEYS = { "comm", "pid", "tid", "prio" };
+static const struct task_keys LENDER_KEYS = { "lender_comm", "lender_pid", "lender_tid",
+					      "lender_prio" };
 
 /* comm as given, or the tasktab's if NULL; then pid, tid and prio. */
 static void json_task(struct json *j, const struct task_keys *k, const struct tasktab *t,
@@ -150,6 +185,37 @@ static void json_counters(struct json *j, const struct sev *e)
 	json__u64(j, "runtime_ns", e->runtime_ns);
 	json__u64(j, "nvcsw", e->nvcsw);
 	json__u64(j, "nivcsw", e->nivcsw);
+}
+
+/* A probe: its name, its thread, its CPU, then DTrace's other arguments. */
+static void probe_json(struct json *j, const struct sev *e, const struct tasktab *t)
+{
+	const char *name = sev__name(e);
+
+	json__string(j, "probe", name, strlen(name));
+	json_task(j, &TASK_KEYS, t, NULL, e->tid, e->pid, e->prio, e->cpu);
+	json__u64(j, "probe_cpu", e->cpu2);
+	switch (e->probe) {
+	case SS_P_OFF_CPU:
+		json_task(j, &NEXT_KEYS, t, NULL, e->tid2, e->pid2, e->prio2, e->cpu);
+		break;
+	case SS_P_CHANGE_PRI:
+		json__i64(j, "new_prio", e->prio2);
+		break;
+	case SS_P_LEND_PRI:
+		json__i64(j, "new_prio", e->prio2);
+		json_task(j, &LENDER_KEYS, t, NULL, e->tid2, e->pid2, e->prio2, e->cpu);
+		break;
+	case SS_P_ENQUEUE:
+		/* Whether it goes to the head of its queue: no tracepoint says. */
+		json__null(j, "head");
+		break;
+	case SS_P_LOAD_CHANGE:
+		json__u64(j, "nr_running", e->nr_running);
+		break;
+	default:
+		break;
+	}
 }
 
 void trace_out__json(FILE *f, const struct sev *e, const struct tasktab *t,
@@ -210,28 +276,41 @@ void trace_out__json(FILE *f, const struct sev *e, const struct tasktab *t,
 		json_task(&j, &TASK_KEYS, t, comm_str(comm, e->comm), e->tid, e->pid, e->prio, e->cpu);
 		json_comm(&j, "old_comm", l->old_comm);
 		break;
+	case SEV_PROBE:
+		probe_json(&j, e, t);
+		break;
 	default:
 		break;
 	}
 	json__end_object(&j);
 }
 
-void trace_out__summary(FILE *f, const uint64_t *shown, uint32_t show_mask, const uint64_t *lost,
+void trace_out__summary(FILE *f, const struct trace_counts *c, const uint64_t *lost,
 			uint32_t nr_cpus, uint64_t names_dropped)
 {
 	uint64_t total = 0;
 	const char *sep = "";
 
 	for (uint32_t k = 1; k < SEV_NR_TYPES; k++)
-		total += shown[k];
+		total += c->shown[k];
 	fprintf(f, "%" PRIu64 " events:", total);
 	for (uint32_t k = 1; k < SEV_NR_TYPES; k++) {
-		if (!(show_mask & SEV_MASK(k)))
+		if (k == SEV_PROBE || !(c->show_mask & SEV_MASK(k)))
 			continue;
-		fprintf(f, "%s %" PRIu64 " %s", sep, shown[k], sev__type_name(k));
+		fprintf(f, "%s %" PRIu64 " %s", sep, c->shown[k], sev__type_name(k));
+		sep = ",";
+	}
+	for (uint32_t p = 0; p < SS_NR_PROBES; p++) {
+		if (!(c->probes & (1u << p)))
+			continue;
+		fprintf(f, "%s %" PRIu64 " %s", sep, c->shown_probes[p], probe_descs[p].name);
 		sep = ",";
 	}
 	fputc('\n', f);
+	if (c->untraced >= 0)
+		fprintf(f, "%" PRId64 " switches the kernel counted but its tracepoint never showed: "
+			   "on-cpu and off-cpu miss them (docs/accounting.md)\n",
+			c->untraced);
 	if (!out__lost_cpus(f, "", "", lost, nr_cpus,
 			    "raise --buffer, or narrow with -p, -t, -c, -C, -e"))
 		fputs("0 events lost\n", f);

@@ -19,6 +19,15 @@
  *      350.917 |   1 | exec    | sh[9252/9252] 120
  *      352.451 |   1 | exit    | true[9252/9252] 120 runtime 1.098 ms
  *
+ * A DTrace probe (-e on-cpu,...) shows under its own name, with its arguments:
+ *
+ *        3.216 |   0 | off-cpu | ping[4711/4710] 120 ==> pong[4712/4710] 120
+ *        3.216 |   0 | on-cpu  | pong[4712/4710] 120
+ *        3.230 |   1 | wakeup  | ping[4711/4710] 120 CPU 0
+ *        3.231 |   1 | load-change | swapper/1[0/0] 120 CPU 0 nr_running 2
+ *        9.874 |   1 | change-pri | ssprio[4720/4720] 120 -> 130
+ *       11.502 |   0 | lend-pri | holder[4731/4730] 120 -> 89 lent by waiter[4732/4730] 89
+ *
  * A switch gives how long prev ran, in us ("-" when not known), and its
  * state as ftrace prints it; prio is the kernel's (lower runs first).
  */
@@ -28,6 +37,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "bpf/probe_ids.h"
 #include "core/sev.h"
 #include "core/tasktab.h"
 
@@ -48,12 +58,22 @@ void trace_out__line(FILE *f, const struct sev *e, const struct tasktab *t,
 void trace_out__json(FILE *f, const struct sev *e, const struct tasktab *t,
 		     const struct trace_line *l);
 
+/* What a stream showed, for its closing counts. */
+struct trace_counts {
+	uint32_t show_mask;		/* SEV_MASK() of the kinds shown */
+	uint32_t probes;		/* the probes shown, 1u << enum ss_probe */
+	uint64_t shown[SEV_NR_TYPES];	/* events shown per kind */
+	uint64_t shown_probes[SS_NR_PROBES];	/* and per probe */
+	int64_t untraced;		/* switches on-cpu and off-cpu missed; -1: not asked */
+};
+
 /*
- * The closing counts: events shown per kind (shown[SEV_NR_TYPES]), and events
- * lost to a full ring buffer per CPU (lost[nr_cpus]), always said, with
- * what helps when there are some; names the tasktab could not keep.
+ * The closing counts: events shown per kind and per probe, the switches the
+ * kernel hid from on-cpu and off-cpu, and events lost to a full ring buffer
+ * per CPU (lost[nr_cpus]), always said, with what helps when there are
+ * some; names the tasktab could not keep.
  */
-void trace_out__summary(FILE *f, const uint64_t *shown, uint32_t show_mask, const uint64_t *lost,
+void trace_out__summary(FILE *f, const struct trace_counts *c, const uint64_t *lost,
 			uint32_t nr_cpus, uint64_t names_dropped);
 
 #endif

@@ -30,6 +30,7 @@
 #include "bpf/ev_logic.h"
 #include "session/bpfenv.h"
 #include "session/bpfsess.h"
+#include "session/probesession.h"
 #include "core/tidmap.h"
 #include "events.skel.h"
 #include "session/stop.h"
@@ -37,7 +38,7 @@
 _Static_assert(EV_SWITCH == SEV_SWITCH && EV_WAKING == SEV_WAKING && EV_WAKEUP == SEV_WAKEUP &&
 		       EV_WAKEUP_NEW == SEV_WAKEUP_NEW && EV_MIGRATE == SEV_MIGRATE &&
 		       EV_FORK == SEV_FORK && EV_EXEC == SEV_EXEC && EV_EXIT == SEV_EXIT &&
-		       EV_PRIO == SEV_PRIO && EV_RENAME == SEV_RENAME,
+		       EV_PRIO == SEV_PRIO && EV_RENAME == SEV_RENAME && EV_PROBE == SEV_PROBE,
 	       "ev_logic.h's kinds are sev.h's");
 _Static_assert(0x100 == SEV_STATE_PREEMPTED, "ev__state_bits() gives ftrace's R+ as sev.h's");
 _Static_assert(SS_COMM_LEN == SEV_COMM_LEN, "one comm length");
@@ -75,6 +76,9 @@ struct evsession {
 	uint32_t since_check;
 	struct tidmap vol;	/* of struct vol_slot */
 	struct ss_ev_stat *stat;	/* nr_cpus */
+	uint32_t probes;	/* the DTrace probes taken: 1u << enum ss_probe */
+	uint64_t tick_fn;	/* the tick's hrtimer function, for the tick probe */
+	struct probe_switches sw;	/* with on-cpu or off-cpu: what the kernel hid */
 };
 
 /* ------------------------------------------------------------- decoding */
@@ -139,6 +143,7 @@ static bool decode(struct evsession *s, const void *data, size_t size, struct se
 		[SEV_MIGRATE] = sizeof(struct ss_ev_migrate), [SEV_FORK] = sizeof(struct ss_ev_fork),
 		[SEV_EXEC] = sizeof(struct ss_ev_exec),	     [SEV_EXIT] = sizeof(struct ss_ev_exit),
 		[SEV_PRIO] = sizeof(struct ss_ev),	     [SEV_RENAME] = sizeof(struct ss_ev_rename),
+		[SEV_PROBE] = sizeof(struct ss_ev_probe),
 	};
 
 	if (size < sizeof(*h) || !h->type || h->type >= SEV_NR_TYPES || size < need[h->type])
@@ -191,6 +196,17 @@ static bool decode(struct evsession *s, const void *data, size_t size, struct se
 	case SEV_RENAME:
 		memcpy(e->comm, ((const struct ss_ev_rename *)data)->comm, SEV_COMM_LEN);
 		break;
+	case SEV_PROBE: {
+		const struct ss_ev_probe *r = data;
+
+		e->probe = h->state;
+		e->cpu2 = h->cpu2;
+		e->tid2 = r->tid2;
+		e->pid2 = r->pid2;
+		e->prio2 = r->prio2;
+		e->nr_running = r->nr_running;
+		return e->probe < SS_NR_PROBES;
+	}
 	default:
 		return false;
 	}
@@ -303,10 +319,15 @@ static void set_autoload(struct events_bpf *skel, uint32_t mask, bool prio_hooks
 	}
 }
 
-static void configure(struct events_bpf *skel, const struct ev_opts *o, size_t ring_bytes,
+static void configure(struct evsession *s, struct events_bpf *skel, const struct ev_opts *o,
 		      bool prio_hooks)
 {
+	size_t ring_bytes = s->ring_bytes;
+
 	set_filters(skel, o->cli);
+	skel->rodata->probes = s->probes;
+	skel->rodata->tick_fn = s->tick_fn;
+	probesession__set_hooks(skel->obj, s->probes);
 	skel->rodata->names_all = o->on_name != NULL;
 	skel->rodata->wakeup_bytes = ring_bytes / 8;
 	bpf_map__set_max_entries(skel->maps.events, (uint32_t)ring_bytes);
@@ -350,7 +371,7 @@ static int load(struct evsession *s, const struct ev_opts *o, bool *prio_hooks)
 {
 	int err;
 
-	configure(s->skel, o, s->ring_bytes, *prio_hooks);
+	configure(s, s->skel, o, *prio_hooks);
 	err = bpfsess__load(&s->b, *prio_hooks);
 	if (err && *prio_hooks) {
 		fprintf(stderr, "schedscope: warning: this kernel refuses fentry/fexit programs on "
@@ -362,10 +383,27 @@ static int load(struct evsession *s, const struct ev_opts *o, bool *prio_hooks)
 		if (err)
 			return err;
 		s->skel = s->b.skel;
-		configure(s->skel, o, s->ring_bytes, false);
+		configure(s, s->skel, o, false);
 		err = bpfsess__load(&s->b, false);
 	}
 	return err;
+}
+
+/*
+ * The probes asked for that this kernel can give, from the object's look
+ * at its BTF, into s->probes; 0, or 1 if none can and nothing else was
+ * asked (said).
+ */
+static int take_probes(struct evsession *s, const struct ev_opts *o)
+{
+	const char *why[SS_NR_PROBES];
+	uint32_t avail;
+
+	if (!o->probes)
+		return 0;
+	avail = probesession__hooks_available(s->skel->obj, &s->tick_fn, why);
+	return probesession__usable(o->probes, avail, why, !o->probes_only, "tracing",
+				    &s->probes);
 }
 
 struct evsession *evsession__open(const struct ev_opts *o)
@@ -396,6 +434,8 @@ struct evsession *evsession__open(const struct ev_opts *o)
 		cli__err("out of memory");
 		goto fail;
 	}
+	if (take_probes(s, o))
+		goto fail;
 	if (o->mask & SEV_MASK(SEV_PRIO)) {
 		prio_hooks = kernel_has_prio_funcs(s->skel);
 		if (!prio_hooks)
@@ -409,6 +449,15 @@ struct evsession *evsession__open(const struct ev_opts *o)
 			       EV_POLL_MS * 1000000ull))
 		goto fail;
 	s->start_ns = stop__now_ns();
+	/*
+	 * The kernel's switch counts before the attach: a switch traced before
+	 * them would be counted twice. The object is the loaded one (load()
+	 * may have opened it again).
+	 */
+	if ((s->probes & PROBES_SWITCHES) &&
+	    (probe_switches__init(&s->sw, s->skel->obj, s->b.nr_cpus, o->cli->cpu) ||
+	     probe_switches__read(&s->sw, true)))
+		goto fail;
 	if (attach(s, prio_hooks))
 		goto fail;
 	return s;
@@ -428,8 +477,21 @@ void evsession__close(struct evsession *s)
 		return;
 	bpfsess__close(&s->b);
 	tidmap__fini(&s->vol);
+	probe_switches__free(&s->sw);
 	free(s->stat);
 	free(s);
+}
+
+uint32_t evsession__probes(const struct evsession *s)
+{
+	return s->probes;
+}
+
+int64_t evsession__untraced(struct evsession *s)
+{
+	if (!(s->probes & PROBES_SWITCHES) || probe_switches__read(&s->sw, false))
+		return -1;
+	return (int64_t)probe_switches__untraced(&s->sw);
 }
 
 uint32_t evsession__nr_cpus(const struct evsession *s)

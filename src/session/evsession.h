@@ -17,6 +17,13 @@
 
 struct ev_opts {
 	uint32_t mask;		/* SEV_MASK() of the kinds to load and deliver (others cost nothing) */
+	/*
+	 * The DTrace probes to deliver as SEV_PROBE events (1u << enum
+	 * ss_probe); those this kernel cannot give are left out with a
+	 * warning, or are an error when probes_only and none is left.
+	 */
+	uint32_t probes;
+	bool probes_only;	/* -e named probes and no kind */
 	const struct cli *cli;	/* -p, -t, -c, -C (applied in the kernel), -v */
 	size_t ring_bytes;	/* ring buffer size; 0: the default */
 	/* Called for each event in ring order; returns 0 to go on. */
@@ -37,6 +44,13 @@ struct evsession *evsession__open(const struct ev_opts *o);
 void evsession__close(struct evsession *s);
 
 uint32_t evsession__nr_cpus(const struct evsession *s);
+/* The probes delivered: those asked for that this kernel can give. */
+uint32_t evsession__probes(const struct evsession *s);
+/*
+ * With on-cpu or off-cpu: the switches the kernel counted but its
+ * tracepoint never showed since the start, read now; -1 otherwise.
+ */
+int64_t evsession__untraced(struct evsession *s);
 
 /*
  * Deliver events until deadline_ns (CLOCK_MONOTONIC) or a stop request.
