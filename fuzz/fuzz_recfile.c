@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bpf/probe_ids.h"
 #include "core/recfile.h"
 
 #define CHECK(cond)                                                                         \
@@ -94,6 +95,11 @@ static void check_event(const struct sev *e, uint32_t nr_cpus)
 	case SEV_PRIO:
 		z.prio2 = 0;
 		break;
+	case SEV_PROBE:
+		CHECK(e->probe < SS_NR_PROBES && e->cpu2 < nr_cpus);
+		z.probe = z.cpu2 = z.nr_running = z.tid2 = z.pid2 = 0;
+		z.prio2 = 0;
+		break;
 	default:
 		memset(z.comm, 0, sizeof(z.comm));
 		break;
@@ -143,8 +149,10 @@ static enum rec_status read_checked(const uint8_t *data, size_t size, struct rec
 		CHECK(err.offset <= size);
 		return REC_CORRUPT;
 	}
-	CHECK(h->version == REC_VERSION && h->clock == REC_CLOCK_MONOTONIC);
-	CHECK(h->nr_cpus >= 1 && !(h->event_mask & ~(uint32_t)SEV_ALL_MASK));
+	CHECK(h->version >= 1 && h->version <= REC_VERSION && h->clock == REC_CLOCK_MONOTONIC);
+	CHECK(h->nr_cpus >= 1 &&
+	      !(h->event_mask & ~(uint32_t)(SEV_ALL_MASK | SEV_MASK(SEV_PROBE))));
+	CHECK((h->version >= REC_VERSION_PROBES) == !!h->probe_mask);
 	check_str(h->release, sizeof(h->release));
 	check_str(h->hostname, sizeof(h->hostname));
 	check_str(h->filter, sizeof(h->filter));
@@ -228,7 +236,8 @@ static void rewrite_and_compare(const struct rec_header *h, const struct items *
 	read_checked(buf, (size_t)st.st_size, &h2, &back, &opened);
 	CHECK(opened);
 	CHECK(h2.version == h->version && h2.clock == h->clock && h2.nr_cpus == h->nr_cpus &&
-	      h2.event_mask == h->event_mask && h2.start_ns == h->start_ns &&
+	      h2.event_mask == h->event_mask && h2.probe_mask == h->probe_mask &&
+	      h2.start_ns == h->start_ns &&
 	      h2.boot_wall_ns == h->boot_wall_ns && !strcmp(h2.release, h->release) &&
 	      !strcmp(h2.hostname, h->hostname) && !strcmp(h2.filter, h->filter));
 	CHECK(back.nr == x->nr);

@@ -39,6 +39,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bpf/probe_ids.h"
 #include "varint.h"
 
 #define REC_VERSION_MINOR 0
@@ -60,6 +61,9 @@ enum {
 	HDR_OFF_HOSTNAME = HDR_OFF_RELEASE + 65,
 	HDR_OFF_FILTER = HDR_OFF_HOSTNAME + 65,
 	HDR_LEN = HDR_OFF_FILTER + 128 + 4,	/* 310, the CRC included */
+	/* Version 2 appends the probes recorded. */
+	HDR_OFF_PROBES = HDR_LEN - 4,
+	HDR_LEN_2 = HDR_OFF_PROBES + 4 + 4,	/* 314 */
 	HDR_MAX_LEN = 4096,
 
 	FRAME_LEN = 9,		/* tag, payload length (u32), CRC32C (u32) */
@@ -73,8 +77,11 @@ _Static_assert(HDR_LEN == 310, "header layout");
 
 enum { TAG_RECORDS = 'R', TAG_END = 'E' };
 
-/* Record types other than events (which are their enum sev_type, 1..10). */
-enum { R_SNAP = 11, R_LOST = 12, R_FLAGS = 15 };
+/*
+ * Record types other than events (which are their enum sev_type, 1..10),
+ * and the probe event's (SEV_PROBE, version 2).
+ */
+enum { R_SNAP = 11, R_LOST = 12, R_PROBE = 13, R_FLAGS = 15 };
 
 /* Flags in the high nibble of a record's first byte. */
 #define F_CPU_SAME	0x10u	/* cpu is the previous event's */
@@ -108,8 +115,21 @@ static const uint8_t type_bits[16] = {
 	[SEV_SWITCH] = 0xf1,	 [SEV_WAKING] = 0xf1, [SEV_WAKEUP] = 0xf1, [SEV_WAKEUP_NEW] = 0xf1,
 	[SEV_MIGRATE] = 0xf1,	 [SEV_FORK] = 0xf1,   [SEV_EXEC] = 0xf1,   [SEV_EXIT] = 0x71,
 	[SEV_PRIO] = 0x71,	 [SEV_RENAME] = 0x71, [R_SNAP] = 0x31,	   [R_LOST] = T_KNOWN,
-	[R_FLAGS] = T_KNOWN,
+	[R_PROBE] = 0xf1,	 [R_FLAGS] = T_KNOWN,
 };
+
+/* The event a record type holds, or 0 if it holds none. */
+static inline uint32_t event_of(unsigned int type)
+{
+	if (type == R_PROBE)
+		return SEV_PROBE;
+	return type >= SEV_SWITCH && type <= SEV_RENAME ? type : 0;
+}
+
+/* A probe's fields after its CPU, by what they are (see enc_probe()). */
+#define PROBE_HAS_OTHER (1u << SS_P_OFF_CPU | 1u << SS_P_LEND_PRI)
+#define PF_SHIFT 4		/* the probe's varint: the probe, then these flags */
+#define PF_IDENT2 0x1u		/* the other thread's pid and prio as in its context */
 
 /* ---- bytes ---- */
 
@@ -399,7 +419,18 @@ static inline uint32_t hint_of(const struct cpuctx *cc, uint32_t type)
 	case SEV_WAKEUP_NEW:
 		return cc->last_prev;	/* a wakee usually just blocked here */
 	default:
-		return cc->running;	/* fork, exec, exit, prio, rename: mostly by the task itself */
+		return cc->running;	/* fork, exec, exit, prio, rename, probe: mostly the task itself */
+	}
+}
+
+/* An off-cpu moves the CPU's context as a switch does, an on-cpu its running. */
+static inline void probe_moves(struct cpuctx *cc, const struct sev *e)
+{
+	if (e->probe == SS_P_OFF_CPU) {
+		cc->last_prev = e->tid;
+		cc->running = e->tid2;
+	} else if (e->probe == SS_P_ON_CPU) {
+		cc->running = e->tid;
 	}
 }
 
@@ -428,6 +459,7 @@ struct rec_writer {
 	int fd;
 	int err;		/* sticky: the first failed write, -errno */
 	bool finished;
+	bool probes;		/* version 2: probe events may be written */
 	uint64_t bytes, events, seq;
 	size_t used;		/* 0, or the frame and the records of the open chunk */
 	struct codec cx;
@@ -457,17 +489,30 @@ static void put_str(uint8_t *dst, const char *s, size_t size)
 	memcpy(dst, s, strnlen(s, size - 1));
 }
 
+/* The kinds and the probes: SEV_PROBE among the kinds exactly when there are probes. */
+static bool masks_valid(uint32_t event_mask, uint32_t probe_mask)
+{
+	uint32_t kinds = SEV_ALL_MASK | (probe_mask ? SEV_MASK(SEV_PROBE) : 0);
+
+	return !(event_mask & ~kinds) && !(probe_mask & ~((1u << SS_NR_PROBES) - 1)) &&
+	       !probe_mask == !(event_mask & SEV_MASK(SEV_PROBE));
+}
+
 struct rec_writer *recw__new(int fd, const struct rec_header *h)
 {
 	struct rec_writer *w;
+	size_t hlen;
+	bool probes;
 	uint8_t *b;
 	int err;
 
 	if (fd < 0 || !h || h->clock != REC_CLOCK_MONOTONIC || !h->nr_cpus ||
-	    h->nr_cpus > MAX_CPUS || (h->event_mask & ~(uint32_t)SEV_ALL_MASK)) {
+	    h->nr_cpus > MAX_CPUS || !masks_valid(h->event_mask, h->probe_mask)) {
 		errno = EINVAL;
 		return NULL;
 	}
+	probes = h->probe_mask != 0;
+	hlen = probes ? HDR_LEN_2 : HDR_LEN;
 	w = malloc(sizeof(*w));
 	if (!w)
 		return NULL;
@@ -477,12 +522,13 @@ struct rec_writer *recw__new(int fd, const struct rec_header *h)
 		err = -ENOMEM;
 		goto fail;
 	}
+	w->probes = probes;
 	b = w->buf;
-	memset(b, 0, HDR_LEN);
+	memset(b, 0, hlen);
 	memcpy(b, rec_magic, sizeof(rec_magic));
-	put_le16(b + HDR_OFF_MAJOR, REC_VERSION);
+	put_le16(b + HDR_OFF_MAJOR, probes ? REC_VERSION_PROBES : 1);
 	put_le16(b + HDR_OFF_MINOR, REC_VERSION_MINOR);
-	put_le32(b + HDR_OFF_LEN, HDR_LEN);
+	put_le32(b + HDR_OFF_LEN, (uint32_t)hlen);
 	put_le32(b + HDR_OFF_CLOCK, h->clock);
 	put_le32(b + HDR_OFF_NR_CPUS, h->nr_cpus);
 	put_le32(b + HDR_OFF_MASK, h->event_mask);
@@ -491,11 +537,13 @@ struct rec_writer *recw__new(int fd, const struct rec_header *h)
 	put_str(b + HDR_OFF_RELEASE, h->release, sizeof(h->release));
 	put_str(b + HDR_OFF_HOSTNAME, h->hostname, sizeof(h->hostname));
 	put_str(b + HDR_OFF_FILTER, h->filter, sizeof(h->filter));
-	put_le32(b + HDR_LEN - 4, rec__crc32c(0, b, HDR_LEN - 4));
-	err = write_all(fd, b, HDR_LEN);
+	if (probes)
+		put_le32(b + HDR_OFF_PROBES, h->probe_mask);
+	put_le32(b + hlen - 4, rec__crc32c(0, b, hlen - 4));
+	err = write_all(fd, b, hlen);
 	if (err)
 		goto fail;
-	w->bytes = HDR_LEN;
+	w->bytes = hlen;
 	return w;
 fail:
 	recw__free(w);
@@ -718,27 +766,37 @@ static uint8_t *enc_switch(struct codec *cx, uint8_t *p, const struct sev *e)
  *   prio                  prio2 (a delta from prio)
  *   rename                comm
  */
-static uint8_t *enc_other(struct codec *cx, uint8_t *p, const struct sev *e)
+/*
+ * What every event but a switch begins with: [flags prefix] byte0 ts [cpu]
+ * [tid] [ident]. *b0 is where byte0 goes once the type's flags are in *f0;
+ * *t is the thread's context.
+ */
+static uint8_t *enc_head(struct codec *cx, uint8_t *p, const struct sev *e, unsigned int *f0,
+			 uint8_t **b0, struct tidctx **t)
 {
-	struct cpuctx *cc = &cx->cpus[e->cpu];
-	struct tidctx *t;
-	unsigned int f0 = e->type;
-	uint8_t *b0;
-
 	if (e->flags) {
 		*p++ = R_FLAGS;
 		p = varint__put(p, e->flags);
 	}
-	b0 = p++;
+	*b0 = p++;
 	p = varint__put(p, zigzag__enc(e->ts_ns - cx->last_ts));
 	cx->last_ts = e->ts_ns;
-	p = put_cpu(cx, p, e->cpu, &f0);
-	if (e->type != SEV_MIGRATE && e->tid == hint_of(cc, e->type))
-		f0 |= F_HINT;
+	p = put_cpu(cx, p, e->cpu, f0);
+	if (e->type != SEV_MIGRATE && e->tid == hint_of(&cx->cpus[e->cpu], e->type))
+		*f0 |= F_HINT;
 	else
 		p = varint__put(p, e->tid);
-	t = codec__ctx(cx, tid_key(e->tid, e->cpu));
-	p = put_ident(p, t, e->tid, e->pid, e->prio, &f0, F_IDENT);
+	*t = codec__ctx(cx, tid_key(e->tid, e->cpu));
+	return put_ident(p, *t, e->tid, e->pid, e->prio, f0, F_IDENT);
+}
+
+static uint8_t *enc_other(struct codec *cx, uint8_t *p, const struct sev *e)
+{
+	struct tidctx *t;
+	unsigned int f0 = e->type;
+	uint8_t *b0;
+
+	p = enc_head(cx, p, e, &f0, &b0, &t);
 	switch (e->type) {
 	case SEV_WAKING:
 	case SEV_WAKEUP:
@@ -790,12 +848,54 @@ static uint8_t *enc_other(struct codec *cx, uint8_t *p, const struct sev *e)
 	return p;
 }
 
-static bool event_valid(const struct codec *cx, const struct sev *e)
+/*
+ * A probe (version 2): [flags prefix] byte0 ts [cpu] [tid] [ident]
+ * varint(probe | PF_* << PF_SHIFT) [cpu2], then by probe:
+ *   off-cpu, lend-pri   varint tid2 [ident(tid2)]   PF_IDENT2: pid2, prio2 as tid2's context
+ *   change-pri          prio2 (a delta from prio)
+ *   load-change         varint nr_running
+ * HINT: tid is the CPU's running; X: cpu2 == cpu. An off-cpu moves the
+ * CPU's running and last_prev as a switch does, an on-cpu its running.
+ */
+static uint8_t *enc_probe(struct codec *cx, uint8_t *p, const struct sev *e)
 {
-	/* Probe events (SEV_PROBE) have no record in this version of the format. */
-	if (e->type < SEV_SWITCH || e->type > SEV_RENAME || e->cpu >= cx->nr_cpus)
+	struct cpuctx *cc = &cx->cpus[e->cpu];
+	unsigned int f0 = R_PROBE, pf = 0;
+	struct tidctx *t;
+	uint8_t *b0, *pv;
+
+	p = enc_head(cx, p, e, &f0, &b0, &t);
+	/* The probe and its flags fit one byte: written once those are known. */
+	pv = p++;
+	if (e->cpu2 == e->cpu)
+		f0 |= F_X;
+	else
+		p = varint__put(p, e->cpu2);
+	if ((1u << e->probe) & PROBE_HAS_OTHER) {
+		p = varint__put(p, e->tid2);
+		t = codec__ctx(cx, tid_key(e->tid2, e->cpu));
+		p = put_ident(p, t, e->tid2, e->pid2, e->prio2, &pf, PF_IDENT2);
+	} else if (e->probe == SS_P_CHANGE_PRI) {
+		p = varint__put(p, zigzag__enc((uint64_t)(int64_t)e->prio2 - (uint64_t)(int64_t)e->prio));
+		t->prio = e->prio2;
+	} else if (e->probe == SS_P_LOAD_CHANGE) {
+		p = varint__put(p, e->nr_running);
+	}
+	*pv = (uint8_t)(e->probe | pf << PF_SHIFT);
+	probe_moves(cc, e);
+	*b0 = (uint8_t)f0;
+	return p;
+}
+
+static bool event_valid(const struct rec_writer *w, const struct sev *e)
+{
+	const struct codec *cx = &w->cx;
+
+	if (e->type < SEV_SWITCH || e->type >= SEV_NR_TYPES || e->cpu >= cx->nr_cpus)
 		return false;
 	switch (e->type) {
+	case SEV_PROBE:
+		return w->probes && e->probe < SS_NR_PROBES && e->cpu2 < cx->nr_cpus;
 	case SEV_WAKING:
 	case SEV_WAKEUP:
 	case SEV_WAKEUP_NEW:
@@ -812,13 +912,18 @@ int recw__event(struct rec_writer *w, const struct sev *e)
 	uint8_t *p;
 	int err;
 
-	if (!event_valid(&w->cx, e))
+	if (!event_valid(w, e))
 		return -EINVAL;
 	err = writer_room(w);
 	if (err)
 		return err;
 	p = w->buf + w->used;
-	p = e->type == SEV_SWITCH ? enc_switch(&w->cx, p, e) : enc_other(&w->cx, p, e);
+	if (e->type == SEV_SWITCH)
+		p = enc_switch(&w->cx, p, e);
+	else if (e->type == SEV_PROBE)
+		p = enc_probe(&w->cx, p, e);
+	else
+		p = enc_other(&w->cx, p, e);
 	w->used = (size_t)(p - w->buf);
 	w->events++;
 	return 0;
@@ -901,6 +1006,7 @@ struct rec_reader {
 	uint64_t seq;		/* the next chunk's sequence number */
 	uint64_t events;
 	bool stopped;
+	bool probes;		/* version 2: probe records may come */
 	enum rec_status status;
 	struct rec_error err;	/* why it stopped, given again on every later call */
 	struct codec cx;
@@ -1003,9 +1109,13 @@ static bool parse_header(const uint8_t *b, size_t len, struct rec_header *h, siz
 	if (len < n)
 		return open_fail(err, len, "header cut short: the file ends at byte %zu of its %u",
 				 len, n);
+	if (major >= REC_VERSION_PROBES && n < HDR_LEN_2)
+		return open_fail(err, HDR_OFF_LEN, "header: impossible length %u for version %u (%u at least)",
+				 n, major, HDR_LEN_2);
 	if (rec__crc32c(0, b, n - 4) != le32(b + n - 4))
 		return open_fail(err, 0, "header: checksum mismatch");
 	h->version = major;
+	h->probe_mask = major >= REC_VERSION_PROBES ? le32(b + HDR_OFF_PROBES) : 0;
 	h->clock = le32(b + HDR_OFF_CLOCK);
 	h->nr_cpus = le32(b + HDR_OFF_NR_CPUS);
 	h->event_mask = le32(b + HDR_OFF_MASK);
@@ -1016,9 +1126,13 @@ static bool parse_header(const uint8_t *b, size_t len, struct rec_header *h, siz
 	if (!h->nr_cpus || h->nr_cpus > MAX_CPUS)
 		return open_fail(err, HDR_OFF_NR_CPUS, "header: impossible CPU count %u",
 				 h->nr_cpus);
-	if (h->event_mask & ~(uint32_t)SEV_ALL_MASK)
-		return open_fail(err, HDR_OFF_MASK, "header: unknown event kinds in mask 0x%x",
-				 h->event_mask);
+	/* Only probes make a version 2 file: without, the writer writes version 1. */
+	if (major >= REC_VERSION_PROBES && !h->probe_mask)
+		return open_fail(err, HDR_OFF_PROBES, "header: version %u without probes", major);
+	if (!masks_valid(h->event_mask, h->probe_mask))
+		return open_fail(err, HDR_OFF_MASK,
+				 "header: unknown event kinds or probes in masks 0x%x, 0x%x",
+				 h->event_mask, h->probe_mask);
 	if (!header_str(b + HDR_OFF_RELEASE, sizeof(h->release), h->release, err,
 			HDR_OFF_RELEASE, "the kernel release") ||
 	    !header_str(b + HDR_OFF_HOSTNAME, sizeof(h->hostname), h->hostname, err,
@@ -1052,6 +1166,7 @@ struct rec_reader *recr__open(const void *buf, size_t len, struct rec_header *h,
 	r->buf = buf;
 	r->len = len;
 	r->pos = hlen;
+	r->probes = hdr.version >= REC_VERSION_PROBES;
 	r->p = r->pend = r->buf + hlen;
 	if (h)
 		*h = hdr;
@@ -1208,20 +1323,27 @@ static bool rd_switch(struct rec_reader *r, struct vcur *c, unsigned int f0, boo
 }
 
 /* zero_item() left e->flags 0, the prediction, unless a prefix set them. */
-static bool rd_other(struct rec_reader *r, struct vcur *c, unsigned int f0, struct sev *e)
+/* What enc_head() wrote after byte0: the thread's context into *t, or false (said). */
+static bool rd_head(struct rec_reader *r, struct vcur *c, unsigned int f0, struct sev *e,
+		    struct tidctx **t)
 {
 	struct codec *cx = &r->cx;
-	struct cpuctx *cc;
-	struct tidctx *t;
-	uint64_t d;
 
 	e->ts_ns = cx->last_ts += zigzag__dec(vcur__u64(c));
 	if (!rd_cpu(r, c, f0, &e->cpu))
 		return false;
-	cc = &cx->cpus[e->cpu];
-	e->tid = (e->type != SEV_MIGRATE && (f0 & F_HINT)) ? hint_of(cc, e->type) : vcur__u32(c);
-	t = rd_ctx(r, e->tid, e->cpu);
-	if (!t || !rd_ident(r, c, t, f0 & F_IDENT, e->tid, &e->pid, &e->prio))
+	e->tid = (e->type != SEV_MIGRATE && (f0 & F_HINT)) ? hint_of(&cx->cpus[e->cpu], e->type)
+							     : vcur__u32(c);
+	*t = rd_ctx(r, e->tid, e->cpu);
+	return *t && rd_ident(r, c, *t, f0 & F_IDENT, e->tid, &e->pid, &e->prio);
+}
+
+static bool rd_other(struct rec_reader *r, struct vcur *c, unsigned int f0, struct sev *e)
+{
+	struct tidctx *t;
+	uint64_t d;
+
+	if (!rd_head(r, c, f0, e, &t))
 		return false;
 	switch (e->type) {
 	case SEV_WAKING:
@@ -1261,6 +1383,42 @@ static bool rd_other(struct rec_reader *r, struct vcur *c, unsigned int f0, stru
 	default: /* SEV_RENAME */
 		return rd_comm(r, c, e->comm);
 	}
+}
+
+/* What enc_probe() wrote; zero_item() left e->flags 0 unless a prefix set them. */
+static bool rd_probe(struct rec_reader *r, struct vcur *c, unsigned int f0, struct sev *e)
+{
+	unsigned int pv, pf;
+	struct cpuctx *cc;
+	struct tidctx *t;
+	uint64_t d;
+
+	if (!rd_head(r, c, f0, e, &t))
+		return false;
+	cc = &r->cx.cpus[e->cpu];
+	pv = vcur__byte(c);
+	e->probe = pv & ((1u << PF_SHIFT) - 1);
+	pf = pv >> PF_SHIFT;
+	if (e->probe >= SS_NR_PROBES || (pf & ~PF_IDENT2))
+		return bad_record(r, "unknown probe %u or flags 0x%x", e->probe, pf);
+	e->cpu2 = (f0 & F_X) ? e->cpu : vcur__u32(c);
+	if (!rd_cpu_field(r, e->cpu2, "probe CPU"))
+		return false;
+	if ((1u << e->probe) & PROBE_HAS_OTHER) {
+		e->tid2 = vcur__u32(c);
+		t = rd_ctx(r, e->tid2, e->cpu);
+		if (!t || !rd_ident(r, c, t, pf & PF_IDENT2, e->tid2, &e->pid2, &e->prio2))
+			return false;
+	} else if (e->probe == SS_P_CHANGE_PRI) {
+		d = (uint64_t)(int64_t)e->prio + zigzag__dec(vcur__u64(c));
+		if (!u64_to_i32(d, &e->prio2))
+			return bad_record(r, "prio out of range");
+		t->prio = e->prio2;
+	} else if (e->probe == SS_P_LOAD_CHANGE) {
+		e->nr_running = vcur__u32(c);
+	}
+	probe_moves(cc, e);
+	return true;
 }
 
 static bool rd_snap(struct rec_reader *r, struct vcur *c, unsigned int f0, struct rec_item *it)
@@ -1319,13 +1477,13 @@ static bool rd_record(struct rec_reader *r, struct rec_item *it)
 		has_flags = true;
 		f0 = vcur__byte(&c);
 		type = f0 & 15;
-		if (!c.fault && (type < SEV_SWITCH || type > SEV_RENAME))
+		if (!c.fault && !event_of(type))
 			return bad_record(r, "a flags prefix before record type %u, not an event",
 					  type);
 	}
 	if (c.fault)
 		return cursor_fault(r, &c);
-	if (!(type_bits[type] & T_KNOWN))
+	if (!(type_bits[type] & T_KNOWN) || (type == R_PROBE && !r->probes))
 		return bad_record(r, "unknown record type %u", type);
 	if (f0 & 0xf0 & ~type_bits[type])
 		return bad_record(r, "reserved flag bits set in 0x%02x", f0);
@@ -1344,6 +1502,12 @@ static bool rd_record(struct rec_reader *r, struct rec_item *it)
 		it->type = REC_EVENT;
 		it->ev.type = type;
 		ok = rd_switch(r, &c, f0, has_flags, &it->ev);
+		it->ts_ns = it->ev.ts_ns;
+		break;
+	case R_PROBE:
+		it->type = REC_EVENT;
+		it->ev.type = SEV_PROBE;
+		ok = rd_probe(r, &c, f0, &it->ev);
 		it->ts_ns = it->ev.ts_ns;
 		break;
 	default:

@@ -16,14 +16,21 @@
 
 #include "sev.h"
 
-#define REC_VERSION 1
+/*
+ * The newest major version this build reads and writes. A recording holds
+ * version 1 unless it has probe events (REC_VERSION_PROBES), so that a
+ * schedscope from before them reads every recording it can.
+ */
+#define REC_VERSION 2
+#define REC_VERSION_PROBES 2	/* the first with SEV_PROBE records and probe_mask */
 #define REC_CLOCK_MONOTONIC 1	/* the only clock so far: CLOCK_MONOTONIC, bpf_ktime_get_ns() */
 
 struct rec_header {
 	uint32_t version;	/* set by the writer; what the file says, from the reader */
 	uint32_t clock;		/* REC_CLOCK_* */
 	uint32_t nr_cpus;	/* possible CPUs */
-	uint32_t event_mask;	/* SEV_MASK() of the kinds recorded */
+	uint32_t event_mask;	/* SEV_MASK() of the kinds recorded; SEV_PROBE iff probe_mask */
+	uint32_t probe_mask;	/* the DTrace probes recorded, 1u << enum ss_probe (version 2) */
 	uint64_t start_ns;	/* CLOCK_MONOTONIC when recording began */
 	uint64_t boot_wall_ns;	/* CLOCK_REALTIME of the boot (REALTIME - MONOTONIC at start) */
 	char release[65];	/* uname -r */

@@ -28,6 +28,7 @@
 
 #include <cmocka.h>
 
+#include "bpf/probe_ids.h"
 #include "core/recfile.h"
 
 #define HDR_LEN 310
@@ -249,14 +250,29 @@ static void read_back(const uint8_t *buf, size_t len, const struct expect *x,
 	assert_int_equal(o.nr, x->nr);
 }
 
-/* A writer of the test header for nr_cpus CPUs, into fd. */
-static struct rec_writer *new_writer(int fd, uint32_t nr_cpus)
+/* The test header with every probe: a version 2 file. */
+static struct rec_header probes_header(uint32_t nr_cpus)
 {
 	struct rec_header h = test_header(nr_cpus);
+
+	h.probe_mask = (1u << SS_NR_PROBES) - 1;
+	h.event_mask |= SEV_MASK(SEV_PROBE);
+	return h;
+}
+
+/* A writer of the test header for nr_cpus CPUs (with probes: version 2), into fd. */
+static struct rec_writer *new_writer_of(int fd, uint32_t nr_cpus, bool probes)
+{
+	struct rec_header h = probes ? probes_header(nr_cpus) : test_header(nr_cpus);
 	struct rec_writer *w = recw__new(fd, &h);
 
 	assert_non_null(w);
 	return w;
+}
+
+static struct rec_writer *new_writer(int fd, uint32_t nr_cpus)
+{
+	return new_writer_of(fd, nr_cpus, false);
 }
 
 /* Finishes w at end_ns, reads its file (fd) back whole, and frees all: the file's size. */
@@ -281,6 +297,7 @@ static const uint32_t odd_tids[] = { 0, 1, 2, UINT32_MAX, UINT32_MAX - 1, 419430
 
 struct gen {
 	struct rng rng;
+	bool probes;		/* probe events too: a version 2 file */
 	uint32_t nr_cpus;
 	uint64_t ts;
 	uint32_t tids[32];
@@ -377,7 +394,7 @@ static void gen__event(struct gen *g, struct sev *e, uint32_t type)
 	uint64_t *ca, *cb;
 
 	memset(e, 0, sizeof(*e));
-	e->type = type ? type : 1 + rng__below(&g->rng, SEV_RENAME);
+	e->type = type ? type : 1 + rng__below(&g->rng, SEV_NR_TYPES - (g->probes ? 1 : 2));
 	/* Mostly forward, sometimes back (CPUs out of order), sometimes anywhere. */
 	if (rng__below(&g->rng, 50) == 0)
 		g->ts = rng__u64(&g->rng);
@@ -441,6 +458,19 @@ static void gen__event(struct gen *g, struct sev *e, uint32_t type)
 	case SEV_PRIO:
 		e->prio2 = gen__prio(g);
 		break;
+	case SEV_PROBE:
+		e->probe = rng__below(&g->rng, SS_NR_PROBES);
+		e->cpu2 = gen__cpu(g);
+		if (e->probe == SS_P_OFF_CPU || e->probe == SS_P_LEND_PRI) {
+			e->tid2 = gen__tid(g, &b);
+			e->pid2 = gen__pid(g, e->tid2);
+			e->prio2 = gen__prio(g);
+		} else if (e->probe == SS_P_CHANGE_PRI) {
+			e->prio2 = gen__prio(g);
+		} else if (e->probe == SS_P_LOAD_CHANGE) {
+			e->nr_running = (uint32_t)rng__u64(&g->rng) >> rng__below(&g->rng, 32);
+		}
+		break;
 	default:
 		gen__comm(g, e->comm);
 		break;
@@ -490,13 +520,18 @@ static void note_end(struct layout *l, const struct rec_writer *w, const struct 
 	l->items_at[l->nr_ends++] = x->nr;
 }
 
+/* A seed with this bit makes a version 2 file, with probe events among the others. */
+#define SEED_PROBES (1ull << 63)
+
 static void gen__recording(int fd, uint64_t seed, uint32_t nr_cpus, size_t n, size_t flush_every,
 			   bool finish, struct expect *x, struct layout *l)
 {
-	struct rec_writer *w = new_writer(fd, nr_cpus);
+	bool probes = seed & SEED_PROBES;
+	struct rec_writer *w = new_writer_of(fd, nr_cpus, probes);
 	struct gen g;
 
 	gen__init(&g, seed, nr_cpus);
+	g.probes = probes;
 	note_end(l, w, x);
 	for (size_t i = 0; i < n; i++) {
 		uint32_t kind = rng__below(&g.rng, 20);
@@ -548,18 +583,23 @@ static void round_trip_random_records(void **state)
 		uint8_t *buf;
 		int fd = mem_fd();
 
-		gen__recording(fd, seed * 0x9e3779b97f4a7c15ull, seed == 4 ? 65536 : NR_CPUS, 20000,
-			       seed == 2 ? 7 : 0, true, &x, NULL);
+		uint64_t gen_seed = (seed * 0x9e3779b97f4a7c15ull & ~SEED_PROBES) |
+				    (seed % 2 ? SEED_PROBES : 0);
+
+		gen__recording(fd, gen_seed, seed == 4 ? 65536 : NR_CPUS, 20000, seed == 2 ? 7 : 0,
+			       true, &x, NULL);
 		buf = slurp(fd, &len);
 		read_back(buf, len, &x, &h);
-		assert_int_equal(h.version, REC_VERSION);
+		/* Only a recording with probes is version 2: version 1 readers read the rest. */
+		assert_int_equal(h.version, seed % 2 ? REC_VERSION_PROBES : 1);
 		assert_int_equal(h.nr_cpus, seed == 4 ? 65536 : NR_CPUS);
 		assert_string_equal(h.release, "6.1.0-test-amd64");
 		assert_string_equal(h.hostname, "testhost");
 		assert_string_equal(h.filter, "-p 123 -c ssload");
 		assert_int_equal(h.start_ns, 1000000000ull);
 		assert_int_equal(h.boot_wall_ns, 1700000000000000000ull);
-		assert_int_equal(h.event_mask, SEV_ALL_MASK);
+		assert_int_equal(h.event_mask & ~SEV_MASK(SEV_PROBE), SEV_ALL_MASK);
+		assert_int_equal(h.probe_mask, h.version > 1 ? (1u << SS_NR_PROBES) - 1 : 0);
 		free(buf);
 		free(x.items);
 		close(fd);
@@ -834,14 +874,19 @@ static void foreign_and_future_files(void **state)
 
 	sample__make(&s, 99, 60, 10);
 
-	/* Version 2.0: refused by name, whatever follows. */
-	buf = dup_bytes(s.buf, s.len);
-	buf[8] = 2;
-	set_header_crc(buf, HDR_LEN);
-	o = read_all(buf, s.len, NULL, NULL);
-	assert_false(o.opened);
-	assert_non_null(strstr(o.err.msg, "version 2.0 is newer"));
-	free(buf);
+	/*
+	 * Version 3.0: refused by name, whatever follows. Version 2 has the
+	 * probes' mask after the filters: its header cannot be 1.0's.
+	 */
+	for (int v = 0; v < 2; v++) {
+		buf = dup_bytes(s.buf, s.len);
+		buf[8] = v ? 2 : 3;
+		set_header_crc(buf, HDR_LEN);
+		o = read_all(buf, s.len, NULL, NULL);
+		assert_false(o.opened);
+		assert_non_null(strstr(o.err.msg, v ? "for version 2" : "version 3.0 is newer"));
+		free(buf);
+	}
 
 	/* A header field out of range, behind a valid CRC. */
 	buf = dup_bytes(s.buf, s.len);
@@ -998,6 +1043,13 @@ static void writer_refuses_what_it_cannot_store(void **state)
 	h = test_header(2);
 	h.event_mask = 1u << 31;
 	assert_null(recw__new(fd, &h));
+	/* Probes and the probe kind come together, and only the probes there are. */
+	h = test_header(2);
+	h.probe_mask = 1;
+	assert_null(recw__new(fd, &h));
+	h = probes_header(2);
+	h.probe_mask = 1u << SS_NR_PROBES;
+	assert_null(recw__new(fd, &h));
 	h = test_header(2);
 
 	w = recw__new(fd, &h);
@@ -1011,6 +1063,12 @@ static void writer_refuses_what_it_cannot_store(void **state)
 	e.type = SEV_MIGRATE;
 	e.cpu3 = 5;
 	assert_int_equal(recw__event(w, &e), -EINVAL);
+	/* Probe events only in a file that says it has them (version 2). */
+	e.type = SEV_PROBE;
+	e.cpu3 = 0;
+	assert_int_equal(recw__event(w, &e), -EINVAL);
+	e.type = SEV_MIGRATE;
+	e.cpu3 = 5;
 	assert_int_equal(recw__snap(w, SNAP_BEGIN, 1, &s), -EINVAL);
 	s.cpu = 0;
 	assert_int_equal(recw__snap(w, (enum snap_phase)2, 1, &s), -EINVAL);
@@ -1228,21 +1286,26 @@ static void write_file(const char *dir, const char *name, const uint8_t *buf, si
 	assert_int_equal(fclose(f), 0);
 }
 
-/* A little of everything: every record type, both phases, a flags prefix, a loss. */
-static void seed_recording(int fd, bool finish)
+/*
+ * A little of everything: every record type, both phases, a flags prefix, a
+ * loss; with probes, a version 2 file with probe events too.
+ */
+static void seed_recording(int fd, bool finish, bool probes)
 {
 	struct expect x = { 0 };
-	struct rec_writer *w = new_writer(fd, 4);
+	struct rec_writer *w = new_writer_of(fd, 4, probes);
+	uint32_t kinds = probes ? SEV_PROBE : SEV_RENAME;
 	struct task_snap s = { .tid = 100, .pid = 100, .prio = 120, .cpu = 1, .state = 1,
 			       .start_ns = 5, .runtime_ns = 1000, .nvcsw = 3, .comm = "seed" };
 	struct gen g;
 
 	put_snap(w, &x, SNAP_BEGIN, test_header(4).start_ns, &s);
 	gen__init(&g, 2024, 4);
-	for (int i = 0; i < 24; i++) {
+	g.probes = probes;
+	for (int i = 0; i < (probes ? 48 : 24); i++) {
 		struct sev e;
 
-		gen__event(&g, &e, 1 + (uint32_t)i % SEV_RENAME);
+		gen__event(&g, &e, 1 + (uint32_t)i % kinds);
 		put_event(w, &x, &e);
 		if (i % 8 == 7)
 			assert_int_equal(recw__flush(w), 0);
@@ -1266,7 +1329,7 @@ static void fuzz_seeds_read_cleanly(void **state)
 	int fd = mem_fd();
 
 	(void)state;
-	seed_recording(fd, true);
+	seed_recording(fd, true, false);
 	buf = slurp(fd, &len);
 	assert_int_equal(read_all(buf, len, NULL, NULL).status, REC_OK);
 	if (out) {
@@ -1275,6 +1338,14 @@ static void fuzz_seeds_read_cleanly(void **state)
 		write_file(out, "cut.rec", buf, len - 7);
 		ping_pong_bytes(true, 24, "pingpong.rec");
 	}
+	free(buf);
+	close(fd);
+	fd = mem_fd();
+	seed_recording(fd, true, true);
+	buf = slurp(fd, &len);
+	assert_int_equal(read_all(buf, len, NULL, NULL).status, REC_OK);
+	if (out)
+		write_file(out, "probes.rec", buf, len);
 	free(buf);
 	close(fd);
 
