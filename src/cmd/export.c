@@ -47,7 +47,11 @@ static int systrace_event(struct export *x, const struct sev *e)
 	return err;
 }
 
-/* chrome-json: a switch ends prev's slice on its CPU. */
+/*
+ * chrome-json: a switch ends prev's slice on its CPU; a probe is an instant
+ * where it fired. systrace has no line for a probe: ftrace has no such
+ * event, so its viewers would not know one.
+ */
 static int chrome_event(struct export *x, const struct sev *e)
 {
 	char comm[TASKTAB_NAME_LEN], state[32];
@@ -55,6 +59,10 @@ static int chrome_event(struct export *x, const struct sev *e)
 	uint64_t start;
 	const char *clipped = NULL;
 
+	if (e->type == SEV_PROBE)
+		return chrome_out__instant(x->out, e->cpu, e->ts_ns, sev__name(e),
+					   tasktab__comm(x->in->names, e->tid, e->cpu, comm),
+					   e->tid, e->pid, e->prio);
 	if (thist__on_event(x->th, e, &s) != 1 || !e->tid)
 		return 0;
 	if (s.run_ns >= 0) {

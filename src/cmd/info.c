@@ -27,10 +27,12 @@
 
 #include "cli.h"
 #include "cmd/analysis.h"
+#include "core/probes.h"
 
 struct info {
 	const struct recinput *rec;
 	uint64_t by_type[SEV_NR_TYPES];
+	uint64_t by_probe[SS_NR_PROBES];
 	uint64_t snaps[2];	/* scan records, at the start and at the end */
 };
 
@@ -46,7 +48,9 @@ static void info__on_event(void *ctx, const struct sev *e)
 {
 	struct info *i = ctx;
 
-	if (e->type < SEV_NR_TYPES)
+	if (e->type == SEV_PROBE && e->probe < SS_NR_PROBES)
+		i->by_probe[e->probe]++;
+	else if (e->type < SEV_NR_TYPES)
 		i->by_type[e->type]++;
 }
 
@@ -69,7 +73,11 @@ static int info__report(void *ctx, const struct report_meta *m)
 	printf("events:    %" PRIu64 "\n", in->events);
 	for (uint32_t t = 1; t < SEV_NR_TYPES; t++)
 		if (i->by_type[t])
-			printf("  %-9s %" PRIu64 "\n", sev__type_name(t), i->by_type[t]);
+			printf("  %-11s %" PRIu64 "\n", sev__type_name(t), i->by_type[t]);
+	/* Probes by DTrace's names, sched:::wakeup apart from the wakeup kind. */
+	for (uint32_t p = 0; p < SS_NR_PROBES; p++)
+		if (i->by_probe[p])
+			printf("  sched:::%-11s %" PRIu64 "\n", probe_descs[p].name, i->by_probe[p]);
 	printf("size:      %zu bytes, %.1f per event\n", in->len,
 	       in->events ? (double)in->len / (double)in->events : 0.0);
 	printf("lost:      %" PRIu64 "\n", in->lost);

@@ -255,7 +255,9 @@ static void fill_header(struct rec_header *h, const struct record *r, uint32_t m
 	memset(h, 0, sizeof(*h));
 	h->clock = REC_CLOCK_MONOTONIC;
 	h->nr_cpus = r->nr_cpus;
-	h->event_mask = mask;
+	/* Probe events make it a version 2 file; without, any reader of version 1 reads it. */
+	h->probe_mask = evsession__probes(r->s);
+	h->event_mask = mask | (h->probe_mask ? SEV_MASK(SEV_PROBE) : 0);
 	h->start_ns = start_ns;
 	clock_gettime(CLOCK_REALTIME, &wall);
 	h->boot_wall_ns = (uint64_t)wall.tv_sec * 1000000000ull + (uint64_t)wall.tv_nsec - start_ns;
@@ -322,7 +324,10 @@ int record__run(const struct cli *cli)
 	struct record r = { .cli = cli, .go_fd = -1, .exec_fd = -1 };
 	/* Names come with fork, exec and rename: recorded whatever -e says, and for every task. */
 	struct ev_opts o = {
-		.mask = (cli->ev_mask ? cli->ev_mask : SEV_DEFAULT_MASK) | SEV_NAME_MASK,
+		.mask = (cli->ev_mask || cli->ev_probes ? cli->ev_mask : SEV_DEFAULT_MASK) |
+			SEV_NAME_MASK,
+		.probes = cli->ev_probes,
+		.probes_only = !cli->ev_mask,
 		.cli = cli,
 		.ring_bytes = cli->buffer_mb << 20,
 		.on_event = on_event,

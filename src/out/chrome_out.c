@@ -70,6 +70,21 @@ int chrome_out__slice(FILE *f, uint32_t cpu, uint64_t start_ns, uint64_t end_ns,
 	return out__status(f);
 }
 
+int chrome_out__instant(FILE *f, uint32_t cpu, uint64_t ts_ns, const char *name,
+			const char *comm, uint32_t tid, uint32_t pid, int32_t prio)
+{
+	fprintf(f, ",{\"ph\":\"i\",\"s\":\"t\",\"pid\":%u,\"tid\":%" PRIu32 ",\"ts\":",
+		CHROME_CPUS_PID, cpu);
+	put_us(f, ts_ns);
+	fputs(",\"name\":", f);
+	json__write_string(f, name, SIZE_MAX);
+	fputs(",\"cat\":\"probe\",\"args\":{\"comm\":", f);
+	json__write_string(f, comm, SIZE_MAX);
+	fprintf(f, ",\"tid\":%" PRIu32 ",\"pid\":%" PRIu32 ",\"prio\":%" PRId32 "}}\n", tid, pid,
+		prio);
+	return out__status(f);
+}
+
 int chrome_out__end(FILE *f)
 {
 	fputs("]}\n", f);

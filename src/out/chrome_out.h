@@ -11,6 +11,8 @@
  *   ,{"ph":"M","pid":4194305,"tid":1,"name":"thread_name","args":{"name":"CPU 1"}}
  *   ,{"ph":"X","pid":4194305,"tid":1,"ts":5210081618.112,"dur":2.310,"name":"ssload","cat":"sched",
  *    "args":{"tid":20113,"pid":20110,"prio":120,"end_state":"S"}}
+ *   ,{"ph":"i","s":"t","pid":4194305,"tid":1,"ts":5210081620.422,"name":"on-cpu","cat":"probe",
+ *    "args":{"comm":"ssload","tid":20114,"pid":20110,"prio":120}}
  *   ...
  *   ]}
  */
@@ -35,6 +37,14 @@ int chrome_out__begin(FILE *f, uint32_t nr_cpus);
 int chrome_out__slice(FILE *f, uint32_t cpu, uint64_t start_ns, uint64_t end_ns, const char *comm,
 		      uint32_t tid, uint32_t pid, int32_t prio, const char *end_state,
 		      const char *clipped);
+
+/*
+ * A DTrace probe's firing (a recording made with -e on-cpu,...), an instant
+ * on the track of the CPU it fired on, named after the probe, about the
+ * thread tid.
+ */
+int chrome_out__instant(FILE *f, uint32_t cpu, uint64_t ts_ns, const char *name,
+			const char *comm, uint32_t tid, uint32_t pid, int32_t prio);
 
 /* The document's tail. Returns 0 or -EIO (any earlier write failure included). */
 int chrome_out__end(FILE *f);
