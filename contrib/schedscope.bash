@@ -33,7 +33,8 @@ _schedscope() {
 		if [[ $cmd == count ]]; then
 			mapfile -t COMPREPLY < <(compgen -W "on-cpu off-cpu remain-cpu enqueue dequeue wakeup sleep preempt change-pri lend-pri load-change tick surrender" -- "$cur")
 		else
-			mapfile -t COMPREPLY < <(compgen -W "switch waking wakeup new migrate fork exec exit prio rename all default" -- "$cur")
+			# trace and record: the kinds, and the DTrace probes (the bare wakeup is the kind).
+			mapfile -t COMPREPLY < <(compgen -W "switch waking wakeup new migrate fork exec exit prio rename all default on-cpu off-cpu remain-cpu enqueue dequeue sched:::wakeup sleep preempt change-pri lend-pri load-change tick surrender" -- "$cur")
 		fi
 		return ;;
 	-i | --input | -o | --output) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;

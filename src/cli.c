@@ -129,7 +129,9 @@ static const struct optdef optdefs[] = {
 	{ .bit = OPT_EVENTS, .letter = 'e', .name = "events", .arg = "LIST",
 	  .help = "kinds of event, comma-separated: switch, waking, wakeup,\n"
 		  "new, migrate, fork, exec, exit, prio, rename; all;\n"
-		  "default (all but wakeup, which follows every waking)",
+		  "default (all but wakeup, which follows every waking);\n"
+		  "and DTrace's sched probes by name (on-cpu, ...;\n"
+		  "sched:::wakeup is the probe: schedscope probes lists them)",
 	  .kind = KIND_SET, .set = set_events, .bad = "unknown event kind in '%s' (see --help)" },
 	/* count's -e: DTrace's probe names, checked by the command against this kernel. */
 	{ .bit = OPT_PROBES, .letter = 'e', .name = "events", .arg = "PROBES",

@@ -19,14 +19,14 @@
  *      350.917 |   1 | exec    | sh[9252/9252] 120
  *      352.451 |   1 | exit    | true[9252/9252] 120 runtime 1.098 ms
  *
- * A DTrace probe (-e on-cpu,...) shows under its own name, with its arguments:
+ * A DTrace probe (-e on-cpu,...) shows under its own name, with its arguments
+ * (ssprio inversion 1 pi; the CPU of wakeup, enqueue, dequeue, load-change,
+ * surrender, and load-change's queue length, as "CPU 1 nr_running 2"):
  *
- *        3.216 |   0 | off-cpu | ping[4711/4710] 120 ==> pong[4712/4710] 120
- *        3.216 |   0 | on-cpu  | pong[4712/4710] 120
- *        3.230 |   1 | wakeup  | ping[4711/4710] 120 CPU 0
- *        3.231 |   1 | load-change | swapper/1[0/0] 120 CPU 0 nr_running 2
- *        9.874 |   1 | change-pri | ssprio[4720/4720] 120 -> 130
- *       11.502 |   0 | lend-pri | holder[4731/4730] 120 -> 89 lent by waiter[4732/4730] 89
+ *        6.523 |   1 | off-cpu | inv-low[24903/24901] 89 ==> inv-high[24905/24901] 69
+ *        6.523 |   1 | on-cpu  | inv-high[24905/24901] 69
+ *        6.566 |   1 | change-pri | inv-low[24903/24901] 89 -> 69
+ *        6.566 |   1 | lend-pri | inv-low[24903/24901] 89 -> 69 lent by inv-high[24905/24901] 69
  *
  * A switch gives how long prev ran, in us ("-" when not known), and its
  * state as ftrace prints it; prio is the kernel's (lower runs first).

@@ -371,6 +371,8 @@ def produce(tap, tmp):
         ["starve", "--json", "--threshold", "20"],
         ["inversion", "--json", "--threshold", "20"],
         ["trace", "--json", "-e", "all"],
+        ["trace", "--json", "-e", "on-cpu,off-cpu,remain-cpu,enqueue,dequeue,sched:::wakeup,sleep,"
+         "preempt,change-pri,lend-pri,load-change,tick,surrender"],
         ["record", "-o", rec, "-e", "all"],
         ["count", "--json", "-T", "-e", "on-cpu,off-cpu,sleep,wakeup", "--by",
          "cpu,pid,tid,comm,prio"],
