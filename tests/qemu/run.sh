@@ -243,6 +243,8 @@ run invert    schedscope inversion -d 1 --json
 run trace     schedscope trace -d 1 --json -e all
 run trace_txt schedscope trace -d 1 -C 0
 run trace_pid schedscope trace -d 1 --json -p "$spin"
+run trace_probes schedscope trace -d 1 --json -e switch,on-cpu,off-cpu,remain-cpu,load-change,tick
+run trace_remain schedscope trace -d 1 -e remain-cpu
 # nice 5 and back every 0.5 s while it loads (seconds under TCG) and traces
 (for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
 	sleep 0.5; renice -n $((i % 2 * 5)) -p "$spin" >/dev/null; done) &
@@ -741,12 +743,31 @@ def c_count():
     print("# count on 6.1: %s, warned: %s" % (sorted(probes), warned[0]))
 check("count with a missing probe among others: a warning, the rest counted", c_count)
 
-def c_count_one():
-    b = block("count_one", 1)
-    if not any("remain-cpu" in l and "sched_exit_tp" in l for l in b["err"]):
-        raise Fail("stderr does not name the probe and its hook: %r" % (b["err"][:2],),
-                   "count_one")
-check("count -e remain-cpu alone on 6.1: an error naming the hook, exit 1", c_count_one)
+def c_trace_probes():
+    name = "trace_probes"
+    b = block(name)
+    objs = [json.loads(l) for l in b["out"] if l.strip()]
+    probes = {o["probe"] for o in objs if o.get("type") == "probe"}
+    switches = sum(1 for o in objs if o.get("type") == "switch")
+    warned = [l for l in b["err"] if "warning" in l and "remain-cpu" in l and "sched_exit_tp" in l]
+    if not {"on-cpu", "off-cpu", "load-change"} <= probes or not switches or not warned:
+        raise Fail("probes %r, %d switches, warning %r" % (sorted(probes), switches, b["err"][:2]),
+                   name)
+    print("# trace -e with probes on 6.1: %s and %d switches, warned: %s" %
+          (sorted(probes), switches, warned[0]))
+check("trace -e with a missing probe among others: a warning, the rest streamed", c_trace_probes)
+
+def c_remain_alone(name):
+    def fn():
+        b = block(name, 1)
+        if not any("remain-cpu" in l and "sched_exit_tp" in l for l in b["err"]):
+            raise Fail("stderr does not name the probe and its hook: %r" % (b["err"][:2],),
+                       name)
+    return fn
+check("trace -e remain-cpu alone on 6.1: an error naming the hook, exit 1",
+      c_remain_alone("trace_remain"))
+check("count -e remain-cpu alone on 6.1: an error naming the hook, exit 1",
+      c_remain_alone("count_one"))
 
 def c_counts(name, kind, table):
     def fn():
