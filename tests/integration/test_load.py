@@ -22,6 +22,8 @@ COMMANDS = [
     ["runqlat"], ["runqlat", "-L"], ["runqlat", "-P"], ["runqlat", "--cpu"],
     ["runqlat", "--from", "waking"], ["runqslower"], ["runqslower", "-P"],
     ["starve"], ["inversion"], ["trace"],
+    ["trace", "-e", "all,on-cpu,off-cpu,remain-cpu,enqueue,dequeue,sched:::wakeup,sleep,preempt,"
+     "change-pri,lend-pri,load-change,tick,surrender"],
     ["count", "-e", "on-cpu,off-cpu,remain-cpu,enqueue,dequeue,wakeup,sleep,preempt,change-pri,"
      "lend-pri,load-change,tick,surrender", "--by", "cpu,pid,tid,comm,prio"],
     ["preempt", "--by", "pid,tid,comm"], ["migrations"],
