@@ -86,36 +86,50 @@ static __always_inline void counts__add_slot(__u32 slot, __u32 which, __u64 n)
 #endif
 
 /*
+ * The value of key in the open interval of map (a per-CPU hash keyed by the
+ * epoch first), inserted from init if new; NULL if the table is full (the
+ * caller counts what it lost with counts__lost()). Every table of the
+ * counts-by-key and histogram shapes goes through here, so they clear alike.
+ */
+static __always_inline void *counts__slot(void *map, void *key, const void *init)
+{
+	void *v;
+
+	*(__u32 *)key = count_epoch & 1;
+	v = bpf_map_lookup_elem(map, key);
+	if (v)
+		return v;
+	/* This CPU's slot gets init, the others zero. */
+	bpf_map_update_elem(map, key, init, BPF_NOEXIST);
+	/* Ours, or another CPU's inserted first; none if the table is full. */
+	return bpf_map_lookup_elem(map, key);
+}
+
+/* n counts that found a table full. */
+static __always_inline void counts__lost(__u64 n)
+{
+	__u32 zero = 0;
+	struct ss_count_stat *st = bpf_map_lookup_elem(&count_stat, &zero);
+
+	if (st)
+		st->full += n;
+}
+
+/*
  * Add n to count `which` of key in the open interval (key's first __u32, the
  * epoch, is set here). COUNTS_KEY is the object's key type.
  */
 static __always_inline void counts__add(COUNTS_KEY *key, __u32 which, __u64 n)
 {
 	struct counts_value *v, init = {};
-	struct ss_count_stat *st;
-	__u32 zero = 0;
 
 	if (which >= COUNTS_NR_VALUES)
 		return;
-	*(__u32 *)key = count_epoch & 1;
-	v = bpf_map_lookup_elem(&counts, key);
-	if (v) {
+	v = counts__slot(&counts, key, &init);
+	if (v)
 		v->n[which] += n;
-		return;
-	}
-	/* This CPU's slot gets init, the others zero. */
-	init.n[which] = n;
-	if (!bpf_map_update_elem(&counts, key, &init, BPF_NOEXIST))
-		return;
-	/* Another CPU inserted it first, or the table is full. */
-	v = bpf_map_lookup_elem(&counts, key);
-	if (v) {
-		v->n[which] += n;
-		return;
-	}
-	st = bpf_map_lookup_elem(&count_stat, &zero);
-	if (st)
-		st->full += n;
+	else
+		counts__lost(n);
 }
 
 #endif
