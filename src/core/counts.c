@@ -2,6 +2,7 @@
 #include "core/counts.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,13 +11,41 @@ void count_rows__init(struct count_rows *r, size_t key_size, size_t nr_values)
 	memset(r, 0, sizeof(*r));
 	r->key_size = key_size;
 	r->nr_values = nr_values;
+	r->total_value = -1;
+	r->sort_value = -1;
+	r->max_value = -1;
+}
+
+void count_rows__set_roles(struct count_rows *r, long total_value, long sort_value,
+			   long max_value)
+{
+	r->total_value = total_value;
+	r->sort_value = sort_value;
+	r->max_value = max_value;
 }
 
 void count_rows__free(struct count_rows *r)
 {
+	long total_value = r->total_value, sort_value = r->sort_value, max_value = r->max_value;
+
 	free(r->keys);
 	free(r->counts);
 	count_rows__init(r, r->key_size, r->nr_values);
+	count_rows__set_roles(r, total_value, sort_value, max_value);
+}
+
+/* Whether value v of a row is its maximum, not a count. */
+static bool is_max(const struct count_rows *r, size_t v)
+{
+	return r->max_value >= 0 && v == (size_t)r->max_value;
+}
+
+/* What a row ranks by: its sort_value, or the sum of its counts. */
+static uint64_t rank_of(const struct count_rows *r, size_t i)
+{
+	if (r->sort_value >= 0 && (size_t)r->sort_value < r->nr_values)
+		return r->counts[i * r->nr_values + (size_t)r->sort_value];
+	return count_rows__sum(r, i);
 }
 
 void count_rows__clear(struct count_rows *r)
@@ -43,8 +72,11 @@ int count_rows__add(struct count_rows *r, const void *key, const uint64_t *count
 	}
 	memcpy(r->keys + r->nr * r->key_size, key, r->key_size);
 	memcpy(r->counts + r->nr * r->nr_values, counts, r->nr_values * sizeof(*counts));
-	for (size_t v = 0; v < r->nr_values; v++)
-		r->total += counts[v];
+	if (r->total_value >= 0 && (size_t)r->total_value < r->nr_values)
+		r->total += counts[r->total_value];
+	else
+		for (size_t v = 0; v < r->nr_values; v++)
+			r->total += counts[v];
 	r->nr++;
 	return 0;
 }
@@ -76,7 +108,7 @@ static int by_count(const void *a, const void *b, void *arg)
 {
 	const struct sort_ctx *c = arg;
 	size_t i = *(const size_t *)a, j = *(const size_t *)b;
-	uint64_t x = count_rows__sum(c->r, i), y = count_rows__sum(c->r, j);
+	uint64_t x = rank_of(c->r, i), y = rank_of(c->r, j);
 
 	if (x != y)
 		return x < y ? 1 : -1;
@@ -143,8 +175,16 @@ int count_rows__finish(struct count_rows *r)
 		return err;
 	for (size_t i = 0; i < r->nr; i++) {
 		if (out && !memcmp(count_rows__key(r, out - 1), count_rows__key(r, i), r->key_size)) {
-			for (size_t v = 0; v < r->nr_values; v++)
-				r->counts[(out - 1) * r->nr_values + v] += count_rows__counts(r, i)[v];
+			uint64_t *into = r->counts + (out - 1) * r->nr_values;
+
+			for (size_t v = 0; v < r->nr_values; v++) {
+				uint64_t x = count_rows__counts(r, i)[v];
+
+				if (!is_max(r, v))
+					into[v] += x;
+				else if (x > into[v])
+					into[v] = x;
+			}
 			continue;
 		}
 		if (out != i)

@@ -42,18 +42,34 @@ struct count_rows {
 	size_t cap;
 	unsigned char *keys;	/* nr keys of key_size bytes */
 	uint64_t *counts;	/* nr rows of nr_values */
-	uint64_t total;		/* every count of every row */
+	uint64_t total;		/* every count of every row (of total_value, if set) */
+	/*
+	 * Roles of single values, -1 for none (count_rows__set_roles()): the
+	 * value the total counts (else all), the value rows are ranked by (else
+	 * the sum of all), and the one that is a
+	 * maximum, which rows of one key merge by keeping the larger (a
+	 * histogram's, see lat_buckets.h), where the others add.
+	 */
+	long total_value;
+	long sort_value;
+	long max_value;
 };
 
 void count_rows__init(struct count_rows *r, size_t key_size, size_t nr_values);
 void count_rows__free(struct count_rows *r);
+/*
+ * Total value total_value alone, rank rows by value sort_value, merge value
+ * max_value as a maximum; -1: every value, their sum, none.
+ */
+void count_rows__set_roles(struct count_rows *r, long total_value, long sort_value,
+			   long max_value);
 /* Start an interval: no rows. */
 void count_rows__clear(struct count_rows *r);
 /* Append a key's counts (nr_values of them). Returns 0 or -ENOMEM. */
 int count_rows__add(struct count_rows *r, const void *key, const uint64_t *counts);
 /*
- * One row per key (counts of the same key added), largest sum of counts
- * first, ties by key; rows whose counts are all 0 dropped. Returns 0 or
+ * One row per key (counts of the same key added, a maximum kept), largest
+ * sum of counts (or sort_value) first, ties by key; rows whose counts are all 0 dropped. Returns 0 or
  * -ENOMEM.
  */
 int count_rows__finish(struct count_rows *r);

@@ -2,6 +2,7 @@
 #include "session/counts_read.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,7 @@ struct counts_read {
 	size_t nr_values;
 	volatile uint32_t *epoch;
 	uint32_t nr_cpus;
+	size_t max_value;		/* the value that is a maximum, or SIZE_MAX */
 	uint64_t *values;		/* one lookup's per-CPU values */
 	uint64_t *sum;			/* their sums over CPUs */
 	/* The closed interval's keys as read, to find what was added after. */
@@ -49,8 +51,15 @@ struct counts_read *counts_read__new(int map_fd, int stat_fd, size_t key_size, s
 	c->epoch = epoch;
 	c->nr_cpus = nr_cpus;
 	c->slots.map_fd = -1;
+	c->max_value = SIZE_MAX;
 	count_rows__init(&c->read, key_size, nr_values);
 	return c;
+}
+
+void counts_read__set_max(struct counts_read *c, size_t max_value)
+{
+	c->max_value = max_value;
+	count_rows__set_roles(&c->read, -1, -1, (long)max_value);
 }
 
 void counts_read__free(struct counts_read *c)
@@ -152,8 +161,14 @@ static int read_epoch(struct counts_read *c, uint32_t epoch, struct count_rows *
 		/* The kernel lays a per-CPU value out CPU after CPU. */
 		memset(c->sum, 0, c->nr_values * sizeof(*c->sum));
 		for (uint32_t cpu = 0; cpu < c->nr_cpus; cpu++)
-			for (size_t v = 0; v < c->nr_values; v++)
-				c->sum[v] += c->values[cpu * c->nr_values + v];
+			for (size_t v = 0; v < c->nr_values; v++) {
+				uint64_t x = c->values[cpu * c->nr_values + v];
+
+				if (v != c->max_value)
+					c->sum[v] += x;
+				else if (x > c->sum[v])
+					c->sum[v] = x;
+			}
 		err = count_rows__add(out, key, c->sum);
 		if (err)
 			break;
@@ -201,9 +216,20 @@ static int settle(struct counts_read *c, uint32_t parity, struct count_rows *row
 		uint64_t *gained = (uint64_t *)count_rows__counts(&now, i);
 
 		bpf_map_delete_elem(c->map_fd, key);
+		/*
+		 * A maximum is not a count: only one that grew after the read
+		 * is new (a late add no larger is lost to it, and is at most
+		 * the maximum already reported).
+		 */
 		if (was >= 0)
-			for (size_t v = 0; v < c->nr_values; v++)
-				gained[v] -= count_rows__counts(&c->read, (size_t)was)[v];
+			for (size_t v = 0; v < c->nr_values; v++) {
+				uint64_t before = count_rows__counts(&c->read, (size_t)was)[v];
+
+				if (v != c->max_value)
+					gained[v] -= before;
+				else if (gained[v] <= before)
+					gained[v] = 0;
+			}
 		err = add_unepoched(c, rows, key, gained);
 	}
 	if (c->slots.map_fd >= 0)

@@ -26,6 +26,12 @@ struct counts_read *counts_read__new(int map_fd, int stat_fd, size_t key_size, s
 void counts_read__free(struct counts_read *c);
 
 /*
+ * Value max_value of each key is a maximum, not a count (a histogram's,
+ * hist.bpf.h): the largest over CPUs is read, and a late read keeps it.
+ */
+void counts_read__set_max(struct counts_read *c, size_t max_value);
+
+/*
  * Close the open interval: rows get its counts, plus what was added to the
  * interval before after that one was read (programs still running as it
  * closed). Keys with the epoch zeroed. Returns 0 or -errno.
