@@ -37,6 +37,19 @@
 #define SS_LAT_LOG2_SLOTS	40
 
 /*
+ * One latency histogram as the histogram-by-key shape keeps it (hist.bpf.h,
+ * src/core/lathist.h's struct lat_dist): SS_HIST_NR_VALUES u64s side by
+ * side, so that the counts-by-key reader sums it over CPUs like any other
+ * counts, except the maximum, which it keeps the largest of.
+ */
+#define SS_HIST_COUNT		0	/* latencies added */
+#define SS_HIST_SUM		1	/* their sum, ns */
+#define SS_HIST_MAX		2	/* the largest, ns */
+#define SS_HIST_LOG2		3	/* SS_LAT_LOG2_SLOTS slots over the display unit */
+#define SS_HIST_FINE		(SS_HIST_LOG2 + SS_LAT_LOG2_SLOTS)	/* SS_LAT_FINE_BUCKETS, ns */
+#define SS_HIST_NR_VALUES	(SS_HIST_FINE + SS_LAT_FINE_BUCKETS)
+
+/*
  * floor(log2(v)) for v > 0, 0 for 0, by halving: each step shifts v right
  * by k if v >> k is not 0, which leaves v < 2^k for the next. Branch-free,
  * as a comparison becomes a branch in BPF code and each doubled the paths

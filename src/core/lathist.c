@@ -191,29 +191,48 @@ static uint64_t rank_of(uint64_t n, double q)
  * The total is the buckets' own sum, not count[]: a per-thread entry read
  * while being written may show one without the other.
  */
-uint64_t latview__percentile(const struct lat_view *v, unsigned int kind, double q)
+void latview__dist(const struct lat_view *v, unsigned int kind, struct lat_dist *d)
 {
-	uint64_t n = 0, cum = 0, rank, max = latview__max_ns(v, kind);
+	d->count = latview__count(v, kind);
+	d->sum_ns = latview__sum_ns(v, kind);
+	d->max_ns = latview__max_ns(v, kind);
+	for (unsigned int s = 0; s < SS_LAT_LOG2_SLOTS; s++)
+		d->log2[s] = latview__log2(v, kind, s);
+	for (unsigned int b = 0; b < SS_LAT_FINE_BUCKETS; b++)
+		d->fine[b] = latview__fine(v, kind, b);
+}
+
+uint64_t latdist__percentile(const struct lat_dist *d, double q)
+{
+	uint64_t n = 0, cum = 0, rank;
 
 	for (unsigned int b = 0; b < SS_LAT_FINE_BUCKETS; b++)
-		n += latview__fine(v, kind, b);
+		n += d->fine[b];
 	if (!n)
 		return 0;
 	rank = rank_of(n, q);
 	for (unsigned int b = 0; b < SS_LAT_FINE_BUCKETS; b++) {
 		uint64_t lo, val;
 
-		cum += latview__fine(v, kind, b);
+		cum += d->fine[b];
 		if (cum < rank)
 			continue;
 		lo = lathist__fine_lo(b);
 		val = lathist__fine_hi(b) - 1;
-		if (val > max)
-			val = max;
+		if (val > d->max_ns)
+			val = d->max_ns;
 		/* A maximum that missed the interval (0) must not drag it under the bucket. */
 		return val < lo ? lo : val;
 	}
 	return 0;	/* not reached: cum ends at n >= rank */
+}
+
+uint64_t latview__percentile(const struct lat_view *v, unsigned int kind, double q)
+{
+	struct lat_dist d;
+
+	latview__dist(v, kind, &d);
+	return latdist__percentile(&d, q);
 }
 
 /*

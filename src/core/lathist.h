@@ -115,6 +115,30 @@ uint64_t latview__fine(const struct lat_view *v, unsigned int kind, unsigned int
 bool latview__empty(const struct lat_view *v);
 
 /*
+ * One latency distribution: one kind of a view, or one key of the
+ * histogram-by-key shape, whose kernel value is these u64s in this order
+ * (lat_buckets.h's SS_HIST_* layout), so a session copies it as it is.
+ */
+struct lat_dist {
+	uint64_t count;
+	uint64_t sum_ns;
+	uint64_t max_ns;
+	uint64_t log2[SS_LAT_LOG2_SLOTS];
+	uint64_t fine[SS_LAT_FINE_BUCKETS];
+};
+
+_Static_assert(sizeof(struct lat_dist) == SS_HIST_NR_VALUES * sizeof(uint64_t) &&
+	       offsetof(struct lat_dist, log2) == SS_HIST_LOG2 * sizeof(uint64_t) &&
+	       offsetof(struct lat_dist, fine) == SS_HIST_FINE * sizeof(uint64_t),
+	       "struct lat_dist is the kernel's histogram value");
+
+/* Kind's distribution in v (LAT_VIEW_ALL included). */
+void latview__dist(const struct lat_view *v, unsigned int kind, struct lat_dist *d);
+
+/* The q-quantile of d, as latview__percentile() says. */
+uint64_t latdist__percentile(const struct lat_dist *d, double q);
+
+/*
  * Edges of fine bucket b, in nanoseconds: it holds [lo, hi). The last bucket
  * is open-ended; its hi is UINT64_MAX.
  */

@@ -139,26 +139,35 @@ static const struct {
  * The migrated line counts waits already in the two above; its figures are
  * only the part of each queued on CPUs the task did not run on.
  */
+void lat_out__dist_tail(FILE *f, const struct lat_dist *d)
+{
+	char buf[DUR_LEN];
+
+	for (size_t i = 0; i < NR_QUANTILES; i++)
+		fprintf(f, "  %s %s", quantiles[i].text,
+			lat_out__dur(buf, sizeof(buf), latdist__percentile(d, quantiles[i].q)));
+	fprintf(f, "  max %s\n", lat_out__dur(buf, sizeof(buf), d->max_ns));
+}
+
 void lat_out__summary(FILE *f, const struct lat_view *v, unsigned int kind)
 {
-	uint64_t n = latview__count(v, kind), sum = latview__sum_ns(v, kind);
+	struct lat_dist d;
 	char buf[DUR_LEN];
 
 	if (kind >= LAT_VIEW_KINDS)
 		return;
-	fprintf(f, "  %-12s waits %" PRIu64, kind_labels[kind], n);
-	if (!n) {
+	latview__dist(v, kind, &d);
+	fprintf(f, "  %-12s waits %" PRIu64, kind_labels[kind], d.count);
+	if (!d.count) {
 		fputc('\n', f);
 		return;
 	}
 	if (kind == SS_LAT_PREMIG)
-		fprintf(f, "  pre-migration part: sum %s", lat_out__dur(buf, sizeof(buf), sum));
+		fprintf(f, "  pre-migration part: sum %s", lat_out__dur(buf, sizeof(buf), d.sum_ns));
 	else
-		fprintf(f, "  avg %s", lat_out__dur(buf, sizeof(buf), (sum + n / 2) / n));
-	for (size_t i = 0; i < NR_QUANTILES; i++)
-		fprintf(f, "  %s %s", quantiles[i].text,
-			lat_out__dur(buf, sizeof(buf), latview__percentile(v, kind, quantiles[i].q)));
-	fprintf(f, "  max %s\n", lat_out__dur(buf, sizeof(buf), latview__max_ns(v, kind)));
+		fprintf(f, "  avg %s",
+			lat_out__dur(buf, sizeof(buf), (d.sum_ns + d.count / 2) / d.count));
+	lat_out__dist_tail(f, &d);
 }
 
 /*
@@ -200,40 +209,37 @@ static void json_bucket(struct json *j, const char *lo_key, uint64_t lo, const c
  * Only non-empty slots and buckets appear; a bucket holds [lo_ns, hi_ns).
  * The last fine bucket is open-ended: its hi_ns is one past the largest wait.
  */
-static void json_kind(struct json *j, const struct lat_view *v, unsigned int kind,
-		      const char *log2_unit)
+void lat_out__dist_json(struct json *j, const char *member, const struct lat_dist *d,
+			const char *log2_unit)
 {
-	uint64_t max = latview__max_ns(v, kind);
-
-	json__begin_object(j, kind_names[kind]);
-	json__u64(j, "count", latview__count(v, kind));
-	json__u64(j, "sum_ns", latview__sum_ns(v, kind));
-	json__u64(j, "max_ns", max);
+	json__begin_object(j, member);
+	json__u64(j, "count", d->count);
+	json__u64(j, "sum_ns", d->sum_ns);
+	json__u64(j, "max_ns", d->max_ns);
 	for (size_t i = 0; i < NR_QUANTILES; i++)
-		json__u64(j, quantiles[i].json, latview__percentile(v, kind, quantiles[i].q));
+		json__u64(j, quantiles[i].json, latdist__percentile(d, quantiles[i].q));
 	json__begin_object(j, "log2");
 	json__string(j, "unit", log2_unit, 8);
 	json__begin_array(j, "slots");
 	for (unsigned int i = 0; i < SS_LAT_LOG2_SLOTS; i++) {
-		uint64_t lo, hi, n = latview__log2(v, kind, i);
+		uint64_t lo, hi;
 
-		if (!n)
+		if (!d->log2[i])
 			continue;
 		log2_edges(i, &lo, &hi);
-		json_bucket(j, "lo", lo, "hi", hi, n);
+		json_bucket(j, "lo", lo, "hi", hi, d->log2[i]);
 	}
 	json__end_array(j);
 	json__end_object(j);
 	json__begin_array(j, "fine");
 	for (unsigned int b = 0; b < SS_LAT_FINE_BUCKETS; b++) {
-		uint64_t n = latview__fine(v, kind, b), lo = lathist__fine_lo(b);
-		uint64_t hi = lathist__fine_hi(b);
+		uint64_t lo = lathist__fine_lo(b), hi = lathist__fine_hi(b);
 
-		if (!n)
+		if (!d->fine[b])
 			continue;
 		if (hi == UINT64_MAX)
-			hi = max >= lo && max < UINT64_MAX ? max + 1 : lo + 1;
-		json_bucket(j, "lo_ns", lo, "hi_ns", hi, n);
+			hi = d->max_ns >= lo && d->max_ns < UINT64_MAX ? d->max_ns + 1 : lo + 1;
+		json_bucket(j, "lo_ns", lo, "hi_ns", hi, d->fine[b]);
 	}
 	json__end_array(j);
 	json__end_object(j);
@@ -244,8 +250,12 @@ void lat_out__json(struct json *j, const struct lat_view *v, const char *log2_un
 	static const unsigned int order[] = { SS_LAT_WAKEUP, SS_LAT_PREEMPT, SS_LAT_PREMIG,
 					      LAT_VIEW_ALL };
 
-	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
-		json_kind(j, v, order[i], log2_unit);
+	struct lat_dist d;
+
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		latview__dist(v, order[i], &d);
+		lat_out__dist_json(j, kind_names[order[i]], &d, log2_unit);
+	}
 	json__u64(j, "run_delay_ns", v->run_delay_ns);
 	json__begin_object(j, "unsplit");
 	json__u64(j, "spans", v->unsplit_spans);

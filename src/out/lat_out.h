@@ -30,11 +30,25 @@ void lat_out__log2(FILE *f, const uint64_t *slots, unsigned int nr_slots, const 
 void lat_out__view_log2(FILE *f, const struct lat_view *v, unsigned int kind,
 			const char *unit_name);
 
+/*
+ * The end of a summary line: "  p50 X  p90 X  p99 X  p99.9 X  max X" and
+ * the newline.
+ */
+void lat_out__dist_tail(FILE *f, const struct lat_dist *d);
+
 /* One summary line for one kind (LAT_VIEW_ALL included). */
 void lat_out__summary(FILE *f, const struct lat_view *v, unsigned int kind);
 
 /* The line for waits that could not be split, if there were any. */
 void lat_out__unsplit(FILE *f, const struct lat_view *v);
+
+/*
+ * Member `member` of the object the caller has open: d's count, sum, max,
+ * percentiles, and its non-empty log2 slots (counted in log2_unit, "us" or
+ * "ms") and fine buckets.
+ */
+void lat_out__dist_json(struct json *j, const char *member, const struct lat_dist *d,
+			const char *log2_unit);
 
 /*
  * Members "wakeup", "preempt", "premig" and "all" of the object the caller
