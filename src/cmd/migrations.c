@@ -25,7 +25,8 @@
 	{ .head = (h), .member = (m), .width = (w), .off = offsetof(struct ss_migr_key, field), \
 	  .kind = (k) }
 
-static const char *allowed_cpus(const void *key, char *buf, size_t len);
+static const char *allowed_cpus(const struct count_col *c, const void *key, char *buf,
+				size_t len);
 
 static const struct count_col matrix_cols[] = {
 	COL("FROM CPU", "from_cpu", 8, a, COUNT_COL_U32),
@@ -66,12 +67,15 @@ struct migrations {
  * The thread's Cpus_allowed_list, as it is now: "-" once it is gone, or
  * when the rows are not per thread.
  */
-static const char *allowed_cpus(const void *key, char *buf, size_t len)
+static const char *allowed_cpus(const struct count_col *c, const void *key, char *buf,
+				size_t len)
 {
 	const struct ss_migr_key *k = key;
 	char path[64], line[256];
 	const char *out = "-";
 	FILE *f;
+
+	(void)c;	/* the /proc file says it all */
 
 	if (!k->tid)
 		return out;

@@ -29,7 +29,8 @@ struct count_col {
 	size_t off;		/* the field's offset in the key */
 	const char *const *names;	/* COUNT_COL_NAME */
 	/* COUNT_COL_TEXT: the text for key, in buf or static; never NULL. */
-	const char *(*text)(const void *key, char *buf, size_t len);
+	const char *(*text)(const struct count_col *c, const void *key, char *buf, size_t len);
+	const void *text_ctx;	/* COUNT_COL_TEXT: what text() needs besides the key */
 	int width;		/* the table's column width; negative: left-aligned */
 	enum count_col_kind kind;
 	uint32_t nr_names;

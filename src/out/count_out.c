@@ -18,45 +18,82 @@ static const char *value_member(const struct count_table *t, size_t v)
 	return t->value_members ? t->value_members[v] : "count";
 }
 
+static size_t values_shown(const struct count_table *t)
+{
+	return t->nr_values && t->nr_values < t->rows->nr_values ? t->nr_values
+								 : t->rows->nr_values;
+}
+
+/* A value in the table: an integer, or divided by its unit with 3 decimals. */
+static void value_cell(FILE *f, const struct count_table *t, size_t v, uint64_t n)
+{
+	uint64_t unit = t->value_units ? t->value_units[v] : 0;
+
+	if (unit)
+		fprintf(f, "%s%12.3f", v ? " " : "", (double)n / (double)unit);
+	else
+		fprintf(f, "%s%12" PRIu64, v ? " " : "", n);
+}
+
 static size_t shown(const struct count_report *c, const struct count_table *t)
 {
 	return c->max_rows && c->max_rows < t->rows->nr ? c->max_rows : t->rows->nr;
 }
 
-static void comm_of(const struct count_col *col, const void *key, char out[17])
+/* A key column's text: in buf, or a name from the column's table. */
+static const char *cell_text(const struct count_col *col, const void *key, char *buf,
+			     size_t len)
 {
-	const char *comm = (const char *)key + col->off;
+	const char *comm = (const char *)key + col->off, *name;
 	size_t i;
-
-	for (i = 0; i < 16 && comm[i]; i++)
-		out[i] = out__printable(comm[i]);
-	out[i] = 0;
-}
-
-static void cell(FILE *f, const struct count_col *col, const void *key)
-{
-	char comm[17], buf[256];
-	const char *name;
 
 	switch (col->kind) {
 	case COUNT_COL_TEXT:
-		fprintf(f, "%*s ", col->width, col->text(key, buf, sizeof(buf)));
-		return;
+		return col->text(col, key, buf, len);
 	case COUNT_COL_COMM:
-		comm_of(col, key, comm);
-		fprintf(f, "%*s ", col->width, comm);
-		return;
+		for (i = 0; i < 16 && comm[i] && i + 1 < len; i++)
+			buf[i] = out__printable(comm[i]);
+		buf[i] = 0;
+		return buf;
 	case COUNT_COL_NAME:
 		name = count_col__name(col, key);
-		if (name) {
-			fprintf(f, "%*s ", col->width, name);
-			return;
-		}
+		if (name)
+			return name;
 		break;
 	default:
 		break;
 	}
-	fprintf(f, "%*" PRId64 " ", col->width, count_col__number(col, key));
+	snprintf(buf, len, "%" PRId64, count_col__number(col, key));
+	return buf;
+}
+
+void count_out__cell(FILE *f, const struct count_col *col, const void *key)
+{
+	char buf[256];
+
+	fprintf(f, "%*s ", col->width, cell_text(col, key, buf, sizeof(buf)));
+}
+
+/*
+ * A row as a block (a table with row_text): "HEAD = value, ..." of its
+ * key, then what row_text writes of its values. Example (syscount --hist):
+ *
+ *   SYSCALL = clock_nanosleep
+ *        usecs               : count    distribution
+ *        16384 -> 32767      : 10       |****************************************|
+ *     calls 10  avg 20.1 ms  p50 20.2 ms  p90 20.2 ms  p99 20.2 ms  p99.9 20.2 ms  max 20.2 ms
+ */
+static void block(FILE *f, const struct count_table *t, size_t r)
+{
+	const void *key = count_rows__key(t->rows, r);
+	char buf[256];
+
+	for (size_t i = 0; i < t->nr_cols; i++)
+		fprintf(f, "%s%s = %s", i ? ", " : "", t->cols[i].head,
+			cell_text(&t->cols[i], key, buf, sizeof(buf)));
+	fputc('\n', f);
+	t->row_text(f, t, r);
+	fputc('\n', f);
 }
 
 static void table(FILE *f, const struct count_report *c, const struct count_table *t)
@@ -65,22 +102,29 @@ static void table(FILE *f, const struct count_report *c, const struct count_tabl
 
 	if (t->title)
 		fprintf(f, "%s\n", t->title);
+	if (t->row_text) {
+		for (size_t r = 0; r < n; r++)
+			block(f, t, r);
+		goto more;
+	}
 	for (size_t i = 0; i < t->nr_cols; i++)
 		fprintf(f, "%*s ", t->cols[i].width, t->cols[i].head);
-	for (size_t v = 0; v < t->rows->nr_values; v++)
+	for (size_t v = 0; v < values_shown(t); v++)
 		fprintf(f, "%s%12s", v ? " " : "", value_head(t, v));
 	fputc('\n', f);
 	for (size_t r = 0; r < n; r++) {
 		const void *key = count_rows__key(t->rows, r);
 
 		for (size_t i = 0; i < t->nr_cols; i++)
-			cell(f, &t->cols[i], key);
-		for (size_t v = 0; v < t->rows->nr_values; v++)
-			fprintf(f, "%s%12" PRIu64, v ? " " : "", count_rows__counts(t->rows, r)[v]);
+			count_out__cell(f, &t->cols[i], key);
+		for (size_t v = 0; v < values_shown(t); v++)
+			value_cell(f, t, v, count_rows__counts(t->rows, r)[v]);
 		fputc('\n', f);
 	}
+more:
 	if (n < t->rows->nr)
-		fprintf(f, "(%zu more rows; -n 0 shows all)\n", t->rows->nr - n);
+		fprintf(f, "(%zu more rows; %s shows all)\n", t->rows->nr - n,
+			c->all_rows ? c->all_rows : "-n 0");
 }
 
 int count_out__table(FILE *f, const struct count_report *c, const struct report_meta *m)
@@ -101,6 +145,10 @@ int count_out__table(FILE *f, const struct count_report *c, const struct report_
 	if (c->full)
 		fprintf(f, "lost: %" PRIu64 " counts found the key table full (%s)\n", c->full,
 			c->full_hint);
+	for (size_t i = 0; i < c->nr_losses; i++)
+		if (c->losses[i].n)
+			fprintf(f, "lost: %" PRIu64 " %s (%s)\n", c->losses[i].n, c->losses[i].what,
+				c->losses[i].hint);
 	if (c->untraced > 0)
 		fprintf(f, "untraced: %" PRId64 " switch%s the kernel counted but its tracepoint "
 			"never showed, so on-cpu and off-cpu miss %s (docs/accounting.md)\n",
@@ -110,14 +158,14 @@ int count_out__table(FILE *f, const struct count_report *c, const struct report_
 	return out__status(f);
 }
 
-static void member(struct json *j, const struct count_col *col, const void *key)
+void count_out__member(struct json *j, const struct count_col *col, const void *key)
 {
 	const char *name;
 	char buf[256];
 
 	switch (col->kind) {
 	case COUNT_COL_TEXT:
-		name = col->text(key, buf, sizeof(buf));
+		name = col->text(col, key, buf, sizeof(buf));
 		json__string(j, col->member, name, strlen(name));
 		return;
 	case COUNT_COL_COMM:
@@ -148,9 +196,12 @@ static void json_table(struct json *j, const struct count_report *c, const struc
 
 		json__begin_object(j, NULL);
 		for (size_t i = 0; i < t->nr_cols; i++)
-			member(j, &t->cols[i], key);
-		for (size_t v = 0; v < t->rows->nr_values; v++)
-			json__u64(j, value_member(t, v), count_rows__counts(t->rows, r)[v]);
+			count_out__member(j, &t->cols[i], key);
+		if (t->row_json)
+			t->row_json(j, t, r);
+		else
+			for (size_t v = 0; v < values_shown(t); v++)
+				json__u64(j, value_member(t, v), count_rows__counts(t->rows, r)[v]);
 		json__end_object(j);
 	}
 	json__end_array(j);
@@ -171,6 +222,8 @@ int count_out__json(FILE *f, const struct count_report *c, const struct report_m
 		json_table(&j, c, &c->tables[i]);
 	json__begin_object(&j, "lost");
 	json__u64(&j, "table_full", c->full);
+	for (size_t i = 0; i < c->nr_losses; i++)
+		json__u64(&j, c->losses[i].member, c->losses[i].n);
 	if (c->untraced >= 0)
 		json__u64(&j, "untraced_switches", (uint64_t)c->untraced);
 	json__end_object(&j);

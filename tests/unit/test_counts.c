@@ -65,10 +65,11 @@ static void test_merge_and_order(void **state)
 }
 
 /* A text column shows what the key leads to, escaped in JSON like a name. */
-static const char *prio_word(const void *key, char *buf, size_t len)
+static const char *prio_word(const struct count_col *c, const void *key, char *buf, size_t len)
 {
 	const struct key *k = key;
 
+	(void)c;
 	snprintf(buf, len, k->prio < 100 ? "rt\"%d" : "normal", (int)k->prio);
 	return buf;
 }
@@ -81,8 +82,9 @@ static void test_text_column(void **state)
 	};
 	struct count_rows r;
 	struct key a = mk(0, 10, "a"), b = mk(0, 120, "b");
-	struct count_table t = { "rows", NULL, &r, cols, 1, NULL, NULL };
-	struct count_report c = { "count", &t, 1, 0, 0, "", -1 };
+	struct count_table t = { .member = "rows", .rows = &r, .cols = cols, .nr_cols = 1 };
+	struct count_report c = { .type = "count", .tables = &t, .nr_tables = 1, .full_hint = "",
+				  .untraced = -1 };
 	struct report_meta m;
 	char *buf = NULL;
 	size_t len = 0;
@@ -123,8 +125,10 @@ static void test_values(void **state)
 	struct count_rows r;
 	struct key a = mk(0, 0, "a"), b = mk(0, 0, "b");
 	const uint64_t a1[2] = { 1, 5 }, a2[2] = { 2, 0 }, b1[2] = { 7, 0 }, z[2] = { 0, 0 };
-	struct count_table t = { "rows", NULL, &r, cols, 1, heads, members };
-	struct count_report c = { "preempt", &t, 1, 0, 0, "", -1 };
+	struct count_table t = { .member = "rows", .rows = &r, .cols = cols, .nr_cols = 1,
+				 .value_heads = heads, .value_members = members };
+	struct count_report c = { .type = "preempt", .tables = &t, .nr_tables = 1, .full_hint = "",
+				  .untraced = -1 };
 	struct report_meta m;
 	char *buf = NULL;
 	size_t len = 0;
@@ -193,8 +197,9 @@ static void test_writers(void **state)
 	};
 	struct count_rows r;
 	struct key a = mk(1, -1, "a\nb"), b = mk(7, 120, "q");
-	struct count_table t = { "rows", NULL, &r, cols, 3, NULL, NULL };
-	struct count_report c = { "count", &t, 1, 0, 3, "--max-keys", 5 };
+	struct count_table t = { .member = "rows", .rows = &r, .cols = cols, .nr_cols = 3 };
+	struct count_report c = { .type = "count", .tables = &t, .nr_tables = 1, .full = 3,
+				  .full_hint = "--max-keys", .untraced = 5 };
 	struct report_meta m;
 	char *buf = NULL;
 	size_t len = 0;
