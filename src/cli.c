@@ -192,6 +192,39 @@ static const struct optdef optdefs[] = {
 	  .help = "drop a removed cgroup's series after SECS (default 300)",
 	  .kind = KIND_SECONDS, AT(cgroup_expiry_s),
 	  .bad = "invalid --cgroup-expiry '%s' (seconds > 0)" },
+	/* syscount's, with bcc's letters: its -T, -i, -e, -L and -P are not the others'. */
+	{ .bit = OPT_TOP, .letter = 'T', .name = "top", .arg = "N",
+	  .help = "show the N rows most called (default 10, 0 = all)",
+	  .kind = KIND_SIZE, AT(top), .max = 1u << 30, .bad = "invalid --top '%s'" },
+	{ .bit = OPT_INTERVAL_OPT, .letter = 'i', .name = "interval", .arg = "SECS",
+	  .help = "a report every SECS seconds (as the positional interval)",
+	  .kind = KIND_SECONDS, AT(interval_s), .bad = "invalid interval '%s' (seconds > 0)" },
+	{ .bit = OPT_FAILURES, .letter = 'x', .name = "failures",
+	  .help = "only calls that failed (returned an error)",
+	  .kind = KIND_FLAG, AT(failures) },
+	{ .bit = OPT_ERRNO, .letter = 'e', .name = "errno", .arg = "ERRNO",
+	  .help = "only calls that failed with ERRNO (ENOENT, or 2)",
+	  .kind = KIND_STRING, AT(errno_name), .min = 1, .bad = "empty errno" },
+	{ .bit = OPT_LATENCY, .letter = 'L', .name = "latency",
+	  .help = "also the total time in the calls",
+	  .kind = KIND_FLAG, AT(latency) },
+	{ .bit = OPT_BY_PROCESS, .letter = 'P', .name = "process",
+	  .help = "by process, not by syscall",
+	  .kind = KIND_FLAG, AT(by_process) },
+	{ .bit = OPT_LIST, .letter = 'l', .name = "list",
+	  .help = "list this kernel's syscalls and exit",
+	  .kind = KIND_FLAG, AT(list) },
+	{ .bit = OPT_HIST, .name = "hist",
+	  .help = "a latency histogram per row, with percentiles",
+	  .kind = KIND_FLAG, AT(hist) },
+	{ .bit = OPT_SLOWER, .name = "slower", .arg = "MS",
+	  .help = "also print each call of at least MS milliseconds",
+	  .kind = KIND_SECONDS, AT(slower_ms),
+	  .bad = "invalid --slower '%s' (milliseconds > 0)" },
+	{ .bit = OPT_BUFFER_KB, .name = "buffer-kb", .arg = "KB",
+	  .help = "--slower's ring buffer in KiB (a power of two, at\nleast the page size; default 1024)",
+	  .kind = KIND_SIZE, AT(buffer_kb), .min = 1, .max = 1u << 21,
+	  .bad = "invalid --buffer-kb '%s' (KiB, a power of two up to 2097152)" },
 	{ .letter = 'v', .name = "verbose",
 	  .help = "show libbpf's messages, load time and\n"
 		  "instructions verified per program",
@@ -659,6 +692,7 @@ int cli__parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *out
 	out->rows = 20;
 	out->max_tasks = 65536;
 	out->min_us = 10000;
+	out->top = 10;
 	out->sub = -1;
 	return parse_node(&p, argc, argv, out);
 }

@@ -60,6 +60,17 @@
 #define OPT_MAX_SERIES   (UINT64_C(1) << 37)	/* --max-series N */
 #define OPT_CGROUP_EXPIRY (UINT64_C(1) << 38)	/* --cgroup-expiry SECS */
 #define OPT_CGROUP_ROOT  (UINT64_C(1) << 39)	/* --cgroup-root DIR */
+/* syscount's, with bcc's letters */
+#define OPT_TOP          (UINT64_C(1) << 40)	/* -T, --top N */
+#define OPT_INTERVAL_OPT (UINT64_C(1) << 41)	/* -i, --interval SECS */
+#define OPT_FAILURES     (UINT64_C(1) << 42)	/* -x, --failures */
+#define OPT_ERRNO        (UINT64_C(1) << 43)	/* -e, --errno ERRNO */
+#define OPT_LATENCY      (UINT64_C(1) << 44)	/* -L, --latency */
+#define OPT_BY_PROCESS   (UINT64_C(1) << 45)	/* -P, --process */
+#define OPT_LIST         (UINT64_C(1) << 46)	/* -l, --list */
+#define OPT_HIST         (UINT64_C(1) << 47)	/* --hist */
+#define OPT_SLOWER       (UINT64_C(1) << 48)	/* --slower MS */
+#define OPT_BUFFER_KB    (UINT64_C(1) << 49)	/* --buffer-kb KB */
 
 struct cli {
 	/* Wider fields first, the flags last: no padding between them. */
@@ -89,6 +100,10 @@ struct cli {
 	size_t max_series;	/* --max-series; 0: the default */
 	double cgroup_expiry_s;	/* --cgroup-expiry; 0: the default */
 	const char *cgroup_root;	/* --cgroup-root; NULL: the cgroup2 mount of mountinfo */
+	size_t top;		/* -T of syscount: rows shown (default 10, 0: all) */
+	const char *errno_name;	/* -e of syscount: an errno's name or number, as given */
+	double slower_ms;	/* --slower; 0: no events */
+	size_t buffer_kb;	/* --buffer-kb; 0: the default */
 	int cpu;		/* -1: all */
 	int sub;		/* the subcommand given (its cli_cmd.id); -1: none */
 	uint32_t ev_mask;	/* -e, SEV_MASK() bits; 0 (and no ev_probes): the command's default */
@@ -110,6 +125,11 @@ struct cli {
 	bool force;		/* -f */
 	bool wakeups;		/* -w */
 	bool migrations;	/* -M */
+	bool failures;		/* -x */
+	bool latency;		/* -L of syscount */
+	bool by_process;	/* -P of syscount */
+	bool list;		/* -l */
+	bool hist;		/* --hist */
 };
 
 /*

@@ -144,6 +144,20 @@ static const struct cli_cmd commands[] = {
 		.run = runqslower__run,
 	},
 	{
+		.name = "syscount",
+		.summary = "Syscalls counted by syscall or process, bcc's syscount, with their\n"
+			   "time, latency histograms and the slowest calls, from the kernel.",
+		.usage = "[options] [interval [count]]",
+		.extra_help = "Columns: SYSCALL (or PID and COMM with -P), COUNT, and with -L the\n"
+			      "total TIME in the calls. Names come from the running kernel's own\n"
+			      "syscall tables (-l lists them); 32-bit calls show as ia32:NAME.\n",
+		.opts = OPT_PID | OPT_TID | OPT_COMM | OPT_TOP | OPT_INTERVAL_OPT | OPT_FAILURES |
+			OPT_ERRNO | OPT_LATENCY | OPT_MS | OPT_BY_PROCESS | OPT_LIST | OPT_HIST |
+			OPT_SLOWER | OPT_BUFFER_KB | OPT_MAX_KEYS | OPT_DURATION | OPT_JSON |
+			OPT_INTERVAL,
+		.run = syscount__run,
+	},
+	{
 		.name = "starve",
 		.summary = "Threads runnable longer than the threshold (default 100 ms) without\n"
 			   "running, while it lasts, with what runs on their CPU instead.",

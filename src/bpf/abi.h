@@ -415,4 +415,49 @@ struct ss_count_stat {
 	__u64 full;		/* counts that found the key table full */
 };
 
+/*
+ * syscount (src/bpf/syscount.bpf.c): counts, or latency histograms, by
+ * syscall, or by process with -P. A 32-bit (ia32) syscall's number has
+ * SS_SC_COMPAT set: its numbers are another table's.
+ */
+#define SS_SC_COMPAT	0x80000000u
+#define SS_SC_ANY	0xffffffffu	/* -P: every syscall of the process */
+
+struct ss_sc_key {
+	__u32 epoch;
+	__u32 nr;		/* the syscall, SS_SC_COMPAT for ia32; SS_SC_ANY with -P */
+	__u32 pid;		/* -P: the process (tgid); else 0 */
+	__u32 pad;
+	char comm[SS_COMM_LEN];	/* -P: its name (the thread's that made the call) */
+};
+
+/* syscount's counts per key: calls, and (with -L) their total time. */
+#define SS_SC_CALLS	0	/* = SS_HIST_COUNT: a histogram's first values are the same */
+#define SS_SC_NS	1	/* = SS_HIST_SUM */
+#define SS_SC_NR_VALUES	2
+
+#define SS_SC_NR_ARGS	3	/* the first arguments a --slower event shows */
+
+/* --slower: one syscall that took at least the threshold. */
+struct ss_sc_event {
+	__u64 ts_ns;		/* its end, CLOCK_MONOTONIC */
+	__u64 dur_ns;
+	__s64 ret;
+	__u64 args[SS_SC_NR_ARGS];
+	__u32 nr;		/* as in ss_sc_key */
+	__u32 pid;
+	__u32 tid;
+	__u32 cpu;
+	char comm[SS_COMM_LEN];
+};
+
+/* Per CPU, cumulative. */
+struct ss_sc_stat {
+	__u64 ring_drops;	/* --slower events the ring had no room for */
+	__u64 unpaired;		/* exits whose entry was not seen (began before attach) */
+};
+
+/* Syscall table words one peek copies (src/session/syscnames.c). */
+#define SS_PEEK_WORDS	8192
+
 #endif

@@ -35,4 +35,10 @@ _Static_assert(sizeof(struct ss_switch_stat) == 16, "ss_switch_stat layout chang
 _Static_assert(sizeof(struct ss_preempt_key) == 56, "ss_preempt_key layout changed");
 _Static_assert(sizeof(struct ss_migr_key) == 40, "ss_migr_key layout changed");
 
+_Static_assert(sizeof(struct ss_sc_key) == 32, "ss_sc_key layout changed");
+_Static_assert(sizeof(struct ss_sc_event) == 80, "ss_sc_event layout changed");
+_Static_assert(sizeof(struct ss_sc_stat) == 16, "ss_sc_stat layout changed");
+_Static_assert(SS_SC_CALLS == SS_HIST_COUNT && SS_SC_NS == SS_HIST_SUM,
+	       "syscount's counts and histograms share their first values");
+
 #endif

@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "session/syscsession.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "bpf/abi.h"
+#include "bpf/abi_check.h"
+#include "session/bpfenv.h"
+#include "session/bpfsess.h"
+#include "session/counts_read.h"
+#include "syscount.skel.h"
+
+BPFSESS_SKEL(syscount_hooks, syscount_bpf);
+
+/* The keys of a histogram table unless --max-keys says otherwise: about 2.7 KB each per CPU. */
+#define HIST_MAX_KEYS 1024
+/* How long --slower's events may wait in the ring before we read them. */
+#define RING_BEAT_NS 100000000ull
+
+/* The smallest ring buffer: the one a session without --slower never writes. */
+static uint32_t page_size(void)
+{
+	long n = sysconf(_SC_PAGESIZE);
+
+	return n > 0 ? (uint32_t)n : 4096;
+}
+
+struct syscsession {
+	struct bpfsess b;
+	struct syscount_bpf *skel;
+	struct counts_read *counts;
+	struct syscnames *names;
+	int (*on_event)(void *ctx, const struct sysc_event *e);
+	void *ctx;
+};
+
+/*
+ * The kernel's words at addr into the peek buffer, through sc_peek run by
+ * hand. Returns 0 or -errno (an address not mapped: -EFAULT).
+ */
+static int peek(struct syscount_bpf *skel, uint64_t addr)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts);
+	int err;
+
+	skel->bss->peek_addr = addr;
+	err = bpf_prog_test_run_opts(bpf_program__fd(skel->progs.sc_peek), &opts);
+	if (err)
+		return err;
+	return skel->bss->peek_err ? (int)skel->bss->peek_err : 0;
+}
+
+/*
+ * Where table abi starts: its symbol if kallsyms lists kernel data, else
+ * the first place in read-only data that holds its first handlers. Reads
+ * overlap by a few words so no start is missed between two. 0: not found.
+ */
+static uint64_t table_addr(struct syscount_bpf *skel, const struct syscnames *n,
+			   enum sysc_abi abi)
+{
+	const size_t step = SS_PEEK_WORDS - 8;
+	uint64_t addr = syscnames__addr(n, abi == SYSC_X64 ? "sys_call_table"
+							  : "ia32_sys_call_table");
+	uint64_t lo, hi;
+
+	if (addr)
+		return addr;
+	if (!syscnames__search_region(n, &lo, &hi))
+		return 0;
+	for (addr = lo; addr < hi; addr += step * sizeof(uint64_t)) {
+		long at;
+
+		if (peek(skel, addr))
+			return 0;
+		at = syscnames__find(n, abi, (const uint64_t *)skel->bss->peek_buf, SS_PEEK_WORDS);
+		if (at >= 0)
+			return addr + (uint64_t)at * sizeof(uint64_t);
+	}
+	return 0;
+}
+
+/* The names, from kallsyms and the tables the loaded object reads; NULL with a warning. */
+static struct syscnames *find_names(struct syscount_bpf *skel)
+{
+	struct syscnames *n = syscnames__new();
+	FILE *f = fopen("/proc/kallsyms", "r");
+	const char *why = "cannot read /proc/kallsyms";
+
+	if (!n || !f)
+		goto fail;
+	why = "/proc/kallsyms hides the kernel's addresses (kernel.kptr_restrict)";
+	if (syscnames__read_kallsyms(n, f))
+		goto fail;
+	fclose(f);
+	f = NULL;
+	for (int abi = 0; abi < SYSC_NR_ABIS; abi++) {
+		uint64_t addr = table_addr(skel, n, (enum sysc_abi)abi);
+
+		if (addr && !peek(skel, addr))
+			syscnames__set_table(n, (enum sysc_abi)abi, (const uint64_t *)skel->bss->peek_buf,
+					     SS_PEEK_WORDS);
+	}
+	why = "the kernel's syscall table was not found";
+	if (syscnames__nr(n, SYSC_X64))
+		return n;
+fail:
+	fprintf(stderr, "schedscope: warning: no syscall names: %s; showing numbers\n", why);
+	if (f)
+		fclose(f);
+	syscnames__free(n);
+	return NULL;
+}
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct syscsession *s = ctx;
+	const struct ss_sc_event *r = data;
+	struct sysc_event e;
+
+	if (size < sizeof(*r))
+		return 0;
+	e = (struct sysc_event){
+		.ts_ns = r->ts_ns,
+		.dur_ns = r->dur_ns,
+		.ret = r->ret,
+		.nr = r->nr & ~SS_SC_COMPAT,
+		.compat = (r->nr & SS_SC_COMPAT) != 0,
+		.pid = r->pid,
+		.tid = r->tid,
+		.cpu = r->cpu,
+	};
+	_Static_assert(SYSC_NR_ARGS == SS_SC_NR_ARGS && SYSC_COMM_LEN == SS_COMM_LEN,
+		       "sysc_event holds a record");
+	memcpy(e.args, r->args, sizeof(e.args));
+	memcpy(e.comm, r->comm, sizeof(e.comm));
+	return s->on_event(s->ctx, &e);
+}
+
+static void configure(struct syscsession *s, const struct sysc_opts *o)
+{
+	struct syscount_bpf *skel = s->skel;
+	bool timed = o->latency || o->hist || o->slower_ns;
+
+	skel->rodata->timed = timed;
+	skel->rodata->hist = o->hist;
+	skel->rodata->by_process = o->by_process;
+	skel->rodata->failures = o->failures;
+	skel->rodata->want_errno = o->want_errno;
+	skel->rodata->slower_ns = o->slower_ns;
+	skel->rodata->hist_unit_ns = o->unit_ns;
+	bpfenv__set_task_filter((struct ss_task_filter *)&skel->rodata->task_filter, o->cli);
+	/* Counting alone needs no entry stamp: one program per syscall. */
+	bpf_program__set_autoload(skel->progs.sc_enter, timed);
+	bpf_program__set_autoattach(skel->progs.sc_peek, false);
+	/* The table not in use costs one entry. */
+	if (o->hist)
+		bpf_map__set_max_entries(skel->maps.counts, 1);
+	else
+		bpf_map__set_max_entries(skel->maps.hists, 1);
+	bpf_map__set_max_entries(skel->maps.events, o->slower_ns ? (uint32_t)o->ring_bytes
+								 : page_size());
+}
+
+struct syscsession *syscsession__open(const struct sysc_opts *o)
+{
+	struct syscsession *s = calloc(1, sizeof(*s));
+	struct bpf_map *table;
+	size_t nr_values, max_keys = o->cli->max_keys;
+	int err;
+
+	if (!s) {
+		cli__err("out of memory");
+		return NULL;
+	}
+	if (bpfsess__open(&s->b, &syscount_hooks, o->cli->verbose))
+		goto fail;
+	s->skel = s->b.skel;
+	s->on_event = o->on_event;
+	s->ctx = o->ctx;
+	configure(s, o);
+	table = o->hist ? s->skel->maps.hists : s->skel->maps.counts;
+	nr_values = o->hist ? SS_HIST_NR_VALUES : SS_SC_NR_VALUES;
+	if (o->hist && !max_keys)
+		max_keys = HIST_MAX_KEYS;
+	err = counts_read__start(&s->b, &s->counts, table, s->skel->maps.count_stat,
+				 sizeof(struct ss_sc_key), nr_values, &s->skel->bss->count_epoch,
+				 max_keys);
+	if (err)
+		goto fail;
+	if (o->hist)
+		counts_read__set_max(s->counts, SS_HIST_MAX);
+	s->names = find_names(s->skel);
+	if (o->slower_ns && bpfsess__open_ring(&s->b, s->skel->maps.events, "--slower", on_record,
+					       s, RING_BEAT_NS))
+		goto fail;
+	return s;
+fail:
+	syscsession__close(s);
+	return NULL;
+}
+
+int syscsession__names_only(bool verbose, struct syscnames **out)
+{
+	struct bpfsess b;
+	struct syscount_bpf *skel;
+	struct bpf_program *p;
+
+	if (bpfsess__open(&b, &syscount_hooks, verbose))
+		return 1;
+	skel = b.skel;
+	/* Only the peek: the hooks' programs cost a verification each. */
+	for (p = bpf_object__next_program(skel->obj, NULL); p;
+	     p = bpf_object__next_program(skel->obj, p))
+		bpf_program__set_autoload(p, p == skel->progs.sc_peek);
+	bpf_map__set_max_entries(skel->maps.counts, 1);
+	bpf_map__set_max_entries(skel->maps.hists, 1);
+	bpf_map__set_max_entries(skel->maps.events, page_size());
+	if (bpfsess__load(&b, false)) {
+		bpfsess__close(&b);
+		return 1;
+	}
+	*out = find_names(skel);
+	bpfsess__close(&b);
+	return *out ? 0 : 1;
+}
+
+void syscsession__close(struct syscsession *s)
+{
+	if (!s)
+		return;
+	bpfsess__close(&s->b);
+	counts_read__free(s->counts);
+	syscnames__free(s->names);
+	free(s);
+}
+
+struct syscnames *syscsession__names(struct syscsession *s)
+{
+	return s->names;
+}
+
+struct bpfsess *syscsession__bpfsess(struct syscsession *s)
+{
+	return &s->b;
+}
+
+struct counts_read *syscsession__counts(struct syscsession *s)
+{
+	return s->counts;
+}
+
+/* The per-CPU stat summed. */
+static struct ss_sc_stat stat_sum(struct syscsession *s)
+{
+	struct ss_sc_stat sum = { 0 }, *st = calloc(s->b.nr_cpus, sizeof(*st));
+	uint32_t zero = 0;
+
+	if (st && !bpf_map__lookup_elem(s->skel->maps.sc_stat, &zero, sizeof(zero), st,
+					s->b.nr_cpus * sizeof(*st), 0))
+		for (uint32_t i = 0; i < s->b.nr_cpus; i++) {
+			sum.ring_drops += st[i].ring_drops;
+			sum.unpaired += st[i].unpaired;
+		}
+	free(st);
+	return sum;
+}
+
+uint64_t syscsession__ring_drops(struct syscsession *s)
+{
+	return stat_sum(s).ring_drops;
+}
+
+uint64_t syscsession__unpaired(struct syscsession *s)
+{
+	return stat_sum(s).unpaired;
+}
