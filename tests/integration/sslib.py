@@ -36,7 +36,7 @@ UNTRACED_MAX = 100
 # after every tracer has exited is a leak.
 PROG_NAMES = ("on_switch", "on_wakeup", "on_migrate", "on_free", "dump_task",
               "probe_cpu", "lat_switch", "lat_waking", "lat_pi", "scan_tasks",
-              "note_wait", "ev_")
+              "note_wait", "ev_", "sc_")
 
 
 def ssload_path():

@@ -1,0 +1,267 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""schedscope syscount against what tests/workload/sysload did, root.
+
+One sysload run (known opens, failures, execs, 20 ms sleeps, children) is
+traced by several syscount processes at once, each with other options:
+
+  counts    -p PID: opens per syscall (open, openat, openat2, creat)
+            exactly, the sleeps as clock_nanosleep (what glibc's
+            nanosleep() calls) and none as nanosleep
+  failures  -x and -e ENOENT: the misses per syscall exactly; -c with
+            -e EACCES: the uid-65534 child's refused openat calls, and the
+            exec children's failed execve calls per errno
+  hist      --hist: the sleeps in log2 slot 16384 -> 32767 us and in the
+            fine bucket [18874368, 20971520) ns, percentiles near 20 ms
+  slower    --slower 10: each sleep as an event, with its duration, its
+            return value and its first arguments
+  interval  0.1 s reports, printed and cleared, sum to the counts run
+  drops     a 4 KiB ring, the tracer stopped while the workload runs:
+            events + drops = the calls timed, and the drops are shown
+
+then -l against <asm/unistd_64.h>, and bad input. Under 60 s.
+"""
+
+import os
+import re
+import signal
+import tempfile
+import time
+
+import sslib
+
+SLEEPS = 5
+OPENS = 110
+EXECS = 8
+UNISTD = "/usr/include/x86_64-linux-gnu/asm/unistd_64.h"
+
+
+def rows_of(report):
+    return {r["syscall"]: r for r in report["rows"]}
+
+
+def counts_of(report):
+    return {r["syscall"]: r["count"] for r in report["rows"]}
+
+
+def final(tracer):
+    reps = tracer.reports("syscount")
+    if not reps:
+        raise sslib.TracerError(f"{tracer.name()}: no report; stderr: "
+                                f"{sslib.one_line(chr(10).join(tracer.stderr or []))}")
+    return reps[-1]
+
+
+def sum_intervals(reports):
+    total = {}
+    for rep in reports:
+        for name, n in counts_of(rep).items():
+            total[name] = total.get(name, 0) + n
+    return total
+
+
+def check_counts(tap, rep, st):
+    got = counts_of(rep)
+    o = st["opens"]
+    # openat: the absolute and the dirfd-relative opens, and the directory
+    # fd that do_opens() opens first (glibc's open() is an openat).
+    want = {"open": sum(o["open"]), "openat": sum(o["openat"]) + sum(o["openat_dirfd"]) + 1,
+            "openat2": sum(o["openat2"]), "creat": sum(o["creat"]),
+            "clock_nanosleep": st["sleeps"], "wait4": st["forks"]}
+    for name, n in want.items():
+        tap.check(f"counts: {name} exact", got.get(name, 0) == n, f"{n}",
+                  f"syscount {got.get(name, 0)}, sysload {n}")
+    tap.check("counts: glibc's nanosleep() is clock_nanosleep, no nanosleep",
+              "nanosleep" not in got, "", f"nanosleep {got.get('nanosleep')}")
+
+
+def check_failures(tap, name, rep, st):
+    got = counts_of(rep)
+    o = st["opens"]
+    want = {"open": o["open"][1], "openat": o["openat"][1] + o["openat_dirfd"][1],
+            "openat2": o["openat2"][1], "creat": o["creat"][1]}
+    tap.check(f"{name}: failed opens per syscall exact", got == want, str(want), str(got))
+
+
+def fine_bucket(ns):
+    """The fine bucket [lo, hi) of ns, as lat_buckets.h places it."""
+    if ns < 8:
+        return ns, ns + 1
+    k = ns.bit_length() - 1
+    width = 1 << (k - 3)
+    lo = (ns >> (k - 3)) << (k - 3)
+    return lo, lo + width
+
+
+def check_hist(tap, rep, st, sleeps_ns):
+    """sleeps_ns: the same sleeps' durations as --slower measured them (a
+    few microseconds apart from the histogram's own)."""
+    row = rows_of(rep).get("clock_nanosleep")
+    if not tap.check("hist: clock_nanosleep has a histogram", row is not None, "",
+                     str(list(rows_of(rep)))):
+        return
+    lat = row["latency"]
+    tap.check("hist: every sleep counted", lat["count"] == st["sleeps"], f"{lat['count']}")
+    slots = lat["log2"]["slots"]
+    tap.check("hist: 20 ms sleeps in log2 slot 16384 -> 32767 us",
+              slots == [{"lo": 16384, "hi": 32767, "count": st["sleeps"]}], "", str(slots))
+    fine = lat["fine"]
+    # 20 ms and a little: [18874368, 20971520) ns, unless the machine was so
+    # busy that a sleep overran by a millisecond (--slower says so).
+    want = {fine_bucket(20_000_000)} | {fine_bucket(ns) for ns in sleeps_ns}
+    tap.check("hist: and in fine bucket [18874368, 20971520) ns",
+              sum(b["count"] for b in fine) == st["sleeps"] and
+              all((b["lo_ns"], b["hi_ns"]) in want for b in fine), str(fine),
+              f"{fine}; --slower saw {sleeps_ns}")
+    for q in ("p50_ns", "p90_ns", "p99_ns", "p999_ns"):
+        tap.check(f"hist: {q} near 20 ms", 20_000_000 <= lat[q] <= lat["max_ns"],
+                  f"{lat[q]} ns", f"{lat[q]} ns, max {lat['max_ns']}")
+    tap.check("hist: max of a 20 ms sleep",
+              20_000_000 <= lat["max_ns"] < max(sleeps_ns or [21_000_000]) + 1_000_000,
+              f"{lat['max_ns']} ns")
+
+
+def check_slower(tap, tracer, st):
+    events = tracer.reports("syscall")
+    sleeps = [e for e in events if e["syscall"] == "clock_nanosleep"]
+    tap.check("slower: each sleep an event", len(sleeps) == st["sleeps"],
+              f"{len(sleeps)}", f"{len(sleeps)} of {st['sleeps']}")
+    tap.check("slower: every event of at least 10 ms",
+              all(e["dur_ns"] >= 10_000_000 for e in events), f"{len(events)} events")
+    tap.check("slower: the sleeps' durations are 20 ms and more, their return 0",
+              all(20_000_000 <= e["dur_ns"] < 30_000_000 and e["ret"] == 0 and
+                  e["errno"] is None for e in sleeps), "",
+              str([(e["dur_ns"], e["ret"]) for e in sleeps]))
+    tap.check("slower: their first arguments are CLOCK_REALTIME, no flags, a request",
+              all(e["args"][0] == 0 and e["args"][1] == 0 and e["args"][2] != 0 for e in sleeps),
+              "", str([e["args"] for e in sleeps]))
+    tap.check("slower: the process and thread are sysload's",
+              all(e["pid"] == st["pid"] and e["tid"] == st["pid"] and e["comm"] == "sysload"
+                  for e in sleeps), "", str(sleeps[:1]))
+    rep = final(tracer)
+    tap.check("slower: no event dropped with the default ring",
+              rep["lost"]["ring_drops"] == 0, "", str(rep["lost"]))
+
+
+def check_drops(tap, tracer):
+    rep = final(tracer)
+    events = len(tracer.reports("syscall"))
+    drops = rep["lost"]["ring_drops"]
+    timed = rep["total"] - rep["lost"]["unpaired"]
+    tap.check("drops: a full ring's drops are counted", drops > 0, f"{drops} dropped")
+    tap.check("drops: events + drops = the calls timed", events + drops == timed,
+              f"{events} + {drops} = {timed}", f"{events} + {drops} != {timed}")
+    text = sslib.run([sslib.schedscope_path(), "syscount", "-d", "0.01", "--slower", "1"])
+    tap.check("drops: the text report says lost lines only when there are some",
+              text.returncode == 0 and "ring buffer" not in text.stdout, "",
+              f"rc {text.returncode}: {sslib.one_line(text.stdout + text.stderr)}")
+
+
+def check_exec_failures(tap, enoent, eacces, st):
+    tap.check("failures: execve ENOENT of the exec children exact",
+              counts_of(enoent).get("execve", 0) == st["execs"]["enoent"],
+              f"{st['execs']['enoent']}", str(counts_of(enoent)))
+    tap.check("failures: execve EACCES of the exec children exact",
+              counts_of(eacces).get("execve", 0) == st["execs"]["eacces"],
+              f"{st['execs']['eacces']}", str(counts_of(eacces)))
+
+
+def traced_run(tap):
+    """One sysload run under every tracer; returns (stats, {name: tracer})."""
+    d = tempfile.mkdtemp(prefix="sc-")
+    w = sslib.Sysload(os.path.join(d, "w"), opens=OPENS, execs=EXECS, sleeps=SLEEPS,
+                      children=3)
+    p = str(w.pid)
+    runs = {
+        "counts": ["-p", p, "-T", "0"],
+        "failures": ["-p", p, "-x", "-T", "0"],
+        "enoent": ["-p", p, "-e", "ENOENT", "-T", "0"],
+        "eacces": ["-c", "sl-noperm", "-e", "EACCES", "-T", "0"],
+        "exec_enoent": ["-c", "sl-exec", "-e", "ENOENT", "-T", "0"],
+        "exec_eacces": ["-c", "sl-exec", "-e", "13", "-T", "0"],
+        "hist": ["-p", p, "--hist", "-T", "0"],
+        "slower": ["-p", p, "--slower", "10", "-T", "0"],
+        "interval": ["-p", p, "-T", "0", "0.1"],
+        "drops": ["-p", p, "--slower", "0.000001", "--buffer-kb", "4", "-T", "0"],
+    }
+    tracers = {}
+    try:
+        for name, args in runs.items():
+            tracers[name] = sslib.Tracer(["syscount", "--json"] + args)
+        os.kill(tracers["drops"].proc.pid, signal.SIGSTOP)
+        st = w.go()
+        time.sleep(0.3)
+        os.kill(tracers["drops"].proc.pid, signal.SIGCONT)
+        for name, t in tracers.items():
+            rc = t.stop()
+            tap.check(f"{name}: exits 0 on SIGINT", rc == 0, "",
+                      f"rc {rc}: {sslib.one_line(chr(10).join(t.stderr or []))}")
+    finally:
+        for t in tracers.values():
+            t.kill()
+    return st, tracers
+
+
+def check_workload(tap):
+    st, t = traced_run(tap)
+    check_counts(tap, final(t["counts"]), st)
+    check_failures(tap, "-x", final(t["failures"]), st)
+    check_failures(tap, "-e ENOENT", final(t["enoent"]), st)
+    got = counts_of(final(t["eacces"]))
+    tap.check("failures: the uid-65534 child's EACCES openat calls exact",
+              got == {"openat": st["eacces"]["count"]}, f"{st['eacces']['count']}", str(got))
+    check_exec_failures(tap, final(t["exec_enoent"]), final(t["exec_eacces"]), st)
+    check_hist(tap, final(t["hist"]), st,
+               [e["dur_ns"] for e in t["slower"].reports("syscall")
+                if e["syscall"] == "clock_nanosleep"])
+    check_slower(tap, t["slower"], st)
+    reps = t["interval"].reports("syscount")
+    tap.check("interval: several reports", len(reps) >= 3, f"{len(reps)}")
+    tap.check("interval: print-and-clear sums to the whole run",
+              sum_intervals(reps) == counts_of(final(t["counts"])), "",
+              f"{sum_intervals(reps)} != {counts_of(final(t['counts']))}")
+    check_drops(tap, t["drops"])
+
+
+def check_list(tap):
+    r = sslib.run([sslib.schedscope_path(), "syscount", "-l"])
+    if not tap.check("list: exits 0", r.returncode == 0, "", sslib.one_line(r.stderr)):
+        return
+    listed = {}
+    for line in r.stdout.splitlines()[1:]:
+        nr, name = line.split()
+        if not name.startswith("ia32:"):
+            listed[name] = int(nr)
+    with open(UNISTD) as f:
+        header = {m.group(1): int(m.group(2)) for m in
+                  re.finditer(r"#define __NR_(\w+) (\d+)", f.read())}
+    both = set(listed) & set(header)
+    wrong = {n: (listed[n], header[n]) for n in both if listed[n] != header[n]}
+    tap.check("list: the kernel's names agree with <asm/unistd_64.h>",
+              len(both) > 300 and not wrong, f"{len(both)} names agree",
+              f"{len(both)} in both; differ: {wrong}")
+    tap.check("list: the syscalls sysload makes are named",
+              all(n in listed for n in ("open", "openat", "openat2", "creat",
+                                        "clock_nanosleep", "execve", "wait4")), "", "")
+
+
+def check_bad_input(tap):
+    for args, what in ((["-e", "ENOPE"], "unknown errno"), (["-e", "0"], "errno 0"),
+                       (["--buffer-kb", "3"], "--buffer-kb not a power of two"),
+                       (["-T", "x"], "bad -T"), (["--slower", "-1"], "negative --slower"),
+                       (["-i", "0"], "zero interval")):
+        r = sslib.run([sslib.schedscope_path(), "syscount"] + args)
+        tap.check(f"bad input: {what} exits 2 with a message",
+                  r.returncode == 2 and r.stderr.startswith("schedscope: "),
+                  "", f"rc {r.returncode}: {sslib.one_line(r.stderr)}")
+
+
+def main():
+    tap = sslib.Tap()
+    sslib.run_cases(tap, [("workload", lambda: check_workload(tap)),
+                          ("list", lambda: check_list(tap)),
+                          ("bad_input", lambda: check_bad_input(tap))])
+
+
+if __name__ == "__main__":
+    main()
