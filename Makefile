@@ -132,7 +132,8 @@ $(BUILD)/san/%.o: src/%.c
 LINKS_test_acct     := core/acct core/hashtab
 LINKS_test_evacct   := core/acct core/hashtab core/cpustat core/evacct core/sev core/probes core/tasktab core/tidmap
 LINKS_test_evlogic  := core/sev core/probes
-LINKS_test_counts   := core/counts out/count_out out/common_out out/json
+LINKS_test_counts   := core/counts out/count_out out/common_out out/json out/hist_out out/lat_out \
+		       core/lathist core/hashtab
 LINKS_test_cgstat   := core/cgstat core/cgwalk core/acct core/hashtab
 LINKS_test_prom     := out/prom_out out/exporter_out core/cgstat core/acct core/hashtab
 LINKS_test_export   := core/sev core/probes core/tasktab core/tidmap core/hashtab core/timehist out/chrome_out \
@@ -142,6 +143,7 @@ LINKS_test_lathist  := core/lathist core/hashtab out/json out/lat_out
 LINKS_test_latlogic :=
 LINKS_test_logic    :=
 LINKS_test_probes   := core/probes core/sev
+LINKS_test_syscnames := core/syscnames core/sysc
 LINKS_test_recfile  := core/recfile core/sev core/probes
 LINKS_test_replay   := core/acct core/hashtab core/topview out/common_out out/json out/top_out
 LINKS_test_tidmap   := core/tidmap core/hashtab

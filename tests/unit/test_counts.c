@@ -11,7 +11,9 @@
 #include <cmocka.h>
 
 #include "core/counts.h"
+#include "core/lathist.h"
 #include "out/count_out.h"
+#include "out/hist_out.h"
 
 struct key {
 	uint32_t epoch;
@@ -235,6 +237,92 @@ static void test_writers(void **state)
 	count_rows__free(&r);
 }
 
+/*
+ * Roles: a maximum merges as the larger, the total counts one value, rows
+ * rank by another (syscount -L: calls total, time ranks).
+ */
+static void test_roles(void **state)
+{
+	struct key a = mk(1, 0, "a"), b = mk(2, 0, "b");
+	const uint64_t a1[] = { 1, 10, 10 }, a2[] = { 2, 30, 25 }, b1[] = { 5, 5, 3 };
+	struct count_rows r;
+
+	(void)state;
+	count_rows__init(&r, sizeof(struct key), 3);
+	count_rows__set_roles(&r, 0, 1, 2);
+	assert_int_equal(count_rows__add(&r, &b, b1), 0);
+	assert_int_equal(count_rows__add(&r, &a, a1), 0);
+	assert_int_equal(count_rows__add(&r, &a, a2), 0);
+	assert_int_equal(count_rows__finish(&r), 0);
+	assert_int_equal(r.nr, 2);
+	assert_int_equal(r.total, 8);
+	/* a ranks first by its time (40), though b has more calls (5). */
+	assert_memory_equal(count_rows__key(&r, 0), &a, sizeof(a));
+	assert_int_equal(count_rows__counts(&r, 0)[0], 3);
+	assert_int_equal(count_rows__counts(&r, 0)[1], 40);
+	assert_int_equal(count_rows__counts(&r, 0)[2], 25);
+	/* The roles outlive a free, as the reader's rows are reused. */
+	count_rows__free(&r);
+	assert_int_equal(r.max_value, 2);
+	count_rows__free(&r);
+}
+
+static const char *key_name(const struct count_col *c, const void *key, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%u", (const char *)c->text_ctx, ((const struct key *)key)->probe);
+	return buf;
+}
+
+/* Histogram rows: a block per key in text, a "latency" member in JSON. */
+static void test_hist_rows(void **state)
+{
+	const struct count_col cols[] = {
+		{ .head = "SYSCALL", .member = "syscall", .width = -22, .kind = COUNT_COL_TEXT,
+		  .text = key_name, .text_ctx = "nr" },
+	};
+	const struct hist_out_ctx ctx = { "usecs", "us", "calls" };
+	struct key k = mk(230, 0, "x");
+	struct lat_dist d;
+	struct count_rows r;
+	struct count_table t = { .member = "rows", .rows = &r, .cols = cols, .nr_cols = 1 };
+	struct count_report c = { .type = "syscount", .tables = &t, .nr_tables = 1,
+				  .full_hint = "", .untraced = -1 };
+	struct report_meta m;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	memset(&d, 0, sizeof(d));
+	memset(&m, 0, sizeof(m));
+	m.duration_ns = 1000000000;
+	/* Two 20 ms sleeps, as hist.bpf.h counts them with usecs slots. */
+	d.count = 2;
+	d.sum_ns = 40200000;
+	d.max_ns = 20100000;
+	d.log2[lat__log2_slot(20100000 / 1000)] = 2;
+	d.fine[lat__fine_bucket(20100000)] = 2;
+	count_rows__init(&r, sizeof(struct key), SS_HIST_NR_VALUES);
+	count_rows__set_roles(&r, SS_HIST_COUNT, SS_HIST_COUNT, SS_HIST_MAX);
+	assert_int_equal(count_rows__add(&r, &k, (const uint64_t *)&d), 0);
+	assert_int_equal(count_rows__finish(&r), 0);
+	hist_out__table(&t, &ctx);
+	f = open_memstream(&buf, &len);
+	assert_int_equal(count_out__table(f, &c, &m), 0);
+	assert_int_equal(count_out__json(f, &c, &m), 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "SYSCALL = nr230\n     usecs               : count    distribution\n"));
+	assert_non_null(strstr(buf, "     16384 -> 32767      : 2        |*****"));
+	assert_non_null(strstr(buf, "  calls 2  avg 20.1 ms  p50 20.1 ms  p90 20.1 ms  p99 20.1 ms"
+				    "  p99.9 20.1 ms  max 20.1 ms\n"));
+	assert_non_null(strstr(buf, "total 2 in 1 rows over 1.000 s\n"));
+	assert_non_null(strstr(buf, "\"rows\":[{\"syscall\":\"nr230\",\"latency\":{\"count\":2,"
+				    "\"sum_ns\":40200000,\"max_ns\":20100000,\"p50_ns\":20100000,"));
+	assert_non_null(strstr(buf, "\"fine\":[{\"lo_ns\":18874368,\"hi_ns\":20971520,\"count\":2}]"));
+	free(buf);
+	count_rows__free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -243,6 +331,8 @@ int main(void)
 		cmocka_unit_test(test_text_column),
 		cmocka_unit_test(test_find),
 		cmocka_unit_test(test_writers),
+		cmocka_unit_test(test_roles),
+		cmocka_unit_test(test_hist_rows),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
