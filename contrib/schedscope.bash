@@ -1,7 +1,7 @@
 # bash completion for schedscope
 _schedscope() {
 	local cur prev cmd opts i
-	local cmds="top count preempt migrations probes cpus runqlat runqslower starve inversion trace record report timehist export exporter"
+	local cmds="top count preempt migrations probes cpus runqlat runqslower syscount starve inversion trace record report timehist export exporter"
 	local analyses="top cpus runqlat runqslower info"
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD - 1]}
@@ -29,14 +29,18 @@ _schedscope() {
 	--by) mapfile -t COMPREPLY < <(compgen -W "pid tid comm" -- "$cur"); return ;;
 	--from) mapfile -t COMPREPLY < <(compgen -W "wakeup waking" -- "$cur"); return ;;
 	--format) mapfile -t COMPREPLY < <(compgen -W "systrace chrome-json" -- "$cur"); return ;;
-	-e | --events)
-		if [[ $cmd == count ]]; then
+	-e | --errno | --events)
+		if [[ $cmd == syscount ]]; then
+			mapfile -t COMPREPLY < <(compgen -W "EPERM ENOENT EINTR EIO EBADF EAGAIN ENOMEM EACCES EFAULT EEXIST ENOTDIR EISDIR EINVAL EMFILE ENOSPC EPIPE ERANGE ENOSYS ETIMEDOUT ECONNREFUSED" -- "$cur")
+		elif [[ $cmd == count ]]; then
 			mapfile -t COMPREPLY < <(compgen -W "on-cpu off-cpu remain-cpu enqueue dequeue wakeup sleep preempt change-pri lend-pri load-change tick surrender" -- "$cur")
 		else
 			# trace and record: the kinds, and the DTrace probes (the bare wakeup is the kind).
 			mapfile -t COMPREPLY < <(compgen -W "switch waking wakeup new migrate fork exec exit prio rename all default on-cpu off-cpu remain-cpu enqueue dequeue sched:::wakeup sleep preempt change-pri lend-pri load-change tick surrender" -- "$cur")
 		fi
 		return ;;
+	# syscount's -i is bcc's interval, a number.
+	-i | --interval | -T | --top | --slower | --buffer-kb) [[ $prev == -i && $cmd != syscount ]] || return ;;&
 	-i | --input | -o | --output) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
 	-s | --sort)
 		mapfile -t COMPREPLY < <(compgen -W "cpu pid tid comm vcsw ivcsw wakeups migr runq runqmax" -- "$cur")
@@ -58,6 +62,7 @@ _schedscope() {
 	cpus) opts="--cpu --duration --timestamp --json --verbose --help" ;;
 	runqlat) opts="--pid --tid --comm --max-tasks --duration --timestamp --json --milliseconds --pids --tids --cpu --from --split --verbose --help" ;;
 	runqslower) opts="--pid --tid --comm --duration --json --previous --verbose --help" ;;
+	syscount) opts="--pid --tid --comm --duration --json --milliseconds --max-keys --top --interval --failures --errno --latency --process --list --hist --slower --buffer-kb --verbose --help" ;;
 	starve) opts="--pid --tid --comm --duration --json --threshold --verbose --help" ;;
 	inversion) opts="--duration --json --threshold --verbose --help" ;;
 	trace) opts="--pid --tid --comm --cpu --duration --json --events --buffer --verbose --help" ;;

@@ -378,6 +378,9 @@ def produce(tap, tmp):
          "cpu,pid,tid,comm,prio"],
         ["preempt", "--json", "-T", "--by", "pid,tid,comm"],
         ["migrations", "--json", "-T"],
+        ["syscount", "--json", "-L", "-P", "0.2"],
+        ["syscount", "--json", "--hist", "-T", "3"],
+        ["syscount", "--json", "--slower", "1"],
     ]
     out = []
     with sslib.Workload("pingpong", CPU) as pp, \
@@ -421,6 +424,7 @@ def produce(tap, tmp):
         ["timehist", "-i", rec, "--json", "-w", "-M"],
         ["top", "--json", "-p", "999999"],
         ["probes", "--json"],
+        ["syscount", "--json", "-l"],
     ]
     for args in offline:
         r = sslib.run([sslib.schedscope_path()] + args, timeout=60)
