@@ -47,6 +47,10 @@
 #   9. the exporter's scrape (bench/exporter.py, runs alone too): wall,
 #      gather and CPU time per scrape with 10,000 live threads in 200
 #      cgroups, against issue 13's 50 ms (SKIP_EXPORTER=1 to skip).
+#  10. syscount (bench/syscount.py, runs alone too): a pinned getppid() loop
+#      under syscount, -L, --hist, bpftrace's raw_syscalls one-liners and
+#      perf trace -s: slowdown, and ns per run of each BPF program
+#      (SKIP_SYSCOUNT=1 to skip, SYSCOUNT_ROUNDS=N).
 # and ends with a Markdown summary.
 #
 # Tunables (environment):
@@ -1407,6 +1411,11 @@ echo
 # Part 9: the exporter's scrape cost (bench/exporter.py).
 if [[ ${SKIP_EXPORTER:-0} != 1 ]]; then
 	python3 "$BENCH_DIR/exporter.py" "$SCHEDSCOPE" || log "exporter part failed"
+fi
+echo
+# Part 10: syscount against its peers on a getppid() loop (bench/syscount.py).
+if [[ ${SKIP_SYSCOUNT:-0} != 1 ]]; then
+	ROUNDS=${SYSCOUNT_ROUNDS:-5} python3 "$BENCH_DIR/syscount.py" "$SCHEDSCOPE" || log "syscount part failed"
 fi
 echo
 log "done: rounds took ${t_rounds} s, whole bench ${t_total} s"
