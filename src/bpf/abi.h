@@ -431,6 +431,14 @@ struct ss_sc_key {
 	char comm[SS_COMM_LEN];	/* -P: its name (the thread's that made the call) */
 };
 
+/*
+ * Counting by syscall alone, a call of number nr < SS_SC_ABI_SLOTS is added
+ * to slot nr (SS_SC_ABI_SLOTS + nr if 32-bit) of a per-CPU array rather
+ * than the hash; larger numbers (x32's) go to the hash.
+ */
+#define SS_SC_ABI_SLOTS	512
+#define SS_SC_SLOTS	(2 * SS_SC_ABI_SLOTS)
+
 /* syscount's counts per key: calls, and (with -L) their total time. */
 #define SS_SC_CALLS	0	/* = SS_HIST_COUNT: a histogram's first values are the same */
 #define SS_SC_NS	1	/* = SS_HIST_SUM */

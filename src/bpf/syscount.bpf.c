@@ -21,6 +21,7 @@
 #include "compat.bpf.h"
 #define COUNTS_KEY struct ss_sc_key
 #define COUNTS_NR_VALUES SS_SC_NR_VALUES
+#define COUNTS_NR_SLOTS SS_SC_SLOTS
 #include "counts.bpf.h"
 #define HIST_KEY struct ss_sc_key
 #include "hist.bpf.h"
@@ -35,6 +36,7 @@ char LICENSE[] SEC("license") = "GPL";
 const volatile bool timed = false;		/* -L, --hist or --slower: take durations */
 const volatile bool hist = false;		/* --hist: histograms, not counts */
 const volatile bool by_process = false;		/* -P */
+const volatile bool by_slot = false;		/* by syscall, counts: slots, not the hash */
 const volatile bool failures = false;		/* -x: only calls that failed */
 const volatile __s32 want_errno = 0;		/* -e: only calls failing with it */
 const volatile __u64 slower_ns = 0;		/* --slower; 0: no events */
@@ -124,11 +126,24 @@ static __always_inline void emit_slow(struct task_struct *t, struct pt_regs *reg
 	bpf_ringbuf_submit(e, 0);
 }
 
-/* One call of key, and its duration: one lookup for both counts. */
+/*
+ * One call of key, and its duration: by slot (an array element costs a
+ * fraction of a hash lookup, on every syscall of the machine), else in the
+ * hash, one lookup for both counts.
+ */
 static __always_inline void count_call(struct ss_sc_key *key, __u64 dur)
 {
+	__u32 nr = key->nr & ~SS_SC_COMPAT;
 	struct counts_value *v, init = {};
 
+	if (by_slot && nr < SS_SC_ABI_SLOTS) {
+		__u32 slot = key->nr & SS_SC_COMPAT ? SS_SC_ABI_SLOTS + nr : nr;
+
+		counts__add_slot(slot, SS_SC_CALLS, 1);
+		if (timed)
+			counts__add_slot(slot, SS_SC_NS, dur);
+		return;
+	}
 	v = counts__slot(&counts, key, &init);
 	if (!v) {
 		counts__lost(1);

@@ -21,6 +21,8 @@ BPFSESS_SKEL(syscount_hooks, syscount_bpf);
 
 /* The keys of a histogram table unless --max-keys says otherwise: about 2.7 KB each per CPU. */
 #define HIST_MAX_KEYS 1024
+/* The hash's keys beside the slots: x32's numbers (0x40000000 up), rarely any. */
+#define SLOTS_OVERFLOW_KEYS 256
 /* How long --slower's events may wait in the ring before we read them. */
 #define RING_BEAT_NS 100000000ull
 
@@ -151,6 +153,7 @@ static void configure(struct syscsession *s, const struct sysc_opts *o)
 	skel->rodata->timed = timed;
 	skel->rodata->hist = o->hist;
 	skel->rodata->by_process = o->by_process;
+	skel->rodata->by_slot = !o->by_process && !o->hist;
 	skel->rodata->failures = o->failures;
 	skel->rodata->want_errno = o->want_errno;
 	skel->rodata->slower_ns = o->slower_ns;
@@ -166,6 +169,30 @@ static void configure(struct syscsession *s, const struct sysc_opts *o)
 		bpf_map__set_max_entries(skel->maps.hists, 1);
 	bpf_map__set_max_entries(skel->maps.events, o->slower_ns ? (uint32_t)o->ring_bytes
 								 : page_size());
+}
+
+/* The key of slot (count_call() in syscount.bpf.c): the syscall, 32-bit past SS_SC_ABI_SLOTS. */
+static void slot_key(void *key, uint32_t slot, uint32_t cpu)
+{
+	struct ss_sc_key *k = key;
+
+	(void)cpu;
+	k->nr = slot < SS_SC_ABI_SLOTS ? slot : (slot - SS_SC_ABI_SLOTS) | SS_SC_COMPAT;
+}
+
+/* Counts by syscall are in slots, but for numbers past them (x32's). */
+static int use_slots(struct syscsession *s)
+{
+	struct counts_slots slots = {
+		.map_fd = bpf_map__fd(s->skel->maps.count_slots),
+		.nr = SS_SC_SLOTS,
+		.key = slot_key,
+	};
+	int err = counts_read__use_slots(s->counts, &slots);
+
+	if (err)
+		cli__err("out of memory");
+	return err;
 }
 
 struct syscsession *syscsession__open(const struct sysc_opts *o)
@@ -189,6 +216,9 @@ struct syscsession *syscsession__open(const struct sysc_opts *o)
 	nr_values = o->hist ? SS_HIST_NR_VALUES : SS_SC_NR_VALUES;
 	if (o->hist && !max_keys)
 		max_keys = HIST_MAX_KEYS;
+	/* By syscall, the hash only holds numbers past the slots, if any. */
+	if (!o->hist && !o->by_process && !max_keys)
+		max_keys = SLOTS_OVERFLOW_KEYS;
 	err = counts_read__start(&s->b, &s->counts, table, s->skel->maps.count_stat,
 				 sizeof(struct ss_sc_key), nr_values, &s->skel->bss->count_epoch,
 				 max_keys);
@@ -196,6 +226,8 @@ struct syscsession *syscsession__open(const struct sysc_opts *o)
 		goto fail;
 	if (o->hist)
 		counts_read__set_max(s->counts, SS_HIST_MAX);
+	else if (!o->by_process && use_slots(s))
+		goto fail;
 	s->names = find_names(s->skel);
 	if (o->slower_ns && bpfsess__open_ring(&s->b, s->skel->maps.events, "--slower", on_record,
 					       s, RING_BEAT_NS))
