@@ -43,6 +43,7 @@ const volatile __u64 slower_ns = 0;		/* --slower; 0: no events */
 
 /* The peek: user space reads kernel words through it to find the syscall tables. */
 __u64 peek_addr;
+__u32 peek_len;		/* bytes, at most sizeof(peek_buf) */
 __s64 peek_err;
 __u64 peek_buf[SS_PEEK_WORDS];
 
@@ -208,12 +209,17 @@ int BPF_PROG(sc_exit, struct pt_regs *regs, long ret)
 }
 
 /*
- * Run by hand (BPF_PROG_TEST_RUN): copy the kernel words at peek_addr into
- * peek_buf, for user space to find the syscall tables and read them.
+ * Run by hand (BPF_PROG_TEST_RUN): copy peek_len bytes of the kernel's at
+ * peek_addr into peek_buf, for user space to find the syscall tables and
+ * read them. All or nothing: one unmapped page fails the whole read.
  */
 SEC("raw_tp")
 int sc_peek(void *ctx)
 {
-	peek_err = bpf_probe_read_kernel(peek_buf, sizeof(peek_buf), (const void *)peek_addr);
+	__u32 len = peek_len;
+
+	if (len > sizeof(peek_buf))
+		len = sizeof(peek_buf);
+	peek_err = bpf_probe_read_kernel(peek_buf, len, (const void *)peek_addr);
 	return 0;
 }

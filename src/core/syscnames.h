@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Syscall names from the running kernel, not from a table frozen at build
- * time: the kernel's own syscall tables (sys_call_table, and
- * ia32_sys_call_table for 32-bit callers) map each number to its handler,
+ * time: the kernel's own syscall tables (sys_call_table, kept for ftrace
+ * since 6.9 calls through a switch, and ia32_sys_call_table for 32-bit
+ * callers, which that change, commit 1e3ad78334a6, also taken by stable
+ * kernels such as Debian's 6.1, dropped) map each number to its handler,
  * and /proc/kallsyms names each handler (__x64_sys_openat, __ia32_sys_read,
  * __ia32_compat_sys_open). The tables are kernel data, which kallsyms lists
  * only with CONFIG_KALLSYMS_ALL (Debian has it; other kernels do not), so

@@ -44,53 +44,86 @@ struct syscsession {
 };
 
 /*
- * The kernel's words at addr into the peek buffer, through sc_peek run by
- * hand. Returns 0 or -errno (an address not mapped: -EFAULT).
+ * len bytes of the kernel's at addr into the peek buffer, through sc_peek
+ * run by hand. Returns 0 or -errno (an address not mapped: -EFAULT).
  */
-static int peek(struct syscount_bpf *skel, uint64_t addr)
+static int peek(struct syscount_bpf *skel, uint64_t addr, uint32_t len)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, opts);
 	int err;
 
 	skel->bss->peek_addr = addr;
+	skel->bss->peek_len = len;
 	err = bpf_prog_test_run_opts(bpf_program__fd(skel->progs.sc_peek), &opts);
 	if (err)
 		return err;
 	return skel->bss->peek_err ? (int)skel->bss->peek_err : 0;
 }
 
+#define PEEK_BYTES (SS_PEEK_WORDS * 8u)
+#define PAGE_BYTES 4096u
+
 /*
- * Where table abi starts: its symbol if kallsyms lists kernel data, else
- * the first place in read-only data that holds its first handlers. Reads
- * overlap by a few words so no start is missed between two. 0: not found.
+ * Where table abi starts in [lo, hi): the first place that holds its
+ * first handlers. Reads overlap by a few words so that no start is missed
+ * between two; a read that fails (a page of the region not mapped) is
+ * retried page by page. 0: not found.
  */
-static uint64_t table_addr(struct syscount_bpf *skel, const struct syscnames *n,
-			   enum sysc_abi abi)
+static uint64_t scan(struct syscount_bpf *skel, const struct syscnames *n, enum sysc_abi abi,
+		     uint64_t lo, uint64_t hi)
 {
-	const size_t step = SS_PEEK_WORDS - 8;
-	uint64_t addr = syscnames__addr(n, abi == SYSC_X64 ? "sys_call_table"
-							  : "ia32_sys_call_table");
-	uint64_t lo, hi;
+	const uint64_t *words = (const uint64_t *)skel->bss->peek_buf;
+	const uint64_t step = PEEK_BYTES - 64;
 
-	if (addr)
-		return addr;
-	if (!syscnames__search_region(n, &lo, &hi))
-		return 0;
-	for (addr = lo; addr < hi; addr += step * sizeof(uint64_t)) {
-		long at;
+	for (uint64_t addr = lo; addr < hi; addr += step) {
+		long at = -1;
 
-		if (peek(skel, addr))
-			return 0;
-		at = syscnames__find(n, abi, (const uint64_t *)skel->bss->peek_buf, SS_PEEK_WORDS);
-		if (at >= 0)
-			return addr + (uint64_t)at * sizeof(uint64_t);
+		if (!peek(skel, addr, PEEK_BYTES)) {
+			at = syscnames__find(n, abi, words, SS_PEEK_WORDS);
+			if (at >= 0)
+				return addr + (uint64_t)at * 8;
+			continue;
+		}
+		for (uint64_t page = addr; page < addr + step; page += PAGE_BYTES) {
+			if (peek(skel, page, PAGE_BYTES))
+				continue;
+			at = syscnames__find(n, abi, words, PAGE_BYTES / 8);
+			if (at >= 0)
+				return page + (uint64_t)at * 8;
+		}
 	}
 	return 0;
 }
 
-/* The names, from kallsyms and the tables the loaded object reads; NULL with a warning. */
-static struct syscnames *find_names(struct syscount_bpf *skel)
+/* Table abi read into the names; how it went, for -v. */
+static const char *find_table(struct syscount_bpf *skel, struct syscnames *n,
+			      enum sysc_abi abi)
 {
+	const char *sym = abi == SYSC_X64 ? "sys_call_table" : "ia32_sys_call_table";
+	uint64_t addr = syscnames__addr(n, sym), lo, hi;
+	const char *how = "named by kallsyms";
+
+	if (!addr) {
+		how = "found in read-only data by its first handlers";
+		if (!syscnames__search_region(n, &lo, &hi))
+			return "not found: kallsyms lists neither it nor __start_rodata";
+		addr = scan(skel, n, abi, lo, hi);
+		if (!addr)
+			/* Commit 1e3ad78334a6 (6.9, and stable 6.1 and 6.6) dropped ia32's. */
+			return "not found in read-only data (kernels with the 2024 "
+			       "branch-history fix keep no ia32 table)";
+	}
+	if (peek(skel, addr, PEEK_BYTES) && peek(skel, addr, SYSC_MAX_NR * 8))
+		return "not readable";
+	if (!syscnames__set_table(n, abi, (const uint64_t *)skel->bss->peek_buf, SYSC_MAX_NR))
+		return "not a table of handlers where kallsyms says";
+	return how;
+}
+
+/* The names, from kallsyms and the tables the loaded object reads; NULL with a warning. */
+static struct syscnames *find_names(struct syscount_bpf *skel, bool verbose)
+{
+	static const char *const abi_names[SYSC_NR_ABIS] = { "x86-64", "ia32" };
 	struct syscnames *n = syscnames__new();
 	FILE *f = fopen("/proc/kallsyms", "r");
 	const char *why = "cannot read /proc/kallsyms";
@@ -103,13 +136,13 @@ static struct syscnames *find_names(struct syscount_bpf *skel)
 	fclose(f);
 	f = NULL;
 	for (int abi = 0; abi < SYSC_NR_ABIS; abi++) {
-		uint64_t addr = table_addr(skel, n, (enum sysc_abi)abi);
+		const char *how = find_table(skel, n, (enum sysc_abi)abi);
 
-		if (addr && !peek(skel, addr))
-			syscnames__set_table(n, (enum sysc_abi)abi, (const uint64_t *)skel->bss->peek_buf,
-					     SS_PEEK_WORDS);
+		if (verbose)
+			fprintf(stderr, "schedscope: %s syscall table: %s, %zu numbers\n",
+				abi_names[abi], how, syscnames__nr(n, (enum sysc_abi)abi));
 	}
-	why = "the kernel's syscall table was not found";
+	why = "the kernel's syscall table was not found (-v says where it was looked for)";
 	if (syscnames__nr(n, SYSC_X64))
 		return n;
 fail:
@@ -228,7 +261,7 @@ struct syscsession *syscsession__open(const struct sysc_opts *o)
 		counts_read__set_max(s->counts, SS_HIST_MAX);
 	else if (!o->by_process && use_slots(s))
 		goto fail;
-	s->names = find_names(s->skel);
+	s->names = find_names(s->skel, o->cli->verbose);
 	if (o->slower_ns && bpfsess__open_ring(&s->b, s->skel->maps.events, "--slower", on_record,
 					       s, RING_BEAT_NS))
 		goto fail;
@@ -258,7 +291,7 @@ int syscsession__names_only(bool verbose, struct syscnames **out)
 		bpfsess__close(&b);
 		return 1;
 	}
-	*out = find_names(skel);
+	*out = find_names(skel, verbose);
 	bpfsess__close(&b);
 	return *out ? 0 : 1;
 }
