@@ -4,6 +4,7 @@
 #define SCHEDSCOPE_COMMON_OUT_H
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -20,6 +21,20 @@ static inline int out__status(FILE *f)
 static inline char out__printable(char c)
 {
 	return (unsigned char)c < 0x20 || c == 0x7f ? '?' : c;
+}
+
+/*
+ * A task's name (comm: up to max bytes, NUL-terminated only if shorter) fit
+ * for one line of text, into buf of len bytes. Returns buf.
+ */
+static inline const char *out__comm(char *buf, size_t len, const char *comm, size_t max)
+{
+	size_t i;
+
+	for (i = 0; i < max && comm[i] && i + 1 < len; i++)
+		buf[i] = out__printable(comm[i]);
+	buf[i] = 0;
+	return buf;
 }
 
 /* "HH:MM:SS " of the window's end if -T, else nothing. */

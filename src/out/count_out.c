@@ -44,17 +44,13 @@ static size_t shown(const struct count_report *c, const struct count_table *t)
 static const char *cell_text(const struct count_col *col, const void *key, char *buf,
 			     size_t len)
 {
-	const char *comm = (const char *)key + col->off, *name;
-	size_t i;
+	const char *name;
 
 	switch (col->kind) {
 	case COUNT_COL_TEXT:
 		return col->text(col, key, buf, len);
 	case COUNT_COL_COMM:
-		for (i = 0; i < 16 && comm[i] && i + 1 < len; i++)
-			buf[i] = out__printable(comm[i]);
-		buf[i] = 0;
-		return buf;
+		return out__comm(buf, len, (const char *)key + col->off, 16);
 	case COUNT_COL_NAME:
 		name = count_col__name(col, key);
 		if (name)

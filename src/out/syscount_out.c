@@ -26,15 +26,6 @@ void syscount_out__event_head(FILE *f)
 	fflush(f);
 }
 
-static void comm_text(const struct sysc_event *e, char out[SYSC_COMM_LEN + 1])
-{
-	size_t i;
-
-	for (i = 0; i < SYSC_COMM_LEN && e->comm[i]; i++)
-		out[i] = out__printable(e->comm[i]);
-	out[i] = 0;
-}
-
 static void event_text(FILE *f, const struct sysc_event *e, const char *label)
 {
 	char comm[SYSC_COMM_LEN + 1], when[16];
@@ -45,7 +36,7 @@ static void event_text(FILE *f, const struct sysc_event *e, const char *label)
 	/* The wall clock as we print: within the ring's beat of the call's end. */
 	localtime_r(&now, &tm);
 	strftime(when, sizeof(when), "%H:%M:%S", &tm);
-	comm_text(e, comm);
+	out__comm(comm, sizeof(comm), e->comm, SYSC_COMM_LEN);
 	fprintf(f, "%-8s %-7u %-7u %-16s %-20s %10.3f %8" PRId64 " %s%s", when, e->pid, e->tid,
 		comm, label, (double)e->dur_ns / 1e6, e->ret, err ? err : "", err ? " " : "");
 	for (size_t i = 0; i < SYSC_NR_ARGS; i++)
