@@ -18,6 +18,7 @@
 #include "out/hist_out.h"
 #include "out/syscount_out.h"
 #include "session/live.h"
+#include "session/stop.h"
 #include "session/syscsession.h"
 
 #define LABEL_LEN 64
@@ -32,7 +33,6 @@ struct syscount {
 	uint64_t value_units[SS_SC_NR_VALUES];
 	bool hist;
 	bool latency;
-	int status;		/* the first failed write of an event: its exit code */
 };
 
 static const char *syscall_text(const struct count_col *c, const void *key, char *buf,
@@ -107,9 +107,9 @@ static int render(void *ctx, const struct report_meta *m)
 		hist_out__table(&t, &sc->hist_ctx);
 	/* Events first: they happened within the window this report closes. */
 	bpfsess__consume(syscsession__bpfsess(sc->s));
-	if (sc->status)
-		return sc->status;
-	return count_out__write(stdout, &r, m, sc->cli->json) ? 1 : 0;
+	/* A failed write is the loop's to judge: quiet for a closed pipe. */
+	count_out__write(stdout, &r, m, sc->cli->json);
+	return 0;
 }
 
 static int on_event(void *ctx, const struct sysc_event *e)
@@ -117,8 +117,13 @@ static int on_event(void *ctx, const struct sysc_event *e)
 	struct syscount *sc = ctx;
 
 	if (syscount_out__event(stdout, e, syscsession__names(sc->s), sc->cli->json)) {
-		/* The reader went away (| head): the report loop says so. */
-		sc->status = 1;
+		/*
+		 * stdout went bad, most often its reader away (| head): stop.
+		 * stdout's error stays, so the report loop's own check after
+		 * the last report ends the run as for any report: quietly for
+		 * a closed pipe, else saying why, with 1.
+		 */
+		stop__request();
 		return 1;
 	}
 	return 0;

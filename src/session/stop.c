@@ -31,6 +31,11 @@ void stop__install(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+void stop__request(void)
+{
+	requested = 1;
+}
+
 bool stop__requested(void)
 {
 	return requested;

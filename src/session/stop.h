@@ -12,6 +12,8 @@
 #include <time.h>
 
 void stop__install(void);
+/* Ask to stop as Ctrl-C does, from the program itself: its reader went away. */
+void stop__request(void);
 bool stop__requested(void);
 
 /* CLOCK_MONOTONIC, the clock of bpf_ktime_get_ns() and of task start times. */
