@@ -284,6 +284,28 @@ def check_compat(tap):
               str(ia32), str(got))
 
 
+def check_closed_pipe(tap):
+    """| head: the reader goes away after one line of events; syscount stops
+    at once, quietly, exit 0."""
+    start = time.monotonic()
+    p = subprocess.Popen([str(sslib.schedscope_path()), "syscount", "--slower", "0.01",
+                          "-d", "20"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True)
+    p.stdout.readline()
+    p.stdout.close()
+    try:
+        rc = p.wait(15)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        rc = None
+    err = p.stderr.read()
+    p.stderr.close()
+    took = time.monotonic() - start
+    tap.check("| head: stops at once, quietly, exit 0",
+              rc == 0 and took < 10 and "schedscope:" not in err, f"{took:.1f} s",
+              f"rc {rc} after {took:.1f} s: {sslib.one_line(err)}")
+
+
 def check_bad_input(tap):
     for args, what in ((["-e", "ENOPE"], "unknown errno"), (["-e", "0"], "errno 0"),
                        (["--buffer-kb", "3"], "--buffer-kb not a power of two"),
@@ -300,6 +322,7 @@ def main():
     sslib.run_cases(tap, [("workload", lambda: check_workload(tap)),
                           ("compat", lambda: check_compat(tap)),
                           ("list", lambda: check_list(tap)),
+                          ("pipe", lambda: check_closed_pipe(tap)),
                           ("bad_input", lambda: check_bad_input(tap))])
 
 
