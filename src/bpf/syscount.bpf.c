@@ -34,6 +34,7 @@ char LICENSE[] SEC("license") = "GPL";
 
 /* Set by user space before load. */
 const volatile bool timed = false;		/* -L, --hist or --slower: take durations */
+const volatile __s32 self_tgid = -1;		/* schedscope's own calls (reading the counts) are not counted */
 const volatile bool hist = false;		/* --hist: histograms, not counts */
 const volatile bool by_process = false;		/* -P */
 const volatile bool by_slot = false;		/* by syscall, counts: slots, not the hash */
@@ -84,7 +85,7 @@ int BPF_PROG(sc_enter, struct pt_regs *regs, long id)
 	struct task_struct *t = bpf_get_current_task_btf();
 	struct sc_start *s;
 
-	if (!task_wanted(t))
+	if (t->tgid == self_tgid || !task_wanted(t))
 		return 0;
 	s = bpf_task_storage_get(&starts, t, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (s)
@@ -168,7 +169,7 @@ int BPF_PROG(sc_exit, struct pt_regs *regs, long ret)
 	__u64 dur = 0, now;
 	long id;
 
-	if (!task_wanted(t) || !ret_wanted(ret))
+	if (t->tgid == self_tgid || !task_wanted(t) || !ret_wanted(ret))
 		return 0;
 	/* syscall_get_nr(): orig_ax; -1 after rt_sigreturn restored the caller's. */
 	id = regs->orig_ax;

@@ -120,35 +120,50 @@ static const char *find_table(struct syscount_bpf *skel, struct syscnames *n,
 	return how;
 }
 
-/* The names, from kallsyms and the tables the loaded object reads; NULL with a warning. */
-static struct syscnames *find_names(struct syscount_bpf *skel, bool verbose)
+/*
+ * kallsyms, read before the programs attach: its thousands of read()s
+ * would be counted. NULL, with why, if the handlers' addresses are hidden.
+ */
+static struct syscnames *read_symbols(const char **why)
 {
-	static const char *const abi_names[SYSC_NR_ABIS] = { "x86-64", "ia32" };
 	struct syscnames *n = syscnames__new();
 	FILE *f = fopen("/proc/kallsyms", "r");
-	const char *why = "cannot read /proc/kallsyms";
 
-	if (!n || !f)
-		goto fail;
-	why = "/proc/kallsyms hides the kernel's addresses (kernel.kptr_restrict)";
-	if (syscnames__read_kallsyms(n, f))
-		goto fail;
-	fclose(f);
-	f = NULL;
-	for (int abi = 0; abi < SYSC_NR_ABIS; abi++) {
+	*why = "cannot read /proc/kallsyms";
+	if (n && f) {
+		*why = "/proc/kallsyms hides the kernel's addresses (kernel.kptr_restrict)";
+		if (!syscnames__read_kallsyms(n, f)) {
+			fclose(f);
+			return n;
+		}
+	}
+	if (f)
+		fclose(f);
+	syscnames__free(n);
+	return NULL;
+}
+
+/*
+ * The names: n's symbols (NULL: why not) and the tables the loaded object
+ * reads. n itself, or NULL after a warning that numbers will be shown.
+ */
+static struct syscnames *find_names(struct syscount_bpf *skel, struct syscnames *n,
+				    const char *why, bool verbose)
+{
+	static const char *const abi_names[SYSC_NR_ABIS] = { "x86-64", "ia32" };
+
+	for (int abi = 0; n && abi < SYSC_NR_ABIS; abi++) {
 		const char *how = find_table(skel, n, (enum sysc_abi)abi);
 
 		if (verbose)
 			fprintf(stderr, "schedscope: %s syscall table: %s, %zu numbers\n",
 				abi_names[abi], how, syscnames__nr(n, (enum sysc_abi)abi));
 	}
-	why = "the kernel's syscall table was not found (-v says where it was looked for)";
-	if (syscnames__nr(n, SYSC_X64))
+	if (n && syscnames__nr(n, SYSC_X64))
 		return n;
-fail:
+	if (n)
+		why = "the kernel's syscall table was not found (-v says where it was looked for)";
 	fprintf(stderr, "schedscope: warning: no syscall names: %s; showing numbers\n", why);
-	if (f)
-		fclose(f);
 	syscnames__free(n);
 	return NULL;
 }
@@ -185,6 +200,7 @@ static void configure(struct syscsession *s, const struct sysc_opts *o)
 
 	skel->rodata->timed = timed;
 	skel->rodata->hist = o->hist;
+	skel->rodata->self_tgid = getpid();
 	skel->rodata->by_process = o->by_process;
 	skel->rodata->by_slot = !o->by_process && !o->hist;
 	skel->rodata->failures = o->failures;
@@ -233,6 +249,8 @@ struct syscsession *syscsession__open(const struct sysc_opts *o)
 	struct syscsession *s = calloc(1, sizeof(*s));
 	struct bpf_map *table;
 	size_t nr_values, max_keys = o->cli->max_keys;
+	struct syscnames *names;
+	const char *why;
 	int err;
 
 	if (!s) {
@@ -252,16 +270,19 @@ struct syscsession *syscsession__open(const struct sysc_opts *o)
 	/* By syscall, the hash only holds numbers past the slots, if any. */
 	if (!o->hist && !o->by_process && !max_keys)
 		max_keys = SLOTS_OVERFLOW_KEYS;
+	names = read_symbols(&why);
 	err = counts_read__start(&s->b, &s->counts, table, s->skel->maps.count_stat,
 				 sizeof(struct ss_sc_key), nr_values, &s->skel->bss->count_epoch,
 				 max_keys);
-	if (err)
+	if (err) {
+		syscnames__free(names);
 		goto fail;
+	}
 	if (o->hist)
 		counts_read__set_max(s->counts, SS_HIST_MAX);
 	else if (!o->by_process && use_slots(s))
 		goto fail;
-	s->names = find_names(s->skel, o->cli->verbose);
+	s->names = find_names(s->skel, names, why, o->cli->verbose);
 	if (o->slower_ns && bpfsess__open_ring(&s->b, s->skel->maps.events, "--slower", on_record,
 					       s, RING_BEAT_NS))
 		goto fail;
@@ -273,6 +294,8 @@ fail:
 
 int syscsession__names_only(bool verbose, struct syscnames **out)
 {
+	struct syscnames *names;
+	const char *why;
 	struct bpfsess b;
 	struct syscount_bpf *skel;
 	struct bpf_program *p;
@@ -291,7 +314,8 @@ int syscsession__names_only(bool verbose, struct syscnames **out)
 		bpfsess__close(&b);
 		return 1;
 	}
-	*out = find_names(skel, verbose);
+	names = read_symbols(&why);
+	*out = find_names(skel, names, why, verbose);
 	bpfsess__close(&b);
 	return *out ? 0 : 1;
 }
