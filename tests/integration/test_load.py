@@ -28,6 +28,8 @@ COMMANDS = [
      "lend-pri,load-change,tick,surrender", "--by", "cpu,pid,tid,comm,prio"],
     ["preempt", "--by", "pid,tid,comm"], ["migrations"],
     ["exporter"],
+    ["syscount"], ["syscount", "-L", "-x"], ["syscount", "-P", "-e", "ENOENT"],
+    ["syscount", "--hist", "-c", "sysload"], ["syscount", "--slower", "10", "-p", "1"],
 ]
 LOADED = re.compile(r"^schedscope: (\S+) loaded in [0-9.]+ ms; instructions verified:(.*)$")
 
