@@ -261,11 +261,15 @@ rm /static/dynamic
 run static_ver    chroot /static /schedscope --version
 run static_top    chroot /static /schedscope top -d 1
 run static_probes chroot /static /schedscope probes
-# syscount: names from 6.1's own tables (kallsyms lists data there), every mode
+# syscount: names from 6.1's own tables (kallsyms lists data there), every mode,
+# on a loop of reads and 20 ms sleeps (syscount does not count its own calls)
+(while :; do cat /proc/uptime >/dev/null; usleep 20000; done) &
+sysgen=$!
 run sc_list   schedscope syscount -l --json -v
 run sc_count  schedscope syscount -d 1 --json -T 0 -L
 run sc_hist   schedscope syscount -d 1 --json --hist -P -v
 run sc_slow   schedscope syscount -d 1 --json --slower 0.1
+kill "$sysgen"
 # A kernel without BTF, as far as the tool can tell: hide /sys/kernel/btf.
 if mount -t tmpfs tmpfs /sys/kernel/btf; then
 	run nobtf schedscope top -d 1
