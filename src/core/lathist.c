@@ -43,6 +43,23 @@ void lathist__restart_max(struct lat_hist *h)
 	memset(h->max_ns, 0, sizeof(h->max_ns));
 }
 
+/*
+ * A wait added just after its interval closed is in the buckets read, but
+ * its maximum went to the next interval's slot (slotmax): the maximum is
+ * then at least the lower edge of the highest bucket, so that no
+ * percentile reads above it.
+ */
+static void raise_max_to_buckets(struct lat_view *v, unsigned int k)
+{
+	for (unsigned int b = SS_LAT_FINE_BUCKETS; b-- > 0;) {
+		if (!v->fine[k][b])
+			continue;
+		if (v->max_ns[k] < lathist__fine_lo(b))
+			v->max_ns[k] = lathist__fine_lo(b);
+		return;
+	}
+}
+
 void latview__add_delta(struct lat_view *v, const struct lat_hist *now,
 			const struct lat_hist *before)
 {
@@ -64,6 +81,7 @@ void latview__add_delta(struct lat_view *v, const struct lat_hist *now,
 			v->fine[k][b] += (uint32_t)(now->fine[k][b] - before->fine[k][b]);
 		if (now->max_ns[k] > v->max_ns[k])
 			v->max_ns[k] = now->max_ns[k];
+		raise_max_to_buckets(v, k);
 	}
 }
 

@@ -30,24 +30,6 @@ static void knote(struct ss_lat_hist *h, unsigned int kind, uint64_t ns, uint32_
 	lat__hist_add(h, kind, ns, US, epoch);
 }
 
-/* Add what h holds, decoded as the session reads it when closing epoch, to v. */
-static void add_of(struct lat_view *v, const struct ss_lat_hist *h, uint32_t epoch)
-{
-	struct lat_hist *d = calloc(1, sizeof(*d));
-
-	assert_non_null(d);
-	latdecode__hist(d, h, epoch);
-	latview__add_delta(v, d, NULL);
-	free(d);
-}
-
-/* A view of the waits noted in h during one epoch, from zero. */
-static void kview_of(struct lat_view *v, const struct ss_lat_hist *h, uint32_t epoch)
-{
-	latview__init(v);
-	add_of(v, h, epoch);
-}
-
 static struct ss_lat_hist *khist_new(void)
 {
 	struct ss_lat_hist *h = calloc(1, sizeof(*h));
@@ -260,28 +242,62 @@ static void deltas_survive_wrap(void **state)
  * The interval's maximum: its own epoch's slot and the next one's (noted
  * after user space moved the epoch on, before it read), never an older one.
  */
+/* Add what h gained since base (both decoded when closing epoch) to v. */
+static void add_since(struct lat_view *v, const struct ss_lat_hist *h,
+		      const struct ss_lat_hist *base, uint32_t epoch)
+{
+	struct lat_hist *now = calloc(1, sizeof(*now)), *before = calloc(1, sizeof(*before));
+
+	assert_non_null(now);
+	assert_non_null(before);
+	latdecode__hist(now, h, epoch);
+	latdecode__hist(before, base, epoch);
+	latview__add_delta(v, now, before);
+	free(now);
+	free(before);
+}
+
 static void maximum_of_the_closing_interval(void **state)
 {
 	struct ss_lat_hist *cpu0 = khist_new(), *cpu1 = khist_new();
+	struct ss_lat_hist *base0 = khist_new(), *base1 = khist_new();
 	struct lat_view *v = view_new();
 
 	(void)state;
 	knote(cpu0, SS_LAT_WAKEUP, 999999, 4);	/* epoch 4, slot 0: long closed */
+	*base0 = *cpu0;
 	knote(cpu0, SS_LAT_WAKEUP, 100, 5);
-	kview_of(v, cpu0, 5);
+	latview__init(v);
+	add_since(v, cpu0, base0, 5);
 	assert_int_equal(v->max_ns[SS_LAT_WAKEUP], 100);
 	knote(cpu0, SS_LAT_WAKEUP, 300, 6);	/* epoch 6 reuses slot 0 */
-	kview_of(v, cpu0, 5);
+	latview__init(v);
+	add_since(v, cpu0, base0, 5);
 	assert_int_equal(v->max_ns[SS_LAT_WAKEUP], 300);
 	/* A CPU with nothing in the interval adds nothing; per-CPU maxima combine. */
 	knote(cpu1, SS_LAT_WAKEUP, 77777, 2);
-	add_of(v, cpu1, 5);
+	*base1 = *cpu1;
+	add_since(v, cpu1, base1, 5);
 	assert_int_equal(v->max_ns[SS_LAT_WAKEUP], 300);
 	knote(cpu1, SS_LAT_WAKEUP, 4000, 5);
-	add_of(v, cpu1, 5);
+	add_since(v, cpu1, base1, 5);
 	assert_int_equal(v->max_ns[SS_LAT_WAKEUP], 4000);
+	/*
+	 * A wait added just after epoch 5 closed is in the buckets read, its
+	 * maximum in epoch 6's slot: the maximum is at least its bucket's
+	 * lower edge, and no percentile reads above it.
+	 */
+	*base1 = *cpu1;
+	knote(cpu1, SS_LAT_WAKEUP, 50000, 6);
+	latview__init(v);
+	add_since(v, cpu1, base1, 5);
+	assert_true(v->max_ns[SS_LAT_WAKEUP] <= 50000);
+	assert_true(v->max_ns[SS_LAT_WAKEUP] >= 50000 * 7 / 8);
+	assert_true(latview__percentile(v, SS_LAT_WAKEUP, 0.99) <= v->max_ns[SS_LAT_WAKEUP]);
 	free(cpu0);
 	free(cpu1);
+	free(base0);
+	free(base1);
 	free(v);
 }
 
