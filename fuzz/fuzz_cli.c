@@ -194,7 +194,7 @@ static void check_same(const struct parse *a, const struct parse *b)
 	      x->per_cpu == y->per_cpu && x->prev == y->prev && x->from_waking == y->from_waking &&
 	      x->split == y->split);
 	SAME(x->ev_mask == y->ev_mask && x->force == y->force && x->wakeups == y->wakeups &&
-	      x->migrations == y->migrations && x->buffer_mb == y->buffer_mb);
+	      x->migrations == y->migrations && x->ring_kb == y->ring_kb);
 	SAME(x->nr_rest == y->nr_rest && x->sub == y->sub);
 	for (int i = 0; i < x->nr_rest; i++)
 		SAME(same_str(x->rest[i], y->rest[i]));
@@ -215,8 +215,9 @@ static void check_ranges(const struct parse *p, const struct line *l)
 		CHECK(c->rest && c->rest[c->nr_rest] == NULL);
 	if (c->comm)
 		CHECK(strlen(c->comm) >= 1 && strlen(c->comm) <= 15);
-	if (c->buffer_mb)
-		CHECK(!(c->buffer_mb & (c->buffer_mb - 1)) && c->buffer_mb <= CLI_MAX_BUFFER_MB);
+	if (c->ring_kb)
+		CHECK(!(c->ring_kb & (c->ring_kb - 1)) && c->ring_kb >= CLI_MIN_BUFFER_KB &&
+		      c->ring_kb <= (size_t)CLI_MAX_BUFFER_MB << 10);
 	CHECK(c->duration_s >= 0 && c->interval_s >= 0 && c->threshold_ms >= 0);
 }
 

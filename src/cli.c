@@ -160,9 +160,11 @@ static const struct optdef optdefs[] = {
 	  .help = "also a line per migration",
 	  .kind = KIND_FLAG, AT(migrations) },
 	{ .bit = OPT_BUFFER, .name = "buffer", .arg = "MB",
-	  .help = "ring buffer size in MiB (a power of two, default 16)",
+	  .help = "ring buffer size in MiB (a power of two, default 16;\n"
+		  "NK: KiB, at least 4K)",
 	  .kind = KIND_SET, .set = set_buffer,
-	  .bad = "invalid --buffer '%s' (MiB, a power of two up to " CLI_STR(CLI_MAX_BUFFER_MB) ")" },
+	  .bad = "invalid --buffer '%s' (MiB, a power of two up to " CLI_STR(CLI_MAX_BUFFER_MB)
+		 "; or NK, KiB, from 4K)" },
 	{ .bit = OPT_LISTEN, .name = "listen", .arg = "ADDR:PORT",
 	  .help = "serve /metrics there (default 127.0.0.1:9110;\n"
 		  ":PORT for every address, [ADDR]:PORT for IPv6)",
@@ -382,13 +384,26 @@ static int set_events(struct cli *out, const char *arg)
 	return sev__parse_mask(arg, &out->ev_mask, &out->ev_probes, &bad);
 }
 
+/* MiB, or with a K suffix KiB (a small ring, to see what a full one loses). */
 static int set_buffer(struct cli *out, const char *arg)
 {
-	uint64_t v;
+	size_t len = strlen(arg);
+	uint64_t v, kb;
+	char num[24];
 
-	if (parse_u64(arg, CLI_MAX_BUFFER_MB, &v) || v == 0 || (v & (v - 1)))
+	if (len && len < sizeof(num) && (arg[len - 1] == 'K' || arg[len - 1] == 'k')) {
+		memcpy(num, arg, len - 1);
+		num[len - 1] = 0;
+		if (parse_u64(num, (uint64_t)CLI_MAX_BUFFER_MB << 10, &kb) || kb < CLI_MIN_BUFFER_KB)
+			return -EINVAL;
+	} else {
+		if (parse_u64(arg, CLI_MAX_BUFFER_MB, &v) || v == 0)
+			return -EINVAL;
+		kb = v << 10;
+	}
+	if (kb & (kb - 1))
 		return -EINVAL;
-	out->buffer_mb = (size_t)v;
+	out->ring_kb = (size_t)kb;
 	return 0;
 }
 
@@ -694,5 +709,6 @@ int cli__parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *out
 	out->min_us = 10000;
 	out->top = 10;
 	out->sub = -1;
+
 	return parse_node(&p, argc, argv, out);
 }

@@ -16,6 +16,7 @@
 #define EXIT_USAGE 2
 #define CLI_MAX_IDS 64
 #define CLI_MAX_BUFFER_MB 2048	/* --buffer: the kernel caps a ring buffer at 2 GiB */
+#define CLI_MIN_BUFFER_KB 4	/* --buffer NK: a page */
 #define CLI_STR_(x) #x
 #define CLI_STR(x) CLI_STR_(x)
 
@@ -91,7 +92,7 @@ struct cli {
 	const char *output;	/* -o */
 	const char *input;	/* -i */
 	const char *format;	/* --format */
-	size_t buffer_mb;	/* --buffer; 0: the default */
+	size_t ring_kb;	/* --buffer, in KiB; 0: the default */
 	char **rest;		/* OPT_COMMAND: what follows, NULL-terminated */
 	const char *listen;	/* --listen; NULL: the exporter's default */
 	size_t cgroup_depth;	/* --cgroup-depth; 0: the default */

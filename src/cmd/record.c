@@ -329,7 +329,7 @@ int record__run(const struct cli *cli)
 		.probes = cli->ev_probes,
 		.probes_only = !cli->ev_mask,
 		.cli = cli,
-		.ring_bytes = cli->buffer_mb << 20,
+		.ring_bytes = cli->ring_kb << 10,
 		.on_event = on_event,
 		.on_name = on_event,
 		.ctx = &r,

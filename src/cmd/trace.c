@@ -183,7 +183,7 @@ int trace__run(const struct cli *cli)
 	o.mask = t.counts.show_mask | SEV_NAME_MASK;
 	o.probes = cli->ev_probes;
 	o.probes_only = !cli->ev_mask;
-	o.ring_bytes = cli->buffer_mb << 20;
+	o.ring_bytes = cli->ring_kb << 10;
 	t.tab = tasktab__new(TIDMAP_ALL_TIDS);
 	if (!t.tab) {
 		cli__err("out of memory");
