@@ -93,6 +93,14 @@ static const struct cli_cmd cmds[] = {
 	CMD("runqlat", RUNQLAT_OPTS),
 	CMD("runqslower", RUNQSLOWER_OPTS),
 	CMD("info", 0),
+	/* the stream commands, whose letters are bcc's, tool by tool */
+	CMD("opensnoop", OPT_PID | OPT_TID | OPT_COMM | OPT_STREAM | OPT_OPENSNOOP |
+				 OPT_TIMESTAMP | OPT_PRINT_UID | OPT_MAX_KEYS | OPT_BUFFER |
+				 OPT_DURATION | OPT_JSON | OPT_INTERVAL),
+	CMD("execsnoop", OPT_PID | OPT_COMM | OPT_STREAM | OPT_EXECSNOOP | OPT_PRINT_UID |
+				 OPT_MAX_KEYS | OPT_BUFFER | OPT_DURATION | OPT_JSON | OPT_INTERVAL),
+	CMD("exitsnoop", OPT_PID | OPT_COMM | OPT_STREAM | OPT_EXITSNOOP | OPT_MAX_KEYS |
+				 OPT_BUFFER | OPT_DURATION | OPT_JSON | OPT_INTERVAL),
 };
 
 #define NR_CMDS (sizeof(cmds) / sizeof(cmds[0]))
@@ -196,6 +204,14 @@ static void check_same(const struct parse *a, const struct parse *b)
 	SAME(x->ev_mask == y->ev_mask && x->force == y->force && x->wakeups == y->wakeups &&
 	      x->migrations == y->migrations && x->ring_kb == y->ring_kb);
 	SAME(x->nr_rest == y->nr_rest && x->sub == y->sub);
+	SAME(x->nr_paths == y->nr_paths && x->uid == y->uid && x->open_flags == y->open_flags &&
+	      x->max_args == y->max_args && x->short_ms == y->short_ms && same_str(x->line, y->line));
+	for (size_t i = 0; i < x->nr_paths; i++)
+		SAME(same_str(x->paths[i], y->paths[i]));
+	SAME(x->failed == y->failed && x->extended == y->extended && x->full_path == y->full_path &&
+	      x->print_uid == y->print_uid && x->count_mode == y->count_mode &&
+	      x->per_process == y->per_process && x->rw == y->rw && x->clock == y->clock &&
+	      x->elapsed == y->elapsed && x->quote == y->quote && x->threaded == y->threaded);
 	for (int i = 0; i < x->nr_rest; i++)
 		SAME(same_str(x->rest[i], y->rest[i]));
 }
@@ -219,6 +235,11 @@ static void check_ranges(const struct parse *p, const struct line *l)
 		CHECK(!(c->ring_kb & (c->ring_kb - 1)) && c->ring_kb >= CLI_MIN_BUFFER_KB &&
 		      c->ring_kb <= (size_t)CLI_MAX_BUFFER_MB << 10);
 	CHECK(c->duration_s >= 0 && c->interval_s >= 0 && c->threshold_ms >= 0);
+	/* The stream commands' values: what their BPF side's fixed tables hold. */
+	CHECK(c->nr_paths <= CLI_MAX_PATHS && c->uid >= -1 && c->uid < (int64_t)UINT32_MAX);
+	for (size_t i = 0; i < c->nr_paths; i++)
+		CHECK(c->paths[i][0] == '/' && strlen(c->paths[i]) <= 255);
+	CHECK(c->max_args >= 1 && c->max_args <= CLI_MAX_ARGS && c->short_ms >= 0);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 enum opt_kind {
 	KIND_FLAG,	/* no value: the bool becomes true */
@@ -48,6 +49,9 @@ struct optdef {
 
 static int set_events(struct cli *out, const char *arg);
 static int set_buffer(struct cli *out, const char *arg);
+static int set_uid(struct cli *out, const char *arg);
+static int set_open_flag(struct cli *out, const char *arg);
+static int set_path(struct cli *out, const char *arg);
 
 /* In the order of --help. */
 static const struct optdef optdefs[] = {
@@ -91,7 +95,8 @@ static const struct optdef optdefs[] = {
 	  .help = "stop after SECS seconds",
 	  .kind = KIND_SECONDS, AT(duration_s), .bad = "invalid duration '%s' (seconds > 0)" },
 	{ .bit = OPT_TIMESTAMP, .letter = 'T', .name = "timestamp",
-	  .help = "print the time of each report",
+	  .help = "print the time of each report (opensnoop: a TIME(s)\n"
+		  "column, seconds since the start)",
 	  .kind = KIND_FLAG, AT(timestamp) },
 	{ .bit = OPT_JSON, .letter = 'j', .name = "json",
 	  .help = "one JSON object per report (docs/json.md)",
@@ -227,6 +232,74 @@ static const struct optdef optdefs[] = {
 	  .help = "--slower's ring buffer in KiB (a power of two, at\nleast the page size; default 1024)",
 	  .kind = KIND_SIZE, AT(buffer_kb), .min = 1, .max = 1u << 21,
 	  .bad = "invalid --buffer-kb '%s' (KiB, a power of two up to 2097152)" },
+	{ .bit = OPT_UID, .letter = 'u', .name = "uid", .arg = "UID",
+	  .help = "only tasks of this real user ID",
+	  .kind = KIND_SET, .set = set_uid, .bad = "invalid UID '%s'" },
+	{ .bit = OPT_NAME, .letter = 'n', .name = "name", .arg = "NAME",
+	  .help = "only tasks whose name starts with NAME (as -c)",
+	  .kind = KIND_STRING, AT(comm), .min = 1, .max = 15,
+	  .bad = "invalid NAME '%s' (1 to 15 bytes)" },
+	{ .bit = OPT_FAILED, .letter = 'x', .name = "failed",
+	  .help = "only failed calls (exitsnoop: only non-zero exits)",
+	  .kind = KIND_FLAG, AT(failed) },
+	{ .bit = OPT_EXTENDED, .letter = 'e', .name = "extended-fields",
+	  .help = "also the open flags (FLAGS, octal)",
+	  .kind = KIND_FLAG, AT(extended) },
+	{ .bit = OPT_OPEN_FLAGS, .letter = 'f', .name = "flag", .arg = "FLAG",
+	  .help = "only opens with this flag (O_WRONLY, O_CREAT ...);\n"
+		  "repeatable: any of them",
+	  .kind = KIND_SET, .set = set_open_flag,
+	  .bad = "unknown open flag '%s' (O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC,\n"
+		 "O_APPEND, O_NONBLOCK, O_DSYNC, O_DIRECT, O_LARGEFILE, O_DIRECTORY, O_NOFOLLOW,\n"
+		 "O_NOATIME, O_CLOEXEC, O_SYNC, O_PATH, O_TMPFILE)" },
+	{ .bit = OPT_FULL_PATH, .letter = 'F', .name = "full-path",
+	  .help = "the full path, resolved against the cwd or dirfd",
+	  .kind = KIND_FLAG, AT(full_path) },
+	{ .bit = OPT_PRINT_UID, .letter = 'U', .name = "print-uid",
+	  .help = "show the UID column",
+	  .kind = KIND_FLAG, AT(print_uid) },
+	{ .bit = OPT_PATH, .name = "path", .arg = "PREFIX",
+	  .help = "only paths under PREFIX (absolute; implies -F);\n"
+		  "repeatable, up to " CLI_STR(CLI_MAX_PATHS),
+	  .kind = KIND_SET, .set = set_path,
+	  .bad = "invalid --path '%s' (an absolute path of at most 255 bytes, up to "
+		 CLI_STR(CLI_MAX_PATHS) " of them)" },
+	{ .bit = OPT_COUNT, .name = "count",
+	  .help = "count in the kernel, print and clear per interval",
+	  .kind = KIND_FLAG, AT(count_mode) },
+	{ .bit = OPT_PER_PROCESS, .letter = 'P', .name = "per-process",
+	  .help = "with --count: per process and path",
+	  .kind = KIND_FLAG, AT(per_process) },
+	{ .bit = OPT_RW, .name = "rw",
+	  .help = "count reads and writes (calls, bytes) of the files\n"
+		  "opened under --path, per process and file",
+	  .kind = KIND_FLAG, AT(rw) },
+	{ .bit = OPT_CLOCK, .letter = 'T', .name = "time",
+	  .help = "a TIME column, HH:MM:SS",
+	  .kind = KIND_FLAG, AT(clock) },
+	{ .bit = OPT_ELAPSED, .letter = 't', .name = "timestamp",
+	  .help = "a TIME(s) column, seconds since the start",
+	  .kind = KIND_FLAG, AT(elapsed) },
+	{ .bit = OPT_EXIT_CLOCK, .letter = 't', .name = "timestamp",
+	  .help = "a TIME column, HH:MM:SS",
+	  .kind = KIND_FLAG, AT(clock) },
+	{ .bit = OPT_QUOTE, .letter = 'q', .name = "quote",
+	  .help = "quote each argument",
+	  .kind = KIND_FLAG, AT(quote) },
+	{ .bit = OPT_LINE, .letter = 'l', .name = "line", .arg = "TEXT",
+	  .help = "only commands whose arguments contain TEXT",
+	  .kind = KIND_STRING, AT(line), .min = 1, .bad = "empty --line" },
+	{ .bit = OPT_MAX_ARGS, .name = "max-args", .arg = "N",
+	  .help = "arguments shown at most (default 20, at most " CLI_STR(CLI_MAX_ARGS) ")",
+	  .kind = KIND_SIZE, AT(max_args), .min = 1, .max = CLI_MAX_ARGS,
+	  .bad = "invalid --max-args '%s' (1 to " CLI_STR(CLI_MAX_ARGS) ")" },
+	{ .bit = OPT_THREADED, .letter = 'T', .name = "threaded", .alias = "per-thread",
+	  .help = "every thread's exit, not only whole processes'",
+	  .kind = KIND_FLAG, AT(threaded) },
+	{ .bit = OPT_SHORT, .name = "short", .arg = "MS",
+	  .help = "only tasks that lived less than MS milliseconds",
+	  .kind = KIND_SECONDS, AT(short_ms),
+	  .bad = "invalid --short '%s' (milliseconds > 0)" },
 	{ .letter = 'v', .name = "verbose",
 	  .help = "show libbpf's messages, load time and\n"
 		  "instructions verified per program",
@@ -404,6 +477,50 @@ static int set_buffer(struct cli *out, const char *arg)
 	if (kb & (kb - 1))
 		return -EINVAL;
 	out->ring_kb = (size_t)kb;
+	return 0;
+}
+
+static int set_uid(struct cli *out, const char *arg)
+{
+	uint64_t v;
+
+	/* (uid_t)-1 is no user: the kernel's "unchanged". */
+	if (parse_u64(arg, UINT32_MAX - 1, &v))
+		return -EINVAL;
+	out->uid = (int64_t)v;
+	return 0;
+}
+
+/* open(2)'s flags by name, as <fcntl.h> on x86 and arm64 numbers them (bcc's -f). */
+static const struct {
+	const char *name;
+	uint32_t bit;
+} open_flags[] = {
+	{ "O_WRONLY", 01 }, { "O_RDWR", 02 }, { "O_CREAT", 0100 }, { "O_EXCL", 0200 },
+	{ "O_NOCTTY", 0400 }, { "O_TRUNC", 01000 }, { "O_APPEND", 02000 },
+	{ "O_NONBLOCK", 04000 }, { "O_DSYNC", 010000 }, { "O_DIRECT", 040000 },
+	{ "O_LARGEFILE", 0100000 }, { "O_DIRECTORY", 0200000 }, { "O_NOFOLLOW", 0400000 },
+	{ "O_NOATIME", 01000000 }, { "O_CLOEXEC", 02000000 }, { "O_SYNC", 04010000 },
+	{ "O_PATH", 010000000 }, { "O_TMPFILE", 020200000 },
+};
+
+static int set_open_flag(struct cli *out, const char *arg)
+{
+	for (size_t i = 0; i < sizeof(open_flags) / sizeof(open_flags[0]); i++)
+		if (!strcasecmp(arg, open_flags[i].name) || !strcasecmp(arg, open_flags[i].name + 2)) {
+			out->open_flags |= open_flags[i].bit;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+static int set_path(struct cli *out, const char *arg)
+{
+	size_t len = strlen(arg);
+
+	if (arg[0] != '/' || len > 255 || out->nr_paths >= CLI_MAX_PATHS)
+		return -EINVAL;
+	out->paths[out->nr_paths++] = arg;
 	return 0;
 }
 
@@ -709,6 +826,7 @@ int cli__parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli *out
 	out->min_us = 10000;
 	out->top = 10;
 	out->sub = -1;
-
+	out->uid = -1;
+	out->max_args = 20;
 	return parse_node(&p, argc, argv, out);
 }

@@ -72,6 +72,37 @@
 #define OPT_HIST         (UINT64_C(1) << 47)	/* --hist */
 #define OPT_SLOWER       (UINT64_C(1) << 48)	/* --slower MS */
 #define OPT_BUFFER_KB    (UINT64_C(1) << 49)	/* --buffer-kb KB */
+/*
+ * The stream commands' rows (opensnoop, execsnoop, exitsnoop), with bcc's
+ * letters, a bit per group of rows that the same commands take: a bit per
+ * row would not fit in 64. A row's own name is its group's bit.
+ */
+#define OPT_STREAM       (UINT64_C(1) << 50)	/* all three: */
+#define OPT_UID          OPT_STREAM		/* -u UID */
+#define OPT_NAME         OPT_STREAM		/* -n NAME: -c, as bcc spells it */
+#define OPT_FAILED       OPT_STREAM		/* -x, --failed */
+#define OPT_COUNT        OPT_STREAM		/* --count */
+#define OPT_PRINT_UID    (UINT64_C(1) << 51)	/* -U, --print-uid (opensnoop, execsnoop) */
+#define OPT_OPENSNOOP    (UINT64_C(1) << 52)	/* opensnoop's own: */
+#define OPT_EXTENDED     OPT_OPENSNOOP		/* -e, --extended-fields */
+#define OPT_OPEN_FLAGS   OPT_OPENSNOOP		/* -f, --flag FLAG, repeatable */
+#define OPT_FULL_PATH    OPT_OPENSNOOP		/* -F, --full-path */
+#define OPT_PATH         OPT_OPENSNOOP		/* --path PREFIX, repeatable */
+#define OPT_PER_PROCESS  OPT_OPENSNOOP		/* -P, --per-process */
+#define OPT_RW           OPT_OPENSNOOP		/* --rw */
+#define OPT_EXECSNOOP    (UINT64_C(1) << 53)	/* execsnoop's own: */
+#define OPT_CLOCK        OPT_EXECSNOOP		/* -T, --time: HH:MM:SS */
+#define OPT_ELAPSED      OPT_EXECSNOOP		/* -t, --timestamp: seconds */
+#define OPT_QUOTE        OPT_EXECSNOOP		/* -q, --quote */
+#define OPT_LINE         OPT_EXECSNOOP		/* -l, --line TEXT */
+#define OPT_MAX_ARGS     OPT_EXECSNOOP		/* --max-args N */
+#define OPT_EXITSNOOP    (UINT64_C(1) << 54)	/* exitsnoop's own: */
+#define OPT_EXIT_CLOCK   OPT_EXITSNOOP		/* -t, --timestamp: HH:MM:SS */
+#define OPT_THREADED     OPT_EXITSNOOP		/* -T, --threaded, --per-thread */
+#define OPT_SHORT        OPT_EXITSNOOP		/* --short MS */
+
+#define CLI_MAX_PATHS 8		/* --path: SS_MAX_PATHS */
+#define CLI_MAX_ARGS 60		/* --max-args: SS_MAX_ARGS */
 
 struct cli {
 	/* Wider fields first, the flags last: no padding between them. */
@@ -93,6 +124,13 @@ struct cli {
 	const char *input;	/* -i */
 	const char *format;	/* --format */
 	size_t ring_kb;	/* --buffer, in KiB; 0: the default */
+	const char *paths[CLI_MAX_PATHS];	/* --path */
+	size_t nr_paths;
+	const char *line;	/* -l */
+	size_t max_args;	/* --max-args */
+	double short_ms;	/* --short; 0: every exit */
+	int64_t uid;		/* -u; -1: any */
+	uint32_t open_flags;	/* -f: open(2) flags, any of which selects */
 	char **rest;		/* OPT_COMMAND: what follows, NULL-terminated */
 	const char *listen;	/* --listen; NULL: the exporter's default */
 	size_t cgroup_depth;	/* --cgroup-depth; 0: the default */
@@ -131,6 +169,17 @@ struct cli {
 	bool by_process;	/* -P of syscount */
 	bool list;		/* -l */
 	bool hist;		/* --hist */
+	bool failed;		/* -x */
+	bool extended;		/* -e (opensnoop) */
+	bool full_path;		/* -F */
+	bool print_uid;		/* -U */
+	bool count_mode;	/* --count */
+	bool per_process;	/* -P (opensnoop) */
+	bool rw;		/* --rw */
+	bool clock;		/* HH:MM:SS: execsnoop -T, exitsnoop -t */
+	bool elapsed;		/* seconds since the start: execsnoop -t */
+	bool quote;		/* -q */
+	bool threaded;		/* -T (exitsnoop) */
 };
 
 /*
