@@ -149,6 +149,7 @@ LINKS_test_replay   := core/acct core/hashtab core/topview out/common_out out/js
 LINKS_test_tidmap   := core/tidmap core/hashtab
 LINKS_test_hashtab  := core/hashtab
 LINKS_test_taskfilter := core/topview core/acct core/hashtab out/top_out out/common_out out/json
+LINKS_test_stream_out := out/stream_out out/common_out out/json
 LINKS_test_timehist := core/sev core/probes core/tidmap core/hashtab core/timehist out/common_out out/json out/timehist_out
 
 .SECONDEXPANSION:

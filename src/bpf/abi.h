@@ -468,4 +468,12 @@ struct ss_sc_stat {
 /* Syscall table words one peek copies (src/session/syscnames.c). */
 #define SS_PEEK_WORDS	8192
 
+/*
+ * The event-stream shape (stream.bpf.h): per CPU, cumulative, the records
+ * the ring buffer could not take.
+ */
+struct ss_stream_stat {
+	__u64 drops;
+};
+
 #endif

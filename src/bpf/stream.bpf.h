@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The event-stream shape, kernel side (src/session/stream.c reads it): one
+ * ring buffer of records, a per-CPU count of those it could not take, and
+ * the filters every stream command has (-p, -t, -c from task_filter.bpf.h,
+ * and -u) on the task making the call.
+ *
+ * A record is built where the object likes (its stack, a per-CPU scratch
+ * value) and sent with stream__output() at its used length: paths and argv
+ * vary from a few bytes to 4 KiB, and reserving the largest for each would
+ * fill the ring 10 to 100 times sooner.
+ *
+ * Include once per BPF object, after vmlinux.h and abi.h.
+ */
+#ifndef SCHEDSCOPE_STREAM_BPF_H
+#define SCHEDSCOPE_STREAM_BPF_H
+
+#include <bpf/bpf_helpers.h>
+
+#include "task_filter.bpf.h"
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 22);	/* user space sets it (--buffer) */
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ss_stream_stat);
+} stream_stat SEC(".maps");
+
+/* -u: only this real uid; -1: any. */
+const volatile __s64 stream_uid = -1;
+
+/*
+ * The calling task passes -p, -t, -c and -u. Cheap when none is given: the
+ * verifier drops the tests of read-only zeroes.
+ */
+static __always_inline bool stream__wanted(void)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+
+	if (stream_uid >= 0 && (__u32)bpf_get_current_uid_gid() != (__u32)stream_uid)
+		return false;
+	return task_wanted(t);
+}
+
+/* Send size bytes of rec, or count it lost when the ring is full. */
+static __always_inline void stream__output(void *rec, __u64 size)
+{
+	struct ss_stream_stat *st;
+	__u32 zero = 0;
+
+	/* 0: the kernel wakes the reader only when it had caught up, once per batch. */
+	if (!bpf_ringbuf_output(&events, rec, size, 0))
+		return;
+	st = bpf_map_lookup_elem(&stream_stat, &zero);
+	if (st)
+		st->drops++;
+}
+
+#endif
