@@ -200,6 +200,19 @@ static const struct cli_cmd commands[] = {
 		.run = record__run,
 	},
 	{
+		.name = "opensnoop",
+		.summary = "Each open, openat, openat2 and creat as it returns (bcc's opensnoop);\n"
+			   "--count: opens per path; --rw: reads and writes of watched files.",
+		.usage = "[options] [interval [count]]",
+		.extra_help = "Columns: [TIME(s)] [UID] PID COMM FD ERR [FLAGS] PATH. interval [count]\n"
+			      "goes with --count and --rw: a table per interval, then cleared.\n",
+		/* OPT_STREAM: -u -n -x --count; OPT_OPENSNOOP: -e -f -F --path -P --rw */
+		.opts = OPT_PID | OPT_TID | OPT_COMM | OPT_STREAM | OPT_OPENSNOOP | OPT_TIMESTAMP |
+			OPT_PRINT_UID | OPT_MAX_KEYS | OPT_BUFFER | OPT_DURATION | OPT_JSON |
+			OPT_INTERVAL,
+		.run = opensnoop__run,
+	},
+	{
 		.name = "report",
 		.summary = "Run an analysis (top, cpus, runqlat, runqslower) on a recording,\n"
 			   "with the live command's options and output.",

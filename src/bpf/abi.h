@@ -476,4 +476,50 @@ struct ss_stream_stat {
 	__u64 drops;
 };
 
+/* opensnoop (opensnoop.bpf.c). */
+#define SS_PATH_MAX 4096	/* the kernel's PATH_MAX, NUL included */
+#define SS_OPEN_KEY_PATH 256	/* --count: the path's bytes in a key */
+#define SS_MAX_PATHS 8		/* --path, repeatable */
+#define SS_PATH_PREFIX_LEN 256	/* one --path, NUL included */
+
+enum ss_open_kind { SS_OPEN_OPEN, SS_OPEN_OPENAT, SS_OPEN_OPENAT2, SS_OPEN_CREAT, SS_OPEN_NR };
+
+/* ss_open_event.path_flags */
+#define SS_PATH_RESOLVED (1u << 0)	/* the full path, from the root */
+#define SS_PATH_TRUNC    (1u << 1)	/* deeper or longer than we walk: leading part cut */
+
+struct ss_open_event {
+	__u64 ts_ns;
+	__u32 pid;
+	__u32 tid;
+	__u32 uid;
+	__s32 ret;		/* the fd, or -errno */
+	__u32 flags;		/* open(2)'s flags */
+	__u32 mode;
+	__u32 kind;		/* enum ss_open_kind */
+	__u32 path_len;		/* bytes of path before its NUL */
+	__u32 path_flags;	/* SS_PATH_* */
+	__u32 pad;
+	char comm[SS_COMM_LEN];
+	char path[SS_PATH_MAX];	/* only path_len + 1 bytes are sent */
+};
+
+/* opensnoop --count and --rw: counts per path (and process, with -P or --rw). */
+enum ss_open_value {
+	SS_OPEN_OPENS,
+	SS_OPEN_FAILS,		/* of which failed */
+	SS_OPEN_READS,
+	SS_OPEN_READ_BYTES,
+	SS_OPEN_WRITES,
+	SS_OPEN_WRITE_BYTES,
+	SS_OPEN_NR_VALUES,
+};
+
+struct ss_open_key {
+	__u32 epoch;
+	__u32 pid;
+	char comm[SS_COMM_LEN];
+	char path[SS_OPEN_KEY_PATH];
+};
+
 #endif

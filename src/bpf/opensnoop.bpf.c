@@ -1,0 +1,492 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * opensnoop: each open(2), openat(2), openat2(2) and creat(2) with its
+ * result, as an event (stream.bpf.h) or counted per path (counts.bpf.h);
+ * with --rw, the reads and writes of the watched files' descriptors.
+ *
+ * Hooks are the classic syscalls:sys_{enter,exit}_X tracepoints: they fire
+ * only for their own syscall, where raw_syscalls:sys_enter would run (and
+ * cost) on every syscall of the machine.
+ *
+ *   sys_enter_X   the arguments kept per thread (pending)
+ *   sys_exit_X    the name read, the path resolved, filtered, sent or counted
+ *
+ * The name is read at sys_exit, not at entry: at entry its page may not be
+ * faulted in yet (bpftrace #2005 then shows it empty, as a BPF program may
+ * not fault); by the exit the kernel's own getname() has copied it, so the
+ * page is resident.
+ *
+ * The full path (-F, --path, --count with paths): an open that returned an
+ * fd is named by that file's own path, the dentries and mounts walked up to
+ * the root: `..` and symlinks come out resolved, as the kernel resolved
+ * them. A failed open has no file: its name as given is put after the path
+ * of its directory (the dirfd's file, or the cwd), `..` and symlinks in the
+ * name left as written. Paths are from the root of the mount tree, not of a
+ * chroot. The walk stops after PATH_DEPTH components and marks the path
+ * truncated.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include "abi.h"
+#define COUNTS_KEY struct ss_open_key
+#define COUNTS_NR_VALUES SS_OPEN_NR_VALUES
+#include "counts.bpf.h"
+#include "stream.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define AT_FDCWD_ -100
+#define NAME_MAX_ 255
+#define PATH_DEPTH 48
+/* The path is built right to left, ending at BUILD_END; the name follows it. */
+#define BUILD_END SS_PATH_MAX
+#define BUILD_MASK (2 * SS_PATH_MAX - 1)
+
+/* Set by user space before load. */
+const volatile bool failed_only;		/* -x */
+const volatile __u32 flag_mask;		/* -f: any of these open flags */
+const volatile bool full_path;		/* -F, --path: resolve */
+const volatile bool count_mode;		/* --count, --rw: count, send nothing */
+const volatile bool per_pid;		/* -P, --rw: counts per process too */
+const volatile bool rw;			/* --rw */
+const volatile __u32 nr_paths;		/* --path */
+const volatile struct {
+	__u32 len;
+	char s[SS_PATH_PREFIX_LEN];
+} paths[SS_MAX_PATHS];
+
+struct open_args {
+	const char *name;
+	const struct open_how *how;	/* openat2 */
+	__s32 dfd;
+	__u32 flags;
+	__u32 mode;
+	__u32 kind;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 10240);
+	__type(key, __u32);		/* tid */
+	__type(value, struct open_args);
+} pending SEC(".maps");
+
+/* What one exit works on: too big for the 512-byte stack. */
+struct scratch {
+	struct ss_open_event ev;
+	struct ss_open_key key;
+	char build[2 * SS_PATH_MAX + NAME_MAX_ + 1];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct scratch);
+} scratch_map SEC(".maps");
+
+/* --rw: (tgid << 32 | fd) of a watched file open -> its counts key. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, struct ss_open_key);
+} watched SEC(".maps");
+
+/* --rw: a read or write of a watched fd in progress, per tid. */
+struct rw_args {
+	__u64 fd_key;
+	__u32 write;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 10240);
+	__type(key, __u32);
+	__type(value, struct rw_args);
+} rw_pending SEC(".maps");
+
+static __always_inline int on_enter(__u32 kind, long dfd, const char *name, long flags,
+				    long mode, const void *how)
+{
+	struct open_args a = {
+		.name = name, .how = how, .dfd = (__s32)dfd, .flags = (__u32)flags,
+		.mode = (__u32)mode, .kind = kind,
+	};
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+
+	if (!stream__wanted())
+		return 0;
+	bpf_map_update_elem(&pending, &tid, &a, BPF_ANY);
+	return 0;
+}
+
+/* The file of descriptor fd of the current task, or NULL. */
+static __always_inline struct file *fd_file(int fd)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
+	struct file **fds, *f = NULL;
+
+	if (fd < 0 || !fdt || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	fds = BPF_CORE_READ(fdt, fd);
+	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+	return f;
+}
+
+/* One walk up a path, as bpf_loop() steps it. */
+struct walk {
+	struct dentry *d;
+	struct mount *mnt;
+	int pos;		/* where the path built so far starts in scratch.build */
+	__u32 flags;		/* SS_PATH_TRUNC when cut */
+};
+
+/*
+ * One step up: the dentry's name prepended, or, at its mount's root, on to
+ * the mountpoint in the parent mount. Returns 1 at the root of the mount
+ * tree (or when the name does not fit), ending the loop.
+ *
+ * A bpf_loop() callback is verified once; an open-coded loop was verified
+ * per iteration and per path through it, past the verifier's 1M limit.
+ */
+static long walk_step(__u32 i, void *ctx)
+{
+	struct walk *w = ctx;
+	/* Locals: BPF_CORE_READ(w->mnt, ...) would relocate struct walk itself. */
+	struct dentry *d = w->d, *parent = BPF_CORE_READ(d, d_parent);
+	struct mount *mnt = w->mnt;
+	struct scratch *s;
+	const unsigned char *name;
+	__u32 zero = 0, len;
+	int pos = w->pos;
+
+	if (d == BPF_CORE_READ(mnt, mnt.mnt_root)) {
+		struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
+
+		if (up == mnt)
+			return 1;	/* the root of the mount tree */
+		w->d = BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->mnt = up;
+		return 0;
+	}
+	if (d == parent)
+		return 1;	/* the root of a tree mounted nowhere */
+	s = bpf_map_lookup_elem(&scratch_map, &zero);
+	if (!s)
+		return 1;
+	len = BPF_CORE_READ(d, d_name.len);
+	name = BPF_CORE_READ(d, d_name.name);
+	if (len > NAME_MAX_ || pos < (int)len + 1 || pos > BUILD_END) {
+		w->flags |= SS_PATH_TRUNC;
+		return 1;
+	}
+	pos -= len;
+	bpf_probe_read_kernel(&s->build[pos & BUILD_MASK], len & NAME_MAX_, name);
+	pos--;
+	s->build[pos & BUILD_MASK] = '/';
+	w->pos = pos;
+	w->d = parent;
+	return 0;
+}
+
+/*
+ * Prepend the path of (d, vm) to the build buffer, which starts at pos: the
+ * dentries' names up to their mount's root, then on from the mountpoint in
+ * the parent mount, up to the root of the mount tree. Returns the new start.
+ */
+static __always_inline int prepend_path(int pos, struct dentry *d, struct vfsmount *vm,
+					__u32 *pflags)
+{
+	struct walk w = {
+		.d = d,
+		.mnt = (void *)vm - bpf_core_field_offset(struct mount, mnt),
+		.pos = pos,
+	};
+	long steps = bpf_loop(PATH_DEPTH, walk_step, &w, 0);
+
+	/* Every step taken and still no root: deeper than we walk. */
+	if (steps >= PATH_DEPTH)
+		w.flags |= SS_PATH_TRUNC;
+	*pflags |= w.flags;
+	return w.pos;
+}
+
+/*
+ * The path into s->ev.path: the name alone, or resolved (see the head of
+ * this file). Returns its length.
+ */
+static __always_inline __u32 build_path(struct scratch *s, const struct open_args *a, long ret)
+{
+	struct ss_open_event *e = &s->ev;
+	char *b = s->build;
+	int pos = BUILD_END, end;
+	long n;
+
+	if (!full_path) {
+		n = bpf_probe_read_user_str(e->path, sizeof(e->path), a->name);
+		return n > 0 ? (__u32)n - 1 : 0;
+	}
+	e->path_flags |= SS_PATH_RESOLVED;
+	n = bpf_probe_read_user_str(&b[BUILD_END], SS_PATH_MAX, a->name);
+	if (n <= 0)
+		n = 1;
+	end = BUILD_END + (int)n - 1;
+	if (ret >= 0) {
+		struct file *f = fd_file((int)ret);
+
+		if (f) {
+			end = BUILD_END;
+			pos = prepend_path(pos, BPF_CORE_READ(f, f_path.dentry),
+					   BPF_CORE_READ(f, f_path.mnt), &e->path_flags);
+		}
+	} else if (b[BUILD_END] != '/') {
+		struct path p;
+
+		if (a->dfd == AT_FDCWD_ || a->kind == SS_OPEN_OPEN || a->kind == SS_OPEN_CREAT) {
+			struct task_struct *t = bpf_get_current_task_btf();
+
+			p = BPF_CORE_READ(t, fs, pwd);
+		} else {
+			struct file *f = fd_file(a->dfd);
+
+			if (f)
+				p = BPF_CORE_READ(f, f_path);
+			else
+				p.dentry = NULL;
+		}
+		if (p.dentry) {
+			b[--pos] = '/';
+			pos = prepend_path(pos, p.dentry, p.mnt, &e->path_flags);
+		}
+	}
+	if (pos == end)
+		b[--pos] = '/';	/* nothing walked, no name: the root itself */
+	if (end - pos > SS_PATH_MAX - 1) {
+		pos = end - (SS_PATH_MAX - 1);
+		e->path_flags |= SS_PATH_TRUNC;
+	}
+	n = end - pos;
+	bpf_probe_read_kernel(e->path, n & (SS_PATH_MAX - 1), &b[pos & BUILD_MASK]);
+	e->path[n & (SS_PATH_MAX - 1)] = 0;
+	return (__u32)n & (SS_PATH_MAX - 1);
+}
+
+/* --path: the path is one of the prefixes or under it. */
+static __always_inline bool path_watched(const char *path, __u32 len)
+{
+	if (!nr_paths)
+		return true;
+	for (__u32 i = 0; i < SS_MAX_PATHS && i < nr_paths; i++) {
+		__u32 plen = paths[i].len, j;
+
+		if (plen > len)
+			continue;
+		for (j = 0; j < SS_PATH_PREFIX_LEN - 1 && j < plen; j++)
+			if (path[j] != paths[i].s[j])
+				break;
+		if (j < plen)
+			continue;
+		/* A whole component: /tmp/a watches /tmp/a/b, not /tmp/ab. */
+		if (plen == len || path[plen & (SS_PATH_MAX - 1)] == '/' || paths[i].s[(plen - 1) & 255] == '/')
+			return true;
+	}
+	return false;
+}
+
+static __always_inline void count_open(struct scratch *s, long ret, __u32 len)
+{
+	struct ss_open_key *k = &s->key;
+	__u64 fd_key;
+
+	k->pid = per_pid ? s->ev.pid : 0;
+	if (per_pid)
+		__builtin_memcpy(k->comm, s->ev.comm, sizeof(k->comm));
+	else
+		__builtin_memset(k->comm, 0, sizeof(k->comm));
+	__builtin_memset(k->path, 0, sizeof(k->path));
+	bpf_probe_read_kernel(k->path, (len < SS_OPEN_KEY_PATH - 1 ? len : SS_OPEN_KEY_PATH - 1) & 255,
+			      s->ev.path);
+	counts__add(k, SS_OPEN_OPENS, 1);
+	if (ret < 0)
+		counts__add(k, SS_OPEN_FAILS, 1);
+	if (rw && ret >= 0) {
+		fd_key = (__u64)s->ev.pid << 32 | (__u32)ret;
+		bpf_map_update_elem(&watched, &fd_key, k, BPF_ANY);
+	}
+}
+
+static __always_inline int on_exit(long ret)
+{
+	__u32 zero = 0, tid = (__u32)bpf_get_current_pid_tgid(), len;
+	struct open_args a, *ap = bpf_map_lookup_elem(&pending, &tid);
+	struct scratch *s;
+	__u64 fd_key;
+
+	if (!ap)
+		return 0;
+	a = *ap;
+	bpf_map_delete_elem(&pending, &tid);
+	if (rw && ret >= 0) {
+		/* The number now names another file, unless the open below watches it. */
+		fd_key = bpf_get_current_pid_tgid() >> 32 << 32 | (__u32)ret;
+		bpf_map_delete_elem(&watched, &fd_key);
+	}
+	if (failed_only && ret >= 0)
+		return 0;
+	if (a.kind == SS_OPEN_OPENAT2 && a.how) {
+		__u64 flags = 0;
+
+		/* Copied in by the kernel before the open: resident now. */
+		bpf_probe_read_user(&flags, sizeof(flags), &a.how->flags);
+		a.flags = (__u32)flags;
+		bpf_probe_read_user(&flags, sizeof(flags), &a.how->mode);
+		a.mode = (__u32)flags;
+	}
+	if (flag_mask && !(a.flags & flag_mask))
+		return 0;
+	s = bpf_map_lookup_elem(&scratch_map, &zero);
+	if (!s)
+		return 0;
+	s->ev.ts_ns = bpf_ktime_get_ns();
+	s->ev.pid = bpf_get_current_pid_tgid() >> 32;
+	s->ev.tid = tid;
+	s->ev.uid = (__u32)bpf_get_current_uid_gid();
+	s->ev.ret = (__s32)ret;
+	s->ev.flags = a.flags;
+	s->ev.mode = a.mode;
+	s->ev.kind = a.kind;
+	s->ev.path_flags = 0;
+	s->ev.pad = 0;
+	bpf_get_current_comm(s->ev.comm, sizeof(s->ev.comm));
+	len = build_path(s, &a, ret);
+	s->ev.path_len = len;
+	if (!path_watched(s->ev.path, len))
+		return 0;
+	if (count_mode) {
+		count_open(s, ret, len);
+		return 0;
+	}
+	stream__output(&s->ev, offsetof(struct ss_open_event, path) + (len & (SS_PATH_MAX - 1)) + 1);
+	return 0;
+}
+
+/* The classic syscall tracepoints: args[] in the order of the syscall's. */
+SEC("tracepoint/syscalls/sys_enter_open")
+int open_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	return on_enter(SS_OPEN_OPEN, AT_FDCWD_, (const char *)ctx->args[0], ctx->args[1],
+			ctx->args[2], NULL);
+}
+
+SEC("tracepoint/syscalls/sys_enter_openat")
+int openat_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	return on_enter(SS_OPEN_OPENAT, ctx->args[0], (const char *)ctx->args[1], ctx->args[2],
+			ctx->args[3], NULL);
+}
+
+SEC("tracepoint/syscalls/sys_enter_openat2")
+int openat2_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	return on_enter(SS_OPEN_OPENAT2, ctx->args[0], (const char *)ctx->args[1], 0, 0,
+			(const void *)ctx->args[2]);
+}
+
+SEC("tracepoint/syscalls/sys_enter_creat")
+int creat_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	/* creat(2) is open(O_CREAT | O_WRONLY | O_TRUNC). */
+	return on_enter(SS_OPEN_CREAT, AT_FDCWD_, (const char *)ctx->args[0], 01 | 0100 | 01000,
+			ctx->args[1], NULL);
+}
+
+SEC("tracepoint/syscalls/sys_exit_open")
+int open_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return on_exit(ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_exit_openat")
+int openat_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return on_exit(ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_exit_openat2")
+int openat2_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return on_exit(ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_exit_creat")
+int creat_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return on_exit(ctx->ret);
+}
+
+/* --rw: reads and writes of a watched descriptor, and its close. */
+static __always_inline int rw_enter(long fd, __u32 write)
+{
+	struct rw_args a = { .write = write };
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+
+	a.fd_key = bpf_get_current_pid_tgid() >> 32 << 32 | (__u32)fd;
+	if (!bpf_map_lookup_elem(&watched, &a.fd_key))
+		return 0;
+	bpf_map_update_elem(&rw_pending, &tid, &a, BPF_ANY);
+	return 0;
+}
+
+static __always_inline int rw_exit(long ret)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct rw_args *a = bpf_map_lookup_elem(&rw_pending, &tid);
+	struct ss_open_key *k;
+	__u64 fd_key;
+	__u32 write;
+
+	if (!a)
+		return 0;
+	fd_key = a->fd_key;
+	write = a->write;
+	bpf_map_delete_elem(&rw_pending, &tid);
+	k = bpf_map_lookup_elem(&watched, &fd_key);
+	if (!k || ret < 0)
+		return 0;
+	counts__add(k, write ? SS_OPEN_WRITES : SS_OPEN_READS, 1);
+	counts__add(k, write ? SS_OPEN_WRITE_BYTES : SS_OPEN_READ_BYTES, (__u64)ret);
+	return 0;
+}
+
+#define RW_HOOKS(sys, write)                                                     \
+	SEC("tracepoint/syscalls/sys_enter_" #sys)                               \
+	int sys##_enter(struct trace_event_raw_sys_enter *ctx)                   \
+	{                                                                        \
+		return rw_enter(ctx->args[0], write);                            \
+	}                                                                        \
+	SEC("tracepoint/syscalls/sys_exit_" #sys)                                \
+	int sys##_exit(struct trace_event_raw_sys_exit *ctx)                     \
+	{                                                                        \
+		return rw_exit(ctx->ret);                                        \
+	}
+
+RW_HOOKS(read, 0)
+RW_HOOKS(pread64, 0)
+RW_HOOKS(readv, 0)
+RW_HOOKS(write, 1)
+RW_HOOKS(pwrite64, 1)
+RW_HOOKS(writev, 1)
+
+SEC("tracepoint/syscalls/sys_enter_close")
+int close_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	__u64 fd_key = bpf_get_current_pid_tgid() >> 32 << 32 | (__u32)ctx->args[0];
+
+	bpf_map_delete_elem(&watched, &fd_key);
+	return 0;
+}

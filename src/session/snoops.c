@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "session/snoops.h"
+
+#include <string.h>
+
+#include <bpf/libbpf.h>
+
+#include "bpf/abi.h"
+#include "bpf/abi_check.h"
+#include "opensnoop.skel.h"
+#include "session/counts_read.h"
+
+BPFSESS_SKEL(open_hooks, opensnoop_bpf);
+
+/* Counting: load and attach now, the counts' reader over the object's maps. */
+#define COUNTS_START(s, skel, key, nr_values, cli)                                            \
+	counts_read__start(&(s)->b, &(s)->counts, (skel)->maps.counts, (skel)->maps.count_stat, \
+			   sizeof(key), (nr_values), &(skel)->bss->count_epoch, (cli)->max_keys)
+
+/* The programs of --rw: reads, writes and closes. */
+static void set_rw(struct opensnoop_bpf *skel, bool on)
+{
+	struct bpf_program *progs[] = {
+		skel->progs.read_enter, skel->progs.read_exit, skel->progs.pread64_enter,
+		skel->progs.pread64_exit, skel->progs.readv_enter, skel->progs.readv_exit,
+		skel->progs.write_enter, skel->progs.write_exit, skel->progs.pwrite64_enter,
+		skel->progs.pwrite64_exit, skel->progs.writev_enter, skel->progs.writev_exit,
+		skel->progs.close_enter,
+	};
+
+	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++)
+		bpf_program__set_autoload(progs[i], on);
+}
+
+int snoops__opens(struct stream *s, const struct cli *cli)
+{
+	bool counting = cli->count_mode || cli->rw;
+	struct opensnoop_bpf *skel;
+	int err = stream__open(s, &open_hooks, cli, true);
+
+	if (err)
+		return err;
+	skel = s->b.skel;
+	skel->rodata->failed_only = cli->failed;
+	skel->rodata->flag_mask = cli->open_flags;
+	skel->rodata->full_path = cli->full_path || cli->nr_paths;
+	skel->rodata->count_mode = counting;
+	skel->rodata->per_pid = cli->per_process || cli->rw;
+	skel->rodata->rw = cli->rw;
+	skel->rodata->nr_paths = (uint32_t)cli->nr_paths;
+	for (size_t i = 0; i < cli->nr_paths; i++) {
+		/* set_path() took at most 255 bytes. */
+		size_t len = strnlen(cli->paths[i], SS_PATH_PREFIX_LEN - 1);
+
+		memcpy((char *)skel->rodata->paths[i].s, cli->paths[i], len);
+		skel->rodata->paths[i].len = (uint32_t)len;
+	}
+	set_rw(skel, cli->rw);
+	stream__configure(s, skel->maps.events, skel->maps.stream_stat,
+			  (struct ss_task_filter *)&skel->rodata->task_filter,
+			  &skel->rodata->stream_uid, cli, counting);
+	if (!counting)
+		return 0;
+	return COUNTS_START(s, skel, struct ss_open_key, SS_OPEN_NR_VALUES, cli);
+}
