@@ -213,6 +213,18 @@ static const struct cli_cmd commands[] = {
 		.run = opensnoop__run,
 	},
 	{
+		.name = "execsnoop",
+		.summary = "Each execve and execveat, failed ones too, with its argv (bcc's\n"
+			   "execsnoop); --count: execs by command, user and result.",
+		.usage = "[options] [interval [count]]",
+		.extra_help = "Columns: [TIME] [TIME(s)] [UID] PCOMM PID PPID RET ARGS; \" ...\" ends a\n"
+			      "cut argv. interval [count] goes with --count.\n",
+		/* OPT_EXECSNOOP: -T --time, -t --timestamp, -q, -l, --max-args */
+		.opts = OPT_PID | OPT_COMM | OPT_STREAM | OPT_EXECSNOOP | OPT_PRINT_UID |
+			OPT_MAX_KEYS | OPT_BUFFER | OPT_DURATION | OPT_JSON | OPT_INTERVAL,
+		.run = execsnoop__run,
+	},
+	{
 		.name = "report",
 		.summary = "Run an analysis (top, cpus, runqlat, runqslower) on a recording,\n"
 			   "with the live command's options and output.",

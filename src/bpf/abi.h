@@ -522,4 +522,36 @@ struct ss_open_key {
 	char path[SS_OPEN_KEY_PATH];
 };
 
+/* execsnoop (execsnoop.bpf.c). */
+#define SS_ARGS_MAX 4096	/* argv's bytes sent at most, NULs included */
+#define SS_ARG_LEN 128		/* one argument's bytes read at most, as bcc */
+#define SS_MAX_ARGS 60		/* --max-args at most */
+
+/* ss_exec_event.trunc */
+#define SS_ARGS_MORE  (1u << 0)	/* more arguments than --max-args */
+#define SS_ARGS_LONG  (1u << 1)	/* an argument cut at SS_ARG_LEN, or argv at SS_ARGS_MAX */
+
+struct ss_exec_event {
+	__u64 ts_ns;
+	__u32 pid;		/* the process (after a non-leader's exec, the tid became it) */
+	__u32 tid;		/* the thread that called exec */
+	__u32 ppid;
+	__u32 uid;
+	__u32 euid;		/* after the exec: set-user-ID applied */
+	__s32 ret;		/* 0, or -errno */
+	__u32 nr_args;
+	__u32 args_len;		/* bytes of args, each argument NUL-terminated */
+	__u32 trunc;		/* SS_ARGS_* */
+	__u32 pad;
+	char comm[SS_COMM_LEN];	/* after a successful exec, the new one */
+	char args[SS_ARGS_MAX];
+};
+
+struct ss_exec_key {
+	__u32 epoch;
+	__u32 uid;
+	__s32 ret;
+	char comm[SS_COMM_LEN];
+};
+
 #endif

@@ -7,10 +7,12 @@
 
 #include "bpf/abi.h"
 #include "bpf/abi_check.h"
+#include "execsnoop.skel.h"
 #include "opensnoop.skel.h"
 #include "session/counts_read.h"
 
 BPFSESS_SKEL(open_hooks, opensnoop_bpf);
+BPFSESS_SKEL(exec_hooks, execsnoop_bpf);
 
 /* Counting: load and attach now, the counts' reader over the object's maps. */
 #define COUNTS_START(s, skel, key, nr_values, cli)                                            \
@@ -62,4 +64,23 @@ int snoops__opens(struct stream *s, const struct cli *cli)
 	if (!counting)
 		return 0;
 	return COUNTS_START(s, skel, struct ss_open_key, SS_OPEN_NR_VALUES, cli);
+}
+
+int snoops__execs(struct stream *s, const struct cli *cli)
+{
+	struct execsnoop_bpf *skel;
+	int err = stream__open(s, &exec_hooks, cli, true);
+
+	if (err)
+		return err;
+	skel = s->b.skel;
+	skel->rodata->failed_only = cli->failed;
+	skel->rodata->count_mode = cli->count_mode;
+	skel->rodata->max_args = (uint32_t)cli->max_args;
+	stream__configure(s, skel->maps.events, skel->maps.stream_stat,
+			  (struct ss_task_filter *)&skel->rodata->task_filter,
+			  &skel->rodata->stream_uid, cli, cli->count_mode);
+	if (!cli->count_mode)
+		return 0;
+	return COUNTS_START(s, skel, struct ss_exec_key, 1, cli);
 }
