@@ -225,6 +225,18 @@ static const struct cli_cmd commands[] = {
 		.run = execsnoop__run,
 	},
 	{
+		.name = "exitsnoop",
+		.summary = "Each process exit (-T: each thread's) with its lifetime and status\n"
+			   "(bcc's exitsnoop); --count: forks, execs and exits per parent and name.",
+		.usage = "[options] [interval [count]]",
+		.extra_help = "Columns: [TIME] PCOMM PID PPID TID AGE(s) [EXITED] EXIT_CODE.\n"
+			      "interval [count] goes with --count.\n",
+		/* OPT_EXITSNOOP: -t --timestamp, -T --threaded, --short */
+		.opts = OPT_PID | OPT_COMM | OPT_STREAM | OPT_EXITSNOOP | OPT_MAX_KEYS |
+			OPT_BUFFER | OPT_DURATION | OPT_JSON | OPT_INTERVAL,
+		.run = exitsnoop__run,
+	},
+	{
 		.name = "report",
 		.summary = "Run an analysis (top, cpus, runqlat, runqslower) on a recording,\n"
 			   "with the live command's options and output.",

@@ -554,4 +554,30 @@ struct ss_exec_key {
 	char comm[SS_COMM_LEN];
 };
 
+/* exitsnoop (exitsnoop.bpf.c). */
+#define SS_EXIT_PROCESS (1u << 0)	/* the last thread: the whole process ended */
+
+struct ss_exit_event {
+	__u64 ts_ns;
+	__u64 age_ns;		/* since the thread started */
+	__u32 pid;
+	__u32 tid;
+	__u32 ppid;
+	__u32 exit_code;	/* task->exit_code: status << 8 | signal (| 0x80 core) */
+	__u32 flags;		/* SS_EXIT_* */
+	__u32 pad;
+	char comm[SS_COMM_LEN];
+};
+
+/* exitsnoop --count: per parent and per name, three counts side by side. */
+enum ss_churn_table { SS_CHURN_PARENT, SS_CHURN_COMM };
+enum ss_churn_value { SS_CHURN_FORKS, SS_CHURN_EXECS, SS_CHURN_EXITS, SS_CHURN_NR };
+
+struct ss_churn_key {
+	__u32 epoch;
+	__u32 table;		/* enum ss_churn_table */
+	__u32 pid;		/* SS_CHURN_PARENT: the parent's; else 0 */
+	char comm[SS_COMM_LEN];	/* the parent's, or the task's */
+};
+
 #endif

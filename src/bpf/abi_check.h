@@ -45,5 +45,7 @@ _Static_assert(sizeof(struct ss_open_event) == 64 + SS_PATH_MAX, "ss_open_event 
 _Static_assert(sizeof(struct ss_open_key) == 280, "ss_open_key layout changed");
 _Static_assert(sizeof(struct ss_exec_event) == 64 + SS_ARGS_MAX, "ss_exec_event layout changed");
 _Static_assert(sizeof(struct ss_exec_key) == 28, "ss_exec_key layout changed");
+_Static_assert(sizeof(struct ss_exit_event) == 56, "ss_exit_event layout changed");
+_Static_assert(sizeof(struct ss_churn_key) == 28, "ss_churn_key layout changed");
 
 #endif

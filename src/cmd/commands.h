@@ -21,6 +21,7 @@ int report__run(const struct cli *cli);
 int syscount__run(const struct cli *cli);
 int opensnoop__run(const struct cli *cli);
 int execsnoop__run(const struct cli *cli);
+int exitsnoop__run(const struct cli *cli);
 
 /* report's analyses: the ids of its subcommands in main.c, in cli.sub. */
 enum report_analysis { AN_TOP, AN_CPUS, AN_RUNQLAT, AN_RUNQSLOWER, AN_INFO };

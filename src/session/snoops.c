@@ -8,11 +8,13 @@
 #include "bpf/abi.h"
 #include "bpf/abi_check.h"
 #include "execsnoop.skel.h"
+#include "exitsnoop.skel.h"
 #include "opensnoop.skel.h"
 #include "session/counts_read.h"
 
 BPFSESS_SKEL(open_hooks, opensnoop_bpf);
 BPFSESS_SKEL(exec_hooks, execsnoop_bpf);
+BPFSESS_SKEL(exit_hooks, exitsnoop_bpf);
 
 /* Counting: load and attach now, the counts' reader over the object's maps. */
 #define COUNTS_START(s, skel, key, nr_values, cli)                                            \
@@ -83,4 +85,27 @@ int snoops__execs(struct stream *s, const struct cli *cli)
 	if (!cli->count_mode)
 		return 0;
 	return COUNTS_START(s, skel, struct ss_exec_key, 1, cli);
+}
+
+int snoops__exits(struct stream *s, const struct cli *cli)
+{
+	struct exitsnoop_bpf *skel;
+	int err = stream__open(s, &exit_hooks, cli, false);
+
+	if (err)
+		return err;
+	skel = s->b.skel;
+	skel->rodata->failed_only = cli->failed;
+	skel->rodata->threaded = cli->threaded;
+	skel->rodata->count_mode = cli->count_mode;
+	skel->rodata->short_ns = (uint64_t)(cli->short_ms * 1e6);
+	/* Forks and execs are counted, not streamed. */
+	bpf_program__set_autoload(skel->progs.fork_task, cli->count_mode);
+	bpf_program__set_autoload(skel->progs.exec_task, cli->count_mode);
+	stream__configure(s, skel->maps.events, skel->maps.stream_stat,
+			  (struct ss_task_filter *)&skel->rodata->task_filter,
+			  &skel->rodata->stream_uid, cli, cli->count_mode);
+	if (!cli->count_mode)
+		return 0;
+	return COUNTS_START(s, skel, struct ss_churn_key, SS_CHURN_NR, cli);
 }
