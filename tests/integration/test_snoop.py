@@ -1,0 +1,216 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""opensnoop, execsnoop and exitsnoop against what sysload says it did.
+
+Each phase runs sysload once under several tracers at the same time, then
+compares their JSON lines with its tally, exactly:
+
+  opens     per syscall kind, ok and ENOENT; the EACCES opens and their pid;
+            the relative opens (dirfd, openat2) shown with full paths; only
+            paths under --path; --count's opens of the data file; --rw's
+            reads and writes of it, calls and bytes
+  execs     ok, ENOENT and EACCES; the exec of a thread that was not the
+            leader (its tid, then its process's pid); argv whole, and cut
+            at --max-args with the cut marked; --count by result
+  exits     exit codes and signals; --short keeps the short-lived only; -T
+            adds the thread; --count's forks equal sysload's, and lie
+            between the growths of /proc/stat's processes inside and around
+            the tracer's life
+  drops     a 4 KiB ring under a burst of opens: shown + lost is every open
+"""
+
+import signal
+import tempfile
+import time
+
+import sslib
+
+tap = sslib.Tap()
+
+
+def processes():
+    with open("/proc/stat") as f:
+        for line in f:
+            if line.startswith("processes "):
+                return int(line.split()[1])
+    raise RuntimeError("no processes line in /proc/stat")
+
+
+def run_phase(dir, tracers, **load):
+    """sysload under each tracer (a list of argument lists); returns its
+    tally and the stopped tracers."""
+    wl = sslib.Sysload(dir, **load)
+    ts = [sslib.Tracer(args) for args in tracers]
+    try:
+        tally = wl.go()
+    finally:
+        for t in ts:
+            t.stop(signal.SIGINT)
+    return tally, ts
+
+
+def summary_ok(t, name):
+    s = t.reports("summary")
+    tap.check(f"{name}: one summary, exit 0", t.returncode == 0 and len(s) == 1,
+              reason=f"exit {t.returncode}, {len(s)} summaries")
+    return s[0] if s else {}
+
+
+def case_opens():
+    with tempfile.TemporaryDirectory() as top:
+        d = f"{top}/sl"
+        tally, (ev, rw, cnt) = run_phase(d, [
+            ["opensnoop", "-j", "-F", "--path", d],
+            ["opensnoop", "-j", "--rw", "--path", d],
+            ["opensnoop", "-j", "--count", "--path", f"{d}/data", "--path", f"{d}/missing"],
+        ], opens=55)
+    pid = tally["pid"]
+    events = [e for e in ev.reports("opensnoop") if e["path"] != d]
+    summary_ok(ev, "opensnoop -F --path")
+    got = {}
+    for e in events:
+        if e["pid"] != pid:
+            continue
+        kind = e["syscall"]
+        got.setdefault(kind, [0, 0])[0 if e["fd"] >= 0 else 1] += 1
+    want = {k: list(v) for k, v in tally["opens"].items()}
+    # openat with AT_FDCWD and with a directory fd are one syscall.
+    want["openat"] = [a + b for a, b in zip(want.pop("openat"), want.pop("openat_dirfd"))]
+    tap.check("opensnoop: opens per syscall, ok and ENOENT, equal sysload's", got == want,
+              f"{want}", f"got {got}, want {want}")
+    errs = {e["errno"] for e in events if e["pid"] == pid and e["fd"] < 0}
+    tap.check("opensnoop: sysload's failures are all ENOENT", errs <= {2}, reason=f"{errs}")
+    eacces = [e for e in events if e["errno"] == 13]
+    tap.check("opensnoop: EACCES opens and their pid", len(eacces) == tally["eacces"]["count"]
+              and {e["pid"] for e in eacces} == {tally["eacces"]["pid"]},
+              f"{len(eacces)} from {tally['eacces']['pid']}",
+              f"got {len(eacces)} from {sorted({e['pid'] for e in eacces})}, want "
+              f"{tally['eacces']}")
+    rel = [e for e in events if e["pid"] == pid and e["syscall"] == "openat2"]
+    tap.check("opensnoop -F: relative opens shown with full paths",
+              rel and all(e["full_path"] and e["path"] in (f"{d}/data", f"{d}/missing/none")
+                          for e in rel), f"{len(rel)} openat2",
+              f"{[e['path'] for e in rel][:4]}")
+    outside = [e["path"] for e in events if not e["path"].startswith(d + "/")]
+    tap.check("opensnoop --path: nothing outside the prefix", not outside, reason=f"{outside[:3]}")
+    row = [r for r in rw.reports("opensnoop")[-1]["rows"]
+           if r["pid"] == pid and r["path"] == f"{d}/data"]
+    want_rw = {k: tally[k] for k in ("reads", "read_bytes", "writes", "write_bytes")}
+    got_rw = {k: row[0][k] for k in want_rw} if row else None
+    tap.check("opensnoop --rw: reads and writes of the watched file equal sysload's",
+              got_rw == want_rw, f"{want_rw}", f"got {got_rw}")
+    rows = {r["path"]: r for r in cnt.reports("opensnoop")[-1]["rows"]}
+    data_opens = sum(v[0] for k, v in tally["opens"].items() if k != "creat")
+    missing = sum(v[1] for k, v in tally["opens"].items())
+    got_c = (rows.get(f"{d}/data", {}).get("opens"),
+             sum(r["failed"] for p, r in rows.items() if p.startswith(f"{d}/missing/")))
+    tap.check("opensnoop --count: opens per path, two --path prefixes",
+              got_c == (data_opens, missing) and set(rows) <= {f"{d}/data"} |
+              {p for p in rows if p.startswith(f"{d}/missing/")},
+              f"data {data_opens}, missing {missing}", f"got {got_c}, rows {sorted(rows)}")
+
+
+def case_execs():
+    with tempfile.TemporaryDirectory() as top:
+        tally, (ev, cut, cnt) = run_phase(f"{top}/sl", [
+            ["execsnoop", "-j", "-c", "sl-exec"],
+            ["execsnoop", "-j", "-c", "sl-exec", "--max-args", "2"],
+            ["execsnoop", "-j", "-c", "sl-exec", "--count"],
+        ], execs=9)
+    pid, ex = tally["pid"], tally["execs"]
+    summary_ok(ev, "execsnoop")
+    events = [e for e in ev.reports("execsnoop") if e["ppid"] == pid]
+    got = {"ok": sum(e["ret"] == 0 for e in events),
+           "enoent": sum(e["errno"] == 2 for e in events),
+           "eacces": sum(e["errno"] == 13 for e in events)}
+    want = {k: ex[k] for k in got}
+    tap.check("execsnoop: execs ok, ENOENT and EACCES equal sysload's", got == want,
+              f"{want}", f"got {got}")
+    th = [e for e in events if e["tid"] == ex["thread_tid"]]
+    tap.check("execsnoop: the exec of a thread that was not the leader",
+              len(th) == 1 and th[0]["ret"] == 0 and th[0]["pid"] != th[0]["tid"]
+              and th[0]["args"] == ["/bin/true", "from-thread"],
+              f"tid {ex['thread_tid']} -> pid {th[0]['pid'] if th else '?'}", f"{th}")
+    full = ["/bin/true", "sl-arg1", "sl-arg2", "sl-arg3"]
+    ok = [e for e in events if e["ret"] == 0 and e["tid"] != ex["thread_tid"]]
+    tap.check("execsnoop: argv whole, not marked cut",
+              ok and all(e["args"] == full and not e["args_truncated"] for e in ok),
+              reason=f"{[(e['args'], e['args_truncated']) for e in ok][:2]}")
+    cuts = [e for e in cut.reports("execsnoop") if e["ppid"] == pid and e["ret"] == 0
+            and e["tid"] != ex["thread_tid"]]
+    tap.check("execsnoop --max-args 2: argv cut, and marked",
+              len(cuts) == len(ok) and all(e["args"] == full[:2] and e["args_truncated"]
+                                           for e in cuts),
+              reason=f"{[(e['args'], e['args_truncated']) for e in cuts][:2]}")
+    rows = cnt.reports("execsnoop")[-1]["rows"]
+    by = {}
+    for r in rows:
+        by[r["result"]] = by.get(r["result"], 0) + r["count"]
+    want_c = {"ok": ex["ok"], "ENOENT": ex["enoent"], "EACCES": ex["eacces"]}
+    tap.check("execsnoop --count: by result", by == want_c, f"{want_c}", f"got {by}")
+
+
+def case_exits():
+    with tempfile.TemporaryDirectory() as top:
+        outer0 = processes()
+        wl = sslib.Sysload(f"{top}/sl", children=15, execs=5)
+        ts = [sslib.Tracer(a) for a in (["exitsnoop", "-j"], ["exitsnoop", "-j", "-T"],
+                                         ["exitsnoop", "-j", "--short", "100"],
+                                         ["exitsnoop", "-j", "--count"])]
+        inner0 = processes()
+        # sysload then lives past --short; its children live a few ms.
+        time.sleep(0.2)
+        tally = wl.go()
+        inner = processes() - inner0
+        for t in ts:
+            t.stop(signal.SIGINT)
+        outer = processes() - outer0
+    ev, thr, short, cnt = ts
+    pid = tally["pid"]
+    summary_ok(ev, "exitsnoop")
+    kids = [e for e in ev.reports("exitsnoop") if e["ppid"] == pid and e["comm"] == "sl-child"]
+    codes = [sum(e["exit_code"] == c for e in kids) for c in range(4)]
+    sig = sum(e["signal"] == signal.SIGUSR1 for e in kids)
+    tap.check("exitsnoop: exit codes and signals equal sysload's",
+              codes == tally["exit_codes"] and sig == tally["signaled"],
+              f"codes {codes}, SIGUSR1 {sig}",
+              f"got {codes} and {sig}, want {tally['exit_codes']} and {tally['signaled']}")
+    own = [e for e in ev.reports("exitsnoop") if e["pid"] == pid]
+    tap.check("exitsnoop: sysload's own end, a process", len(own) == 1 and own[0]["process"],
+              reason=f"{own}")
+    threads = [e for e in thr.reports("exitsnoop") if e["pid"] == pid and not e["process"]]
+    tap.check("exitsnoop -T: the thread's end too", len(threads) == tally["threads"],
+              f"{len(threads)}", f"got {threads}")
+    sh = [e for e in short.reports("exitsnoop") if e["ppid"] == pid or e["pid"] == pid]
+    tap.check("exitsnoop --short 100: the children, not sysload (older)",
+              len(sh) == len([e for e in ev.reports("exitsnoop") if e["ppid"] == pid])
+              and all(e["pid"] != pid and e["age_ns"] < 1e8 for e in sh),
+              f"{len(sh)} exits", f"{len(sh)}: {[e['pid'] for e in sh if e['pid'] == pid]}")
+    rep = cnt.reports("exitsnoop")[-1]
+    mine = [r for r in rep["parents"] if r["ppid"] == pid]
+    forks = sum(r["forks"] for r in rep["parents"])
+    tap.check("exitsnoop --count: sysload's forks and threads",
+              len(mine) == 1 and mine[0]["forks"] == tally["forks"] + tally["threads"],
+              f"{tally['forks']} + {tally['threads']}", f"got {mine}")
+    tap.check("exitsnoop --count: all forks between /proc/stat's growths",
+              inner <= forks <= outer, f"{inner} <= {forks} <= {outer}",
+              f"{forks} not in [{inner}, {outer}]")
+
+
+def case_drops():
+    with tempfile.TemporaryDirectory() as top:
+        d = f"{top}/sl"
+        tally, (ev,) = run_phase(d, [["opensnoop", "-j", "--buffer", "4K", "--path", d]],
+                                 opens=3000)
+    s = summary_ok(ev, "opensnoop --buffer 4K")
+    shown = len(ev.reports("opensnoop"))
+    total = sum(a + b for a, b in tally["opens"].values()) + tally["eacces"]["count"] + 1
+    tap.check("opensnoop --buffer 4K: drops counted and shown",
+              s.get("lost", 0) > 0 and s.get("events") == shown
+              and shown + s.get("lost", 0) == total,
+              f"{shown} shown + {s.get('lost')} lost = {total}",
+              f"{shown} shown, {s.get('lost')} lost, want a sum of {total}")
+
+
+sslib.run_cases(tap, [("opens", case_opens), ("execs", case_execs), ("exits", case_exits),
+                      ("drops", case_drops)])
