@@ -145,7 +145,7 @@ static int execs_render(void *ctx, const struct report_meta *m)
 		.nr_cols = sizeof(key_cols) / sizeof(key_cols[0]),
 	};
 	struct count_report r = {
-		.type = "execsnoop", .tables = &t, .nr_tables = 1,
+		.type = "execsnoop_count", .tables = &t, .nr_tables = 1,
 		.full = counts_read__full(c->s->counts), .full_hint = "--max-keys makes room",
 		.untraced = -1,
 	};

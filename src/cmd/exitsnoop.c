@@ -160,7 +160,7 @@ static int churn_render(void *ctx, const struct report_meta *m)
 		  .nr_cols = 1, .value_heads = churn_heads, .value_members = churn_members },
 	};
 	struct count_report r = {
-		.type = "exitsnoop", .tables = t, .nr_tables = 2, .max_rows = 20,
+		.type = "exitsnoop_count", .tables = t, .nr_tables = 2, .max_rows = 20,
 		.full = counts_read__full(c->s->counts), .full_hint = "--max-keys makes room",
 		.untraced = -1,
 	};

@@ -167,7 +167,7 @@ static int opens_render(void *ctx, const struct report_meta *m)
 		.value_members = value_members,
 	};
 	struct count_report r = {
-		.type = "opensnoop",
+		.type = "opensnoop_count",
 		.tables = &t,
 		.nr_tables = 1,
 		.full = counts_read__full(c->s->counts),

@@ -93,13 +93,13 @@ def case_opens():
               f"{[e['path'] for e in rel][:4]}")
     outside = [e["path"] for e in events if not e["path"].startswith(d + "/")]
     tap.check("opensnoop --path: nothing outside the prefix", not outside, reason=f"{outside[:3]}")
-    row = [r for r in rw.reports("opensnoop")[-1]["rows"]
+    row = [r for r in rw.reports("opensnoop_count")[-1]["rows"]
            if r["pid"] == pid and r["path"] == f"{d}/data"]
     want_rw = {k: tally[k] for k in ("reads", "read_bytes", "writes", "write_bytes")}
     got_rw = {k: row[0][k] for k in want_rw} if row else None
     tap.check("opensnoop --rw: reads and writes of the watched file equal sysload's",
               got_rw == want_rw, f"{want_rw}", f"got {got_rw}")
-    rows = {r["path"]: r for r in cnt.reports("opensnoop")[-1]["rows"]}
+    rows = {r["path"]: r for r in cnt.reports("opensnoop_count")[-1]["rows"]}
     data_opens = sum(v[0] for k, v in tally["opens"].items() if k != "creat")
     missing = sum(v[1] for k, v in tally["opens"].items())
     got_c = (rows.get(f"{d}/data", {}).get("opens"),
@@ -142,7 +142,7 @@ def case_execs():
               len(cuts) == len(ok) and all(e["args"] == full[:2] and e["args_truncated"]
                                            for e in cuts),
               reason=f"{[(e['args'], e['args_truncated']) for e in cuts][:2]}")
-    rows = cnt.reports("execsnoop")[-1]["rows"]
+    rows = cnt.reports("execsnoop_count")[-1]["rows"]
     by = {}
     for r in rows:
         by[r["result"]] = by.get(r["result"], 0) + r["count"]
@@ -186,7 +186,7 @@ def case_exits():
               len(sh) == len([e for e in ev.reports("exitsnoop") if e["ppid"] == pid])
               and all(e["pid"] != pid and e["age_ns"] < 1e8 for e in sh),
               f"{len(sh)} exits", f"{len(sh)}: {[e['pid'] for e in sh if e['pid'] == pid]}")
-    rep = cnt.reports("exitsnoop")[-1]
+    rep = cnt.reports("exitsnoop_count")[-1]
     mine = [r for r in rep["parents"] if r["ppid"] == pid]
     forks = sum(r["forks"] for r in rep["parents"])
     tap.check("exitsnoop --count: sysload's forks and threads",
