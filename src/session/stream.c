@@ -204,6 +204,9 @@ int stream__count(struct stream *s, const struct cli *cli, const char *what,
 	struct live_counts lc = {
 		.b = &s->b, .counts = s->counts, .rows = rows, .render = render, .ctx = ctx,
 	};
+	/* execsnoop's -T and exitsnoop's -t ask for the time as opensnoop's -T does. */
+	struct cli stamped = *cli;
 
-	return live__counts(cli, what, &lc);
+	stamped.timestamp = cli->timestamp || cli->clock;
+	return live__counts(&stamped, what, &lc);
 }
