@@ -381,6 +381,13 @@ def produce(tap, tmp):
         ["syscount", "--json", "-L", "-P", "0.2"],
         ["syscount", "--json", "--hist", "-T", "3"],
         ["syscount", "--json", "--slower", "1"],
+        ["opensnoop", "--json", "-F", "-T", "-U", "-e"],
+        ["opensnoop", "--json", "--count", "-P", "-T"],
+        ["opensnoop", "--json", "--rw", "--path", "/"],
+        ["execsnoop", "--json", "-T", "-t", "-U"],
+        ["execsnoop", "--json", "--count", "-T"],
+        ["exitsnoop", "--json", "-T", "-t"],
+        ["exitsnoop", "--json", "--count", "-t", "-T"],
     ]
     out = []
     with sslib.Workload("pingpong", CPU) as pp, \
