@@ -1,7 +1,7 @@
 # bash completion for schedscope
 _schedscope() {
 	local cur prev cmd opts i
-	local cmds="top count preempt migrations probes cpus runqlat runqslower syscount starve inversion trace record report timehist export exporter"
+	local cmds="top count preempt migrations probes cpus runqlat runqslower syscount starve inversion trace record report timehist export exporter opensnoop execsnoop exitsnoop"
 	local analyses="top cpus runqlat runqslower info"
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD - 1]}
@@ -29,25 +29,40 @@ _schedscope() {
 	--by) mapfile -t COMPREPLY < <(compgen -W "pid tid comm" -- "$cur"); return ;;
 	--from) mapfile -t COMPREPLY < <(compgen -W "wakeup waking" -- "$cur"); return ;;
 	--format) mapfile -t COMPREPLY < <(compgen -W "systrace chrome-json" -- "$cur"); return ;;
+	# opensnoop's -f names an open flag; elsewhere it is --force, and options follow.
+	-f | --flag)
+		if [[ $cmd == opensnoop ]]; then
+			mapfile -t COMPREPLY < <(compgen -W "O_WRONLY O_RDWR O_CREAT O_EXCL O_NOCTTY O_TRUNC O_APPEND O_NONBLOCK O_DSYNC O_DIRECT O_LARGEFILE O_DIRECTORY O_NOFOLLOW O_NOATIME O_CLOEXEC O_SYNC O_PATH O_TMPFILE" -- "$cur")
+			return
+		fi ;;
+	# execsnoop's and exitsnoop's -t is a timestamp, not a TID; execsnoop's -l a text.
+	-t) [[ $cmd == execsnoop || $cmd == exitsnoop ]] || return ;;
+	-l) [[ $cmd == execsnoop ]] && return ;;
+	--path) mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return ;;
+	-u | --uid | --name | --line | --max-args | --short) return ;;
 	-e | --errno | --events)
+		# opensnoop's -e is a flag: its options follow.
 		if [[ $cmd == syscount ]]; then
 			mapfile -t COMPREPLY < <(compgen -W "EPERM ENOENT EINTR EIO EBADF EAGAIN ENOMEM EACCES EFAULT EEXIST ENOTDIR EISDIR EINVAL EMFILE ENOSPC EPIPE ERANGE ENOSYS ETIMEDOUT ECONNREFUSED" -- "$cur")
+			return
 		elif [[ $cmd == count ]]; then
 			mapfile -t COMPREPLY < <(compgen -W "on-cpu off-cpu remain-cpu enqueue dequeue wakeup sleep preempt change-pri lend-pri load-change tick surrender" -- "$cur")
-		else
+			return
+		elif [[ $cmd != opensnoop ]]; then
 			# trace and record: the kinds, and the DTrace probes (the bare wakeup is the kind).
 			mapfile -t COMPREPLY < <(compgen -W "switch waking wakeup new migrate fork exec exit prio rename all default on-cpu off-cpu remain-cpu enqueue dequeue sched:::wakeup sleep preempt change-pri lend-pri load-change tick surrender" -- "$cur")
-		fi
-		return ;;
-	# syscount's -i is bcc's interval, a number.
-	-i | --interval | -T | --top | --slower | --buffer-kb) [[ $prev == -i && $cmd != syscount ]] || return ;;&
+			return
+		fi ;;
+	# syscount's -i is bcc's interval, a number; elsewhere -i is --input and -T a flag.
+	-i | --interval | -T | --top | --slower | --buffer-kb)
+		[[ ($prev == -i || $prev == -T) && $cmd != syscount ]] || return ;;&
 	-i | --input | -o | --output) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
 	-s | --sort)
 		mapfile -t COMPREPLY < <(compgen -W "cpu pid tid comm vcsw ivcsw wakeups migr runq runqmax" -- "$cur")
 		return ;;
 	# runqlat's --cpu takes no value (a histogram per CPU); elsewhere it names a CPU.
 	-C | --cpu) [[ $cmd == runqlat || $cmd == "report runqlat" ]] || return ;;
-	-p | --pid | -t | --tid | -c | --comm | -n | --rows | -d | --duration | --max-tasks | --max-keys | --by | --threshold | --buffer)
+	-p | --pid | --tid | -c | --comm | -n | --rows | -d | --duration | --max-tasks | --max-keys | --by | --threshold | --buffer)
 		return ;;
 	--listen | --cgroup-depth | --cgroup-include | --cgroup-exclude | --max-series | --cgroup-expiry)
 		return ;;
@@ -71,6 +86,9 @@ _schedscope() {
 	timehist) opts="--pid --tid --comm --cpu --json --input --wakeups --migrations --verbose --help" ;;
 	export) opts="--output --input --force --format --verbose --help" ;;
 	exporter) opts="--listen --cgroup-root --cgroup-depth --cgroup-include --cgroup-exclude --max-series --cgroup-expiry --max-tasks --duration --verbose --help" ;;
+	opensnoop) opts="--pid --tid --comm --duration --timestamp --json --max-keys --buffer --uid --name --failed --extended-fields --flag --full-path --print-uid --path --count --per-process --rw --verbose --help" ;;
+	execsnoop) opts="--pid --comm --duration --json --max-keys --buffer --uid --name --failed --print-uid --count --time --timestamp --quote --line --max-args --verbose --help" ;;
+	exitsnoop) opts="--pid --comm --duration --json --max-keys --buffer --uid --name --failed --count --timestamp --threaded --short --verbose --help" ;;
 	"report top") opts="--pid --tid --comm --sort --rows --by --idle --max-tasks --timestamp --json --verbose --help" ;;
 	"report cpus") opts="--cpu --timestamp --json --verbose --help" ;;
 	"report runqlat") opts="--pid --tid --comm --max-tasks --timestamp --json --milliseconds --pids --tids --cpu --split --verbose --help" ;;
