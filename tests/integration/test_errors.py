@@ -52,6 +52,17 @@ def usage_errors(tap):
         ("starve zero threshold", ["starve", "--threshold", "0"], "0", False),
         ("inversion -p", ["inversion", "-p", "1"], "-p", False),
         ("runqslower -p of no process", ["runqslower", "-p", "999999999"], "999999999", False),
+        ("opensnoop relative --path", ["opensnoop", "--path", "etc"], "etc", False),
+        ("opensnoop unknown -f", ["opensnoop", "-f", "O_BOGUS"], "O_BOGUS", False),
+        ("opensnoop --rw without --path", ["opensnoop", "--rw"], "--path", False),
+        ("opensnoop interval without --count", ["opensnoop", "1"], "--count", False),
+        ("opensnoop -P without --count", ["opensnoop", "-P"], "--count", False),
+        ("opensnoop bad -u", ["opensnoop", "-u", "root"], "root", False),
+        ("opensnoop too small --buffer", ["opensnoop", "--buffer", "2K"], "2K", False),
+        ("execsnoop bad --max-args", ["execsnoop", "--max-args", "61"], "61", False),
+        # -t is execsnoop's timestamp (bcc's): the 1 after it is an interval.
+        ("execsnoop -t takes no TID", ["execsnoop", "-t", "1"], "--count", False),
+        ("exitsnoop bad --short", ["exitsnoop", "--short", "0"], "0", False),
     ]
     for name, args, culprit, wants_usage in cases:
         r = tool(*args)
@@ -131,7 +142,9 @@ def stop_by_signal(tap, args, sig, kind):
         reports = tr.reports(kind)
         if len(reports) != 1:
             problems.append(f"{len(reports)} {kind} reports, expected 1")
-        elif not reports[0].get({"top": "tasks", "cpus": "cpus"}.get(kind, "histograms")):
+        elif not reports[0].get({"top": "tasks", "cpus": "cpus",
+                                 "summary": "command",
+                                 "exitsnoop_count": "lost"}.get(kind, "histograms")):
             problems.append("empty report")
     elif not "".join(tr.stdout).strip():
         problems.append("no report on stdout")
@@ -288,7 +301,9 @@ def main():
     root_checks = ["top -d 1 | head -1", "top 1 5 | head -1",
                    "SIGTERM top --json", "SIGTERM cpus --json",
                    "SIGINT top", "SIGTERM runqlat --json", "top -d 1 stops by itself",
-                   "no BPF programs left behind"]
+                   "opensnoop -d 2 | head -1", "SIGTERM opensnoop --json",
+                   "SIGTERM execsnoop --json", "SIGINT exitsnoop --json",
+                   "SIGTERM exitsnoop --count --json", "no BPF programs left behind"]
     if sslib.require(tap, root_checks):
         try:
             closed_pipe(tap, ["top", "-d", "1"], root_checks[0], 10)
@@ -299,6 +314,12 @@ def main():
             stop_by_signal(tap, ["top"], signal.SIGINT, None)
             stop_by_signal(tap, ["runqlat", "--json"], signal.SIGTERM, "runqlat")
             duration(tap)
+            closed_pipe(tap, ["opensnoop", "-d", "2"], root_checks[7], 8)
+            stop_by_signal(tap, ["opensnoop", "--json"], signal.SIGTERM, "summary")
+            stop_by_signal(tap, ["execsnoop", "--json"], signal.SIGTERM, "summary")
+            stop_by_signal(tap, ["exitsnoop", "--json"], signal.SIGINT, "summary")
+            stop_by_signal(tap, ["exitsnoop", "--count", "--json"], signal.SIGTERM,
+                           "exitsnoop_count")
         except (sslib.TracerError, subprocess.TimeoutExpired) as e:
             tap.fail("root checks ran", f"{type(e).__name__}: {e}")
         no_leftovers(tap)
