@@ -215,13 +215,23 @@ def counters_delta(before, after):
             if k in after and isinstance(before[k], int)}
 
 
-def read_ctxt():
-    """/proc/stat's ctxt: context switches of all CPUs since boot."""
+def proc_stat_counter(name):
+    """The number on /proc/stat's line NAME."""
     with open("/proc/stat") as f:
         for line in f:
-            if line.startswith("ctxt "):
+            if line.startswith(name + " "):
                 return int(line.split()[1])
-    raise RuntimeError("no ctxt line in /proc/stat")
+    raise RuntimeError(f"no {name} line in /proc/stat")
+
+
+def read_ctxt():
+    """/proc/stat's ctxt: context switches of all CPUs since boot."""
+    return proc_stat_counter("ctxt")
+
+
+def forks_so_far():
+    """/proc/stat's processes: every clone since boot (copy_process()'s total_forks)."""
+    return proc_stat_counter("processes")
 
 
 def read_proc_stat_cpus():

@@ -62,14 +62,6 @@ def run_storm(forks):
     return int(ready[1]), stats
 
 
-def processes():
-    with open("/proc/stat") as f:
-        for line in f:
-            if line.startswith("processes "):
-                return int(line.split()[1])
-    raise RuntimeError("no processes line in /proc/stat")
-
-
 def check_trace(tap, trace, stats):
     forks = exits = 0
     for line in trace.stdout:
@@ -159,7 +151,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="ssfork-")
     rec_file = os.path.join(tmp, "storm.ssr")
     top = sslib.Tracer(["top", "--json", "-n", "0", "--max-tasks", MAX_TASKS])
-    procs0 = processes()
+    procs0 = sslib.forks_so_far()
     rec = sslib.Tracer(["record", "-o", rec_file, "--buffer", "64"])
     trace = sslib.Tracer(["trace", "-e", "fork,exit", "--json", "--buffer", "64"])
     rq = sslib.Tracer(["runqlat", "-L", "--json"])
@@ -171,7 +163,7 @@ def main():
         rc_trace = trace.stop()
         rc_rec = rec.stop()
         rc_rq = rq.stop()
-    procs = processes() - procs0
+    procs = sslib.forks_so_far() - procs0
     tap.check("storm past pid_max",
               stats["forks"] == forks and rc_top == 0 and rc_rec == 0 and rc_trace == 0
               and rc_rq == 0,

@@ -28,14 +28,6 @@ import sslib
 tap = sslib.Tap()
 
 
-def processes():
-    with open("/proc/stat") as f:
-        for line in f:
-            if line.startswith("processes "):
-                return int(line.split()[1])
-    raise RuntimeError("no processes line in /proc/stat")
-
-
 def run_phase(dir, tracers, **load):
     """sysload under each tracer (a list of argument lists); returns its
     tally and the stopped tracers."""
@@ -152,19 +144,19 @@ def case_execs():
 
 def case_exits():
     with tempfile.TemporaryDirectory() as top:
-        outer0 = processes()
+        outer0 = sslib.forks_so_far()
         wl = sslib.Sysload(f"{top}/sl", children=15, execs=5)
         ts = [sslib.Tracer(a) for a in (["exitsnoop", "-j"], ["exitsnoop", "-j", "-T"],
                                          ["exitsnoop", "-j", "--short", "100"],
                                          ["exitsnoop", "-j", "--count"])]
-        inner0 = processes()
+        inner0 = sslib.forks_so_far()
         # sysload then lives past --short; its children live a few ms.
         time.sleep(0.2)
         tally = wl.go()
-        inner = processes() - inner0
+        inner = sslib.forks_so_far() - inner0
         for t in ts:
             t.stop(signal.SIGINT)
-        outer = processes() - outer0
+        outer = sslib.forks_so_far() - outer0
     ev, thr, short, cnt = ts
     pid = tally["pid"]
     summary_ok(ev, "exitsnoop")
