@@ -157,41 +157,27 @@ static int execs_render(void *ctx, const struct report_meta *m)
 static int execs_count(struct stream *s, const struct cli *cli)
 {
 	struct execs_count c = { .cli = cli, .s = s };
-	int ret;
 
-	count_rows__init(&c.rows, sizeof(struct ss_exec_key), 1);
-	ret = stream__count(s, cli, "execs", &c.rows, execs_render, &c);
-	count_rows__free(&c.rows);
-	return ret;
+	return stream__count(s, cli, "execs", &c.rows, sizeof(struct ss_exec_key), 1,
+			     execs_render, &c);
 }
 
 int execsnoop__run(const struct cli *cli)
 {
-	struct stream s;
-	struct stream_cmd c = {
-		.out = { .type = "execsnoop", .cols = exec_cols, .ctx = cli,
-			 .nr_cols = sizeof(exec_cols) / sizeof(exec_cols[0]),
-			 .when = (cli->clock ? W_CLOCK : 0) | (cli->elapsed ? W_ELAPSED : 0) |
-				 (cli->print_uid ? W_UID : 0) },
-		.what = "execs",
-		.rec_size = sizeof(struct ss_exec_event),
-		.wanted = cli->line ? line_wanted : NULL,
+	struct stream_tool t = {
+		.open = snoops__execs,
+		.count = execs_count,
+		.counting = cli->count_mode,
+		.cmd = {
+			.out = { .type = "execsnoop", .cols = exec_cols, .ctx = cli,
+				 .nr_cols = sizeof(exec_cols) / sizeof(exec_cols[0]),
+				 .when = (cli->clock ? W_CLOCK : 0) | (cli->elapsed ? W_ELAPSED : 0) |
+					 (cli->print_uid ? W_UID : 0) },
+			.what = "execs",
+			.rec_size = sizeof(struct ss_exec_event),
+			.wanted = cli->line ? line_wanted : NULL,
+		},
 	};
-	int ret;
 
-	if (cli->interval_s > 0 && !cli->count_mode) {
-		cli__err("interval [count] is for --count: the stream prints each exec");
-		return EXIT_USAGE;
-	}
-	ret = live__check_args(cli);
-	if (ret)
-		return ret;
-	if (snoops__execs(&s, cli))
-		ret = 1;
-	else if (cli->count_mode)
-		ret = execs_count(&s, cli);
-	else
-		ret = stream__run(&s, cli, &c);
-	stream__close(&s);
-	return ret;
+	return stream__main(cli, &t);
 }

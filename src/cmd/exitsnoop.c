@@ -178,11 +178,10 @@ static int churn_count(struct stream *s, const struct cli *cli)
 	struct churn c = { .cli = cli, .s = s };
 	int ret;
 
-	count_rows__init(&c.rows, sizeof(struct ss_churn_key), SS_CHURN_NR);
 	for (int t = 0; t < 2; t++)
 		count_rows__init(&c.split[t], sizeof(struct ss_churn_key), SS_CHURN_NR);
-	ret = stream__count(s, cli, "forks, execs and exits", &c.rows, churn_render, &c);
-	count_rows__free(&c.rows);
+	ret = stream__count(s, cli, "forks, execs and exits", &c.rows, sizeof(struct ss_churn_key),
+			    SS_CHURN_NR, churn_render, &c);
 	for (int t = 0; t < 2; t++)
 		count_rows__free(&c.split[t]);
 	return ret;
@@ -190,29 +189,18 @@ static int churn_count(struct stream *s, const struct cli *cli)
 
 int exitsnoop__run(const struct cli *cli)
 {
-	struct stream s;
-	struct stream_cmd c = {
-		.out = { .type = "exitsnoop", .cols = exit_cols,
-			 .nr_cols = sizeof(exit_cols) / sizeof(exit_cols[0]),
-			 .when = (cli->clock ? W_CLOCK : 0) | (cli->threaded ? W_THREADED : 0) },
-		.what = cli->threaded ? "thread exits" : "process exits",
-		.rec_size = sizeof(struct ss_exit_event),
+	struct stream_tool t = {
+		.open = snoops__exits,
+		.count = churn_count,
+		.counting = cli->count_mode,
+		.cmd = {
+			.out = { .type = "exitsnoop", .cols = exit_cols,
+				 .nr_cols = sizeof(exit_cols) / sizeof(exit_cols[0]),
+				 .when = (cli->clock ? W_CLOCK : 0) | (cli->threaded ? W_THREADED : 0) },
+			.what = cli->threaded ? "thread exits" : "process exits",
+			.rec_size = sizeof(struct ss_exit_event),
+		},
 	};
-	int ret;
 
-	if (cli->interval_s > 0 && !cli->count_mode) {
-		cli__err("interval [count] is for --count: the stream prints each exit");
-		return EXIT_USAGE;
-	}
-	ret = live__check_args(cli);
-	if (ret)
-		return ret;
-	if (snoops__exits(&s, cli))
-		ret = 1;
-	else if (cli->count_mode)
-		ret = churn_count(&s, cli);
-	else
-		ret = stream__run(&s, cli, &c);
-	stream__close(&s);
-	return ret;
+	return stream__main(cli, &t);
 }

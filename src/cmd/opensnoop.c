@@ -188,11 +188,9 @@ static int opens_count(struct stream *s, const struct cli *cli)
 	struct opens_count c = { .cli = cli, .s = s };
 	int ret;
 
-	count_rows__init(&c.rows, sizeof(struct ss_open_key), SS_OPEN_NR_VALUES);
 	count_rows__init(&c.shown, sizeof(struct ss_open_key), 2);
 	ret = stream__count(s, cli, cli->rw ? "opens, reads and writes" : "opens", &c.rows,
-			    opens_render, &c);
-	count_rows__free(&c.rows);
+			    sizeof(struct ss_open_key), SS_OPEN_NR_VALUES, opens_render, &c);
 	count_rows__free(&c.shown);
 	return ret;
 }
@@ -207,34 +205,25 @@ static int check_args(const struct cli *cli)
 		cli__err("-P counts per process: it goes with --count");
 		return EXIT_USAGE;
 	}
-	if (cli->interval_s > 0 && !cli->count_mode && !cli->rw) {
-		cli__err("interval [count] is for --count and --rw: the stream prints each open");
-		return EXIT_USAGE;
-	}
-	return live__check_args(cli);
+	return 0;
 }
 
 int opensnoop__run(const struct cli *cli)
 {
-	struct stream s;
-	struct stream_cmd c = {
-		.out = { .type = "opensnoop", .cols = open_cols,
-			 .nr_cols = sizeof(open_cols) / sizeof(open_cols[0]),
-			 .when = (cli->timestamp ? W_TIME : 0) | (cli->print_uid ? W_UID : 0) |
-				 (cli->extended ? W_FLAGS : 0) },
-		.what = "opens",
-		.rec_size = sizeof(struct ss_open_event),
+	struct stream_tool t = {
+		.open = snoops__opens,
+		.count = opens_count,
+		.counting = cli->count_mode || cli->rw,
+		.cmd = {
+			.out = { .type = "opensnoop", .cols = open_cols,
+				 .nr_cols = sizeof(open_cols) / sizeof(open_cols[0]),
+				 .when = (cli->timestamp ? W_TIME : 0) | (cli->print_uid ? W_UID : 0) |
+					 (cli->extended ? W_FLAGS : 0) },
+			.what = "opens",
+			.rec_size = sizeof(struct ss_open_event),
+		},
 	};
 	int ret = check_args(cli);
 
-	if (ret)
-		return ret;
-	if (snoops__opens(&s, cli))
-		ret = 1;
-	else if (cli->count_mode || cli->rw)
-		ret = opens_count(&s, cli);
-	else
-		ret = stream__run(&s, cli, &c);
-	stream__close(&s);
-	return ret;
+	return ret ? ret : stream__main(cli, &t);
 }

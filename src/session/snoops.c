@@ -21,6 +21,12 @@ BPFSESS_SKEL(exit_hooks, exitsnoop_bpf);
 	counts_read__start(&(s)->b, &(s)->counts, (skel)->maps.counts, (skel)->maps.count_stat, \
 			   sizeof(key), (nr_values), &(skel)->bss->count_epoch, (cli)->max_keys)
 
+/* The shape's part of the configuration, from the object's own maps and rodata. */
+#define CONFIGURE(s, skel, cli, counting)                                                    \
+	stream__configure((s), (skel)->maps.events, (skel)->maps.stream_stat,                 \
+			  (struct ss_task_filter *)&(skel)->rodata->task_filter,               \
+			  &(skel)->rodata->stream_uid, (cli), (counting))
+
 /* The programs of --rw: reads, writes and closes. */
 static void set_rw(struct opensnoop_bpf *skel, bool on)
 {
@@ -60,9 +66,7 @@ int snoops__opens(struct stream *s, const struct cli *cli)
 		skel->rodata->paths[i].len = (uint32_t)len;
 	}
 	set_rw(skel, cli->rw);
-	stream__configure(s, skel->maps.events, skel->maps.stream_stat,
-			  (struct ss_task_filter *)&skel->rodata->task_filter,
-			  &skel->rodata->stream_uid, cli, counting);
+	CONFIGURE(s, skel, cli, counting);
 	if (!counting)
 		return 0;
 	return COUNTS_START(s, skel, struct ss_open_key, SS_OPEN_NR_VALUES, cli);
@@ -79,9 +83,7 @@ int snoops__execs(struct stream *s, const struct cli *cli)
 	skel->rodata->failed_only = cli->failed;
 	skel->rodata->count_mode = cli->count_mode;
 	skel->rodata->max_args = (uint32_t)cli->max_args;
-	stream__configure(s, skel->maps.events, skel->maps.stream_stat,
-			  (struct ss_task_filter *)&skel->rodata->task_filter,
-			  &skel->rodata->stream_uid, cli, cli->count_mode);
+	CONFIGURE(s, skel, cli, cli->count_mode);
 	if (!cli->count_mode)
 		return 0;
 	return COUNTS_START(s, skel, struct ss_exec_key, 1, cli);
@@ -102,9 +104,7 @@ int snoops__exits(struct stream *s, const struct cli *cli)
 	/* Forks and execs are counted, not streamed. */
 	bpf_program__set_autoload(skel->progs.fork_task, cli->count_mode);
 	bpf_program__set_autoload(skel->progs.exec_task, cli->count_mode);
-	stream__configure(s, skel->maps.events, skel->maps.stream_stat,
-			  (struct ss_task_filter *)&skel->rodata->task_filter,
-			  &skel->rodata->stream_uid, cli, cli->count_mode);
+	CONFIGURE(s, skel, cli, cli->count_mode);
 	if (!cli->count_mode)
 		return 0;
 	return COUNTS_START(s, skel, struct ss_churn_key, SS_CHURN_NR, cli);

@@ -198,8 +198,8 @@ void stream__close(struct stream *s)
 }
 
 int stream__count(struct stream *s, const struct cli *cli, const char *what,
-		  struct count_rows *rows, int (*render)(void *ctx, const struct report_meta *m),
-		  void *ctx)
+		  struct count_rows *rows, size_t key_size, size_t nr_values,
+		  int (*render)(void *ctx, const struct report_meta *m), void *ctx)
 {
 	struct live_counts lc = {
 		.b = &s->b, .counts = s->counts, .rows = rows, .render = render, .ctx = ctx,
@@ -207,6 +207,33 @@ int stream__count(struct stream *s, const struct cli *cli, const char *what,
 	/* execsnoop's -T and exitsnoop's -t ask for the time as opensnoop's -T does. */
 	struct cli stamped = *cli;
 
+	int ret;
+
 	stamped.timestamp = cli->timestamp || cli->clock;
-	return live__counts(&stamped, what, &lc);
+	count_rows__init(rows, key_size, nr_values);
+	ret = live__counts(&stamped, what, &lc);
+	count_rows__free(rows);
+	return ret;
+}
+
+int stream__main(const struct cli *cli, struct stream_tool *t)
+{
+	struct stream s;
+	int ret;
+
+	if (cli->interval_s > 0 && !t->counting) {
+		cli__err("interval [count] is for --count: the stream prints each event as it comes");
+		return EXIT_USAGE;
+	}
+	ret = live__check_args(cli);
+	if (ret)
+		return ret;
+	if (t->open(&s, cli))
+		ret = 1;
+	else if (t->counting)
+		ret = t->count(&s, cli);
+	else
+		ret = stream__run(&s, cli, &t->cmd);
+	stream__close(&s);
+	return ret;
 }

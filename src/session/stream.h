@@ -76,13 +76,30 @@ struct stream_cmd {
 int stream__run(struct stream *s, const struct cli *cli, struct stream_cmd *c);
 
 /*
- * --count: the counts loop (live__counts()) over s->counts into rows
- * (initialized by the caller), render(ctx, meta) printing each interval.
- * Returns the process's exit code.
+ * --count: the counts loop (live__counts()) over s->counts into rows (of
+ * keys of key_size bytes, nr_values counts each; initialized and freed
+ * here), render(ctx, meta) printing each interval. Returns the process's
+ * exit code.
  */
 int stream__count(struct stream *s, const struct cli *cli, const char *what,
-		  struct count_rows *rows, int (*render)(void *ctx, const struct report_meta *m),
-		  void *ctx);
+		  struct count_rows *rows, size_t key_size, size_t nr_values,
+		  int (*render)(void *ctx, const struct report_meta *m), void *ctx);
+
+/* A stream command, as stream__main() runs it. */
+struct stream_tool {
+	int (*open)(struct stream *s, const struct cli *cli);	/* its snoops__*() */
+	/* Counting: the command's counts loop, around stream__count(). */
+	int (*count)(struct stream *s, const struct cli *cli);
+	bool counting;		/* --count (opensnoop: or --rw) */
+	struct stream_cmd cmd;	/* else the stream's */
+};
+
+/*
+ * The whole run of a stream command: interval [count] only when counting,
+ * -p and -t checked against the system, the object opened, then counted
+ * or streamed, and closed. Returns the process's exit code.
+ */
+int stream__main(const struct cli *cli, struct stream_tool *t);
 
 /* Records the ring could not take, summed over the CPUs; 0 if unreadable. */
 uint64_t stream__drops(struct stream *s);
