@@ -19,9 +19,7 @@
 #include "session/probesession.h"
 
 /* The key's columns, in its order: the probe, then the SS_BY_* fields. */
-#define KEY_COL(h, m, w, field, k) \
-	{ .head = (h), .member = (m), .width = (w), .off = offsetof(struct ss_count_key, field), \
-	  .kind = (k) }
+#define KEY_COL(h, m, w, field, k) COUNT_COL_OF(struct ss_count_key, h, m, w, field, k)
 
 static const struct count_col key_cols[] = {
 	KEY_COL("PROBE", "probe", -12, probe, COUNT_COL_NAME),

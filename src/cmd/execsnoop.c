@@ -72,9 +72,7 @@ static void args_json(const void *ctx, struct json *j, const char *member, const
 	json__bool(j, "args_truncated", cut(e));
 }
 
-#define EV(h, m, w, f, k, wh) \
-	{ .head = (h), .member = (m), .width = (w), .off = offsetof(struct ss_exec_event, f), \
-	  .kind = (k), .when = (wh) }
+#define EV(h, m, w, f, k, wh) STREAM_COL_OF(struct ss_exec_event, h, m, w, f, k, wh)
 
 /* bcc's columns: [TIME] [TIME(s)] [UID] PCOMM PID PPID RET ARGS. */
 static const struct stream_col exec_cols[] = {
@@ -120,9 +118,7 @@ static const char *result_text(const struct count_col *c, const void *key, char 
 	return buf;
 }
 
-#define KEY(h, m, w, f, k) \
-	{ .head = (h), .member = (m), .width = (w), .off = offsetof(struct ss_exec_key, f), \
-	  .kind = (k) }
+#define KEY(h, m, w, f, k) COUNT_COL_OF(struct ss_exec_key, h, m, w, f, k)
 
 static const struct count_col key_cols[] = {
 	KEY("COMM", "comm", -16, comm, COUNT_COL_COMM),

@@ -89,9 +89,7 @@ static void kind_json(const void *ctx, struct json *j, const char *member, const
 	json__bool(j, member, ((const struct ss_exit_event *)rec)->flags & SS_EXIT_PROCESS);
 }
 
-#define EV(h, m, w, f, k, wh) \
-	{ .head = (h), .member = (m), .width = (w), .off = offsetof(struct ss_exit_event, f), \
-	  .kind = (k), .when = (wh) }
+#define EV(h, m, w, f, k, wh) STREAM_COL_OF(struct ss_exit_event, h, m, w, f, k, wh)
 
 /* bcc's columns: [TIME] PCOMM PID PPID TID AGE(s) EXIT_CODE, and with -T what ended. */
 static const struct stream_col exit_cols[] = {
@@ -108,9 +106,7 @@ static const struct stream_col exit_cols[] = {
 	  .json = status_json },
 };
 
-#define KEY(h, m, w, f, k) \
-	{ .head = (h), .member = (m), .width = (w), .off = offsetof(struct ss_churn_key, f), \
-	  .kind = (k) }
+#define KEY(h, m, w, f, k) COUNT_COL_OF(struct ss_churn_key, h, m, w, f, k)
 
 static const struct count_col parent_cols[] = {
 	KEY("PPID", "ppid", 7, pid, COUNT_COL_U32),

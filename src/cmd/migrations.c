@@ -21,9 +21,7 @@
 #include "session/live.h"
 #include "session/migrsession.h"
 
-#define COL(h, m, w, field, k) \
-	{ .head = (h), .member = (m), .width = (w), .off = offsetof(struct ss_migr_key, field), \
-	  .kind = (k) }
+#define COL(h, m, w, field, k) COUNT_COL_OF(struct ss_migr_key, h, m, w, field, k)
 
 static const char *allowed_cpus(const struct count_col *c, const void *key, char *buf,
 				size_t len);

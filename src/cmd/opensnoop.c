@@ -80,9 +80,7 @@ static void path_json(const void *ctx, struct json *j, const char *member, const
 	json__bool(j, "truncated", e->path_flags & SS_PATH_TRUNC);
 }
 
-#define EV(h, m, w, f, k, wh) \
-	{ .head = (h), .member = (m), .width = (w), .off = offsetof(struct ss_open_event, f), \
-	  .kind = (k), .when = (wh) }
+#define EV(h, m, w, f, k, wh) STREAM_COL_OF(struct ss_open_event, h, m, w, f, k, wh)
 
 /* bcc's columns: [TIME(s)] [UID] PID COMM FD ERR [FLAGS] PATH. */
 static const struct stream_col open_cols[] = {
@@ -115,9 +113,7 @@ static const char *key_path(const struct count_col *c, const void *key, char *bu
 	return buf;
 }
 
-#define KEY(h, m, w, f, k) \
-	{ .head = (h), .member = (m), .width = (w), .off = offsetof(struct ss_open_key, f), \
-	  .kind = (k) }
+#define KEY(h, m, w, f, k) COUNT_COL_OF(struct ss_open_key, h, m, w, f, k)
 
 static const struct count_col key_cols[] = {
 	KEY("PID", "pid", 7, pid, COUNT_COL_U32),

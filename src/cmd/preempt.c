@@ -19,9 +19,7 @@
 #include "session/live.h"
 #include "session/preemptsession.h"
 
-#define PAIR_COL(h, m, w, field, k) \
-	{ .head = (h), .member = (m), .width = (w), .off = offsetof(struct ss_preempt_key, field), \
-	  .kind = (k) }
+#define PAIR_COL(h, m, w, field, k) COUNT_COL_OF(struct ss_preempt_key, h, m, w, field, k)
 
 /* In SS_BY_PID, SS_BY_TID, SS_BY_COMM order, prev's then next's. */
 static const struct count_col pair_cols[2][3] = {
@@ -40,9 +38,7 @@ struct side_key {
 	char comm[SS_COMM_LEN];
 };
 
-#define SIDE_COL(h, m, w, field, k) \
-	{ .head = (h), .member = (m), .width = (w), .off = offsetof(struct side_key, field), \
-	  .kind = (k) }
+#define SIDE_COL(h, m, w, field, k) COUNT_COL_OF(struct side_key, h, m, w, field, k)
 
 static const struct count_col side_cols[3] = {
 	SIDE_COL("PID", "pid", 8, pid, COUNT_COL_U32),

@@ -36,6 +36,10 @@ struct count_col {
 	uint32_t nr_names;
 };
 
+/* The column of field f of key type T: its header h, JSON member m, width w, kind k. */
+#define COUNT_COL_OF(T, h, m, w, f, k) \
+	{ .head = (h), .member = (m), .width = (w), .off = offsetof(T, f), .kind = (k) }
+
 struct count_rows {
 	size_t key_size;
 	size_t nr_values;	/* counts per key */

@@ -50,6 +50,11 @@ struct stream_col {
 	enum stream_col_kind kind;
 };
 
+/* The column of field f of record type T (see struct stream_col). */
+#define STREAM_COL_OF(T, h, m, w, f, k, wh) \
+	{ .head = (h), .member = (m), .width = (w), .off = offsetof(T, f), .kind = (k), \
+	  .when = (wh) }
+
 struct stream_out {
 	FILE *f;
 	const char *type;	/* the JSON "type": the command */
