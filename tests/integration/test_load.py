@@ -30,6 +30,10 @@ COMMANDS = [
     ["exporter"],
     ["syscount"], ["syscount", "-L", "-x"], ["syscount", "-P", "-e", "ENOENT"],
     ["syscount", "--hist", "-c", "sysload"], ["syscount", "--slower", "10", "-p", "1"],
+    ["opensnoop"], ["opensnoop", "-F", "-x", "-f", "O_CREAT", "--path", "/tmp", "--path", "/etc"],
+    ["opensnoop", "--rw", "--path", "/tmp"], ["opensnoop", "--count", "-P", "-p", "1", "-u", "0"],
+    ["execsnoop"], ["execsnoop", "--count", "-c", "sh"], ["exitsnoop", "-T", "--short", "5"],
+    ["exitsnoop", "--count"],
 ]
 LOADED = re.compile(r"^schedscope: (\S+) loaded in [0-9.]+ ms; instructions verified:(.*)$")
 
