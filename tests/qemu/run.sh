@@ -14,7 +14,7 @@
 #                            nested KVM on the development VMs hangs at boot.
 #   SCHEDSCOPE_QEMU_KPKG     kernel package (default: newest linux-image-6.1.0-N-amd64-unsigned)
 #   SCHEDSCOPE_QEMU_CACHE    where the kernel and busybox are kept (default: build/qemu)
-#   SCHEDSCOPE_QEMU_TIMEOUT  seconds for the whole guest run (default: 240)
+#   SCHEDSCOPE_QEMU_TIMEOUT  seconds for the whole guest run (default: 300)
 #   SCHEDSCOPE_QEMU_KEEP=1   keep the work directory (console log, raw results)
 #   SCHEDSCOPE_QEMU_LOGDIR   where a failed run's whole guest console is kept (default:
 #                            /tmp); a guest command that hangs 60 s dumps every task's
@@ -28,7 +28,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 CACHE=${SCHEDSCOPE_QEMU_CACHE:-$ROOT/build/qemu}
-TIMEOUT=${SCHEDSCOPE_QEMU_TIMEOUT:-240}
+TIMEOUT=${SCHEDSCOPE_QEMU_TIMEOUT:-300}
 ACCEL=${SCHEDSCOPE_QEMU_ACCEL:-tcg}
 PY=/usr/bin/python3
 
@@ -270,6 +270,18 @@ run sc_count  schedscope syscount -d 1 --json -T 0 -L
 run sc_hist   schedscope syscount -d 1 --json --hist -P -v
 run sc_slow   schedscope syscount -d 1 --json --slower 0.1
 kill "$sysgen"
+# The stream commands, while a loop opens a missing file, execs and exits 3
+# every 0.5 s (loading takes seconds under TCG): the classic syscall
+# tracepoints (tracefs is mounted by the tool), the path walk, old_pid.
+umount /sys/kernel/tracing 2>/dev/null
+(for i in $(seq 1 40); do sleep 0.5; cat /tmp/snoop-missing 2>/dev/null
+	/bin/true snoop-arg; sh -c 'exit 3'; done) &
+churn=$!
+run opensnoop schedscope opensnoop -d 2 --json -F --path /tmp
+run execsnoop schedscope execsnoop -d 2 --json
+run exitsnoop schedscope exitsnoop -d 2 --json
+run exitcount schedscope exitsnoop -d 2 --json --count
+kill "$churn" 2>/dev/null
 # A kernel without BTF, as far as the tool can tell: hide /sys/kernel/btf.
 if mount -t tmpfs tmpfs /sys/kernel/btf; then
 	run nobtf schedscope top -d 1
@@ -671,6 +683,34 @@ def c_trace():
         raise Fail("no switch among %d events in 1 s" % len(objs), name)
     print("# trace: %d events, %d switches in 1 s" % (len(objs), len(sw)))
 check("trace -d 1 --json -e all", c_trace)
+
+def c_stream(name, want):
+    """A stream command's events, one of them want(o), and its summary."""
+    def fn():
+        objs = [json.loads(l) for l in block(name)["out"] if l.strip()]
+        summ = [o for o in objs if o.get("type") == "summary"]
+        hits = [o for o in objs if o.get("type") == name and want(o)]
+        if len(summ) != 1 or not hits:
+            raise Fail("%d summaries, %d of %d events as expected" % (len(summ), len(hits),
+                                                                       len(objs)), name)
+        print("# %s: %d events, %d as expected, %d lost" % (name, len(objs) - 1, len(hits),
+                                                            summ[0]["lost"]))
+    return fn
+check("opensnoop -F --path /tmp: a missing file's ENOENT, full path",
+      c_stream("opensnoop", lambda o: o["path"] == "/tmp/snoop-missing" and o["errno"] == 2))
+check("execsnoop: argv of an exec",
+      c_stream("execsnoop", lambda o: o["args"][1:] == ["snoop-arg"] and o["ret"] == 0))
+check("exitsnoop: an exit code",
+      c_stream("exitsnoop", lambda o: o["exit_code"] == 3 and o["process"]))
+
+def c_exitcount():
+    name = "exitcount"
+    b, objs = json_lines(name, "exitsnoop_count")
+    forks = sum(r["forks"] for r in objs[-1]["parents"])
+    if len(objs) != 1 or not forks:
+        raise Fail("%d reports, %d forks" % (len(objs), forks), name)
+    print("# exitsnoop --count: %d forks" % forks)
+check("exitsnoop --count: forks", c_exitcount)
 
 def c_record():
     block("record")
