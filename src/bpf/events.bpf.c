@@ -40,6 +40,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include "abi.h"
+#include "ring_wakeup.h"
 #include "compat.bpf.h"
 #include "ev_logic.h"
 #include "task_filter.bpf.h"
@@ -114,19 +115,12 @@ static __always_inline void *new_record(__u64 size, __u8 type, __u32 cpu, struct
 	return h;
 }
 
-/*
- * Wake the consumer once, as the data queued crosses wakeup_bytes with this
- * record (size bytes and its 8-byte header): it then drains everything. Not
- * on every record above the mark: while a slow consumer stays behind, that
- * would be an irq_work, a self-IPI, on every event. A crossing missed in a
- * race with another CPU costs only latency: the consumer polls anyway.
- */
+/* Submitted, the consumer woken as ring_wakeup.h says: the record is already queued. */
 static __always_inline void submit(void *rec, __u64 size)
 {
 	__u64 queued = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
-	bool crossing = queued >= wakeup_bytes && queued < wakeup_bytes + size + 8;
 
-	bpf_ringbuf_submit(rec, crossing ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+	bpf_ringbuf_submit(rec, ring__wakeup_flag(queued, wakeup_bytes, size));
 }
 
 static __always_inline int handle_switch(bool preempt, struct task_struct *prev,

@@ -17,6 +17,7 @@
 
 #include <bpf/bpf_helpers.h>
 
+#include "ring_wakeup.h"
 #include "task_filter.bpf.h"
 
 struct {
@@ -33,6 +34,8 @@ struct {
 
 /* -u: only this real uid; -1: any. */
 const volatile __s64 stream_uid = -1;
+/* The reader is woken as the data queued crosses it (ring_wakeup.h); user space sets it. */
+const volatile __u64 stream_wakeup_bytes = 1 << 19;
 
 /*
  * The calling task passes -p, -t, -c and -u. Cheap when none is given: the
@@ -52,9 +55,11 @@ static __always_inline void stream__output(void *rec, __u64 size)
 {
 	struct ss_stream_stat *st;
 	__u32 zero = 0;
+	/* Queried before the output: the record and its header will add to it. */
+	__u64 queued = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) + size + 8;
 
-	/* 0: the kernel wakes the reader only when it had caught up, once per batch. */
-	if (!bpf_ringbuf_output(&events, rec, size, 0))
+	if (!bpf_ringbuf_output(&events, rec, size,
+				ring__wakeup_flag(queued, stream_wakeup_bytes, size)))
 		return;
 	st = bpf_map_lookup_elem(&stream_stat, &zero);
 	if (st)

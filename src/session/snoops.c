@@ -25,7 +25,8 @@ BPFSESS_SKEL(exit_hooks, exitsnoop_bpf);
 #define CONFIGURE(s, skel, cli, counting)                                                    \
 	stream__configure((s), (skel)->maps.events, (skel)->maps.stream_stat,                 \
 			  (struct ss_task_filter *)&(skel)->rodata->task_filter,               \
-			  &(skel)->rodata->stream_uid, (cli), (counting))
+			  &(skel)->rodata->stream_uid, &(skel)->rodata->stream_wakeup_bytes,   \
+			  (cli), (counting))
 
 /* The programs of --rw: reads, writes and closes. */
 static void set_rw(struct opensnoop_bpf *skel, bool on)

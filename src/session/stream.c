@@ -60,8 +60,8 @@ int stream__open(struct stream *s, const struct bpfsess_skel *hooks, const struc
 }
 
 void stream__configure(struct stream *s, struct bpf_map *events, struct bpf_map *stat,
-		       struct ss_task_filter *filter, volatile __s64 *uid, const struct cli *cli,
-		       bool counting)
+		       struct ss_task_filter *filter, volatile __s64 *uid, volatile __u64 *wakeup,
+		       const struct cli *cli, bool counting)
 {
 	size_t kb = cli->ring_kb ? cli->ring_kb : DEFAULT_RING_KB;
 	long page = sysconf(_SC_PAGESIZE);
@@ -70,11 +70,11 @@ void stream__configure(struct stream *s, struct bpf_map *events, struct bpf_map 
 	s->stat = stat;
 	bpfenv__set_task_filter(filter, cli);
 	*uid = cli->uid;
+	size_t bytes = counting || (long)(kb << 10) < page ? (size_t)page : kb << 10;
+
 	/* The kernel wants whole pages, a power of two of them. */
-	if (counting || (long)(kb << 10) < page)
-		bpf_map__set_max_entries(events, (uint32_t)page);
-	else
-		bpf_map__set_max_entries(events, (uint32_t)(kb << 10));
+	bpf_map__set_max_entries(events, (uint32_t)bytes);
+	*wakeup = bytes / 8;
 }
 
 uint64_t stream__drops(struct stream *s)

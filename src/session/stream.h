@@ -52,11 +52,11 @@ int stream__open(struct stream *s, const struct bpfsess_skel *hooks, const struc
 /*
  * The shape's part of the configuration: -p, -t, -c, -u into the object's
  * read-only filter and uid, the ring sized by --buffer (a page when
- * counting: nothing is sent).
+ * counting: nothing is sent), and the reader woken as 1/8 of it fills.
  */
 void stream__configure(struct stream *s, struct bpf_map *events, struct bpf_map *stat,
-		       struct ss_task_filter *filter, volatile __s64 *uid, const struct cli *cli,
-		       bool counting);
+		       struct ss_task_filter *filter, volatile __s64 *uid, volatile __u64 *wakeup,
+		       const struct cli *cli, bool counting);
 
 /* What a stream command prints. */
 struct stream_cmd {
