@@ -51,6 +51,10 @@
 #      under syscount, -L, --hist, bpftrace's raw_syscalls one-liners and
 #      perf trace -s: slowdown, and ns per run of each BPF program
 #      (SKIP_SYSCOUNT=1 to skip, SYSCOUNT_ROUNDS=N).
+#  11. opensnoop's BPF run time per open (bench/snoopcost.py, runs alone
+#      too) beside the seed's bpftrace one-liner, bcc's opensnoop logic
+#      (bpftrace's opensnoop.bt) and a raw_syscalls:sys_enter hook
+#      (SKIP_SNOOP=1 to skip; OPENS=N opens per run);
 # and ends with a Markdown summary.
 #
 # Tunables (environment):
@@ -143,6 +147,7 @@ for c in "${CONFIG_LIST[@]}"; do
 done
 [[ $SKIP_THREADS == 1 ]] || need_schedscope=1
 [[ ${SKIP_STARTUP:-0} == 1 ]] || need_schedscope=1
+[[ ${SKIP_SNOOP:-0} == 1 ]] || need_schedscope=1
 if [[ $need_schedscope == 1 ]]; then
 	[[ -x $SCHEDSCOPE ]] || die "schedscope binary '$SCHEDSCOPE' not found (run make first)"
 fi
@@ -1416,6 +1421,11 @@ echo
 # Part 10: syscount against its peers on a getppid() loop (bench/syscount.py).
 if [[ ${SKIP_SYSCOUNT:-0} != 1 ]]; then
 	ROUNDS=${SYSCOUNT_ROUNDS:-5} python3 "$BENCH_DIR/syscount.py" "$SCHEDSCOPE" || log "syscount part failed"
+fi
+echo
+# Part 11: opensnoop's cost per open beside its peers (bench/snoopcost.py).
+if [[ ${SKIP_SNOOP:-0} != 1 ]]; then
+	python3 "$BENCH_DIR/snoopcost.py" "$SCHEDSCOPE" || log "opensnoop part failed"
 fi
 echo
 log "done: rounds took ${t_rounds} s, whole bench ${t_total} s"
