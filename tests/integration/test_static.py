@@ -6,7 +6,7 @@ build does.
 The ELF has no interpreter and needs no shared library; --version, --help
 and probes --json (no privilege) print what the dynamic build prints; as
 root, each BPF object family (top, cpus, count, preempt, migrations,
-runqlat, trace) loads, attaches and reports with the same JSON fields, and
+runqlat, trace, opensnoop, execsnoop, exitsnoop) loads, attaches and reports with the same JSON fields, and
 top sees a busy loop on its CPU.
 """
 
@@ -26,6 +26,11 @@ LIVE = (
     ("migrations", ["migrations", "-d", "0.5", "--json"]),
     ("runqlat", ["runqlat", "-d", "0.5", "--json"]),
     ("trace", ["trace", "-d", "0.3", "--json", "-e", "switch"]),
+    # The stream objects: --count's one object has the same fields whatever
+    # happened, where the first event of a stream may be the summary.
+    ("opensnoop", ["opensnoop", "--count", "-d", "0.3", "--json"]),
+    ("execsnoop", ["execsnoop", "--count", "-d", "0.3", "--json"]),
+    ("exitsnoop", ["exitsnoop", "--count", "-d", "0.3", "--json"]),
 )
 
 
