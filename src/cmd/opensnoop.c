@@ -136,19 +136,30 @@ struct opens_count {
 	struct count_rows shown;	/* without --rw: opens and failures only */
 };
 
-/* Without --rw the read and write counts are all zero: not shown. */
+/*
+ * Without --rw the read and write counts are all zero: not shown. The
+ * report's total is the opens, not the sum of every column: adding bytes
+ * to calls, or failures to the opens they are part of, counts nothing.
+ */
 static int opens_rows(struct opens_count *c, const struct count_rows **out)
 {
-	*out = &c->rows;
-	if (c->cli->rw)
-		return 0;
-	count_rows__clear(&c->shown);
-	for (size_t i = 0; i < c->rows.nr; i++)
-		if (count_rows__add(&c->shown, count_rows__key(&c->rows, i),
-				    count_rows__counts(&c->rows, i)))
-			return -1;
-	*out = &c->shown;
-	return count_rows__finish(&c->shown);
+	struct count_rows *r = &c->rows;
+	int err = 0;
+
+	if (!c->cli->rw) {
+		count_rows__clear(&c->shown);
+		for (size_t i = 0; i < c->rows.nr && !err; i++)
+			err = count_rows__add(&c->shown, count_rows__key(&c->rows, i),
+					      count_rows__counts(&c->rows, i));
+		if (!err)
+			err = count_rows__finish(&c->shown);
+		r = &c->shown;
+	}
+	r->total = 0;
+	for (size_t i = 0; i < r->nr; i++)
+		r->total += count_rows__counts(r, i)[SS_OPEN_OPENS];
+	*out = r;
+	return err;
 }
 
 static int opens_render(void *ctx, const struct report_meta *m)
