@@ -52,8 +52,7 @@ static void *worker(void *arg)
 		int err;
 
 		do {
-			err = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME,
-					      &next, NULL);
+			err = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
 		} while (err == EINTR);
 		for (int i = 0; i < 64; i++)
 			sink += (unsigned long)i * idx;
@@ -88,8 +87,7 @@ int main(int argc, char **argv)
 
 		err = pthread_create(&t, &attr, worker, (void *)(intptr_t)i);
 		if (err) {
-			fprintf(stderr, "pthread_create #%ld: %s\n", i,
-				strerror(err));
+			fprintf(stderr, "pthread_create #%ld: %s\n", i, strerror(err));
 			return 1;
 		}
 	}

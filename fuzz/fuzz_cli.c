@@ -20,25 +20,25 @@
 
 #include "cli.h"
 
-#define CHECK(cond)                                                                      \
-	do {                                                                             \
-		if (!(cond)) {                                                           \
+#define CHECK(cond)                                                                        \
+	do {                                                                               \
+		if (!(cond)) {                                                             \
 			fprintf(fuzz_log, "fuzz_cli: %s:%d: check failed: %s\n", __FILE__, \
-				__LINE__, #cond);                                        \
-			abort();                                                         \
-		}                                                                        \
+				__LINE__, #cond);                                          \
+			abort();                                                           \
+		}                                                                          \
 	} while (0)
 
 /* For check_same(): what a difference means. */
-#define SAME(cond)                                                                       \
-	do {                                                                             \
-		if (!(cond)) {                                                           \
-			fprintf(fuzz_log,                                                \
+#define SAME(cond)                                                                          \
+	do {                                                                                \
+		if (!(cond)) {                                                              \
+			fprintf(fuzz_log,                                                   \
 				"fuzz_cli: %s:%d: check failed: cli__parse depends on the " \
-				"parse before it: %s\n",                                     \
-				__FILE__, __LINE__, #cond);                              \
-			abort();                                                         \
-		}                                                                        \
+				"parse before it: %s\n",                                    \
+				__FILE__, __LINE__, #cond);                                 \
+			abort();                                                            \
+		}                                                                           \
 	} while (0)
 
 #define MAX_WORDS 40
@@ -52,12 +52,15 @@ static int run_nothing(const struct cli *cli)
 }
 
 /* The opts of src/main.c's commands; keep in step. */
-#define CMD(n, o) { .name = (n), .usage = "", .summary = "", .opts = (o), .run = run_nothing }
-#define TOP_OPTS                                                                         \
-	(OPT_PID | OPT_TID | OPT_COMM | OPT_SORT | OPT_ROWS | OPT_BY | OPT_IDLE |        \
-	 OPT_MAX_TASKS | OPT_TIMESTAMP | OPT_JSON | OPT_INTERVAL)
+#define CMD(n, o)                                                                        \
+	{                                                                                \
+		.name = (n), .usage = "", .summary = "", .opts = (o), .run = run_nothing \
+	}
+#define TOP_OPTS                                                                                  \
+	(OPT_PID | OPT_TID | OPT_COMM | OPT_SORT | OPT_ROWS | OPT_BY | OPT_IDLE | OPT_MAX_TASKS | \
+	 OPT_TIMESTAMP | OPT_JSON | OPT_INTERVAL)
 #define CPUS_OPTS (OPT_CPU | OPT_TIMESTAMP | OPT_JSON | OPT_INTERVAL)
-#define RUNQLAT_OPTS                                                                     \
+#define RUNQLAT_OPTS                                                                       \
 	(OPT_PID | OPT_TID | OPT_COMM | OPT_MS | OPT_PER_PID | OPT_PER_TID | OPT_PER_CPU | \
 	 OPT_SPLIT | OPT_MAX_TASKS | OPT_TIMESTAMP | OPT_JSON | OPT_INTERVAL)
 #define RUNQSLOWER_OPTS (OPT_PID | OPT_TID | OPT_COMM | OPT_PREV | OPT_JSON | OPT_MIN_US)
@@ -79,11 +82,17 @@ static const struct cli_cmd cmds[] = {
 	CMD("inversion", OPT_THRESHOLD | OPT_DURATION | OPT_JSON),
 	CMD("trace", OPT_PID | OPT_TID | OPT_COMM | OPT_CPU | OPT_EVENTS | OPT_BUFFER |
 			     OPT_DURATION | OPT_JSON),
-	CMD("record", OPT_OUTPUT | OPT_FORCE | OPT_PID | OPT_TID | OPT_COMM | OPT_CPU |
-			      OPT_EVENTS | OPT_BUFFER | OPT_DURATION | OPT_COMMAND),
-	{ .name = "report", .usage = "", .summary = "", .opts = OPT_INPUT, .run = run_nothing,
-	  .subs = analyses, .nr_subs = sizeof(analyses) / sizeof(analyses[0]),
-	  .sub_noun = "analysis", .sub_lead = "-i FILE" },
+	CMD("record", OPT_OUTPUT | OPT_FORCE | OPT_PID | OPT_TID | OPT_COMM | OPT_CPU | OPT_EVENTS |
+			      OPT_BUFFER | OPT_DURATION | OPT_COMMAND),
+	{ .name = "report",
+	  .usage = "",
+	  .summary = "",
+	  .opts = OPT_INPUT,
+	  .run = run_nothing,
+	  .subs = analyses,
+	  .nr_subs = sizeof(analyses) / sizeof(analyses[0]),
+	  .sub_noun = "analysis",
+	  .sub_lead = "-i FILE" },
 	CMD("timehist", OPT_INPUT | OPT_PID | OPT_TID | OPT_COMM | OPT_CPU | OPT_WAKEUPS |
 				OPT_MIGRATIONS | OPT_JSON),
 	CMD("export", OPT_INPUT | OPT_OUTPUT | OPT_FORMAT | OPT_FORCE),
@@ -94,11 +103,12 @@ static const struct cli_cmd cmds[] = {
 	CMD("runqslower", RUNQSLOWER_OPTS),
 	CMD("info", 0),
 	/* the stream commands, whose letters are bcc's, tool by tool */
-	CMD("opensnoop", OPT_PID | OPT_TID | OPT_COMM | OPT_STREAM | OPT_OPENSNOOP |
-				 OPT_TIMESTAMP | OPT_PRINT_UID | OPT_MAX_KEYS | OPT_BUFFER |
-				 OPT_DURATION | OPT_JSON | OPT_INTERVAL),
+	CMD("opensnoop", OPT_PID | OPT_TID | OPT_COMM | OPT_STREAM | OPT_OPENSNOOP | OPT_TIMESTAMP |
+				 OPT_PRINT_UID | OPT_MAX_KEYS | OPT_BUFFER | OPT_DURATION |
+				 OPT_JSON | OPT_INTERVAL),
 	CMD("execsnoop", OPT_PID | OPT_COMM | OPT_STREAM | OPT_EXECSNOOP | OPT_PRINT_UID |
-				 OPT_MAX_KEYS | OPT_BUFFER | OPT_DURATION | OPT_JSON | OPT_INTERVAL),
+				 OPT_MAX_KEYS | OPT_BUFFER | OPT_DURATION | OPT_JSON |
+				 OPT_INTERVAL),
 	CMD("exitsnoop", OPT_PID | OPT_COMM | OPT_STREAM | OPT_EXITSNOOP | OPT_MAX_KEYS |
 				 OPT_BUFFER | OPT_DURATION | OPT_JSON | OPT_INTERVAL),
 };
@@ -188,30 +198,33 @@ static void check_same(const struct parse *a, const struct parse *b)
 	SAME(a->ret == b->ret);
 	if (a->ret)
 		return;
-	SAME(x->nr_pids == y->nr_pids && !memcmp(x->pids, y->pids, x->nr_pids * sizeof(x->pids[0])));
-	SAME(x->nr_tids == y->nr_tids && !memcmp(x->tids, y->tids, x->nr_tids * sizeof(x->tids[0])));
+	SAME(x->nr_pids == y->nr_pids &&
+	     !memcmp(x->pids, y->pids, x->nr_pids * sizeof(x->pids[0])));
+	SAME(x->nr_tids == y->nr_tids &&
+	     !memcmp(x->tids, y->tids, x->nr_tids * sizeof(x->tids[0])));
 	SAME(same_str(x->comm, y->comm) && same_str(x->sort, y->sort) && same_str(x->by, y->by));
 	SAME(same_str(x->output, y->output) && same_str(x->input, y->input) &&
-	      same_str(x->format, y->format));
+	     same_str(x->format, y->format));
 	SAME(x->cpu == y->cpu && x->rows == y->rows && x->idle == y->idle);
 	SAME(x->duration_s == y->duration_s && x->interval_s == y->interval_s &&
-	      x->threshold_ms == y->threshold_ms);
+	     x->threshold_ms == y->threshold_ms);
 	SAME(x->timestamp == y->timestamp && x->json == y->json && x->verbose == y->verbose);
 	SAME(x->max_tasks == y->max_tasks && x->count == y->count && x->min_us == y->min_us);
 	SAME(x->ms == y->ms && x->per_pid == y->per_pid && x->per_tid == y->per_tid &&
-	      x->per_cpu == y->per_cpu && x->prev == y->prev && x->from_waking == y->from_waking &&
-	      x->split == y->split);
+	     x->per_cpu == y->per_cpu && x->prev == y->prev && x->from_waking == y->from_waking &&
+	     x->split == y->split);
 	SAME(x->ev_mask == y->ev_mask && x->force == y->force && x->wakeups == y->wakeups &&
-	      x->migrations == y->migrations && x->ring_kb == y->ring_kb);
+	     x->migrations == y->migrations && x->ring_kb == y->ring_kb);
 	SAME(x->nr_rest == y->nr_rest && x->sub == y->sub);
 	SAME(x->nr_paths == y->nr_paths && x->uid == y->uid && x->open_flags == y->open_flags &&
-	      x->max_args == y->max_args && x->short_ms == y->short_ms && same_str(x->line, y->line));
+	     x->max_args == y->max_args && x->short_ms == y->short_ms &&
+	     same_str(x->line, y->line));
 	for (size_t i = 0; i < x->nr_paths; i++)
 		SAME(same_str(x->paths[i], y->paths[i]));
 	SAME(x->failed == y->failed && x->extended == y->extended && x->full_path == y->full_path &&
-	      x->print_uid == y->print_uid && x->count_mode == y->count_mode &&
-	      x->per_process == y->per_process && x->rw == y->rw && x->clock == y->clock &&
-	      x->elapsed == y->elapsed && x->quote == y->quote && x->threaded == y->threaded);
+	     x->print_uid == y->print_uid && x->count_mode == y->count_mode &&
+	     x->per_process == y->per_process && x->rw == y->rw && x->clock == y->clock &&
+	     x->elapsed == y->elapsed && x->quote == y->quote && x->threaded == y->threaded);
 	for (int i = 0; i < x->nr_rest; i++)
 		SAME(same_str(x->rest[i], y->rest[i]));
 }

@@ -25,13 +25,13 @@
 #include "bpf/probe_ids.h"
 #include "core/recfile.h"
 
-#define CHECK(cond)                                                                         \
-	do {                                                                                \
-		if (!(cond)) {                                                              \
+#define CHECK(cond)                                                                          \
+	do {                                                                                 \
+		if (!(cond)) {                                                               \
 			fprintf(stderr, "fuzz_recfile: %s:%d: check failed: %s\n", __FILE__, \
-				__LINE__, #cond);                                           \
-			abort();                                                            \
-		}                                                                           \
+				__LINE__, #cond);                                            \
+			abort();                                                             \
+		}                                                                            \
 	} while (0)
 
 static void check_str(const char *s, size_t size)
@@ -111,7 +111,8 @@ static bool same_item(const struct rec_item *a, const struct rec_item *b)
 {
 	/* sev and task_snap have no padding: memcmp is exact. */
 	return a->type == b->type && a->phase == b->phase && a->cpu == b->cpu &&
-	       a->ts_ns == b->ts_ns && a->lost == b->lost && !memcmp(&a->ev, &b->ev, sizeof(a->ev)) &&
+	       a->ts_ns == b->ts_ns && a->lost == b->lost &&
+	       !memcmp(&a->ev, &b->ev, sizeof(a->ev)) &&
 	       !memcmp(&a->snap, &b->snap, sizeof(a->snap));
 }
 
@@ -237,9 +238,9 @@ static void rewrite_and_compare(const struct rec_header *h, const struct items *
 	CHECK(opened);
 	CHECK(h2.version == h->version && h2.clock == h->clock && h2.nr_cpus == h->nr_cpus &&
 	      h2.event_mask == h->event_mask && h2.probe_mask == h->probe_mask &&
-	      h2.start_ns == h->start_ns &&
-	      h2.boot_wall_ns == h->boot_wall_ns && !strcmp(h2.release, h->release) &&
-	      !strcmp(h2.hostname, h->hostname) && !strcmp(h2.filter, h->filter));
+	      h2.start_ns == h->start_ns && h2.boot_wall_ns == h->boot_wall_ns &&
+	      !strcmp(h2.release, h->release) && !strcmp(h2.hostname, h->hostname) &&
+	      !strcmp(h2.filter, h->filter));
 	CHECK(back.nr == x->nr);
 	for (size_t i = 0; i < x->nr; i++)
 		CHECK(same_item(&back.v[i], &x->v[i]));

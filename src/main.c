@@ -57,14 +57,17 @@ static const struct cli_cmd report_analyses[] = {
 static const struct cli_cmd commands[] = {
 	{
 		.name = "top",
-		.summary = "CPU time, switches, wakeups, migrations and run-queue waits per process,\n"
-			   "thread or name, from the kernel's own per-thread accounting.",
+		.summary =
+			"CPU time, switches, wakeups, migrations and run-queue waits per process,\n"
+			"thread or name, from the kernel's own per-thread accounting.",
 		.usage = "[options] [interval [count]]",
-		.extra_help = "Columns: CPU% (100 = one CPU), RUNTIME, VCSW/IVCSW (voluntary and\n"
-			      "involuntary switches), WAKEUPS, MIGR, RUNQ (time runnable but waiting)\n"
-			      "and RUNQMAX (longest single wait). See schedscope(1).\n",
-		.opts = OPT_PID | OPT_TID | OPT_COMM | OPT_CPU | OPT_SORT | OPT_ROWS | OPT_BY | OPT_IDLE |
-			OPT_MAX_TASKS | OPT_DURATION | OPT_TIMESTAMP | OPT_JSON | OPT_INTERVAL,
+		.extra_help =
+			"Columns: CPU% (100 = one CPU), RUNTIME, VCSW/IVCSW (voluntary and\n"
+			"involuntary switches), WAKEUPS, MIGR, RUNQ (time runnable but waiting)\n"
+			"and RUNQMAX (longest single wait). See schedscope(1).\n",
+		.opts = OPT_PID | OPT_TID | OPT_COMM | OPT_CPU | OPT_SORT | OPT_ROWS | OPT_BY |
+			OPT_IDLE | OPT_MAX_TASKS | OPT_DURATION | OPT_TIMESTAMP | OPT_JSON |
+			OPT_INTERVAL,
 		.run = top__run,
 	},
 	{
@@ -72,9 +75,10 @@ static const struct cli_cmd commands[] = {
 		.summary = "DTrace's @[...] = count() over the sched provider's probes, counted\n"
 			   "in the kernel by probe and the keys asked for.",
 		.usage = "-e PROBE[,PROBE...] [options] [interval [count]]",
-		.extra_help = "Keys (--by): probe (always), cpu, pid, tid, comm, prio. The probes:\n"
-			      "on-cpu, off-cpu, remain-cpu, enqueue, dequeue, wakeup, sleep, preempt,\n"
-			      "change-pri, lend-pri, load-change, tick, surrender (docs/dtrace.md).\n",
+		.extra_help =
+			"Keys (--by): probe (always), cpu, pid, tid, comm, prio. The probes:\n"
+			"on-cpu, off-cpu, remain-cpu, enqueue, dequeue, wakeup, sleep, preempt,\n"
+			"change-pri, lend-pri, load-change, tick, surrender (docs/dtrace.md).\n",
 		.opts = OPT_PROBES | OPT_BY_KEYS | OPT_PID | OPT_TID | OPT_COMM | OPT_CPU |
 			OPT_ROWS | OPT_MAX_KEYS | OPT_DURATION | OPT_TIMESTAMP | OPT_JSON |
 			OPT_INTERVAL,
@@ -82,8 +86,9 @@ static const struct cli_cmd commands[] = {
 	},
 	{
 		.name = "preempt",
-		.summary = "Who leaves a CPU to whom: switches per (previous, next) pair, voluntary\n"
-			   "and involuntary, and the threads most switched out and in.",
+		.summary =
+			"Who leaves a CPU to whom: switches per (previous, next) pair, voluntary\n"
+			"and involuntary, and the threads most switched out and in.",
 		.usage = "[options] [interval [count]]",
 		.extra_help = "Keys (--by): comm (default), pid, tid, comma-separated. A pair's\n"
 			      "switch is voluntary when the thread leaving blocked (the kernel's\n"
@@ -95,10 +100,12 @@ static const struct cli_cmd commands[] = {
 	{
 		.name = "migrations",
 		.summary = "Where threads move between CPUs: the source -> destination matrix,\n"
-			   "each thread's migrations, wait before them, allowed CPUs and time per CPU.",
+			   "each thread's migrations, wait before them, allowed CPUs and time per "
+			   "CPU.",
 		.usage = "[options] [interval [count]]",
-		.extra_help = "Keys (--by): pid, tid, comm, comma-separated (default all three).\n"
-			      "Counted as the kernel counts se.nr_migrations: a move to another CPU.\n",
+		.extra_help =
+			"Keys (--by): pid, tid, comm, comma-separated (default all three).\n"
+			"Counted as the kernel counts se.nr_migrations: a move to another CPU.\n",
 		.opts = OPT_BY_KEYS | OPT_PID | OPT_TID | OPT_COMM | OPT_ROWS | OPT_MAX_KEYS |
 			OPT_DURATION | OPT_TIMESTAMP | OPT_JSON | OPT_INTERVAL,
 		.run = migrations__run,
@@ -124,9 +131,10 @@ static const struct cli_cmd commands[] = {
 		.summary = "Run-queue latency histograms (wakeup or preemption to switch-in),\n"
 			   "with percentiles, aggregated in the kernel.",
 		.usage = "[options] [interval [count]]",
-		.extra_help = "Each report: bcc's log2 histogram of all waits, then per kind of wait\n"
-			      "(after a wakeup, after a preemption, and the pre-migration part of\n"
-			      "waits that migrated) the count, mean, p50, p90, p99, p99.9 and max.\n",
+		.extra_help =
+			"Each report: bcc's log2 histogram of all waits, then per kind of wait\n"
+			"(after a wakeup, after a preemption, and the pre-migration part of\n"
+			"waits that migrated) the count, mean, p50, p90, p99, p99.9 and max.\n",
 		.opts = OPT_PID | OPT_TID | OPT_COMM | OPT_MS | OPT_PER_PID | OPT_PER_TID |
 			OPT_PER_CPU | OPT_FROM | OPT_SPLIT | OPT_MAX_TASKS | OPT_DURATION |
 			OPT_TIMESTAMP | OPT_JSON | OPT_INTERVAL,
@@ -162,8 +170,10 @@ static const struct cli_cmd commands[] = {
 		.summary = "Threads runnable longer than the threshold (default 100 ms) without\n"
 			   "running, while it lasts, with what runs on their CPU instead.",
 		.usage = "[options]",
-		.extra_help = "A \"starving\" line comes as soon as a wait passes the threshold and\n"
-			      "again each second while it lasts; an \"ended\" line gives the whole wait.\n",
+		.extra_help =
+			"A \"starving\" line comes as soon as a wait passes the threshold and\n"
+			"again each second while it lasts; an \"ended\" line gives the whole "
+			"wait.\n",
 		.opts = OPT_PID | OPT_TID | OPT_COMM | OPT_THRESHOLD | OPT_DURATION | OPT_JSON,
 		.run = starve__run,
 	},
@@ -172,16 +182,18 @@ static const struct cli_cmd commands[] = {
 		.summary = "Priority inversions longer than the threshold (default 100 ms), and\n"
 			   "priority inheritance (who lent priority to whom, for how long).",
 		.usage = "[options]",
-		.extra_help = "Events: runnable (a task waits while a lower-priority one runs on its\n"
-			      "CPU), ran (that wait ended), woken (woken by a lower-priority task\n"
-			      "that was itself kept off the CPU meanwhile), pi-boost (inheritance).\n",
+		.extra_help =
+			"Events: runnable (a task waits while a lower-priority one runs on its\n"
+			"CPU), ran (that wait ended), woken (woken by a lower-priority task\n"
+			"that was itself kept off the CPU meanwhile), pi-boost (inheritance).\n",
 		.opts = OPT_THRESHOLD | OPT_DURATION | OPT_JSON,
 		.run = inversion__run,
 	},
 	{
 		.name = "trace",
 		.summary = "A live stream of scheduling events: switches, wakeups, new tasks,\n"
-			   "migrations, fork, exec, exit and priority changes, filtered in the kernel.",
+			   "migrations, fork, exec, exit and priority changes, filtered in the "
+			   "kernel.",
 		.usage = "[options]",
 		.extra_help = "One line per event (--json: one object per line, docs/json.md).\n",
 		.opts = OPT_PID | OPT_TID | OPT_COMM | OPT_CPU | OPT_EVENTS | OPT_BUFFER |
@@ -193,10 +205,11 @@ static const struct cli_cmd commands[] = {
 		.summary = "Record scheduling events into a compact file (docs/format.md) until\n"
 			   "Ctrl-C, -d, or the end of COMMAND.",
 		.usage = "-o FILE [options] [-- COMMAND [ARG...]]",
-		.extra_help = "Read the file with 'report', 'timehist' and 'export'. Events lost to a\n"
-			      "full ring buffer are counted per CPU, in the file and on stderr.\n",
-		.opts = OPT_OUTPUT | OPT_FORCE | OPT_PID | OPT_TID | OPT_COMM | OPT_CPU | OPT_EVENTS |
-			OPT_BUFFER | OPT_DURATION | OPT_COMMAND,
+		.extra_help =
+			"Read the file with 'report', 'timehist' and 'export'. Events lost to a\n"
+			"full ring buffer are counted per CPU, in the file and on stderr.\n",
+		.opts = OPT_OUTPUT | OPT_FORCE | OPT_PID | OPT_TID | OPT_COMM | OPT_CPU |
+			OPT_EVENTS | OPT_BUFFER | OPT_DURATION | OPT_COMMAND,
 		.run = record__run,
 	},
 	{
@@ -204,8 +217,9 @@ static const struct cli_cmd commands[] = {
 		.summary = "Each open, openat, openat2 and creat as it returns (bcc's opensnoop);\n"
 			   "--count: opens per path; --rw: reads and writes of watched files.",
 		.usage = "[options] [interval [count]]",
-		.extra_help = "Columns: [TIME(s)] [UID] PID COMM FD ERR [FLAGS] PATH. interval [count]\n"
-			      "goes with --count and --rw: a table per interval, then cleared.\n",
+		.extra_help =
+			"Columns: [TIME(s)] [UID] PID COMM FD ERR [FLAGS] PATH. interval [count]\n"
+			"goes with --count and --rw: a table per interval, then cleared.\n",
 		/* OPT_STREAM: -u -n -x --count; OPT_OPENSNOOP: -e -f -F --path -P --rw */
 		.opts = OPT_PID | OPT_TID | OPT_COMM | OPT_STREAM | OPT_OPENSNOOP | OPT_TIMESTAMP |
 			OPT_PRINT_UID | OPT_MAX_KEYS | OPT_BUFFER | OPT_DURATION | OPT_JSON |
@@ -217,8 +231,9 @@ static const struct cli_cmd commands[] = {
 		.summary = "Each execve and execveat, failed ones too, with its argv (bcc's\n"
 			   "execsnoop); --count: execs by command, user and result.",
 		.usage = "[options] [interval [count]]",
-		.extra_help = "Columns: [TIME] [TIME(s)] [UID] PCOMM PID PPID RET ARGS; \" ...\" ends a\n"
-			      "cut argv. interval [count] goes with --count.\n",
+		.extra_help =
+			"Columns: [TIME] [TIME(s)] [UID] PCOMM PID PPID RET ARGS; \" ...\" ends a\n"
+			"cut argv. interval [count] goes with --count.\n",
 		/* OPT_EXECSNOOP: -T --time, -t --timestamp, -q, -l, --max-args */
 		.opts = OPT_PID | OPT_COMM | OPT_STREAM | OPT_EXECSNOOP | OPT_PRINT_UID |
 			OPT_MAX_KEYS | OPT_BUFFER | OPT_DURATION | OPT_JSON | OPT_INTERVAL,
@@ -226,8 +241,9 @@ static const struct cli_cmd commands[] = {
 	},
 	{
 		.name = "exitsnoop",
-		.summary = "Each process exit (-T: each thread's) with its lifetime and status\n"
-			   "(bcc's exitsnoop); --count: forks, execs and exits per parent and name.",
+		.summary =
+			"Each process exit (-T: each thread's) with its lifetime and status\n"
+			"(bcc's exitsnoop); --count: forks, execs and exits per parent and name.",
 		.usage = "[options] [interval [count]]",
 		.extra_help = "Columns: [TIME] PCOMM PID PPID TID AGE(s) [EXITED] EXIT_CODE.\n"
 			      "interval [count] goes with --count.\n",
@@ -241,8 +257,10 @@ static const struct cli_cmd commands[] = {
 		.summary = "Run an analysis (top, cpus, runqlat, runqslower) on a recording,\n"
 			   "with the live command's options and output.",
 		.usage = "-i FILE ANALYSIS [options]",
-		.extra_help = "Analyses: top, cpus, runqlat, runqslower, info. Each takes the options of\n"
-			      "the live command that make sense offline ('report -i F top --help').\n",
+		.extra_help =
+			"Analyses: top, cpus, runqlat, runqslower, info. Each takes the options "
+			"of\n"
+			"the live command that make sense offline ('report -i F top --help').\n",
 		.opts = OPT_INPUT,
 		.run = report__run,
 		.subs = report_analyses,
@@ -272,10 +290,11 @@ static const struct cli_cmd commands[] = {
 		.summary = "Serve Prometheus metrics per cgroup v2 and per CPU over HTTP (GET\n"
 			   "/metrics): CPU time, switches, run-queue waits and their histogram.",
 		.usage = "[--listen ADDR:PORT] [options]",
-		.extra_help = "Every metric, its labels and its bounds: docs/exporter.md. Counters\n"
-			      "start at 0 when the exporter starts and never go backwards.\n",
-		.opts = OPT_LISTEN | OPT_CGROUP_ROOT | OPT_CGROUP_DEPTH | OPT_CGROUP_MATCH | OPT_MAX_SERIES |
-			OPT_CGROUP_EXPIRY | OPT_MAX_TASKS | OPT_DURATION,
+		.extra_help =
+			"Every metric, its labels and its bounds: docs/exporter.md. Counters\n"
+			"start at 0 when the exporter starts and never go backwards.\n",
+		.opts = OPT_LISTEN | OPT_CGROUP_ROOT | OPT_CGROUP_DEPTH | OPT_CGROUP_MATCH |
+			OPT_MAX_SERIES | OPT_CGROUP_EXPIRY | OPT_MAX_TASKS | OPT_DURATION,
 		.run = exporter__run,
 	},
 };

@@ -12,10 +12,10 @@
 #include <linux/types.h>
 #endif
 
-#include "lat_buckets.h"	/* the histograms' sizes */
+#include "lat_buckets.h" /* the histograms' sizes */
 
 #define SS_COMM_LEN 16
-#define SS_MAX_IDS 64	/* of -p and of -t: CLI_MAX_IDS */
+#define SS_MAX_IDS 64 /* of -p and of -t: CLI_MAX_IDS */
 
 /*
  * -p, -t and -c, as events.bpf.c and lat.bpf.c take them: read-only data set
@@ -23,16 +23,16 @@
  * and -p/-t cost no map lookup.
  */
 struct ss_task_filter {
-	__u32 nr_pids;			/* -p: tgids */
-	__u32 nr_tids;			/* -t: tids */
+	__u32 nr_pids; /* -p: tgids */
+	__u32 nr_tids; /* -t: tids */
 	__u32 pids[SS_MAX_IDS];
 	__u32 tids[SS_MAX_IDS];
-	__u32 comm_len;			/* -c: a name prefix; 0: none */
+	__u32 comm_len; /* -c: a name prefix; 0: none */
 	char comm[SS_COMM_LEN];
 };
 
 /* ss_task_rec.flags */
-#define SS_TASK_EXITED  (1u << 0)	/* final counters, sent at the thread's last switch */
+#define SS_TASK_EXITED (1u << 0) /* final counters, sent at the thread's last switch */
 
 /*
  * One thread's cumulative counters, straight from the kernel's own accounting
@@ -42,23 +42,23 @@ struct ss_task_filter {
  * thread is freed.
  */
 struct ss_task_rec {
-	__u64 start_ns;		/* task->start_time: with tid, the identity of a thread */
-	__u64 pstart_ns;	/* its group leader's: with pid, the identity of a process */
-	__u64 runtime_ns;	/* se.sum_exec_runtime */
-	__u64 run_delay_ns;	/* sched_info.run_delay: time runnable but not running */
-	__u64 nvcsw;		/* voluntary switches */
-	__u64 nivcsw;		/* involuntary switches */
-	__u64 migrations;	/* se.nr_migrations */
-	__u64 wakeups;		/* sched_wakeup events seen since attach */
-	__u64 cgroup_id;	/* its cgroup v2: the kernfs id, the directory's inode number */
-	__u64 wait_max_ns[2];	/* largest run-queue wait ended in epoch wait_epoch[i] */
+	__u64 start_ns;	      /* task->start_time: with tid, the identity of a thread */
+	__u64 pstart_ns;      /* its group leader's: with pid, the identity of a process */
+	__u64 runtime_ns;     /* se.sum_exec_runtime */
+	__u64 run_delay_ns;   /* sched_info.run_delay: time runnable but not running */
+	__u64 nvcsw;	      /* voluntary switches */
+	__u64 nivcsw;	      /* involuntary switches */
+	__u64 migrations;     /* se.nr_migrations */
+	__u64 wakeups;	      /* sched_wakeup events seen since attach */
+	__u64 cgroup_id;      /* its cgroup v2: the kernfs id, the directory's inode number */
+	__u64 wait_max_ns[2]; /* largest run-queue wait ended in epoch wait_epoch[i] */
 	__u32 wait_epoch[2];
-	__u32 pid;		/* tgid */
+	__u32 pid; /* tgid */
 	__u32 tid;
-	__u32 flags;		/* SS_TASK_* */
+	__u32 flags; /* SS_TASK_* */
 	__u32 pad;
 	char comm[SS_COMM_LEN];
-	char pcomm[SS_COMM_LEN];	/* the process's name: its main thread's comm */
+	char pcomm[SS_COMM_LEN]; /* the process's name: its main thread's comm */
 };
 
 /*
@@ -67,24 +67,24 @@ struct ss_task_rec {
  * update is in progress) so a reader can tell a torn copy.
  */
 struct ss_cpu_stat {
-	__u64 switches;		/* context switches seen by the sched_switch hook */
-	__u64 kernel_switches;	/* the kernel's rq->nr_switches, as last read */
-	__u64 last_sw_clock;	/* rq->clock at the last switch seen */
-	__u64 clock_offset;	/* CLOCK_MONOTONIC - rq->clock, at the last idle transition */
-	__u64 idle_untraced;	/* idle periods whose start no tracepoint reported */
-	__u64 idle_ns;		/* completed idle periods since attach */
-	__u64 idle_since_ns;	/* CLOCK_MONOTONIC when the idle task got the CPU; 0 if busy */
+	__u64 switches;	       /* context switches seen by the sched_switch hook */
+	__u64 kernel_switches; /* the kernel's rq->nr_switches, as last read */
+	__u64 last_sw_clock;   /* rq->clock at the last switch seen */
+	__u64 clock_offset;    /* CLOCK_MONOTONIC - rq->clock, at the last idle transition */
+	__u64 idle_untraced;   /* idle periods whose start no tracepoint reported */
+	__u64 idle_ns;	       /* completed idle periods since attach */
+	__u64 idle_since_ns;   /* CLOCK_MONOTONIC when the idle task got the CPU; 0 if busy */
 	__u64 idle_seq;
-	__u64 idle_known;	/* 1 once the CPU's idle state is known */
-	__u64 idle_exits;	/* switches away from the idle task: its nivcsw, read from the kernel */
-	__u64 wait_ns;		/* run-queue waits that ended on this CPU */
+	__u64 idle_known; /* 1 once the CPU's idle state is known */
+	__u64 idle_exits; /* switches away from the idle task: its nivcsw, read from the kernel */
+	__u64 wait_ns;	  /* run-queue waits that ended on this CPU */
 	__u64 waits;
 	__u64 wait_max_ns[2];
 	__u32 wait_epoch[2];
-	__u64 waits_unbased;	/* waits not measured: in progress when tracing began */
-	__u64 waits_missed;	/* waits not measured: an earlier switch-in went unseen */
-	__u64 storage_fail;	/* task storage could not be had: task untracked */
-	__u64 exit_drops;	/* exit records lost to a full ring buffer */
+	__u64 waits_unbased; /* waits not measured: in progress when tracing began */
+	__u64 waits_missed;  /* waits not measured: an earlier switch-in went unseen */
+	__u64 storage_fail;  /* task storage could not be had: task untracked */
+	__u64 exit_drops;    /* exit records lost to a full ring buffer */
 };
 
 /*
@@ -108,7 +108,7 @@ struct ss_cpu_mig {
 struct ss_lat_hist {
 	__u64 count[SS_LAT_KINDS];
 	__u64 sum_ns[SS_LAT_KINDS];
-	__u64 max_ns[SS_LAT_KINDS][2];	/* slot maxima by epoch (see slotmax__note) */
+	__u64 max_ns[SS_LAT_KINDS][2]; /* slot maxima by epoch (see slotmax__note) */
 	__u32 max_epoch[SS_LAT_KINDS][2];
 	/*
 	 * Waits whose switch-ins went unseen cannot be split (LAT_UNSPLIT): they
@@ -122,11 +122,11 @@ struct ss_lat_hist {
 	__u32 log2[SS_LAT_KINDS][SS_LAT_LOG2_SLOTS];
 	__u32 fine[SS_LAT_KINDS][SS_LAT_FINE_BUCKETS];
 	/* Per-thread entries only: whose, and whether it is gone. */
-	__u64 start_ns;		/* task->start_time: a reused TID restarts the entry */
-	__u64 pstart_ns;	/* its group leader's: with pid, which process */
+	__u64 start_ns;	 /* task->start_time: a reused TID restarts the entry */
+	__u64 pstart_ns; /* its group leader's: with pid, which process */
 	__u32 pid;
 	__u32 tid;
-	__u32 dead;		/* a retired entry (hist_retired): nothing more will come */
+	__u32 dead; /* a retired entry (hist_retired): nothing more will come */
 	__u32 pad;
 	char comm[SS_COMM_LEN];
 	char pcomm[SS_COMM_LEN];
@@ -156,21 +156,21 @@ struct ss_cg_hist {
 
 /* What could not be measured, per CPU, cumulative. */
 struct ss_lat_stat {
-	__u64 waits;		/* measured */
-	__u64 unbased;		/* in progress when tracing began and not seen by the first scan */
-	__u64 missed;		/* spans of waits that could not be split: switch-ins unseen */
-	__u64 storage_fail;	/* no task storage: the thread is untracked */
-	__u64 table_full;	/* per-thread histogram table full (-P/-L) */
-	__u64 ring_drops;	/* events lost to a full ring buffer */
-	__u64 kpreempt;		/* waits of tasks preempted while going to sleep: the kernel's
+	__u64 waits;	    /* measured */
+	__u64 unbased;	    /* in progress when tracing began and not seen by the first scan */
+	__u64 missed;	    /* spans of waits that could not be split: switch-ins unseen */
+	__u64 storage_fail; /* no task storage: the thread is untracked */
+	__u64 table_full;   /* per-thread histogram table full (-P/-L) */
+	__u64 ring_drops;   /* events lost to a full ring buffer */
+	__u64 kpreempt;	    /* waits of tasks preempted while going to sleep: the kernel's
 				 * run_delay does not count these, we do */
-	__u64 waking_stale;	/* --from waking: the waking stamp predates the last run */
+	__u64 waking_stale; /* --from waking: the waking stamp predates the last run */
 };
 
 /* ss_lat_event.type */
-#define SS_EV_SLOW	1	/* a wait at or above the threshold ended (runqslower, starve) */
-#define SS_EV_WAKE_INV	2	/* a task was woken by a lower-priority one after a long block */
-#define SS_EV_PI	3	/* a priority boost (inheritance) ended */
+#define SS_EV_SLOW 1	 /* a wait at or above the threshold ended (runqslower, starve) */
+#define SS_EV_WAKE_INV 2 /* a task was woken by a lower-priority one after a long block */
+#define SS_EV_PI 3	 /* a priority boost (inheritance) ended */
 
 /*
  * One ring-buffer record. "task" is the waiter (SLOW), the woken (WAKE_INV) or
@@ -179,21 +179,21 @@ struct ss_lat_stat {
  * the waker's CPU before the waker last got it.
  */
 struct ss_lat_event {
-	__u64 ts_ns;		/* CLOCK_MONOTONIC */
-	__u64 lat_ns;		/* SLOW: the wait; WAKE_INV: time blocked; PI: boost length */
-	__u64 premig_ns;	/* SLOW: part queued on other CPUs; WAKE_INV: waker's wait in the block */
+	__u64 ts_ns;	 /* CLOCK_MONOTONIC */
+	__u64 lat_ns;	 /* SLOW: the wait; WAKE_INV: time blocked; PI: boost length */
+	__u64 premig_ns; /* SLOW: part queued on other CPUs; WAKE_INV: waker's wait in the block */
 	__u32 type;
-	__u32 kind;		/* SLOW: SS_LAT_WAKEUP or SS_LAT_PREEMPT */
+	__u32 kind; /* SLOW: SS_LAT_WAKEUP or SS_LAT_PREEMPT */
 	__u32 cpu;
 	__u32 pid;
 	__u32 tid;
 	__u32 other_pid;
 	__u32 other_tid;
 	__u32 third_tid;
-	__s32 prio;		/* kernel prio (0..139, lower runs first); PI: before the boost */
-	__s32 other_prio;	/* PI: the boosted prio */
+	__s32 prio;	  /* kernel prio (0..139, lower runs first); PI: before the boost */
+	__s32 other_prio; /* PI: the boosted prio */
 	__s32 third_prio;
-	__u32 waits;		/* SLOW: the waits lat_ns spans, more than 1 if switch-ins
+	__u32 waits; /* SLOW: the waits lat_ns spans, more than 1 if switch-ins
 				 * went unseen (LAT_UNSPLIT); 0 for the other types */
 	char comm[SS_COMM_LEN];
 	char other_comm[SS_COMM_LEN];
@@ -205,8 +205,8 @@ struct ss_lat_event {
  * right now, as the task iterator saw it, with what holds its CPU.
  */
 struct ss_waiting_rec {
-	__u64 start_ns;		/* the waiter's task->start_time */
-	__u64 wait_ns;		/* so far, as of the CPU's last clock update (one tick at most) */
+	__u64 start_ns; /* the waiter's task->start_time */
+	__u64 wait_ns;	/* so far, as of the CPU's last clock update (one tick at most) */
 	__u32 pid;
 	__u32 tid;
 	__u32 cpu;
@@ -241,18 +241,18 @@ struct ss_waiting_rec {
  *                                         thread
  */
 struct ss_ev {
-	__u64 ts_ns;		/* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
-	__u8 type;		/* SEV_* */
-	__u8 state;		/* SWITCH: prev's state index, see ev__switch_state_index();
+	__u64 ts_ns; /* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
+	__u8 type;   /* SEV_* */
+	__u8 state;  /* SWITCH: prev's state index, see ev__switch_state_index();
 				 * FORK, EXEC, RENAME: SS_EV_NAME_ONLY or 0;
 				 * PROBE: the probe (enum ss_probe) */
-	__u16 cpu;		/* where the event happened */
+	__u16 cpu;   /* where the event happened */
 	__u32 tid;
-	__u32 pid;		/* tgid */
-	__s16 prio;		/* kernel prio: -1 (deadline) to 139 */
+	__u32 pid;  /* tgid */
+	__s16 prio; /* kernel prio: -1 (deadline) to 139 */
 	union {
-		__s16 prio2;	/* SWITCH: next's; PRIO: the new one */
-		__u16 cpu2;	/* WAKING, WAKEUP, WAKEUP_NEW: target; MIGRATE: original;
+		__s16 prio2; /* SWITCH: next's; PRIO: the new one */
+		__u16 cpu2;  /* WAKING, WAKEUP, WAKEUP_NEW: target; MIGRATE: original;
 				 * PROBE: the CPU the probe is about */
 	};
 };
@@ -261,11 +261,11 @@ struct ss_ev {
 #define SS_EV_NAME_ONLY 1
 
 struct ss_ev_switch {
-	struct ss_ev h;		/* tid, pid, prio: prev */
+	struct ss_ev h; /* tid, pid, prio: prev */
 	__u32 next_tid;
 	__u32 next_pid;
 	/* prev's counters, as __schedule() left them before the tracepoint */
-	__u64 runtime_ns;	/* se.sum_exec_runtime */
+	__u64 runtime_ns; /* se.sum_exec_runtime */
 	__u64 nvcsw;
 	__u64 nivcsw;
 	/* next's sched_info with the wait that ends now (see sched_info__arrive()) */
@@ -274,36 +274,36 @@ struct ss_ev_switch {
 };
 
 struct ss_ev_migrate {
-	struct ss_ev h;		/* cpu2: the CPU it leaves */
+	struct ss_ev h; /* cpu2: the CPU it leaves */
 	__u32 dest_cpu;
 	__u32 pad;
-	__u64 migrations;	/* se.nr_migrations with this one */
+	__u64 migrations; /* se.nr_migrations with this one */
 };
 
 struct ss_ev_fork {
-	struct ss_ev h;		/* the parent */
+	struct ss_ev h; /* the parent */
 	__u32 child_tid;
 	__u32 child_pid;
-	char comm[SS_COMM_LEN];	/* the child's */
+	char comm[SS_COMM_LEN]; /* the child's */
 };
 
 struct ss_ev_exec {
 	struct ss_ev h;
-	__u32 old_tid;		/* a thread other than the leader takes the leader's tid */
+	__u32 old_tid; /* a thread other than the leader takes the leader's tid */
 	__u32 pad;
-	char comm[SS_COMM_LEN];	/* the new name */
+	char comm[SS_COMM_LEN]; /* the new name */
 };
 
 struct ss_ev_exit {
 	struct ss_ev h;
-	__u64 runtime_ns;	/* as of the exit: the slice in progress is not all in */
+	__u64 runtime_ns; /* as of the exit: the slice in progress is not all in */
 	__u64 nvcsw;
 	__u64 nivcsw;
 };
 
 struct ss_ev_rename {
 	struct ss_ev h;
-	char comm[SS_COMM_LEN];	/* the new name */
+	char comm[SS_COMM_LEN]; /* the new name */
 };
 
 /*
@@ -312,22 +312,22 @@ struct ss_ev_rename {
  */
 struct ss_ev_probe {
 	struct ss_ev h;
-	__u32 tid2;		/* off-cpu: the next thread; lend-pri: the lender */
+	__u32 tid2; /* off-cpu: the next thread; lend-pri: the lender */
 	__u32 pid2;
-	__s32 prio2;		/* off-cpu: next's; change-pri, lend-pri: the new priority */
-	__u32 nr_running;	/* load-change: the queue's new length */
+	__s32 prio2;	  /* off-cpu: next's; change-pri, lend-pri: the new priority */
+	__u32 nr_running; /* load-change: the queue's new length */
 };
 
 /* Per CPU, cumulative. */
 struct ss_ev_stat {
-	__u64 lost;		/* records that found the ring buffer full */
+	__u64 lost; /* records that found the ring buffer full */
 };
 
 /* One live thread, from the event object's task iterator. */
 struct ss_ev_snap {
-	__u64 start_ns;		/* task->start_time */
+	__u64 start_ns; /* task->start_time */
 	__u64 runtime_ns;
-	__u64 run_delay_ns;	/* as the kernel has it: a wait in progress not included */
+	__u64 run_delay_ns; /* as the kernel has it: a wait in progress not included */
 	__u64 pcount;
 	__u64 nvcsw;
 	__u64 nivcsw;
@@ -336,7 +336,7 @@ struct ss_ev_snap {
 	__u32 pid;
 	__s32 prio;
 	__u32 cpu;
-	__u32 state;		/* SEV_STATE_* bits: ev__state_bits(ev__state_index()) */
+	__u32 state; /* SEV_STATE_* bits: ev__state_bits(ev__state_index()) */
 	__u32 on_cpu;
 	char comm[SS_COMM_LEN];
 };
@@ -351,11 +351,11 @@ struct ss_ev_snap {
  */
 struct ss_count_key {
 	__u32 epoch;
-	__u32 probe;		/* enum ss_probe */
+	__u32 probe; /* enum ss_probe */
 	__u32 cpu;
 	__u32 pid;
 	__u32 tid;
-	__s32 prio;		/* the kernel's prio: 0-99 RT, 100-139 normal */
+	__s32 prio; /* the kernel's prio: 0-99 RT, 100-139 normal */
 	char comm[SS_COMM_LEN];
 };
 
@@ -380,20 +380,20 @@ enum ss_preempt_value {
 
 /* migrations' tables, in one key space (ss_migr_key.table). */
 enum ss_migr_table {
-	SS_MIGR_MATRIX,		/* a: the source CPU, b: the destination; one count */
-	SS_MIGR_TASK,		/* the thread: migrations, wait before them (ns) */
-	SS_MIGR_TASK_CPU,	/* the thread and a (its CPU): time run there (ns) */
+	SS_MIGR_MATRIX,	  /* a: the source CPU, b: the destination; one count */
+	SS_MIGR_TASK,	  /* the thread: migrations, wait before them (ns) */
+	SS_MIGR_TASK_CPU, /* the thread and a (its CPU): time run there (ns) */
 };
 
 enum ss_migr_value {
-	SS_MIGR_COUNT,		/* migrations; TASK_CPU: ns run */
-	SS_MIGR_WAIT_NS,	/* TASK: run-queue wait before each migration */
+	SS_MIGR_COUNT,	 /* migrations; TASK_CPU: ns run */
+	SS_MIGR_WAIT_NS, /* TASK: run-queue wait before each migration */
 	SS_MIGR_NR,
 };
 
 struct ss_migr_key {
 	__u32 epoch;
-	__u32 table;		/* enum ss_migr_table */
+	__u32 table; /* enum ss_migr_table */
 	__u32 pid;
 	__u32 tid;
 	__u32 a;
@@ -412,7 +412,7 @@ struct ss_switch_stat {
 
 /* Per CPU, cumulative. */
 struct ss_count_stat {
-	__u64 full;		/* counts that found the key table full */
+	__u64 full; /* counts that found the key table full */
 };
 
 /*
@@ -420,15 +420,15 @@ struct ss_count_stat {
  * syscall, or by process with -P. A 32-bit (ia32) syscall's number has
  * SS_SC_COMPAT set: its numbers are another table's.
  */
-#define SS_SC_COMPAT	0x80000000u
-#define SS_SC_ANY	0xffffffffu	/* -P: every syscall of the process */
+#define SS_SC_COMPAT 0x80000000u
+#define SS_SC_ANY 0xffffffffu /* -P: every syscall of the process */
 
 struct ss_sc_key {
 	__u32 epoch;
-	__u32 nr;		/* the syscall, SS_SC_COMPAT for ia32; SS_SC_ANY with -P */
-	__u32 pid;		/* -P: the process (tgid); else 0 */
+	__u32 nr;  /* the syscall, SS_SC_COMPAT for ia32; SS_SC_ANY with -P */
+	__u32 pid; /* -P: the process (tgid); else 0 */
 	__u32 pad;
-	char comm[SS_COMM_LEN];	/* -P: its name (the thread's that made the call) */
+	char comm[SS_COMM_LEN]; /* -P: its name (the thread's that made the call) */
 };
 
 /*
@@ -436,23 +436,23 @@ struct ss_sc_key {
  * to slot nr (SS_SC_ABI_SLOTS + nr if 32-bit) of a per-CPU array rather
  * than the hash; larger numbers (x32's) go to the hash.
  */
-#define SS_SC_ABI_SLOTS	512
-#define SS_SC_SLOTS	(2 * SS_SC_ABI_SLOTS)
+#define SS_SC_ABI_SLOTS 512
+#define SS_SC_SLOTS (2 * SS_SC_ABI_SLOTS)
 
 /* syscount's counts per key: calls, and (with -L) their total time. */
-#define SS_SC_CALLS	0	/* = SS_HIST_COUNT: a histogram's first values are the same */
-#define SS_SC_NS	1	/* = SS_HIST_SUM */
-#define SS_SC_NR_VALUES	2
+#define SS_SC_CALLS 0 /* = SS_HIST_COUNT: a histogram's first values are the same */
+#define SS_SC_NS 1    /* = SS_HIST_SUM */
+#define SS_SC_NR_VALUES 2
 
-#define SS_SC_NR_ARGS	3	/* the first arguments a --slower event shows */
+#define SS_SC_NR_ARGS 3 /* the first arguments a --slower event shows */
 
 /* --slower: one syscall that took at least the threshold. */
 struct ss_sc_event {
-	__u64 ts_ns;		/* its end, CLOCK_MONOTONIC */
+	__u64 ts_ns; /* its end, CLOCK_MONOTONIC */
 	__u64 dur_ns;
 	__s64 ret;
 	__u64 args[SS_SC_NR_ARGS];
-	__u32 nr;		/* as in ss_sc_key */
+	__u32 nr; /* as in ss_sc_key */
 	__u32 pid;
 	__u32 tid;
 	__u32 cpu;
@@ -461,12 +461,12 @@ struct ss_sc_event {
 
 /* Per CPU, cumulative. */
 struct ss_sc_stat {
-	__u64 ring_drops;	/* --slower events the ring had no room for */
-	__u64 unpaired;		/* exits whose entry was not seen (began before attach) */
+	__u64 ring_drops; /* --slower events the ring had no room for */
+	__u64 unpaired;	  /* exits whose entry was not seen (began before attach) */
 };
 
 /* Syscall table words one peek copies (src/session/syscnames.c). */
-#define SS_PEEK_WORDS	8192
+#define SS_PEEK_WORDS 8192
 
 /*
  * The event-stream shape (stream.bpf.h): per CPU, cumulative, the records
@@ -477,37 +477,37 @@ struct ss_stream_stat {
 };
 
 /* opensnoop (opensnoop.bpf.c). */
-#define SS_PATH_MAX 4096	/* the kernel's PATH_MAX, NUL included */
-#define SS_OPEN_KEY_PATH 256	/* --count: the path's bytes in a key */
-#define SS_MAX_PATHS 8		/* --path, repeatable */
-#define SS_PATH_PREFIX_LEN 256	/* one --path, NUL included */
+#define SS_PATH_MAX 4096       /* the kernel's PATH_MAX, NUL included */
+#define SS_OPEN_KEY_PATH 256   /* --count: the path's bytes in a key */
+#define SS_MAX_PATHS 8	       /* --path, repeatable */
+#define SS_PATH_PREFIX_LEN 256 /* one --path, NUL included */
 
 enum ss_open_kind { SS_OPEN_OPEN, SS_OPEN_OPENAT, SS_OPEN_OPENAT2, SS_OPEN_CREAT, SS_OPEN_NR };
 
 /* ss_open_event.path_flags */
-#define SS_PATH_RESOLVED (1u << 0)	/* the full path, from the root */
-#define SS_PATH_TRUNC    (1u << 1)	/* deeper or longer than we walk: leading part cut */
+#define SS_PATH_RESOLVED (1u << 0) /* the full path, from the root */
+#define SS_PATH_TRUNC (1u << 1)	   /* deeper or longer than we walk: leading part cut */
 
 struct ss_open_event {
 	__u64 ts_ns;
 	__u32 pid;
 	__u32 tid;
 	__u32 uid;
-	__s32 ret;		/* the fd, or -errno */
-	__u32 flags;		/* open(2)'s flags */
+	__s32 ret;   /* the fd, or -errno */
+	__u32 flags; /* open(2)'s flags */
 	__u32 mode;
-	__u32 kind;		/* enum ss_open_kind */
-	__u32 path_len;		/* bytes of path before its NUL */
-	__u32 path_flags;	/* SS_PATH_* */
+	__u32 kind;	  /* enum ss_open_kind */
+	__u32 path_len;	  /* bytes of path before its NUL */
+	__u32 path_flags; /* SS_PATH_* */
 	__u32 pad;
 	char comm[SS_COMM_LEN];
-	char path[SS_PATH_MAX];	/* only path_len + 1 bytes are sent */
+	char path[SS_PATH_MAX]; /* only path_len + 1 bytes are sent */
 };
 
 /* opensnoop --count and --rw: counts per path (and process, with -P or --rw). */
 enum ss_open_value {
 	SS_OPEN_OPENS,
-	SS_OPEN_FAILS,		/* of which failed */
+	SS_OPEN_FAILS, /* of which failed */
 	SS_OPEN_READS,
 	SS_OPEN_READ_BYTES,
 	SS_OPEN_WRITES,
@@ -523,27 +523,27 @@ struct ss_open_key {
 };
 
 /* execsnoop (execsnoop.bpf.c). */
-#define SS_ARGS_MAX 4096	/* argv's bytes sent at most, NULs included */
-#define SS_ARG_LEN 128		/* one argument's bytes read at most, as bcc */
-#define SS_MAX_ARGS 60		/* --max-args at most */
+#define SS_ARGS_MAX 4096 /* argv's bytes sent at most, NULs included */
+#define SS_ARG_LEN 128	 /* one argument's bytes read at most, as bcc */
+#define SS_MAX_ARGS 60	 /* --max-args at most */
 
 /* ss_exec_event.trunc */
-#define SS_ARGS_MORE  (1u << 0)	/* more arguments than --max-args */
-#define SS_ARGS_LONG  (1u << 1)	/* an argument cut at SS_ARG_LEN, or argv at SS_ARGS_MAX */
+#define SS_ARGS_MORE (1u << 0) /* more arguments than --max-args */
+#define SS_ARGS_LONG (1u << 1) /* an argument cut at SS_ARG_LEN, or argv at SS_ARGS_MAX */
 
 struct ss_exec_event {
 	__u64 ts_ns;
-	__u32 pid;		/* the process (after a non-leader's exec, the tid became it) */
-	__u32 tid;		/* the thread that called exec */
+	__u32 pid; /* the process (after a non-leader's exec, the tid became it) */
+	__u32 tid; /* the thread that called exec */
 	__u32 ppid;
 	__u32 uid;
-	__u32 euid;		/* after the exec: set-user-ID applied */
-	__s32 ret;		/* 0, or -errno */
+	__u32 euid; /* after the exec: set-user-ID applied */
+	__s32 ret;  /* 0, or -errno */
 	__u32 nr_args;
-	__u32 args_len;		/* bytes of args, each argument NUL-terminated */
-	__u32 trunc;		/* SS_ARGS_* */
+	__u32 args_len; /* bytes of args, each argument NUL-terminated */
+	__u32 trunc;	/* SS_ARGS_* */
 	__u32 pad;
-	char comm[SS_COMM_LEN];	/* after a successful exec, the new one */
+	char comm[SS_COMM_LEN]; /* after a successful exec, the new one */
 	char args[SS_ARGS_MAX];
 };
 
@@ -555,16 +555,16 @@ struct ss_exec_key {
 };
 
 /* exitsnoop (exitsnoop.bpf.c). */
-#define SS_EXIT_PROCESS (1u << 0)	/* the last thread: the whole process ended */
+#define SS_EXIT_PROCESS (1u << 0) /* the last thread: the whole process ended */
 
 struct ss_exit_event {
 	__u64 ts_ns;
-	__u64 age_ns;		/* since the thread started */
+	__u64 age_ns; /* since the thread started */
 	__u32 pid;
 	__u32 tid;
 	__u32 ppid;
-	__u32 exit_code;	/* task->exit_code: status << 8 | signal (| 0x80 core) */
-	__u32 flags;		/* SS_EXIT_* */
+	__u32 exit_code; /* task->exit_code: status << 8 | signal (| 0x80 core) */
+	__u32 flags;	 /* SS_EXIT_* */
 	__u32 pad;
 	char comm[SS_COMM_LEN];
 };
@@ -577,7 +577,7 @@ struct ss_churn_key {
 	__u32 epoch;
 	__u32 table;		/* enum ss_churn_table */
 	__u32 pid;		/* SS_CHURN_PARENT: the parent's; else 0 */
-	char comm[SS_COMM_LEN];	/* the parent's, or the task's */
+	char comm[SS_COMM_LEN]; /* the parent's, or the task's */
 };
 
 #endif

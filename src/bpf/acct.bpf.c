@@ -21,17 +21,18 @@
 char LICENSE[] SEC("license") = "GPL";
 
 /* Set by user space before load. */
-const volatile bool track_idle = false;	/* per-CPU idle time: costs a clock read per idle transition */
-const volatile bool track_waits = true;	/* per-task and per-CPU run-queue waits */
-const volatile bool track_threads = true;	/* final records of exiting threads */
-const volatile bool track_cpu_waits = true;	/* per-CPU wait sums (cpus) */
-const volatile __u64 trace_start_ns = 0;	/* CLOCK_MONOTONIC before attach */
-const volatile __s32 filter_cpu = -1;	/* top -C: count only what happens on this CPU */
+const volatile bool track_idle =
+	false; /* per-CPU idle time: costs a clock read per idle transition */
+const volatile bool track_waits = true;	    /* per-task and per-CPU run-queue waits */
+const volatile bool track_threads = true;   /* final records of exiting threads */
+const volatile bool track_cpu_waits = true; /* per-CPU wait sums (cpus) */
+const volatile __u64 trace_start_ns = 0;    /* CLOCK_MONOTONIC before attach */
+const volatile __s32 filter_cpu = -1;	    /* top -C: count only what happens on this CPU */
 
 /* Written by user space while running. */
-__u32 epoch;		/* the report interval now open; selects wait_max slots */
-__u32 iter_seed;	/* 1 on the first iteration: give every thread its wait baseline */
-__u32 iter_quiet;	/* seed only, write no records (cpus needs no thread figures) */
+__u32 epoch;	  /* the report interval now open; selects wait_max slots */
+__u32 iter_seed;  /* 1 on the first iteration: give every thread its wait baseline */
+__u32 iter_quiet; /* seed only, write no records (cpus needs no thread figures) */
 
 /*
  * What one thread did on the CPU of top -C, kept apart because the kernel's
@@ -45,10 +46,10 @@ struct on_cpu_acct {
 	__u64 nivcsw;
 	__u64 wait_ns;
 	__u64 wakeups;
-	__u64 migrations;	/* into the CPU */
-	__u64 rt_in;		/* sum_exec_runtime when the slice began */
-	__u64 nvcsw_in;		/* nvcsw when the slice began */
-	__u64 in_slice;		/* running there now, *_in valid */
+	__u64 migrations; /* into the CPU */
+	__u64 rt_in;	  /* sum_exec_runtime when the slice began */
+	__u64 nvcsw_in;	  /* nvcsw when the slice began */
+	__u64 in_slice;	  /* running there now, *_in valid */
 };
 
 /* Per-thread state, freed with the thread. */
@@ -88,7 +89,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);	/* user space sets the number of possible CPUs */
+	__uint(max_entries, 1); /* user space sets the number of possible CPUs */
 	__type(key, __u32);
 	__type(value, struct ss_cpu_mig);
 } cpu_mig SEC(".maps");
@@ -323,8 +324,8 @@ static __always_inline int handle_migrate(struct task_struct *p, __u32 to)
 	if (m)
 		__sync_fetch_and_add(&m->in, 1);
 	if (filter_cpu >= 0 && to == (__u32)filter_cpu) {
-		struct task_acct *ta = bpf_task_storage_get(&task_acct, p, 0,
-							    BPF_LOCAL_STORAGE_GET_F_CREATE);
+		struct task_acct *ta =
+			bpf_task_storage_get(&task_acct, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 
 		if (ta)
 			ta->oc.migrations++;

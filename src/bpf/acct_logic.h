@@ -26,10 +26,10 @@ struct wait_base {
 };
 
 enum wait_result {
-	WAIT_MEASURED,	/* *wait holds the wait that ends with this switch-in */
-	WAIT_UNBASED,	/* first sight of a thread older than the trace: baseline
+	WAIT_MEASURED, /* *wait holds the wait that ends with this switch-in */
+	WAIT_UNBASED,  /* first sight of a thread older than the trace: baseline
 			 * taken, this wait (begun before it) not measured */
-	WAIT_MISSED,	/* earlier switch-ins went unseen: *wait holds the delay the
+	WAIT_MISSED,   /* earlier switch-ins went unseen: *wait holds the delay the
 			 * kernel added since the last one seen, *arrivals the waits
 			 * it spans, which cannot be told apart */
 };
@@ -75,10 +75,9 @@ static inline void sched_info__arrive(__u64 run_delay, __u64 pcount, __u64 last_
  *   |<--- wait 1 ------->|<-- wait 2 -->|<--- wait 3 ------->|
  *                    *wait = after - rd_base, *arrivals = 3
  */
-static inline enum wait_result wait__on_arrival(struct wait_base *b, __u64 run_delay,
-						__u64 pcount, __u64 last_queued, __u64 rq_clock,
-						int born_after_start, __u64 *wait,
-						__u64 *arrivals)
+static inline enum wait_result wait__on_arrival(struct wait_base *b, __u64 run_delay, __u64 pcount,
+						__u64 last_queued, __u64 rq_clock,
+						int born_after_start, __u64 *wait, __u64 *arrivals)
 {
 	enum wait_result r = WAIT_MEASURED;
 	__u64 after, pcount_after;
@@ -150,8 +149,7 @@ static inline __u64 slotmax__get(const __u64 max[2], const __u32 max_epoch[2], _
  * The maximum of the interval being closed: user space moves the epoch on
  * before reading, so a value noted just after that still belongs to it.
  */
-static inline __u64 slotmax__get_closing(const __u64 max[2], const __u32 max_epoch[2],
-					 __u32 epoch)
+static inline __u64 slotmax__get_closing(const __u64 max[2], const __u32 max_epoch[2], __u32 epoch)
 {
 	__u64 a = slotmax__get(max, max_epoch, epoch);
 	__u64 b = slotmax__get(max, max_epoch, epoch + 1);

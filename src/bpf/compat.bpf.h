@@ -20,7 +20,7 @@ static __always_inline unsigned int task_state(struct task_struct *t)
 	return ((struct task_struct___pre514 *)t)->state;
 }
 
-#define TASK_DEAD_ 0x80	/* TASK_DEAD: set by do_task_dead() before the last switch */
+#define TASK_DEAD_ 0x80 /* TASK_DEAD: set by do_task_dead() before the last switch */
 
 /*
  * A map flag of include/uapi/linux/bpf.h, spelt out: vmlinux.h has it only

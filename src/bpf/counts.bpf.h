@@ -45,7 +45,7 @@ __u32 count_epoch;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
-	__uint(max_entries, 10240);	/* user space sets it */
+	__uint(max_entries, 10240); /* user space sets it */
 	/*
 	 * Preallocated: an insert from a hook with interrupts off (the switch,
 	 * the tick) cannot allocate, and the allocator's per-CPU caches run dry

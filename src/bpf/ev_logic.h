@@ -11,33 +11,33 @@
 #include <linux/types.h>
 #endif
 
-#include "lat_logic.h"	/* lat__ilog2() */
+#include "lat_logic.h" /* lat__ilog2() */
 
 /* The record kinds: enum sev_type of core/sev.h (evsession.c checks they agree). */
-#define EV_SWITCH	1
-#define EV_WAKING	2
-#define EV_WAKEUP	3
-#define EV_WAKEUP_NEW	4
-#define EV_MIGRATE	5
-#define EV_FORK		6
-#define EV_EXEC		7
-#define EV_EXIT		8
-#define EV_PRIO		9
-#define EV_RENAME	10
-#define EV_PROBE	11
+#define EV_SWITCH 1
+#define EV_WAKING 2
+#define EV_WAKEUP 3
+#define EV_WAKEUP_NEW 4
+#define EV_MIGRATE 5
+#define EV_FORK 6
+#define EV_EXEC 7
+#define EV_EXIT 8
+#define EV_PRIO 9
+#define EV_RENAME 10
+#define EV_PROBE 11
 
 /*
  * Task state bits of include/linux/sched.h (#defines: not in BTF), the same
  * from 5.15 to 6.18: the ones ftrace reports (TASK_REPORT, one letter each of
  * "SDTtXZP"), and the three __task_state_index() rewrites.
  */
-#define EV_TASK_UNINTERRUPTIBLE	0x0002
-#define EV_TASK_REPORT		0x007f	/* S D T t X Z P */
-#define EV_TASK_NOLOAD		0x0400
-#define EV_TASK_IDLE		(EV_TASK_UNINTERRUPTIBLE | EV_TASK_NOLOAD)
-#define EV_TASK_RTLOCK_WAIT	0x1000	/* 5.15: a PREEMPT_RT spinlock wait */
-#define EV_TASK_FROZEN		0x8000	/* 6.1: the freezer's own state */
-#define EV_TASK_REPORT_IDLE	0x0080	/* "I": TASK_REPORT + 1 */
+#define EV_TASK_UNINTERRUPTIBLE 0x0002
+#define EV_TASK_REPORT 0x007f /* S D T t X Z P */
+#define EV_TASK_NOLOAD 0x0400
+#define EV_TASK_IDLE (EV_TASK_UNINTERRUPTIBLE | EV_TASK_NOLOAD)
+#define EV_TASK_RTLOCK_WAIT 0x1000 /* 5.15: a PREEMPT_RT spinlock wait */
+#define EV_TASK_FROZEN 0x8000	   /* 6.1: the freezer's own state */
+#define EV_TASK_REPORT_IDLE 0x0080 /* "I": TASK_REPORT + 1 */
 
 /* The state index ftrace never gives a sleeping task: prev was preempted ("R+"). */
 #define EV_STATE_INDEX_PREEMPTED 9

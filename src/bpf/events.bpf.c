@@ -48,16 +48,16 @@
 char LICENSE[] SEC("license") = "GPL";
 
 /* Set by user space before load. */
-const volatile __u64 wakeup_bytes = 1 << 21;	/* wake the consumer as the queue crosses this */
-const volatile __s32 filter_cpu = -1;		/* -C: only events on this CPU */
-const volatile bool names_all = false;		/* fork, exec, rename outside the filters too */
+const volatile __u64 wakeup_bytes = 1 << 21; /* wake the consumer as the queue crosses this */
+const volatile __s32 filter_cpu = -1;	     /* -C: only events on this CPU */
+const volatile bool names_all = false;	     /* fork, exec, rename outside the filters too */
 
 /* Written by user space: the next scan reports every thread, the filters aside. */
 __u32 scan_all;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 16 << 20);	/* user space sets --buffer */
+	__uint(max_entries, 16 << 20); /* user space sets --buffer */
 } events SEC(".maps");
 
 struct {
@@ -148,8 +148,8 @@ static __always_inline int handle_switch(bool preempt, struct task_struct *prev,
 	/* The rq clock sched_info_arrive() is about to use: see sched_info__arrive(). */
 	clock = has_rq_clock() ? task_rq_of(prev)->clock : 0;
 	sched_info__arrive(next->sched_info.run_delay, next->sched_info.pcount,
-			   has_rq_clock() ? next->sched_info.last_queued : 0, clock, &e->run_delay_ns,
-			   &e->pcount);
+			   has_rq_clock() ? next->sched_info.last_queued : 0, clock,
+			   &e->run_delay_ns, &e->pcount);
 	submit(e, sizeof(*e));
 	return 0;
 }
@@ -245,8 +245,7 @@ static __always_inline int handle_fork(struct task_struct *parent, struct task_s
 {
 	struct ss_ev_fork *e;
 
-	e = new_name_record(sizeof(*e), EV_FORK, parent,
-			    task_wanted(parent) || task_wanted(child));
+	e = new_name_record(sizeof(*e), EV_FORK, parent, task_wanted(parent) || task_wanted(child));
 	if (!e)
 		return 0;
 	e->child_tid = child->pid;

@@ -26,16 +26,16 @@
 char LICENSE[] SEC("license") = "GPL";
 
 /* Set by user space before load. */
-const volatile bool failed_only;	/* -x */
-const volatile bool count_mode;		/* --count */
-const volatile __u32 max_args = 20;	/* --max-args */
+const volatile bool failed_only;    /* -x */
+const volatile bool count_mode;	    /* --count */
+const volatile __u32 max_args = 20; /* --max-args */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 1024);
 	/* 4 KiB a value, and an exec in flight is rare: no 4 MiB up front. */
 	__uint(map_flags, BPF_F_NO_PREALLOC_);
-	__type(key, __u32);		/* the tid that called exec */
+	__type(key, __u32); /* the tid that called exec */
 	__type(value, struct ss_exec_event);
 } pending SEC(".maps");
 

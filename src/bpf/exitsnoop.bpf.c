@@ -25,14 +25,13 @@
 char LICENSE[] SEC("license") = "GPL";
 
 /* Set by user space before load. */
-const volatile bool failed_only;	/* -x: non-zero status only */
-const volatile bool threaded;		/* -T: every thread */
-const volatile bool count_mode;		/* --count */
-const volatile __u64 short_ns;		/* --short: lived less; 0: any */
+const volatile bool failed_only; /* -x: non-zero status only */
+const volatile bool threaded;	 /* -T: every thread */
+const volatile bool count_mode;	 /* --count */
+const volatile __u64 short_ns;	 /* --short: lived less; 0: any */
 
 /* Count one of t's events in both tables: under its parent, and under its name. */
-static __always_inline void churn(struct task_struct *parent, struct task_struct *t,
-				  __u32 which)
+static __always_inline void churn(struct task_struct *parent, struct task_struct *t, __u32 which)
 {
 	struct ss_churn_key key = { .table = SS_CHURN_PARENT };
 

@@ -34,7 +34,7 @@ const volatile __u64 hist_unit_ns = 1000;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
-	__uint(max_entries, 1024);	/* user space sets it */
+	__uint(max_entries, 1024); /* user space sets it */
 	/* Preallocated, as counts is (counts.bpf.h says why). */
 	__type(key, HIST_KEY);
 	__type(value, struct hist_value);

@@ -36,31 +36,31 @@ char LICENSE[] SEC("license") = "GPL";
 enum hist_mode { HIST_NONE, HIST_CPU, HIST_THREAD, HIST_CGROUP };
 
 /* Set by user space before load. */
-const volatile __u64 trace_start_ns = 0;	/* CLOCK_MONOTONIC before the seeding scan */
+const volatile __u64 trace_start_ns = 0; /* CLOCK_MONOTONIC before the seeding scan */
 const volatile __u32 hist_mode = HIST_NONE;
-const volatile __u64 unit_div = 1000;		/* log2 slots in us (1000) or ms (1000000) */
-const volatile bool slow_events = false;	/* emit SS_EV_SLOW for waits ... */
-const volatile __u64 min_lat_ns = 0;		/* ... at or above this */
-const volatile bool from_waking = false;	/* waits after a wakeup start at sched_waking */
-const volatile bool inversion = false;		/* keep what inversion needs */
+const volatile __u64 unit_div = 1000;	 /* log2 slots in us (1000) or ms (1000000) */
+const volatile bool slow_events = false; /* emit SS_EV_SLOW for waits ... */
+const volatile __u64 min_lat_ns = 0;	 /* ... at or above this */
+const volatile bool from_waking = false; /* waits after a wakeup start at sched_waking */
+const volatile bool inversion = false;	 /* keep what inversion needs */
 
 /* Written by user space while running. */
-__u32 epoch;		/* the report interval now open: selects max slots */
-__u32 iter_seed;	/* the task iterator gives every thread its baseline */
-__u32 iter_names;	/* ... or names each per-thread histogram as the thread is now */
-__u64 scan_min_ns;	/* the iterator reports waits at or above this */
-__u32 scan_inversion;	/* ... and only those with a lower-priority task on the CPU */
+__u32 epoch;	      /* the report interval now open: selects max slots */
+__u32 iter_seed;      /* the task iterator gives every thread its baseline */
+__u32 iter_names;     /* ... or names each per-thread histogram as the thread is now */
+__u64 scan_min_ns;    /* the iterator reports waits at or above this */
+__u32 scan_inversion; /* ... and only those with a lower-priority task on the CPU */
 
 struct lat_task_state {
 	struct lat_task lt;
 	/* inversion only */
 	__u64 block_ns;		/* CLOCK_MONOTONIC when it last blocked */
 	__u64 last_wait_ns;	/* its last run-queue wait ... */
-	__u64 last_wait_end_ns;	/* ... ending then (CLOCK_MONOTONIC) */
+	__u64 last_wait_end_ns; /* ... ending then (CLOCK_MONOTONIC) */
 	__u64 boost_ns;		/* priority inherited since; 0: not boosted */
 	__s32 boost_from;
 	__s32 boost_to;
-	__u32 before_tid;	/* what held the CPU before its last switch-in */
+	__u32 before_tid; /* what held the CPU before its last switch-in */
 	__s32 before_prio;
 	__u32 donor_pid;
 	__u32 donor_tid;
@@ -252,8 +252,8 @@ static __always_inline void record_cgroup(struct task_struct *t, const struct la
 }
 
 /* A measured wait, or a span of unsplit ones, into the histograms asked for. */
-static __always_inline void record(struct task_struct *t, const struct lat_sample *s,
-				   bool unsplit, struct ss_lat_stat *st)
+static __always_inline void record(struct task_struct *t, const struct lat_sample *s, bool unsplit,
+				   struct ss_lat_stat *st)
 {
 	struct ss_lat_hist *h;
 	__u32 zero = 0;
@@ -446,8 +446,7 @@ int BPF_PROG(lat_switch, bool preempt, struct task_struct *prev, struct task_str
  * was itself kept off its CPU meanwhile (its last wait overlaps p's block),
  * whatever ran instead delayed p too: the classic three-task inversion.
  */
-static __always_inline void check_wake_inversion(struct task_struct *p,
-						 struct lat_task_state *ps)
+static __always_inline void check_wake_inversion(struct task_struct *p, struct lat_task_state *ps)
 {
 	struct task_struct *waker = bpf_get_current_task_btf();
 	struct lat_task_state *ws;

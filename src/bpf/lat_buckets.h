@@ -18,10 +18,10 @@
  * it; the third histogram holds, for waits during which the task migrated,
  * the part spent queued on CPUs it never ran on (also inside the first two).
  */
-#define SS_LAT_WAKEUP	0	/* woken (or new): from enqueue, or from sched_waking */
-#define SS_LAT_PREEMPT	1	/* left the CPU still runnable: preempted, yielded */
-#define SS_LAT_PREMIG	2	/* the pre-migration part of migrated waits */
-#define SS_LAT_KINDS	3
+#define SS_LAT_WAKEUP 0	 /* woken (or new): from enqueue, or from sched_waking */
+#define SS_LAT_PREEMPT 1 /* left the CPU still runnable: preempted, yielded */
+#define SS_LAT_PREMIG 2	 /* the pre-migration part of migrated waits */
+#define SS_LAT_KINDS 3
 
 /*
  * Fine buckets over nanoseconds, log-linear: values below 2^SS_LAT_SUB_BITS
@@ -30,11 +30,11 @@
  * 2^SS_LAT_FINE_TOP_BIT ns (about 18 minutes); the last bucket is open-ended
  * (from 15 * 2^36 ns, about 16 minutes, up).
  */
-#define SS_LAT_SUB_BITS		3
-#define SS_LAT_FINE_TOP_BIT	40
-#define SS_LAT_FINE_BUCKETS	((SS_LAT_FINE_TOP_BIT - SS_LAT_SUB_BITS + 1) << SS_LAT_SUB_BITS)
+#define SS_LAT_SUB_BITS 3
+#define SS_LAT_FINE_TOP_BIT 40
+#define SS_LAT_FINE_BUCKETS ((SS_LAT_FINE_TOP_BIT - SS_LAT_SUB_BITS + 1) << SS_LAT_SUB_BITS)
 /* bcc's log2 slots over the display unit (us or ms): slot i holds [2^i, 2^(i+1)), 0 and 1 in slot 0. */
-#define SS_LAT_LOG2_SLOTS	40
+#define SS_LAT_LOG2_SLOTS 40
 
 /*
  * One latency histogram as the histogram-by-key shape keeps it (hist.bpf.h,
@@ -42,12 +42,12 @@
  * side, so that the counts-by-key reader sums it over CPUs like any other
  * counts, except the maximum, which it keeps the largest of.
  */
-#define SS_HIST_COUNT		0	/* latencies added */
-#define SS_HIST_SUM		1	/* their sum, ns */
-#define SS_HIST_MAX		2	/* the largest, ns */
-#define SS_HIST_LOG2		3	/* SS_LAT_LOG2_SLOTS slots over the display unit */
-#define SS_HIST_FINE		(SS_HIST_LOG2 + SS_LAT_LOG2_SLOTS)	/* SS_LAT_FINE_BUCKETS, ns */
-#define SS_HIST_NR_VALUES	(SS_HIST_FINE + SS_LAT_FINE_BUCKETS)
+#define SS_HIST_COUNT 0 /* latencies added */
+#define SS_HIST_SUM 1	/* their sum, ns */
+#define SS_HIST_MAX 2	/* the largest, ns */
+#define SS_HIST_LOG2 3	/* SS_LAT_LOG2_SLOTS slots over the display unit */
+#define SS_HIST_FINE (SS_HIST_LOG2 + SS_LAT_LOG2_SLOTS) /* SS_LAT_FINE_BUCKETS, ns */
+#define SS_HIST_NR_VALUES (SS_HIST_FINE + SS_LAT_FINE_BUCKETS)
 
 /*
  * floor(log2(v)) for v > 0, 0 for 0, by halving: each step shifts v right
@@ -68,7 +68,7 @@ static inline __u32 lat__ilog2(__u64 v)
 		v >>= s;
 		r |= s;
 	}
-	return (__u32)(r | (v >> 1));	/* v < 4 */
+	return (__u32)(r | (v >> 1)); /* v < 4 */
 }
 
 /* The fine (log-linear, nanosecond) bucket of v: see SS_LAT_SUB_BITS. */

@@ -49,11 +49,11 @@
 /* Per-thread latency state, in task storage. */
 struct lat_task {
 	struct wait_base wb;
-	__u64 kpreempt_since;	/* rq clock when preempted while going to sleep; 0: not */
-	__u64 kpreempt_nivcsw;	/* nivcsw then: the stamp is stale once it moves */
-	__u64 nivcsw;		/* at the last switch-in: moved since means it was preempted */
-	__u64 waking_ns;	/* --from waking: CLOCK_MONOTONIC at sched_waking; 0: none */
-	__u64 waking_switches;	/* nvcsw + nivcsw at that sched_waking */
+	__u64 kpreempt_since;  /* rq clock when preempted while going to sleep; 0: not */
+	__u64 kpreempt_nivcsw; /* nivcsw then: the stamp is stale once it moves */
+	__u64 nivcsw;	       /* at the last switch-in: moved since means it was preempted */
+	__u64 waking_ns;       /* --from waking: CLOCK_MONOTONIC at sched_waking; 0: none */
+	__u64 waking_switches; /* nvcsw + nivcsw at that sched_waking */
 };
 
 /* The kernel's fields of the task switching in, as read at sched_switch. */
@@ -66,18 +66,18 @@ struct lat_si {
 
 struct lat_sample {
 	__u64 wait_ns;
-	__u64 premig_ns;	/* part of wait_ns queued on CPUs the task did not run on */
-	__u64 run_delay_ns;	/* what the kernel's run_delay grew by (kpreempt: less) */
-	__u64 arrivals;		/* LAT_UNSPLIT: the waits wait_ns spans */
-	__u32 kind;		/* SS_LAT_WAKEUP or SS_LAT_PREEMPT */
-	__u32 kpreempt;		/* measured from our stamp, not sched_info */
+	__u64 premig_ns;    /* part of wait_ns queued on CPUs the task did not run on */
+	__u64 run_delay_ns; /* what the kernel's run_delay grew by (kpreempt: less) */
+	__u64 arrivals;	    /* LAT_UNSPLIT: the waits wait_ns spans */
+	__u32 kind;	    /* SS_LAT_WAKEUP or SS_LAT_PREEMPT */
+	__u32 kpreempt;	    /* measured from our stamp, not sched_info */
 };
 
 enum lat_result {
 	LAT_MEASURED = WAIT_MEASURED,
 	LAT_UNBASED = WAIT_UNBASED,
-	LAT_UNSPLIT = WAIT_MISSED,	/* wait_ns spans `arrivals` waits: switch-ins went unseen */
-	LAT_NONE,		/* not a wait: nothing was queued (no sample) */
+	LAT_UNSPLIT = WAIT_MISSED, /* wait_ns spans `arrivals` waits: switch-ins went unseen */
+	LAT_NONE,		   /* not a wait: nothing was queued (no sample) */
 };
 
 /*
@@ -144,8 +144,8 @@ static inline enum lat_result lat__on_arrival(struct lat_task *t, const struct l
  * when it ends. t may be NULL (no storage: only the part queued on this CPU
  * is known); born as for lat__on_arrival(). 0 if the task is not waiting.
  */
-static inline __u64 lat__waiting_for(const struct lat_task *t, const struct lat_si *si,
-				     __u64 clock, int born)
+static inline __u64 lat__waiting_for(const struct lat_task *t, const struct lat_si *si, __u64 clock,
+				     int born)
 {
 	__u64 w;
 
@@ -158,7 +158,7 @@ static inline __u64 lat__waiting_for(const struct lat_task *t, const struct lat_
 	if (t && t->wb.based && t->wb.pcount == si->pcount)
 		w += si->run_delay - t->wb.rd_base;
 	else if (t && !t->wb.based && born && !si->pcount)
-		w += si->run_delay;	/* its first wait: sched_fork() cleared sched_info */
+		w += si->run_delay; /* its first wait: sched_fork() cleared sched_info */
 	return w;
 }
 

@@ -21,10 +21,10 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-#define TASK_ON_RQ_MIGRATING_ 2	/* p->on_rq while a queued task moves between CPUs */
+#define TASK_ON_RQ_MIGRATING_ 2 /* p->on_rq while a queued task moves between CPUs */
 
 /* Set by user space before load. */
-const volatile __u32 by = SS_BY_TID | SS_BY_COMM;	/* SS_BY_PID, SS_BY_TID, SS_BY_COMM */
+const volatile __u32 by = SS_BY_TID | SS_BY_COMM; /* SS_BY_PID, SS_BY_TID, SS_BY_COMM */
 
 /*
  * Each thread as its last switch-out (or migration) left it: sum_exec_runtime,
@@ -34,7 +34,7 @@ const volatile __u32 by = SS_BY_TID | SS_BY_COMM;	/* SS_BY_PID, SS_BY_TID, SS_BY
 struct seen {
 	__u64 ran_ns;
 	__u64 delay_ns;
-	__u64 delay_known;	/* delay_ns was read at a switch-out or a wakeup */
+	__u64 delay_known; /* delay_ns was read at a switch-out or a wakeup */
 };
 
 struct {

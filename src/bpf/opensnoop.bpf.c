@@ -46,13 +46,13 @@ char LICENSE[] SEC("license") = "GPL";
 #define BUILD_MASK (2 * SS_PATH_MAX - 1)
 
 /* Set by user space before load. */
-const volatile bool failed_only;		/* -x */
-const volatile __u32 flag_mask;		/* -f: any of these open flags */
-const volatile bool full_path;		/* -F, --path: resolve */
-const volatile bool count_mode;		/* --count, --rw: count, send nothing */
-const volatile bool per_pid;		/* -P, --rw: counts per process too */
-const volatile bool rw;			/* --rw */
-const volatile __u32 nr_paths;		/* --path */
+const volatile bool failed_only; /* -x */
+const volatile __u32 flag_mask;	 /* -f: any of these open flags */
+const volatile bool full_path;	 /* -F, --path: resolve */
+const volatile bool count_mode;	 /* --count, --rw: count, send nothing */
+const volatile bool per_pid;	 /* -P, --rw: counts per process too */
+const volatile bool rw;		 /* --rw */
+const volatile __u32 nr_paths;	 /* --path */
 const volatile struct {
 	__u32 len;
 	char s[SS_PATH_PREFIX_LEN];
@@ -60,12 +60,12 @@ const volatile struct {
 
 struct open_args {
 	const char *name;
-	const struct open_how *how;	/* openat2 */
+	const struct open_how *how; /* openat2 */
 	__s32 dfd;
 	__u32 flags;
 	__u32 mode;
 	__u32 kind;
-	__u32 live;		/* set at entry, cleared at exit */
+	__u32 live; /* set at entry, cleared at exit */
 	__u32 pad;
 };
 
@@ -82,7 +82,7 @@ struct {
 	__type(value, struct open_args);
 } pending SEC(".maps");
 
-#define STORAGE_CREATE 1	/* BPF_LOCAL_STORAGE_GET_F_CREATE, of include/uapi/linux/bpf.h */
+#define STORAGE_CREATE 1 /* BPF_LOCAL_STORAGE_GET_F_CREATE, of include/uapi/linux/bpf.h */
 
 /* What one exit works on: too big for the 512-byte stack. */
 struct scratch {
@@ -110,7 +110,7 @@ struct {
 struct rw_args {
 	__u64 fd_key;
 	__u32 write;
-	__u32 live;		/* set at entry, cleared at exit */
+	__u32 live; /* set at entry, cleared at exit */
 };
 
 struct {
@@ -120,8 +120,8 @@ struct {
 	__type(value, struct rw_args);
 } rw_pending SEC(".maps");
 
-static __always_inline int on_enter(__u32 kind, long dfd, const char *name, long flags,
-				    long mode, const void *how)
+static __always_inline int on_enter(__u32 kind, long dfd, const char *name, long flags, long mode,
+				    const void *how)
 {
 	struct open_args *a;
 
@@ -158,8 +158,8 @@ static __always_inline struct file *fd_file(int fd)
 struct walk {
 	struct dentry *d;
 	struct mount *mnt;
-	int pos;		/* where the path built so far starts in scratch.build */
-	__u32 flags;		/* SS_PATH_TRUNC when cut */
+	int pos;     /* where the path built so far starts in scratch.build */
+	__u32 flags; /* SS_PATH_TRUNC when cut */
 };
 
 /*
@@ -185,13 +185,13 @@ static long walk_step(__u32 i, void *ctx)
 		struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
 
 		if (up == mnt)
-			return 1;	/* the root of the mount tree */
+			return 1; /* the root of the mount tree */
 		w->d = BPF_CORE_READ(mnt, mnt_mountpoint);
 		w->mnt = up;
 		return 0;
 	}
 	if (d == parent)
-		return 1;	/* the root of a tree mounted nowhere */
+		return 1; /* the root of a tree mounted nowhere */
 	s = bpf_map_lookup_elem(&scratch_map, &zero);
 	if (!s)
 		return 1;
@@ -281,7 +281,7 @@ static __always_inline __u32 build_path(struct scratch *s, const struct open_arg
 		}
 	}
 	if (pos == end)
-		b[--pos] = '/';	/* nothing walked, no name: the root itself */
+		b[--pos] = '/'; /* nothing walked, no name: the root itself */
 	if (end - pos > SS_PATH_MAX - 1) {
 		pos = end - (SS_PATH_MAX - 1);
 		e->path_flags |= SS_PATH_TRUNC;
@@ -308,7 +308,8 @@ static __always_inline bool path_watched(const char *path, __u32 len)
 		if (j < plen)
 			continue;
 		/* A whole component: /tmp/a watches /tmp/a/b, not /tmp/ab. */
-		if (plen == len || path[plen & (SS_PATH_MAX - 1)] == '/' || paths[i].s[(plen - 1) & 255] == '/')
+		if (plen == len || path[plen & (SS_PATH_MAX - 1)] == '/' ||
+		    paths[i].s[(plen - 1) & 255] == '/')
 			return true;
 	}
 	return false;
@@ -325,7 +326,8 @@ static __always_inline void count_open(struct scratch *s, long ret, __u32 len)
 	else
 		__builtin_memset(k->comm, 0, sizeof(k->comm));
 	__builtin_memset(k->path, 0, sizeof(k->path));
-	bpf_probe_read_kernel(k->path, (len < SS_OPEN_KEY_PATH - 1 ? len : SS_OPEN_KEY_PATH - 1) & 255,
+	bpf_probe_read_kernel(k->path,
+			      (len < SS_OPEN_KEY_PATH - 1 ? len : SS_OPEN_KEY_PATH - 1) & 255,
 			      s->ev.path);
 	counts__add(k, SS_OPEN_OPENS, 1);
 	if (ret < 0)
@@ -388,7 +390,8 @@ static __always_inline int on_exit(long ret)
 		count_open(s, ret, len);
 		return 0;
 	}
-	stream__output(&s->ev, offsetof(struct ss_open_event, path) + (len & (SS_PATH_MAX - 1)) + 1);
+	stream__output(&s->ev,
+		       offsetof(struct ss_open_event, path) + (len & (SS_PATH_MAX - 1)) + 1);
 	return 0;
 }
 
@@ -483,16 +486,16 @@ static __always_inline int rw_exit(long ret)
 	return 0;
 }
 
-#define RW_HOOKS(sys, write)                                                     \
-	SEC("tracepoint/syscalls/sys_enter_" #sys)                               \
-	int sys##_enter(struct trace_event_raw_sys_enter *ctx)                   \
-	{                                                                        \
-		return rw_enter(ctx->args[0], write);                            \
-	}                                                                        \
-	SEC("tracepoint/syscalls/sys_exit_" #sys)                                \
-	int sys##_exit(struct trace_event_raw_sys_exit *ctx)                     \
-	{                                                                        \
-		return rw_exit(ctx->ret);                                        \
+#define RW_HOOKS(sys, write)                                   \
+	SEC("tracepoint/syscalls/sys_enter_" #sys)             \
+	int sys##_enter(struct trace_event_raw_sys_enter *ctx) \
+	{                                                      \
+		return rw_enter(ctx->args[0], write);          \
+	}                                                      \
+	SEC("tracepoint/syscalls/sys_exit_" #sys)              \
+	int sys##_exit(struct trace_event_raw_sys_exit *ctx)   \
+	{                                                      \
+		return rw_exit(ctx->ret);                      \
 	}
 
 RW_HOOKS(read, 0)

@@ -22,8 +22,8 @@
 char LICENSE[] SEC("license") = "GPL";
 
 /* Set by user space before load. */
-const volatile __u32 by = SS_BY_COMM;		/* SS_BY_PID, SS_BY_TID, SS_BY_COMM */
-const volatile __s32 filter_cpu = -1;		/* -C */
+const volatile __u32 by = SS_BY_COMM; /* SS_BY_PID, SS_BY_TID, SS_BY_COMM */
+const volatile __s32 filter_cpu = -1; /* -C */
 
 SEC("tp_btf/sched_switch")
 int BPF_PROG(preempt_switch, bool preempt, struct task_struct *prev, struct task_struct *next,
@@ -48,6 +48,7 @@ int BPF_PROG(preempt_switch, bool preempt, struct task_struct *prev, struct task
 		__builtin_memcpy(key.prev_comm, prev->comm, sizeof(key.prev_comm));
 		__builtin_memcpy(key.next_comm, next->comm, sizeof(key.next_comm));
 	}
-	counts__add(&key, !preempt && prev_state ? SS_PREEMPT_VOLUNTARY : SS_PREEMPT_INVOLUNTARY, 1);
+	counts__add(&key, !preempt && prev_state ? SS_PREEMPT_VOLUNTARY : SS_PREEMPT_INVOLUNTARY,
+		    1);
 	return 0;
 }

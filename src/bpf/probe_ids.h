@@ -29,10 +29,10 @@ enum ss_probe {
 };
 
 /* ss_count_key fields a count is keyed by, besides the probe (--by). */
-#define SS_BY_CPU	(1u << 0)
-#define SS_BY_PID	(1u << 1)
-#define SS_BY_TID	(1u << 2)
-#define SS_BY_COMM	(1u << 3)
-#define SS_BY_PRIO	(1u << 4)
+#define SS_BY_CPU (1u << 0)
+#define SS_BY_PID (1u << 1)
+#define SS_BY_TID (1u << 2)
+#define SS_BY_COMM (1u << 3)
+#define SS_BY_PRIO (1u << 4)
 
 #endif

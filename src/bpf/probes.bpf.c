@@ -16,9 +16,9 @@
 char LICENSE[] SEC("license") = "GPL";
 
 /* Set by user space before load. */
-const volatile __u32 by = 0;			/* SS_BY_* fields of the key */
-const volatile bool by_slot = false;		/* by is SS_BY_CPU or none: slots by probe */
-const volatile __s32 filter_cpu = -1;		/* -C */
+const volatile __u32 by = 0;	      /* SS_BY_* fields of the key */
+const volatile bool by_slot = false;  /* by is SS_BY_CPU or none: slots by probe */
+const volatile __s32 filter_cpu = -1; /* -C */
 
 static __always_inline bool cpu_wanted(__u32 cpu)
 {

@@ -26,18 +26,18 @@
 #define SCHEDSCOPE_SCHED_PROBES_BPF_H
 
 #define P(probe) (1u << (probe))
-#define TASK_ON_RQ_MIGRATING_ 2	/* p->on_rq while a queued task moves between CPUs */
+#define TASK_ON_RQ_MIGRATING_ 2 /* p->on_rq while a queued task moves between CPUs */
 
 /* Set by user space before load. */
-const volatile __u32 probes = 0;		/* P() of the probes taken */
-const volatile __u64 tick_fn = 0;		/* the tick's hrtimer function (kallsyms) */
+const volatile __u32 probes = 0;  /* P() of the probes taken */
+const volatile __u64 tick_fn = 0; /* the tick's hrtimer function (kallsyms) */
 
 /* What a firing carries beside its thread and CPU (DTrace's other args). */
 struct probe_args {
-	struct task_struct *other;	/* off-cpu: the next thread; lend-pri: the lender */
-	int old_prio;			/* change-pri: the priority before */
-	int prio2;			/* change-pri, lend-pri: the new priority; off-cpu: next's */
-	__u32 nr_running;		/* load-change: the queue's new length */
+	struct task_struct *other; /* off-cpu: the next thread; lend-pri: the lender */
+	int old_prio;		   /* change-pri: the priority before */
+	int prio2;		   /* change-pri, lend-pri: the new priority; off-cpu: next's */
+	__u32 nr_running;	   /* load-change: the queue's new length */
 };
 
 /* One firing of probe about thread t and CPU cpu, the filters passed. */

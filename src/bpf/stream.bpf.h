@@ -22,7 +22,7 @@
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 1 << 22);	/* user space sets it (--buffer) */
+	__uint(max_entries, 1 << 22); /* user space sets it (--buffer) */
 } events SEC(".maps");
 
 struct {

@@ -33,18 +33,19 @@ char LICENSE[] SEC("license") = "GPL";
 #define TS_COMPAT_ 0x0002
 
 /* Set by user space before load. */
-const volatile bool timed = false;		/* -L, --hist or --slower: take durations */
-const volatile __s32 self_tgid = -1;		/* schedscope's own calls (reading the counts) are not counted */
-const volatile bool hist = false;		/* --hist: histograms, not counts */
-const volatile bool by_process = false;		/* -P */
-const volatile bool by_slot = false;		/* by syscall, counts: slots, not the hash */
-const volatile bool failures = false;		/* -x: only calls that failed */
-const volatile __s32 want_errno = 0;		/* -e: only calls failing with it */
-const volatile __u64 slower_ns = 0;		/* --slower; 0: no events */
+const volatile bool timed = false; /* -L, --hist or --slower: take durations */
+const volatile __s32 self_tgid =
+	-1;			  /* schedscope's own calls (reading the counts) are not counted */
+const volatile bool hist = false; /* --hist: histograms, not counts */
+const volatile bool by_process = false; /* -P */
+const volatile bool by_slot = false;	/* by syscall, counts: slots, not the hash */
+const volatile bool failures = false;	/* -x: only calls that failed */
+const volatile __s32 want_errno = 0;	/* -e: only calls failing with it */
+const volatile __u64 slower_ns = 0;	/* --slower; 0: no events */
 
 /* The peek: user space reads kernel words through it to find the syscall tables. */
 __u64 peek_addr;
-__u32 peek_len;		/* bytes, at most sizeof(peek_buf) */
+__u32 peek_len; /* bytes, at most sizeof(peek_buf) */
 __s64 peek_err;
 __u64 peek_buf[SS_PEEK_WORDS];
 
@@ -62,7 +63,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 1 << 20);	/* user space sets it */
+	__uint(max_entries, 1 << 20); /* user space sets it */
 } events SEC(".maps");
 
 struct {

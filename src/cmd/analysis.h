@@ -28,7 +28,7 @@
 /* Where an analysis's figures come from. */
 struct analysis_input {
 	uint32_t nr_cpus;
-	const struct recinput *rec;	/* the recording (its names, header); NULL: live */
+	const struct recinput *rec; /* the recording (its names, header); NULL: live */
 };
 
 struct analysis_ops {

@@ -89,8 +89,11 @@ const struct analysis_ops cpus_analysis = {
 
 int cpus__run(const struct cli *cli)
 {
-	struct session_opts so = { .threads = false, .idle = true, .cpu_waits = true,
-				   .verbose = cli->verbose, .cpu = -1 };
+	struct session_opts so = { .threads = false,
+				   .idle = true,
+				   .cpu_waits = true,
+				   .verbose = cli->verbose,
+				   .cpu = -1 };
 	struct analysis_input in = { 0 };
 	struct session *s;
 	struct cpus *c;

@@ -24,9 +24,9 @@
 #include "session/snoops.h"
 #include "session/stream.h"
 
-#define W_CLOCK   (1u << 0)	/* -T */
-#define W_ELAPSED (1u << 1)	/* -t */
-#define W_UID     (1u << 2)	/* -U */
+#define W_CLOCK (1u << 0)   /* -T */
+#define W_ELAPSED (1u << 1) /* -t */
+#define W_UID (1u << 2)	    /* -U */
 
 /* The i-th argument of e (of e->nr_args, NUL-separated in e->args), or NULL. */
 static const char *next_arg(const struct ss_exec_event *e, const char *prev)
@@ -86,7 +86,10 @@ static const struct stream_col exec_cols[] = {
 	EV("PPID", "ppid", -7, ppid, SCOL_U32, 0),
 	EV("RET", "ret", 3, ret, SCOL_S32, 0),
 	EV(NULL, "errno", 0, ret, SCOL_ERRNO, 0),
-	{ .head = "ARGS", .member = "args", .kind = SCOL_CUSTOM, .text = args_text,
+	{ .head = "ARGS",
+	  .member = "args",
+	  .kind = SCOL_CUSTOM,
+	  .text = args_text,
 	  .json = args_json },
 };
 
@@ -103,8 +106,7 @@ static bool line_wanted(const void *ctx, const void *rec)
 }
 
 /* --count: "ok", or the errno's name. */
-static const char *result_text(const struct count_col *c, const void *key, char *buf,
-			       size_t len)
+static const char *result_text(const struct count_col *c, const void *key, char *buf, size_t len)
 {
 	const struct ss_exec_key *k = key;
 	const char *name = k->ret < 0 ? strerrorname_np(-k->ret) : NULL;
@@ -123,7 +125,10 @@ static const char *result_text(const struct count_col *c, const void *key, char 
 static const struct count_col key_cols[] = {
 	KEY("COMM", "comm", -16, comm, COUNT_COL_COMM),
 	KEY("UID", "uid", 7, uid, COUNT_COL_U32),
-	{ .head = "RESULT", .member = "result", .width = -12, .kind = COUNT_COL_TEXT,
+	{ .head = "RESULT",
+	  .member = "result",
+	  .width = -12,
+	  .kind = COUNT_COL_TEXT,
 	  .text = result_text },
 };
 
@@ -137,12 +142,17 @@ static int execs_render(void *ctx, const struct report_meta *m)
 {
 	struct execs_count *c = ctx;
 	struct count_table t = {
-		.member = "rows", .rows = &c->rows, .cols = key_cols,
+		.member = "rows",
+		.rows = &c->rows,
+		.cols = key_cols,
 		.nr_cols = sizeof(key_cols) / sizeof(key_cols[0]),
 	};
 	struct count_report r = {
-		.type = "execsnoop_count", .tables = &t, .nr_tables = 1,
-		.full = counts_read__full(c->s->counts), .full_hint = "--max-keys makes room",
+		.type = "execsnoop_count",
+		.tables = &t,
+		.nr_tables = 1,
+		.full = counts_read__full(c->s->counts),
+		.full_hint = "--max-keys makes room",
 		.untraced = -1,
 	};
 
@@ -154,8 +164,8 @@ static int execs_count(struct stream *s, const struct cli *cli)
 {
 	struct execs_count c = { .cli = cli, .s = s };
 
-	return stream__count(s, cli, "execs", &c.rows, sizeof(struct ss_exec_key), 1,
-			     execs_render, &c);
+	return stream__count(s, cli, "execs", &c.rows, sizeof(struct ss_exec_key), 1, execs_render,
+			     &c);
 }
 
 int execsnoop__run(const struct cli *cli)

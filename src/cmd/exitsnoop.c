@@ -26,8 +26,8 @@
 #include "session/snoops.h"
 #include "session/stream.h"
 
-#define W_CLOCK    (1u << 0)	/* -t */
-#define W_THREADED (1u << 1)	/* -T */
+#define W_CLOCK (1u << 0)    /* -t */
+#define W_THREADED (1u << 1) /* -T */
 
 static const char *age_text(const void *ctx, const void *rec, char *buf, size_t size)
 {
@@ -98,11 +98,23 @@ static const struct stream_col exit_cols[] = {
 	EV("PID", "pid", -7, pid, SCOL_U32, 0),
 	EV("PPID", "ppid", -7, ppid, SCOL_U32, 0),
 	EV("TID", "tid", -7, tid, SCOL_U32, 0),
-	{ .head = "AGE(s)", .member = "age_ns", .width = -7, .kind = SCOL_CUSTOM,
-	  .text = age_text, .json = age_json },
-	{ .head = "EXITED", .member = "process", .width = -7, .kind = SCOL_CUSTOM,
-	  .when = W_THREADED, .text = kind_text, .json = kind_json },
-	{ .head = "EXIT_CODE", .member = "status", .kind = SCOL_CUSTOM, .text = status_text,
+	{ .head = "AGE(s)",
+	  .member = "age_ns",
+	  .width = -7,
+	  .kind = SCOL_CUSTOM,
+	  .text = age_text,
+	  .json = age_json },
+	{ .head = "EXITED",
+	  .member = "process",
+	  .width = -7,
+	  .kind = SCOL_CUSTOM,
+	  .when = W_THREADED,
+	  .text = kind_text,
+	  .json = kind_json },
+	{ .head = "EXIT_CODE",
+	  .member = "status",
+	  .kind = SCOL_CUSTOM,
+	  .text = status_text,
 	  .json = status_json },
 };
 
@@ -123,8 +135,8 @@ static const char *const churn_members[SS_CHURN_NR] = { "forks", "execs", "exits
 struct churn {
 	const struct cli *cli;
 	struct stream *s;
-	struct count_rows rows;		/* both tables' keys */
-	struct count_rows split[2];	/* by enum ss_churn_table */
+	struct count_rows rows;	    /* both tables' keys */
+	struct count_rows split[2]; /* by enum ss_churn_table */
 };
 
 /* The interval's rows, table by table. Returns 0 or -ENOMEM. */
@@ -137,8 +149,8 @@ static int split_rows(struct churn *c)
 	for (size_t i = 0; i < c->rows.nr && !err; i++) {
 		const struct ss_churn_key *k = count_rows__key(&c->rows, i);
 
-		err = count_rows__add(&c->split[k->table == SS_CHURN_COMM],
-				      k, count_rows__counts(&c->rows, i));
+		err = count_rows__add(&c->split[k->table == SS_CHURN_COMM], k,
+				      count_rows__counts(&c->rows, i));
 	}
 	for (int t = 0; t < 2 && !err; t++)
 		err = count_rows__finish(&c->split[t]);
@@ -149,15 +161,28 @@ static int churn_render(void *ctx, const struct report_meta *m)
 {
 	struct churn *c = ctx;
 	struct count_table t[2] = {
-		{ .member = "parents", .title = "Per parent (forks it made; its children's execs and exits):",
-		  .rows = &c->split[0], .cols = parent_cols, .nr_cols = 2,
-		  .value_heads = churn_heads, .value_members = churn_members },
-		{ .member = "comms", .title = "Per name:", .rows = &c->split[1], .cols = comm_cols,
-		  .nr_cols = 1, .value_heads = churn_heads, .value_members = churn_members },
+		{ .member = "parents",
+		  .title = "Per parent (forks it made; its children's execs and exits):",
+		  .rows = &c->split[0],
+		  .cols = parent_cols,
+		  .nr_cols = 2,
+		  .value_heads = churn_heads,
+		  .value_members = churn_members },
+		{ .member = "comms",
+		  .title = "Per name:",
+		  .rows = &c->split[1],
+		  .cols = comm_cols,
+		  .nr_cols = 1,
+		  .value_heads = churn_heads,
+		  .value_members = churn_members },
 	};
 	struct count_report r = {
-		.type = "exitsnoop_count", .tables = t, .nr_tables = 2, .max_rows = 20,
-		.full = counts_read__full(c->s->counts), .full_hint = "--max-keys makes room",
+		.type = "exitsnoop_count",
+		.tables = t,
+		.nr_tables = 2,
+		.max_rows = 20,
+		.full = counts_read__full(c->s->counts),
+		.full_hint = "--max-keys makes room",
 		.untraced = -1,
 	};
 

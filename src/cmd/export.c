@@ -28,12 +28,13 @@
 
 enum export_format { FMT_SYSTRACE, FMT_CHROME };
 
-struct export {
+struct export
+{
 	struct recinput *in;
 	struct thist *th;
 	enum export_format fmt;
 	FILE *out;
-	uint64_t *lost;		/* [h.nr_cpus]: cumulative losses as far as written (systrace) */
+	uint64_t *lost; /* [h.nr_cpus]: cumulative losses as far as written (systrace) */
 	int write_errno;
 };
 
@@ -83,7 +84,7 @@ static int chrome_event(struct export *x, const struct sev *e)
 /* The file counts losses cumulatively; ftrace says how many since the last line. */
 static int lost_event(struct export *x, const struct rec_item *it)
 {
-	uint64_t *written = &x->lost[it->cpu];	/* the reader checked the CPU */
+	uint64_t *written = &x->lost[it->cpu]; /* the reader checked the CPU */
 
 	if (x->fmt != FMT_SYSTRACE || it->lost <= *written)
 		return 0;
@@ -294,7 +295,7 @@ int export__run(const struct cli *cli)
 	if (x.write_errno)
 		goto write_error;
 	if (ret)
-		goto out;	/* a corrupt file: said, and no output */
+		goto out; /* a corrupt file: said, and no output */
 	if (o.tmp) {
 		err = fclose(o.f) ? -errno : 0;
 		o.f = NULL;
@@ -316,8 +317,8 @@ write_error:
 	/* The reader going away (| head) is how it says it has enough. */
 	ret = x.write_errno == EPIPE && o.direct ? 0 : 1;
 	if (ret)
-		cli__err("export: cannot write %s: %s",
-			 o.f == stdout ? "the output" : cli->output, strerror(x.write_errno));
+		cli__err("export: cannot write %s: %s", o.f == stdout ? "the output" : cli->output,
+			 strerror(x.write_errno));
 out:
 	if (o.f && o.f != stdout && fclose(o.f) && !ret && o.direct) {
 		cli__err("export: cannot write %s: %s", cli->output, strerror(errno));

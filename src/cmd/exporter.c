@@ -89,10 +89,10 @@ struct exporter {
 	uint32_t nr_cpus;
 	struct cgstat *cg;
 	char cgroot[PATH_MAX];
-	uint64_t last_ns;	/* the last per-CPU sample */
+	uint64_t last_ns; /* the last per-CPU sample */
 	uint64_t scrapes;
 	uint64_t last_walk_ns;
-	bool walk_failed;	/* said once, not at every walk */
+	bool walk_failed; /* said once, not at every walk */
 	struct exp_cost costs[MAX_COSTS];
 	size_t nr_costs;
 	struct exp_loss losses[MAX_LOSSES];
@@ -123,7 +123,7 @@ static bool split_listen(const char *spec, char *host, size_t hlen, char *port, 
 		h++;
 		n -= 2;
 	} else if (memchr(spec, ':', n)) {
-		return false;	/* an IPv6 address needs its brackets */
+		return false; /* an IPv6 address needs its brackets */
 	}
 	if (n >= hlen)
 		return false;
@@ -144,7 +144,8 @@ static int open_listener(const char *spec, int *exit_code)
 	*exit_code = EXIT_USAGE;
 	if (!split_listen(spec, host, sizeof(host), port, sizeof(port), &any)) {
 		cli__err("invalid --listen '%s': give ADDR:PORT (127.0.0.1:9110, [::1]:9110, "
-			 ":9110 for every address)", spec);
+			 ":9110 for every address)",
+			 spec);
 		return -1;
 	}
 	memset(&hints, 0, sizeof(hints));
@@ -181,12 +182,14 @@ static int open_listener(const char *spec, int *exit_code)
 		return fd;
 	if (err == EADDRINUSE)
 		cli__err("cannot listen on %s: address already in use (another exporter? see "
-			 "'ss -ltnp'; or choose another with --listen)", spec);
+			 "'ss -ltnp'; or choose another with --listen)",
+			 spec);
 	else if (err == EADDRNOTAVAIL)
 		cli__err("cannot listen on %s: not an address of this host (see 'ip addr')", spec);
 	else if (err == EACCES)
 		cli__err("cannot listen on %s: permission denied (ports below 1024 need "
-			 "CAP_NET_BIND_SERVICE)", spec);
+			 "CAP_NET_BIND_SERVICE)",
+			 spec);
 	else
 		cli__err("cannot listen on %s: %s", spec, strerror(err));
 	return -1;
@@ -368,11 +371,16 @@ static char *gather(struct exporter *e, size_t *len)
 	latsession__prog_costs(e->lat, on_cost, e);
 	e->scrapes++;
 	r = (struct exp_report){
-		.cg = e->cg, .cpus = e->cpus, .nr_cpus = e->nr_cpus,
-		.losses = e->losses, .nr_losses = e->nr_losses,
-		.costs = e->costs, .nr_costs = e->nr_costs,
+		.cg = e->cg,
+		.cpus = e->cpus,
+		.nr_cpus = e->nr_cpus,
+		.losses = e->losses,
+		.nr_losses = e->nr_losses,
+		.costs = e->costs,
+		.nr_costs = e->nr_costs,
 		.bpf_stats_enabled = read_bpf_stats_enabled(),
-		.tasks = acct__size(e->acct), .scrapes = e->scrapes,
+		.tasks = acct__size(e->acct),
+		.scrapes = e->scrapes,
 		.version = SCHEDSCOPE_VERSION,
 	};
 	r.gather_ns = stop__now_ns() - t0;
@@ -393,8 +401,8 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const ch
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
 
-	resp = MHD_create_response_from_buffer(len, body,
-					       owned ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	resp = MHD_create_response_from_buffer(
+		len, body, owned ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
 	if (!resp) {
 		if (owned)
 			free(body);
@@ -460,8 +468,12 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 static int open_sessions(struct exporter *e)
 {
 	const struct cli *cli = e->cli;
-	struct session_opts so = { .threads = true, .idle = true, .waits = false,
-				   .cpu_waits = true, .verbose = cli->verbose, .cpu = -1 };
+	struct session_opts so = { .threads = true,
+				   .idle = true,
+				   .waits = false,
+				   .cpu_waits = true,
+				   .verbose = cli->verbose,
+				   .cpu = -1 };
 	struct lat_opts lo = { .hist = LAT_HIST_CGROUP, .cli = cli };
 	struct cgstat_opts co = {
 		.depth = cli->cgroup_depth ? (unsigned)cli->cgroup_depth : DEFAULT_DEPTH,
@@ -469,7 +481,8 @@ static int open_sessions(struct exporter *e)
 		.exclude = cli->cgroup_exclude,
 		.max_series = cli->max_series ? cli->max_series : DEFAULT_MAX_SERIES,
 		.expiry_ns = (uint64_t)((cli->cgroup_expiry_s > 0 ? cli->cgroup_expiry_s
-								  : DEFAULT_EXPIRY_S) * 1e9),
+								  : DEFAULT_EXPIRY_S) *
+					1e9),
 	};
 
 	/* Room for every exported cgroup, and as many again removed but not yet expired. */
@@ -526,8 +539,8 @@ static int serve(struct exporter *e, struct MHD_Daemon *d, const char *spec)
 	pfd.fd = info->epoll_fd;
 	pfd.events = POLLIN;
 	/* The readiness line: every program is attached and the socket listens. */
-	fprintf(stderr, "Serving http://%s/metrics (cgroup v2 at %s)... Hit Ctrl-C to end.\n",
-		spec, e->cgroot);
+	fprintf(stderr, "Serving http://%s/metrics (cgroup v2 at %s)... Hit Ctrl-C to end.\n", spec,
+		e->cgroot);
 	fflush(stderr);
 	while (!stop__requested() && stop__now_ns() < end) {
 		/* EINTR is a stop request, or nothing: either way, look again. */
@@ -560,16 +573,16 @@ int exporter__run(const struct cli *cli)
 	if (find_cgroup_root(&e) || open_sessions(&e))
 		goto out;
 	d = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, &e,
-			     MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-			     MHD_OPTION_LISTEN_SOCKET, fd,
-			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONN_LIMIT,
+			     MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_LISTEN_SOCKET,
+			     fd, MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONN_LIMIT,
 			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONN_TIMEOUT_S,
-			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 << 10), MHD_OPTION_END);
+			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 << 10),
+			     MHD_OPTION_END);
 	if (!d) {
 		cli__err("cannot start the HTTP server (libmicrohttpd) on %s", spec);
 		goto out;
 	}
-	fd = -1;	/* the daemon's now */
+	fd = -1; /* the daemon's now */
 	ret = serve(&e, d, spec);
 out:
 	if (d)

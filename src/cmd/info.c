@@ -33,7 +33,7 @@ struct info {
 	const struct recinput *rec;
 	uint64_t by_type[SEV_NR_TYPES];
 	uint64_t by_probe[SS_NR_PROBES];
-	uint64_t snaps[2];	/* scan records, at the start and at the end */
+	uint64_t snaps[2]; /* scan records, at the start and at the end */
 };
 
 static void info__on_snap(void *ctx, enum snap_phase phase, const struct task_snap *s)
@@ -77,7 +77,8 @@ static int info__report(void *ctx, const struct report_meta *m)
 	/* Probes by DTrace's names, sched:::wakeup apart from the wakeup kind. */
 	for (uint32_t p = 0; p < SS_NR_PROBES; p++)
 		if (i->by_probe[p])
-			printf("  sched:::%-11s %" PRIu64 "\n", probe_descs[p].name, i->by_probe[p]);
+			printf("  sched:::%-11s %" PRIu64 "\n", probe_descs[p].name,
+			       i->by_probe[p]);
 	printf("size:      %zu bytes, %.1f per event\n", in->len,
 	       in->events ? (double)in->len / (double)in->events : 0.0);
 	printf("lost:      %" PRIu64 "\n", in->lost);

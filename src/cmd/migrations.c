@@ -23,8 +23,7 @@
 
 #define COL(h, m, w, field, k) COUNT_COL_OF(struct ss_migr_key, h, m, w, field, k)
 
-static const char *allowed_cpus(const struct count_col *c, const void *key, char *buf,
-				size_t len);
+static const char *allowed_cpus(const struct count_col *c, const void *key, char *buf, size_t len);
 
 static const struct count_col matrix_cols[] = {
 	COL("FROM CPU", "from_cpu", 8, a, COUNT_COL_U32),
@@ -39,7 +38,10 @@ static const struct count_col task_cols[] = {
 };
 
 static const struct count_col allowed_col = {
-	.head = "ALLOWED", .member = "allowed_cpus", .width = -10, .kind = COUNT_COL_TEXT,
+	.head = "ALLOWED",
+	.member = "allowed_cpus",
+	.width = -10,
+	.kind = COUNT_COL_TEXT,
 	.text = allowed_cpus,
 };
 
@@ -53,11 +55,11 @@ static const char *const run_members[] = { "run_ns" };
 struct migrations {
 	const struct cli *cli;
 	struct migrsession *s;
-	struct count_rows all;		/* what the kernel counted, every table */
-	struct count_rows tab[3];	/* split by enum ss_migr_table */
-	struct count_col tcols[4];	/* the thread's keys, and its allowed CPUs */
+	struct count_rows all;	   /* what the kernel counted, every table */
+	struct count_rows tab[3];  /* split by enum ss_migr_table */
+	struct count_col tcols[4]; /* the thread's keys, and its allowed CPUs */
 	size_t nr_tcols;
-	struct count_col rcols[4];	/* the thread's keys, and the CPU */
+	struct count_col rcols[4]; /* the thread's keys, and the CPU */
 	size_t nr_rcols;
 };
 
@@ -65,15 +67,14 @@ struct migrations {
  * The thread's Cpus_allowed_list, as it is now: "-" once it is gone, or
  * when the rows are not per thread.
  */
-static const char *allowed_cpus(const struct count_col *c, const void *key, char *buf,
-				size_t len)
+static const char *allowed_cpus(const struct count_col *c, const void *key, char *buf, size_t len)
 {
 	const struct ss_migr_key *k = key;
 	char path[64], line[256];
 	const char *out = "-";
 	FILE *f;
 
-	(void)c;	/* the /proc file says it all */
+	(void)c; /* the /proc file says it all */
 
 	if (!k->tid)
 		return out;
@@ -96,7 +97,7 @@ static const char *allowed_cpus(const struct count_col *c, const void *key, char
 static void set_cols(struct migrations *m, uint32_t by)
 {
 	for (int i = 0; i < 3; i++) {
-		if (!(by & (1u << (i + 1))))	/* SS_BY_PID, _TID, _COMM */
+		if (!(by & (1u << (i + 1)))) /* SS_BY_PID, _TID, _COMM */
 			continue;
 		m->tcols[m->nr_tcols++] = task_cols[i];
 		m->rcols[m->nr_rcols++] = task_cols[i];
@@ -127,13 +128,24 @@ static int migrations_render(void *ctx, const struct report_meta *meta)
 {
 	struct migrations *m = ctx;
 	const struct count_table tables[] = {
-		{ .member = "rows", .title = "Migrations from CPU to CPU:", .rows = &m->tab[0],
-		  .cols = matrix_cols, .nr_cols = 2 },
-		{ .member = "threads", .title = "Per thread (WAIT_NS: run-queue wait before each move):",
-		  .rows = &m->tab[1], .cols = m->tcols, .nr_cols = m->nr_tcols,
-		  .value_heads = task_heads, .value_members = task_members },
-		{ .member = "cpu_time", .title = "Time run per CPU:", .rows = &m->tab[2],
-		  .cols = m->rcols, .nr_cols = m->nr_rcols, .value_heads = run_heads,
+		{ .member = "rows",
+		  .title = "Migrations from CPU to CPU:",
+		  .rows = &m->tab[0],
+		  .cols = matrix_cols,
+		  .nr_cols = 2 },
+		{ .member = "threads",
+		  .title = "Per thread (WAIT_NS: run-queue wait before each move):",
+		  .rows = &m->tab[1],
+		  .cols = m->tcols,
+		  .nr_cols = m->nr_tcols,
+		  .value_heads = task_heads,
+		  .value_members = task_members },
+		{ .member = "cpu_time",
+		  .title = "Time run per CPU:",
+		  .rows = &m->tab[2],
+		  .cols = m->rcols,
+		  .nr_cols = m->nr_rcols,
+		  .value_heads = run_heads,
 		  .value_members = run_members },
 	};
 	struct count_report r = {

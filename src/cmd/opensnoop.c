@@ -28,9 +28,9 @@
 #include "session/stream.h"
 
 /* The optional text columns (stream_col.when). */
-#define W_TIME  (1u << 0)	/* -T */
-#define W_UID   (1u << 1)	/* -U */
-#define W_FLAGS (1u << 2)	/* -e */
+#define W_TIME (1u << 0)  /* -T */
+#define W_UID (1u << 1)	  /* -U */
+#define W_FLAGS (1u << 2) /* -e */
 
 static const char *const kind_names[SS_OPEN_NR] = { "open", "openat", "openat2", "creat" };
 
@@ -91,10 +91,18 @@ static const struct stream_col open_cols[] = {
 	EV("COMM", "comm", -16, comm, SCOL_COMM, 0),
 	EV("FD", "fd", 3, ret, SCOL_FD, 0),
 	EV("ERR", "errno", 3, ret, SCOL_ERRNO, 0),
-	{ .head = "FLAGS", .member = "flags", .width = -8, .kind = SCOL_CUSTOM, .when = W_FLAGS,
-	  .text = flags_text, .json = flags_json },
+	{ .head = "FLAGS",
+	  .member = "flags",
+	  .width = -8,
+	  .kind = SCOL_CUSTOM,
+	  .when = W_FLAGS,
+	  .text = flags_text,
+	  .json = flags_json },
 	{ .member = "syscall", .kind = SCOL_CUSTOM, .text = kind_text },
-	{ .head = "PATH", .member = "path", .kind = SCOL_CUSTOM, .text = path_text,
+	{ .head = "PATH",
+	  .member = "path",
+	  .kind = SCOL_CUSTOM,
+	  .text = path_text,
 	  .json = path_json },
 };
 
@@ -118,7 +126,10 @@ static const char *key_path(const struct count_col *c, const void *key, char *bu
 static const struct count_col key_cols[] = {
 	KEY("PID", "pid", 7, pid, COUNT_COL_U32),
 	KEY("COMM", "comm", -16, comm, COUNT_COL_COMM),
-	{ .head = "PATH", .member = "path", .width = -40, .kind = COUNT_COL_TEXT,
+	{ .head = "PATH",
+	  .member = "path",
+	  .width = -40,
+	  .kind = COUNT_COL_TEXT,
 	  .text = key_path },
 };
 
@@ -132,8 +143,8 @@ static const char *const value_members[SS_OPEN_NR_VALUES] = {
 struct opens_count {
 	const struct cli *cli;
 	struct stream *s;
-	struct count_rows rows;		/* all SS_OPEN_NR_VALUES */
-	struct count_rows shown;	/* without --rw: opens and failures only */
+	struct count_rows rows;	 /* all SS_OPEN_NR_VALUES */
+	struct count_rows shown; /* without --rw: opens and failures only */
 };
 
 /*

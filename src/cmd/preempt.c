@@ -68,7 +68,7 @@ static void set_cols(struct preempt *p, uint32_t by)
 {
 	for (int side = 0; side < 2; side++)
 		for (int i = 0; i < 3; i++)
-			if (by & (1u << (i + 1)))	/* SS_BY_PID, _TID, _COMM */
+			if (by & (1u << (i + 1))) /* SS_BY_PID, _TID, _COMM */
 				p->cols[p->nr_cols++] = pair_cols[side][i];
 	for (int i = 0; i < 3; i++)
 		if (by & (1u << (i + 1)))
@@ -84,8 +84,11 @@ static int rank_sides(struct preempt *p)
 		const uint64_t *n = count_rows__counts(&p->pairs, i);
 		struct side_key prev = { k->prev_pid, k->prev_tid, { 0 } };
 		struct side_key next = { k->next_pid, k->next_tid, { 0 } };
-		const uint64_t out[SIDE_NR] = { n[SS_PREEMPT_VOLUNTARY], n[SS_PREEMPT_INVOLUNTARY], 0 };
-		const uint64_t in[SIDE_NR] = { 0, 0, n[SS_PREEMPT_VOLUNTARY] + n[SS_PREEMPT_INVOLUNTARY] };
+		const uint64_t out[SIDE_NR] = { n[SS_PREEMPT_VOLUNTARY], n[SS_PREEMPT_INVOLUNTARY],
+						0 };
+		const uint64_t in[SIDE_NR] = {
+			0, 0, n[SS_PREEMPT_VOLUNTARY] + n[SS_PREEMPT_INVOLUNTARY]
+		};
 		int err;
 
 		memcpy(prev.comm, k->prev_comm, sizeof(prev.comm));
@@ -103,10 +106,18 @@ static int preempt_render(void *ctx, const struct report_meta *m)
 {
 	struct preempt *p = ctx;
 	const struct count_table tables[] = {
-		{ .member = "rows", .rows = &p->pairs, .cols = p->cols, .nr_cols = p->nr_cols,
-		  .value_heads = pair_heads, .value_members = pair_members },
-		{ .member = "threads", .title = "Switched out and in:", .rows = &p->sides,
-		  .cols = p->scols, .nr_cols = p->nr_scols, .value_heads = side_heads,
+		{ .member = "rows",
+		  .rows = &p->pairs,
+		  .cols = p->cols,
+		  .nr_cols = p->nr_cols,
+		  .value_heads = pair_heads,
+		  .value_members = pair_members },
+		{ .member = "threads",
+		  .title = "Switched out and in:",
+		  .rows = &p->sides,
+		  .cols = p->scols,
+		  .nr_cols = p->nr_scols,
+		  .value_heads = side_heads,
 		  .value_members = side_members },
 	};
 	struct count_report r = {

@@ -30,7 +30,7 @@
 #include "out/common_out.h"
 #include "session/stop.h"
 
-#define RECORD_TICK_NS 100000000ull	/* flush and loss check: a crash loses at most this */
+#define RECORD_TICK_NS 100000000ull /* flush and loss check: a crash loses at most this */
 
 struct record {
 	const struct cli *cli;
@@ -39,13 +39,13 @@ struct record {
 	uint32_t nr_cpus;
 	uint64_t *lost, *lost_written;
 	uint64_t switches;
-	int err;		/* the first write error, -errno */
-	pid_t child;		/* the command, or 0 */
+	int err;     /* the first write error, -errno */
+	pid_t child; /* the command, or 0 */
 	int child_status;
-	int go_fd;		/* the command waits for a byte here before exec */
-	int exec_fd;		/* errno if its exec failed; closed by a good exec */
-	bool own_file;		/* the output is a regular file at the path given */
-	bool started;		/* events are being recorded (else the file goes) */
+	int go_fd;     /* the command waits for a byte here before exec */
+	int exec_fd;   /* errno if its exec failed; closed by a good exec */
+	bool own_file; /* the output is a regular file at the path given */
+	bool started;  /* events are being recorded (else the file goes) */
 };
 
 static int on_event(void *ctx, const struct sev *e)
@@ -340,7 +340,8 @@ int record__run(const struct cli *cli)
 
 	if (!cli->output) {
 		cli__err("record needs -o FILE");
-		fprintf(stderr, "Usage: schedscope record -o FILE [options] [-- COMMAND [ARG...]]\n");
+		fprintf(stderr,
+			"Usage: schedscope record -o FILE [options] [-- COMMAND [ARG...]]\n");
 		return EXIT_USAGE;
 	}
 	if (live__check_args(cli))
@@ -369,7 +370,8 @@ int record__run(const struct cli *cli)
 	if (scan(&r, SNAP_BEGIN))
 		goto out;
 	if (r.child > 0)
-		fprintf(stderr, "Recording scheduling events of all CPUs while %s runs into %s...\n",
+		fprintf(stderr,
+			"Recording scheduling events of all CPUs while %s runs into %s...\n",
 			cli->rest[0], cli->output);
 	else
 		fprintf(stderr, "Recording scheduling events into %s... Hit Ctrl-C to end.\n",
@@ -387,7 +389,7 @@ int record__run(const struct cli *cli)
 	summary(&r, stop__now_ns() - start);
 out:
 	if (r.go_fd >= 0) {
-		close(r.go_fd);	/* the command was never let go: it exits */
+		close(r.go_fd); /* the command was never let go: it exits */
 		reap_unrun(&r);
 	}
 	if (r.exec_fd >= 0)

@@ -24,24 +24,25 @@
 
 /* What each analysis runs, indexed by enum report_analysis (cli->sub). */
 static const struct analysis_ops *const analysis_ops[] = {
-	[AN_TOP] = &top_analysis, [AN_CPUS] = &cpus_analysis, [AN_RUNQLAT] = &runqlat_analysis,
-	[AN_RUNQSLOWER] = &runqslower_analysis, [AN_INFO] = &info_analysis,
+	[AN_TOP] = &top_analysis,	  [AN_CPUS] = &cpus_analysis,
+	[AN_RUNQLAT] = &runqlat_analysis, [AN_RUNQSLOWER] = &runqslower_analysis,
+	[AN_INFO] = &info_analysis,
 };
 
 struct offline {
-	const struct cli *cli;	/* the analysis's options */
+	const struct cli *cli; /* the analysis's options */
 	const struct analysis_ops *an;
-	void *state;		/* the analysis's own */
+	void *state; /* the analysis's own */
 	struct recinput *in;
-	struct evacct *ea;	/* the rebuilt figures; NULL if the analysis takes none */
+	struct evacct *ea; /* the rebuilt figures; NULL if the analysis takes none */
 	uint32_t wakeup_kind;
 	bool baselined;
-	uint64_t last_ns;	/* the open interval's start */
-	uint64_t step_ns;	/* 0: one report at the end */
+	uint64_t last_ns; /* the open interval's start */
+	uint64_t step_ns; /* 0: one report at the end */
 	uint64_t reports;
-	bool done;		/* the count of reports was reached */
+	bool done; /* the count of reports was reached */
 	int ret;
-	uint64_t scan_ns;	/* the opening scan's time; 0: none yet */
+	uint64_t scan_ns; /* the opening scan's time; 0: none yet */
 };
 
 /* A wait, or an unsplit span of them, of a thread the options want. */
@@ -153,7 +154,7 @@ static int setup(struct offline *o)
 		if (o->an->on_wait)
 			evacct__on_wait(o->ea, on_wait, o);
 	}
-	o->state = o->an->new(o->cli, &in, &ret);
+	o->state = o->an->new (o->cli, &in, &ret);
 	if (!o->state)
 		return ret;
 	if (o->an->start)
@@ -190,7 +191,7 @@ int report__run(const struct cli *cli)
 	o.step_ns = cli->interval_s > 0 ? (uint64_t)(cli->interval_s * 1e9) : 0;
 	ret = setup(&o);
 	if (ret) {
-		teardown(&o);	/* said why: a bad option of the analysis, or no memory */
+		teardown(&o); /* said why: a bad option of the analysis, or no memory */
 		return ret;
 	}
 	ret = recinput__each(o.in, on_item, &o);

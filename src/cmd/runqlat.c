@@ -41,9 +41,9 @@ struct lat_source {
 /* A recording's histograms, cumulative as the kernel keeps them. */
 struct lat_file {
 	const struct recinput *rec;
-	uint64_t unit_ns;	/* of the log2 slots: -m */
-	struct lat_hist *cpu;	/* nr_cpus */
-	struct tidmap threads;	/* of struct lat_thread, with -P or -L */
+	uint64_t unit_ns;      /* of the log2 slots: -m */
+	struct lat_hist *cpu;  /* nr_cpus */
+	struct tidmap threads; /* of struct lat_thread, with -P or -L */
 	/* Threads whose TID another took since the last read, as the kernel retires them. */
 	struct lat_thread *retired;
 	size_t nr_retired, cap_retired;
@@ -52,10 +52,10 @@ struct lat_file {
 
 /* One histogram set of the report: the system, a CPU, a process or a thread. */
 struct group {
-	uint32_t id;		/* CPU, PID or TID */
+	uint32_t id; /* CPU, PID or TID */
 	uint32_t pid;
-	uint64_t start_ns;	/* with a PID or TID: which process or thread */
-	bool reused;		/* another group has this PID (TID) */
+	uint64_t start_ns; /* with a PID or TID: which process or thread */
+	bool reused;	   /* another group has this PID (TID) */
 	char comm[LAT_COMM_LEN];
 	struct lat_view v;
 };
@@ -64,20 +64,20 @@ struct group {
 struct group_slot {
 	uint64_t start_ns;
 	uint32_t id;
-	uint32_t index1;	/* the group's index + 1; 0: a free slot */
+	uint32_t index1; /* the group's index + 1; 0: a free slot */
 };
 struct runqlat {
 	const struct cli *cli;
 	const struct lat_source *src;
 	void *src_ctx;
 	uint32_t nr_cpus;
-	struct lat_hist *cpu_now, *cpu_before;	/* nr_cpus each */
+	struct lat_hist *cpu_now, *cpu_before; /* nr_cpus each */
 	struct latsnap *snap;
 	struct group *groups;
 	size_t nr_groups, cap_groups;
-	struct hashtab group_index;	/* of struct group_slot, for this report */
+	struct hashtab group_index; /* of struct group_slot, for this report */
 	int err;
-	struct lat_file *file;	/* report -i FILE: the source */
+	struct lat_file *file; /* report -i FILE: the source */
 };
 
 static const char *group_key(const struct cli *cli)
@@ -171,8 +171,8 @@ static void on_thread(void *ctx, const struct lat_thread *t)
 	latview__init(&d);
 	latview__add_delta(&d, &t->h, before ? &before->h : NULL);
 	if (!latview__empty(&d)) {
-		g = r->cli->per_pid ? group_of(r, t->pid, t->pstart_ns) :
-				      group_of(r, t->tid, t->start_ns);
+		g = r->cli->per_pid ? group_of(r, t->pid, t->pstart_ns)
+				    : group_of(r, t->tid, t->start_ns);
 		if (!g) {
 			r->err = -ENOMEM;
 			return;
@@ -250,8 +250,7 @@ static const char *unit_name(const struct cli *cli)
  *       2048 -> 4095       : 250      |                                        |
  *   wakeup->run  waits 99530  avg 1.1 us ...
  */
-static void report_text(struct runqlat *r, const struct report_meta *m,
-			const struct lat_stat *st)
+static void report_text(struct runqlat *r, const struct report_meta *m, const struct lat_stat *st)
 {
 	const char *key = group_key(r->cli);
 
@@ -286,7 +285,8 @@ static void report_text(struct runqlat *r, const struct report_meta *m,
 	for (size_t i = 0; key && !r->cli->per_cpu && i < r->nr_groups; i++) {
 		if (r->groups[i].reused) {
 			printf("\n* %s used by more than one %s in the window: a histogram each\n",
-			       r->cli->per_pid ? "PID" : "TID", r->cli->per_pid ? "process" : "thread");
+			       r->cli->per_pid ? "PID" : "TID",
+			       r->cli->per_pid ? "process" : "thread");
 			break;
 		}
 	}
@@ -294,8 +294,7 @@ static void report_text(struct runqlat *r, const struct report_meta *m,
 	fputc('\n', stdout);
 }
 
-static void report_json(struct runqlat *r, const struct report_meta *m,
-			const struct lat_stat *st)
+static void report_json(struct runqlat *r, const struct report_meta *m, const struct lat_stat *st)
 {
 	const char *key = group_key(r->cli);
 	const char *from = r->cli->from_waking ? "waking" : "wakeup";
@@ -486,7 +485,7 @@ static int file_threads(void *ctx, void (*fn)(void *, const struct lat_thread *)
 {
 	struct lat_file *f = ctx;
 
-	if (!tidmap__capacity(&f->threads))	/* no -P, no -L */
+	if (!tidmap__capacity(&f->threads)) /* no -P, no -L */
 		return 0;
 	for (size_t i = 0; i < f->nr_retired; i++)
 		fn(fn_ctx, &f->retired[i]);
@@ -641,8 +640,9 @@ int runqlat__run(const struct cli *cli)
 	if (r) {
 		r->src = &live_source;
 		r->src_ctx = s;
-		fprintf(stderr, "Tracing run queue latency (%s to switch-in, and preemption to "
-				"switch-in)... Hit Ctrl-C to end.\n",
+		fprintf(stderr,
+			"Tracing run queue latency (%s to switch-in, and preemption to "
+			"switch-in)... Hit Ctrl-C to end.\n",
 			cli->from_waking ? "sched_waking" : "wakeup");
 		ret = live__reports(cli, stop__now_ns(), latsession__waiter, s, live_report, r);
 	}

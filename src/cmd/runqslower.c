@@ -20,7 +20,7 @@
 struct slower {
 	const struct cli *cli;
 	struct latsession *s;
-	const struct recinput *rec;	/* report -i FILE: names, the boot's wall clock */
+	const struct recinput *rec; /* report -i FILE: names, the boot's wall clock */
 	uint64_t events;
 };
 
@@ -96,8 +96,7 @@ static int runqslower__report(void *ctx, const struct report_meta *m)
 }
 
 /* For a recording only: live, runqslower__run() streams the kernel's events. */
-static void *runqslower__new(const struct cli *cli, const struct analysis_input *in,
-			     int *exit_code)
+static void *runqslower__new(const struct cli *cli, const struct analysis_input *in, int *exit_code)
 {
 	struct slower *r;
 
@@ -150,8 +149,9 @@ int runqslower__run(const struct cli *cli)
 		return 1;
 	/* bcc prints the banner and header on stdout; JSON keeps stdout for objects. */
 	if (cli->json) {
-		fprintf(stderr, "Tracing run queue latency higher than %" PRIu64
-				" us... Hit Ctrl-C to end.\n",
+		fprintf(stderr,
+			"Tracing run queue latency higher than %" PRIu64
+			" us... Hit Ctrl-C to end.\n",
 			cli->min_us);
 	} else {
 		printf("Tracing run queue latency higher than %" PRIu64 " us\n", cli->min_us);

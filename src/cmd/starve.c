@@ -18,7 +18,7 @@
 #include "session/stop.h"
 
 #define STARVE_DEFAULT_MS 100.0
-#define REPEAT_NS 1000000000ull	/* a starving thread is reported again each second */
+#define REPEAT_NS 1000000000ull /* a starving thread is reported again each second */
 #define MAX_TRACKED 4096
 
 /* One thread seen starving: when it was last reported, and in which scan. */
@@ -33,12 +33,12 @@ struct starve {
 	const struct cli *cli;
 	struct latsession *s;
 	uint64_t threshold_ns;
-	bool inversion;		/* this is `inversion`: the same machinery, other findings */
+	bool inversion; /* this is `inversion`: the same machinery, other findings */
 	struct starving *tracked;
 	size_t nr_tracked;
 	uint64_t scan;
 	uint64_t now_ns;
-	uint64_t untracked;	/* starving threads beyond MAX_TRACKED: reported every scan */
+	uint64_t untracked; /* starving threads beyond MAX_TRACKED: reported every scan */
 };
 
 static struct starving *find(struct starve *t, uint32_t tid)
@@ -148,8 +148,8 @@ static int run(const struct cli *cli, bool inversion)
 
 	if (live__check_args(cli))
 		return EXIT_USAGE;
-	t.threshold_ns = (uint64_t)((cli->threshold_ms > 0 ? cli->threshold_ms : STARVE_DEFAULT_MS) *
-				    1e6);
+	t.threshold_ns =
+		(uint64_t)((cli->threshold_ms > 0 ? cli->threshold_ms : STARVE_DEFAULT_MS) * 1e6);
 	o.min_lat_ns = t.threshold_ns;
 	t.tracked = calloc(MAX_TRACKED, sizeof(*t.tracked));
 	if (!t.tracked) {
@@ -162,7 +162,8 @@ static int run(const struct cli *cli, bool inversion)
 		return 1;
 	}
 	fprintf(stderr, "Tracing %s of %.1f ms or more... Hit Ctrl-C to end.\n",
-		inversion ? "priority inversions" : "run-queue waits", (double)t.threshold_ns / 1e6);
+		inversion ? "priority inversions" : "run-queue waits",
+		(double)t.threshold_ns / 1e6);
 	if (!cli->json)
 		starve_out__header(stdout, inversion);
 	fflush(stdout);
@@ -170,8 +171,9 @@ static int run(const struct cli *cli, bool inversion)
 	latsession__stats(t.s, &st);
 	fprintf(stderr, "%llu waits measured\n", (unsigned long long)st.waits);
 	if (t.untracked)
-		fprintf(stderr, "%" PRIu64 " reports of threads beyond the %d tracked at once "
-				"(repeated every scan)\n",
+		fprintf(stderr,
+			"%" PRIu64 " reports of threads beyond the %d tracked at once "
+			"(repeated every scan)\n",
 			t.untracked, MAX_TRACKED);
 	out__lat_losses(stderr, &st);
 	latsession__close(t.s);

@@ -35,8 +35,7 @@ struct syscount {
 	bool latency;
 };
 
-static const char *syscall_text(const struct count_col *c, const void *key, char *buf,
-				size_t len)
+static const char *syscall_text(const struct count_col *c, const void *key, char *buf, size_t len)
 {
 	const struct ss_sc_key *k = key;
 
@@ -47,13 +46,22 @@ static const char *syscall_text(const struct count_col *c, const void *key, char
 static void set_cols(struct syscount *sc, bool by_process)
 {
 	static const struct count_col syscall_col = {
-		.head = "SYSCALL", .member = "syscall", .width = -22, .kind = COUNT_COL_TEXT,
+		.head = "SYSCALL",
+		.member = "syscall",
+		.width = -22,
+		.kind = COUNT_COL_TEXT,
 		.text = syscall_text,
 	};
 	static const struct count_col process_cols[] = {
-		{ .head = "PID", .member = "pid", .width = -7, .kind = COUNT_COL_U32,
+		{ .head = "PID",
+		  .member = "pid",
+		  .width = -7,
+		  .kind = COUNT_COL_U32,
 		  .off = offsetof(struct ss_sc_key, pid) },
-		{ .head = "COMM", .member = "comm", .width = -16, .kind = COUNT_COL_COMM,
+		{ .head = "COMM",
+		  .member = "comm",
+		  .width = -16,
+		  .kind = COUNT_COL_COMM,
 		  .off = offsetof(struct ss_sc_key, comm) },
 	};
 
@@ -136,7 +144,8 @@ static int check_options(const struct cli *cli, struct sysc_opts *o)
 
 	if (cli->errno_name && sysc__parse_errno(cli->errno_name, &o->want_errno)) {
 		cli__err("unknown errno '%s': a name such as ENOENT or EACCES, or a number "
-			 "from 1 to 4095", cli->errno_name);
+			 "from 1 to 4095",
+			 cli->errno_name);
 		return EXIT_USAGE;
 	}
 	if (kb & (kb - 1) || kb < 4) {

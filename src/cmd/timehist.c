@@ -22,7 +22,7 @@ struct timehist {
 	struct recinput *in;
 	struct thist *th;
 	FILE *out;
-	int write_errno;	/* a failed write's errno */
+	int write_errno; /* a failed write's errno */
 };
 
 /* who, named as of now; comm in buf. */
@@ -99,8 +99,8 @@ static int on_migrate(struct timehist *t, const struct sev *e)
 	who_of(t, e->tid, e->cpu, &task, b);
 	if (!wanted(t, &task, e->cpu))
 		return 0;
-	return timehist_out__migrate(t->out, e->ts_ns, e->cpu, current_of(t, e->cpu, &who, a), &task,
-				     e->cpu2, e->cpu3, t->cli->json);
+	return timehist_out__migrate(t->out, e->ts_ns, e->cpu, current_of(t, e->cpu, &who, a),
+				     &task, e->cpu2, e->cpu3, t->cli->json);
 }
 
 static int on_item(void *ctx, const struct rec_item *it)

@@ -23,7 +23,7 @@ struct top {
 	struct cpustat *cpus;
 	struct cpu_row *cpu_rows;
 	struct top_view view;
-	const struct tasktab *names;	/* a recording's: who each thread is */
+	const struct tasktab *names; /* a recording's: who each thread is */
 };
 
 static void add_thread(const struct acct_delta *d, void *arg)
@@ -34,7 +34,7 @@ static void add_thread(const struct acct_delta *d, void *arg)
 static int top__report(void *ctx, const struct report_meta *meta)
 {
 	struct top *t = ctx;
-	struct report_meta m = *meta;	/* the core adds its own losses */
+	struct report_meta m = *meta; /* the core adds its own losses */
 
 	topview__reset(&t->view);
 	acct__close(t->acct, add_thread, &t->view);
@@ -79,7 +79,7 @@ static void *top__new(const struct cli *cli, const struct analysis_input *in, in
 {
 	uint32_t nr_cpus = in->nr_cpus;
 	struct top_filter filter = { cli->pids, cli->nr_pids, cli->tids, cli->nr_tids,
-				     cli->comm, cli->idle, cli->cpu };
+				     cli->comm, cli->idle,    cli->cpu };
 	enum top_by by;
 	enum top_sort sort;
 	struct top *t;
@@ -139,8 +139,11 @@ const struct analysis_ops top_analysis = {
 
 int top__run(const struct cli *cli)
 {
-	struct session_opts so = { .threads = true, .idle = cli->idle, .waits = true,
-				   .verbose = cli->verbose, .cpu = cli->cpu };
+	struct session_opts so = { .threads = true,
+				   .idle = cli->idle,
+				   .waits = true,
+				   .verbose = cli->verbose,
+				   .cpu = cli->cpu };
 	enum top_by by;
 	enum top_sort sort;
 	struct analysis_input in = { 0 };

@@ -33,13 +33,13 @@
 #include "session/stop.h"
 
 #define STDOUT_BUF_BYTES (256u << 10)
-#define FLUSH_EVERY_NS 100000000ull	/* stdout, when events come slowly */
+#define FLUSH_EVERY_NS 100000000ull /* stdout, when events come slowly */
 
 struct tracer {
 	const struct cli *cli;
 	struct tasktab *tab;
 	uint64_t origin_ns;
-	struct trace_counts counts;	/* show_mask, probes: what is shown */
+	struct trace_counts counts; /* show_mask, probes: what is shown */
 	/* The scan's snapshots until their runtimes may be applied (see above). */
 	struct task_snap *snaps;
 	size_t nr_snaps, cap_snaps;

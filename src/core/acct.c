@@ -13,13 +13,13 @@
 struct acct_thread {
 	uint64_t start_ns;
 	uint64_t pstart_ns;
-	uint32_t tid;		/* 0: free slot (tid 0 is never a thread here) */
+	uint32_t tid; /* 0: free slot (tid 0 is never a thread here) */
 	uint32_t pid;
 	char comm[ACCT_COMM_LEN];
 	char pcomm[ACCT_COMM_LEN];
 	bool exited;
-	uint8_t missing;	/* consecutive passes without an observation */
-	uint32_t seen_pass;	/* the last pass that observed it */
+	uint8_t missing;    /* consecutive passes without an observation */
+	uint32_t seen_pass; /* the last pass that observed it */
 	uint64_t cgroup_id;
 	struct acct_counters base;
 	struct acct_counters cur;
@@ -34,7 +34,7 @@ struct acct_thread {
 struct acct_fold {
 	uint64_t pstart_ns;
 	uint32_t pid;
-	uint32_t threads;	/* 0: free slot */
+	uint32_t threads; /* 0: free slot */
 	char comm[ACCT_COMM_LEN];
 	struct acct_counters c;
 	uint64_t wait_max_ns;
@@ -42,21 +42,21 @@ struct acct_fold {
 
 struct fold_table {
 	struct acct_fold *slot;
-	size_t cap;		/* a power of two, twice the entries allowed */
+	size_t cap; /* a power of two, twice the entries allowed */
 	size_t used;
 };
 
 struct acct {
-	struct hashtab threads;	/* of struct acct_thread, by (tid, start_ns) */
+	struct hashtab threads; /* of struct acct_thread, by (tid, start_ns) */
 	size_t max_threads;
-	uint32_t pass;		/* numbers the passes, so none has to clear a flag */
+	uint32_t pass; /* numbers the passes, so none has to clear a flag */
 	bool in_baseline;
 	uint64_t t0_ns;
-	uint64_t pass_untracked;	/* threads the table had no room for, this pass */
-	size_t exited;		/* exited threads in the table: candidates for folding */
-	size_t cursor;		/* where the search for one resumes */
+	uint64_t pass_untracked; /* threads the table had no room for, this pass */
+	size_t exited;		 /* exited threads in the table: candidates for folding */
+	size_t cursor;		 /* where the search for one resumes */
 	struct fold_table procs, names;
-	struct acct_fold other;	/* past ACCT_FOLD_NAMES names */
+	struct acct_fold other; /* past ACCT_FOLD_NAMES names */
 	struct acct_losses loss;
 };
 
@@ -427,7 +427,7 @@ const struct acct_losses *acct__losses(const struct acct *a)
 
 void acct__report_losses(const struct acct *a, struct report_losses *out)
 {
-	out->untracked_threads += a->loss.untracked;	/* a producer may have its own */
+	out->untracked_threads += a->loss.untracked; /* a producer may have its own */
 	out->late_threads = a->loss.late;
 	out->vanished_threads = a->loss.vanished;
 	out->folded_threads = a->loss.folded;

@@ -31,16 +31,16 @@ struct acct_counters {
 
 /* One observation of a thread. */
 struct acct_obs {
-	uint32_t pid;		/* tgid */
+	uint32_t pid; /* tgid */
 	uint32_t tid;
-	uint64_t start_ns;	/* the thread's start time: tells a reused tid apart */
-	uint64_t pstart_ns;	/* its process's (main thread's) start: tells a reused pid apart */
+	uint64_t start_ns;  /* the thread's start time: tells a reused tid apart */
+	uint64_t pstart_ns; /* its process's (main thread's) start: tells a reused pid apart */
 	char comm[ACCT_COMM_LEN];
-	char pcomm[ACCT_COMM_LEN];	/* the process's name (main thread's comm) */
-	bool exited;		/* final counters */
-	uint64_t cgroup_id;	/* its cgroup v2 now (the exporter's key); 0: unknown */
+	char pcomm[ACCT_COMM_LEN]; /* the process's name (main thread's comm) */
+	bool exited;		   /* final counters */
+	uint64_t cgroup_id;	   /* its cgroup v2 now (the exporter's key); 0: unknown */
 	struct acct_counters c;
-	uint64_t wait_max_ns;	/* longest single wait ended in the open interval */
+	uint64_t wait_max_ns; /* longest single wait ended in the open interval */
 };
 
 /*
@@ -54,22 +54,22 @@ struct acct_delta {
 	uint32_t tid;
 	uint64_t start_ns;
 	uint64_t pstart_ns;
-	uint32_t folded;	/* threads folded into this delta; 0: one thread */
+	uint32_t folded; /* threads folded into this delta; 0: one thread */
 	char comm[ACCT_COMM_LEN];
 	char pcomm[ACCT_COMM_LEN];
 	bool exited;
-	uint64_t cgroup_id;	/* the thread's cgroup at its last observation; 0 for folds */
+	uint64_t cgroup_id; /* the thread's cgroup at its last observation; 0 for folds */
 	struct acct_counters d;
 	uint64_t wait_max_ns;
 };
 
 /* What could not be accounted, cumulative since the start. */
 struct acct_losses {
-	uint64_t untracked;	/* most threads left untracked by one scan: the table was full */
-	uint64_t late;		/* threads first seen after the baseline although older */
-	uint64_t vanished;	/* threads gone without a final record (exit record dropped) */
-	uint64_t folded;	/* exited threads folded to make room, per process or name */
-	uint64_t folded_by_name;	/* ... of which under their name only (too many processes) */
+	uint64_t untracked;	 /* most threads left untracked by one scan: the table was full */
+	uint64_t late;		 /* threads first seen after the baseline although older */
+	uint64_t vanished;	 /* threads gone without a final record (exit record dropped) */
+	uint64_t folded;	 /* exited threads folded to make room, per process or name */
+	uint64_t folded_by_name; /* ... of which under their name only (too many processes) */
 };
 
 /* How many processes, then names, the folds of one interval keep apart. */

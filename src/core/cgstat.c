@@ -14,15 +14,15 @@ struct series_ref {
 /* One cgroup id: where its figures go, and its histogram as last read. */
 struct cgid {
 	uint64_t id;
-	uint64_t seen_ns;	/* the last walk that found it, or when first heard of */
-	struct cgseries *series;	/* NULL: not exported (filtered, or no walk found it) */
-	bool resolved;		/* a walk found it */
+	uint64_t seen_ns;	 /* the last walk that found it, or when first heard of */
+	struct cgseries *series; /* NULL: not exported (filtered, or no walk found it) */
+	bool resolved;		 /* a walk found it */
 	struct cg_hist last;
 };
 
 struct cgstat {
 	struct cgstat_opts o;
-	size_t max_cgroups;	/* series of cgroups besides (other) */
+	size_t max_cgroups; /* series of cgroups besides (other) */
 	uint64_t now_ns;
 	/* Sorted by id up to nr_sorted; those heard of since, after, unsorted. */
 	struct cgid *ids;

@@ -41,9 +41,9 @@
 
 struct cgstat_opts {
 	unsigned depth;
-	const char *include;	/* NULL: every cgroup */
-	const char *exclude;	/* NULL: none */
-	size_t max_series;	/* of the cgroup series, (other) included */
+	const char *include; /* NULL: every cgroup */
+	const char *exclude; /* NULL: none */
+	size_t max_series;   /* of the cgroup series, (other) included */
 	uint64_t expiry_ns;
 };
 
@@ -52,13 +52,13 @@ struct cgseries {
 	char *path;
 	struct acct_counters c;
 	struct cg_hist h;
-	uint64_t seen_ns;	/* the last walk that found one of its cgroups */
+	uint64_t seen_ns; /* the last walk that found one of its cgroups */
 };
 
 struct cgstat_losses {
-	uint64_t unresolved;	/* deltas of threads (or histograms) of cgroups no walk found */
-	uint64_t cap_folded;	/* cgroups that went to (other): max_series */
-	uint64_t expired;	/* series removed: their cgroups were gone for expiry_ns */
+	uint64_t unresolved; /* deltas of threads (or histograms) of cgroups no walk found */
+	uint64_t cap_folded; /* cgroups that went to (other): max_series */
+	uint64_t expired;    /* series removed: their cgroups were gone for expiry_ns */
 };
 
 struct cgstat;

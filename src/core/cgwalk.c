@@ -90,7 +90,7 @@ static int walk_entry(struct walk *w, int dirfd, size_t plen, const struct diren
 	if (d->d_type != DT_DIR && d->d_type != DT_UNKNOWN)
 		return 0;
 	if (plen + 1 + n >= sizeof(w->path))
-		return 0;	/* deeper than PATH_MAX: not reachable by path anyway */
+		return 0; /* deeper than PATH_MAX: not reachable by path anyway */
 	/* Removed since getdents64(): skipped. */
 	if (fstatat(dirfd, d->d_name, &st, AT_SYMLINK_NOFOLLOW) || !S_ISDIR(st.st_mode))
 		return 0;
@@ -129,8 +129,7 @@ static int walk_dir(struct walk *w, int dirfd, size_t plen)
 	return err;
 }
 
-int cgwalk__walk(const char *root, int (*fn)(void *ctx, uint64_t id, const char *path),
-		 void *ctx)
+int cgwalk__walk(const char *root, int (*fn)(void *ctx, uint64_t id, const char *path), void *ctx)
 {
 	struct walk *w = malloc(sizeof(*w));
 	struct stat st;

@@ -26,7 +26,6 @@ int cgwalk__v2_mount(FILE *mountinfo, char *out, size_t len);
  * ("/" for root). A directory removed during the walk is skipped. fn
  * returns 0 to go on. Returns 0, fn's error or -errno of root.
  */
-int cgwalk__walk(const char *root, int (*fn)(void *ctx, uint64_t id, const char *path),
-		 void *ctx);
+int cgwalk__walk(const char *root, int (*fn)(void *ctx, uint64_t id, const char *path), void *ctx);
 
 #endif

@@ -16,8 +16,7 @@ void count_rows__init(struct count_rows *r, size_t key_size, size_t nr_values)
 	r->max_value = -1;
 }
 
-void count_rows__set_roles(struct count_rows *r, long total_value, long sort_value,
-			   long max_value)
+void count_rows__set_roles(struct count_rows *r, long total_value, long sort_value, long max_value)
 {
 	r->total_value = total_value;
 	r->sort_value = sort_value;
@@ -174,7 +173,8 @@ int count_rows__finish(struct count_rows *r)
 	if (err)
 		return err;
 	for (size_t i = 0; i < r->nr; i++) {
-		if (out && !memcmp(count_rows__key(r, out - 1), count_rows__key(r, i), r->key_size)) {
+		if (out &&
+		    !memcmp(count_rows__key(r, out - 1), count_rows__key(r, i), r->key_size)) {
 			uint64_t *into = r->counts + (out - 1) * r->nr_values;
 
 			for (size_t v = 0; v < r->nr_values; v++) {

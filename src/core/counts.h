@@ -17,37 +17,39 @@
 enum count_col_kind {
 	COUNT_COL_U32,
 	COUNT_COL_S32,
-	COUNT_COL_COMM,		/* char[16], NUL-padded */
-	COUNT_COL_NAME,		/* a u32 index into names[] */
-	COUNT_COL_TEXT,		/* text() of the key: what the key leads to, not in it */
+	COUNT_COL_COMM, /* char[16], NUL-padded */
+	COUNT_COL_NAME, /* a u32 index into names[] */
+	COUNT_COL_TEXT, /* text() of the key: what the key leads to, not in it */
 };
 
 /* One field of a key, as a table column and a JSON member. */
 struct count_col {
-	const char *head;	/* the table's header, e.g. "COMM" */
-	const char *member;	/* the JSON member, e.g. "comm" */
-	size_t off;		/* the field's offset in the key */
-	const char *const *names;	/* COUNT_COL_NAME */
+	const char *head;	  /* the table's header, e.g. "COMM" */
+	const char *member;	  /* the JSON member, e.g. "comm" */
+	size_t off;		  /* the field's offset in the key */
+	const char *const *names; /* COUNT_COL_NAME */
 	/* COUNT_COL_TEXT: the text for key, in buf or static; never NULL. */
 	const char *(*text)(const struct count_col *c, const void *key, char *buf, size_t len);
-	const void *text_ctx;	/* COUNT_COL_TEXT: what text() needs besides the key */
-	int width;		/* the table's column width; negative: left-aligned */
+	const void *text_ctx; /* COUNT_COL_TEXT: what text() needs besides the key */
+	int width;	      /* the table's column width; negative: left-aligned */
 	enum count_col_kind kind;
 	uint32_t nr_names;
 };
 
 /* The column of field f of key type T: its header h, JSON member m, width w, kind k. */
-#define COUNT_COL_OF(T, h, m, w, f, k) \
-	{ .head = (h), .member = (m), .width = (w), .off = offsetof(T, f), .kind = (k) }
+#define COUNT_COL_OF(T, h, m, w, f, k)                                                       \
+	{                                                                                    \
+		.head = (h), .member = (m), .width = (w), .off = offsetof(T, f), .kind = (k) \
+	}
 
 struct count_rows {
 	size_t key_size;
-	size_t nr_values;	/* counts per key */
+	size_t nr_values; /* counts per key */
 	size_t nr;
 	size_t cap;
-	unsigned char *keys;	/* nr keys of key_size bytes */
-	uint64_t *counts;	/* nr rows of nr_values */
-	uint64_t total;		/* every count of every row (of total_value, if set) */
+	unsigned char *keys; /* nr keys of key_size bytes */
+	uint64_t *counts;    /* nr rows of nr_values */
+	uint64_t total;	     /* every count of every row (of total_value, if set) */
 	/*
 	 * Roles of single values, -1 for none (count_rows__set_roles()): the
 	 * value the total counts (else all), the value rows are ranked by (else
@@ -66,8 +68,7 @@ void count_rows__free(struct count_rows *r);
  * Total value total_value alone, rank rows by value sort_value, merge value
  * max_value as a maximum; -1: every value, their sum, none.
  */
-void count_rows__set_roles(struct count_rows *r, long total_value, long sort_value,
-			   long max_value);
+void count_rows__set_roles(struct count_rows *r, long total_value, long sort_value, long max_value);
 /* Start an interval: no rows. */
 void count_rows__clear(struct count_rows *r);
 /* Append a key's counts (nr_values of them). Returns 0 or -ENOMEM. */

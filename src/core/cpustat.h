@@ -12,21 +12,21 @@
 
 /* Cumulative counters of one CPU at one moment. */
 struct cpu_sample {
-	uint64_t switches;	/* the kernel's count */
-	uint64_t traced_switches;	/* switches the sched_switch tracepoint reported */
-	uint64_t idle_ns;	/* including the idle period in progress */
-	uint64_t idle_exits;	/* switches away from the idle task */
-	uint64_t wait_ns;	/* run-queue waits that ended here */
+	uint64_t switches;	  /* the kernel's count */
+	uint64_t traced_switches; /* switches the sched_switch tracepoint reported */
+	uint64_t idle_ns;	  /* including the idle period in progress */
+	uint64_t idle_exits;	  /* switches away from the idle task */
+	uint64_t wait_ns;	  /* run-queue waits that ended here */
 	uint64_t waits;
 	uint64_t migrations_in;
 	uint64_t migrations_out;
-	uint64_t wait_max_ns;	/* longest wait ended here in the open interval */
+	uint64_t wait_max_ns; /* longest wait ended here in the open interval */
 };
 
 /* One CPU's figures for an interval. */
 struct cpu_row {
 	uint32_t cpu;
-	struct cpu_sample d;	/* deltas; wait_max_ns as sampled */
+	struct cpu_sample d; /* deltas; wait_max_ns as sampled */
 	double switches_per_sec;
 	double busy_pct;
 	double idle_pct;

@@ -8,32 +8,32 @@
 #include "tidmap.h"
 
 struct evthread {
-	uint32_t tid;		/* 0: free slot */
+	uint32_t tid; /* 0: free slot */
 	uint32_t pid;
-	uint64_t ident_ns;	/* start_time from a scan, the fork's time for a thread born since */
-	uint64_t pident_ns;	/* its process's ident_ns (the main thread's); 0: not known yet */
+	uint64_t ident_ns;  /* start_time from a scan, the fork's time for a thread born since */
+	uint64_t pident_ns; /* its process's ident_ns (the main thread's); 0: not known yet */
 	struct acct_counters c;
-	uint64_t pcount;	/* sched_info.pcount as last seen */
-	uint64_t wait_max_ns;	/* longest wait ended since the last pass */
+	uint64_t pcount;      /* sched_info.pcount as last seen */
+	uint64_t wait_max_ns; /* longest wait ended since the last pass */
 	uint8_t pcount_known;
-	uint8_t left_preempted;	/* its last switch-out left it runnable */
+	uint8_t left_preempted; /* its last switch-out left it runnable */
 	uint8_t exited;		/* its last switch was seen; observed once more, then gone */
 	uint8_t gone;
-	uint8_t named;		/* comm and pcomm hold its names as it died */
+	uint8_t named; /* comm and pcomm hold its names as it died */
 	char comm[ACCT_COMM_LEN];
 	char pcomm[ACCT_COMM_LEN];
 };
 
 struct evcpu {
 	struct cpu_sample s;
-	uint64_t idle_since_ns;	/* the idle task holds the CPU since; 0: a task does */
+	uint64_t idle_since_ns; /* the idle task holds the CPU since; 0: a task does */
 	bool seen;		/* a switch was seen here */
 };
 
 struct evacct {
-	struct tidmap threads;	/* of struct evthread */
+	struct tidmap threads; /* of struct evthread */
 	uint64_t start_ns;
-	uint64_t window_ns;	/* where a CPU idle before its first switch was idle from */
+	uint64_t window_ns; /* where a CPU idle before its first switch was idle from */
 	bool baselined;
 	uint32_t nr_cpus;
 	struct evcpu *cpu;
@@ -222,7 +222,8 @@ static void note_cpu_switch(struct evacct *ea, const struct sev *e)
 	c->s.traced_switches++;
 	if (e->tid == 0) {
 		/* Idle since before the first switch we have: since the window opened. */
-		uint64_t since = c->idle_since_ns ? c->idle_since_ns : (!c->seen ? ea->window_ns : 0);
+		uint64_t since =
+			c->idle_since_ns ? c->idle_since_ns : (!c->seen ? ea->window_ns : 0);
 
 		if (since && e->ts_ns > since)
 			c->s.idle_ns += e->ts_ns - since;
@@ -251,7 +252,8 @@ void evacct__event(struct evacct *ea, const struct sev *e, uint32_t wakeup_kind)
 			restart(ea, t, e->pid2, e->ts_ns > ea->start_ns ? e->ts_ns : ea->start_ns);
 			t->pcount_known = 1;
 			/* A new process is known by its main thread; a new thread joins one. */
-			t->pident_ns = e->tid2 == e->pid2 ? t->ident_ns : process_ident(ea, e->pid2);
+			t->pident_ns =
+				e->tid2 == e->pid2 ? t->ident_ns : process_ident(ea, e->pid2);
 		}
 		break;
 	case SEV_MIGRATE:

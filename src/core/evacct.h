@@ -26,17 +26,17 @@
 
 /* A run-queue wait that ended: next got the CPU. */
 struct evwait {
-	uint64_t ts_ns;		/* the switch-in */
-	uint64_t wait_ns;	/* run_delay's growth since the thread's last switch-in seen */
-	uint64_t waits;		/* 1; more if switch-ins were not recorded: an unsplit span */
+	uint64_t ts_ns;	  /* the switch-in */
+	uint64_t wait_ns; /* run_delay's growth since the thread's last switch-in seen */
+	uint64_t waits;	  /* 1; more if switch-ins were not recorded: an unsplit span */
 	uint32_t cpu;
 	uint32_t tid, pid;
-	uint64_t start_ns;	/* with tid, which thread: its start (or its fork's time) */
-	uint64_t pstart_ns;	/* with pid, which process: its main thread's; 0 unknown */
+	uint64_t start_ns;  /* with tid, which thread: its start (or its fork's time) */
+	uint64_t pstart_ns; /* with pid, which process: its main thread's; 0 unknown */
 	int32_t prio;
-	uint32_t prev_tid;	/* what ran before it on the CPU */
+	uint32_t prev_tid; /* what ran before it on the CPU */
 	int32_t prev_prio;
-	bool preempted;		/* the wait began with a preemption, not a wakeup */
+	bool preempted; /* the wait began with a preemption, not a wakeup */
 };
 
 struct evacct;

@@ -23,9 +23,9 @@ struct hashtab_ops {
 };
 
 struct hashtab {
-	char *slot;		/* NULL before hashtab__init() and after hashtab__fini() */
-	size_t size;		/* bytes per entry */
-	size_t mask;		/* capacity - 1, capacity a power of two */
+	char *slot;  /* NULL before hashtab__init() and after hashtab__fini() */
+	size_t size; /* bytes per entry */
+	size_t mask; /* capacity - 1, capacity a power of two */
 	size_t used;
 	const struct hashtab_ops *ops;
 };
@@ -52,7 +52,8 @@ static inline void *hashtab__slot(const struct hashtab *t, size_t i)
  * the entry, or at the free slot where it would go.
  */
 static inline void *hashtab__probe(const struct hashtab *t, size_t hash,
-				   bool (*stop)(const void *entry, const void *key), const void *key)
+				   bool (*stop)(const void *entry, const void *key),
+				   const void *key)
 {
 	size_t i = hash & t->mask;
 

@@ -14,9 +14,9 @@
 #include "core/lathist.h"
 
 enum lat_event_type {
-	LAT_EV_SLOW = 1,	/* a wait at or above the threshold ended (runqslower, starve) */
-	LAT_EV_WAKE_INV,	/* a task was woken by a lower-priority one after a long block */
-	LAT_EV_PI,		/* a priority boost (inheritance) ended */
+	LAT_EV_SLOW = 1, /* a wait at or above the threshold ended (runqslower, starve) */
+	LAT_EV_WAKE_INV, /* a task was woken by a lower-priority one after a long block */
+	LAT_EV_PI,	 /* a priority boost (inheritance) ended */
 };
 
 /*
@@ -27,20 +27,21 @@ enum lat_event_type {
  */
 struct lat_event {
 	enum lat_event_type type;
-	uint64_t ts_ns;		/* CLOCK_MONOTONIC */
-	uint64_t lat_ns;	/* SLOW: the wait; WAKE_INV: time blocked; PI: boost length */
-	uint64_t premig_ns;	/* SLOW: part queued on other CPUs; WAKE_INV: waker's wait in the block */
-	uint32_t kind;		/* SLOW: SS_LAT_WAKEUP or SS_LAT_PREEMPT */
+	uint64_t ts_ns;	 /* CLOCK_MONOTONIC */
+	uint64_t lat_ns; /* SLOW: the wait; WAKE_INV: time blocked; PI: boost length */
+	uint64_t
+		premig_ns; /* SLOW: part queued on other CPUs; WAKE_INV: waker's wait in the block */
+	uint32_t kind;	   /* SLOW: SS_LAT_WAKEUP or SS_LAT_PREEMPT */
 	uint32_t cpu;
 	uint32_t pid;
 	uint32_t tid;
 	uint32_t other_pid;
 	uint32_t other_tid;
 	uint32_t third_tid;
-	int32_t prio;		/* kernel prio (0..139, lower runs first); PI: before the boost */
-	int32_t other_prio;	/* PI: the boosted prio */
+	int32_t prio;	    /* kernel prio (0..139, lower runs first); PI: before the boost */
+	int32_t other_prio; /* PI: the boosted prio */
 	int32_t third_prio;
-	uint32_t waits;		/* SLOW: the waits lat_ns spans, more than 1 if switch-ins
+	uint32_t waits; /* SLOW: the waits lat_ns spans, more than 1 if switch-ins
 				 * went unseen; 0 for the other types */
 	char comm[LAT_COMM_LEN];
 	char other_comm[LAT_COMM_LEN];
@@ -49,8 +50,8 @@ struct lat_event {
 
 /* A thread runnable and waiting right now, with what holds its CPU (starve, inversion). */
 struct lat_waiting {
-	uint64_t start_ns;	/* the waiter's task->start_time */
-	uint64_t wait_ns;	/* so far, as of the CPU's last clock update (one tick at most) */
+	uint64_t start_ns; /* the waiter's task->start_time */
+	uint64_t wait_ns;  /* so far, as of the CPU's last clock update (one tick at most) */
 	uint32_t pid;
 	uint32_t tid;
 	uint32_t cpu;
@@ -66,15 +67,15 @@ struct lat_waiting {
 
 /* What could not be measured, summed over the CPUs, cumulative. */
 struct lat_stat {
-	uint64_t waits;		/* measured */
-	uint64_t unbased;	/* in progress when tracing began and not seen by the first scan */
-	uint64_t missed;	/* spans of waits that could not be split: switch-ins unseen */
-	uint64_t storage_fail;	/* no task storage: the thread is untracked */
-	uint64_t table_full;	/* per-thread histogram table full (-P/-L) */
-	uint64_t ring_drops;	/* events lost to a full ring buffer */
-	uint64_t kpreempt;	/* waits of tasks preempted while going to sleep: the kernel's
+	uint64_t waits;	       /* measured */
+	uint64_t unbased;      /* in progress when tracing began and not seen by the first scan */
+	uint64_t missed;       /* spans of waits that could not be split: switch-ins unseen */
+	uint64_t storage_fail; /* no task storage: the thread is untracked */
+	uint64_t table_full;   /* per-thread histogram table full (-P/-L) */
+	uint64_t ring_drops;   /* events lost to a full ring buffer */
+	uint64_t kpreempt;     /* waits of tasks preempted while going to sleep: the kernel's
 				 * run_delay does not count these, we do */
-	uint64_t waking_stale;	/* --from waking: the waking stamp predates the last run */
+	uint64_t waking_stale; /* --from waking: the waking stamp predates the last run */
 };
 
 #endif

@@ -23,8 +23,7 @@ void lathist__add(struct lat_hist *h, unsigned int kind, uint64_t ns, uint64_t u
 	h->fine[kind][lat__fine_bucket(ns)]++;
 }
 
-void lathist__add_wait(struct lat_hist *h, unsigned int kind, uint64_t wait_ns,
-		       uint64_t unit_ns)
+void lathist__add_wait(struct lat_hist *h, unsigned int kind, uint64_t wait_ns, uint64_t unit_ns)
 {
 	h->run_delay_ns += wait_ns;
 	lathist__add(h, kind, wait_ns, unit_ns);
@@ -242,7 +241,7 @@ uint64_t latdist__percentile(const struct lat_dist *d, double q)
 		/* A maximum that missed the interval (0) must not drag it under the bucket. */
 		return val < lo ? lo : val;
 	}
-	return 0;	/* not reached: cum ends at n >= rank */
+	return 0; /* not reached: cum ends at n >= rank */
 }
 
 uint64_t latview__percentile(const struct lat_view *v, unsigned int kind, double q)
@@ -259,7 +258,7 @@ uint64_t latview__percentile(const struct lat_view *v, unsigned int kind, double
  * only for threads present.
  */
 struct latsnap {
-	struct hashtab tab;	/* of struct lat_thread *, by tid */
+	struct hashtab tab; /* of struct lat_thread *, by tid */
 };
 
 #define LATSNAP_MIN_CAP 64
@@ -327,8 +326,7 @@ static void *find(const struct latsnap *s, uint32_t tid)
 	return hashtab__probe(&s->tab, tid_hash(tid), stop_at, &tid);
 }
 
-const struct lat_thread *latsnap__prev(const struct latsnap *s, uint32_t tid,
-				       uint64_t start_ns)
+const struct lat_thread *latsnap__prev(const struct latsnap *s, uint32_t tid, uint64_t start_ns)
 {
 	const struct lat_thread *h = hist_at(find(s, tid));
 

@@ -21,8 +21,8 @@
  * this pseudo-kind, every wait (WAKEUP + PREEMPT; PREMIG is a part of those
  * waits, not more waits, so it is left out).
  */
-#define LAT_VIEW_ALL	SS_LAT_KINDS
-#define LAT_VIEW_KINDS	(SS_LAT_KINDS + 1)
+#define LAT_VIEW_ALL SS_LAT_KINDS
+#define LAT_VIEW_KINDS (SS_LAT_KINDS + 1)
 
 #define LAT_COMM_LEN 16
 
@@ -34,7 +34,7 @@
 struct lat_hist {
 	uint64_t count[SS_LAT_KINDS];
 	uint64_t sum_ns[SS_LAT_KINDS];
-	uint64_t max_ns[SS_LAT_KINDS];	/* the largest wait of the interval being read; 0 if none */
+	uint64_t max_ns[SS_LAT_KINDS]; /* the largest wait of the interval being read; 0 if none */
 	/*
 	 * Waits whose switch-ins went unseen cannot be split: they are in these
 	 * totals, not in the buckets. run_delay_ns is what the kernel's
@@ -50,13 +50,13 @@ struct lat_hist {
 
 /* A thread's histograms, and whose they are. */
 struct lat_thread {
-	uint32_t tid;		/* first: an entry of a struct tidmap */
+	uint32_t tid; /* first: an entry of a struct tidmap */
 	uint32_t pid;
-	uint64_t start_ns;	/* task->start_time: with tid, which thread */
-	uint64_t pstart_ns;	/* its process's (group leader's): with pid, which process */
-	bool dead;		/* it is gone: nothing more will come */
+	uint64_t start_ns;  /* task->start_time: with tid, which thread */
+	uint64_t pstart_ns; /* its process's (group leader's): with pid, which process */
+	bool dead;	    /* it is gone: nothing more will come */
 	char comm[LAT_COMM_LEN];
-	char pcomm[LAT_COMM_LEN];	/* the process's name: its main thread's comm */
+	char pcomm[LAT_COMM_LEN]; /* the process's name: its main thread's comm */
 	struct lat_hist h;
 };
 
@@ -69,8 +69,7 @@ void lathist__add(struct lat_hist *h, unsigned int kind, uint64_t ns, uint64_t u
  * A wait that ended, which the kernel's run_delay grew by as much, with no
  * pre-migration part known (lat__hist_sample() for what a recording holds).
  */
-void lathist__add_wait(struct lat_hist *h, unsigned int kind, uint64_t wait_ns,
-		       uint64_t unit_ns);
+void lathist__add_wait(struct lat_hist *h, unsigned int kind, uint64_t wait_ns, uint64_t unit_ns);
 /* A span of waits that could not be split (lat__hist_unsplit()). */
 void lathist__add_unsplit(struct lat_hist *h, uint64_t waits, uint64_t span_ns);
 /* The interval was read: its maximum starts over. */
@@ -80,7 +79,7 @@ void lathist__restart_max(struct lat_hist *h);
 struct lat_view {
 	uint64_t count[SS_LAT_KINDS];
 	uint64_t sum_ns[SS_LAT_KINDS];
-	uint64_t max_ns[SS_LAT_KINDS];	/* the interval's largest wait; 0 if none */
+	uint64_t max_ns[SS_LAT_KINDS]; /* the interval's largest wait; 0 if none */
 	uint64_t log2[SS_LAT_KINDS][SS_LAT_LOG2_SLOTS];
 	uint64_t fine[SS_LAT_KINDS][SS_LAT_FINE_BUCKETS];
 	/* As in struct lat_hist: the kernel's run_delay growth, the unsplit spans. */
@@ -128,8 +127,8 @@ struct lat_dist {
 };
 
 _Static_assert(sizeof(struct lat_dist) == SS_HIST_NR_VALUES * sizeof(uint64_t) &&
-	       offsetof(struct lat_dist, log2) == SS_HIST_LOG2 * sizeof(uint64_t) &&
-	       offsetof(struct lat_dist, fine) == SS_HIST_FINE * sizeof(uint64_t),
+		       offsetof(struct lat_dist, log2) == SS_HIST_LOG2 * sizeof(uint64_t) &&
+		       offsetof(struct lat_dist, fine) == SS_HIST_FINE * sizeof(uint64_t),
 	       "struct lat_dist is the kernel's histogram value");
 
 /* Kind's distribution in v (LAT_VIEW_ALL included). */
@@ -162,11 +161,10 @@ uint64_t latview__percentile(const struct lat_view *v, unsigned int kind, double
  */
 struct latsnap;
 
-struct latsnap *latsnap__new(void);	/* NULL and errno on failure */
+struct latsnap *latsnap__new(void); /* NULL and errno on failure */
 void latsnap__free(struct latsnap *s);
 /* The previous snapshot of thread (tid, start_ns), NULL if none (= zero). */
-const struct lat_thread *latsnap__prev(const struct latsnap *s, uint32_t tid,
-				       uint64_t start_ns);
+const struct lat_thread *latsnap__prev(const struct latsnap *s, uint32_t tid, uint64_t start_ns);
 /* Keep a copy of h as the previous of thread h->tid: 0 or -ENOMEM. */
 int latsnap__put(struct latsnap *s, const struct lat_thread *h);
 /* Forget thread (tid, start_ns) (gone, its kernel entry deleted), not a later one. */

@@ -102,7 +102,8 @@ int probes__parse(const char *list, uint32_t *mask, char *bad, size_t bad_len)
 int probes__parse_by(const char *list, uint32_t *by, char *bad, size_t bad_len)
 {
 	_Static_assert(SS_BY_CPU == 1 && SS_BY_PID == 2 && SS_BY_TID == 4 && SS_BY_COMM == 8 &&
-		       SS_BY_PRIO == 16, "by_keys[] in SS_BY_* order");
+			       SS_BY_PRIO == 16,
+		       "by_keys[] in SS_BY_* order");
 	int err = parse_words(list, by_keys, sizeof(by_keys[0]),
 			      sizeof(by_keys) / sizeof(by_keys[0]), by, bad, bad_len);
 

@@ -15,23 +15,23 @@
 
 /* The hooks probes.bpf.c has, one program each (two for PH_WAKEUP). */
 enum probe_hook {
-	PH_SWITCH,		/* tp_btf/sched_switch */
-	PH_SCHED_EXIT,		/* tp_btf/sched_exit_tp (6.16+) */
-	PH_WAKING,		/* tp_btf/sched_waking */
-	PH_WAKEUP,		/* tp_btf/sched_wakeup and sched_wakeup_new */
-	PH_MIGRATE,		/* tp_btf/sched_migrate_task */
-	PH_PI,			/* tp_btf/sched_pi_setprio */
-	PH_NR_RUNNING,		/* tp_btf/sched_update_nr_running_tp (5.9+) */
-	PH_HRTIMER,		/* tp_btf/hrtimer_expire_entry, and the tick's function */
-	PH_NEED_RESCHED,	/* tp_btf/sched_set_need_resched_tp (6.16+) */
+	PH_SWITCH,	 /* tp_btf/sched_switch */
+	PH_SCHED_EXIT,	 /* tp_btf/sched_exit_tp (6.16+) */
+	PH_WAKING,	 /* tp_btf/sched_waking */
+	PH_WAKEUP,	 /* tp_btf/sched_wakeup and sched_wakeup_new */
+	PH_MIGRATE,	 /* tp_btf/sched_migrate_task */
+	PH_PI,		 /* tp_btf/sched_pi_setprio */
+	PH_NR_RUNNING,	 /* tp_btf/sched_update_nr_running_tp (5.9+) */
+	PH_HRTIMER,	 /* tp_btf/hrtimer_expire_entry, and the tick's function */
+	PH_NEED_RESCHED, /* tp_btf/sched_set_need_resched_tp (6.16+) */
 	PH_NR,
 };
 
 struct probe_desc {
-	const char *name;	/* DTrace's */
-	uint32_t hooks;		/* 1u << enum probe_hook */
-	const char *hook;	/* the Linux hook, as a user would name it */
-	const char *differs;	/* from FreeBSD, in a line */
+	const char *name;    /* DTrace's */
+	uint32_t hooks;	     /* 1u << enum probe_hook */
+	const char *hook;    /* the Linux hook, as a user would name it */
+	const char *differs; /* from FreeBSD, in a line */
 };
 
 extern const struct probe_desc probe_descs[SS_NR_PROBES];

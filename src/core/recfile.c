@@ -60,17 +60,17 @@ enum {
 	HDR_OFF_RELEASE = 48,
 	HDR_OFF_HOSTNAME = HDR_OFF_RELEASE + 65,
 	HDR_OFF_FILTER = HDR_OFF_HOSTNAME + 65,
-	HDR_LEN = HDR_OFF_FILTER + 128 + 4,	/* 310, the CRC included */
+	HDR_LEN = HDR_OFF_FILTER + 128 + 4, /* 310, the CRC included */
 	/* Version 2 appends the probes recorded. */
 	HDR_OFF_PROBES = HDR_LEN - 4,
-	HDR_LEN_2 = HDR_OFF_PROBES + 4 + 4,	/* 314 */
+	HDR_LEN_2 = HDR_OFF_PROBES + 4 + 4, /* 314 */
 	HDR_MAX_LEN = 4096,
 
-	FRAME_LEN = 9,		/* tag, payload length (u32), CRC32C (u32) */
-	CHUNK_MAX = 65536,	/* frame + payload */
-	REC_MAX_BYTES = 160,	/* the longest record: a snapshot is 128 at most */
+	FRAME_LEN = 9,	     /* tag, payload length (u32), CRC32C (u32) */
+	CHUNK_MAX = 65536,   /* frame + payload */
+	REC_MAX_BYTES = 160, /* the longest record: a snapshot is 128 at most */
 	MAX_CPUS = 65536,
-	PRIO_DEFAULT = 120,	/* a new thread's context: nice 0 */
+	PRIO_DEFAULT = 120, /* a new thread's context: nice 0 */
 };
 
 _Static_assert(HDR_LEN == 310, "header layout");
@@ -84,25 +84,25 @@ enum { TAG_RECORDS = 'R', TAG_END = 'E' };
 enum { R_SNAP = 11, R_LOST = 12, R_PROBE = 13, R_FLAGS = 15 };
 
 /* Flags in the high nibble of a record's first byte. */
-#define F_CPU_SAME	0x10u	/* cpu is the previous event's */
+#define F_CPU_SAME 0x10u /* cpu is the previous event's */
 /* switch */
-#define SW_PREV_RUNNING	0x20u	/* tid is what this CPU last switched to */
-#define SW_NEXT_LASTPREV 0x40u	/* tid2 is what this CPU last switched away from */
-#define SW_PREV_IDENT	0x80u	/* pid and prio as prev's context has them */
+#define SW_PREV_RUNNING 0x20u  /* tid is what this CPU last switched to */
+#define SW_NEXT_LASTPREV 0x40u /* tid2 is what this CPU last switched away from */
+#define SW_PREV_IDENT 0x80u    /* pid and prio as prev's context has them */
 /* switch, second byte */
-#define SW_NEXT_IDENT	0x01u
-#define SW_STATE_SHIFT	1	/* 2 bits: 0 "R", 1 "S", 2 "R+", 3 a varint follows */
-#define SW_CSW_SHIFT	3	/* 2 bits: see enum csw */
-#define SW_PCOUNT_INC	0x20u	/* next's pcount + 1 */
-#define SW_DELAY_SAME	0x40u	/* next's run_delay unchanged */
-#define SW_RESERVED	0x80u
+#define SW_NEXT_IDENT 0x01u
+#define SW_STATE_SHIFT 1    /* 2 bits: 0 "R", 1 "S", 2 "R+", 3 a varint follows */
+#define SW_CSW_SHIFT 3	    /* 2 bits: see enum csw */
+#define SW_PCOUNT_INC 0x20u /* next's pcount + 1 */
+#define SW_DELAY_SAME 0x40u /* next's run_delay unchanged */
+#define SW_RESERVED 0x80u
 /* every other event */
-#define F_IDENT		0x20u	/* pid and prio as the thread's context has them */
-#define F_HINT		0x40u	/* tid is implied (see hint_of); migrate: migrations + 1 */
-#define F_X		0x80u	/* by type: see the encoders */
+#define F_IDENT 0x20u /* pid and prio as the thread's context has them */
+#define F_HINT 0x40u  /* tid is implied (see hint_of); migrate: migrations + 1 */
+#define F_X 0x80u     /* by type: see the encoders */
 /* snapshot */
-#define SN_END		0x10u	/* phase SNAP_END */
-#define SN_IDENT	0x20u
+#define SN_END 0x10u /* phase SNAP_END */
+#define SN_IDENT 0x20u
 
 enum csw { CSW_VOL = 0, CSW_INVOL = 1, CSW_NONE = 2, CSW_DELTAS = 3 };
 
@@ -112,10 +112,10 @@ enum csw { CSW_VOL = 0, CSW_INVOL = 1, CSW_NONE = 2, CSW_DELTAS = 3 };
  */
 #define T_KNOWN 0x01u
 static const uint8_t type_bits[16] = {
-	[SEV_SWITCH] = 0xf1,	 [SEV_WAKING] = 0xf1, [SEV_WAKEUP] = 0xf1, [SEV_WAKEUP_NEW] = 0xf1,
-	[SEV_MIGRATE] = 0xf1,	 [SEV_FORK] = 0xf1,   [SEV_EXEC] = 0xf1,   [SEV_EXIT] = 0x71,
-	[SEV_PRIO] = 0x71,	 [SEV_RENAME] = 0x71, [R_SNAP] = 0x31,	   [R_LOST] = T_KNOWN,
-	[R_PROBE] = 0xf1,	 [R_FLAGS] = T_KNOWN,
+	[SEV_SWITCH] = 0xf1,  [SEV_WAKING] = 0xf1, [SEV_WAKEUP] = 0xf1, [SEV_WAKEUP_NEW] = 0xf1,
+	[SEV_MIGRATE] = 0xf1, [SEV_FORK] = 0xf1,   [SEV_EXEC] = 0xf1,	[SEV_EXIT] = 0x71,
+	[SEV_PRIO] = 0x71,    [SEV_RENAME] = 0x71, [R_SNAP] = 0x31,	[R_LOST] = T_KNOWN,
+	[R_PROBE] = 0xf1,     [R_FLAGS] = T_KNOWN,
 };
 
 /* The event a record type holds, or 0 if it holds none. */
@@ -128,8 +128,8 @@ static inline uint32_t event_of(unsigned int type)
 
 /* A probe's fields after its CPU, by what they are (see enc_probe()). */
 #define PROBE_HAS_OTHER (1u << SS_P_OFF_CPU | 1u << SS_P_LEND_PRI)
-#define PF_SHIFT 4		/* the probe's varint: the probe, then these flags */
-#define PF_IDENT2 0x1u		/* the other thread's pid and prio as in its context */
+#define PF_SHIFT 4     /* the probe's varint: the probe, then these flags */
+#define PF_IDENT2 0x1u /* the other thread's pid and prio as in its context */
 
 /* ---- bytes ---- */
 
@@ -186,7 +186,7 @@ static inline bool u64_to_i32(uint64_t v, int32_t *out)
  * fuzzer build files by hand with it, and so hold the two against each other.
  */
 
-#define CRC32C_POLY 0x82f63b78u	/* reflected */
+#define CRC32C_POLY 0x82f63b78u /* reflected */
 
 static uint32_t crc_tab[8][256];
 /* The fastest of the two below. */
@@ -211,7 +211,7 @@ static uint32_t crc_update(uint32_t crc, const uint8_t *p, size_t len)
 
 #if defined(__x86_64__)
 __attribute__((target("sse4.2"))) static uint32_t crc_update_sse42(uint32_t crc, const uint8_t *p,
-								  size_t len)
+								   size_t len)
 {
 	uint64_t c = crc;
 
@@ -234,7 +234,8 @@ static void crc_init(void)
 	}
 	for (uint32_t i = 0; i < 256; i++)
 		for (int t = 1; t < 8; t++)
-			crc_tab[t][i] = (crc_tab[t - 1][i] >> 8) ^ crc_tab[0][crc_tab[t - 1][i] & 0xff];
+			crc_tab[t][i] =
+				(crc_tab[t - 1][i] >> 8) ^ crc_tab[0][crc_tab[t - 1][i] & 0xff];
 	crc_chunk = crc_update;
 #if defined(__x86_64__)
 	if (__builtin_cpu_supports("sse4.2"))
@@ -259,7 +260,7 @@ static uint32_t frame_crc(const uint8_t *frame, const uint8_t *payload, size_t l
 
 /* The last values written for one thread. */
 struct tidctx {
-	uint64_t key;		/* tid_key(); 0: a free slot */
+	uint64_t key; /* tid_key(); 0: a free slot */
 	uint32_t pid;
 	int32_t prio;
 	uint64_t runtime_ns, run_delay_ns, nvcsw, nivcsw, pcount, migrations;
@@ -268,8 +269,8 @@ struct tidctx {
 _Static_assert(sizeof(struct tidctx) == 64, "a context is one cache line");
 
 struct cpuctx {
-	uint32_t running;	/* the tid2 of the CPU's last switch */
-	uint32_t last_prev;	/* its tid */
+	uint32_t running;   /* the tid2 of the CPU's last switch */
+	uint32_t last_prev; /* its tid */
 };
 
 #define CTX_MIN_BITS 8
@@ -278,14 +279,14 @@ struct cpuctx {
 #define CTX_MAX (3u << (CTX_MAX_BITS - 2))
 
 struct codec {
-	struct tidctx *slots;	/* open addressing, linear probing */
+	struct tidctx *slots; /* open addressing, linear probing */
 	uint32_t bits;
-	uint32_t count;		/* threads since the last reset */
-	struct cpuctx *cpus;	/* [nr_cpus] */
+	uint32_t count;	     /* threads since the last reset */
+	struct cpuctx *cpus; /* [nr_cpus] */
 	uint32_t nr_cpus;
 	uint32_t last_cpu;	/* of the previous event */
 	uint64_t last_ts;	/* of the previous record; the header's start_ns at first */
-	uint64_t last_start_ns;	/* of the previous snapshot record */
+	uint64_t last_start_ns; /* of the previous snapshot record */
 };
 
 /* Every idle task is TID 0: each CPU's is its own thread. Never 0. */
@@ -417,9 +418,10 @@ static inline uint32_t hint_of(const struct cpuctx *cc, uint32_t type)
 	case SEV_WAKING:
 	case SEV_WAKEUP:
 	case SEV_WAKEUP_NEW:
-		return cc->last_prev;	/* a wakee usually just blocked here */
+		return cc->last_prev; /* a wakee usually just blocked here */
 	default:
-		return cc->running;	/* fork, exec, exit, prio, rename, probe: mostly the task itself */
+		return cc
+			->running; /* fork, exec, exit, prio, rename, probe: mostly the task itself */
 	}
 }
 
@@ -457,11 +459,11 @@ static const uint32_t state_of_code[3] = { 0, 1, SEV_STATE_PREEMPTED };
 
 struct rec_writer {
 	int fd;
-	int err;		/* sticky: the first failed write, -errno */
+	int err; /* sticky: the first failed write, -errno */
 	bool finished;
-	bool probes;		/* version 2: probe events may be written */
+	bool probes; /* version 2: probe events may be written */
 	uint64_t bytes, events, seq;
-	size_t used;		/* 0, or the frame and the records of the open chunk */
+	size_t used; /* 0, or the frame and the records of the open chunk */
 	struct codec cx;
 	uint8_t buf[CHUNK_MAX];
 };
@@ -837,7 +839,8 @@ static uint8_t *enc_other(struct codec *cx, uint8_t *p, const struct sev *e)
 		p = put_delta(p, e->nivcsw, &t->nivcsw);
 		break;
 	case SEV_PRIO:
-		p = varint__put(p, zigzag__enc((uint64_t)(int64_t)e->prio2 - (uint64_t)(int64_t)e->prio));
+		p = varint__put(
+			p, zigzag__enc((uint64_t)(int64_t)e->prio2 - (uint64_t)(int64_t)e->prio));
 		t->prio = e->prio2;
 		break;
 	default: /* SEV_RENAME */
@@ -876,7 +879,8 @@ static uint8_t *enc_probe(struct codec *cx, uint8_t *p, const struct sev *e)
 		t = codec__ctx(cx, tid_key(e->tid2, e->cpu));
 		p = put_ident(p, t, e->tid2, e->pid2, e->prio2, &pf, PF_IDENT2);
 	} else if (e->probe == SS_P_CHANGE_PRI) {
-		p = varint__put(p, zigzag__enc((uint64_t)(int64_t)e->prio2 - (uint64_t)(int64_t)e->prio));
+		p = varint__put(
+			p, zigzag__enc((uint64_t)(int64_t)e->prio2 - (uint64_t)(int64_t)e->prio));
 		t->prio = e->prio2;
 	} else if (e->probe == SS_P_LOAD_CHANGE) {
 		p = varint__put(p, e->nr_running);
@@ -1000,15 +1004,15 @@ int recw__lost(struct rec_writer *w, uint32_t cpu, uint64_t ts_ns, uint64_t lost
 struct rec_reader {
 	const uint8_t *buf;
 	size_t len;
-	size_t pos;		/* where the next chunk starts */
-	const uint8_t *p, *pend;	/* the records left in the current chunk */
+	size_t pos;		 /* where the next chunk starts */
+	const uint8_t *p, *pend; /* the records left in the current chunk */
 	size_t chunk_off;
-	uint64_t seq;		/* the next chunk's sequence number */
+	uint64_t seq; /* the next chunk's sequence number */
 	uint64_t events;
 	bool stopped;
-	bool probes;		/* version 2: probe records may come */
+	bool probes; /* version 2: probe records may come */
 	enum rec_status status;
-	struct rec_error err;	/* why it stopped, given again on every later call */
+	struct rec_error err; /* why it stopped, given again on every later call */
 	struct codec cx;
 };
 
@@ -1070,8 +1074,8 @@ static bool bad_record(struct rec_reader *r, const char *fmt, ...)
 			   r->chunk_off, what);
 }
 
-static bool header_str(const uint8_t *b, size_t size, char *out, struct rec_error *err,
-		       size_t off, const char *name)
+static bool header_str(const uint8_t *b, size_t size, char *out, struct rec_error *err, size_t off,
+		       const char *name)
 {
 	size_t n = strnlen((const char *)b, size);
 
@@ -1110,8 +1114,9 @@ static bool parse_header(const uint8_t *b, size_t len, struct rec_header *h, siz
 		return open_fail(err, len, "header cut short: the file ends at byte %zu of its %u",
 				 len, n);
 	if (major >= REC_VERSION_PROBES && n < HDR_LEN_2)
-		return open_fail(err, HDR_OFF_LEN, "header: impossible length %u for version %u (%u at least)",
-				 n, major, HDR_LEN_2);
+		return open_fail(err, HDR_OFF_LEN,
+				 "header: impossible length %u for version %u (%u at least)", n,
+				 major, HDR_LEN_2);
 	if (rec__crc32c(0, b, n - 4) != le32(b + n - 4))
 		return open_fail(err, 0, "header: checksum mismatch");
 	h->version = major;
@@ -1133,8 +1138,8 @@ static bool parse_header(const uint8_t *b, size_t len, struct rec_header *h, siz
 		return open_fail(err, HDR_OFF_MASK,
 				 "header: unknown event kinds or probes in masks 0x%x, 0x%x",
 				 h->event_mask, h->probe_mask);
-	if (!header_str(b + HDR_OFF_RELEASE, sizeof(h->release), h->release, err,
-			HDR_OFF_RELEASE, "the kernel release") ||
+	if (!header_str(b + HDR_OFF_RELEASE, sizeof(h->release), h->release, err, HDR_OFF_RELEASE,
+			"the kernel release") ||
 	    !header_str(b + HDR_OFF_HOSTNAME, sizeof(h->hostname), h->hostname, err,
 			HDR_OFF_HOSTNAME, "the host name") ||
 	    !header_str(b + HDR_OFF_FILTER, sizeof(h->filter), h->filter, err, HDR_OFF_FILTER,
@@ -1333,7 +1338,7 @@ static bool rd_head(struct rec_reader *r, struct vcur *c, unsigned int f0, struc
 	if (!rd_cpu(r, c, f0, &e->cpu))
 		return false;
 	e->tid = (e->type != SEV_MIGRATE && (f0 & F_HINT)) ? hint_of(&cx->cpus[e->cpu], e->type)
-							     : vcur__u32(c);
+							   : vcur__u32(c);
 	*t = rd_ctx(r, e->tid, e->cpu);
 	return *t && rd_ident(r, c, *t, f0 & F_IDENT, e->tid, &e->pid, &e->prio);
 }
@@ -1555,8 +1560,9 @@ static bool rd_trailer(struct rec_reader *r, struct vcur *c, struct rec_item *it
 				   " read: chunks are missing",
 				   r->chunk_off, events, r->events);
 	if (r->pos != r->len)
-		return reader_stop(r, REC_CORRUPT, r->pos, "%zu bytes after the trailer at byte %zu",
-				   r->len - r->pos, r->chunk_off);
+		return reader_stop(r, REC_CORRUPT, r->pos,
+				   "%zu bytes after the trailer at byte %zu", r->len - r->pos,
+				   r->chunk_off);
 	memset(it, 0, sizeof(*it));
 	it->type = REC_END;
 	it->ts_ns = end_ns;
@@ -1581,37 +1587,37 @@ static int rd_chunk(struct rec_reader *r, struct rec_item *it)
 
 	if (!left)
 		return chunk_stop(r, REC_CUT, off,
-				   "the recording ends at byte %zu without its trailer: cut short",
-				   off);
+				  "the recording ends at byte %zu without its trailer: cut short",
+				  off);
 	if (!f[0] && zeros(f, left))
 		/* What a crash of the machine can leave: the file's size, not its data. */
 		return chunk_stop(r, REC_CUT, off,
-				   "the recording ends at byte %zu, followed by %zu zero bytes: "
-				   "cut short",
-				   off, left);
+				  "the recording ends at byte %zu, followed by %zu zero bytes: "
+				  "cut short",
+				  off, left);
 	if (f[0] != TAG_RECORDS && f[0] != TAG_END && !tag_optional(f[0]))
 		return chunk_stop(r, REC_CORRUPT, off, "chunk at byte %zu: unknown tag 0x%02x", off,
-				   f[0]);
+				  f[0]);
 	if (left < FRAME_LEN)
 		return chunk_stop(r, REC_CUT, off, "chunk at byte %zu cut short: %zu of %u bytes",
-				   off, left, FRAME_LEN);
+				  off, left, FRAME_LEN);
 	plen = le32(f + 1);
 	if (plen > CHUNK_MAX - FRAME_LEN)
 		return chunk_stop(r, REC_CORRUPT, off,
-				   "chunk at byte %zu: impossible length %zu (at most %u)", off, plen,
-				   CHUNK_MAX - FRAME_LEN);
+				  "chunk at byte %zu: impossible length %zu (at most %u)", off,
+				  plen, CHUNK_MAX - FRAME_LEN);
 	if (plen > left - FRAME_LEN)
 		return chunk_stop(r, REC_CUT, off, "chunk at byte %zu cut short: %zu of %zu bytes",
-				   off, left, plen + FRAME_LEN);
+				  off, left, plen + FRAME_LEN);
 	if (frame_crc(f, f + FRAME_LEN, plen) != le32(f + 5))
 		return chunk_stop(r, REC_CORRUPT, off, "chunk at byte %zu: checksum mismatch", off);
 	c = (struct vcur){ f + FRAME_LEN, f + FRAME_LEN + plen, VCUR_OK };
 	seq = vcur__u64(&c);
 	if (c.fault || seq != r->seq)
 		return chunk_stop(r, REC_CORRUPT, off,
-				   "chunk at byte %zu: out of order (number %" PRIu64
-				   ", expected %" PRIu64 ")",
-				   off, seq, r->seq);
+				  "chunk at byte %zu: out of order (number %" PRIu64
+				  ", expected %" PRIu64 ")",
+				  off, seq, r->seq);
 	r->seq++;
 	r->chunk_off = off;
 	r->pos = off + FRAME_LEN + plen;

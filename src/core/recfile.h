@@ -22,43 +22,43 @@
  * schedscope from before them reads every recording it can.
  */
 #define REC_VERSION 2
-#define REC_VERSION_PROBES 2	/* the first with SEV_PROBE records and probe_mask */
-#define REC_CLOCK_MONOTONIC 1	/* the only clock so far: CLOCK_MONOTONIC, bpf_ktime_get_ns() */
+#define REC_VERSION_PROBES 2  /* the first with SEV_PROBE records and probe_mask */
+#define REC_CLOCK_MONOTONIC 1 /* the only clock so far: CLOCK_MONOTONIC, bpf_ktime_get_ns() */
 
 struct rec_header {
-	uint32_t version;	/* set by the writer; what the file says, from the reader */
-	uint32_t clock;		/* REC_CLOCK_* */
-	uint32_t nr_cpus;	/* possible CPUs */
-	uint32_t event_mask;	/* SEV_MASK() of the kinds recorded; SEV_PROBE iff probe_mask */
-	uint32_t probe_mask;	/* the DTrace probes recorded, 1u << enum ss_probe (version 2) */
-	uint64_t start_ns;	/* CLOCK_MONOTONIC when recording began */
-	uint64_t boot_wall_ns;	/* CLOCK_REALTIME of the boot (REALTIME - MONOTONIC at start) */
-	char release[65];	/* uname -r */
+	uint32_t version;      /* set by the writer; what the file says, from the reader */
+	uint32_t clock;	       /* REC_CLOCK_* */
+	uint32_t nr_cpus;      /* possible CPUs */
+	uint32_t event_mask;   /* SEV_MASK() of the kinds recorded; SEV_PROBE iff probe_mask */
+	uint32_t probe_mask;   /* the DTrace probes recorded, 1u << enum ss_probe (version 2) */
+	uint64_t start_ns;     /* CLOCK_MONOTONIC when recording began */
+	uint64_t boot_wall_ns; /* CLOCK_REALTIME of the boot (REALTIME - MONOTONIC at start) */
+	char release[65];      /* uname -r */
 	char hostname[65];
-	char filter[128];	/* the filters recorded with, as given ("-p 123"), or "" */
+	char filter[128]; /* the filters recorded with, as given ("-p 123"), or "" */
 };
 
 enum rec_item_type {
-	REC_EVENT = 1,		/* item.ev */
-	REC_SNAP = 2,		/* item.snap, of item.phase, at item.ts_ns */
-	REC_LOST = 3,		/* item.cpu lost item.lost events in all so far (ring buffer full) */
-	REC_END = 4,		/* the trailer: a clean end at item.ts_ns; nothing follows */
+	REC_EVENT = 1, /* item.ev */
+	REC_SNAP = 2,  /* item.snap, of item.phase, at item.ts_ns */
+	REC_LOST = 3,  /* item.cpu lost item.lost events in all so far (ring buffer full) */
+	REC_END = 4,   /* the trailer: a clean end at item.ts_ns; nothing follows */
 };
 
 struct rec_item {
-	uint32_t type;		/* enum rec_item_type */
-	uint32_t phase;		/* REC_SNAP: enum snap_phase */
-	uint32_t cpu;		/* REC_LOST */
-	uint64_t ts_ns;		/* REC_SNAP, REC_LOST, REC_END; REC_EVENT: see ev.ts_ns */
-	uint64_t lost;		/* REC_LOST: cumulative */
-	uint64_t offset;	/* byte offset of the record's chunk in the file */
+	uint32_t type;	 /* enum rec_item_type */
+	uint32_t phase;	 /* REC_SNAP: enum snap_phase */
+	uint32_t cpu;	 /* REC_LOST */
+	uint64_t ts_ns;	 /* REC_SNAP, REC_LOST, REC_END; REC_EVENT: see ev.ts_ns */
+	uint64_t lost;	 /* REC_LOST: cumulative */
+	uint64_t offset; /* byte offset of the record's chunk in the file */
 	struct sev ev;
 	struct task_snap snap;
 };
 
 /* Why reading stopped early: where, and what was wrong. */
 struct rec_error {
-	uint64_t offset;	/* byte offset in the file */
+	uint64_t offset; /* byte offset in the file */
 	char msg[160];
 };
 
@@ -93,9 +93,9 @@ uint64_t recw__events(const struct rec_writer *w);
 /* ---- reading ---- */
 
 enum rec_status {
-	REC_OK = 0,		/* more to come, or a clean end (trailer seen) */
-	REC_CUT = 1,		/* the data ends before the trailer: a recording cut short */
-	REC_CORRUPT = 2,	/* invalid bytes: err says where and what */
+	REC_OK = 0,	 /* more to come, or a clean end (trailer seen) */
+	REC_CUT = 1,	 /* the data ends before the trailer: a recording cut short */
+	REC_CORRUPT = 2, /* invalid bytes: err says where and what */
 };
 
 struct rec_reader;

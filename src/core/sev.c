@@ -8,10 +8,10 @@
 #include "probes.h"
 
 static const char *const type_names[SEV_NR_TYPES] = {
-	[SEV_SWITCH] = "switch", [SEV_WAKING] = "waking",   [SEV_WAKEUP] = "wakeup",
+	[SEV_SWITCH] = "switch",  [SEV_WAKING] = "waking",   [SEV_WAKEUP] = "wakeup",
 	[SEV_WAKEUP_NEW] = "new", [SEV_MIGRATE] = "migrate", [SEV_FORK] = "fork",
-	[SEV_EXEC] = "exec",	 [SEV_EXIT] = "exit",	    [SEV_PRIO] = "prio",
-	[SEV_RENAME] = "rename", [SEV_PROBE] = "probe",
+	[SEV_EXEC] = "exec",	  [SEV_EXIT] = "exit",	     [SEV_PRIO] = "prio",
+	[SEV_RENAME] = "rename",  [SEV_PROBE] = "probe",
 };
 
 const char *sev__type_name(uint32_t type)
@@ -96,7 +96,8 @@ const char *sev__state_str(uint32_t state, char *buf, size_t len)
 	for (unsigned int i = 0; i < sizeof(letters) - 1; i++) {
 		if (!(state & (1u << i)))
 			continue;
-		n += (size_t)snprintf(buf + n, n < len ? len - n : 0, "%s%c", n ? "|" : "", letters[i]);
+		n += (size_t)snprintf(buf + n, n < len ? len - n : 0, "%s%c", n ? "|" : "",
+				      letters[i]);
 	}
 	if (!n)
 		n = (size_t)snprintf(buf, len, "R");

@@ -21,33 +21,33 @@
 
 /* The kinds, also the bits of the -e mask (1u << type). */
 enum sev_type {
-	SEV_SWITCH = 1,		/* sched_switch */
-	SEV_WAKING = 2,		/* sched_waking: on the waker's side */
-	SEV_WAKEUP = 3,		/* sched_wakeup: the task is runnable on its CPU */
-	SEV_WAKEUP_NEW = 4,	/* sched_wakeup_new: a new task's first wakeup */
-	SEV_MIGRATE = 5,	/* sched_migrate_task, only when the CPU changes */
-	SEV_FORK = 6,		/* sched_process_fork: tid/pid the parent, tid2/pid2 the child */
-	SEV_EXEC = 7,		/* sched_process_exec: comm the new name, tid2 the old tid */
-	SEV_EXIT = 8,		/* sched_process_exit: the thread is exiting */
-	SEV_PRIO = 9,		/* a priority change: prio the old, prio2 the new */
-	SEV_RENAME = 10,	/* task_rename (prctl, /proc/PID/comm, exec): comm the new name */
-	SEV_PROBE = 11,		/* a DTrace sched probe fired: probe says which (-e on-cpu,...) */
+	SEV_SWITCH = 1,	    /* sched_switch */
+	SEV_WAKING = 2,	    /* sched_waking: on the waker's side */
+	SEV_WAKEUP = 3,	    /* sched_wakeup: the task is runnable on its CPU */
+	SEV_WAKEUP_NEW = 4, /* sched_wakeup_new: a new task's first wakeup */
+	SEV_MIGRATE = 5,    /* sched_migrate_task, only when the CPU changes */
+	SEV_FORK = 6,	    /* sched_process_fork: tid/pid the parent, tid2/pid2 the child */
+	SEV_EXEC = 7,	    /* sched_process_exec: comm the new name, tid2 the old tid */
+	SEV_EXIT = 8,	    /* sched_process_exit: the thread is exiting */
+	SEV_PRIO = 9,	    /* a priority change: prio the old, prio2 the new */
+	SEV_RENAME = 10,    /* task_rename (prctl, /proc/PID/comm, exec): comm the new name */
+	SEV_PROBE = 11,	    /* a DTrace sched probe fired: probe says which (-e on-cpu,...) */
 	SEV_NR_TYPES
 };
 
 #define SEV_MASK(t) (1u << (t))
 /* What trace and record capture without -e: all but sched_wakeup, which follows every waking. */
-#define SEV_DEFAULT_MASK                                                                            \
-	(SEV_MASK(SEV_SWITCH) | SEV_MASK(SEV_WAKING) | SEV_MASK(SEV_WAKEUP_NEW) |                 \
-	 SEV_MASK(SEV_MIGRATE) | SEV_MASK(SEV_FORK) | SEV_MASK(SEV_EXEC) | SEV_MASK(SEV_EXIT) |   \
+#define SEV_DEFAULT_MASK                                                                        \
+	(SEV_MASK(SEV_SWITCH) | SEV_MASK(SEV_WAKING) | SEV_MASK(SEV_WAKEUP_NEW) |               \
+	 SEV_MASK(SEV_MIGRATE) | SEV_MASK(SEV_FORK) | SEV_MASK(SEV_EXEC) | SEV_MASK(SEV_EXIT) | \
 	 SEV_MASK(SEV_PRIO) | SEV_MASK(SEV_RENAME))
 #define SEV_ALL_MASK (SEV_DEFAULT_MASK | SEV_MASK(SEV_WAKEUP))
 /* The kinds that name tasks: traced whatever -e shows, for the names. */
 #define SEV_NAME_MASK (SEV_MASK(SEV_FORK) | SEV_MASK(SEV_EXEC) | SEV_MASK(SEV_RENAME))
 
 /* sev.flags */
-#define SEV_F_PREEMPT	(1u << 0)	/* switch: prev was preempted (ftrace's "R+") */
-#define SEV_F_VOLUNTARY	(1u << 1)	/* switch: the kernel counted it in prev's nvcsw */
+#define SEV_F_PREEMPT (1u << 0)	  /* switch: prev was preempted (ftrace's "R+") */
+#define SEV_F_VOLUNTARY (1u << 1) /* switch: the kernel counted it in prev's nvcsw */
 
 /*
  * Task state as ftrace reports it in sched_switch's prev_state: 0 is "R",
@@ -86,28 +86,28 @@ enum sev_type {
  * cpu is where the event happened. tid/pid are the kernel's pid/tgid.
  */
 struct sev {
-	uint64_t ts_ns;		/* CLOCK_MONOTONIC */
-	uint32_t type;		/* enum sev_type */
+	uint64_t ts_ns; /* CLOCK_MONOTONIC */
+	uint32_t type;	/* enum sev_type */
 	uint32_t cpu;
 	uint32_t tid, pid;
 	uint32_t tid2, pid2;
-	int32_t prio, prio2;	/* kernel prio: 0..99 real-time, 100..139 normal, -1 deadline */
+	int32_t prio, prio2; /* kernel prio: 0..99 real-time, 100..139 normal, -1 deadline */
 	union {
-		uint32_t state;		/* SWITCH: prev's, SEV_STATE_* bits */
-		uint32_t probe;		/* PROBE: enum ss_probe (bpf/probe_ids.h) */
+		uint32_t state; /* SWITCH: prev's, SEV_STATE_* bits */
+		uint32_t probe; /* PROBE: enum ss_probe (bpf/probe_ids.h) */
 	};
-	uint32_t flags;		/* SEV_F_* */
+	uint32_t flags; /* SEV_F_* */
 	uint32_t cpu2;
 	union {
 		uint32_t cpu3;
-		uint32_t nr_running;	/* PROBE, load-change */
+		uint32_t nr_running; /* PROBE, load-change */
 	};
-	uint64_t runtime_ns;	/* se.sum_exec_runtime */
-	uint64_t run_delay_ns;	/* sched_info.run_delay, this wait included */
+	uint64_t runtime_ns;   /* se.sum_exec_runtime */
+	uint64_t run_delay_ns; /* sched_info.run_delay, this wait included */
 	uint64_t nvcsw, nivcsw;
-	uint64_t pcount;	/* sched_info.pcount, this arrival included */
-	uint64_t migrations;	/* se.nr_migrations */
-	char comm[SEV_COMM_LEN];	/* NUL-padded, not always NUL-terminated: 16 bytes */
+	uint64_t pcount;	 /* sched_info.pcount, this arrival included */
+	uint64_t migrations;	 /* se.nr_migrations */
+	char comm[SEV_COMM_LEN]; /* NUL-padded, not always NUL-terminated: 16 bytes */
 };
 
 /*
@@ -117,17 +117,17 @@ struct sev {
 enum snap_phase { SNAP_BEGIN = 0, SNAP_END = 1 };
 
 struct task_snap {
-	uint64_t start_ns;	/* task->start_time */
+	uint64_t start_ns; /* task->start_time */
 	uint64_t runtime_ns;
-	uint64_t run_delay_ns;	/* as the kernel has it: a wait in progress not yet included */
+	uint64_t run_delay_ns; /* as the kernel has it: a wait in progress not yet included */
 	uint64_t pcount;
 	uint64_t nvcsw, nivcsw;
 	uint64_t migrations;
 	uint32_t tid, pid;
 	int32_t prio;
 	uint32_t cpu;
-	uint32_t state;		/* SEV_STATE_* bits (0: runnable or running) */
-	uint32_t on_cpu;	/* running at the scan */
+	uint32_t state;	 /* SEV_STATE_* bits (0: runnable or running) */
+	uint32_t on_cpu; /* running at the scan */
 	char comm[SEV_COMM_LEN];
 };
 

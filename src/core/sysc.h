@@ -14,16 +14,16 @@
 
 /* One syscall of at least --slower's threshold. */
 struct sysc_event {
-	uint64_t ts_ns;		/* its end, CLOCK_MONOTONIC */
+	uint64_t ts_ns; /* its end, CLOCK_MONOTONIC */
 	uint64_t dur_ns;
 	int64_t ret;
 	uint64_t args[SYSC_NR_ARGS];
-	uint32_t nr;		/* in its ABI's table */
-	bool compat;		/* a 32-bit (ia32) call */
+	uint32_t nr; /* in its ABI's table */
+	bool compat; /* a 32-bit (ia32) call */
 	uint32_t pid;
 	uint32_t tid;
 	uint32_t cpu;
-	char comm[SYSC_COMM_LEN];	/* not NUL-terminated if 16 bytes long */
+	char comm[SYSC_COMM_LEN]; /* not NUL-terminated if 16 bytes long */
 };
 
 /*

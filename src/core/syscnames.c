@@ -25,22 +25,25 @@ static const char *const anchors[SYSC_NR_ABIS][NR_ANCHORS] = {
 
 /* The kernel data symbols the search uses, when kallsyms lists data. */
 static const char *const markers[] = {
-	"sys_call_table", "ia32_sys_call_table", "__start_rodata", "__start_BTF",
+	"sys_call_table",
+	"ia32_sys_call_table",
+	"__start_rodata",
+	"__start_BTF",
 };
 
 #define NR_MARKERS (sizeof(markers) / sizeof(markers[0]))
 
 struct handler {
 	uint64_t addr;
-	char *name;		/* without its prefix: "openat" */
+	char *name; /* without its prefix: "openat" */
 	enum sysc_abi abi;
 };
 
 struct syscnames {
-	struct handler *h;	/* sorted by address, then abi */
+	struct handler *h; /* sorted by address, then abi */
 	size_t nr, cap;
 	uint64_t marker[NR_MARKERS];
-	const char **table[SYSC_NR_ABIS];	/* names by number; NULL: unimplemented */
+	const char **table[SYSC_NR_ABIS]; /* names by number; NULL: unimplemented */
 	size_t table_nr[SYSC_NR_ABIS];
 };
 
@@ -148,8 +151,7 @@ int syscnames__search_region(const struct syscnames *n, uint64_t *lo, uint64_t *
 }
 
 /* The handler of abi at addr, or NULL. */
-static const struct handler *handler_at(const struct syscnames *n, enum sysc_abi abi,
-					uint64_t addr)
+static const struct handler *handler_at(const struct syscnames *n, enum sysc_abi abi, uint64_t addr)
 {
 	size_t lo = 0, hi = n->nr;
 
@@ -183,8 +185,7 @@ static bool anchored(const struct syscnames *n, enum sysc_abi abi, const uint64_
 	return true;
 }
 
-long syscnames__find(const struct syscnames *n, enum sysc_abi abi, const uint64_t *words,
-		     size_t nr)
+long syscnames__find(const struct syscnames *n, enum sysc_abi abi, const uint64_t *words, size_t nr)
 {
 	const struct handler *first = NULL;
 

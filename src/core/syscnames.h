@@ -30,7 +30,7 @@ enum sysc_abi { SYSC_X64, SYSC_IA32, SYSC_NR_ABIS };
 
 struct syscnames;
 
-struct syscnames *syscnames__new(void);	/* NULL and errno on failure */
+struct syscnames *syscnames__new(void); /* NULL and errno on failure */
 void syscnames__free(struct syscnames *n);
 
 /*

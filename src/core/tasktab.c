@@ -10,7 +10,7 @@
 #include "tidmap.h"
 
 struct tasktab {
-	struct tidmap map;	/* of struct task_ident */
+	struct tidmap map; /* of struct task_ident */
 };
 
 struct tasktab *tasktab__new(size_t max)
@@ -54,8 +54,7 @@ static struct task_ident *get_or_add(struct tasktab *t, uint32_t tid)
 }
 
 /* tid's entry with its process and name set; NULL when full. */
-static struct task_ident *set_name(struct tasktab *t, uint32_t tid, uint32_t pid,
-				   const char *comm)
+static struct task_ident *set_name(struct tasktab *t, uint32_t tid, uint32_t pid, const char *comm)
 {
 	struct task_ident *e = get_or_add(t, tid);
 

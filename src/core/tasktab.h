@@ -14,12 +14,12 @@
 #include "sev.h"
 
 struct task_ident {
-	uint32_t tid;		/* 0: a free slot */
+	uint32_t tid; /* 0: a free slot */
 	uint32_t pid;
 	int32_t prio;		/* last seen; -2 if never */
-	uint32_t runtime_known;	/* runtime_ns holds its sum_exec_runtime while off the CPU */
+	uint32_t runtime_known; /* runtime_ns holds its sum_exec_runtime while off the CPU */
 	uint64_t runtime_ns;
-	char comm[SEV_COMM_LEN];	/* NUL-padded */
+	char comm[SEV_COMM_LEN]; /* NUL-padded */
 };
 
 struct tasktab;

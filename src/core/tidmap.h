@@ -19,8 +19,8 @@
 
 struct tidmap {
 	struct hashtab tab;
-	size_t max;		/* entries kept at most */
-	uint64_t refused;	/* insertions refused: at max, or out of memory */
+	size_t max;	  /* entries kept at most */
+	uint64_t refused; /* insertions refused: at max, or out of memory */
 };
 
 /* 0 or -ENOMEM (-EINVAL for a zero max or an entry without room for its tid). */

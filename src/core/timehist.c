@@ -11,17 +11,17 @@
 enum ready_src {
 	READY_NONE = 0,
 	READY_OUTWAKE,	/* woken while still leaving the CPU: ready as it left */
-	READY_RUNNABLE,	/* left the CPU runnable */
+	READY_RUNNABLE, /* left the CPU runnable */
 	READY_WAKE,	/* a waking (or wakeup) after it left */
 };
 
 struct th_task {
-	uint32_t tid;		/* first, for the tidmap */
-	uint32_t cpu;		/* while running */
-	uint64_t out_ns;	/* the last switch-out */
-	uint64_t in_ns;		/* the last switch-in, while running */
+	uint32_t tid;	 /* first, for the tidmap */
+	uint32_t cpu;	 /* while running */
+	uint64_t out_ns; /* the last switch-out */
+	uint64_t in_ns;	 /* the last switch-in, while running */
 	uint64_t ready_ns;
-	uint64_t early_wake_ns;	/* the last waking seen while it ran */
+	uint64_t early_wake_ns; /* the last waking seen while it ran */
 	uint8_t ready_src;	/* enum ready_src, for the wait after out_ns */
 	bool out_known;
 	bool running;
@@ -31,11 +31,11 @@ struct th_task {
 /* The slice in progress on a CPU, and its idle task's last switch-out. */
 struct th_cpu {
 	uint32_t tid;
-	bool known;		/* tid is right (a switch, or a scan) */
-	bool in_known;		/* a switch-in we saw: in_ns, wait and delay are its; implies known */
-	uint8_t ready_src;	/* of the wait that ended at in_ns */
+	bool known;	   /* tid is right (a switch, or a scan) */
+	bool in_known;	   /* a switch-in we saw: in_ns, wait and delay are its; implies known */
+	uint8_t ready_src; /* of the wait that ended at in_ns */
 	uint64_t in_ns;
-	uint64_t out_ns;	/* the wait's start, if out_known */
+	uint64_t out_ns; /* the wait's start, if out_known */
 	bool out_known;
 	int64_t wait_ns, delay_ns;
 	bool idle_out_known;
@@ -43,10 +43,10 @@ struct th_cpu {
 };
 
 struct thist {
-	struct tidmap tasks;	/* of struct th_task; TID 0, the idle tasks, never kept */
+	struct tidmap tasks; /* of struct th_task; TID 0, the idle tasks, never kept */
 	struct th_cpu *cpu;
 	uint32_t nr_cpus;
-	bool scanned;		/* a SNAP_BEGIN was seen */
+	bool scanned; /* a SNAP_BEGIN was seen */
 };
 
 #define TH_MAX_CPUS 65536u
@@ -247,7 +247,7 @@ static void switch_out(struct thist *th, struct th_cpu *c, const struct sev *e,
 		t->ready_src = READY_RUNNABLE;
 		t->ready_ns = e->ts_ns;
 	} else if (t->early_wake && t->early_wake_ns > e->ts_ns) {
-		t->ready_src = READY_WAKE;	/* its wakeup, recorded before this */
+		t->ready_src = READY_WAKE; /* its wakeup, recorded before this */
 		t->ready_ns = t->early_wake_ns;
 	} else if (t->early_wake) {
 		t->ready_src = READY_OUTWAKE;
@@ -336,7 +336,7 @@ int thist__on_event(struct thist *th, const struct sev *e, struct thist_slice *o
 	case SEV_WAKEUP_NEW:
 		t = tidmap__get(&th->tasks, e->tid);
 		if (t && t->running) {
-			on_wake(th, e);	/* its first switch-in came first */
+			on_wake(th, e); /* its first switch-in came first */
 			return 0;
 		}
 		t = renew(th, e->tid);

@@ -37,14 +37,14 @@
 
 /* A slice that a switch-out ends. Figures are -1 when not known. */
 struct thist_slice {
-	uint64_t ts_ns;		/* the switch-out */
-	uint64_t in_ns;		/* the switch-in, if run_ns >= 0 */
-	int64_t wait_ns;	/* off the CPU, not runnable, before in_ns */
-	int64_t sch_delay_ns;	/* runnable, waiting for a CPU, before in_ns */
-	int64_t run_ns;		/* ts_ns - in_ns */
-	uint32_t tid;		/* 0: the CPU's idle task */
+	uint64_t ts_ns;	      /* the switch-out */
+	uint64_t in_ns;	      /* the switch-in, if run_ns >= 0 */
+	int64_t wait_ns;      /* off the CPU, not runnable, before in_ns */
+	int64_t sch_delay_ns; /* runnable, waiting for a CPU, before in_ns */
+	int64_t run_ns;	      /* ts_ns - in_ns */
+	uint32_t tid;	      /* 0: the CPU's idle task */
 	uint32_t cpu;
-	bool first_on_cpu;	/* the first switch seen on its CPU: it ran since before */
+	bool first_on_cpu; /* the first switch seen on its CPU: it ran since before */
 };
 
 struct thist;

@@ -17,10 +17,10 @@ static const struct {
 	const char *name;
 	enum top_sort sort;
 } sort_names[] = {
-	{ "cpu", TOP_SORT_CPU },	 { "runtime", TOP_SORT_CPU }, { "pid", TOP_SORT_PID },
-	{ "tid", TOP_SORT_TID },	 { "comm", TOP_SORT_COMM },   { "vcsw", TOP_SORT_VCSW },
-	{ "ivcsw", TOP_SORT_IVCSW },	 { "wakeups", TOP_SORT_WAKEUPS }, { "migr", TOP_SORT_MIGR },
-	{ "runq", TOP_SORT_RUNQ },	 { "runqmax", TOP_SORT_RUNQMAX },
+	{ "cpu", TOP_SORT_CPU },     { "runtime", TOP_SORT_CPU },     { "pid", TOP_SORT_PID },
+	{ "tid", TOP_SORT_TID },     { "comm", TOP_SORT_COMM },	      { "vcsw", TOP_SORT_VCSW },
+	{ "ivcsw", TOP_SORT_IVCSW }, { "wakeups", TOP_SORT_WAKEUPS }, { "migr", TOP_SORT_MIGR },
+	{ "runq", TOP_SORT_RUNQ },   { "runqmax", TOP_SORT_RUNQMAX },
 };
 
 int topview__parse_by(const char *s, enum top_by *by)
@@ -259,7 +259,7 @@ static uint32_t *row_index(struct top_view *v, size_t *cap)
 static void aggregate(struct top_view *v)
 {
 	size_t cap, out = 0;
-	uint32_t *index;	/* output row + 1; 0: empty slot */
+	uint32_t *index; /* output row + 1; 0: empty slot */
 
 	if (v->by == TOP_BY_TID || !(index = row_index(v, &cap)))
 		return;
@@ -299,7 +299,7 @@ static void aggregate(struct top_view *v)
 static void mark_reused(struct top_view *v)
 {
 	size_t cap;
-	uint32_t *index;	/* the first row with an id + 1; 0: empty slot */
+	uint32_t *index; /* the first row with an id + 1; 0: empty slot */
 
 	if (v->by == TOP_BY_COMM || !(index = row_index(v, &cap)))
 		return;
@@ -336,7 +336,8 @@ void topview__finish(struct top_view *v, uint64_t duration_ns, size_t limit)
 		struct top_row *r = &v->rows[i];
 
 		v->total_runtime_ns += r->cpu < 0 ? r->c.runtime_ns : 0;
-		r->cpu_pct = duration_ns ? (double)r->c.runtime_ns * 100.0 / (double)duration_ns : 0;
+		r->cpu_pct =
+			duration_ns ? (double)r->c.runtime_ns * 100.0 / (double)duration_ns : 0;
 	}
 	if (v->nr_rows)
 		qsort_r(v->rows, v->nr_rows, sizeof(*v->rows), cmp_sort_q, &v->sort);

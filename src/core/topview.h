@@ -24,13 +24,13 @@ enum top_sort {
 };
 
 struct top_filter {
-	const uint32_t *pids;	/* processes (tgid); none: all */
+	const uint32_t *pids; /* processes (tgid); none: all */
 	size_t nr_pids;
 	const uint32_t *tids;
 	size_t nr_tids;
-	const char *comm;	/* name prefix; NULL: all */
-	bool idle;		/* show each CPU's idle task */
-	int cpu;		/* -C: only this CPU's idle task; -1: all */
+	const char *comm; /* name prefix; NULL: all */
+	bool idle;	  /* show each CPU's idle task */
+	int cpu;	  /* -C: only this CPU's idle task; -1: all */
 };
 
 struct top_row {
@@ -41,14 +41,14 @@ struct top_row {
 	 * thread's (--by tid), so a reused PID or TID is another row.
 	 */
 	uint64_t start_ns;
-	int32_t cpu;		/* an idle task's CPU; -1 for every other row */
-	uint32_t threads;	/* threads summed into the row */
-	uint32_t folded;	/* exited threads folded into it (the table was full) */
-	bool reused;		/* another row in the report has the same PID (TID) */
-	char comm[ACCT_COMM_LEN];	/* the thread's, or with --by pid/comm the process's */
+	int32_t cpu;		  /* an idle task's CPU; -1 for every other row */
+	uint32_t threads;	  /* threads summed into the row */
+	uint32_t folded;	  /* exited threads folded into it (the table was full) */
+	bool reused;		  /* another row in the report has the same PID (TID) */
+	char comm[ACCT_COMM_LEN]; /* the thread's, or with --by pid/comm the process's */
 	struct acct_counters c;
 	uint64_t wait_max_ns;
-	double cpu_pct;		/* 100 = one CPU for the whole interval */
+	double cpu_pct; /* 100 = one CPU for the whole interval */
 };
 
 struct top_view {
@@ -56,12 +56,12 @@ struct top_view {
 	enum top_sort sort;
 	struct top_filter filter;
 	struct top_row *rows;
-	size_t nr_rows;		/* rows shown, after the limit */
-	size_t nr_total;	/* rows before the limit */
+	size_t nr_rows;	 /* rows shown, after the limit */
+	size_t nr_total; /* rows before the limit */
 	size_t cap;
-	uint64_t total_runtime_ns;	/* over all rows, before the limit */
-	uint64_t context_switches;	/* on all CPUs in the window, from the per-CPU counters */
-	int err;		/* -ENOMEM if a row could not be kept */
+	uint64_t total_runtime_ns; /* over all rows, before the limit */
+	uint64_t context_switches; /* on all CPUs in the window, from the per-CPU counters */
+	int err;		   /* -ENOMEM if a row could not be kept */
 };
 
 int topview__parse_by(const char *s, enum top_by *by);

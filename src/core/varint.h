@@ -18,13 +18,13 @@
 
 enum vcur_fault {
 	VCUR_OK = 0,
-	VCUR_SHORT,	/* a value runs past the end */
-	VCUR_OVERFLOW,	/* more than 64 bits, or more than 32 for a u32 field */
+	VCUR_SHORT,    /* a value runs past the end */
+	VCUR_OVERFLOW, /* more than 64 bits, or more than 32 for a u32 field */
 };
 
 struct vcur {
 	const uint8_t *p, *end;
-	enum vcur_fault fault;	/* the first one */
+	enum vcur_fault fault; /* the first one */
 };
 
 /* buf must have room for VARINT_MAX_LEN bytes. */

@@ -19,8 +19,8 @@ static void put_us(FILE *f, uint64_t ns)
 static void meta(FILE *f, const char *lead, uint32_t tid, const char *what, const char *name,
 		 uint32_t sort_index)
 {
-	fprintf(f, "%s{\"ph\":\"M\",\"pid\":%u,\"tid\":%" PRIu32 ",\"name\":\"%s\",\"args\":{", lead,
-		CHROME_CPUS_PID, tid, what);
+	fprintf(f, "%s{\"ph\":\"M\",\"pid\":%u,\"tid\":%" PRIu32 ",\"name\":\"%s\",\"args\":{",
+		lead, CHROME_CPUS_PID, tid, what);
 	if (name) {
 		fputs("\"name\":", f);
 		json__write_string(f, name, SIZE_MAX);
@@ -55,8 +55,9 @@ int chrome_out__slice(FILE *f, uint32_t cpu, uint64_t start_ns, uint64_t end_ns,
 	put_us(f, end_ns > start_ns ? end_ns - start_ns : 0);
 	fputs(",\"name\":", f);
 	json__write_string(f, comm, SIZE_MAX);
-	fprintf(f, ",\"cat\":\"sched\",\"args\":{\"tid\":%" PRIu32 ",\"pid\":%" PRIu32
-		   ",\"prio\":%" PRId32,
+	fprintf(f,
+		",\"cat\":\"sched\",\"args\":{\"tid\":%" PRIu32 ",\"pid\":%" PRIu32
+		",\"prio\":%" PRId32,
 		tid, pid, prio);
 	if (end_state) {
 		fputs(",\"end_state\":", f);
@@ -70,8 +71,8 @@ int chrome_out__slice(FILE *f, uint32_t cpu, uint64_t start_ns, uint64_t end_ns,
 	return out__status(f);
 }
 
-int chrome_out__instant(FILE *f, uint32_t cpu, uint64_t ts_ns, const char *name,
-			const char *comm, uint32_t tid, uint32_t pid, int32_t prio)
+int chrome_out__instant(FILE *f, uint32_t cpu, uint64_t ts_ns, const char *name, const char *comm,
+			uint32_t tid, uint32_t pid, int32_t prio)
 {
 	fprintf(f, ",{\"ph\":\"i\",\"s\":\"t\",\"pid\":%u,\"tid\":%" PRIu32 ",\"ts\":",
 		CHROME_CPUS_PID, cpu);

@@ -43,8 +43,8 @@ int chrome_out__slice(FILE *f, uint32_t cpu, uint64_t start_ns, uint64_t end_ns,
  * on the track of the CPU it fired on, named after the probe, about the
  * thread tid.
  */
-int chrome_out__instant(FILE *f, uint32_t cpu, uint64_t ts_ns, const char *name,
-			const char *comm, uint32_t tid, uint32_t pid, int32_t prio);
+int chrome_out__instant(FILE *f, uint32_t cpu, uint64_t ts_ns, const char *name, const char *comm,
+			uint32_t tid, uint32_t pid, int32_t prio);
 
 /* The document's tail. Returns 0 or -EIO (any earlier write failure included). */
 int chrome_out__end(FILE *f);

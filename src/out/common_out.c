@@ -43,7 +43,8 @@ static const struct {
 	{ offsetof(struct report_losses, events_lost), "events_lost",
 	  "events lost while recording (ring buffer full)" },
 	{ offsetof(struct report_losses, folded_threads), "folded_threads",
-	  "exited threads folded into their process's row, the table was full (raise --max-tasks)" },
+	  "exited threads folded into their process's row, the table was full (raise "
+	  "--max-tasks)" },
 	{ offsetof(struct report_losses, folded_by_name), "folded_by_name",
 	  "of those folded by name only, too many processes" },
 };
@@ -98,8 +99,8 @@ uint64_t out__lost_cpus(FILE *f, const char *lead, const char *what, const uint6
 void out__json_time(struct json *j, const struct report_meta *m)
 {
 	if (m->timestamp)
-		json__u64(j, "time_ns", (uint64_t)m->wall.tv_sec * 1000000000ull +
-					   (uint64_t)m->wall.tv_nsec);
+		json__u64(j, "time_ns",
+			  (uint64_t)m->wall.tv_sec * 1000000000ull + (uint64_t)m->wall.tv_nsec);
 }
 
 void out__json_meta(struct json *j, const struct report_meta *m)

@@ -41,8 +41,7 @@ static size_t shown(const struct count_report *c, const struct count_table *t)
 }
 
 /* A key column's text: in buf, or a name from the column's table. */
-static const char *cell_text(const struct count_col *col, const void *key, char *buf,
-			     size_t len)
+static const char *cell_text(const struct count_col *col, const void *key, char *buf, size_t len)
 {
 	const char *name;
 
@@ -146,9 +145,11 @@ int count_out__table(FILE *f, const struct count_report *c, const struct report_
 			fprintf(f, "lost: %" PRIu64 " %s (%s)\n", c->losses[i].n, c->losses[i].what,
 				c->losses[i].hint);
 	if (c->untraced > 0)
-		fprintf(f, "untraced: %" PRId64 " switch%s the kernel counted but its tracepoint "
+		fprintf(f,
+			"untraced: %" PRId64 " switch%s the kernel counted but its tracepoint "
 			"never showed, so on-cpu and off-cpu miss %s (docs/accounting.md)\n",
-			c->untraced, c->untraced == 1 ? "" : "es", c->untraced == 1 ? "it" : "them");
+			c->untraced, c->untraced == 1 ? "" : "es",
+			c->untraced == 1 ? "it" : "them");
 	fputc('\n', f);
 	fflush(f);
 	return out__status(f);
@@ -228,8 +229,7 @@ int count_out__json(FILE *f, const struct count_report *c, const struct report_m
 	return out__status(f);
 }
 
-int count_out__write(FILE *f, const struct count_report *c, const struct report_meta *m,
-		     bool json)
+int count_out__write(FILE *f, const struct count_report *c, const struct report_meta *m, bool json)
 {
 	return json ? count_out__json(f, c, m) : count_out__table(f, c, m);
 }

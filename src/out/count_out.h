@@ -16,15 +16,15 @@ struct json;
 
 /* One table of a report: its rows and how to show their keys and counts. */
 struct count_table {
-	const char *member;	/* the JSON array: "rows", "threads", ... */
-	const char *title;	/* a line above the text table, or NULL */
+	const char *member; /* the JSON array: "rows", "threads", ... */
+	const char *title;  /* a line above the text table, or NULL */
 	const struct count_rows *rows;
 	const struct count_col *cols;
 	size_t nr_cols;
 	/* The counts' headers and JSON members (rows->nr_values); NULL: COUNT, count. */
 	const char *const *value_heads;
 	const char *const *value_members;
-	size_t nr_values;	/* the first counts shown; 0: all (rows->nr_values) */
+	size_t nr_values; /* the first counts shown; 0: all (rows->nr_values) */
 	/* Per count, a unit the text divides it by (3 decimals); NULL or 0: as is. */
 	const uint64_t *value_units;
 	/*
@@ -34,29 +34,29 @@ struct count_table {
 	 */
 	void (*row_text)(FILE *f, const struct count_table *t, size_t r);
 	void (*row_json)(struct json *j, const struct count_table *t, size_t r);
-	const void *row_ctx;	/* what they need besides the row */
+	const void *row_ctx; /* what they need besides the row */
 };
 
 /* Something else a report did not count, cumulative: its line and its JSON member. */
 struct count_loss {
-	const char *what;	/* "events dropped by a full ring buffer" */
-	const char *hint;	/* the option that helps */
-	const char *member;	/* in the JSON "lost" object */
+	const char *what;   /* "events dropped by a full ring buffer" */
+	const char *hint;   /* the option that helps */
+	const char *member; /* in the JSON "lost" object */
 	uint64_t n;
 };
 
 struct count_report {
-	const char *type;	/* the JSON object's "type": the command */
+	const char *type; /* the JSON object's "type": the command */
 	const struct count_table *tables;
 	size_t nr_tables;
-	size_t max_rows;	/* -n, per table; 0: all */
-	uint64_t full;		/* counts lost to a full key table, cumulative */
-	const char *full_hint;	/* the option that makes room */
+	size_t max_rows;       /* -n, per table; 0: all */
+	uint64_t full;	       /* counts lost to a full key table, cumulative */
+	const char *full_hint; /* the option that makes room */
 	/* Switches the kernel hid from its tracepoint, cumulative; -1: not counted. */
 	int64_t untraced;
-	const struct count_loss *losses;	/* shown when not 0 (in JSON, always) */
+	const struct count_loss *losses; /* shown when not 0 (in JSON, always) */
 	size_t nr_losses;
-	const char *all_rows;	/* the option that shows every row; NULL: "-n 0" */
+	const char *all_rows; /* the option that shows every row; NULL: "-n 0" */
 };
 
 /* One key column: its text cell (padded to its width, then a space) ... */
@@ -68,7 +68,6 @@ void count_out__member(struct json *j, const struct count_col *col, const void *
 int count_out__table(FILE *f, const struct count_report *c, const struct report_meta *m);
 int count_out__json(FILE *f, const struct count_report *c, const struct report_meta *m);
 /* The one --json asks for. */
-int count_out__write(FILE *f, const struct count_report *c, const struct report_meta *m,
-		     bool json);
+int count_out__write(FILE *f, const struct count_report *c, const struct report_meta *m, bool json);
 
 #endif

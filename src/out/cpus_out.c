@@ -27,8 +27,9 @@ void cpus_out__table(FILE *f, const struct cpu_row *rows, const bool *show, uint
 
 		if (show && !show[i])
 			continue;
-		fprintf(f, "%3u %9" PRIu64 " %8.1f %6.1f %6.1f %8" PRIu64 " %8" PRIu64
-			   " %11.3f %8" PRIu64 " %11.3f\n",
+		fprintf(f,
+			"%3u %9" PRIu64 " %8.1f %6.1f %6.1f %8" PRIu64 " %8" PRIu64
+			" %11.3f %8" PRIu64 " %11.3f\n",
 			r->cpu, r->d.switches, r->switches_per_sec, r->busy_pct, r->idle_pct,
 			r->d.migrations_in, r->d.migrations_out, (double)r->d.wait_ns / 1e6,
 			r->d.waits, (double)r->d.wait_max_ns / 1e6);

@@ -38,7 +38,10 @@ void out__prio(char buf[OUT_PRIO_LEN], int policy, int prio)
 		snprintf(buf, OUT_PRIO_LEN, "deadline");
 	else if (prio < 100)
 		snprintf(buf, OUT_PRIO_LEN, "%s %d",
-			 policy == FIFO ? "FIFO" : policy == RR ? "RR" : "RT", 99 - prio);
+			 policy == FIFO ? "FIFO"
+			 : policy == RR ? "RR"
+					: "RT",
+			 99 - prio);
 	else if (policy == IDLE)
 		snprintf(buf, OUT_PRIO_LEN, "idle");
 	else
@@ -52,9 +55,9 @@ static const char *kind_name(uint32_t kind)
 }
 
 /* The fields every JSON event shares: type, time, cpu and the task. */
-static void json_event_head(struct json *j, const char *type, uint64_t boot_wall_ns,
-			    uint64_t ts_ns, uint32_t cpu, const char *comm, uint32_t pid,
-			    uint32_t tid, int policy, int prio)
+static void json_event_head(struct json *j, const char *type, uint64_t boot_wall_ns, uint64_t ts_ns,
+			    uint32_t cpu, const char *comm, uint32_t pid, uint32_t tid, int policy,
+			    int prio)
 {
 	char hms[16], pr[OUT_PRIO_LEN];
 
@@ -72,8 +75,8 @@ static void json_event_head(struct json *j, const char *type, uint64_t boot_wall
 	json__string(j, "priority", pr, strlen(pr));
 }
 
-static void json_task(struct json *j, const char *key, const char *comm, uint32_t pid,
-		      uint32_t tid, int policy, int prio)
+static void json_task(struct json *j, const char *key, const char *comm, uint32_t pid, uint32_t tid,
+		      int policy, int prio)
 {
 	char pr[OUT_PRIO_LEN];
 
@@ -168,8 +171,8 @@ void starve_out__header(FILE *f, bool inversion)
 		"WAITED(ms)", inversion ? "LOWER PRIORITY ON THE CPU" : "ON THE CPU INSTEAD");
 }
 
-void starve_out__waiting(FILE *f, const struct lat_waiting *r, uint64_t now_ns,
-			 bool inversion, bool json, uint64_t boot_wall_ns)
+void starve_out__waiting(FILE *f, const struct lat_waiting *r, uint64_t now_ns, bool inversion,
+			 bool json, uint64_t boot_wall_ns)
 {
 	char hms[16], pr[OUT_PRIO_LEN], cpr[OUT_PRIO_LEN];
 	struct json j;
@@ -180,8 +183,8 @@ void starve_out__waiting(FILE *f, const struct lat_waiting *r, uint64_t now_ns,
 				now_ns, r->cpu, r->comm, r->pid, r->tid, r->policy, r->prio);
 		json__u64(&j, "waited_ns", r->wait_ns);
 		json__bool(&j, "ongoing", true);
-		json_task(&j, "running", r->curr_comm, r->curr_pid, r->curr_tid,
-			  r->curr_policy, r->curr_prio);
+		json_task(&j, "running", r->curr_comm, r->curr_pid, r->curr_tid, r->curr_policy,
+			  r->curr_prio);
 		json__end_object(&j);
 		return;
 	}
@@ -216,8 +219,8 @@ void starve_out__ended(FILE *f, const struct lat_event *e, bool inversion, bool 
 	out__hms(hms, boot_wall_ns, e->ts_ns);
 	out__prio(pr, -1, e->prio);
 	out__prio(opr, -1, e->other_prio);
-	fprintf(f, "%-8s %-10s %-7u %-7u %-16.16s %3u %-10s %10.1f ran after %u %.16s (%s)\n",
-		hms, inversion ? "ran" : "ended", e->pid, e->tid, e->comm, e->cpu, pr,
+	fprintf(f, "%-8s %-10s %-7u %-7u %-16.16s %3u %-10s %10.1f ran after %u %.16s (%s)\n", hms,
+		inversion ? "ran" : "ended", e->pid, e->tid, e->comm, e->cpu, pr,
 		(double)e->lat_ns / NS_PER_MS, e->other_tid, e->other_comm, opr);
 }
 

@@ -22,7 +22,7 @@
  * that prints a time takes it the same way.
  */
 void out__hms(char buf[16], uint64_t boot_wall_ns, uint64_t mono_ns);
-#define OUT_THIS_BOOT 0	/* boot_wall_ns of a live command */
+#define OUT_THIS_BOOT 0 /* boot_wall_ns of a live command */
 
 /*
  * A kernel prio (0..139, lower runs first) as people set it: "FIFO 30",
@@ -41,8 +41,8 @@ void slow_out__json(FILE *f, const struct lat_event *e, uint64_t boot_wall_ns);
  * now (state "starving", or "runnable" behind a lower priority), its wait ended.
  */
 void starve_out__header(FILE *f, bool inversion);
-void starve_out__waiting(FILE *f, const struct lat_waiting *r, uint64_t now_ns,
-			 bool inversion, bool json, uint64_t boot_wall_ns);
+void starve_out__waiting(FILE *f, const struct lat_waiting *r, uint64_t now_ns, bool inversion,
+			 bool json, uint64_t boot_wall_ns);
 void starve_out__ended(FILE *f, const struct lat_event *e, bool inversion, bool json,
 		       uint64_t boot_wall_ns);
 

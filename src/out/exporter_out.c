@@ -29,7 +29,7 @@ struct counter_def {
 	const char *name;
 	const char *help;
 	size_t off;
-	bool seconds;		/* the field holds nanoseconds */
+	bool seconds; /* the field holds nanoseconds */
 };
 
 #define CG_FIELD(f) offsetof(struct acct_counters, f)
@@ -61,8 +61,8 @@ static const struct counter_def cpu_counters[] = {
 	  CPU_FIELD(switches), false },
 	{ "schedscope_cpu_busy_seconds_total", "Time the CPU ran a task other than its idle task.",
 	  CPU_FIELD(busy_ns), true },
-	{ "schedscope_cpu_idle_seconds_total", "Time the CPU ran its idle task.", CPU_FIELD(idle_ns),
-	  true },
+	{ "schedscope_cpu_idle_seconds_total", "Time the CPU ran its idle task.",
+	  CPU_FIELD(idle_ns), true },
 	{ "schedscope_cpu_migrations_in_total", "Tasks moved to the CPU.", CPU_FIELD(migrations_in),
 	  false },
 	{ "schedscope_cpu_migrations_out_total", "Tasks moved away from the CPU.",
@@ -153,8 +153,9 @@ static void write_self(FILE *f, const struct exp_report *r)
 	prom__family(f, "schedscope_cgroup_series_expired_total", "counter",
 		     "Cgroup series removed after their cgroups were gone for --cgroup-expiry.");
 	prom__u64(f, "schedscope_cgroup_series_expired_total", NULL, 0, cl->expired);
-	prom__family(f, "schedscope_bpf_run_seconds_total", "counter",
-		     "Time spent in each BPF program (counted only while kernel.bpf_stats_enabled=1).");
+	prom__family(
+		f, "schedscope_bpf_run_seconds_total", "counter",
+		"Time spent in each BPF program (counted only while kernel.bpf_stats_enabled=1).");
 	for (size_t i = 0; i < r->nr_costs; i++) {
 		l = (struct prom_label){ "prog", r->costs[i].prog };
 		prom__seconds(f, "schedscope_bpf_run_seconds_total", &l, 1, r->costs[i].run_ns);
@@ -171,12 +172,14 @@ static void write_self(FILE *f, const struct exp_report *r)
 	prom__family(f, "schedscope_scrape_gather_seconds", "gauge",
 		     "Time this scrape took to read the kernel's counters and walk the cgroups.");
 	prom__seconds(f, "schedscope_scrape_gather_seconds", NULL, 0, r->gather_ns);
-	prom__family(f, "schedscope_scrapes_total", "counter", "Scrapes served, this one included.");
+	prom__family(f, "schedscope_scrapes_total", "counter",
+		     "Scrapes served, this one included.");
 	prom__u64(f, "schedscope_scrapes_total", NULL, 0, r->scrapes);
 	prom__family(f, "schedscope_tracked_tasks", "gauge", "Threads tracked.");
 	prom__u64(f, "schedscope_tracked_tasks", NULL, 0, r->tasks);
 	prom__family(f, "schedscope_tracked_cgroups", "gauge",
-		     "Cgroup ids remembered: live ones and those removed less than --cgroup-expiry ago.");
+		     "Cgroup ids remembered: live ones and those removed less than --cgroup-expiry "
+		     "ago.");
 	prom__u64(f, "schedscope_tracked_cgroups", NULL, 0, cgstat__nr_ids(r->cg));
 	prom__family(f, "schedscope_cgroup_series", "gauge", "Cgroup label values exported.");
 	prom__u64(f, "schedscope_cgroup_series", NULL, 0, cgstat__nr_series(r->cg));

@@ -45,10 +45,10 @@ struct exp_report {
 	size_t nr_losses;
 	const struct exp_cost *costs;
 	size_t nr_costs;
-	int bpf_stats_enabled;		/* -1: unknown */
-	uint64_t gather_ns;		/* this scrape's reads and walk, before writing */
-	uint64_t tasks;			/* threads tracked */
-	uint64_t scrapes;		/* this one included */
+	int bpf_stats_enabled; /* -1: unknown */
+	uint64_t gather_ns;    /* this scrape's reads and walk, before writing */
+	uint64_t tasks;	       /* threads tracked */
+	uint64_t scrapes;      /* this one included */
 	const char *version;
 };
 

@@ -12,9 +12,9 @@
 
 /* What the rows' callbacks need: the table's row_ctx. */
 struct hist_out_ctx {
-	const char *unit_name;	/* the log2 slots': "usecs" or "msecs" */
-	const char *unit;	/* the same in JSON: "us" or "ms" */
-	const char *noun;	/* what was timed: "calls" */
+	const char *unit_name; /* the log2 slots': "usecs" or "msecs" */
+	const char *unit;      /* the same in JSON: "us" or "ms" */
+	const char *noun;      /* what was timed: "calls" */
 };
 
 /* Make t's rows histograms (t->row_ctx = ctx). */

@@ -23,7 +23,7 @@ struct json {
 void json__init(struct json *j, FILE *f);
 /* key is NULL inside arrays and for the outermost object. */
 void json__begin_object(struct json *j, const char *key);
-void json__end_object(struct json *j);	/* ends the line at depth 0 */
+void json__end_object(struct json *j); /* ends the line at depth 0 */
 void json__begin_array(struct json *j, const char *key);
 void json__end_array(struct json *j);
 void json__u64(struct json *j, const char *key, uint64_t v);

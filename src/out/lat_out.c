@@ -92,7 +92,7 @@ void lat_out__log2(FILE *f, const uint64_t *slots, unsigned int nr_slots, const 
 		uint64_t lo, hi, n = slots[i];
 		/* n <= top, and n * 40 only overflows past 2^58 waits. */
 		int stars = (int)(n > UINT64_MAX / (uint64_t)bar ? (uint64_t)bar
-								  : n * (uint64_t)bar / top);
+								 : n * (uint64_t)bar / top);
 
 		log2_edges(i, &lo, &hi);
 		fprintf(f, "%*" PRIu64 " -> %-*" PRIu64 " : %-8" PRIu64 " |", wide ? 20 : 10, lo,
@@ -103,8 +103,7 @@ void lat_out__log2(FILE *f, const uint64_t *slots, unsigned int nr_slots, const 
 	}
 }
 
-void lat_out__view_log2(FILE *f, const struct lat_view *v, unsigned int kind,
-			const char *unit_name)
+void lat_out__view_log2(FILE *f, const struct lat_view *v, unsigned int kind, const char *unit_name)
 {
 	uint64_t slots[SS_LAT_LOG2_SLOTS];
 
@@ -115,7 +114,7 @@ void lat_out__view_log2(FILE *f, const struct lat_view *v, unsigned int kind,
 
 static const struct {
 	double q;
-	const char *text;	/* summary */
+	const char *text; /* summary */
 	const char *json;
 } quantiles[] = {
 	{ 0.5, "p50", "p50_ns" },
@@ -163,7 +162,8 @@ void lat_out__summary(FILE *f, const struct lat_view *v, unsigned int kind)
 		return;
 	}
 	if (kind == SS_LAT_PREMIG)
-		fprintf(f, "  pre-migration part: sum %s", lat_out__dur(buf, sizeof(buf), d.sum_ns));
+		fprintf(f, "  pre-migration part: sum %s",
+			lat_out__dur(buf, sizeof(buf), d.sum_ns));
 	else
 		fprintf(f, "  avg %s",
 			lat_out__dur(buf, sizeof(buf), (d.sum_ns + d.count / 2) / d.count));
@@ -181,9 +181,11 @@ void lat_out__unsplit(FILE *f, const struct lat_view *v)
 
 	if (!v->unsplit_waits)
 		return;
-	fprintf(f, "  %-12s waits %" PRIu64 " in %" PRIu64 " spans  sum %s  "
-		"(not in the histogram: switch-ins unseen)\n", "unsplit", v->unsplit_waits,
-		v->unsplit_spans, lat_out__dur(buf, sizeof(buf), v->unsplit_ns));
+	fprintf(f,
+		"  %-12s waits %" PRIu64 " in %" PRIu64 " spans  sum %s  "
+		"(not in the histogram: switch-ins unseen)\n",
+		"unsplit", v->unsplit_waits, v->unsplit_spans,
+		lat_out__dur(buf, sizeof(buf), v->unsplit_ns));
 }
 
 /* One non-empty slot or bucket: [lo, hi) and its count. */

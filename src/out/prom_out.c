@@ -45,7 +45,7 @@ void prom__escape(FILE *f, const char *s)
 		size_t n = utf8_len(p);
 
 		if (!n) {
-			fputs("\xef\xbf\xbd", f);	/* U+FFFD */
+			fputs("\xef\xbf\xbd", f); /* U+FFFD */
 			p++;
 		} else if (*p == '\\') {
 			fputs("\\\\", f);
@@ -95,8 +95,7 @@ static void write_seconds(FILE *f, uint64_t ns)
 	fprintf(f, "%" PRIu64 ".%09" PRIu64 "\n", ns / 1000000000u, ns % 1000000000u);
 }
 
-void prom__seconds(FILE *f, const char *name, const struct prom_label *l, size_t nl,
-		   uint64_t ns)
+void prom__seconds(FILE *f, const char *name, const struct prom_label *l, size_t nl, uint64_t ns)
 {
 	series(f, name, "", l, nl, NULL);
 	write_seconds(f, ns);

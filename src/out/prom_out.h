@@ -24,8 +24,7 @@ void prom__family(FILE *f, const char *name, const char *type, const char *help)
 
 /* One sample, name{labels} value: an integer, nanoseconds as seconds, or a double. */
 void prom__u64(FILE *f, const char *name, const struct prom_label *l, size_t nl, uint64_t v);
-void prom__seconds(FILE *f, const char *name, const struct prom_label *l, size_t nl,
-		   uint64_t ns);
+void prom__seconds(FILE *f, const char *name, const struct prom_label *l, size_t nl, uint64_t ns);
 void prom__double(FILE *f, const char *name, const struct prom_label *l, size_t nl, double v);
 
 /*

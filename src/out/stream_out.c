@@ -9,7 +9,7 @@
 #include "out/json.h"
 
 #define COMM_LEN 16
-#define CELL_LEN 8192	/* a path or an argv, escaped or not */
+#define CELL_LEN 8192 /* a path or an argv, escaped or not */
 
 size_t stream_out__escaped(FILE *f, const char *s, size_t len)
 {
@@ -116,8 +116,7 @@ static const char *cell_text(const struct stream_out *o, const void *rec,
 	}
 	switch (c->kind) {
 	case SCOL_SECONDS:
-		snprintf(buf, size, "%.3f",
-			 (double)(int64_t)(u64_of(rec, c) - o->origin_ns) / 1e9);
+		snprintf(buf, size, "%.3f", (double)(int64_t)(u64_of(rec, c) - o->origin_ns) / 1e9);
 		return buf;
 	case SCOL_CLOCK:
 		clock_text(o, u64_of(rec, c), buf, size);
@@ -245,8 +244,8 @@ int stream_out__summary(const struct stream_out *o, FILE *err, uint64_t events, 
 	struct json j;
 
 	if (!o->json) {
-		fprintf(err, "%" PRIu64 " events, %" PRIu64 " lost to a full ring buffer%s\n", events,
-			drops, drops ? " (--buffer makes it larger)" : "");
+		fprintf(err, "%" PRIu64 " events, %" PRIu64 " lost to a full ring buffer%s\n",
+			events, drops, drops ? " (--buffer makes it larger)" : "");
 		return out__status(err);
 	}
 	json__init(&j, o->f);

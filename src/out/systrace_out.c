@@ -17,16 +17,17 @@ int systrace_out__header(FILE *f, const char *source, uint32_t nr_cpus)
 	for (const char *p = source; *p; p++)
 		fputc(out__printable(*p), f);
 	/* The legend as the kernel prints it with irq-info on. */
-	fprintf(f, "; trace_clock: mono (CLOCK_MONOTONIC); flags not recorded   #P:%" PRIu32 "\n"
-		   "#\n"
-		   "#                                _-----=> irqs-off/BH-disabled\n"
-		   "#                               / _----=> need-resched\n"
-		   "#                              | / _---=> hardirq/softirq\n"
-		   "#                              || / _--=> preempt-depth\n"
-		   "#                              ||| / _-=> migrate-disable\n"
-		   "#                              |||| /     delay\n"
-		   "#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION\n"
-		   "#              | |         |   |||||     |         |\n",
+	fprintf(f,
+		"; trace_clock: mono (CLOCK_MONOTONIC); flags not recorded   #P:%" PRIu32 "\n"
+		"#\n"
+		"#                                _-----=> irqs-off/BH-disabled\n"
+		"#                               / _----=> need-resched\n"
+		"#                              | / _---=> hardirq/softirq\n"
+		"#                              || / _--=> preempt-depth\n"
+		"#                              ||| / _-=> migrate-disable\n"
+		"#                              |||| /     delay\n"
+		"#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION\n"
+		"#              | |         |   |||||     |         |\n",
 		nr_cpus);
 	return out__status(f);
 }
@@ -89,7 +90,8 @@ int systrace_out__event(FILE *f, const struct sev *e, const struct tasktab *name
 	case SEV_SWITCH:
 		fprintf(f,
 			"sched_switch: prev_comm=%s prev_pid=%" PRIu32 " prev_prio=%" PRId32
-			" prev_state=%s ==> next_comm=%s next_pid=%" PRIu32 " next_prio=%" PRId32 "\n",
+			" prev_state=%s ==> next_comm=%s next_pid=%" PRIu32 " next_prio=%" PRId32
+			"\n",
 			comm_of(names, e->tid, e->cpu, a), e->tid, e->prio,
 			sev__state_str(e->state, state, sizeof(state)),
 			comm_of(names, e->tid2, e->cpu, b), e->tid2, e->prio2);
@@ -101,10 +103,11 @@ int systrace_out__event(FILE *f, const struct sev *e, const struct tasktab *name
 			comm_of(names, e->tid, e->cpu, a), e->tid, e->prio, e->cpu2, e->cpu3);
 		break;
 	default:
-		kind = e->type == SEV_WAKING ? "sched_waking"
+		kind = e->type == SEV_WAKING   ? "sched_waking"
 		       : e->type == SEV_WAKEUP ? "sched_wakeup"
 					       : "sched_wakeup_new";
-		fprintf(f, "%s: comm=%s pid=%" PRIu32 " prio=%" PRId32 " target_cpu=%03" PRIu32 "\n",
+		fprintf(f,
+			"%s: comm=%s pid=%" PRIu32 " prio=%" PRId32 " target_cpu=%03" PRIu32 "\n",
 			kind, comm_of(names, e->tid, e->cpu, a), e->tid, e->prio, e->cpu2);
 		break;
 	}

@@ -26,8 +26,8 @@ const char *timehist_out__name(char buf[TH_NAME_LEN], const struct th_who *w)
 	else if (w->pid == w->tid || !w->pid)
 		snprintf(buf, TH_NAME_LEN, "%s[%" PRIu32 "]", w->comm ? w->comm : "<...>", w->tid);
 	else
-		snprintf(buf, TH_NAME_LEN, "%s[%" PRIu32 "/%" PRIu32 "]", w->comm ? w->comm : "<...>",
-			 w->tid, w->pid);
+		snprintf(buf, TH_NAME_LEN, "%s[%" PRIu32 "/%" PRIu32 "]",
+			 w->comm ? w->comm : "<...>", w->tid, w->pid);
 	return buf;
 }
 
@@ -144,7 +144,8 @@ int timehist_out__wakeup(FILE *f, uint64_t ts_ns, uint32_t cpu, const struct th_
 }
 
 int timehist_out__migrate(FILE *f, uint64_t ts_ns, uint32_t cpu, const struct th_who *by,
-			  const struct th_who *task, uint32_t orig_cpu, uint32_t dest_cpu, bool json)
+			  const struct th_who *task, uint32_t orig_cpu, uint32_t dest_cpu,
+			  bool json)
 {
 	char name[TH_NAME_LEN];
 

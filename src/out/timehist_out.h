@@ -25,7 +25,7 @@
 
 /* A task as a line names it. comm NULL: not known (printed "<...>"). */
 struct th_who {
-	const char *comm;	/* NUL-terminated */
+	const char *comm; /* NUL-terminated */
 	uint32_t tid, pid;
 };
 
@@ -50,6 +50,7 @@ int timehist_out__wakeup(FILE *f, uint64_t ts_ns, uint32_t cpu, const struct th_
 
 /* -M: task moved from orig_cpu to dest_cpu, seen on cpu while `by` ran there. */
 int timehist_out__migrate(FILE *f, uint64_t ts_ns, uint32_t cpu, const struct th_who *by,
-			  const struct th_who *task, uint32_t orig_cpu, uint32_t dest_cpu, bool json);
+			  const struct th_who *task, uint32_t orig_cpu, uint32_t dest_cpu,
+			  bool json);
 
 #endif

@@ -25,8 +25,9 @@ void top_out__table(FILE *f, const struct top_view *v, const struct report_meta 
 	double all = (double)m->duration_ns * m->nr_cpus;
 
 	out__timestamp(f, m);
-	fprintf(f, "%.3f s, %u CPUs, %zu rows, runtime %.3f ms (%.1f%% of all CPUs), %" PRIu64
-		   " context switches\n",
+	fprintf(f,
+		"%.3f s, %u CPUs, %zu rows, runtime %.3f ms (%.1f%% of all CPUs), %" PRIu64
+		" context switches\n",
 		(double)m->duration_ns / 1e9, m->nr_cpus, v->nr_total, ms(v->total_runtime_ns),
 		all > 0 ? (double)v->total_runtime_ns * 100.0 / all : 0.0, v->context_switches);
 	/* A PID (TID) column is one narrower than before and a '*' marks reuse. */
@@ -37,7 +38,8 @@ void top_out__table(FILE *f, const struct top_view *v, const struct report_meta 
 	fputs("COMM            ", f);
 	if (v->by != TOP_BY_TID)
 		fputs("   THR", f);
-	fputs("   CPU%  RUNTIME(ms)     VCSW    IVCSW  WAKEUPS   MIGR    RUNQ(ms) RUNQMAX(ms)\n", f);
+	fputs("   CPU%  RUNTIME(ms)     VCSW    IVCSW  WAKEUPS   MIGR    RUNQ(ms) RUNQMAX(ms)\n",
+	      f);
 	for (size_t i = 0; i < v->nr_rows; i++) {
 		const struct top_row *r = &v->rows[i];
 
@@ -57,8 +59,9 @@ void top_out__table(FILE *f, const struct top_view *v, const struct report_meta 
 		}
 		if (v->by != TOP_BY_TID)
 			fprintf(f, " %5u", r->threads);
-		fprintf(f, " %6.1f %12.3f %8" PRIu64 " %8" PRIu64 " %8" PRIu64 " %6" PRIu64
-			   " %11.3f %11.3f\n",
+		fprintf(f,
+			" %6.1f %12.3f %8" PRIu64 " %8" PRIu64 " %8" PRIu64 " %6" PRIu64
+			" %11.3f %11.3f\n",
 			r->cpu_pct, ms(r->c.runtime_ns), r->c.nvcsw, r->c.nivcsw, r->c.wakeups,
 			r->c.migrations, ms(r->c.run_delay_ns), ms(r->wait_max_ns));
 	}

@@ -52,7 +52,7 @@ static const char *comm_str(char buf[SEV_COMM_LEN + 1], const char *comm)
 
 /* The probes whose CPU is an argument of their own, not merely where they fired. */
 #define PROBE_CPU_ARG                                                                           \
-	(1u << SS_P_ENQUEUE | 1u << SS_P_DEQUEUE | 1u << SS_P_WAKEUP | 1u << SS_P_LOAD_CHANGE |  \
+	(1u << SS_P_ENQUEUE | 1u << SS_P_DEQUEUE | 1u << SS_P_WAKEUP | 1u << SS_P_LOAD_CHANGE | \
 	 1u << SS_P_SURRENDER)
 
 /* A probe's arguments after its thread: " ==> next", " 120 -> 100", " CPU 1". */
@@ -261,7 +261,8 @@ void trace_out__json(FILE *f, const struct sev *e, const struct tasktab *t,
 		break;
 	case SEV_EXEC:
 		/* The new name, from the event itself. */
-		json_task(&j, &TASK_KEYS, t, comm_str(comm, e->comm), e->tid, e->pid, e->prio, e->cpu);
+		json_task(&j, &TASK_KEYS, t, comm_str(comm, e->comm), e->tid, e->pid, e->prio,
+			  e->cpu);
 		json__u64(&j, "old_tid", e->tid2);
 		break;
 	case SEV_EXIT:
@@ -273,7 +274,8 @@ void trace_out__json(FILE *f, const struct sev *e, const struct tasktab *t,
 		json__i64(&j, "new_prio", e->prio2);
 		break;
 	case SEV_RENAME:
-		json_task(&j, &TASK_KEYS, t, comm_str(comm, e->comm), e->tid, e->pid, e->prio, e->cpu);
+		json_task(&j, &TASK_KEYS, t, comm_str(comm, e->comm), e->tid, e->pid, e->prio,
+			  e->cpu);
 		json_comm(&j, "old_comm", l->old_comm);
 		break;
 	case SEV_PROBE:
@@ -308,8 +310,9 @@ void trace_out__summary(FILE *f, const struct trace_counts *c, const uint64_t *l
 	}
 	fputc('\n', f);
 	if (c->untraced >= 0)
-		fprintf(f, "%" PRId64 " switches the kernel counted but its tracepoint never showed: "
-			   "on-cpu and off-cpu miss them (docs/accounting.md)\n",
+		fprintf(f,
+			"%" PRId64 " switches the kernel counted but its tracepoint never showed: "
+			"on-cpu and off-cpu miss them (docs/accounting.md)\n",
 			c->untraced);
 	if (!out__lost_cpus(f, "", "", lost, nr_cpus,
 			    "raise --buffer, or narrow with -p, -t, -c, -C, -e"))

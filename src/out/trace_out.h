@@ -43,9 +43,9 @@
 
 /* What a line needs beside the event and the tasktab. */
 struct trace_line {
-	uint64_t origin_ns;	/* TIME(ms) counts from here (CLOCK_MONOTONIC) */
-	int64_t ran_ns;		/* SWITCH: how long prev ran (tasktab__ran()), -1 if unknown */
-	char old_comm[SEV_COMM_LEN + 1];	/* RENAME: the name before; "" if unknown */
+	uint64_t origin_ns; /* TIME(ms) counts from here (CLOCK_MONOTONIC) */
+	int64_t ran_ns;	    /* SWITCH: how long prev ran (tasktab__ran()), -1 if unknown */
+	char old_comm[SEV_COMM_LEN + 1]; /* RENAME: the name before; "" if unknown */
 };
 
 /* Fill l for e; call it before tasktab__on_event(t, e). */
@@ -60,11 +60,11 @@ void trace_out__json(FILE *f, const struct sev *e, const struct tasktab *t,
 
 /* What a stream showed, for its closing counts. */
 struct trace_counts {
-	uint32_t show_mask;		/* SEV_MASK() of the kinds shown */
-	uint32_t probes;		/* the probes shown, 1u << enum ss_probe */
-	uint64_t shown[SEV_NR_TYPES];	/* events shown per kind */
-	uint64_t shown_probes[SS_NR_PROBES];	/* and per probe */
-	int64_t untraced;		/* switches on-cpu and off-cpu missed; -1: not asked */
+	uint32_t show_mask;		     /* SEV_MASK() of the kinds shown */
+	uint32_t probes;		     /* the probes shown, 1u << enum ss_probe */
+	uint64_t shown[SEV_NR_TYPES];	     /* events shown per kind */
+	uint64_t shown_probes[SS_NR_PROBES]; /* and per probe */
+	int64_t untraced;		     /* switches on-cpu and off-cpu missed; -1: not asked */
 };
 
 /*

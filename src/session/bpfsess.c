@@ -96,7 +96,8 @@ static void say_load_cost(const struct bpfsess *b, uint64_t start_ns)
 			continue;
 		memset(&info, 0, sizeof(info));
 		/* Kernels before 5.16 do not count them: 0. */
-		if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len) || !info.verified_insns)
+		if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len) ||
+		    !info.verified_insns)
 			fprintf(stderr, " %s n/a", bpf_program__name(prog));
 		else
 			fprintf(stderr, " %s %u", bpf_program__name(prog), info.verified_insns);
@@ -141,9 +142,9 @@ int bpfsess__attach_prog(struct bpfsess *b, struct bpf_program *prog, bool quiet
 		if (!quiet)
 			cli__err("cannot attach %s: %s%s", bpf_program__section_name(prog),
 				 strerror(-err),
-				 err == -EPERM || err == -EACCES ? " (" BPFENV_PRIVILEGE_HINT ")"
+				 err == -EPERM || err == -EACCES   ? " (" BPFENV_PRIVILEGE_HINT ")"
 				 : err == -ENOENT || err == -ESRCH ? " (this kernel lacks the hook)"
-								  : "");
+								   : "");
 		return err;
 	}
 	*slot = link;

@@ -41,30 +41,30 @@ struct bpfsess_skel {
  * The hooks of the skeleton `name` (e.g. acct_bpf from acct.skel.h) as the
  * constant `var`: bpftool's functions are typed, these take a void *.
  */
-#define BPFSESS_SKEL(var, name)                                                    \
-	static void *var##_open(void)                                               \
-	{                                                                           \
-		return name##__open();                                              \
-	}                                                                           \
-	static struct bpf_object_skeleton *var##_skeleton(void *skel)              \
-	{                                                                           \
-		return ((struct name *)skel)->skeleton;                             \
-	}                                                                           \
-	static void var##_destroy(void *skel)                                       \
-	{                                                                           \
-		name##__destroy(skel);                                              \
-	}                                                                           \
+#define BPFSESS_SKEL(var, name)                                       \
+	static void *var##_open(void)                                 \
+	{                                                             \
+		return name##__open();                                \
+	}                                                             \
+	static struct bpf_object_skeleton *var##_skeleton(void *skel) \
+	{                                                             \
+		return ((struct name *)skel)->skeleton;               \
+	}                                                             \
+	static void var##_destroy(void *skel)                         \
+	{                                                             \
+		name##__destroy(skel);                                \
+	}                                                             \
 	static const struct bpfsess_skel var = { var##_open, var##_skeleton, var##_destroy }
 
 struct bpfsess {
-	void *skel;			/* the typed skeleton: the session's to configure and read */
+	void *skel; /* the typed skeleton: the session's to configure and read */
 	struct bpf_object_skeleton *obj_skel;
 	const struct bpfsess_skel *hooks;
-	bool verbose;			/* libbpf's warnings, the cost of loading */
-	uint32_t nr_cpus;		/* possible CPUs: the length of per-CPU values */
+	bool verbose;	  /* libbpf's warnings, the cost of loading */
+	uint32_t nr_cpus; /* possible CPUs: the length of per-CPU values */
 	struct ring_buffer *rb;
-	uint64_t beat_ns;		/* the longest wait on the ring (records that ask no wake-up) */
-	void *iter_buf;			/* every iterator read's, allocated at the first */
+	uint64_t beat_ns; /* the longest wait on the ring (records that ask no wake-up) */
+	void *iter_buf;	  /* every iterator read's, allocated at the first */
 };
 
 /* Up to the skeleton opened, not loaded. On failure b holds nothing to close. */

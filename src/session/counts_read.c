@@ -20,13 +20,13 @@ struct counts_read {
 	size_t nr_values;
 	volatile uint32_t *epoch;
 	uint32_t nr_cpus;
-	size_t max_value;		/* the value that is a maximum, or SIZE_MAX */
-	uint64_t *values;		/* one lookup's per-CPU values */
-	uint64_t *sum;			/* their sums over CPUs */
+	size_t max_value; /* the value that is a maximum, or SIZE_MAX */
+	uint64_t *values; /* one lookup's per-CPU values */
+	uint64_t *sum;	  /* their sums over CPUs */
 	/* The closed interval's keys as read, to find what was added after. */
 	struct count_rows read;
-	struct counts_slots slots;	/* map_fd -1: none */
-	uint64_t *zeros;		/* a slot's per-CPU values, zero */
+	struct counts_slots slots; /* map_fd -1: none */
+	uint64_t *zeros;	   /* a slot's per-CPU values, zero */
 	unsigned char *slot_key;
 };
 

@@ -67,8 +67,8 @@ int counts_read__start(struct bpfsess *b, struct counts_read **out, struct bpf_m
  */
 struct counts_slots {
 	int map_fd;
-	uint32_t nr;		/* COUNTS_NR_SLOTS */
-	bool by_cpu;		/* a key per CPU; else one per slot, summed */
+	uint32_t nr; /* COUNTS_NR_SLOTS */
+	bool by_cpu; /* a key per CPU; else one per slot, summed */
 	void (*key)(void *key, uint32_t slot, uint32_t cpu);
 };
 

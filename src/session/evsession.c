@@ -45,16 +45,16 @@ _Static_assert(SS_COMM_LEN == SEV_COMM_LEN, "one comm length");
 
 #define EV_DEFAULT_RING_BYTES (16u << 20)
 #define EV_MAX_RING_BYTES (1ull << 31)
-#define EV_POLL_MS 100		/* a quiet trace still shows within this */
-#define EV_CHECK_EVERY 1024	/* records between two looks at the clock and Ctrl-C */
-#define EV_YIELD (-EAGAIN)	/* the callback's "give control back" */
-#define EV_MIN_RECORD 32	/* the smallest record with its ring header */
+#define EV_POLL_MS 100	    /* a quiet trace still shows within this */
+#define EV_CHECK_EVERY 1024 /* records between two looks at the clock and Ctrl-C */
+#define EV_YIELD (-EAGAIN)  /* the callback's "give control back" */
+#define EV_MIN_RECORD 32    /* the smallest record with its ring header */
 
 BPFSESS_SKEL(events_hooks, events_bpf);
 
 /* A thread's switch counters at its last switch-out seen. */
 struct vol_slot {
-	uint32_t tid;		/* 0: free */
+	uint32_t tid; /* 0: free */
 	uint32_t pad;
 	uint64_t nvcsw;
 	uint64_t nivcsw;
@@ -62,23 +62,23 @@ struct vol_slot {
 
 struct evsession {
 	struct bpfsess b;
-	struct events_bpf *skel;	/* b's */
+	struct events_bpf *skel; /* b's */
 	size_t ring_bytes;
 	uint64_t start_ns;
 	int (*on_event)(void *ctx, const struct sev *e);
 	int (*on_name)(void *ctx, const struct sev *e);
 	void *ctx;
-	int status;		/* the first non-zero on_event() return, or a ring error */
+	int status; /* the first non-zero on_event() return, or a ring error */
 	/* Bounds of the consumption in progress. */
 	uint64_t deadline_ns;
-	uint64_t budget;	/* records left to deliver */
-	bool honor_stop;	/* give control back on a stop request */
+	uint64_t budget; /* records left to deliver */
+	bool honor_stop; /* give control back on a stop request */
 	uint32_t since_check;
-	struct tidmap vol;	/* of struct vol_slot */
-	struct ss_ev_stat *stat;	/* nr_cpus */
-	uint32_t probes;	/* the DTrace probes taken: 1u << enum ss_probe */
-	uint64_t tick_fn;	/* the tick's hrtimer function, for the tick probe */
-	struct probe_switches sw;	/* with on-cpu or off-cpu: what the kernel hid */
+	struct tidmap vol;	  /* of struct vol_slot */
+	struct ss_ev_stat *stat;  /* nr_cpus */
+	uint32_t probes;	  /* the DTrace probes taken: 1u << enum ss_probe */
+	uint64_t tick_fn;	  /* the tick's hrtimer function, for the tick probe */
+	struct probe_switches sw; /* with on-cpu or off-cpu: what the kernel hid */
 };
 
 /* ------------------------------------------------------------- decoding */
@@ -138,11 +138,16 @@ static bool decode(struct evsession *s, const void *data, size_t size, struct se
 {
 	const struct ss_ev *h = data;
 	static const size_t need[SEV_NR_TYPES] = {
-		[SEV_SWITCH] = sizeof(struct ss_ev_switch), [SEV_WAKING] = sizeof(struct ss_ev),
-		[SEV_WAKEUP] = sizeof(struct ss_ev),	     [SEV_WAKEUP_NEW] = sizeof(struct ss_ev),
-		[SEV_MIGRATE] = sizeof(struct ss_ev_migrate), [SEV_FORK] = sizeof(struct ss_ev_fork),
-		[SEV_EXEC] = sizeof(struct ss_ev_exec),	     [SEV_EXIT] = sizeof(struct ss_ev_exit),
-		[SEV_PRIO] = sizeof(struct ss_ev),	     [SEV_RENAME] = sizeof(struct ss_ev_rename),
+		[SEV_SWITCH] = sizeof(struct ss_ev_switch),
+		[SEV_WAKING] = sizeof(struct ss_ev),
+		[SEV_WAKEUP] = sizeof(struct ss_ev),
+		[SEV_WAKEUP_NEW] = sizeof(struct ss_ev),
+		[SEV_MIGRATE] = sizeof(struct ss_ev_migrate),
+		[SEV_FORK] = sizeof(struct ss_ev_fork),
+		[SEV_EXEC] = sizeof(struct ss_ev_exec),
+		[SEV_EXIT] = sizeof(struct ss_ev_exit),
+		[SEV_PRIO] = sizeof(struct ss_ev),
+		[SEV_RENAME] = sizeof(struct ss_ev_rename),
 		[SEV_PROBE] = sizeof(struct ss_ev_probe),
 	};
 
@@ -240,8 +245,8 @@ static int on_record(void *ctx, void *data, size_t size)
 	if (s->status)
 		return EV_YIELD;
 	if (decode(s, data, size, &e)) {
-		int (*fn)(void *ctx, const struct sev *e) = name_only(data) ? s->on_name
-									    : s->on_event;
+		int (*fn)(void *ctx, const struct sev *e) =
+			name_only(data) ? s->on_name : s->on_event;
 
 		ret = fn ? fn(s->ctx, &e) : 0;
 		if (ret) {
@@ -374,9 +379,10 @@ static int load(struct evsession *s, const struct ev_opts *o, bool *prio_hooks)
 	configure(s, s->skel, o, *prio_hooks);
 	err = bpfsess__load(&s->b, *prio_hooks);
 	if (err && *prio_hooks) {
-		fprintf(stderr, "schedscope: warning: this kernel refuses fentry/fexit programs on "
-				"set_user_nice() and __sched_setscheduler() (%s): only priority "
-				"inheritance is traced\n",
+		fprintf(stderr,
+			"schedscope: warning: this kernel refuses fentry/fexit programs on "
+			"set_user_nice() and __sched_setscheduler() (%s): only priority "
+			"inheritance is traced\n",
 			strerror(-err));
 		*prio_hooks = false;
 		err = bpfsess__reopen(&s->b);
@@ -402,8 +408,7 @@ static int take_probes(struct evsession *s, const struct ev_opts *o)
 	if (!o->probes)
 		return 0;
 	avail = probesession__hooks_available(s->skel->obj, &s->tick_fn, why);
-	return probesession__usable(o->probes, avail, why, !o->probes_only, "tracing",
-				    &s->probes);
+	return probesession__usable(o->probes, avail, why, !o->probes_only, "tracing", &s->probes);
 }
 
 struct evsession *evsession__open(const struct ev_opts *o)
@@ -439,8 +444,9 @@ struct evsession *evsession__open(const struct ev_opts *o)
 	if (o->mask & SEV_MASK(SEV_PRIO)) {
 		prio_hooks = kernel_has_prio_funcs(s->skel);
 		if (!prio_hooks)
-			fprintf(stderr, "schedscope: warning: this kernel's BTF lacks set_user_nice() or "
-					"__sched_setscheduler(): only priority inheritance is traced\n");
+			fprintf(stderr,
+				"schedscope: warning: this kernel's BTF lacks set_user_nice() or "
+				"__sched_setscheduler(): only priority inheritance is traced\n");
 	}
 	if (load(s, o, &prio_hooks))
 		goto fail;
@@ -604,8 +610,7 @@ static int scan(struct evsession *s, bool all, int (*fn)(void *ctx, const struct
 				  &c);
 }
 
-int evsession__scan(struct evsession *s, int (*fn)(void *ctx, const struct task_snap *t),
-		    void *ctx)
+int evsession__scan(struct evsession *s, int (*fn)(void *ctx, const struct task_snap *t), void *ctx)
 {
 	return scan(s, false, fn, ctx);
 }

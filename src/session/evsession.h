@@ -16,16 +16,16 @@
 #include "core/sev.h"
 
 struct ev_opts {
-	uint32_t mask;		/* SEV_MASK() of the kinds to load and deliver (others cost nothing) */
+	uint32_t mask; /* SEV_MASK() of the kinds to load and deliver (others cost nothing) */
 	/*
 	 * The DTrace probes to deliver as SEV_PROBE events (1u << enum
 	 * ss_probe); those this kernel cannot give are left out with a
 	 * warning, or are an error when probes_only and none is left.
 	 */
 	uint32_t probes;
-	bool probes_only;	/* -e named probes and no kind */
-	const struct cli *cli;	/* -p, -t, -c, -C (applied in the kernel), -v */
-	size_t ring_bytes;	/* ring buffer size; 0: the default */
+	bool probes_only;      /* -e named probes and no kind */
+	const struct cli *cli; /* -p, -t, -c, -C (applied in the kernel), -v */
+	size_t ring_bytes;     /* ring buffer size; 0: the default */
 	/* Called for each event in ring order; returns 0 to go on. */
 	int (*on_event)(void *ctx, const struct sev *e);
 	void *ctx;

@@ -23,13 +23,13 @@ BPFSESS_SKEL(lat_hooks, lat_bpf);
 
 struct latsession {
 	struct bpfsess b;
-	struct lat_bpf *skel;	/* b's */
+	struct lat_bpf *skel; /* b's */
 	uint32_t epoch;
 	int (*on_event)(void *ctx, const struct lat_event *e);
 	void *ctx;
 	struct ss_lat_hist *thread_val;
-	struct ss_cg_hist *cg_val;	/* nr_cpus */
-	struct ss_lat_stat *stat;	/* nr_cpus */
+	struct ss_cg_hist *cg_val; /* nr_cpus */
+	struct ss_lat_stat *stat;  /* nr_cpus */
 };
 
 static int on_record(void *ctx, void *data, size_t size)
@@ -201,7 +201,7 @@ static int walk_threads(struct latsession *s, int fd, bool retired, void *key, v
 		memcpy(key, next, key_size);
 		read = !bpf_map_lookup_elem(fd, key, s->thread_val);
 		if (!read)
-			continue;	/* removed meanwhile */
+			continue; /* removed meanwhile */
 		latdecode__thread(&t, s->thread_val, closed_epoch(s));
 		fn(ctx, &t);
 	}
@@ -246,7 +246,7 @@ int latsession__read_cgroups(struct latsession *s,
 
 		key = next;
 		if (bpf_map_lookup_elem(fd, &key, s->cg_val))
-			continue;	/* removed meanwhile */
+			continue; /* removed meanwhile */
 		memset(&h, 0, sizeof(h));
 		for (uint32_t c = 0; c < s->b.nr_cpus; c++) {
 			h.count += s->cg_val[c].count;

@@ -20,12 +20,12 @@ enum lat_hist_mode { LAT_HIST_NONE, LAT_HIST_CPU, LAT_HIST_THREAD, LAT_HIST_CGRO
 
 struct lat_opts {
 	enum lat_hist_mode hist;
-	uint64_t unit_ns;		/* log2 slots' unit: 1000 (us) or 1000000 (ms) */
-	bool slow_events;		/* LAT_EV_SLOW events for waits >= min_lat_ns */
+	uint64_t unit_ns; /* log2 slots' unit: 1000 (us) or 1000000 (ms) */
+	bool slow_events; /* LAT_EV_SLOW events for waits >= min_lat_ns */
 	uint64_t min_lat_ns;
-	bool inversion;			/* sched_waking and sched_pi_setprio records */
-	const struct cli *cli;		/* -p, -t, -c, --from, --max-tasks, -v */
-	uint32_t max_cgroups;		/* LAT_HIST_CGROUP: the kernel table's size */
+	bool inversion;	       /* sched_waking and sched_pi_setprio records */
+	const struct cli *cli; /* -p, -t, -c, --from, --max-tasks, -v */
+	uint32_t max_cgroups;  /* LAT_HIST_CGROUP: the kernel table's size */
 	/* Called for each ring-buffer record, decoded; returns 0 to go on. */
 	int (*on_event)(void *ctx, const struct lat_event *e);
 	void *ctx;
@@ -83,7 +83,8 @@ int latsession__scan(struct latsession *s, uint64_t min_ns, bool inverted,
  * with the cgroup's id. Returns 0 or -errno.
  */
 int latsession__read_cgroups(struct latsession *s,
-			     void (*fn)(void *ctx, uint64_t id, const struct cg_hist *h), void *ctx);
+			     void (*fn)(void *ctx, uint64_t id, const struct cg_hist *h),
+			     void *ctx);
 
 /* Drop the histogram of a cgroup that is gone, to make room. */
 void latsession__forget_cgroup(struct latsession *s, uint64_t id);

@@ -48,13 +48,13 @@ int live__stream(const struct cli *cli, uint64_t tick_ns, live_wait_fn wait, voi
  * SIGTERM. Returns the process exit code.
  */
 struct live_counts {
-	struct bpfsess *b;		/* its programs are detached before the last read */
+	struct bpfsess *b; /* its programs are detached before the last read */
 	struct counts_read *counts;
-	struct count_rows *rows;	/* initialized by the caller */
-	int (*sample)(void *sample_ctx);	/* 0 or -errno; may be NULL */
-	void *sample_ctx;		/* the session's */
-	int (*render)(void *ctx, const struct report_meta *m);	/* 0 or an exit code */
-	void *ctx;			/* the command's */
+	struct count_rows *rows;			       /* initialized by the caller */
+	int (*sample)(void *sample_ctx);		       /* 0 or -errno; may be NULL */
+	void *sample_ctx;				       /* the session's */
+	int (*render)(void *ctx, const struct report_meta *m); /* 0 or an exit code */
+	void *ctx;					       /* the command's */
 };
 
 int live__counts(const struct cli *cli, const char *what, const struct live_counts *lc);

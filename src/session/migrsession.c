@@ -34,7 +34,8 @@ struct migrsession *migrsession__open(const struct cli *cli, uint32_t by)
 	s->skel->rodata->by = by;
 	bpfenv__set_task_filter((struct ss_task_filter *)&s->skel->rodata->task_filter, cli);
 	if (counts_read__start(&s->b, &s->counts, s->skel->maps.counts, s->skel->maps.count_stat,
-			       sizeof(struct ss_migr_key), SS_MIGR_NR, &s->skel->bss->count_epoch, cli->max_keys))
+			       sizeof(struct ss_migr_key), SS_MIGR_NR, &s->skel->bss->count_epoch,
+			       cli->max_keys))
 		goto fail;
 	return s;
 fail:

@@ -20,8 +20,8 @@ BPFSESS_SKEL(probes_hooks, probes_bpf);
 struct probesession {
 	struct bpfsess b;
 	struct probes_bpf *skel;
-	uint64_t tick_fn;		/* the tick's hrtimer function, 0 if unknown */
-	bool switches;			/* on-cpu or off-cpu: untraced switches counted */
+	uint64_t tick_fn; /* the tick's hrtimer function, 0 if unknown */
+	bool switches;	  /* on-cpu or off-cpu: untraced switches counted */
 	struct counts_read *counts;
 	struct probe_switches sw;
 };
@@ -59,16 +59,11 @@ static const struct {
 	const char *name;
 	enum probe_hook hook;
 } hook_progs[] = {
-	{ "probe_switch", PH_SWITCH },
-	{ "probe_sched_exit", PH_SCHED_EXIT },
-	{ "probe_waking", PH_WAKING },
-	{ "probe_wakeup", PH_WAKEUP },
-	{ "probe_wakeup_new", PH_WAKEUP },
-	{ "probe_migrate", PH_MIGRATE },
-	{ "probe_pi_setprio", PH_PI },
-	{ "probe_nr_running", PH_NR_RUNNING },
-	{ "probe_hrtimer", PH_HRTIMER },
-	{ "probe_need_resched", PH_NEED_RESCHED },
+	{ "probe_switch", PH_SWITCH },	   { "probe_sched_exit", PH_SCHED_EXIT },
+	{ "probe_waking", PH_WAKING },	   { "probe_wakeup", PH_WAKEUP },
+	{ "probe_wakeup_new", PH_WAKEUP }, { "probe_migrate", PH_MIGRATE },
+	{ "probe_pi_setprio", PH_PI },	   { "probe_nr_running", PH_NR_RUNNING },
+	{ "probe_hrtimer", PH_HRTIMER },   { "probe_need_resched", PH_NEED_RESCHED },
 };
 
 #define NR_HOOK_PROGS (sizeof(hook_progs) / sizeof(hook_progs[0]))
@@ -117,9 +112,10 @@ uint32_t probesession__hooks_available(struct bpf_object *obj, uint64_t *tick_fn
 		}
 		for (unsigned int h = 0; h < PH_NR && !why[p]; h++)
 			if (missing & (1u << h))
-				why[p] = h == PH_HRTIMER ? "hrtimer_expire_entry and the tick's function "
-							   "in /proc/kallsyms"
-							 : probe_hook_tp[h];
+				why[p] = h == PH_HRTIMER
+						 ? "hrtimer_expire_entry and the tick's function "
+						   "in /proc/kallsyms"
+						 : probe_hook_tp[h];
 	}
 	return avail;
 }
@@ -137,8 +133,10 @@ int probesession__usable(uint32_t asked, uint32_t avail, const char *const *why,
 				 probe_descs[p].name, why[p]);
 			return 1;
 		}
-		fprintf(stderr, "schedscope: warning: this kernel cannot give probe %s (it lacks "
-			"%s); %s the others\n", probe_descs[p].name, why[p], verb);
+		fprintf(stderr,
+			"schedscope: warning: this kernel cannot give probe %s (it lacks "
+			"%s); %s the others\n",
+			probe_descs[p].name, why[p], verb);
 	}
 	return 0;
 }
@@ -221,8 +219,7 @@ static void configure(struct probesession *s, const struct probe_opts *o)
 	s->switches = o->probes & PROBES_SWITCHES;
 }
 
-struct probesession *probesession__new(bool verbose, uint32_t *avail,
-				       const char *why[SS_NR_PROBES])
+struct probesession *probesession__new(bool verbose, uint32_t *avail, const char *why[SS_NR_PROBES])
 {
 	struct probesession *s = calloc(1, sizeof(*s));
 
@@ -265,7 +262,8 @@ int probesession__start(struct probesession *s, const struct probe_opts *o)
 	if (!err)
 		err = counts_read__start(&s->b, &s->counts, s->skel->maps.counts,
 					 s->skel->maps.count_stat, sizeof(struct ss_count_key), 1,
-					 &s->skel->bss->count_epoch, by_slot ? 1 : o->cli->max_keys);
+					 &s->skel->bss->count_epoch,
+					 by_slot ? 1 : o->cli->max_keys);
 	if (!err && by_slot) {
 		slots.map_fd = bpf_map__fd(s->skel->maps.count_slots);
 		err = counts_read__use_slots(s->counts, &slots);

@@ -61,9 +61,9 @@ struct probe_switches {
 	struct bpf_program *prog;
 	struct bpf_map *map;
 	uint32_t nr_cpus;
-	int filter_cpu;			/* -C, or -1 */
-	struct ss_switch_stat *base;	/* per CPU, at the start */
-	struct ss_switch_stat *now;	/* per CPU, at the last read */
+	int filter_cpu;		     /* -C, or -1 */
+	struct ss_switch_stat *base; /* per CPU, at the start */
+	struct ss_switch_stat *now;  /* per CPU, at the last read */
 };
 
 /* For obj, before its load. 0, or -ENOMEM (said). */
@@ -76,9 +76,9 @@ int probe_switches__read(struct probe_switches *sw, bool base);
 uint64_t probe_switches__untraced(const struct probe_switches *sw);
 
 struct probe_opts {
-	uint32_t probes;	/* P() bits, all available */
-	uint32_t by;		/* SS_BY_* */
-	const struct cli *cli;	/* -p, -t, -c, -C, -v */
+	uint32_t probes;       /* P() bits, all available */
+	uint32_t by;	       /* SS_BY_* */
+	const struct cli *cli; /* -p, -t, -c, -C, -v */
 };
 
 struct probesession;

@@ -101,8 +101,7 @@ static void note_lost(struct recinput *in, const struct rec_item *it)
 	}
 }
 
-int recinput__each(struct recinput *in, int (*fn)(void *ctx, const struct rec_item *it),
-		   void *ctx)
+int recinput__each(struct recinput *in, int (*fn)(void *ctx, const struct rec_item *it), void *ctx)
 {
 	struct tasktab *names = in->no_names ? NULL : in->names;
 	size_t page = (size_t)sysconf(_SC_PAGESIZE), released = 0;
@@ -175,11 +174,10 @@ void recinput__print_lost(const struct recinput *in)
 		       "record with a larger --buffer");
 }
 
-bool recinput__wanted(const struct recinput *in, const struct cli *cli, uint32_t pid,
-		      uint32_t tid)
+bool recinput__wanted(const struct recinput *in, const struct cli *cli, uint32_t pid, uint32_t tid)
 {
-	const struct top_filter f = { cli->pids, cli->nr_pids, cli->tids, cli->nr_tids, cli->comm,
-				      false, -1 };
+	const struct top_filter f = { cli->pids, cli->nr_pids, cli->tids, cli->nr_tids,
+				      cli->comm, false,	       -1 };
 	const struct task_ident *me, *leader;
 
 	_Static_assert(CLI_MAX_IDS <= TASK_FILTER_MAX_IDS, "the rule looks at every -p and -t");

@@ -23,7 +23,7 @@ struct recinput {
 	uint64_t events;	/* events given so far */
 	uint64_t lost;		/* events the recorder lost, all CPUs, as far as read */
 	uint64_t *lost_cpu;	/* per CPU [h.nr_cpus] */
-	enum rec_status status;	/* after recinput__each */
+	enum rec_status status; /* after recinput__each */
 	bool no_names;		/* set before recinput__each: names are not needed, not kept */
 	/* private */
 	void *map;
@@ -43,8 +43,7 @@ void recinput__close(struct recinput *in);
  * the offset goes to stderr), 1 if it is corrupt (an error with the offset;
  * what was read before was given), or fn's non-zero return.
  */
-int recinput__each(struct recinput *in, int (*fn)(void *ctx, const struct rec_item *it),
-		   void *ctx);
+int recinput__each(struct recinput *in, int (*fn)(void *ctx, const struct rec_item *it), void *ctx);
 
 struct cli;
 
@@ -52,8 +51,7 @@ struct cli;
  * The task passes cli's -p, -t and -c (thread or process name, as the names
  * stand now; an unknown name matches no -c). True with none of them given.
  */
-bool recinput__wanted(const struct recinput *in, const struct cli *cli, uint32_t pid,
-		      uint32_t tid);
+bool recinput__wanted(const struct recinput *in, const struct cli *cli, uint32_t pid, uint32_t tid);
 
 /* Events lost to a full ring buffer while recording, on stderr, if any. */
 void recinput__print_lost(const struct recinput *in);

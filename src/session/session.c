@@ -27,12 +27,12 @@ BPFSESS_SKEL(acct_hooks, acct_bpf);
 
 struct session {
 	struct bpfsess b;
-	struct acct_bpf *skel;	/* b's */
+	struct acct_bpf *skel; /* b's */
 	struct acct *acct;
-	uint32_t epoch;		/* the interval being accumulated */
+	uint32_t epoch; /* the interval being accumulated */
 	struct ss_cpu_stat *pcpu[2];
 	bool threads;
-	uint64_t untraced_base;	/* kernel minus traced switches at the baseline */
+	uint64_t untraced_base; /* kernel minus traced switches at the baseline */
 	uint64_t untraced;	/* the same at the last read */
 };
 
@@ -106,8 +106,8 @@ struct session *session__open(const struct session_opts *o)
 	configure(s->skel, o, s->b.nr_cpus);
 	if (bpfsess__load(&s->b, false) || bpfsess__attach(&s->b))
 		goto fail;
-	if (o->threads && bpfsess__open_ring(&s->b, s->skel->maps.exits, "exit", on_exit_record, s,
-					     EXIT_BEAT_NS))
+	if (o->threads &&
+	    bpfsess__open_ring(&s->b, s->skel->maps.exits, "exit", on_exit_record, s, EXIT_BEAT_NS))
 		goto fail;
 	bpfenv__run_on_each_cpu(s->skel->progs.probe_cpu, s->b.nr_cpus);
 	s->skel->bss->epoch = s->epoch;
@@ -253,8 +253,8 @@ static int sample_cpus(struct session *s, struct cpustat *cs)
 		smp.migrations_in = mig.in;
 		smp.migrations_out = mig.out;
 		cpustat__sample(cs, c, &smp);
-		untraced += smp.switches > smp.traced_switches ? smp.switches - smp.traced_switches
-							       : 0;
+		untraced +=
+			smp.switches > smp.traced_switches ? smp.switches - smp.traced_switches : 0;
 	}
 	s->untraced = untraced;
 	return 0;

@@ -19,7 +19,7 @@ struct session_opts {
 	bool threads;	/* per-thread counters: task iterator, wakeups, exit records */
 	bool idle;	/* per-CPU idle time */
 	bool waits;	/* run-queue waits per thread (RUNQMAX) */
-	bool cpu_waits;	/* and their sums per CPU */
+	bool cpu_waits; /* and their sums per CPU */
 	bool verbose;	/* libbpf's messages, load cost */
 	int cpu;	/* per-thread figures on this CPU only; -1: all CPUs */
 };

@@ -17,24 +17,24 @@ BPFSESS_SKEL(exec_hooks, execsnoop_bpf);
 BPFSESS_SKEL(exit_hooks, exitsnoop_bpf);
 
 /* Counting: load and attach now, the counts' reader over the object's maps. */
-#define COUNTS_START(s, skel, key, nr_values, cli)                                            \
+#define COUNTS_START(s, skel, key, nr_values, cli)                                              \
 	counts_read__start(&(s)->b, &(s)->counts, (skel)->maps.counts, (skel)->maps.count_stat, \
 			   sizeof(key), (nr_values), &(skel)->bss->count_epoch, (cli)->max_keys)
 
 /* The shape's part of the configuration, from the object's own maps and rodata. */
 #define CONFIGURE(s, skel, cli, counting)                                                    \
-	stream__configure((s), (skel)->maps.events, (skel)->maps.stream_stat,                 \
-			  (struct ss_task_filter *)&(skel)->rodata->task_filter,               \
-			  &(skel)->rodata->stream_uid, &(skel)->rodata->stream_wakeup_bytes,   \
+	stream__configure((s), (skel)->maps.events, (skel)->maps.stream_stat,                \
+			  (struct ss_task_filter *)&(skel)->rodata->task_filter,             \
+			  &(skel)->rodata->stream_uid, &(skel)->rodata->stream_wakeup_bytes, \
 			  (cli), (counting))
 
 /* The programs of --rw: reads, writes and closes. */
 static void set_rw(struct opensnoop_bpf *skel, bool on)
 {
 	struct bpf_program *progs[] = {
-		skel->progs.read_enter, skel->progs.read_exit, skel->progs.pread64_enter,
-		skel->progs.pread64_exit, skel->progs.readv_enter, skel->progs.readv_exit,
-		skel->progs.write_enter, skel->progs.write_exit, skel->progs.pwrite64_enter,
+		skel->progs.read_enter,	   skel->progs.read_exit,    skel->progs.pread64_enter,
+		skel->progs.pread64_exit,  skel->progs.readv_enter,  skel->progs.readv_exit,
+		skel->progs.write_enter,   skel->progs.write_exit,   skel->progs.pwrite64_enter,
 		skel->progs.pwrite64_exit, skel->progs.writev_enter, skel->progs.writev_exit,
 		skel->progs.close_enter,
 	};

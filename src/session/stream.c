@@ -96,9 +96,9 @@ uint64_t stream__drops(struct stream *s)
 struct reader {
 	struct stream *s;
 	struct stream_cmd *c;
-	void *rec;		/* c->rec_size bytes */
-	int err;		/* the first write error */
-	bool failed;		/* the ring could not be read */
+	void *rec;   /* c->rec_size bytes */
+	int err;     /* the first write error */
+	bool failed; /* the ring could not be read */
 };
 
 static int on_record(void *ctx, void *data, size_t size)
@@ -202,7 +202,11 @@ int stream__count(struct stream *s, const struct cli *cli, const char *what,
 		  int (*render)(void *ctx, const struct report_meta *m), void *ctx)
 {
 	struct live_counts lc = {
-		.b = &s->b, .counts = s->counts, .rows = rows, .render = render, .ctx = ctx,
+		.b = &s->b,
+		.counts = s->counts,
+		.rows = rows,
+		.render = render,
+		.ctx = ctx,
 	};
 	/* execsnoop's -T and exitsnoop's -t ask for the time as opensnoop's -T does. */
 	struct cli stamped = *cli;
@@ -222,7 +226,8 @@ int stream__main(const struct cli *cli, struct stream_tool *t)
 	int ret;
 
 	if (cli->interval_s > 0 && !t->counting) {
-		cli__err("interval [count] is for --count: the stream prints each event as it comes");
+		cli__err("interval [count] is for --count: the stream prints each event as it "
+			 "comes");
 		return EXIT_USAGE;
 	}
 	ret = live__check_args(cli);

@@ -35,10 +35,10 @@ struct ss_task_filter;
 
 struct stream {
 	struct bpfsess b;
-	struct bpf_map *events;		/* the ring */
-	struct bpf_map *stat;		/* per CPU: struct ss_stream_stat */
-	struct counts_read *counts;	/* --count */
-	uint64_t shown;			/* records printed */
+	struct bpf_map *events;	    /* the ring */
+	struct bpf_map *stat;	    /* per CPU: struct ss_stream_stat */
+	struct counts_read *counts; /* --count */
+	uint64_t shown;		    /* records printed */
 };
 
 /*
@@ -60,9 +60,9 @@ void stream__configure(struct stream *s, struct bpf_map *events, struct bpf_map 
 
 /* What a stream command prints. */
 struct stream_cmd {
-	struct stream_out out;	/* type, cols, nr_cols, ctx; stream__run() sets the rest */
-	const char *what;	/* "Tracing <what>..." */
-	size_t rec_size;	/* the record's struct: a shorter record is zero-filled */
+	struct stream_out out; /* type, cols, nr_cols, ctx; stream__run() sets the rest */
+	const char *what;      /* "Tracing <what>..." */
+	size_t rec_size;       /* the record's struct: a shorter record is zero-filled */
 	/* A user-space filter (bcc's -l), or NULL: false skips the record. */
 	bool (*wanted)(const void *ctx, const void *rec);
 };
@@ -87,11 +87,11 @@ int stream__count(struct stream *s, const struct cli *cli, const char *what,
 
 /* A stream command, as stream__main() runs it. */
 struct stream_tool {
-	int (*open)(struct stream *s, const struct cli *cli);	/* its snoops__*() */
+	int (*open)(struct stream *s, const struct cli *cli); /* its snoops__*() */
 	/* Counting: the command's counts loop, around stream__count(). */
 	int (*count)(struct stream *s, const struct cli *cli);
-	bool counting;		/* --count (opensnoop: or --rw) */
-	struct stream_cmd cmd;	/* else the stream's */
+	bool counting;	       /* --count (opensnoop: or --rw) */
+	struct stream_cmd cmd; /* else the stream's */
 };
 
 /*

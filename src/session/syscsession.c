@@ -96,8 +96,7 @@ static uint64_t scan(struct syscount_bpf *skel, const struct syscnames *n, enum 
 }
 
 /* Table abi read into the names; how it went, for -v. */
-static const char *find_table(struct syscount_bpf *skel, struct syscnames *n,
-			      enum sysc_abi abi)
+static const char *find_table(struct syscount_bpf *skel, struct syscnames *n, enum sysc_abi abi)
 {
 	const char *sym = abi == SYSC_X64 ? "sys_call_table" : "ia32_sys_call_table";
 	uint64_t addr = syscnames__addr(n, sym), lo, hi;
@@ -147,8 +146,8 @@ static struct syscnames *read_symbols(const char **why)
  * The names: n's symbols (NULL: why not) and the tables the loaded object
  * reads. n itself, or NULL after a warning that numbers will be shown.
  */
-static struct syscnames *find_names(struct syscount_bpf *skel, struct syscnames *n,
-				    const char *why, bool verbose)
+static struct syscnames *find_names(struct syscount_bpf *skel, struct syscnames *n, const char *why,
+				    bool verbose)
 {
 	static const char *const abi_names[SYSC_NR_ABIS] = { "x86-64", "ia32" };
 
@@ -216,8 +215,8 @@ static void configure(struct syscsession *s, const struct sysc_opts *o)
 		bpf_map__set_max_entries(skel->maps.counts, 1);
 	else
 		bpf_map__set_max_entries(skel->maps.hists, 1);
-	bpf_map__set_max_entries(skel->maps.events, o->slower_ns ? (uint32_t)o->ring_bytes
-								 : page_size());
+	bpf_map__set_max_entries(skel->maps.events,
+				 o->slower_ns ? (uint32_t)o->ring_bytes : page_size());
 }
 
 /* The key of slot (count_call() in syscount.bpf.c): the syscall, 32-bit past SS_SC_ABI_SLOTS. */
@@ -283,8 +282,8 @@ struct syscsession *syscsession__open(const struct sysc_opts *o)
 	else if (!o->by_process && use_slots(s))
 		goto fail;
 	s->names = find_names(s->skel, names, why, o->cli->verbose);
-	if (o->slower_ns && bpfsess__open_ring(&s->b, s->skel->maps.events, "--slower", on_record,
-					       s, RING_BEAT_NS))
+	if (o->slower_ns &&
+	    bpfsess__open_ring(&s->b, s->skel->maps.events, "--slower", on_record, s, RING_BEAT_NS))
 		goto fail;
 	return s;
 fail:

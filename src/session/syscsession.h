@@ -16,15 +16,15 @@
 #include "core/sysc.h"
 
 struct sysc_opts {
-	const struct cli *cli;		/* -p, -t, -c, --max-keys, -v */
-	bool latency;			/* -L: total time per key */
-	bool hist;			/* --hist: a histogram per key */
-	bool by_process;		/* -P */
-	bool failures;			/* -x */
-	int want_errno;			/* -e, positive; 0: none */
-	uint64_t unit_ns;		/* the log2 slots' unit: 1000 (us) or 1000000 (ms) */
-	uint64_t slower_ns;		/* --slower; 0: no events */
-	size_t ring_bytes;		/* --slower's ring buffer */
+	const struct cli *cli; /* -p, -t, -c, --max-keys, -v */
+	bool latency;	       /* -L: total time per key */
+	bool hist;	       /* --hist: a histogram per key */
+	bool by_process;       /* -P */
+	bool failures;	       /* -x */
+	int want_errno;	       /* -e, positive; 0: none */
+	uint64_t unit_ns;      /* the log2 slots' unit: 1000 (us) or 1000000 (ms) */
+	uint64_t slower_ns;    /* --slower; 0: no events */
+	size_t ring_bytes;     /* --slower's ring buffer */
 	/* Each --slower event, decoded; returns 0 to go on. */
 	int (*on_event)(void *ctx, const struct sysc_event *e);
 	void *ctx;

@@ -90,8 +90,11 @@ static void depth_folds(void **state)
 
 static void patterns(void **state)
 {
-	struct cgstat_opts o = { .depth = 4, .include = "/sys*", .exclude = "*/skip*",
-				 .max_series = 100 * CGSTAT_SERIES_PER_CGROUP, .expiry_ns = SEC };
+	struct cgstat_opts o = { .depth = 4,
+				 .include = "/sys*",
+				 .exclude = "*/skip*",
+				 .max_series = 100 * CGSTAT_SERIES_PER_CGROUP,
+				 .expiry_ns = SEC };
 	struct cgstat *r = cgstat__new(&o);
 
 	(void)state;

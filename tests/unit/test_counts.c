@@ -79,14 +79,18 @@ static const char *prio_word(const struct count_col *c, const void *key, char *b
 static void test_text_column(void **state)
 {
 	const struct count_col cols[] = {
-		{ .head = "CLASS", .member = "class", .width = -7, .kind = COUNT_COL_TEXT,
+		{ .head = "CLASS",
+		  .member = "class",
+		  .width = -7,
+		  .kind = COUNT_COL_TEXT,
 		  .text = prio_word },
 	};
 	struct count_rows r;
 	struct key a = mk(0, 10, "a"), b = mk(0, 120, "b");
 	struct count_table t = { .member = "rows", .rows = &r, .cols = cols, .nr_cols = 1 };
-	struct count_report c = { .type = "count", .tables = &t, .nr_tables = 1, .full_hint = "",
-				  .untraced = -1 };
+	struct count_report c = {
+		.type = "count", .tables = &t, .nr_tables = 1, .full_hint = "", .untraced = -1
+	};
 	struct report_meta m;
 	char *buf = NULL;
 	size_t len = 0;
@@ -121,16 +125,24 @@ static void test_values(void **state)
 	static const char *const heads[] = { "VOL", "INVOL" };
 	static const char *const members[] = { "voluntary", "involuntary" };
 	const struct count_col cols[] = {
-		{ .head = "COMM", .member = "comm", .width = -4,
-		  .off = offsetof(struct key, comm), .kind = COUNT_COL_COMM },
+		{ .head = "COMM",
+		  .member = "comm",
+		  .width = -4,
+		  .off = offsetof(struct key, comm),
+		  .kind = COUNT_COL_COMM },
 	};
 	struct count_rows r;
 	struct key a = mk(0, 0, "a"), b = mk(0, 0, "b");
 	const uint64_t a1[2] = { 1, 5 }, a2[2] = { 2, 0 }, b1[2] = { 7, 0 }, z[2] = { 0, 0 };
-	struct count_table t = { .member = "rows", .rows = &r, .cols = cols, .nr_cols = 1,
-				 .value_heads = heads, .value_members = members };
-	struct count_report c = { .type = "preempt", .tables = &t, .nr_tables = 1, .full_hint = "",
-				  .untraced = -1 };
+	struct count_table t = { .member = "rows",
+				 .rows = &r,
+				 .cols = cols,
+				 .nr_cols = 1,
+				 .value_heads = heads,
+				 .value_members = members };
+	struct count_report c = {
+		.type = "preempt", .tables = &t, .nr_tables = 1, .full_hint = "", .untraced = -1
+	};
 	struct report_meta m;
 	char *buf = NULL;
 	size_t len = 0;
@@ -190,18 +202,33 @@ static void test_writers(void **state)
 {
 	static const char *const names[] = { "zero", "one" };
 	const struct count_col cols[] = {
-		{ .head = "PROBE", .member = "probe", .width = -6,
-		  .off = offsetof(struct key, probe), .kind = COUNT_COL_NAME, .names = names, .nr_names = 2 },
-		{ .head = "PRIO", .member = "prio", .width = 5,
-		  .off = offsetof(struct key, prio), .kind = COUNT_COL_S32 },
-		{ .head = "COMM", .member = "comm", .width = -4,
-		  .off = offsetof(struct key, comm), .kind = COUNT_COL_COMM },
+		{ .head = "PROBE",
+		  .member = "probe",
+		  .width = -6,
+		  .off = offsetof(struct key, probe),
+		  .kind = COUNT_COL_NAME,
+		  .names = names,
+		  .nr_names = 2 },
+		{ .head = "PRIO",
+		  .member = "prio",
+		  .width = 5,
+		  .off = offsetof(struct key, prio),
+		  .kind = COUNT_COL_S32 },
+		{ .head = "COMM",
+		  .member = "comm",
+		  .width = -4,
+		  .off = offsetof(struct key, comm),
+		  .kind = COUNT_COL_COMM },
 	};
 	struct count_rows r;
 	struct key a = mk(1, -1, "a\nb"), b = mk(7, 120, "q");
 	struct count_table t = { .member = "rows", .rows = &r, .cols = cols, .nr_cols = 3 };
-	struct count_report c = { .type = "count", .tables = &t, .nr_tables = 1, .full = 3,
-				  .full_hint = "--max-keys", .untraced = 5 };
+	struct count_report c = { .type = "count",
+				  .tables = &t,
+				  .nr_tables = 1,
+				  .full = 3,
+				  .full_hint = "--max-keys",
+				  .untraced = 5 };
 	struct report_meta m;
 	char *buf = NULL;
 	size_t len = 0;
@@ -217,22 +244,24 @@ static void test_writers(void **state)
 	f = open_memstream(&buf, &len);
 	assert_int_equal(count_out__table(f, &c, &m), 0);
 	fclose(f);
-	assert_string_equal(buf, "PROBE   PRIO COMM        COUNT\n"
-				 "one       -1 a?b            10\n"
-				 "7        120 q               3\n"
-				 "total 13 in 2 rows over 2.000 s\n"
-				 "lost: 3 counts found the key table full (--max-keys)\n"
-				 "untraced: 5 switches the kernel counted but its tracepoint never "
-				 "showed, so on-cpu and off-cpu miss them (docs/accounting.md)\n\n");
+	assert_string_equal(buf,
+			    "PROBE   PRIO COMM        COUNT\n"
+			    "one       -1 a?b            10\n"
+			    "7        120 q               3\n"
+			    "total 13 in 2 rows over 2.000 s\n"
+			    "lost: 3 counts found the key table full (--max-keys)\n"
+			    "untraced: 5 switches the kernel counted but its tracepoint never "
+			    "showed, so on-cpu and off-cpu miss them (docs/accounting.md)\n\n");
 	free(buf);
 	buf = NULL;
 	f = open_memstream(&buf, &len);
 	c.max_rows = 1;
 	assert_int_equal(count_out__json(f, &c, &m), 0);
 	fclose(f);
-	assert_string_equal(buf, "{\"type\":\"count\",\"duration_ns\":2000000000,\"total\":13,\"rows_total\":2,"
-				 "\"rows\":[{\"probe\":\"one\",\"prio\":-1,\"comm\":\"a\\u000ab\","
-				 "\"count\":10}],\"lost\":{\"table_full\":3,\"untraced_switches\":5}}\n");
+	assert_string_equal(
+		buf, "{\"type\":\"count\",\"duration_ns\":2000000000,\"total\":13,\"rows_total\":2,"
+		     "\"rows\":[{\"probe\":\"one\",\"prio\":-1,\"comm\":\"a\\u000ab\","
+		     "\"count\":10}],\"lost\":{\"table_full\":3,\"untraced_switches\":5}}\n");
 	free(buf);
 	count_rows__free(&r);
 }
@@ -277,16 +306,21 @@ static const char *key_name(const struct count_col *c, const void *key, char *bu
 static void test_hist_rows(void **state)
 {
 	const struct count_col cols[] = {
-		{ .head = "SYSCALL", .member = "syscall", .width = -22, .kind = COUNT_COL_TEXT,
-		  .text = key_name, .text_ctx = "nr" },
+		{ .head = "SYSCALL",
+		  .member = "syscall",
+		  .width = -22,
+		  .kind = COUNT_COL_TEXT,
+		  .text = key_name,
+		  .text_ctx = "nr" },
 	};
 	const struct hist_out_ctx ctx = { "usecs", "us", "calls" };
 	struct key k = mk(230, 0, "x");
 	struct lat_dist d;
 	struct count_rows r;
 	struct count_table t = { .member = "rows", .rows = &r, .cols = cols, .nr_cols = 1 };
-	struct count_report c = { .type = "syscount", .tables = &t, .nr_tables = 1,
-				  .full_hint = "", .untraced = -1 };
+	struct count_report c = {
+		.type = "syscount", .tables = &t, .nr_tables = 1, .full_hint = "", .untraced = -1
+	};
 	struct report_meta m;
 	char *buf = NULL;
 	size_t len = 0;
@@ -311,14 +345,17 @@ static void test_hist_rows(void **state)
 	assert_int_equal(count_out__table(f, &c, &m), 0);
 	assert_int_equal(count_out__json(f, &c, &m), 0);
 	fclose(f);
-	assert_non_null(strstr(buf, "SYSCALL = nr230\n     usecs               : count    distribution\n"));
+	assert_non_null(
+		strstr(buf, "SYSCALL = nr230\n     usecs               : count    distribution\n"));
 	assert_non_null(strstr(buf, "     16384 -> 32767      : 2        |*****"));
 	assert_non_null(strstr(buf, "  calls 2  avg 20.1 ms  p50 20.1 ms  p90 20.1 ms  p99 20.1 ms"
 				    "  p99.9 20.1 ms  max 20.1 ms\n"));
 	assert_non_null(strstr(buf, "total 2 in 1 rows over 1.000 s\n"));
-	assert_non_null(strstr(buf, "\"rows\":[{\"syscall\":\"nr230\",\"latency\":{\"count\":2,"
-				    "\"sum_ns\":40200000,\"max_ns\":20100000,\"p50_ns\":20100000,"));
-	assert_non_null(strstr(buf, "\"fine\":[{\"lo_ns\":18874368,\"hi_ns\":20971520,\"count\":2}]"));
+	assert_non_null(strstr(buf,
+			       "\"rows\":[{\"syscall\":\"nr230\",\"latency\":{\"count\":2,"
+			       "\"sum_ns\":40200000,\"max_ns\":20100000,\"p50_ns\":20100000,"));
+	assert_non_null(
+		strstr(buf, "\"fine\":[{\"lo_ns\":18874368,\"hi_ns\":20971520,\"count\":2}]"));
 	free(buf);
 	count_rows__free(&r);
 }
@@ -326,12 +363,9 @@ static void test_hist_rows(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_merge_and_order),
-		cmocka_unit_test(test_values),
-		cmocka_unit_test(test_text_column),
-		cmocka_unit_test(test_find),
-		cmocka_unit_test(test_writers),
-		cmocka_unit_test(test_roles),
+		cmocka_unit_test(test_merge_and_order), cmocka_unit_test(test_values),
+		cmocka_unit_test(test_text_column),	cmocka_unit_test(test_find),
+		cmocka_unit_test(test_writers),		cmocka_unit_test(test_roles),
 		cmocka_unit_test(test_hist_rows),
 	};
 

@@ -58,7 +58,7 @@ static struct task_snap snap(uint32_t tid, uint64_t rt, uint64_t rd, uint64_t pc
 	memset(&s, 0, sizeof(s));
 	s.tid = tid;
 	s.pid = 100;
-	s.start_ns = 5;	/* older than the recording */
+	s.start_ns = 5; /* older than the recording */
 	s.runtime_ns = rt;
 	s.run_delay_ns = rd;
 	s.pcount = pcount;
@@ -126,7 +126,7 @@ static void window_is_counter_growth(void **state)
 	evacct__snap(ea, SNAP_BEGIN, &s1);
 	evacct__snap(ea, SNAP_BEGIN, &s2);
 	evacct__observe(ea, a, names);
-	acct__close(a, keep, &r);	/* the baseline: nothing to report */
+	acct__close(a, keep, &r); /* the baseline: nothing to report */
 	r.n = 0;
 
 	/* 11 blocks (S) after 300 ns more; 12 arrives after waiting 50 ns. */

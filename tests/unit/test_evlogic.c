@@ -18,24 +18,24 @@
 #include "core/sev.h"
 
 /* include/linux/sched.h */
-#define TASK_RUNNING		0x00000000
-#define TASK_INTERRUPTIBLE	0x00000001
-#define TASK_UNINTERRUPTIBLE	0x00000002
-#define __TASK_STOPPED		0x00000004
-#define __TASK_TRACED		0x00000008
-#define EXIT_DEAD		0x00000010
-#define EXIT_ZOMBIE		0x00000020
-#define TASK_PARKED		0x00000040
-#define TASK_DEAD		0x00000080
-#define TASK_WAKEKILL		0x00000100
-#define TASK_NOLOAD		0x00000400
-#define TASK_RTLOCK_WAIT	0x00001000
-#define TASK_FREEZABLE		0x00002000
-#define TASK_FROZEN		0x00008000
-#define TASK_KILLABLE		(TASK_WAKEKILL | TASK_UNINTERRUPTIBLE)
-#define TASK_STOPPED		(TASK_WAKEKILL | __TASK_STOPPED)
-#define TASK_TRACED		__TASK_TRACED
-#define TASK_IDLE		(TASK_UNINTERRUPTIBLE | TASK_NOLOAD)
+#define TASK_RUNNING 0x00000000
+#define TASK_INTERRUPTIBLE 0x00000001
+#define TASK_UNINTERRUPTIBLE 0x00000002
+#define __TASK_STOPPED 0x00000004
+#define __TASK_TRACED 0x00000008
+#define EXIT_DEAD 0x00000010
+#define EXIT_ZOMBIE 0x00000020
+#define TASK_PARKED 0x00000040
+#define TASK_DEAD 0x00000080
+#define TASK_WAKEKILL 0x00000100
+#define TASK_NOLOAD 0x00000400
+#define TASK_RTLOCK_WAIT 0x00001000
+#define TASK_FREEZABLE 0x00002000
+#define TASK_FROZEN 0x00008000
+#define TASK_KILLABLE (TASK_WAKEKILL | TASK_UNINTERRUPTIBLE)
+#define TASK_STOPPED (TASK_WAKEKILL | __TASK_STOPPED)
+#define TASK_TRACED __TASK_TRACED
+#define TASK_IDLE (TASK_UNINTERRUPTIBLE | TASK_NOLOAD)
 
 /* prev_state of a switch as ftrace prints it, through the record's index. */
 static const char *switch_state(int preempt, unsigned int state, unsigned int exit_state,
@@ -55,7 +55,7 @@ static void switch_state_letters(void **state)
 		unsigned int state, exit_state;
 		const char *want;
 	} cases[] = {
-		{ 0, TASK_RUNNING, 0, "R" },		/* sched_yield() */
+		{ 0, TASK_RUNNING, 0, "R" }, /* sched_yield() */
 		{ 0, TASK_INTERRUPTIBLE, 0, "S" },
 		{ 0, TASK_UNINTERRUPTIBLE, 0, "D" },
 		{ 0, TASK_KILLABLE, 0, "D" },
@@ -73,7 +73,7 @@ static void switch_state_letters(void **state)
 		/* A dead task's last switch: its exit_state decides. */
 		{ 0, TASK_DEAD, EXIT_ZOMBIE, "Z" },
 		{ 0, TASK_DEAD, EXIT_DEAD, "X" },
-		{ 0, TASK_DEAD, 0, "R" },		/* TASK_DEAD is outside TASK_REPORT */
+		{ 0, TASK_DEAD, 0, "R" }, /* TASK_DEAD is outside TASK_REPORT */
 		/* Several bits: the highest wins (fls). */
 		{ 0, TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE, 0, "D" },
 		/* Preempted: "R+" whatever the state, even one of a task going to sleep. */
@@ -86,12 +86,12 @@ static void switch_state_letters(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		const char *got = switch_state(cases[i].preempt, cases[i].state, cases[i].exit_state,
-					       buf);
+		const char *got =
+			switch_state(cases[i].preempt, cases[i].state, cases[i].exit_state, buf);
 
 		if (strcmp(got, cases[i].want))
-			fail_msg("case %zu: preempt %d state %#x exit_state %#x: got %s, want %s", i,
-				 cases[i].preempt, cases[i].state, cases[i].exit_state, got,
+			fail_msg("case %zu: preempt %d state %#x exit_state %#x: got %s, want %s",
+				 i, cases[i].preempt, cases[i].state, cases[i].exit_state, got,
 				 cases[i].want);
 	}
 }
@@ -185,7 +185,7 @@ static void voluntary_from_counters(void **state)
 	/* First sight: __schedule()'s rule (not preempted, not TASK_RUNNING). */
 	assert_true(ev__voluntary(0, 0, 0, 10, 3, IDX_S));
 	assert_true(ev__voluntary(0, 0, 0, 10, 3, IDX_D));
-	assert_false(ev__voluntary(0, 0, 0, 10, 3, IDX_R));		/* sched_yield() */
+	assert_false(ev__voluntary(0, 0, 0, 10, 3, IDX_R)); /* sched_yield() */
 	assert_false(ev__voluntary(0, 0, 0, 10, 3, IDX_PREEMPTED));
 	/* nvcsw moved, nivcsw did not: voluntary, whatever the traced state says (6.13+:
 	 * a sleep cut short by a signal is traced as TASK_RUNNING but counted in nvcsw). */
@@ -213,10 +213,8 @@ static void voluntary_from_counters(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(switch_state_letters),
-		cmocka_unit_test(switch_state_values),
-		cmocka_unit_test(fls_matches_a_loop),
-		cmocka_unit_test(arrival_as_sched_info),
+		cmocka_unit_test(switch_state_letters),	   cmocka_unit_test(switch_state_values),
+		cmocka_unit_test(fls_matches_a_loop),	   cmocka_unit_test(arrival_as_sched_info),
 		cmocka_unit_test(voluntary_from_counters),
 	};
 

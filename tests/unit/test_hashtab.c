@@ -20,7 +20,7 @@
 #define MIN_CAP 64
 
 struct ent {
-	uint64_t start;		/* 0: a free slot */
+	uint64_t start; /* 0: a free slot */
 	uint32_t id;
 	uint32_t val;
 };
@@ -32,7 +32,7 @@ struct key {
 
 static size_t key_hash(uint64_t start, uint32_t id)
 {
-	return (size_t)((start + id) % 16) + MIN_CAP - 8;	/* homes 56..63 and, wrapped, 0..7 */
+	return (size_t)((start + id) % 16) + MIN_CAP - 8; /* homes 56..63 and, wrapped, 0..7 */
 }
 
 static size_t ent_hash(const void *e)

@@ -159,8 +159,9 @@ static void cpustat_deltas_and_percentages(void **state)
 {
 	struct cpustat *cs = cpustat__new(2);
 	struct cpu_sample s0 = { .switches = 100, .idle_ns = 5000 };
-	struct cpu_sample s1 = { .switches = 600, .idle_ns = 755000, .migrations_in = 3,
-				 .wait_max_ns = 42 };
+	struct cpu_sample s1 = {
+		.switches = 600, .idle_ns = 755000, .migrations_in = 3, .wait_max_ns = 42
+	};
 	struct cpu_sample busy0 = { .switches = 7 }, busy1 = { .switches = 9 };
 	struct cpu_row rows[2];
 

@@ -201,7 +201,7 @@ static void all_combines_wakeup_and_preempt(void **state)
 	assert_int_equal(latview__max_ns(v, LAT_VIEW_ALL), 5000);
 	assert_int_equal(latview__log2(v, LAT_VIEW_ALL, 0), 2);
 	assert_int_equal(latview__log2(v, LAT_VIEW_ALL, 2), 1);
-	assert_int_equal(latview__percentile(v, LAT_VIEW_ALL, 0.5), 207);	/* [192, 208) */
+	assert_int_equal(latview__percentile(v, LAT_VIEW_ALL, 0.5), 207); /* [192, 208) */
 	assert_int_equal(latview__percentile(v, LAT_VIEW_ALL, 1.0), 5000);
 	assert_int_equal(latview__count(v, SS_LAT_PREMIG), 1);
 	assert_false(latview__empty(v));
@@ -264,13 +264,13 @@ static void maximum_of_the_closing_interval(void **state)
 	struct lat_view *v = view_new();
 
 	(void)state;
-	knote(cpu0, SS_LAT_WAKEUP, 999999, 4);	/* epoch 4, slot 0: long closed */
+	knote(cpu0, SS_LAT_WAKEUP, 999999, 4); /* epoch 4, slot 0: long closed */
 	*base0 = *cpu0;
 	knote(cpu0, SS_LAT_WAKEUP, 100, 5);
 	latview__init(v);
 	add_since(v, cpu0, base0, 5);
 	assert_int_equal(v->max_ns[SS_LAT_WAKEUP], 100);
-	knote(cpu0, SS_LAT_WAKEUP, 300, 6);	/* epoch 6 reuses slot 0 */
+	knote(cpu0, SS_LAT_WAKEUP, 300, 6); /* epoch 6 reuses slot 0 */
 	latview__init(v);
 	add_since(v, cpu0, base0, 5);
 	assert_int_equal(v->max_ns[SS_LAT_WAKEUP], 300);
@@ -317,7 +317,8 @@ static void core_counts_as_the_kernel(void **state)
 	assert_non_null(core);
 	assert_non_null(decoded);
 	for (size_t i = 0; i < sizeof(waits) / sizeof(waits[0]); i++) {
-		struct lat_sample one = { .wait_ns = waits[i], .run_delay_ns = waits[i],
+		struct lat_sample one = { .wait_ns = waits[i],
+					  .run_delay_ns = waits[i],
 					  .kind = i % 2 ? SS_LAT_PREEMPT : SS_LAT_WAKEUP };
 
 		lat__hist_sample(k, &one, US, 1);
@@ -340,15 +341,39 @@ static void core_counts_as_the_kernel(void **state)
 static void records_decode_into_core_types(void **state)
 {
 	struct ss_lat_event k = {
-		.ts_ns = 1, .lat_ns = 2, .premig_ns = 3, .type = SS_EV_WAKE_INV, .kind = 1,
-		.cpu = 4, .pid = 5, .tid = 6, .other_pid = 7, .other_tid = 8, .third_tid = 9,
-		.prio = 10, .other_prio = 11, .third_prio = 12, .waits = 13,
-		.comm = "victim", .other_comm = "waker", .third_comm = "hog",
+		.ts_ns = 1,
+		.lat_ns = 2,
+		.premig_ns = 3,
+		.type = SS_EV_WAKE_INV,
+		.kind = 1,
+		.cpu = 4,
+		.pid = 5,
+		.tid = 6,
+		.other_pid = 7,
+		.other_tid = 8,
+		.third_tid = 9,
+		.prio = 10,
+		.other_prio = 11,
+		.third_prio = 12,
+		.waits = 13,
+		.comm = "victim",
+		.other_comm = "waker",
+		.third_comm = "hog",
 	};
 	struct ss_waiting_rec kw = {
-		.start_ns = 1, .wait_ns = 2, .pid = 3, .tid = 4, .cpu = 5, .prio = 6, .policy = 1,
-		.curr_pid = 7, .curr_tid = 8, .curr_prio = 9, .curr_policy = 2,
-		.comm = "starving", .curr_comm = "holder",
+		.start_ns = 1,
+		.wait_ns = 2,
+		.pid = 3,
+		.tid = 4,
+		.cpu = 5,
+		.prio = 6,
+		.policy = 1,
+		.curr_pid = 7,
+		.curr_tid = 8,
+		.curr_prio = 9,
+		.curr_policy = 2,
+		.comm = "starving",
+		.curr_comm = "holder",
 	};
 	struct ss_lat_stat ks = { 1, 2, 3, 4, 5, 6, 7, 8 };
 	struct lat_event e;
@@ -458,7 +483,7 @@ static void latsnap_many_threads(void **state)
 	assert_non_null(s);
 	assert_non_null(h);
 	for (uint32_t i = 0; i < N; i++) {
-		h->tid = i * 64;	/* multiples of the first capacity */
+		h->tid = i * 64; /* multiples of the first capacity */
 		h->start_ns = i;
 		h->pid = i * 3;
 		assert_int_equal(latsnap__put(s, h), 0);
@@ -508,7 +533,8 @@ static void log2_text_is_bccs(void **state)
 
 	(void)state;
 	out = render_log2(slots, SS_LAT_LOG2_SLOTS, "usecs");
-	assert_string_equal(out,
+	assert_string_equal(
+		out,
 		"     usecs               : count    distribution\n"
 		"         0 -> 1          : 3        |************                            |\n"
 		"         2 -> 3          : 10       |****************************************|\n"
@@ -522,8 +548,10 @@ static void log2_text_is_bccs(void **state)
 	wide[33] = 2;
 	wide[0] = 1;
 	out = render_log2(wide, SS_LAT_LOG2_SLOTS, "msecs");
-	assert_non_null(strstr(out, "               msecs                         : count    distribution\n"
-				    "                   0 -> 1                    : 1        |**********          |\n"));
+	assert_non_null(
+		strstr(out, "               msecs                         : count    distribution\n"
+			    "                   0 -> 1                    : 1        |**********   "
+			    "       |\n"));
 	assert_non_null(strstr(out, "          8589934592 -> 17179869183          : 2        "
 				    "|********************|\n"));
 	free(out);
@@ -580,8 +608,9 @@ static void summary_lines(void **state)
 	assert_string_equal(out, "  preempt->run waits 0\n");
 	free(out);
 	out = render_summary(v, SS_LAT_PREMIG);
-	assert_string_equal(out, "  migrated     waits 1  pre-migration part: sum 700 ns  p50 700 ns"
-				 "  p90 700 ns  p99 700 ns  p99.9 700 ns  max 700 ns\n");
+	assert_string_equal(out,
+			    "  migrated     waits 1  pre-migration part: sum 700 ns  p50 700 ns"
+			    "  p90 700 ns  p99 700 ns  p99.9 700 ns  max 700 ns\n");
 	free(out);
 	free(h);
 	free(v);
@@ -626,7 +655,7 @@ static void json_histograms(void **state)
 	hist_note(h, SS_LAT_WAKEUP, 1000);
 	hist_note(h, SS_LAT_WAKEUP, 1400);
 	hist_note(h, SS_LAT_WAKEUP, 5000);
-	hist_note(h, SS_LAT_PREEMPT, 2000000000000ull);	/* in the open-ended bucket */
+	hist_note(h, SS_LAT_PREEMPT, 2000000000000ull); /* in the open-ended bucket */
 	view_of(v, h);
 	json__init(&j, f);
 	json__begin_object(&j, NULL);

@@ -18,10 +18,10 @@
 
 /* One task as the kernel keeps it, and the task storage our hooks keep for it. */
 struct ktask {
-	__u64 run_delay, pcount, last_queued;	/* sched_info */
+	__u64 run_delay, pcount, last_queued; /* sched_info */
 	__u64 nvcsw, nivcsw;
-	int running;		/* __state == TASK_RUNNING */
-	int born;		/* start_time >= trace start */
+	int running; /* __state == TASK_RUNNING */
+	int born;    /* start_time >= trace start */
 	struct lat_task lt;
 };
 
@@ -128,8 +128,8 @@ static enum lat_result k_sleep_wake_run(struct ktask *t, __u64 block, __u64 wake
 	return k_switch_in(t, run, s);
 }
 
-static void assert_sample(enum lat_result r, const struct lat_sample *s, __u32 kind,
-			  __u64 wait_ns, __u64 premig_ns)
+static void assert_sample(enum lat_result r, const struct lat_sample *s, __u32 kind, __u64 wait_ns,
+			  __u64 premig_ns)
 {
 	assert_int_equal(r, LAT_MEASURED);
 	assert_int_equal(s->kind, kind);
@@ -182,16 +182,16 @@ static void migrated_while_queued(void **state)
 	struct lat_sample s;
 
 	(void)state;
-	k_new_thread(&t, 200);		/* woken on A */
-	k_dequeue(&t, 210);		/* pulled away after 10 */
-	k_enqueue(&t, 5000);		/* on B */
+	k_new_thread(&t, 200); /* woken on A */
+	k_dequeue(&t, 210);    /* pulled away after 10 */
+	k_enqueue(&t, 5000);   /* on B */
 	assert_sample(k_switch_in(&t, 5007, &s), &s, SS_LAT_WAKEUP, 17, 10);
 	/* Preempted on B, then migrated twice before it ran again on C. */
 	k_switch_out(&t, 5100, 1);
-	k_dequeue(&t, 5130);		/* 30 on B */
-	k_enqueue(&t, 90);		/* on A again */
-	k_dequeue(&t, 95);		/* 5 on A */
-	k_enqueue(&t, 70000);		/* on C */
+	k_dequeue(&t, 5130);  /* 30 on B */
+	k_enqueue(&t, 90);    /* on A again */
+	k_dequeue(&t, 95);    /* 5 on A */
+	k_enqueue(&t, 70000); /* on C */
 	assert_sample(k_switch_in(&t, 70002, &s), &s, SS_LAT_PREEMPT, 37, 35);
 	assert_int_equal(t.run_delay, 17 + 37);
 }
@@ -209,12 +209,12 @@ static void preempted_in_kernel(void **state)
 	(void)state;
 	k_new_thread(&t, 1);
 	assert_sample(k_switch_in(&t, 11, &s), &s, SS_LAT_WAKEUP, 10, 0);
-	k_block(&t, 1000, 1);		/* preempted in the kernel before schedule() */
+	k_block(&t, 1000, 1); /* preempted in the kernel before schedule() */
 	assert_int_equal(t.last_queued, 0);
 	assert_int_equal(t.lt.kpreempt_since, 1000);
-	k_wake(&t, 1100, 1);		/* the wakeup finds it still queued */
+	k_wake(&t, 1100, 1); /* the wakeup finds it still queued */
 	assert_sample(k_switch_in(&t, 1300, &s), &s, SS_LAT_PREEMPT, 300, 0);
-	assert_int_equal(t.run_delay, 10);	/* the kernel's view: no wait */
+	assert_int_equal(t.run_delay, 10); /* the kernel's view: no wait */
 	assert_int_equal(t.lt.kpreempt_since, 0);
 	/* The baseline stayed in step with run_delay: the next wait is measured. */
 	assert_sample(k_sleep_wake_run(&t, 1400, 2000, 2050, &s), &s, SS_LAT_WAKEUP, 50, 0);
@@ -229,9 +229,9 @@ static void preempted_in_kernel_then_migrated(void **state)
 	(void)state;
 	k_new_thread(&t, 1);
 	assert_sample(k_switch_in(&t, 11, &s), &s, SS_LAT_WAKEUP, 10, 0);
-	k_block(&t, 1000, 1);		/* on A */
-	k_dequeue(&t, 1100);		/* nothing to add: not queued for sched_info */
-	k_enqueue(&t, 1120);		/* on B: a wait starts for sched_info */
+	k_block(&t, 1000, 1); /* on A */
+	k_dequeue(&t, 1100);  /* nothing to add: not queued for sched_info */
+	k_enqueue(&t, 1120);  /* on B: a wait starts for sched_info */
 	assert_sample(k_switch_in(&t, 1200, &s), &s, SS_LAT_PREEMPT, 200, 120);
 	assert_int_equal(t.run_delay, 10 + 80);
 	assert_sample(k_sleep_wake_run(&t, 1300, 2000, 2010, &s), &s, SS_LAT_WAKEUP, 10, 0);
@@ -250,22 +250,22 @@ static void waiting_so_far(void **state)
 
 	(void)state;
 	k_new_thread(&t, 200);
-	k_dequeue(&t, 210);		/* 10 on A */
-	k_enqueue(&t, 5000);		/* on B */
+	k_dequeue(&t, 210);  /* 10 on A */
+	k_enqueue(&t, 5000); /* on B */
 	si = k_si(&t);
 	assert_int_equal(lat__waiting_for(&t.lt, &si, 5004, 1), 14);
 	/* A new thread's first wait: from zero. Without storage only the part on this CPU. */
 	assert_int_equal(lat__waiting_for(NULL, &si, 5004, 1), 4);
 	assert_sample(k_switch_in(&t, 5007, &s), &s, SS_LAT_WAKEUP, 17, 10);
 	si = k_si(&t);
-	assert_int_equal(lat__waiting_for(&t.lt, &si, 6000, 1), 0);	/* running */
-	k_block(&t, 6000, 1);		/* preempted while going to sleep */
+	assert_int_equal(lat__waiting_for(&t.lt, &si, 6000, 1), 0); /* running */
+	k_block(&t, 6000, 1); /* preempted while going to sleep */
 	si = k_si(&t);
 	assert_int_equal(lat__waiting_for(&t.lt, &si, 6250, 1), 250);
 	assert_sample(k_switch_in(&t, 6300, &s), &s, SS_LAT_PREEMPT, 300, 0);
 	k_block(&t, 6400, 0);
 	si = k_si(&t);
-	assert_int_equal(lat__waiting_for(&t.lt, &si, 9000, 1), 0);	/* asleep */
+	assert_int_equal(lat__waiting_for(&t.lt, &si, 9000, 1), 0); /* asleep */
 }
 
 /*
@@ -280,8 +280,8 @@ static void reused_tid_is_a_new_thread(void **state)
 	(void)state;
 	k_new_thread(&old, 1);
 	assert_sample(k_switch_in(&old, 41, &s), &s, SS_LAT_WAKEUP, 40, 0);
-	k_block(&old, 100, 1);		/* left with a stamp, then it exits */
-	k_new_thread(&t, 5000);		/* same TID, new task_struct */
+	k_block(&old, 100, 1);	/* left with a stamp, then it exits */
+	k_new_thread(&t, 5000); /* same TID, new task_struct */
 	assert_sample(k_switch_in(&t, 5100, &s), &s, SS_LAT_WAKEUP, 100, 0);
 	k_switch_out(&t, 5200, 1);
 	assert_sample(k_switch_in(&t, 5260, &s), &s, SS_LAT_PREEMPT, 60, 0);
@@ -313,7 +313,7 @@ static void unbased_and_seeded(void **state)
 	assert_int_equal(k_switch_in(&t, 150, &s), LAT_UNBASED);
 	assert_sample(k_sleep_wake_run(&t, 200, 300, 305, &s), &s, SS_LAT_WAKEUP, 5, 0);
 
-	k_enqueue(&u, 1000);		/* queued before tracing began */
+	k_enqueue(&u, 1000); /* queued before tracing began */
 	/* The first scan, as scan_tasks() seeds: the baseline and the switch count. */
 	wait__seed(&u.lt.wb, u.run_delay, u.pcount);
 	u.lt.nivcsw = u.nivcsw;
@@ -338,7 +338,7 @@ static void missed_arrival(void **state)
 	assert_sample(k_switch_in(&t, 11, &s), &s, SS_LAT_WAKEUP, 10, 0);
 	k_block(&t, 50, 0);
 	k_wake(&t, 100, 0);
-	t.run_delay += 20;		/* switched in at 120, unseen */
+	t.run_delay += 20; /* switched in at 120, unseen */
 	t.last_queued = 0;
 	t.pcount++;
 	assert_int_equal(k_sleep_wake_run(&t, 150, 200, 230, &s), LAT_UNSPLIT);
@@ -362,9 +362,9 @@ static void unsplit_drops_stamp(void **state)
 	k_new_thread(&t, 1);
 	k_switch_in(&t, 11, &s);
 	t.running = 0;
-	k_switch_out(&t, 100, 1);	/* preempted while going to sleep: stamped */
+	k_switch_out(&t, 100, 1); /* preempted while going to sleep: stamped */
 	assert_int_equal(t.lt.kpreempt_since, 100);
-	t.pcount += 2;			/* two arrivals the hook never saw */
+	t.pcount += 2; /* two arrivals the hook never saw */
 	t.run_delay += 70;
 	assert_int_equal(k_switch_in(&t, 400, &s), LAT_UNSPLIT);
 	assert_int_equal(s.wait_ns, 70);
@@ -400,7 +400,7 @@ static void waking_stamp_validity(void **state)
 
 	(void)state;
 	k_new_thread(&t, 1);
-	assert_false(lat__waking_valid(&t.lt, t.nvcsw + t.nivcsw));	/* no stamp */
+	assert_false(lat__waking_valid(&t.lt, t.nvcsw + t.nivcsw)); /* no stamp */
 	k_switch_in(&t, 10, &s);
 	k_block(&t, 100, 0);
 	/* sched_waking of a blocked task, then its wait and switch-in. */

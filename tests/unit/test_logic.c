@@ -41,7 +41,7 @@ static void si_arrive(struct si *t, __u64 clock)
 }
 
 /* Our hook at sched_switch (before sched_info_arrive), then the kernel's arrive. */
-static __u64 last_arrivals;	/* what the last switch_in() spanned */
+static __u64 last_arrivals; /* what the last switch_in() spanned */
 
 static enum wait_result switch_in(struct wait_base *b, struct si *t, __u64 clock, int born,
 				  __u64 *wait)
@@ -97,9 +97,9 @@ static void migration_during_wait(void **state)
 	__u64 w = 0;
 
 	(void)state;
-	si_enqueue(&t, 200);   /* woken on CPU 0 */
-	si_dequeue(&t, 210);   /* pulled away after 10 */
-	si_enqueue(&t, 5000);  /* CPU 1's clock is another clock */
+	si_enqueue(&t, 200);  /* woken on CPU 0 */
+	si_dequeue(&t, 210);  /* pulled away after 10 */
+	si_enqueue(&t, 5000); /* CPU 1's clock is another clock */
 	assert_int_equal(switch_in(&b, &t, 5007, 1, &w), WAIT_MEASURED);
 	assert_int_equal(w, 17);
 	assert_int_equal(t.run_delay, 17);
@@ -128,7 +128,7 @@ static void seeded_while_queued(void **state)
 	__u64 w = 0;
 
 	(void)state;
-	si_enqueue(&t, 1000);		/* queued before tracing began */
+	si_enqueue(&t, 1000); /* queued before tracing began */
 	wait__seed(&b, t.run_delay, t.pcount);
 	assert_int_equal(switch_in(&b, &t, 1800, 0, &w), WAIT_MEASURED);
 	assert_int_equal(w, 800);
@@ -148,7 +148,7 @@ static void missed_arrival_is_a_span(void **state)
 	si_enqueue(&t, 0);
 	assert_int_equal(switch_in(&b, &t, 10, 1, &w), WAIT_MEASURED);
 	si_enqueue(&t, 100);
-	si_arrive(&t, 120);	/* unseen: the kernel did not trace it */
+	si_arrive(&t, 120); /* unseen: the kernel did not trace it */
 	si_enqueue(&t, 200);
 	assert_int_equal(switch_in(&b, &t, 230, 1, &w), WAIT_MISSED);
 	assert_int_equal(w, 20 + 30);
@@ -171,7 +171,7 @@ static void born_unseen_first_arrival(void **state)
 
 	(void)state;
 	si_enqueue(&t, 1);
-	si_arrive(&t, 7);	/* unseen */
+	si_arrive(&t, 7); /* unseen */
 	si_enqueue(&t, 100);
 	assert_int_equal(switch_in(&b, &t, 105, 1, &w), WAIT_MISSED);
 	assert_int_equal(w, 11);
@@ -187,7 +187,7 @@ static void unseen_arrival_then_no_wait(void **state)
 
 	(void)state;
 	si_enqueue(&t, 100);
-	si_arrive(&t, 125);	/* unseen */
+	si_arrive(&t, 125); /* unseen */
 	assert_int_equal(switch_in(&b, &t, 200, 0, &w), WAIT_MISSED);
 	assert_int_equal(w, 25);
 	assert_int_equal(last_arrivals, 1);
@@ -253,11 +253,11 @@ static void idle_per_cpu(void **state)
 	__u64 since[2] = { 0, 0 }, idle[2] = { 0, 0 };
 
 	(void)state;
-	idle[0] += idle__on_switch(&since[0], 0, 1, 100);	/* cpu0: task -> idle */
-	idle[1] += idle__on_switch(&since[1], 0, 1, 150);	/* cpu1: task -> idle */
-	idle[0] += idle__on_switch(&since[0], 1, 0, 400);	/* cpu0: idle -> task */
+	idle[0] += idle__on_switch(&since[0], 0, 1, 100); /* cpu0: task -> idle */
+	idle[1] += idle__on_switch(&since[1], 0, 1, 150); /* cpu1: task -> idle */
+	idle[0] += idle__on_switch(&since[0], 1, 0, 400); /* cpu0: idle -> task */
 	idle[1] += idle__on_switch(&since[1], 1, 0, 160);
-	idle[0] += idle__on_switch(&since[0], 0, 0, 500);	/* task -> task */
+	idle[0] += idle__on_switch(&since[0], 0, 0, 500); /* task -> task */
 	assert_int_equal(idle[0], 300);
 	assert_int_equal(idle[1], 10);
 	assert_int_equal(since[0], 0);

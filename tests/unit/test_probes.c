@@ -65,8 +65,7 @@ static void test_events_and_probes(void **state)
 	assert_int_equal(mask, 0);
 	assert_int_equal(probes, 1u << SS_P_TICK);
 	/* "wakeup" stays the kind it always was; DTrace's full name is the probe. */
-	assert_int_equal(sev__parse_mask("wakeup,sched:::wakeup,default", &mask, &probes, &bad),
-			 0);
+	assert_int_equal(sev__parse_mask("wakeup,sched:::wakeup,default", &mask, &probes, &bad), 0);
 	assert_int_equal(mask, SEV_DEFAULT_MASK | SEV_MASK(SEV_WAKEUP));
 	assert_int_equal(probes, 1u << SS_P_WAKEUP);
 	assert_int_equal(sev__parse_mask("sched:::load-change,all", &mask, &probes, &bad), 0);

@@ -40,14 +40,16 @@ static char *close_buf(struct buf *b)
 static void escapes(void **state)
 {
 	struct buf b;
-	struct prom_label l = { "cgroup", "/a\"b\\c\nd\xff" "e\xc3\xa9" };
+	struct prom_label l = { "cgroup", "/a\"b\\c\nd\xff"
+					  "e\xc3\xa9" };
 	char *t;
 
 	(void)state;
 	open_buf(&b);
 	prom__u64(b.f, "m_total", &l, 1, 3);
 	t = close_buf(&b);
-	assert_string_equal(t, "m_total{cgroup=\"/a\\\"b\\\\c\\nd\xef\xbf\xbd" "e\xc3\xa9\"} 3\n");
+	assert_string_equal(t, "m_total{cgroup=\"/a\\\"b\\\\c\\nd\xef\xbf\xbd"
+			       "e\xc3\xa9\"} 3\n");
 	free(t);
 }
 
@@ -102,9 +104,15 @@ static void whole_scrape(void **state)
 	struct exp_cpu cpus[2] = { { .switches = 1, .busy_ns = 2 }, { .idle_ns = 3 } };
 	struct exp_loss loss = { "exit_drops", 0 };
 	struct exp_cost cost = { "on_switch", 10, 2 };
-	struct exp_report r = { .cg = cg, .cpus = cpus, .nr_cpus = 2, .losses = &loss,
-				.nr_losses = 1, .costs = &cost, .nr_costs = 1,
-				.bpf_stats_enabled = 1, .version = "t" };
+	struct exp_report r = { .cg = cg,
+				.cpus = cpus,
+				.nr_cpus = 2,
+				.losses = &loss,
+				.nr_losses = 1,
+				.costs = &cost,
+				.nr_costs = 1,
+				.bpf_stats_enabled = 1,
+				.version = "t" };
 	struct buf b;
 	size_t series = 0;
 	char *t;

@@ -181,21 +181,22 @@ static void check_item(size_t i, const struct rec_item *want, const struct rec_i
 	    a.lost == b.lost && !memcmp(&a.ev, &b.ev, sizeof(a.ev)) &&
 	    !memcmp(&a.snap, &b.snap, sizeof(a.snap)))
 		return;
-	print_error("item %zu differs: type %u/%u ev.type %u/%u tid %u/%u pid %u/%u prio %d/%d "
-		    "tid2 %u/%u pid2 %u/%u prio2 %d/%d cpu %u/%u state %u/%u flags %u/%u ts %" PRIu64
-		    "/%" PRIu64 " rt %" PRIu64 "/%" PRIu64 " rd %" PRIu64 "/%" PRIu64 " nv %" PRIu64
-		    "/%" PRIu64 " niv %" PRIu64 "/%" PRIu64 " pc %" PRIu64 "/%" PRIu64 "\n",
-		    i, a.type, b.type, a.ev.type, b.ev.type, a.ev.tid, b.ev.tid, a.ev.pid, b.ev.pid,
-		    a.ev.prio, b.ev.prio, a.ev.tid2, b.ev.tid2, a.ev.pid2, b.ev.pid2, a.ev.prio2,
-		    b.ev.prio2, a.ev.cpu, b.ev.cpu, a.ev.state, b.ev.state, a.ev.flags, b.ev.flags,
-		    a.ev.ts_ns, b.ev.ts_ns, a.ev.runtime_ns, b.ev.runtime_ns, a.ev.run_delay_ns,
-		    b.ev.run_delay_ns, a.ev.nvcsw, b.ev.nvcsw, a.ev.nivcsw, b.ev.nivcsw, a.ev.pcount,
-		    b.ev.pcount);
+	print_error(
+		"item %zu differs: type %u/%u ev.type %u/%u tid %u/%u pid %u/%u prio %d/%d "
+		"tid2 %u/%u pid2 %u/%u prio2 %d/%d cpu %u/%u state %u/%u flags %u/%u ts %" PRIu64
+		"/%" PRIu64 " rt %" PRIu64 "/%" PRIu64 " rd %" PRIu64 "/%" PRIu64 " nv %" PRIu64
+		"/%" PRIu64 " niv %" PRIu64 "/%" PRIu64 " pc %" PRIu64 "/%" PRIu64 "\n",
+		i, a.type, b.type, a.ev.type, b.ev.type, a.ev.tid, b.ev.tid, a.ev.pid, b.ev.pid,
+		a.ev.prio, b.ev.prio, a.ev.tid2, b.ev.tid2, a.ev.pid2, b.ev.pid2, a.ev.prio2,
+		b.ev.prio2, a.ev.cpu, b.ev.cpu, a.ev.state, b.ev.state, a.ev.flags, b.ev.flags,
+		a.ev.ts_ns, b.ev.ts_ns, a.ev.runtime_ns, b.ev.runtime_ns, a.ev.run_delay_ns,
+		b.ev.run_delay_ns, a.ev.nvcsw, b.ev.nvcsw, a.ev.nivcsw, b.ev.nivcsw, a.ev.pcount,
+		b.ev.pcount);
 	fail();
 }
 
 struct readout {
-	size_t nr;		/* items read */
+	size_t nr; /* items read */
 	enum rec_status status;
 	struct rec_error err;
 	bool opened;
@@ -240,8 +241,7 @@ static struct readout read_all(const uint8_t *buf, size_t len, const struct expe
 }
 
 /* buf holds the whole of x: every item as written, then a clean end. */
-static void read_back(const uint8_t *buf, size_t len, const struct expect *x,
-		      struct rec_header *h)
+static void read_back(const uint8_t *buf, size_t len, const struct expect *x, struct rec_header *h)
 {
 	struct readout o = read_all(buf, len, x, h);
 
@@ -297,7 +297,7 @@ static const uint32_t odd_tids[] = { 0, 1, 2, UINT32_MAX, UINT32_MAX - 1, 419430
 
 struct gen {
 	struct rng rng;
-	bool probes;		/* probe events too: a version 2 file */
+	bool probes; /* probe events too: a version 2 file */
 	uint32_t nr_cpus;
 	uint64_t ts;
 	uint32_t tids[32];
@@ -416,7 +416,7 @@ static void gen__event(struct gen *g, struct sev *e, uint32_t type)
 		e->prio2 = gen__prio(g);
 		cb = g->counters[b];
 		e->state = rng__below(&g->rng, 10) ? states[rng__below(&g->rng, 6)]
-						    : (uint32_t)rng__u64(&g->rng);
+						   : (uint32_t)rng__u64(&g->rng);
 		e->runtime_ns = gen__counter(g, &ca[0]);
 		e->nvcsw = gen__counter(g, &ca[1]);
 		e->nivcsw = gen__counter(g, &ca[2]);
@@ -542,7 +542,8 @@ static void gen__recording(int fd, uint64_t seed, uint32_t nr_cpus, size_t n, si
 			gen__snap(&g, &s);
 			put_snap(w, x, rng__below(&g.rng, 2) ? SNAP_END : SNAP_BEGIN, g.ts, &s);
 		} else if (kind == 1) {
-			put_lost(w, x, gen__cpu(&g), g.ts, rng__u64(&g.rng) >> rng__below(&g.rng, 64));
+			put_lost(w, x, gen__cpu(&g), g.ts,
+				 rng__u64(&g.rng) >> rng__below(&g.rng, 64));
 		} else {
 			struct sev e;
 
@@ -663,8 +664,8 @@ static void round_trip_large_snapshots(void **state)
 			s.nivcsw = i;
 			s.migrations = i / 7;
 			snprintf(s.comm, sizeof(s.comm), "worker/%u", i);
-			put_snap(w, &x, (enum snap_phase)phase, 1000000000ull + (uint64_t)phase * 1000,
-				 &s);
+			put_snap(w, &x, (enum snap_phase)phase,
+				 1000000000ull + (uint64_t)phase * 1000, &s);
 		}
 		if (phase == SNAP_BEGIN)
 			for (uint32_t c = 0; c < NR_CPUS; c++)
@@ -905,8 +906,8 @@ static void foreign_and_future_files(void **state)
 	buf = malloc(s.len + 64);
 	assert_non_null(buf);
 	memcpy(buf, s.buf, HDR_LEN - 4);
-	buf[10] = 1;				/* minor */
-	buf[12] = (HDR_LEN + 8) & 0xff;		/* header length */
+	buf[10] = 1;			/* minor */
+	buf[12] = (HDR_LEN + 8) & 0xff; /* header length */
 	buf[13] = (HDR_LEN + 8) >> 8;
 	memset(buf + HDR_LEN - 4, 0xee, 8);
 	set_header_crc(buf, HDR_LEN + 8);
@@ -944,8 +945,8 @@ static void foreign_and_future_files(void **state)
 		} bad[] = {
 			{ "\x00", 1, "unknown record type 0" },
 			{ "\x0e", 1, "unknown record type 14" },
-			{ "\x8c\x00\x00\x00", 4, "reserved flag bits" },	/* lost */
-			{ "\x0c\x00\x09\x00", 4, "CPU 9 out of range" },	/* lost on CPU 9 of 8 */
+			{ "\x8c\x00\x00\x00", 4, "reserved flag bits" }, /* lost */
+			{ "\x0c\x00\x09\x00", 4, "CPU 9 out of range" }, /* lost on CPU 9 of 8 */
 			{ "\x0c\x00", 2, "runs past the end" },
 			{ "\x0c\x80\x80\x80\x80\x80\x80\x80\x80\x80\x02\x00\x00", 13, "too large" },
 			{ "\x0f\x00\x0b", 3, "flags prefix" },
@@ -978,7 +979,7 @@ static void foreign_and_future_files(void **state)
 	memset(buf + s.len, 0, 64);
 	o = read_all(buf, s.len + 64, NULL, NULL);
 	assert_int_equal(o.status, REC_CORRUPT); /* ...but not after a trailer */
-	n = s.l->ends[s.l->nr_ends - 2];	/* where the trailer starts */
+	n = s.l->ends[s.l->nr_ends - 2];	 /* where the trailer starts */
 	memset(buf + n, 0, s.len + 64 - n);
 	o = read_all(buf, s.len + 64, &s.x, NULL);
 	assert_int_equal(o.status, REC_CUT);
@@ -1295,8 +1296,15 @@ static void seed_recording(int fd, bool finish, bool probes)
 	struct expect x = { 0 };
 	struct rec_writer *w = new_writer_of(fd, 4, probes);
 	uint32_t kinds = probes ? SEV_PROBE : SEV_RENAME;
-	struct task_snap s = { .tid = 100, .pid = 100, .prio = 120, .cpu = 1, .state = 1,
-			       .start_ns = 5, .runtime_ns = 1000, .nvcsw = 3, .comm = "seed" };
+	struct task_snap s = { .tid = 100,
+			       .pid = 100,
+			       .prio = 120,
+			       .cpu = 1,
+			       .state = 1,
+			       .start_ns = 5,
+			       .runtime_ns = 1000,
+			       .nvcsw = 3,
+			       .comm = "seed" };
 	struct gen g;
 
 	put_snap(w, &x, SNAP_BEGIN, test_header(4).start_ns, &s);

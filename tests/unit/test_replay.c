@@ -228,7 +228,10 @@ static void run_case(void **state)
 	free(got);
 }
 
-#define CASE(n) { #n, run_case, NULL, NULL, (void *)#n }
+#define CASE(n)                                      \
+	{                                            \
+#n, run_case, NULL, NULL, (void *)#n \
+	}
 
 int main(void)
 {

@@ -30,8 +30,11 @@ static const char *upper(const void *ctx, const void *r, char *buf, size_t size)
 	return buf;
 }
 
-#define COL(h, m, w, f, k) { .head = (h), .member = (m), .width = (w), \
-			     .off = offsetof(struct rec, f), .kind = (k) }
+#define COL(h, m, w, f, k)                                                                \
+	{                                                                                 \
+		.head = (h), .member = (m), .width = (w), .off = offsetof(struct rec, f), \
+		.kind = (k)                                                               \
+	}
 
 static const struct stream_col cols[] = {
 	COL("TIME(s)", "time_s", -8, ts_ns, SCOL_SECONDS),
@@ -41,8 +44,11 @@ static const struct stream_col cols[] = {
 	COL("ERR", "errno", 3, ret, SCOL_ERRNO),
 	{ .head = NULL, .member = "ok", .kind = SCOL_CUSTOM, .text = upper },
 	{ .head = "OK", .member = NULL, .kind = SCOL_CUSTOM, .text = upper, .width = 4, .when = 2 },
-	{ .head = "PATH", .member = "path", .off = offsetof(struct rec, path),
-	  .len = sizeof(((struct rec *)0)->path), .kind = SCOL_STR },
+	{ .head = "PATH",
+	  .member = "path",
+	  .off = offsetof(struct rec, path),
+	  .len = sizeof(((struct rec *)0)->path),
+	  .kind = SCOL_STR },
 };
 
 /* The optional text columns shown. */
@@ -54,8 +60,13 @@ static const char *written(bool json, const struct rec *r, bool header)
 	static char buf[1024];
 	FILE *f = fmemopen(buf, sizeof(buf), "w");
 	struct stream_out o = {
-		.f = f, .type = "opensnoop", .cols = cols, .nr_cols = sizeof(cols) / sizeof(cols[0]),
-		.origin_ns = 1000000000, .json = json, .when = when,
+		.f = f,
+		.type = "opensnoop",
+		.cols = cols,
+		.nr_cols = sizeof(cols) / sizeof(cols[0]),
+		.origin_ns = 1000000000,
+		.json = json,
+		.when = when,
 	};
 
 	assert_non_null(f);

@@ -18,31 +18,29 @@
 #include "core/sysc.h"
 
 /* A kernel of six x86-64 syscalls (5 unimplemented) and five ia32 ones. */
-static const char kallsyms[] =
-	"ffffffff81000100 T __x64_sys_read\n"
-	"ffffffff81000200 T __x64_sys_write\n"
-	"ffffffff81000300 T __x64_sys_open\n"
-	"ffffffff81000400 T __x64_sys_close\n"
-	"ffffffff81000500 T __x64_sys_ni_syscall\n"
-	"ffffffff81000500 T __ia32_sys_ni_syscall\n"
-	"ffffffff81000600 T __x64_sys_openat\n"
-	"ffffffff81000700 T __ia32_sys_restart_syscall\n"
-	"ffffffff81000800 T __ia32_sys_exit\n"
-	"ffffffff81000900 T __ia32_sys_fork\n"
-	"ffffffff81000a00 T __ia32_sys_read\n"
-	"ffffffff81000b00 T __ia32_compat_sys_write\n"
-	"ffffffff81000c00 t not_a_handler\n"
-	"ffffffff82400000 D __start_rodata\n"
-	"ffffffff828c1000 R __start_BTF\n"
-	"0000000000000000 T __x64_sys_hidden\n";
+static const char kallsyms[] = "ffffffff81000100 T __x64_sys_read\n"
+			       "ffffffff81000200 T __x64_sys_write\n"
+			       "ffffffff81000300 T __x64_sys_open\n"
+			       "ffffffff81000400 T __x64_sys_close\n"
+			       "ffffffff81000500 T __x64_sys_ni_syscall\n"
+			       "ffffffff81000500 T __ia32_sys_ni_syscall\n"
+			       "ffffffff81000600 T __x64_sys_openat\n"
+			       "ffffffff81000700 T __ia32_sys_restart_syscall\n"
+			       "ffffffff81000800 T __ia32_sys_exit\n"
+			       "ffffffff81000900 T __ia32_sys_fork\n"
+			       "ffffffff81000a00 T __ia32_sys_read\n"
+			       "ffffffff81000b00 T __ia32_compat_sys_write\n"
+			       "ffffffff81000c00 t not_a_handler\n"
+			       "ffffffff82400000 D __start_rodata\n"
+			       "ffffffff828c1000 R __start_BTF\n"
+			       "0000000000000000 T __x64_sys_hidden\n";
 
 #define X(a) (0xffffffff81000000ull + (a))
 
 /* Read-only data: noise, the x86-64 table (ending at a non-handler), noise. */
 static const uint64_t rodata[] = {
-	7, X(0x100), 9,
-	X(0x100), X(0x200), X(0x300), X(0x400), X(0x500), X(0x600),
-	X(0xc00), X(0x100), 0,
+	7,	  X(0x100), 9,	      X(0x100), X(0x200), X(0x300),
+	X(0x400), X(0x500), X(0x600), X(0xc00), X(0x100), 0,
 };
 
 static struct syscnames *load(void)
@@ -77,7 +75,7 @@ static void test_find_and_name(void **state)
 	assert_int_equal(syscnames__nr(n, SYSC_X64), 6);
 	assert_string_equal(syscnames__name(n, SYSC_X64, 0), "read");
 	assert_string_equal(syscnames__name(n, SYSC_X64, 5), "openat");
-	assert_null(syscnames__name(n, SYSC_X64, 4));	/* ni_syscall */
+	assert_null(syscnames__name(n, SYSC_X64, 4)); /* ni_syscall */
 	assert_null(syscnames__name(n, SYSC_X64, 6));
 	assert_string_equal(syscnames__label(n, 5, 0, buf, sizeof(buf)), "openat");
 	assert_string_equal(syscnames__label(n, 4, 0, buf, sizeof(buf)), "[unknown: 4]");
@@ -91,8 +89,8 @@ static void test_find_and_name(void **state)
 static void test_ia32(void **state)
 {
 	/* restart_syscall, exit, fork, read, write (a compat handler), then an x86-64 one. */
-	static const uint64_t table[] = { X(0x700), X(0x800), X(0x900), X(0xa00), X(0xb00),
-					  X(0x500), X(0x100) };
+	static const uint64_t table[] = { X(0x700), X(0x800), X(0x900), X(0xa00),
+					  X(0xb00), X(0x500), X(0x100) };
 	static const uint64_t wrong[] = { X(0x700), X(0x800), X(0x900), X(0xb00), X(0xa00) };
 	struct syscnames *n = load();
 	char buf[64];

@@ -33,9 +33,9 @@ static void pids_and_tids_select_the_union(void **state)
 
 	(void)state;
 	assert_true(task_filter__ids(pids, 2, NULL, 0, 200, 201));
-	assert_false(task_filter__ids(pids, 2, NULL, 0, 300, 200));	/* a tid is no pid */
+	assert_false(task_filter__ids(pids, 2, NULL, 0, 300, 200)); /* a tid is no pid */
 	assert_true(task_filter__ids(NULL, 0, tids, 1, 300, 301));
-	assert_false(task_filter__ids(NULL, 0, tids, 1, 301, 302));	/* a pid is no tid */
+	assert_false(task_filter__ids(NULL, 0, tids, 1, 301, 302)); /* a pid is no tid */
 	assert_true(task_filter__ids(pids, 2, tids, 1, 100, 101));
 	assert_true(task_filter__ids(pids, 2, tids, 1, 300, 301));
 	assert_false(task_filter__ids(pids, 2, tids, 1, 300, 302));

@@ -11,8 +11,8 @@
 
 #include "core/tidmap.h"
 
-#define POOL (16 * 256)	/* TIDs k * 1024 + r: 16 residues r, k in 1..256 */
-#define HELD 480		/* at most: under half of the first 1024 slots, so no growth */
+#define POOL (16 * 256) /* TIDs k * 1024 + r: 16 residues r, k in 1..256 */
+#define HELD 480	/* at most: under half of the first 1024 slots, so no growth */
 #define GROWN 20000
 
 struct ent {
@@ -85,7 +85,7 @@ static void agrees_with_an_array(void **state)
 		if (round % 256 == 0)
 			check_all(&m, want, present);
 	}
-	assert_int_equal(tidmap__capacity(&m), 1024);	/* the chains stayed in one table */
+	assert_int_equal(tidmap__capacity(&m), 1024); /* the chains stayed in one table */
 	check_all(&m, want, present);
 	tidmap__fini(&m);
 }
@@ -124,7 +124,7 @@ static void refuses_beyond_max_and_tid_zero(void **state)
 	for (uint32_t tid = 1; tid <= 3; tid++)
 		assert_non_null(tidmap__add(&m, tid, NULL));
 	assert_null(tidmap__add(&m, 4, NULL));
-	assert_int_equal(m.refused, 1);	/* TID 0 is no refusal: never kept */
+	assert_int_equal(m.refused, 1); /* TID 0 is no refusal: never kept */
 	/* An existing entry is still given. */
 	assert_non_null(tidmap__add(&m, 2, NULL));
 	tidmap__del(&m, 2);

@@ -17,26 +17,39 @@
 #include "core/timehist.h"
 #include "out/timehist_out.h"
 
-#define S 0x1u		/* prev_state "S" */
-#define X 0x10u		/* "X": dead */
-#define RUNNING 0u	/* "R": left runnable without being preempted (yield) */
-#define PREEMPTED SEV_STATE_PREEMPTED	/* "R+" */
+#define S 0x1u			      /* prev_state "S" */
+#define X 0x10u			      /* "X": dead */
+#define RUNNING 0u		      /* "R": left runnable without being preempted (yield) */
+#define PREEMPTED SEV_STATE_PREEMPTED /* "R+" */
 #define A 101u
 #define B 102u
 #define C 103u
 
 static struct sev sw(uint64_t ts, uint32_t cpu, uint32_t prev, uint32_t state, uint32_t next)
 {
-	struct sev e = { .ts_ns = ts, .type = SEV_SWITCH, .cpu = cpu, .tid = prev, .pid = prev,
-			 .tid2 = next, .pid2 = next, .prio = 120, .prio2 = 120, .state = state };
+	struct sev e = { .ts_ns = ts,
+			 .type = SEV_SWITCH,
+			 .cpu = cpu,
+			 .tid = prev,
+			 .pid = prev,
+			 .tid2 = next,
+			 .pid2 = next,
+			 .prio = 120,
+			 .prio2 = 120,
+			 .state = state };
 
 	return e;
 }
 
 static struct sev ev(uint32_t type, uint64_t ts, uint32_t cpu, uint32_t tid)
 {
-	struct sev e = { .ts_ns = ts, .type = type, .cpu = cpu, .tid = tid, .pid = tid,
-			 .prio = 120, .cpu2 = cpu };
+	struct sev e = { .ts_ns = ts,
+			 .type = type,
+			 .cpu = cpu,
+			 .tid = tid,
+			 .pid = tid,
+			 .prio = 120,
+			 .cpu2 = cpu };
 
 	return e;
 }
@@ -87,7 +100,7 @@ static void wakeup_then_run_is_exact(void **state)
 
 	expect(th, sw(100, 0, A, S, 0), -1, -1, -1);
 	feed(th, ev(SEV_WAKING, 150, 1, A));
-	expect(th, sw(170, 0, 0, RUNNING, A), -1, 0, 70);	/* idle: never queued */
+	expect(th, sw(170, 0, 0, RUNNING, A), -1, 0, 70); /* idle: never queued */
 	expect(th, sw(200, 0, A, S, 0), 50, 20, 30);
 	/* The idle task waited while A ran: from its switch-out at 170. */
 	feed(th, ev(SEV_WAKING, 210, 1, A));
@@ -244,7 +257,7 @@ static void switch_in_recorded_before_switch_out(void **state)
 
 	expect(th, sw(50, 0, 0, RUNNING, A), -1, -1, -1);
 	expect(th, sw(105, 1, 0, RUNNING, A), -1, -1, -1);
-	expect(th, sw(100, 0, A, PREEMPTED, 0), -1, -1, 50);	/* the slice on CPU 0 */
+	expect(th, sw(100, 0, A, PREEMPTED, 0), -1, -1, 50); /* the slice on CPU 0 */
 	expect(th, sw(130, 1, A, S, 0), 0, 5, 25);
 	assert_int_equal(thist__nr_tasks(th), 1);
 }
@@ -269,7 +282,7 @@ static void current_task_per_cpu(void **state)
 	assert_true(thist__current(th, 0, &tid, &since));
 	assert_int_equal(tid, 0);
 	assert_int_equal(thist__on_event(th, &e, &s), 1);
-	assert_true(s.first_on_cpu);	/* A ran since before the recording */
+	assert_true(s.first_on_cpu); /* A ran since before the recording */
 	assert_int_equal(s.run_ns, -1);
 	assert_true(thist__current(th, 1, &tid, &since));
 	assert_int_equal(tid, B);
@@ -311,8 +324,9 @@ static void many_threads_come_and_go(void **state)
 	int64_t prev = 0;
 
 	for (int64_t i = 1; i <= N + 1; i++)
-		expect(th, sw((uint64_t)(10 * i), 0, (uint32_t)(i - 1), state_of((uint32_t)(i - 1)),
-			      i <= N ? (uint32_t)i : 0),
+		expect(th,
+		       sw((uint64_t)(10 * i), 0, (uint32_t)(i - 1), state_of((uint32_t)(i - 1)),
+			  i <= N ? (uint32_t)i : 0),
 		       -1, -1, i == 1 ? -1 : 10);
 	assert_int_equal(thist__nr_tasks(th), N - N / 3);
 	for (int64_t p = 1; p <= N; p++)
@@ -338,11 +352,16 @@ static void many_threads_come_and_go(void **state)
 /* The writer: perf's columns, "-" for what is not known, and the JSON twin. */
 static void lines_as_perf_prints_them(void **state)
 {
-	struct thist_slice s = { .ts_ns = 5210081620123456ull, .in_ns = 5210081618000000ull,
-				 .wait_ns = 4000999, .sch_delay_ns = 1000, .run_ns = 2123456,
-				 .tid = 20113, .cpu = 1 };
-	struct thist_slice first = { .ts_ns = 1000, .wait_ns = -1, .sch_delay_ns = -1,
-				     .run_ns = -1, .tid = 0, .cpu = 12 };
+	struct thist_slice s = { .ts_ns = 5210081620123456ull,
+				 .in_ns = 5210081618000000ull,
+				 .wait_ns = 4000999,
+				 .sch_delay_ns = 1000,
+				 .run_ns = 2123456,
+				 .tid = 20113,
+				 .cpu = 1 };
+	struct thist_slice first = {
+		.ts_ns = 1000, .wait_ns = -1, .sch_delay_ns = -1, .run_ns = -1, .tid = 0, .cpu = 12
+	};
 	struct th_who who = { "ssload", 20113, 20110 }, lead = { "ssload", 20110, 20110 };
 	struct th_who idle = { "swapper/12", 0, 0 }, odd = { "a\"b\n", 7, 7 };
 	char *buf = NULL;
@@ -363,18 +382,33 @@ static void lines_as_perf_prints_them(void **state)
 	fclose(f);
 	assert_string_equal(
 		buf,
-		"           time    cpu  task name                       wait time  sch delay   run time\n"
-		"                        [tid/pid]                          (msec)     (msec)     (msec)\n"
-		"--------------- ------  ------------------------------  ---------  ---------  ---------\n"
-		" 5210081.620123 [0001]  ssload[20113/20110]                 4.000      0.001      2.123\n"
-		"       0.000001 [0012]  <idle>                                  -          -          -\n"
-		" 5210081.621000 [0001]  ssload[20113/20110]                                              awakened: ssload[20110]\n"
-		" 5210081.621000 [0001]  <...>                                                            awakened: ssload[20110]\n"
-		"       0.003000 [0000]  <idle>                                                           migrated: ssload[20113/20110] cpu 1 => 0\n"
-		"{\"type\":\"timehist\",\"ts_ns\":5210081620123456,\"cpu\":1,\"comm\":\"a\\\"b\\u000a\",\"tid\":7,\"pid\":7,\"state\":\"R+\",\"wait_ns\":4000999,\"sch_delay_ns\":1000,\"run_ns\":2123456,\"runtime_ns\":2100000}\n"
-		"{\"type\":\"timehist\",\"ts_ns\":1000,\"cpu\":12,\"comm\":\"swapper/12\",\"tid\":0,\"pid\":0,\"state\":\"R\",\"wait_ns\":null,\"sch_delay_ns\":null,\"run_ns\":null,\"runtime_ns\":null}\n"
-		"{\"type\":\"timehist_wakeup\",\"ts_ns\":5,\"cpu\":1,\"waker\":null,\"task\":{\"comm\":\"ssload\",\"tid\":20110,\"pid\":20110},\"target_cpu\":0}\n"
-		"{\"type\":\"timehist_migrate\",\"ts_ns\":6,\"cpu\":0,\"by\":{\"comm\":\"swapper/12\",\"tid\":0,\"pid\":0},\"task\":{\"comm\":\"ssload\",\"tid\":20113,\"pid\":20110},\"orig_cpu\":1,\"dest_cpu\":0}\n");
+		"           time    cpu  task name                       wait time  sch delay   "
+		"run time\n"
+		"                        [tid/pid]                          (msec)     (msec)     "
+		"(msec)\n"
+		"--------------- ------  ------------------------------  ---------  ---------  "
+		"---------\n"
+		" 5210081.620123 [0001]  ssload[20113/20110]                 4.000      0.001      "
+		"2.123\n"
+		"       0.000001 [0012]  <idle>                                  -          -      "
+		"    -\n"
+		" 5210081.621000 [0001]  ssload[20113/20110]                                       "
+		"       awakened: ssload[20110]\n"
+		" 5210081.621000 [0001]  <...>                                                     "
+		"       awakened: ssload[20110]\n"
+		"       0.003000 [0000]  <idle>                                                    "
+		"       migrated: ssload[20113/20110] cpu 1 => 0\n"
+		"{\"type\":\"timehist\",\"ts_ns\":5210081620123456,\"cpu\":1,\"comm\":"
+		"\"a\\\"b\\u000a\",\"tid\":7,\"pid\":7,\"state\":\"R+\",\"wait_ns\":4000999,\"sch_"
+		"delay_ns\":1000,\"run_ns\":2123456,\"runtime_ns\":2100000}\n"
+		"{\"type\":\"timehist\",\"ts_ns\":1000,\"cpu\":12,\"comm\":\"swapper/"
+		"12\",\"tid\":0,\"pid\":0,\"state\":\"R\",\"wait_ns\":null,\"sch_delay_ns\":null,"
+		"\"run_ns\":null,\"runtime_ns\":null}\n"
+		"{\"type\":\"timehist_wakeup\",\"ts_ns\":5,\"cpu\":1,\"waker\":null,\"task\":{"
+		"\"comm\":\"ssload\",\"tid\":20110,\"pid\":20110},\"target_cpu\":0}\n"
+		"{\"type\":\"timehist_migrate\",\"ts_ns\":6,\"cpu\":0,\"by\":{\"comm\":\"swapper/"
+		"12\",\"tid\":0,\"pid\":0},\"task\":{\"comm\":\"ssload\",\"tid\":20113,\"pid\":"
+		"20110},\"orig_cpu\":1,\"dest_cpu\":0}\n");
 	free(buf);
 }
 
@@ -382,7 +416,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(wakeup_then_run_is_exact, setup, teardown),
-		cmocka_unit_test_setup_teardown(waking_counts_not_the_later_wakeup, setup, teardown),
+		cmocka_unit_test_setup_teardown(waking_counts_not_the_later_wakeup, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(preempted_waits_as_delay, setup, teardown),
 		cmocka_unit_test_setup_teardown(first_sight_is_unknown, setup, teardown),
 		cmocka_unit_test_setup_teardown(tid_reuse_starts_fresh, setup, teardown),

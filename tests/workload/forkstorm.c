@@ -36,7 +36,8 @@ static void die(const char *what, int err)
 static void usage(FILE *out)
 {
 	fputs("usage: forkstorm N SPIN_US\n"
-	      "  forks N children one after another, each spinning SPIN_US us\n", out);
+	      "  forks N children one after another, each spinning SPIN_US us\n",
+	      out);
 }
 
 static uint64_t thread_cpu_ns(void)
@@ -94,7 +95,7 @@ int main(int argc, char **argv)
 	if (read_text("/proc/self/schedstat", buf, sizeof(buf)) ||
 	    sscanf(buf, "%llu", &self_ns) != 1)
 		die("/proc/self/schedstat", EIO);
-	reply("{\"pid\":%d,\"forks\":%lu,\"self_ns\":%llu,\"children_ns\":%llu}", (int)getpid(),
-	      n, self_ns, (unsigned long long)(tv_ns(ru.ru_utime) + tv_ns(ru.ru_stime)));
+	reply("{\"pid\":%d,\"forks\":%lu,\"self_ns\":%llu,\"children_ns\":%llu}", (int)getpid(), n,
+	      self_ns, (unsigned long long)(tv_ns(ru.ru_utime) + tv_ns(ru.ru_stime)));
 	return 0;
 }

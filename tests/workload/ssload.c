@@ -62,12 +62,12 @@
 #define WL_NAME "ssload"
 #include "wl_common.h"
 
-#define MAX_WORKERS		2
-#define STORM_PARALLEL		2
-#define STORM_SPIN_NS		2000000ull	/* CPU time each storm thread burns */
-#define SLEEPER_PERIOD_NS	1000000l
-#define REST_TIMEOUT_NS		10000000000ull	/* give up on a worker after 10 s */
-#define REST_SETTLE_NS		2000000l	/* counters must hold this long */
+#define MAX_WORKERS 2
+#define STORM_PARALLEL 2
+#define STORM_SPIN_NS 2000000ull /* CPU time each storm thread burns */
+#define SLEEPER_PERIOD_NS 1000000l
+#define REST_TIMEOUT_NS 10000000000ull /* give up on a worker after 10 s */
+#define REST_SETTLE_NS 2000000l	       /* counters must hold this long */
 
 enum phase {
 	PHASE_REST,
@@ -78,13 +78,13 @@ enum phase {
 struct worker {
 	const char *name;
 	void *(*body)(void *);
-	int cpu;		/* pinned CPU, or -1 */
-	pid_t tid;		/* written by the worker before it first parks */
+	int cpu;   /* pinned CPU, or -1 */
+	pid_t tid; /* written by the worker before it first parks */
 	pthread_t thread;
-	unsigned int done_gen;	/* one-shot: the last run generation taken on */
-	bool one_shot;		/* one job per "run", not a loop while running */
-	bool follower;		/* driven by another worker: never parks */
-	bool fifo;		/* SCHED_FIFO 10 rather than SCHED_OTHER */
+	unsigned int done_gen; /* one-shot: the last run generation taken on */
+	bool one_shot;	       /* one job per "run", not a loop while running */
+	bool follower;	       /* driven by another worker: never parks */
+	bool fifo;	       /* SCHED_FIFO 10 rather than SCHED_OTHER */
 };
 
 /*
@@ -94,23 +94,23 @@ struct worker {
  */
 struct ssload {
 	pthread_mutex_t lock;
-	pthread_cond_t run_cv;		/* workers wait here while parked */
-	pthread_cond_t parked_cv;	/* the controller waits here for parking */
+	pthread_cond_t run_cv;	  /* workers wait here while parked */
+	pthread_cond_t parked_cv; /* the controller waits here for parking */
 	_Atomic int phase;
-	unsigned int run_gen;		/* incremented by every "run" */
+	unsigned int run_gen; /* incremented by every "run" */
 	unsigned int nstarted;
 	unsigned int nparked;
 	unsigned int nworkers;
 	struct worker workers[MAX_WORKERS];
 
-	int ping_fd[2];			/* ping -> pong */
-	int pong_fd[2];			/* pong -> ping */
+	int ping_fd[2]; /* ping -> pong */
+	int pong_fd[2]; /* pong -> ping */
 
-	_Atomic unsigned long yields;	/* sched_yield() calls made, all runs */
-	_Atomic unsigned long sleeps;	/* the sleeper's nanosleep() calls, all runs */
-	_Atomic unsigned long flips;	/* the flipper's affinity changes, all runs */
-	unsigned long storm_size;	/* threads per run */
-	unsigned long storm_total;	/* storm threads created and joined */
+	_Atomic unsigned long yields; /* sched_yield() calls made, all runs */
+	_Atomic unsigned long sleeps; /* the sleeper's nanosleep() calls, all runs */
+	_Atomic unsigned long flips;  /* the flipper's affinity changes, all runs */
+	unsigned long storm_size;     /* threads per run */
+	unsigned long storm_total;    /* storm threads created and joined */
 };
 
 static struct ssload ss = {
@@ -158,8 +158,7 @@ static void worker__park(struct worker *w)
 	pthread_mutex_lock(&ss.lock);
 	ss.nparked++;
 	pthread_cond_broadcast(&ss.parked_cv);
-	while (w->one_shot ? !worker__owes_run(w) :
-	       atomic_load(&ss.phase) != PHASE_RUN)
+	while (w->one_shot ? !worker__owes_run(w) : atomic_load(&ss.phase) != PHASE_RUN)
 		pthread_cond_wait(&ss.run_cv, &ss.lock);
 	w->done_gen = ss.run_gen;
 	ss.nparked--;
@@ -433,8 +432,7 @@ static void ssload__verify_rest(void)
 				continue;
 			if (before.state == 'S' && after.state == 'S' &&
 			    !strcmp(before.schedstat, after.schedstat) &&
-			    !strcmp(before.switches, after.switches) &&
-			    worker__off_cpu(w))
+			    !strcmp(before.switches, after.switches) && worker__off_cpu(w))
 				break;
 		}
 	}
@@ -558,8 +556,8 @@ static int ssload__serve(void)
 		} else if (!strcmp(line, "stats")) {
 			reply("{\"process_cpu_ns\":%llu,\"storm_threads\":%lu,\"yields\":%lu,"
 			      "\"sleeps\":%lu,\"flips\":%lu}",
-			      (unsigned long long)clock_ns(CLOCK_PROCESS_CPUTIME_ID),
-			      storm_total(), atomic_load(&ss.yields), atomic_load(&ss.sleeps),
+			      (unsigned long long)clock_ns(CLOCK_PROCESS_CPUTIME_ID), storm_total(),
+			      atomic_load(&ss.yields), atomic_load(&ss.sleeps),
 			      atomic_load(&ss.flips));
 		} else if (!strcmp(line, "quit")) {
 			break;
@@ -573,17 +571,16 @@ static int ssload__serve(void)
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-		"usage: ssload SCENARIO [ARG]\n"
-		"  spin-pair CPU    two threads spinning against each other on CPU\n"
-		"  sleeper          one thread sleeping 1 ms in a loop\n"
-		"  pingpong [CPU]   two threads exchanging a byte over pipes\n"
-		"  prespin CPU      one thread spinning on CPU\n"
-		"  yielder CPU      one thread calling sched_yield() on CPU\n"
-		"  fifo-waker CPU   a spinner and a SCHED_FIFO sleeper on CPU\n"
-		"  flipper          one thread moving itself between CPU 0 and 1\n"
-		"  exit-storm N     N short-lived threads per run\n"
-		"commands on stdin: run, rest, stats, quit\n");
+	fprintf(out, "usage: ssload SCENARIO [ARG]\n"
+		     "  spin-pair CPU    two threads spinning against each other on CPU\n"
+		     "  sleeper          one thread sleeping 1 ms in a loop\n"
+		     "  pingpong [CPU]   two threads exchanging a byte over pipes\n"
+		     "  prespin CPU      one thread spinning on CPU\n"
+		     "  yielder CPU      one thread calling sched_yield() on CPU\n"
+		     "  fifo-waker CPU   a spinner and a SCHED_FIFO sleeper on CPU\n"
+		     "  flipper          one thread moving itself between CPU 0 and 1\n"
+		     "  exit-storm N     N short-lived threads per run\n"
+		     "commands on stdin: run, rest, stats, quit\n");
 }
 
 int main(int argc, char **argv)
@@ -602,13 +599,13 @@ int main(int argc, char **argv)
 	if (!strcmp(scenario, "sleeper") || !strcmp(scenario, "flipper"))
 		has_arg = false;
 	else if (!strcmp(scenario, "pingpong"))
-		has_arg = arg != NULL;	/* the CPU is optional */
+		has_arg = arg != NULL; /* the CPU is optional */
 	if (argc > 2 + has_arg)
 		return usage_error("too many arguments for %s", scenario);
 	if (has_arg && !arg)
 		return usage_error("%s needs an argument", scenario);
-	if (has_arg && !parse_ulong(arg, 0, !strcmp(scenario, "exit-storm") ?
-				    1000000 : CPU_SETSIZE - 1, &n))
+	if (has_arg &&
+	    !parse_ulong(arg, 0, !strcmp(scenario, "exit-storm") ? 1000000 : CPU_SETSIZE - 1, &n))
 		return usage_error("bad argument '%s'", arg);
 
 	if (!strcmp(scenario, "spin-pair")) {

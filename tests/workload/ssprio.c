@@ -66,54 +66,54 @@
 #define WL_NAME "ssprio"
 #include "wl_common.h"
 
-#define NSEC_PER_MS		1000000ull
-#define NSEC_PER_SEC		1000000000ull
-#define MAX_WORKERS		3
+#define NSEC_PER_MS 1000000ull
+#define NSEC_PER_SEC 1000000000ull
+#define MAX_WORKERS 3
 /*
  * Longest spin an argument may ask for. It keeps the CPU under RT tasks well
  * below the default RT throttling budget (sched_rt_runtime_us 950000 of
  * 1000000), past which the kernel would hand the CPU to SCHED_OTHER tasks
  * and blur the waits we measure.
  */
-#define MAX_SPIN_MS		450ul
-#define SPIN_CAP_NS		(500 * NSEC_PER_MS)	/* hard cap of any RT spin */
+#define MAX_SPIN_MS 450ul
+#define SPIN_CAP_NS (500 * NSEC_PER_MS) /* hard cap of any RT spin */
 /* pw-victim is SCHED_OTHER, harmless: its cap only ends a hung run */
-#define VICTIM_CAP_NS		(1000 * NSEC_PER_MS)
-#define WAIT_TIMEOUT_NS		(5 * NSEC_PER_SEC)	/* main gives up on a step */
-#define POLL_NS			100000l		/* /proc polling period */
-#define WAKE_DELAY_NS		1000000l	/* fifo-hog, prewait: see there */
-#define MIN_HOG_MS		5ul		/* > WAKE_DELAY_NS, with margin */
-#define DEFAULT_HOLD_MS		20ul
-#define DEFAULT_MID_MS		100ul
-#define MAIN_RT_PRIO		50	/* above every worker */
-#define HOG_RT_PRIO		10
-#define LOW_RT_PRIO		10
-#define MID_RT_PRIO		20
-#define HIGH_RT_PRIO		30
+#define VICTIM_CAP_NS (1000 * NSEC_PER_MS)
+#define WAIT_TIMEOUT_NS (5 * NSEC_PER_SEC) /* main gives up on a step */
+#define POLL_NS 100000l			   /* /proc polling period */
+#define WAKE_DELAY_NS 1000000l		   /* fifo-hog, prewait: see there */
+#define MIN_HOG_MS 5ul			   /* > WAKE_DELAY_NS, with margin */
+#define DEFAULT_HOLD_MS 20ul
+#define DEFAULT_MID_MS 100ul
+#define MAIN_RT_PRIO 50 /* above every worker */
+#define HOG_RT_PRIO 10
+#define LOW_RT_PRIO 10
+#define MID_RT_PRIO 20
+#define HIGH_RT_PRIO 30
 
 /* Milestones the workers report to main, as bits of ssprio::marks. */
 enum mark {
-	MARK_HOG_SPINNING	= 1u << 0,
-	MARK_HOG_DONE		= 1u << 1,
-	MARK_VICTIM_SPINNING	= 1u << 2,
-	MARK_VICTIM_RAN		= 1u << 3,
-	MARK_LOW_LOCKED		= 1u << 4,
-	MARK_LOW_DONE		= 1u << 5,
-	MARK_HIGH_TRYING	= 1u << 6,
-	MARK_HIGH_DONE		= 1u << 7,
-	MARK_MID_DONE		= 1u << 8,
+	MARK_HOG_SPINNING = 1u << 0,
+	MARK_HOG_DONE = 1u << 1,
+	MARK_VICTIM_SPINNING = 1u << 2,
+	MARK_VICTIM_RAN = 1u << 3,
+	MARK_LOW_LOCKED = 1u << 4,
+	MARK_LOW_DONE = 1u << 5,
+	MARK_HIGH_TRYING = 1u << 6,
+	MARK_HIGH_DONE = 1u << 7,
+	MARK_MID_DONE = 1u << 8,
 };
 
 struct worker {
 	const char *name;
-	void (*job)(void);	/* what one release makes the worker do */
+	void (*job)(void); /* what one release makes the worker do */
 	int policy;
-	int rt_prio;		/* 0 for SCHED_OTHER */
+	int rt_prio; /* 0 for SCHED_OTHER */
 	pid_t tid;
 	pthread_t thread;
 	pthread_cond_t go_cv;	/* the worker parks here, alone */
 	unsigned int go_gen;	/* releases asked by main */
-	unsigned int taken_gen;	/* releases the worker took */
+	unsigned int taken_gen; /* releases the worker took */
 	bool parked;
 };
 
@@ -124,7 +124,7 @@ struct worker {
  */
 struct run_times {
 	uint64_t hog_start, hog_end;
-	uint64_t victim_start;		/* prewait: victim starts spinning */
+	uint64_t victim_start; /* prewait: victim starts spinning */
 	uint64_t victim_ran;
 	uint64_t low_locked, low_unlocked;
 	uint64_t high_try, high_locked;
@@ -139,21 +139,21 @@ struct ssprio {
 	 * priority thread boosts that thread for the microseconds it holds it.
 	 */
 	pthread_mutex_t lock;
-	pthread_cond_t progress_cv;	/* main waits for marks and parking */
+	pthread_cond_t progress_cv; /* main waits for marks and parking */
 	unsigned int marks;
 	unsigned int nworkers;
 	struct worker workers[MAX_WORKERS];
 	struct run_times t;
 
-	int cpu;			/* every worker is pinned here */
-	uint64_t spin_ns;		/* fifo-hog, prewait: MS */
-	uint64_t hold_ns;		/* inversion: inv-low's CPU time in the lock */
-	uint64_t mid_ns;		/* inversion: inv-mid's spin */
-	bool pi;			/* inversion: inv_mutex inherits priority */
-	pthread_mutex_t inv_mutex;	/* the mutex of the inversion */
+	int cpu;		   /* every worker is pinned here */
+	uint64_t spin_ns;	   /* fifo-hog, prewait: MS */
+	uint64_t hold_ns;	   /* inversion: inv-low's CPU time in the lock */
+	uint64_t mid_ns;	   /* inversion: inv-mid's spin */
+	bool pi;		   /* inversion: inv_mutex inherits priority */
+	pthread_mutex_t inv_mutex; /* the mutex of the inversion */
 
-	atomic_bool hog_done;		/* prewait: ends pw-victim's spin */
-	atomic_bool capped;		/* a spin hit its cap: the run is void */
+	atomic_bool hog_done; /* prewait: ends pw-victim's spin */
+	atomic_bool capped;   /* a spin hit its cap: the run is void */
 };
 
 static struct ssprio ss;
@@ -429,8 +429,8 @@ static void worker__create(struct worker *w)
 		fail("cannot start %s as SCHED_FIFO priority %d: %s (needs root or CAP_SYS_NICE)",
 		     w->name, w->rt_prio, strerror(err));
 	if (err == EINVAL)
-		fail("cannot start %s on CPU %d: %s (is the CPU online and allowed?)",
-		     w->name, ss.cpu, strerror(err));
+		fail("cannot start %s on CPU %d: %s (is the CPU online and allowed?)", w->name,
+		     ss.cpu, strerror(err));
 	if (err)
 		fail("cannot start %s: %s", w->name, strerror(err));
 }
@@ -454,8 +454,7 @@ static bool worker__off_cpu(const struct worker *w)
 {
 	char buf[256];
 
-	return !worker__read_syscall(w, buf, sizeof(buf)) &&
-	       strncmp(buf, "running", 7) != 0;
+	return !worker__read_syscall(w, buf, sizeof(buf)) && strncmp(buf, "running", 7) != 0;
 }
 
 /* True if the worker sleeps in futex() on the word at addr. */
@@ -465,8 +464,7 @@ static bool worker__blocked_on(const struct worker *w, const void *addr)
 	char buf[256];
 	long nr;
 
-	if (worker__read_syscall(w, buf, sizeof(buf)) ||
-	    sscanf(buf, "%ld %lx", &nr, &uaddr) != 2)
+	if (worker__read_syscall(w, buf, sizeof(buf)) || sscanf(buf, "%ld %lx", &nr, &uaddr) != 2)
 		return false;
 	return nr == SYS_futex && uaddr == (unsigned long)(uintptr_t)addr;
 }
@@ -561,7 +559,8 @@ static void main__set_rt(bool rt)
 	int err = pthread_setschedparam(pthread_self(), rt ? SCHED_FIFO : SCHED_OTHER, &param);
 
 	if (err == EPERM)
-		fail("cannot make the controlling thread SCHED_FIFO: %s (needs root or CAP_SYS_NICE)",
+		fail("cannot make the controlling thread SCHED_FIFO: %s (needs root or "
+		     "CAP_SYS_NICE)",
 		     strerror(err));
 	if (err)
 		die("pthread_setschedparam", err);
@@ -705,11 +704,10 @@ static void inversion__run(void)
 	      ss.pi ? "pi" : "plain", high_blocked ? "true" : "false",
 	      (unsigned long long)(t.high_locked - t.high_try),
 	      (unsigned long long)(t.low_unlocked - t.low_locked),
-	      (unsigned long long)(t.mid_end - t.mid_start),
-	      (unsigned long long)t.high_locked, (unsigned long long)t.mid_start,
-	      (unsigned long long)t.mid_end, (unsigned long long)t.high_try,
-	      (unsigned long long)t.low_locked, (unsigned long long)t.low_unlocked,
-	      (unsigned long long)mid_released);
+	      (unsigned long long)(t.mid_end - t.mid_start), (unsigned long long)t.high_locked,
+	      (unsigned long long)t.mid_start, (unsigned long long)t.mid_end,
+	      (unsigned long long)t.high_try, (unsigned long long)t.low_locked,
+	      (unsigned long long)t.low_unlocked, (unsigned long long)mid_released);
 }
 
 /*
@@ -759,7 +757,8 @@ static void ssprio__init_sync(void)
 		err = pthread_mutex_init(&ss.lock, &mattr);
 	if (err)
 		die("pthread_mutex_init", err);
-	err = pthread_mutexattr_setprotocol(&mattr, ss.pi ? PTHREAD_PRIO_INHERIT : PTHREAD_PRIO_NONE);
+	err = pthread_mutexattr_setprotocol(&mattr,
+					    ss.pi ? PTHREAD_PRIO_INHERIT : PTHREAD_PRIO_NONE);
 	if (!err)
 		err = pthread_mutex_init(&ss.inv_mutex, &mattr);
 	if (err)
@@ -898,7 +897,8 @@ int main(int argc, char **argv)
 	main_elsewhere = main__pin_away(ss.cpu);
 	if (!main_elsewhere && run == inversion__run)
 		fail("inversion needs a CPU other than %d for its controlling thread, "
-		     "and this process may use no other", ss.cpu);
+		     "and this process may use no other",
+		     ss.cpu);
 	ssprio__init_sync();
 	for (unsigned int i = 0; i < ss.nworkers; i++)
 		worker__create(&ss.workers[i]);

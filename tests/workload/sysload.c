@@ -53,7 +53,7 @@ static const char *const kind_names[NR_KINDS] = {
 };
 
 struct tally {
-	unsigned long opened[NR_KINDS][2];	/* [kind][0 ok, 1 ENOENT] */
+	unsigned long opened[NR_KINDS][2]; /* [kind][0 ok, 1 ENOENT] */
 	unsigned long reads, read_bytes, writes, write_bytes;
 	unsigned long exec_ok, exec_enoent, exec_eacces;
 	int thread_tid;
@@ -71,7 +71,8 @@ static void die(const char *what, int err)
 static void usage(FILE *out)
 {
 	fputs("usage: sysload DIR OPENS EXECS SLEEPS CHILDREN\n"
-	      "  makes known opens, execs, 20 ms sleeps and children under DIR (created)\n", out);
+	      "  makes known opens, execs, 20 ms sleeps and children under DIR (created)\n",
+	      out);
 }
 
 static void put_file(const char *dir, const char *name, mode_t mode, size_t size)
@@ -260,7 +261,7 @@ static void do_execs(const char *dir, unsigned long m, struct tally *t)
 		if (pthread_create(&th, NULL, exec_thread, &pipefd[1]))
 			_exit(125);
 		for (;;)
-			pause();	/* the thread's exec ends this leader */
+			pause(); /* the thread's exec ends this leader */
 	}
 	close(pipefd[1]);
 	if (read(pipefd[0], &t->thread_tid, sizeof(t->thread_tid)) != sizeof(t->thread_tid))
@@ -319,14 +320,14 @@ static void print_tally(const char *dir, const struct tally *t, unsigned long sl
 		printf("%s\"%s\":[%lu,%lu]", k ? "," : "", kind_names[k], t->opened[k][0],
 		       t->opened[k][1]);
 	printf("},\"eacces\":{\"pid\":%d,\"count\":%lu},\"reads\":%lu,\"read_bytes\":%lu,"
-	       "\"writes\":%lu,\"write_bytes\":%lu,", t->eacces_pid, t->eacces, t->reads,
-	       t->read_bytes, t->writes, t->write_bytes);
+	       "\"writes\":%lu,\"write_bytes\":%lu,",
+	       t->eacces_pid, t->eacces, t->reads, t->read_bytes, t->writes, t->write_bytes);
 	printf("\"execs\":{\"ok\":%lu,\"enoent\":%lu,\"eacces\":%lu,\"thread_tid\":%d},",
 	       t->exec_ok, t->exec_enoent, t->exec_eacces, t->thread_tid);
 	printf("\"sleeps\":%lu,\"children\":%lu,\"exit_codes\":[%lu,%lu,%lu,%lu],"
-	       "\"signaled\":%lu,\"forks\":%lu,\"threads\":1}\n", sleeps, children,
-	       t->exit_codes[0], t->exit_codes[1], t->exit_codes[2], t->exit_codes[3],
-	       t->signaled, t->forks);
+	       "\"signaled\":%lu,\"forks\":%lu,\"threads\":1}\n",
+	       sleeps, children, t->exit_codes[0], t->exit_codes[1], t->exit_codes[2],
+	       t->exit_codes[3], t->signaled, t->forks);
 	fflush(stdout);
 }
 
