@@ -14,7 +14,7 @@ ARCH         := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 # Debian packages, by what needs them.
 DEPS_BUILD := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config scdoc \
 	      libmicrohttpd-dev
-DEPS_TEST  := python3 libcmocka-dev valgrind cppcheck clang-tidy util-linux procps \
+DEPS_TEST  := python3 libcmocka-dev valgrind cppcheck clang-tidy clang-format util-linux procps \
 	      qemu-system-x86 seabios cpio prometheus
 DEPS_BENCH := linux-perf bpftrace jq time
 

@@ -19,6 +19,12 @@ out=$(cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portabili
 	--suppress=missingIncludeSystem --suppress=missingInclude --suppress=unknownMacro:src/session/bpfenv.c -i src/bpf src tests/workload 2>&1)
 if [ $? -eq 0 ]; then echo "ok - cppcheck"; else echo "not ok - cppcheck"; echo "$out" | sed 's/^/# /'; fi
 
+# Kernel style, as .clang-format says it: every C file of the tree is as
+# clang-format leaves it (clang-format -i FILE puts one right).
+out=$(git ls-files '*.c' '*.h' | xargs clang-format --dry-run --Werror 2>&1 | grep -E '^[^ ].*(warning|error):')
+if [ -z "$out" ]; then echo "ok - clang-format"
+else echo "not ok - clang-format"; echo "$out" | sed 's/^/# /' | head -20; fi
+
 # README's Layout names every folder of the tree and every file directly in
 # src/, and nothing that is not there: a new folder is a new role to explain.
 layout=$(sed -n '/^## Layout/,/^## /p' README.md | sed -n '/^```$/,/^```$/p' | grep -v '^```' | awk '{print $1}')
