@@ -75,7 +75,8 @@ static __always_inline struct rq *task_rq_of(struct task_struct *t)
  */
 static __always_inline __u64 task_cgroup_id(struct task_struct *t)
 {
-	return BPF_CORE_READ(t, cgroups, dfl_cgrp, kn, id);
+	/* Direct loads, as task_rq_of()'s: the switch pays four, not four helper calls. */
+	return t->cgroups->dfl_cgrp->kn->id;
 }
 
 #endif
