@@ -54,19 +54,22 @@ static const char *const by_keys[] = { "cpu", "pid", "tid", "comm", "prio", "pro
 #define BY_PROBE (1u << 5)
 
 /* Each comma-separated word of list, looked up in names[nr]: bits. */
-static int parse_words(const char *list, const char *const *names, size_t stride, size_t nr,
-		       uint32_t *bits, char *bad, size_t bad_len)
+static int parse_words(const char *list, const char *prefix, const char *const *names,
+		       size_t stride, size_t nr, uint32_t *bits, char *bad, size_t bad_len)
 {
+	size_t plen = prefix ? strlen(prefix) : 0;
 	const char *p = list;
 
 	*bits = 0;
 	for (;;) {
 		size_t len = strcspn(p, ","), i;
+		/* A word may carry the prefix (DTrace's "sched:::"): the name is after it. */
+		size_t skip = plen && len > plen && !strncmp(p, prefix, plen) ? plen : 0;
 
 		for (i = 0; i < nr; i++) {
 			const char *name = *(const char *const *)((const char *)names + i * stride);
 
-			if (strlen(name) == len && !strncmp(p, name, len))
+			if (strlen(name) == len - skip && !strncmp(p + skip, name, len - skip))
 				break;
 		}
 		if (i == nr) {
@@ -95,8 +98,8 @@ int probes__lookup(const char *name, size_t len)
 
 int probes__parse(const char *list, uint32_t *mask, char *bad, size_t bad_len)
 {
-	return parse_words(list, &probe_descs[0].name, sizeof(probe_descs[0]), SS_NR_PROBES, mask,
-			   bad, bad_len);
+	return parse_words(list, PROBES_DTRACE_PREFIX, &probe_descs[0].name, sizeof(probe_descs[0]),
+			   SS_NR_PROBES, mask, bad, bad_len);
 }
 
 int probes__parse_by(const char *list, uint32_t *by, char *bad, size_t bad_len)
@@ -104,7 +107,7 @@ int probes__parse_by(const char *list, uint32_t *by, char *bad, size_t bad_len)
 	_Static_assert(SS_BY_CPU == 1 && SS_BY_PID == 2 && SS_BY_TID == 4 && SS_BY_COMM == 8 &&
 			       SS_BY_PRIO == 16,
 		       "by_keys[] in SS_BY_* order");
-	int err = parse_words(list, by_keys, sizeof(by_keys[0]),
+	int err = parse_words(list, NULL, by_keys, sizeof(by_keys[0]),
 			      sizeof(by_keys) / sizeof(by_keys[0]), by, bad, bad_len);
 
 	*by &= ~BY_PROBE;

@@ -38,9 +38,13 @@ extern const struct probe_desc probe_descs[SS_NR_PROBES];
 /* The tracepoint each hook attaches to, as the kernel's BTF names it. */
 extern const char *const probe_hook_tp[PH_NR];
 
+/* DTrace's full name of a sched probe: provider, empty module and function, name. */
+#define PROBES_DTRACE_PREFIX "sched:::"
+
 /* The probe named by name[0..len), or -1. */
 int probes__lookup(const char *name, size_t len);
-/* "on-cpu,sleep" into P() bits. Returns 0, or -1 with the unknown name copied to bad. */
+/* "on-cpu,sleep" (or "sched:::on-cpu,...") into P() bits. Returns 0, or -1 with the
+ * unknown name copied to bad. */
 int probes__parse(const char *list, uint32_t *mask, char *bad, size_t bad_len);
 /* "cpu,comm" into SS_BY_* bits; the same. */
 int probes__parse_by(const char *list, uint32_t *by, char *bad, size_t bad_len);

@@ -26,15 +26,12 @@ const char *sev__name(const struct sev *e)
 	return sev__type_name(e->type);
 }
 
-/* DTrace's full name of a sched probe: provider, empty module and function, name. */
-#define DTRACE_PREFIX "sched:::"
-
 static int name_mask(const char *name, size_t len, uint32_t *mask, uint32_t *probes)
 {
-	size_t plen = strlen(DTRACE_PREFIX);
+	size_t plen = strlen(PROBES_DTRACE_PREFIX);
 	int probe;
 
-	if (len > plen && !strncmp(name, DTRACE_PREFIX, plen)) {
+	if (len > plen && !strncmp(name, PROBES_DTRACE_PREFIX, plen)) {
 		probe = probes__lookup(name + plen, len - plen);
 		if (probe < 0)
 			return -EINVAL;

@@ -26,6 +26,10 @@ static void test_parse(void **state)
 	assert_int_equal(mask, 1u << SS_P_ON_CPU);
 	assert_int_equal(probes__parse("surrender,on-cpu,tick", &mask, bad, sizeof(bad)), 0);
 	assert_int_equal(mask, 1u << SS_P_ON_CPU | 1u << SS_P_TICK | 1u << SS_P_SURRENDER);
+	/* DTrace's full names too, as trace -e takes them. */
+	assert_int_equal(probes__parse("sched:::on-cpu,tick", &mask, bad, sizeof(bad)), 0);
+	assert_int_equal(mask, 1u << SS_P_ON_CPU | 1u << SS_P_TICK);
+	assert_int_equal(probes__parse("sched:::", &mask, bad, sizeof(bad)), -1);
 	assert_int_equal(probes__parse("on-cpu,oncpu", &mask, bad, sizeof(bad)), -1);
 	assert_string_equal(bad, "oncpu");
 	assert_int_equal(probes__parse("on-cpu,", &mask, bad, sizeof(bad)), -1);
