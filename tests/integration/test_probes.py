@@ -161,10 +161,13 @@ def check_preempt(tap):
     tap.check("preempt: the fifo thread's sleeps are its voluntary switches (+ parking)",
               sleeps <= out["fifo"][0] <= sleeps + 3, f"{sleeps} sleeps", f"{out['fifo']}")
     # Most wakeups find the spinner on the CPU; a kworker, or a switch the
-    # kernel hid, takes the rest.
+    # kernel hid, takes the rest. The spinner blocks only to park at the
+    # phase's ends, and the fifo thread may take the CPU then: at most that
+    # many voluntary pairs.
+    parked = d["spinner"]["voluntary_switches"]
     tap.check("preempt: the fifo thread's wakeups preempt the spinner (spinner -> fifo)",
-              pair[0] == 0 and 0.8 * sleeps <= pair[1] <= sleeps,
-              f"{pair[1]} of {sleeps} wakeups", f"pair {pair}")
+              pair[0] <= parked and 0.8 * sleeps <= pair[1] <= sleeps,
+              f"{pair[1]} of {sleeps} wakeups", f"pair {pair}, spinner parked {parked} times")
 
 
 def check_migrations(tap):
