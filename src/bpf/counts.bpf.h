@@ -87,22 +87,31 @@ static __always_inline void counts__add_slot(__u32 slot, __u32 which, __u64 n)
 
 /*
  * The value of key in the open interval of map (a per-CPU hash keyed by the
- * epoch first), inserted from init if new; NULL if the table is full (the
- * caller counts what it lost with counts__lost()). Every table of the
- * counts-by-key and histogram shapes goes through here, so they clear alike.
+ * epoch first), inserted from init if new (counts__slot()); NULL if the
+ * table is full (the caller counts what it lost with counts__lost()). Every
+ * table of the counts-by-key and histogram shapes goes through here, so they
+ * clear alike; counts__find() alone is the lookup of a key in the interval.
  */
-static __always_inline void *counts__slot(void *map, void *key, const void *init)
+static __always_inline void *counts__find(void *map, void *key)
 {
-	void *v;
-
 	*(__u32 *)key = count_epoch & 1;
-	v = bpf_map_lookup_elem(map, key);
-	if (v)
-		return v;
+	return bpf_map_lookup_elem(map, key);
+}
+
+/* counts__slot() for a key counts__find() did not find. */
+static __always_inline void *counts__insert(void *map, void *key, const void *init)
+{
 	/* This CPU's slot gets init, the others zero. */
 	bpf_map_update_elem(map, key, init, BPF_NOEXIST);
 	/* Ours, or another CPU's inserted first; none if the table is full. */
 	return bpf_map_lookup_elem(map, key);
+}
+
+static __always_inline void *counts__slot(void *map, void *key, const void *init)
+{
+	void *v = counts__find(map, key);
+
+	return v ? v : counts__insert(map, key, init);
 }
 
 /* n counts that found a table full. */

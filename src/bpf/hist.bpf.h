@@ -67,10 +67,12 @@ static __always_inline void hist__add(HIST_KEY *key, __u64 ns)
 	barrier_var(b);
 	if (slot >= SS_LAT_LOG2_SLOTS || b >= SS_LAT_FINE_BUCKETS)
 		return;
-	zero = bpf_map_lookup_elem(&hist_zero, &z);
-	if (!zero)
-		return;
-	v = counts__slot(&hists, key, zero);
+	v = counts__find(&hists, key);
+	if (!v) {
+		/* Only a new key needs the zeroed value: not a lookup per event. */
+		zero = bpf_map_lookup_elem(&hist_zero, &z);
+		v = zero ? counts__insert(&hists, key, zero) : NULL;
+	}
 	if (!v) {
 		counts__lost(1);
 		return;
