@@ -44,7 +44,9 @@
 #      seed's one-liner (bench/preempt.bt), on the pinned pipe; count-queue
 #      ("count (queue)": count -e enqueue,dequeue,tick) gives the cost of
 #      the probes that fire on every enqueue, dequeue and tick.
-#   9. the exporter's scrape (bench/exporter.py, runs alone too): wall,
+#   9. the exporter: (with CONFIGS holding exporter and runqlat) its
+#      histogram's switch hook against runqlat's, per switch; its scrape
+#      (bench/exporter.py, runs alone too): wall,
 #      gather and CPU time per scrape with 10,000 live threads in 200
 #      cgroups, against issue 13's 50 ms (SKIP_EXPORTER=1 to skip).
 #  10. syscount (bench/syscount.py, runs alone too): a pinned getppid() loop
@@ -61,7 +63,7 @@
 #   ROUNDS=7              rounds; each runs every configuration once
 #   COST_RUNS=3           runs of each tracer with bpf_stats on, for ns/event
 #   CONFIGS="none top cpus bpftrace runqlat runqslower bpftrace-runqlat record perf-sched
-#                         count count-queue preempt bpftrace-sw"
+#                         count count-queue preempt bpftrace-sw exporter"
 #                         configurations to run ("none" is the baseline
 #                         every slowdown is measured against: keep it);
 #                         CONFIGS="none record perf-sched" runs part 5 only
@@ -90,7 +92,7 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SCHEDSCOPE=${1:-build/schedscope}
 ROUNDS=${ROUNDS:-7}
 COST_RUNS=${COST_RUNS:-3}
-CONFIGS=${CONFIGS:-none top cpus bpftrace runqlat runqslower bpftrace-runqlat record perf-sched count count-queue preempt bpftrace-sw}
+CONFIGS=${CONFIGS:-none top cpus bpftrace runqlat runqslower bpftrace-runqlat record perf-sched count count-queue preempt bpftrace-sw exporter}
 PIPE_LOOPS=${PIPE_LOOPS:-500000}
 MSG_GROUPS=${MSG_GROUPS:-10}
 MSG_LOOPS=${MSG_LOOPS:-300}
@@ -113,8 +115,8 @@ log() { echo "bench: $*" >&2; }
 read -r -a CONFIG_LIST <<<"$CONFIGS"
 for c in "${CONFIG_LIST[@]}"; do
 	case $c in
-	none | top | cpus | bpftrace | runqlat | runqslower | bpftrace-runqlat | record | perf-sched | count | count-queue | preempt | bpftrace-sw) ;;
-	*) die "unknown config '$c' (known: none top cpus bpftrace runqlat runqslower bpftrace-runqlat record perf-sched count count-queue preempt bpftrace-sw)" ;;
+	none | top | cpus | bpftrace | runqlat | runqslower | bpftrace-runqlat | record | perf-sched | count | count-queue | preempt | bpftrace-sw | exporter) ;;
+	*) die "unknown config '$c' (known: none top cpus bpftrace runqlat runqslower bpftrace-runqlat record perf-sched count count-queue preempt bpftrace-sw exporter)" ;;
 	esac
 done
 [[ " $CONFIGS " == *" none "* ]] || log "warning: no 'none' in CONFIGS: no slowdowns, only per-event costs"
@@ -143,7 +145,7 @@ if [[ " $CONFIGS " == *" record "* || " $CONFIGS " == *" perf-sched "* ]]; then
 fi
 need_schedscope=0
 for c in "${CONFIG_LIST[@]}"; do
-	case $c in top | cpus | runqlat | runqslower | record) need_schedscope=1 ;; esac
+	case $c in top | cpus | runqlat | runqslower | record | count | count-queue | preempt | exporter) need_schedscope=1 ;; esac
 done
 [[ $SKIP_THREADS == 1 ]] || need_schedscope=1
 [[ ${SKIP_STARTUP:-0} == 1 ]] || need_schedscope=1
@@ -426,6 +428,13 @@ start_tracer() {
 	preempt)
 		start_bg /dev/null "$TRACER_ERR" "$TRACER_ERR" 'Hit Ctrl-C to end' \
 			"schedscope preempt" "$SCHEDSCOPE" preempt -d 3600
+		;;
+	exporter)
+		# its run-queue histogram per cgroup, on a port nothing else
+		# is likely to hold
+		start_bg /dev/null "$TRACER_ERR" "$TRACER_ERR" 'Hit Ctrl-C to end' \
+			"schedscope exporter" "$SCHEDSCOPE" exporter \
+			--listen "127.0.0.1:$((20000 + RANDOM % 20000))"
 		;;
 	bpftrace-sw)
 		TRACER_OUT=$TRACER_ERR
@@ -947,6 +956,7 @@ cfg_label() {
 	count-queue) echo "schedscope count (queue)" ;;
 	preempt) echo "schedscope preempt" ;;
 	bpftrace-sw) echo "bpftrace preempt.bt" ;;
+	exporter) echo "schedscope exporter" ;;
 	record) echo "schedscope record" ;;
 	perf-sched) echo "perf sched record" ;;
 	esac
@@ -1169,6 +1179,22 @@ if [[ " $CONFIGS " == *" bpftrace-sw "* && " $CONFIGS " == *" top "* ]]; then
 				if (!(c[i] in ns)) continue
 				g = (ns[c[i]] <= top && ns[c[i]] <= bt / 4) ? "PASS" : "FAIL"
 				printf "%-21s %9.0f %9.0f %12.0f %6s\n", "schedscope " c[i], ns[c[i]], top, bt / 4, g
+			}
+		}' "$BPF_TAB"
+fi
+# The exporter's goal (issue 13): its histogram's switch hook, which keys
+# each wait by the woken task's cgroup, costs no more than runqlat's.
+if [[ " $CONFIGS " == *" exporter "* && " $CONFIGS " == *" runqlat "* ]]; then
+	echo
+	echo "== exporter goal: its switch hook <= runqlat's, per switch (pinned pipe / messaging) =="
+	awk '($3 == "pipe" || $3 == "messaging") && $5 != "-" && $2 ~ /switch/ && ($1 == "exporter" || $1 == "runqlat") { ns[$1, $3] = $5 }
+		END {
+			printf "%-21s %11s %11s %6s\n", "workload", "exporter", "runqlat", "goal"
+			split("pipe messaging", w, " ")
+			for (i = 1; i <= 2; i++) {
+				if (!(("exporter", w[i]) in ns) || !(("runqlat", w[i]) in ns)) continue
+				e = ns["exporter", w[i]]; r = ns["runqlat", w[i]]
+				printf "%-21s %11.0f %11.0f %6s\n", w[i], e, r, e <= r ? "PASS" : "FAIL"
 			}
 		}' "$BPF_TAB"
 fi
