@@ -10,8 +10,9 @@
  * const volatile settings below), so the verifier drops the rest:
  *
  *   runqlat     histograms per CPU (a per-CPU array) or per thread (a hash)
- *   exporter    a small histogram per cgroup v2 of the waiting task (a
- *               per-CPU hash by cgroup id), the task switched in
+ *   exporter    a small histogram per cgroup v2 of the waiting task, the
+ *               task switched in (a per-CPU array, at an index its task
+ *               storage caches)
  *   runqslower  a ring-buffer record for each wait at or above min_lat_ns
  *   starve      the same records (the end of each long wait) and a task
  *               iterator, run by user space on a timer, reporting waits
@@ -53,6 +54,9 @@ __u32 scan_inversion; /* ... and only those with a lower-priority task on the CP
 
 struct lat_task_state {
 	struct lat_task lt;
+	/* exporter only: the task's cgroup when it last waited, and its index */
+	__u64 cg_id;
+	__u32 cg_idx;
 	/* inversion only */
 	__u64 block_ns;		/* CLOCK_MONOTONIC when it last blocked */
 	__u64 last_wait_ns;	/* its last run-queue wait ... */
@@ -114,26 +118,35 @@ struct {
 } hist_zero SEC(".maps");
 
 /*
- * The exporter's, by the cgroup id of the task whose wait ended; user space
- * sets max_entries and removes the entries of cgroups that are gone. Per CPU:
- * tasks of one cgroup end waits on every CPU at once, and atomics on one
- * shared entry would bounce its cache line between them.
+ * The exporter's histograms, one per cgroup of the tasks whose waits ended,
+ * at the index cg_index gives the cgroup's id. User space sizes the three
+ * maps, puts every index in cg_free and, once a cgroup is gone, removes its
+ * id, zeroes its histogram and puts its index back. An array, not a hash
+ * by id: each task's storage caches its cgroup's index, so a switch pays an
+ * array lookup, not a hash. Per CPU: tasks of one cgroup end waits on every
+ * CPU at once, and atomics on one shared entry would bounce its cache line
+ * between them.
  */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
-	__uint(map_flags, BPF_F_NO_PREALLOC_);
-	__uint(max_entries, 1);
-	__type(key, __u64);
-	__type(value, struct ss_cg_hist);
-} hist_cgroup SEC(".maps");
-
-/* The zeroed value a new hist_cgroup entry is copied from. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct ss_cg_hist);
-} cg_zero SEC(".maps");
+} hist_cgroup SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC_);
+	__uint(max_entries, 1);
+	__type(key, __u64);
+	__type(value, __u32);
+} cg_index SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_QUEUE);
+	__uint(max_entries, 1);
+	__type(value, __u32);
+} cg_free SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -217,29 +230,52 @@ static __always_inline struct ss_lat_hist *thread_hist(struct task_struct *t,
 }
 
 /*
- * A measured wait into the histogram of the cgroup of t, the task that
- * waited (bcc's runqlat filters on the task switched out instead).
+ * The index of cgroup id's histogram, taken from cg_free now if it has none.
+ * Negative, counted, when every index is taken.
  */
-static __always_inline void record_cgroup(struct task_struct *t, const struct lat_sample *s,
-					  struct ss_lat_stat *st)
+static __always_inline long cg_index_of(__u64 id, struct ss_lat_stat *st)
+{
+	__u32 *v = bpf_map_lookup_elem(&cg_index, &id), idx;
+
+	if (v)
+		return *v;
+	if (bpf_map_pop_elem(&cg_free, &idx))
+		goto full;
+	if (!bpf_map_update_elem(&cg_index, &id, &idx, BPF_NOEXIST_))
+		return idx;
+	/* Another CPU gave id its index first. */
+	bpf_map_push_elem(&cg_free, &idx, 0);
+	v = bpf_map_lookup_elem(&cg_index, &id);
+	if (v)
+		return *v;
+full:
+	st->table_full++;
+	return -1;
+}
+
+/*
+ * A measured wait into the histogram of the cgroup of t, the task that
+ * waited (bcc's runqlat filters on the task switched out instead). Cgroup
+ * ids are never reused, so a cached id that matches still owns its index.
+ */
+static __always_inline void record_cgroup(struct task_struct *t, struct lat_task_state *ts,
+					  const struct lat_sample *s, struct ss_lat_stat *st)
 {
 	__u64 id = task_cgroup_id(t);
-	struct ss_cg_hist *h = bpf_map_lookup_elem(&hist_cgroup, &id), *z;
-	__u32 zero = 0, i = lat__cg_slot(s->wait_ns);
+	struct ss_cg_hist *h;
+	__u32 i = lat__cg_slot(s->wait_ns);
+	long idx;
 
-	if (!h) {
-		z = bpf_map_lookup_elem(&cg_zero, &zero);
-		if (!z)
+	if (ts->cg_id != id) {
+		idx = cg_index_of(id, st);
+		if (idx < 0)
 			return;
-		if (bpf_map_update_elem(&hist_cgroup, &id, z, BPF_NOEXIST_) &&
-		    !bpf_map_lookup_elem(&hist_cgroup, &id)) {
-			st->table_full++;
-			return;
-		}
-		h = bpf_map_lookup_elem(&hist_cgroup, &id);
-		if (!h)
-			return;
+		ts->cg_id = id;
+		ts->cg_idx = (__u32)idx;
 	}
+	h = bpf_map_lookup_elem(&hist_cgroup, &ts->cg_idx);
+	if (!h)
+		return;
 	h->count++;
 	h->sum_ns += s->wait_ns;
 	/*
@@ -252,15 +288,15 @@ static __always_inline void record_cgroup(struct task_struct *t, const struct la
 }
 
 /* A measured wait, or a span of unsplit ones, into the histograms asked for. */
-static __always_inline void record(struct task_struct *t, const struct lat_sample *s, bool unsplit,
-				   struct ss_lat_stat *st)
+static __always_inline void record(struct task_struct *t, struct lat_task_state *ts,
+				   const struct lat_sample *s, bool unsplit, struct ss_lat_stat *st)
 {
 	struct ss_lat_hist *h;
 	__u32 zero = 0;
 
 	if (hist_mode == HIST_CGROUP) {
 		if (!unsplit)
-			record_cgroup(t, s, st);
+			record_cgroup(t, ts, s, st);
 		return;
 	}
 	if (hist_mode == HIST_CPU)
@@ -424,7 +460,7 @@ static __always_inline int handle_switch(bool preempt, struct task_struct *prev,
 		st->kpreempt += s.kpreempt;
 	}
 	if (measured || unsplit) {
-		record(next, &s, unsplit, st);
+		record(next, ns, &s, unsplit, st);
 		if (slow_events && s.wait_ns >= min_lat_ns)
 			emit_slow(prev, next, &s);
 	}

@@ -81,11 +81,30 @@ static void configure(struct lat_bpf *skel, const struct lat_opts *o)
 		bpf_map__set_max_entries(skel->maps.hist_thread, (uint32_t)cli->max_tasks);
 		bpf_map__set_max_entries(skel->maps.hist_retired, (uint32_t)cli->max_tasks);
 	}
-	if (o->hist == LAT_HIST_CGROUP)
+	if (o->hist == LAT_HIST_CGROUP) {
 		bpf_map__set_max_entries(skel->maps.hist_cgroup, o->max_cgroups);
+		bpf_map__set_max_entries(skel->maps.cg_index, o->max_cgroups);
+		bpf_map__set_max_entries(skel->maps.cg_free, o->max_cgroups);
+	}
 	bpf_program__set_autoload(skel->progs.lat_waking, cli->from_waking || o->inversion);
 	bpf_program__set_autoload(skel->progs.lat_pi, o->inversion);
 	skel->rodata->trace_start_ns = stop__now_ns();
+}
+
+/* Every index of hist_cgroup, free to be handed to a cgroup. */
+static int fill_cg_free(struct latsession *s, uint32_t n)
+{
+	int fd = bpf_map__fd(s->skel->maps.cg_free), err;
+
+	for (uint32_t i = 0; i < n; i++) {
+		if (bpf_map_update_elem(fd, NULL, &i, 0)) {
+			err = -errno;
+			cli__err("cannot fill the free list of per-cgroup histograms: %s",
+				 strerror(-err));
+			return err;
+		}
+	}
+	return 0;
 }
 
 struct latsession *latsession__open(const struct lat_opts *o)
@@ -110,7 +129,9 @@ struct latsession *latsession__open(const struct lat_opts *o)
 		goto fail;
 	}
 	configure(s->skel, o);
-	if (bpfsess__load(&s->b, false) || bpfsess__attach(&s->b))
+	if (bpfsess__load(&s->b, false) ||
+	    (o->hist == LAT_HIST_CGROUP && fill_cg_free(s, o->max_cgroups)) ||
+	    bpfsess__attach(&s->b))
 		goto fail;
 	if (o->on_event &&
 	    bpfsess__open_ring(&s->b, s->skel->maps.events, "event", on_record, s, LAT_BEAT_NS))
@@ -236,16 +257,19 @@ int latsession__read_threads(struct latsession *s,
 int latsession__read_cgroups(struct latsession *s,
 			     void (*fn)(void *ctx, uint64_t id, const struct cg_hist *h), void *ctx)
 {
-	int fd = bpf_map__fd(s->skel->maps.hist_cgroup);
+	int fd = bpf_map__fd(s->skel->maps.cg_index);
+	int hfd = bpf_map__fd(s->skel->maps.hist_cgroup);
 	/* Kernfs ids start at 1: a missing key yields the first. */
 	uint64_t key = 0, next;
+	uint32_t idx;
 	int err;
 
 	while (!bpf_map_get_next_key(fd, &key, &next)) {
 		struct cg_hist h;
 
 		key = next;
-		if (bpf_map_lookup_elem(fd, &key, s->cg_val))
+		if (bpf_map_lookup_elem(fd, &key, &idx) ||
+		    bpf_map_lookup_elem(hfd, &idx, s->cg_val))
 			continue; /* removed meanwhile */
 		memset(&h, 0, sizeof(h));
 		for (uint32_t c = 0; c < s->b.nr_cpus; c++) {
@@ -264,9 +288,22 @@ int latsession__read_cgroups(struct latsession *s,
 	return 0;
 }
 
+/*
+ * Only for a cgroup that is gone: no task can add to its histogram while it
+ * is zeroed and its index handed back.
+ */
 void latsession__forget_cgroup(struct latsession *s, uint64_t id)
 {
-	bpf_map_delete_elem(bpf_map__fd(s->skel->maps.hist_cgroup), &id);
+	int fd = bpf_map__fd(s->skel->maps.cg_index);
+	uint32_t idx;
+
+	if (bpf_map_lookup_elem(fd, &id, &idx) || bpf_map_delete_elem(fd, &id))
+		return;
+	memset(s->cg_val, 0, s->b.nr_cpus * sizeof(*s->cg_val));
+	if (bpf_map_update_elem(bpf_map__fd(s->skel->maps.hist_cgroup), &idx, s->cg_val, 0) ||
+	    bpf_map_update_elem(bpf_map__fd(s->skel->maps.cg_free), NULL, &idx, 0))
+		cli__err("cannot free the histogram of cgroup %llu: %s (its room stays taken)",
+			 (unsigned long long)id, strerror(errno));
 }
 
 void latsession__prog_costs(const struct latsession *s,

@@ -18,6 +18,10 @@ own per-cgroup accounting (root, about a minute):
              and gone after it
   cap        --max-series sends what does not fit to cgroup="(other)" and
              counts it (with --cgroup-root naming the v2 mount)
+  recycle    with the smallest kernel table (68 cgroups), 120 cgroups made
+             and removed in three batches lose no wait to a full table, and
+             a cgroup made after them starts its histogram from zero: its
+             waits at most its process's pcount, and at least its sleeps
   errors     bad --listen (2), port in use (1); SIGTERM exits 0
 
 The v2 hierarchy is found in /proc/self/mountinfo (this machine is hybrid:
@@ -328,6 +332,47 @@ def check_cap(root):
             cg.remove()
 
 
+def pcount(pid):
+    with open(f"/proc/{pid}/schedstat") as f:
+        return int(f.read().split()[2])
+
+
+def check_recycle(root):
+    """Cgroups made and removed past the kernel table's size, each removed
+    batch forgotten after --cgroup-expiry before the next: their histograms'
+    room must be handed on, and handed on empty."""
+    port, name = sslib.free_port(), f"schedscope-recycle-{os.getpid()}"
+    base = f"http://127.0.0.1:{port}"
+    sleeps = "python3 -c 'import time\nfor _ in range({n}): time.sleep(0.0005)\ntime.sleep({rest})'"
+    with sslib.Tracer(["exporter", "--listen", f"127.0.0.1:{port}", "--max-series", "68",
+                       "--cgroup-include", f"/{name}-*", "--cgroup-expiry", str(EXPIRY_S)]):
+        for batch in range(3):
+            cgs = [Cgroup(root, f"{name}-{batch}-{i}") for i in range(40)]
+            procs = [spawn_in(cg, sleeps.format(n=200, rest=0)) for cg in cgs]
+            for p in procs:
+                p.wait()
+            get(base + "/metrics")
+            for cg in cgs:
+                cg.remove()
+            time.sleep(EXPIRY_S + 1.5)
+            get(base + "/metrics")	# the walk that forgets them
+        cg = Cgroup(root, f"{name}-last")
+        p = spawn_in(cg, sleeps.format(n=50, rest=30))
+        try:
+            time.sleep(1)
+            runs = pcount(p.pid)
+            s = samples(get(base + "/metrics")[2])
+        finally:
+            p.kill()
+            p.wait()
+            cg.remove()
+    full = s.get(("schedscope_lost_total", '{what="cgroup_table_full"}'))
+    waits = s.get(("schedscope_runq_latency_seconds_count", f'{{cgroup="{cg.label}"}}'))
+    tap.check("120 cgroups through a table of 68 lose no wait, and the next starts from zero",
+              full == 0 and waits is not None and 50 <= waits <= runs,
+              f"(table full {full}, last cgroup's waits {waits}, its pcount {runs})")
+
+
 def check_errors():
     r = sslib.run([sslib.schedscope_path(), "exporter", "--listen", "nowhere"])
     tap.check("a malformed --listen is a usage error (2)",
@@ -374,6 +419,7 @@ def main():
             tap.check("SIGTERM stops it cleanly (exit 0)", rc == 0, "",
                       f"rc {rc}: {sslib.one_line(chr(10).join(t.stderr or []))}")
         check_cap(root)
+        check_recycle(root)
         check_errors()
     except (sslib.TracerError, ValueError, OSError) as e:
         tap.fail("exporter checks ran", f"{type(e).__name__}: {e}")
