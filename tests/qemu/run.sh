@@ -282,6 +282,15 @@ run execsnoop schedscope execsnoop -d 2 --json
 run exitsnoop schedscope exitsnoop -d 2 --json
 run exitcount schedscope exitsnoop -d 2 --json --count
 kill "$churn" 2>/dev/null
+# The exporter, scraped over loopback by busybox's wget: cgroup v2 mounted
+# for it (everything is in its root), served until SIGTERM.
+mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null
+ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up
+run exporter sh -c 'schedscope exporter --listen 127.0.0.1:9110 & p=$!
+	i=0; while [ $i -lt 60 ] && ! wget -q -O /dev/null http://127.0.0.1:9110/metrics; do
+		sleep 0.5; i=$((i + 1)); done
+	sleep 1; wget -q -O - http://127.0.0.1:9110/metrics; r=$?
+	kill -TERM $p; wait $p; e=$?; [ $r = 0 ] || exit 9; exit $e'
 # A kernel without BTF, as far as the tool can tell: hide /sys/kernel/btf.
 if mount -t tmpfs tmpfs /sys/kernel/btf; then
 	run nobtf schedscope top -d 1
@@ -711,6 +720,20 @@ def c_exitcount():
         raise Fail("%d reports, %d forks" % (len(objs), forks), name)
     print("# exitsnoop --count: %d forks" % forks)
 check("exitsnoop --count: forks", c_exitcount)
+
+def c_exporter():
+    name = "exporter"
+    s = {}
+    for n, labels, v in matches(block(name)["out"], r"^(schedscope_[a-z_]+)(\{[^}]*\})? (\S+)$"):
+        s[(n, labels or "")] = float(v)
+    waits = sum(v for (n, _), v in s.items() if n == "schedscope_runq_latency_seconds_count")
+    cpu = sum(v for (n, _), v in s.items() if n == "schedscope_cpu_seconds_total")
+    full = s.get(("schedscope_lost_total", '{what="cgroup_table_full"}'))
+    if not waits or not cpu or full != 0:
+        raise Fail("%d samples: %r waits, %r CPU seconds, table full %r" %
+                   (len(s), waits, cpu, full), name)
+    print("# exporter: %d samples, %d run-queue waits, %.2f CPU seconds" % (len(s), waits, cpu))
+check("exporter: a scrape with run-queue waits and CPU seconds", c_exporter)
 
 def c_record():
     block("record")
