@@ -351,7 +351,7 @@ static void walk(struct exporter *e, uint64_t now)
 }
 
 /* Steps 1-5 of the head comment; the text in a malloc'd buffer, or NULL. */
-static char *gather(struct exporter *e, size_t *len)
+static char *gather(struct exporter *e, enum prom_format fmt, size_t *len)
 {
 	uint64_t t0 = stop__now_ns();
 	struct exp_report r;
@@ -387,7 +387,7 @@ static char *gather(struct exporter *e, size_t *len)
 	f = open_memstream(&buf, len);
 	if (!f)
 		return NULL;
-	exporter_out__write(f, &r);
+	exporter_out__write(f, fmt, &r);
 	if (fclose(f)) {
 		free(buf);
 		return NULL;
@@ -429,6 +429,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 				  size_t *upload_size, void **con_cls)
 {
 	struct exporter *e = cls;
+	enum prom_format fmt;
 	char *body;
 	size_t len = 0;
 
@@ -448,11 +449,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (strcmp(url, "/metrics") != 0)
 		return reply(c, MHD_HTTP_NOT_FOUND, "text/plain", (char *)not_found,
 			     sizeof(not_found) - 1, false);
-	body = gather(e, &len);
+	fmt = prom__negotiate(
+		MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT));
+	body = gather(e, fmt, &len);
 	if (!body)
 		return reply(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "text/plain", (char *)failed,
 			     sizeof(failed) - 1, false);
-	return reply(c, MHD_HTTP_OK, PROM_CONTENT_TYPE, body, len, true);
+	return reply(c, MHD_HTTP_OK, prom__content_type(fmt), body, len, true);
 }
 
 /* libmicrohttpd's own complaints (malformed requests among them), one line each. */

@@ -88,14 +88,14 @@ static void write_counter(FILE *f, const struct counter_def *d, const struct pro
 		prom__u64(f, d->name, l, 1, v);
 }
 
-static void write_cgroups(FILE *f, const struct cgstat *cg)
+static void write_cgroups(FILE *f, enum prom_format fmt, const struct cgstat *cg)
 {
 	size_t n = cgstat__nr_series(cg);
 	char le_buf[CG_HIST_SLOTS - 1][24];
 	const char *le[CG_HIST_SLOTS - 1];
 
 	for (size_t k = 0; k < NR(cg_counters); k++) {
-		prom__family(f, cg_counters[k].name, "counter", cg_counters[k].help);
+		prom__family(f, fmt, cg_counters[k].name, "counter", cg_counters[k].help);
 		for (size_t i = 0; i < n; i++) {
 			const struct cgseries *s = cgstat__series(cg, i);
 			struct prom_label l = { "cgroup", s->path };
@@ -108,7 +108,7 @@ static void write_cgroups(FILE *f, const struct cgstat *cg)
 		snprintf(le_buf[i], sizeof(le_buf[i]), "%.9g", (double)(2ull << i) / 1e6);
 		le[i] = le_buf[i];
 	}
-	prom__family(f, "schedscope_runq_latency_seconds", "histogram",
+	prom__family(f, fmt, "schedscope_runq_latency_seconds", "histogram",
 		     "Run-queue waits (wakeup or preemption to switch-in) by the cgroup of the "
 		     "task that waited.");
 	for (size_t i = 0; i < n; i++) {
@@ -120,10 +120,10 @@ static void write_cgroups(FILE *f, const struct cgstat *cg)
 	}
 }
 
-static void write_cpus(FILE *f, const struct exp_report *r)
+static void write_cpus(FILE *f, enum prom_format fmt, const struct exp_report *r)
 {
 	for (size_t k = 0; k < NR(cpu_counters); k++) {
-		prom__family(f, cpu_counters[k].name, "counter", cpu_counters[k].help);
+		prom__family(f, fmt, cpu_counters[k].name, "counter", cpu_counters[k].help);
 		for (uint32_t c = 0; c < r->nr_cpus; c++) {
 			char cpu[16];
 			struct prom_label l = { "cpu", cpu };
@@ -134,12 +134,12 @@ static void write_cpus(FILE *f, const struct exp_report *r)
 	}
 }
 
-static void write_self(FILE *f, const struct exp_report *r)
+static void write_self(FILE *f, enum prom_format fmt, const struct exp_report *r)
 {
 	const struct cgstat_losses *cl = cgstat__losses(r->cg);
 	struct prom_label l;
 
-	prom__family(f, "schedscope_lost_total", "counter",
+	prom__family(f, fmt, "schedscope_lost_total", "counter",
 		     "What could not be measured or exported, by kind (docs/exporter.md).");
 	for (size_t i = 0; i < r->nr_losses; i++) {
 		l = (struct prom_label){ "what", r->losses[i].what };
@@ -147,50 +147,52 @@ static void write_self(FILE *f, const struct exp_report *r)
 	}
 	l = (struct prom_label){ "what", "cgroup_unresolved" };
 	prom__u64(f, "schedscope_lost_total", &l, 1, cl->unresolved);
-	prom__family(f, "schedscope_cgroups_capped_total", "counter",
+	prom__family(f, fmt, "schedscope_cgroups_capped_total", "counter",
 		     "Cgroups exported as cgroup=\"(other)\" because --max-series was reached.");
 	prom__u64(f, "schedscope_cgroups_capped_total", NULL, 0, cl->cap_folded);
-	prom__family(f, "schedscope_cgroup_series_expired_total", "counter",
+	prom__family(f, fmt, "schedscope_cgroup_series_expired_total", "counter",
 		     "Cgroup series removed after their cgroups were gone for --cgroup-expiry.");
 	prom__u64(f, "schedscope_cgroup_series_expired_total", NULL, 0, cl->expired);
 	prom__family(
-		f, "schedscope_bpf_run_seconds_total", "counter",
+		f, fmt, "schedscope_bpf_run_seconds_total", "counter",
 		"Time spent in each BPF program (counted only while kernel.bpf_stats_enabled=1).");
 	for (size_t i = 0; i < r->nr_costs; i++) {
 		l = (struct prom_label){ "prog", r->costs[i].prog };
 		prom__seconds(f, "schedscope_bpf_run_seconds_total", &l, 1, r->costs[i].run_ns);
 	}
-	prom__family(f, "schedscope_bpf_runs_total", "counter",
+	prom__family(f, fmt, "schedscope_bpf_runs_total", "counter",
 		     "Runs of each BPF program (counted only while kernel.bpf_stats_enabled=1).");
 	for (size_t i = 0; i < r->nr_costs; i++) {
 		l = (struct prom_label){ "prog", r->costs[i].prog };
 		prom__u64(f, "schedscope_bpf_runs_total", &l, 1, r->costs[i].runs);
 	}
-	prom__family(f, "schedscope_bpf_stats_enabled", "gauge",
+	prom__family(f, fmt, "schedscope_bpf_stats_enabled", "gauge",
 		     "kernel.bpf_stats_enabled: 1 if the two families above count, -1 unknown.");
 	prom__double(f, "schedscope_bpf_stats_enabled", NULL, 0, r->bpf_stats_enabled);
-	prom__family(f, "schedscope_scrape_gather_seconds", "gauge",
+	prom__family(f, fmt, "schedscope_scrape_gather_seconds", "gauge",
 		     "Time this scrape took to read the kernel's counters and walk the cgroups.");
 	prom__seconds(f, "schedscope_scrape_gather_seconds", NULL, 0, r->gather_ns);
-	prom__family(f, "schedscope_scrapes_total", "counter",
+	prom__family(f, fmt, "schedscope_scrapes_total", "counter",
 		     "Scrapes served, this one included.");
 	prom__u64(f, "schedscope_scrapes_total", NULL, 0, r->scrapes);
-	prom__family(f, "schedscope_tracked_tasks", "gauge", "Threads tracked.");
+	prom__family(f, fmt, "schedscope_tracked_tasks", "gauge", "Threads tracked.");
 	prom__u64(f, "schedscope_tracked_tasks", NULL, 0, r->tasks);
-	prom__family(f, "schedscope_tracked_cgroups", "gauge",
+	prom__family(f, fmt, "schedscope_tracked_cgroups", "gauge",
 		     "Cgroup ids remembered: live ones and those removed less than --cgroup-expiry "
 		     "ago.");
 	prom__u64(f, "schedscope_tracked_cgroups", NULL, 0, cgstat__nr_ids(r->cg));
-	prom__family(f, "schedscope_cgroup_series", "gauge", "Cgroup label values exported.");
+	prom__family(f, fmt, "schedscope_cgroup_series", "gauge", "Cgroup label values exported.");
 	prom__u64(f, "schedscope_cgroup_series", NULL, 0, cgstat__nr_series(r->cg));
-	prom__family(f, "schedscope_build_info", "gauge", "The schedscope version, as a label.");
+	prom__family(f, fmt, "schedscope_build_info", "gauge",
+		     "The schedscope version, as a label.");
 	l = (struct prom_label){ "version", r->version };
 	prom__u64(f, "schedscope_build_info", &l, 1, 1);
 }
 
-void exporter_out__write(FILE *f, const struct exp_report *r)
+void exporter_out__write(FILE *f, enum prom_format fmt, const struct exp_report *r)
 {
-	write_cgroups(f, r->cg);
-	write_cpus(f, r);
-	write_self(f, r);
+	write_cgroups(f, fmt, r->cg);
+	write_cpus(f, fmt, r);
+	write_self(f, fmt, r);
+	prom__end(f, fmt);
 }

@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "core/cgstat.h"
+#include "out/prom_out.h"
 
 /* One CPU's counters since the exporter started. */
 struct exp_cpu {
@@ -52,6 +53,6 @@ struct exp_report {
 	const char *version;
 };
 
-void exporter_out__write(FILE *f, const struct exp_report *r);
+void exporter_out__write(FILE *f, enum prom_format fmt, const struct exp_report *r);
 
 #endif

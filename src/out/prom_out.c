@@ -1,12 +1,109 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "out/prom_out.h"
 
+#include <ctype.h>
 #include <inttypes.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-void prom__family(FILE *f, const char *name, const char *type, const char *help)
+#define OM_TYPE "application/openmetrics-text; version=1.0.0; charset=utf-8"
+
+const char *prom__content_type(enum prom_format fmt)
 {
-	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+	return fmt == PROM_OPENMETRICS ? OM_TYPE : "text/plain; version=0.0.4; charset=utf-8";
+}
+
+/* s[0..n) is tok, case aside, spaces around it ignored. */
+static bool token_is(const char *s, size_t n, const char *tok)
+{
+	while (n && isspace((unsigned char)*s))
+		s++, n--;
+	while (n && isspace((unsigned char)s[n - 1]))
+		n--;
+	return n == strlen(tok) && !strncasecmp(s, tok, n);
+}
+
+/*
+ * One media range of an Accept header, "type/sub;param=v;q=0.5", of n
+ * bytes: its q (1 if none; 0 if out of range), whether it takes the text
+ * format and whether OpenMetrics 1.0.0 (any version given must be that).
+ */
+static double range_q(const char *r, size_t n, bool *om, bool *text)
+{
+	size_t tn = strcspn(r, ";");
+	double q = 1;
+
+	tn = tn < n ? tn : n;
+	*om = token_is(r, tn, "application/openmetrics-text");
+	*text = token_is(r, tn, "text/plain") || token_is(r, tn, "text/*") ||
+		token_is(r, tn, "*/*");
+	for (size_t at = tn; at < n;) {
+		const char *p = r + at + 1;
+		size_t pn = strcspn(p, ";"), kn;
+
+		pn = pn < n - at - 1 ? pn : n - at - 1;
+		kn = strcspn(p, "=");
+		if (kn < pn && token_is(p, kn, "q"))
+			q = strtod(p + kn + 1, NULL);
+		else if (kn < pn && token_is(p, kn, "version") && *om)
+			*om = token_is(p + kn + 1, pn - kn - 1, "1.0.0");
+		at += pn + 1;
+	}
+	return q > 0 && q <= 1 ? q : 0;
+}
+
+enum prom_format prom__negotiate(const char *accept)
+{
+	double q_om = 0, q_text = 0;
+
+	if (!accept)
+		return PROM_TEXT;
+	for (const char *r = accept; *r;) {
+		size_t n = strcspn(r, ",");
+		bool om, text;
+		double q;
+
+		q = range_q(r, n, &om, &text);
+		if (om && q > q_om)
+			q_om = q;
+		if (text && q > q_text)
+			q_text = q;
+		r += n;
+		if (*r == ',')
+			r++;
+	}
+	return q_om > q_text ? PROM_OPENMETRICS : PROM_TEXT;
+}
+
+static bool ends_with(const char *s, size_t n, const char *suffix)
+{
+	size_t k = strlen(suffix);
+
+	return n > k && !strcmp(s + n - k, suffix);
+}
+
+void prom__family(FILE *f, enum prom_format fmt, const char *name, const char *type,
+		  const char *help)
+{
+	/* OpenMetrics names the family, its samples add the suffix. */
+	int n = (int)strlen(name);
+
+	if (fmt == PROM_OPENMETRICS && !strcmp(type, "counter") && ends_with(name, n, "_total")) {
+		n -= (int)strlen("_total");
+	} else if (fmt == PROM_OPENMETRICS && !strcmp(type, "gauge") &&
+		   ends_with(name, n, "_info")) {
+		n -= (int)strlen("_info");
+		type = "info";
+	}
+	fprintf(f, "# HELP %.*s %s\n# TYPE %.*s %s\n", n, name, help, n, name, type);
+}
+
+void prom__end(FILE *f, enum prom_format fmt)
+{
+	if (fmt == PROM_OPENMETRICS)
+		fputs("# EOF\n", f);
 }
 
 /* The length of the valid UTF-8 sequence at s (1 to 4), or 0 if it is not one. */

@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Prometheus' text exposition format 0.0.4, written to a FILE *: a family's
- * HELP and TYPE once, then its samples. Label values are escaped (\\, \",
- * \n) and made valid UTF-8 (each invalid byte becomes U+FFFD), since a
- * cgroup's name can hold any byte and one bad value fails the whole scrape.
+ * Prometheus' text exposition format 0.0.4, or OpenMetrics 1.0.0 for a
+ * client that prefers it, written to a FILE *: a family's HELP and TYPE
+ * once, then its samples. The two differ only in the family lines and the
+ * end: an OpenMetrics counter family is named without its samples' _total,
+ * a gauge named *_info is an info family, and the text ends with # EOF.
+ * Label values are escaped (\\, \", \n) and made valid UTF-8 (each
+ * invalid byte becomes U+FFFD), since a cgroup's name can hold any byte and
+ * one bad value fails the whole scrape.
  */
 #ifndef SCHEDSCOPE_PROM_OUT_H
 #define SCHEDSCOPE_PROM_OUT_H
@@ -12,15 +16,28 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define PROM_CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
+enum prom_format { PROM_TEXT, PROM_OPENMETRICS };
+
+/* The Content-Type of each format. */
+const char *prom__content_type(enum prom_format fmt);
+
+/*
+ * The format an HTTP Accept header (NULL: none) asks for: OpenMetrics 1.0.0
+ * if it rates that above the text format (as Prometheus does), else text.
+ */
+enum prom_format prom__negotiate(const char *accept);
 
 struct prom_label {
 	const char *name;
 	const char *value;
 };
 
-/* type: "counter", "gauge" or "histogram". */
-void prom__family(FILE *f, const char *name, const char *type, const char *help);
+/* type: "counter" (name ends in _total), "gauge" or "histogram". */
+void prom__family(FILE *f, enum prom_format fmt, const char *name, const char *type,
+		  const char *help);
+
+/* The end of a scrape: # EOF in OpenMetrics, nothing in the text format. */
+void prom__end(FILE *f, enum prom_format fmt);
 
 /* One sample, name{labels} value: an integer, nanoseconds as seconds, or a double. */
 void prom__u64(FILE *f, const char *name, const struct prom_label *l, size_t nl, uint64_t v);

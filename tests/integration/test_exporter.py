@@ -3,12 +3,14 @@
 """schedscope exporter against promtool, a real Prometheus and the kernel's
 own per-cgroup accounting (root, about a minute):
 
-  format     a real scrape passes `promtool check metrics`; 404, 405, and
-             garbage and half-open connections leave it serving
+  format     a real scrape passes `promtool check metrics`; asked for as
+             Prometheus asks, the same samples come in OpenMetrics 1.0.0;
+             404, 405, and garbage and half-open connections leave it serving
   rate       Prometheus scrapes it every second; rate() of
              schedscope_cpu_seconds_total for a test cgroup running a CPU
              burner equals the growth of that cgroup's cpu.stat usage_usec
-             over the same samples' timestamps, within 1 %
+             over the same samples' timestamps, within 1 %; its metadata
+             shows it negotiated OpenMetrics
   monotonic  while processes start and exit in a cgroup, every counter and
              bucket of two scrapes a second apart only grows
   churn      1,000 cgroups created, each given a process, and removed,
@@ -48,11 +50,16 @@ EXPIRY_S = 4
 RATE_WINDOW_S = 10
 RSS_BOUND_KB = 32 * 1024	# growth allowed over the churn
 
+# What Prometheus 2.42 sends.
+PROMETHEUS_ACCEPT = ("application/openmetrics-text;version=1.0.0,"
+                     "application/openmetrics-text;version=0.0.1;q=0.75,"
+                     "text/plain;version=0.0.4;q=0.5,*/*;q=0.1")
+
 tap = sslib.Tap()
 
 
-def get(url, method="GET", timeout=10):
-    req = urllib.request.Request(url, method=method)
+def get(url, method="GET", timeout=10, accept=None):
+    req = urllib.request.Request(url, method=method, headers={"Accept": accept} if accept else {})
     try:
         with urllib.request.urlopen(req, timeout=timeout) as r:
             return r.status, r.headers.get("Content-Type", ""), r.read().decode()
@@ -203,6 +210,7 @@ def check_format(base):
     tap.check("promtool check metrics is clean on a real scrape",
               r.returncode == 0 and not (r.stdout + r.stderr).strip(), "",
               f"rc {r.returncode}: {r.stdout} {r.stderr}")
+    check_openmetrics(base, body)
     tap.check("GET / links to /metrics", 'href="/metrics"' in get(base + "/")[2])
     tap.check("GET /nope is 404", get(base + "/nope")[0] == 404)
     tap.check("POST /metrics is 405", get(base + "/metrics", method="POST")[0] == 405)
@@ -217,6 +225,36 @@ def check_format(base):
               status == 200 and "schedscope_cpu_seconds_total" in body)
     half.close()
     junk.close()
+
+
+def sample_names(body):
+    """The names of a scrape's samples (a cgroup may come or go between two)."""
+    return {n for n, _ in samples(body)}
+
+
+def check_openmetrics(base, text):
+    """Asked for as Prometheus asks: the same samples, OpenMetrics' family lines, # EOF."""
+    status, ctype, body = get(base + "/metrics", accept=PROMETHEUS_ACCEPT)
+    types = dict(re.findall(r"^# TYPE (\S+) (\S+)$", body, re.M))
+    want = {n[:-len("_total")]: "counter" for n in re.findall(r"^# TYPE (\S+) counter$",
+                                                               text, re.M)}
+    tap.check("with Prometheus' Accept header it answers in OpenMetrics 1.0.0",
+              status == 200 and ctype.startswith("application/openmetrics-text; version=1.0.0")
+              and body.endswith("\n# EOF\n") and body.count("# EOF") == 1 and
+              all(types.get(n) == t for n, t in want.items()) and
+              types.get("schedscope_build") == "info" and
+              sample_names(body) == sample_names(text),
+              f"({len(want)} counter families named without _total, {len(body)} bytes)",
+              f"status {status}, Content-Type {ctype!r}, types {types}")
+
+
+def check_prometheus_format(prom):
+    """Prometheus keeps metadata by family name: a counter family without
+    _total shows that it negotiated OpenMetrics, and parsed it."""
+    url = f"http://127.0.0.1:{prom.port}/api/v1/metadata?metric=schedscope_cpu_seconds"
+    meta = json.loads(get(url)[2]).get("data", {}).get("schedscope_cpu_seconds", [])
+    tap.check("Prometheus scrapes it in OpenMetrics",
+              any(m.get("type") == "counter" for m in meta), "", f"metadata {meta}")
 
 
 def check_rate(prom, burner_cg):
@@ -408,6 +446,7 @@ def main():
             check_format(base)
             prom = Prometheus(f"127.0.0.1:{port}", tmp)
             check_rate(prom, burner_cg)
+            check_prometheus_format(prom)
             prom.stop()
             prom = None
             check_monotonic(base, root)

@@ -2,7 +2,9 @@
 /*
  * Prometheus' text format as the exporter writes it: label escaping and
  * UTF-8 repair, exact seconds, cumulative le buckets ending at +Inf equal
- * to _count, and a whole scrape with HELP and TYPE once per family.
+ * to _count, and a whole scrape with HELP and TYPE once per family; in
+ * OpenMetrics, counter families without _total, an info family and # EOF,
+ * chosen from the Accept header as Prometheus and curl send it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -96,16 +98,33 @@ static size_t count_lines(const char *t, const char *prefix)
 	return n;
 }
 
-/* Every family once; a cgroup costs CGSTAT_SERIES_PER_CGROUP series, as the cap assumes. */
-static void whole_scrape(void **state)
+/* A scrape of r, with the cgroups / and /x, in fmt. */
+static char *scrape(struct exp_report *r, enum prom_format fmt)
 {
 	struct cgstat_opts o = { .depth = 4, .max_series = 1000, .expiry_ns = 1 };
 	struct cgstat *cg = cgstat__new(&o);
+	struct buf b;
+
+	assert_non_null(cg);
+	cgstat__begin_walk(cg, 1);
+	cgstat__see(cg, 1, "/");
+	cgstat__see(cg, 2, "/x");
+	cgstat__end_walk(cg, NULL, NULL);
+	r->cg = cg;
+	open_buf(&b);
+	exporter_out__write(b.f, fmt, r);
+	r->cg = NULL;
+	cgstat__free(cg);
+	return close_buf(&b);
+}
+
+/* Every family once; a cgroup costs CGSTAT_SERIES_PER_CGROUP series, as the cap assumes. */
+static void whole_scrape(void **state)
+{
 	struct exp_cpu cpus[2] = { { .switches = 1, .busy_ns = 2 }, { .idle_ns = 3 } };
 	struct exp_loss loss = { "exit_drops", 0 };
 	struct exp_cost cost = { "on_switch", 10, 2 };
-	struct exp_report r = { .cg = cg,
-				.cpus = cpus,
+	struct exp_report r = { .cpus = cpus,
 				.nr_cpus = 2,
 				.losses = &loss,
 				.nr_losses = 1,
@@ -113,18 +132,11 @@ static void whole_scrape(void **state)
 				.nr_costs = 1,
 				.bpf_stats_enabled = 1,
 				.version = "t" };
-	struct buf b;
 	size_t series = 0;
 	char *t;
 
 	(void)state;
-	cgstat__begin_walk(cg, 1);
-	cgstat__see(cg, 1, "/");
-	cgstat__see(cg, 2, "/x");
-	cgstat__end_walk(cg, NULL, NULL);
-	open_buf(&b);
-	exporter_out__write(b.f, &r);
-	t = close_buf(&b);
+	t = scrape(&r, PROM_TEXT);
 	assert_int_equal(count_lines(t, "# HELP schedscope_cpu_seconds_total "), 1);
 	assert_int_equal(count_lines(t, "# TYPE schedscope_runq_latency_seconds histogram"), 1);
 	assert_int_equal(count_lines(t, "schedscope_cpu_switches_total{cpu=\"1\"} 0"), 1);
@@ -134,7 +146,49 @@ static void whole_scrape(void **state)
 			  strstr(p, "cgroup=\"/x\"") < strchr(p, '\n');
 	assert_int_equal(series, CGSTAT_SERIES_PER_CGROUP);
 	free(t);
-	cgstat__free(cg);
+}
+
+static void negotiates(void **state)
+{
+	(void)state;
+	/* Prometheus 2.42's own header. */
+	assert_int_equal(prom__negotiate("application/openmetrics-text;version=1.0.0,"
+					 "application/openmetrics-text;version=0.0.1;q=0.75,"
+					 "text/plain;version=0.0.4;q=0.5,*/*;q=0.1"),
+			 PROM_OPENMETRICS);
+	assert_int_equal(prom__negotiate(NULL), PROM_TEXT);
+	assert_int_equal(prom__negotiate("*/*"), PROM_TEXT);
+	assert_int_equal(prom__negotiate("Application/OpenMetrics-Text"), PROM_OPENMETRICS);
+	/* Another version than the one written here, or a lower rating. */
+	assert_int_equal(prom__negotiate("application/openmetrics-text; version=0.0.1"), PROM_TEXT);
+	assert_int_equal(prom__negotiate("text/plain, application/openmetrics-text;q=0.9"),
+			 PROM_TEXT);
+	assert_int_equal(prom__negotiate("text/plain;q=0.2, application/openmetrics-text;q=0.3"),
+			 PROM_OPENMETRICS);
+	assert_int_equal(prom__negotiate("application/openmetrics-text;q=0"), PROM_TEXT);
+	assert_string_equal(prom__content_type(PROM_OPENMETRICS),
+			    "application/openmetrics-text; version=1.0.0; charset=utf-8");
+}
+
+static void openmetrics_scrape(void **state)
+{
+	struct exp_cpu cpus[1] = { { .switches = 1 } };
+	struct exp_report r = { .cpus = cpus, .nr_cpus = 1, .version = "t" };
+	char *t;
+
+	(void)state;
+	t = scrape(&r, PROM_OPENMETRICS);
+	assert_int_equal(count_lines(t, "# TYPE schedscope_cpu_seconds counter"), 1);
+	assert_int_equal(count_lines(t, "# HELP schedscope_cpu_seconds CPU time"), 1);
+	assert_int_equal(count_lines(t, "schedscope_cpu_seconds_total{cgroup=\"/\"} 0"), 1);
+	assert_int_equal(count_lines(t, "# TYPE schedscope_cpu_seconds_total"), 0);
+	assert_int_equal(count_lines(t, "# TYPE schedscope_runq_latency_seconds histogram"), 1);
+	assert_int_equal(count_lines(t, "# TYPE schedscope_tracked_tasks gauge"), 1);
+	assert_int_equal(count_lines(t, "# TYPE schedscope_build info"), 1);
+	assert_int_equal(count_lines(t, "schedscope_build_info{version=\"t\"} 1"), 1);
+	assert_non_null(strstr(t, "\n# EOF\n"));
+	assert_string_equal(strstr(t, "\n# EOF\n"), "\n# EOF\n");
+	free(t);
 }
 
 int main(void)
@@ -144,6 +198,8 @@ int main(void)
 		cmocka_unit_test(seconds_are_exact),
 		cmocka_unit_test(histogram_cumulates),
 		cmocka_unit_test(whole_scrape),
+		cmocka_unit_test(negotiates),
+		cmocka_unit_test(openmetrics_scrape),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
