@@ -27,7 +27,10 @@ LIBBPF_CFLAGS = $(shell pkg-config --cflags libbpf 2>/dev/null)
 LIBBPF_LIBS   = $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
 # The exporter's HTTP side (src/cmd/exporter.c).
 MHD_CFLAGS = $(shell pkg-config --cflags libmicrohttpd 2>/dev/null)
-MHD_LIBS   = $(shell pkg-config --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
+# The dynamic build does not link it: the exporter loads it by this name
+# (the development library's SONAME), so other commands do not pay for GnuTLS.
+MHD_SONAME = $(or $(shell readelf -d "$$($(CC) -print-file-name=libmicrohttpd.so)" 2>/dev/null | \
+		sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p'),libmicrohttpd.so.12)
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -Wno-unused-function -Wno-unused-parameter \
 	      -I$(BUILD) -Isrc
 
@@ -109,10 +112,10 @@ SESSION_OBJS := $(filter $(BUILD)/obj/session/%,$(APP_OBJS))
 $(SESSION_OBJS): CFLAGS += $(LIBBPF_CFLAGS)
 $(SESSION_OBJS): $(SKELS)
 
-$(BUILD)/obj/cmd/exporter.o: CFLAGS += $(MHD_CFLAGS)
+$(BUILD)/obj/cmd/exporter.o: CFLAGS += $(MHD_CFLAGS) -DMHD_SONAME='"$(MHD_SONAME)"'
 
 $(BUILD)/schedscope: $(APP_OBJS) $(CORE_OBJS)
-	$(CC) $(CFLAGS) $^ -o $@ $(LIBBPF_LIBS) $(MHD_LIBS) -lm
+	$(CC) $(CFLAGS) $^ -o $@ $(LIBBPF_LIBS) -lm
 
 $(BUILD)/schedscope.1: docs/schedscope.1.scd
 	@mkdir -p $(@D)
@@ -204,21 +207,13 @@ uninstall:
 # One static-pie ELF from Debian's archives (libbpf.a, libelf.a, libz.a and
 # glibc's libc.a; Debian's libelf needs no libzstd) that runs on a host with
 # none of the libraries, at the same address-space randomisation as the PIE
-# dynamic build. Its objects are compiled apart: the exporter's HTTP server
-# is in it only if every archive `pkg-config --static --libs libmicrohttpd`
-# names exists. On Debian 12 libgnutls.a needs p11-kit, shipped only as a
-# shared library, so the objects get -DSCHEDSCOPE_NO_HTTP and `exporter`
-# says it is not in this build (NO_HTTP=1 does that to any build).
+# dynamic build. Its objects are compiled apart, with -DSCHEDSCOPE_NO_HTTP:
+# the dynamic build's exporter loads libmicrohttpd with dlopen(), which a
+# static binary cannot do, and Debian 12 cannot link it statically either
+# (libgnutls.a needs p11-kit, shipped only as a shared library). Its
+# `exporter` says it is not in this build (NO_HTTP=1 does that to any build).
 STATIC_OBJS := $(patsubst $(BUILD)/obj/%,$(BUILD)/static/obj/%,$(APP_OBJS) $(CORE_OBJS))
-
-# libmicrohttpd's static -l flags if each has its .a, else nothing; probed
-# once, and only when a static object or the static link asks.
-static_http_probe = $(shell libs=$$(pkg-config --static --libs libmicrohttpd 2>/dev/null) || exit 0; \
-	for l in $$libs; do case $$l in (-l*) \
-		case $$($(CC) -print-file-name=lib$${l#-l}.a) in (/*) ;; (*) exit 0 ;; esac ;; esac; done; \
-	echo $$libs)
-STATIC_HTTP_LIBS = $(if $(NO_HTTP),,$(eval STATIC_HTTP_LIBS := $(static_http_probe))$(STATIC_HTTP_LIBS))
-STATIC_LIBS      = $(shell pkg-config --static --libs libbpf) $(STATIC_HTTP_LIBS) -lm
+STATIC_LIBS  = $(shell pkg-config --static --libs libbpf) -lm
 
 DEPS_STATIC := libc6-dev libbpf-dev libelf-dev zlib1g-dev
 
@@ -231,7 +226,7 @@ static: deps
 # tests/integration/test_static.py and the QEMU guest run it.
 test integration: static
 
-$(STATIC_OBJS): CFLAGS += $(LIBBPF_CFLAGS) $(if $(STATIC_HTTP_LIBS),,-DSCHEDSCOPE_NO_HTTP)
+$(STATIC_OBJS): CFLAGS += $(LIBBPF_CFLAGS) -DSCHEDSCOPE_NO_HTTP
 $(filter $(BUILD)/static/obj/session/%,$(STATIC_OBJS)): $(SKELS)
 $(BUILD)/static/obj/%.o: src/%.c
 	@mkdir -p $(@D)

@@ -47,7 +47,13 @@ int exporter__run(const struct cli *cli)
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <dlfcn.h>
 #include <microhttpd.h>
+
+/* The Makefile reads it from the development library; Debian 12's, else. */
+#ifndef MHD_SONAME
+#define MHD_SONAME "libmicrohttpd.so.12"
+#endif
 
 #include "core/acct.h"
 #include "core/cgstat.h"
@@ -395,24 +401,64 @@ static char *gather(struct exporter *e, enum prom_format fmt, size_t *len)
 	return buf;
 }
 
+/*
+ * libmicrohttpd, loaded by the exporter when it starts rather than linked:
+ * it brings GnuTLS and eight more libraries, whose pages (2.4 MB of RSS)
+ * and constructors every other command would pay for.
+ */
+static struct {
+	void *lib;
+	__typeof__(&MHD_start_daemon) start_daemon;
+	__typeof__(&MHD_stop_daemon) stop_daemon;
+	__typeof__(&MHD_run) run;
+	__typeof__(&MHD_get_daemon_info) get_daemon_info;
+	__typeof__(&MHD_lookup_connection_value) lookup_connection_value;
+	__typeof__(&MHD_create_response_from_buffer) create_response_from_buffer;
+	__typeof__(&MHD_add_response_header) add_response_header;
+	__typeof__(&MHD_queue_response) queue_response;
+	__typeof__(&MHD_destroy_response) destroy_response;
+} mhd;
+
+/* POSIX's way to take a function from dlsym()'s void *. */
+#define MHD_SYM(f) (*(void **)&mhd.f = dlsym(mhd.lib, "MHD_" #f))
+
+static int load_mhd(void)
+{
+	mhd.lib = dlopen(MHD_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (!mhd.lib) {
+		cli__err("cannot load the exporter's HTTP library: %s (Debian: apt-get install "
+			 "libmicrohttpd12)",
+			 dlerror());
+		return -1;
+	}
+	if (MHD_SYM(start_daemon) && MHD_SYM(stop_daemon) && MHD_SYM(run) &&
+	    MHD_SYM(get_daemon_info) && MHD_SYM(lookup_connection_value) &&
+	    MHD_SYM(create_response_from_buffer) && MHD_SYM(add_response_header) &&
+	    MHD_SYM(queue_response) && MHD_SYM(destroy_response))
+		return 0;
+	cli__err("%s lacks a function the exporter calls: %s", MHD_SONAME, dlerror());
+	dlclose(mhd.lib);
+	return -1;
+}
+
 static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const char *type,
 			     char *body, size_t len, bool owned)
 {
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
 
-	resp = MHD_create_response_from_buffer(
+	resp = mhd.create_response_from_buffer(
 		len, body, owned ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
 	if (!resp) {
 		if (owned)
 			free(body);
 		return MHD_NO;
 	}
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	mhd.add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-	ret = MHD_queue_response(c, status, resp);
-	MHD_destroy_response(resp);
+		mhd.add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	ret = mhd.queue_response(c, status, resp);
+	mhd.destroy_response(resp);
 	return ret;
 }
 
@@ -450,7 +496,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return reply(c, MHD_HTTP_NOT_FOUND, "text/plain", (char *)not_found,
 			     sizeof(not_found) - 1, false);
 	fmt = prom__negotiate(
-		MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT));
+		mhd.lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT));
 	body = gather(e, fmt, &len);
 	if (!body)
 		return reply(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "text/plain", (char *)failed,
@@ -529,7 +575,7 @@ static void close_all(struct exporter *e)
 /* Serve until a stop request or -d; the one thread of the head comment. */
 static int serve(struct exporter *e, struct MHD_Daemon *d, const char *spec)
 {
-	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_EPOLL_FD);
+	const union MHD_DaemonInfo *info = mhd.get_daemon_info(d, MHD_DAEMON_INFO_EPOLL_FD);
 	uint64_t end = UINT64_MAX;
 	struct pollfd pfd;
 
@@ -554,7 +600,7 @@ static int serve(struct exporter *e, struct MHD_Daemon *d, const char *spec)
 		now = stop__now_ns();
 		if (now - e->last_walk_ns >= WALK_NS)
 			walk(e, now);
-		if (MHD_run(d) == MHD_NO) {
+		if (mhd.run(d) == MHD_NO) {
 			cli__err("the HTTP server failed");
 			return 1;
 		}
@@ -569,13 +615,15 @@ int exporter__run(const struct cli *cli)
 	struct MHD_Daemon *d = NULL;
 	int fd, ret = 1;
 
+	if (load_mhd())
+		return 1;
 	fd = open_listener(spec, &ret);
 	if (fd < 0)
-		return ret;
+		goto unload;
 	ret = 1;
 	if (find_cgroup_root(&e) || open_sessions(&e))
 		goto out;
-	d = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, &e,
+	d = mhd.start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, &e,
 			     MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_LISTEN_SOCKET,
 			     fd, MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONN_LIMIT,
 			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONN_TIMEOUT_S,
@@ -589,10 +637,12 @@ int exporter__run(const struct cli *cli)
 	ret = serve(&e, d, spec);
 out:
 	if (d)
-		MHD_stop_daemon(d);
+		mhd.stop_daemon(d);
 	if (fd >= 0)
 		close(fd);
 	close_all(&e);
+unload:
+	dlclose(mhd.lib);
 	return ret;
 }
 
