@@ -144,8 +144,14 @@ mkdir -p "$rootfs"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,root,etc}
 cp "$busybox" "$rootfs/bin/busybox"
 cp "$ROOT/build/schedscope" "$ROOT/build/ssload" "$rootfs/bin/"
 
-# Each binary's libraries and the dynamic loader, at the paths ldd gives.
-for bin in "$ROOT/build/schedscope" "$ROOT/build/ssload"; do
+# Each binary's libraries and the dynamic loader, at the paths ldd gives;
+# and the HTTP library the exporter loads with dlopen(), with its own.
+# (awk reads to the end: an early exit would kill ldconfig with SIGPIPE.)
+mhd=$(ldconfig -p | awk '/libmicrohttpd\.so\.[0-9]+ .*x86-64/ && !f {print $NF; f = 1}')
+[ -n "$mhd" ] || die "libmicrohttpd not found by ldconfig (apt-get install libmicrohttpd12)"
+mkdir -p "$rootfs$(dirname "$mhd")"
+cp -L "$mhd" "$rootfs$mhd"
+for bin in "$ROOT/build/schedscope" "$ROOT/build/ssload" "$mhd"; do
 	ldd "$bin" | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}' |
 		while read -r lib; do
 			mkdir -p "$rootfs$(dirname "$lib")"
