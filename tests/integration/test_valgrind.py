@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """schedscope under valgrind's memcheck: no invalid access, no definite leak,
-through a live report, an interval run and the error paths."""
+through a live report, an interval run, the exporter's scrapes and the
+error paths."""
+import signal
 import subprocess
 import sys
+import urllib.request
 
 import sslib
 
@@ -47,7 +50,41 @@ def main():
             lines = [l for l in out.splitlines() if l.strip()]
             tap.check(f"valgrind {name} output", len(lines) >= 1, f"{len(lines)} reports",
                       "no JSON report")
+    if sslib.require(tap, ["valgrind exporter"]):
+        check_exporter(tap)
     return tap.done()
+
+
+def check_exporter(tap):
+    """Served, scraped in both formats (libmicrohttpd loaded with dlopen), stopped by SIGTERM."""
+    port = sslib.free_port()
+    p = subprocess.Popen(VALGRIND + [str(sslib.schedscope_path()), "exporter", "--listen",
+                                     f"127.0.0.1:{port}"],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    lines, scraped = [], []
+    try:
+        for line in p.stderr:
+            lines.append(line)
+            if line.startswith("Serving http"):
+                break
+        for accept in ("*/*", "application/openmetrics-text;version=1.0.0"):
+            req = urllib.request.Request(f"http://127.0.0.1:{port}/metrics",
+                                         headers={"Accept": accept})
+            with urllib.request.urlopen(req, timeout=30) as r:
+                scraped.append(r.read().decode())
+        p.send_signal(signal.SIGTERM)
+        lines += p.stderr.readlines()
+        rc = p.wait(60)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        p.kill()
+        p.wait()
+        tap.fail("valgrind exporter", f"{type(e).__name__}: {e}; {lines[-3:]}")
+        return
+    noise = [l.rstrip() for l in lines
+             if l.startswith("==") and "WARNING: unhandled eBPF command" not in l]
+    tap.check("valgrind exporter", rc == 0 and not noise and len(scraped) == 2 and
+              scraped[1].endswith("# EOF\n"), f"rc={rc}, 2 scrapes",
+              f"rc={rc}, {len(scraped)} scrapes; valgrind: {noise[:5]}")
 
 
 if __name__ == "__main__":
