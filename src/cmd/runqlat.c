@@ -17,6 +17,7 @@
 #include "core/hashtab.h"
 #include "core/lathist.h"
 #include "core/report.h"
+#include "core/reuse.h"
 #include "core/tidmap.h"
 #include "session/latsession.h"
 #include "session/live.h"
@@ -145,20 +146,18 @@ static int groups_reset(struct runqlat *r)
 	return hashtab__init(&r->group_index, sizeof(struct group_slot), 64, &group_ops);
 }
 
-static int by_id(const void *a, const void *b)
+static uint32_t group_id(size_t i, void *ctx)
 {
-	const struct group *x = a, *y = b;
+	const struct runqlat *r = ctx;
 
-	return x->id < y->id ? -1 : x->id > y->id;
+	return r->groups[i].id;
 }
 
-/* Marks the groups whose PID (TID) another group shares: two processes (threads). */
-static void mark_reused(struct runqlat *r)
+static void mark_group(size_t i, void *ctx)
 {
-	qsort(r->groups, r->nr_groups, sizeof(*r->groups), by_id);
-	for (size_t i = 1; i < r->nr_groups; i++)
-		if (r->groups[i].id == r->groups[i - 1].id)
-			r->groups[i].reused = r->groups[i - 1].reused = true;
+	struct runqlat *r = ctx;
+
+	r->groups[i].reused = true;
 }
 
 static void on_thread(void *ctx, const struct lat_thread *t)
@@ -188,12 +187,18 @@ static void on_thread(void *ctx, const struct lat_thread *t)
 }
 
 /* Busiest first: the most time spent waiting. */
+/* The longest total wait first; then by id and start, so that ties read the same each run. */
 static int by_wait_desc(const void *a, const void *b)
 {
-	uint64_t x = latview__sum_ns(&((const struct group *)a)->v, LAT_VIEW_ALL);
-	uint64_t y = latview__sum_ns(&((const struct group *)b)->v, LAT_VIEW_ALL);
+	const struct group *ga = a, *gb = b;
+	uint64_t x = latview__sum_ns(&ga->v, LAT_VIEW_ALL);
+	uint64_t y = latview__sum_ns(&gb->v, LAT_VIEW_ALL);
 
-	return x < y ? 1 : x > y ? -1 : 0;
+	if (x != y)
+		return x < y ? 1 : -1;
+	if (ga->id != gb->id)
+		return ga->id < gb->id ? -1 : 1;
+	return ga->start_ns < gb->start_ns ? -1 : ga->start_ns > gb->start_ns;
 }
 
 /* The interval's histograms into r->groups (one, or one per CPU, process or thread). */
@@ -211,8 +216,9 @@ static int collect(struct runqlat *r)
 			return -EIO;
 		if (r->err)
 			cli__err("out of memory: the report is incomplete");
+		if (reuse__mark(r->nr_groups, group_id, mark_group, r))
+			cli__err("out of memory: groups sharing a PID or TID are not marked");
 		/* A sort moves the groups: the index is rebuilt at the next report. */
-		mark_reused(r);
 		qsort(r->groups, r->nr_groups, sizeof(*r->groups), by_wait_desc);
 		return 0;
 	}

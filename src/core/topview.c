@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "topview.h"
 #include "bpf/task_filter.h"
+#include "core/reuse.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -292,45 +293,29 @@ static void aggregate(struct top_view *v)
 	v->nr_rows = out;
 }
 
-/*
- * Mark the rows whose PID (TID with --by tid) another row of the report also
- * has: two processes that used one PID in the window, each its own row.
- */
-static void mark_reused(struct top_view *v)
+/* A row's PID (TID with --by tid) for reuse__mark(); 0 for the idle tasks' rows. */
+static uint32_t row_id(size_t i, void *ctx)
 {
-	size_t cap;
-	uint32_t *index; /* the first row with an id + 1; 0: empty slot */
+	const struct top_view *v = ctx;
+	const struct top_row *r = &v->rows[i];
 
-	if (v->by == TOP_BY_COMM || !(index = row_index(v, &cap)))
-		return;
-	for (size_t i = 0; i < v->nr_rows; i++) {
-		struct top_row *r = &v->rows[i];
-		uint32_t id = v->by == TOP_BY_TID ? r->tid : r->pid;
-		size_t h = (size_t)(id * 0x9e3779b97f4a7c15ull >> 17) & (cap - 1);
+	if (r->cpu >= 0)
+		return 0;
+	return v->by == TOP_BY_TID ? r->tid : r->pid;
+}
 
-		if (r->cpu >= 0 || !id)
-			continue;
-		while (index[h]) {
-			struct top_row *o = &v->rows[index[h] - 1];
+static void mark_row(size_t i, void *ctx)
+{
+	struct top_view *v = ctx;
 
-			if ((v->by == TOP_BY_TID ? o->tid : o->pid) == id)
-				break;
-			h = (h + 1) & (cap - 1);
-		}
-		if (index[h]) {
-			r->reused = true;
-			v->rows[index[h] - 1].reused = true;
-		} else {
-			index[h] = (uint32_t)(i + 1);
-		}
-	}
-	free(index);
+	v->rows[i].reused = true;
 }
 
 void topview__finish(struct top_view *v, uint64_t duration_ns, size_t limit)
 {
 	aggregate(v);
-	mark_reused(v);
+	if (v->by != TOP_BY_COMM && reuse__mark(v->nr_rows, row_id, mark_row, v))
+		v->err = -ENOMEM;
 	v->total_runtime_ns = 0;
 	for (size_t i = 0; i < v->nr_rows; i++) {
 		struct top_row *r = &v->rows[i];
