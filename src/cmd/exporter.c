@@ -73,6 +73,8 @@ int exporter__run(const struct cli *cli)
 #define DEFAULT_LISTEN "127.0.0.1:9110"
 #define DEFAULT_DEPTH 4
 #define DEFAULT_MAX_SERIES 20000
+/* The kernel's per-cgroup histograms: 3.7 MB a CPU at most. */
+#define MAX_KERNEL_CGROUPS 16384
 #define DEFAULT_EXPIRY_S 300.0
 /* Exit records are drained at least this often (they ask for no wake-up). */
 #define DRAIN_MS 100
@@ -534,8 +536,14 @@ static int open_sessions(struct exporter *e)
 					1e9),
 	};
 
-	/* Room for every exported cgroup, and as many again removed but not yet expired. */
+	/*
+	 * Room for every exported cgroup, and as many again removed but not yet
+	 * expired; allocated up front on every CPU, so bounded whatever
+	 * --max-series says (waits past it are counted as cgroup_table_full).
+	 */
 	lo.max_cgroups = (uint32_t)(2 * (co.max_series / CGSTAT_SERIES_PER_CGROUP) + 64);
+	if (lo.max_cgroups > MAX_KERNEL_CGROUPS)
+		lo.max_cgroups = MAX_KERNEL_CGROUPS;
 	e->cg = cgstat__new(&co);
 	e->acct = acct__new(cli->max_tasks);
 	if (!e->cg || !e->acct) {
