@@ -481,6 +481,7 @@ struct ss_stream_stat {
 #define SS_OPEN_KEY_PATH 256   /* --count: the path's bytes in a key */
 #define SS_MAX_PATHS 8	       /* --path, repeatable */
 #define SS_PATH_PREFIX_LEN 256 /* one --path, NUL included */
+#define SS_PREFIX_COMPS 48     /* a --path's components the pre-filter compares */
 
 enum ss_open_kind { SS_OPEN_OPEN, SS_OPEN_OPENAT, SS_OPEN_OPENAT2, SS_OPEN_CREAT, SS_OPEN_NR };
 
@@ -502,6 +503,19 @@ struct ss_open_event {
 	__u32 pad;
 	char comm[SS_COMM_LEN];
 	char path[SS_PATH_MAX]; /* only path_len + 1 bytes are sent */
+};
+
+/*
+ * One --path: the string the exact filter compares, and its components
+ * (split at '/', trailing slashes dropped) for the pre-filter that rejects
+ * an open before its path is built (open_logic.h).
+ */
+struct ss_open_prefix {
+	__u64 head[SS_PREFIX_COMPS]; /* a component's first 8 bytes, zero-padded */
+	__u32 len;		     /* of s */
+	__u32 nr_comps;		     /* all of them, also past SS_PREFIX_COMPS */
+	__u8 comp_len[SS_PREFIX_COMPS];
+	char s[SS_PATH_PREFIX_LEN];
 };
 
 /* opensnoop --count and --rw: counts per path (and process, with -P or --rw). */

@@ -44,6 +44,7 @@ _Static_assert(SS_SC_CALLS == SS_HIST_COUNT && SS_SC_NS == SS_HIST_SUM,
 _Static_assert(sizeof(struct ss_stream_stat) == 8, "ss_stream_stat layout changed");
 _Static_assert(sizeof(struct ss_open_event) == 64 + SS_PATH_MAX, "ss_open_event layout changed");
 _Static_assert(sizeof(struct ss_open_key) == 280, "ss_open_key layout changed");
+_Static_assert(sizeof(struct ss_open_prefix) == 696, "ss_open_prefix layout changed");
 _Static_assert(sizeof(struct ss_exec_event) == 64 + SS_ARGS_MAX, "ss_exec_event layout changed");
 _Static_assert(sizeof(struct ss_exec_key) == 28, "ss_exec_key layout changed");
 _Static_assert(sizeof(struct ss_exit_event) == 56, "ss_exit_event layout changed");

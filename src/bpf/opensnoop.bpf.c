@@ -24,6 +24,12 @@
  * name left as written. Paths are from the root of the mount tree, not of a
  * chroot. The walk stops after PATH_DEPTH components and marks the path
  * truncated.
+ *
+ * The walk keeps where each name is, not its bytes. With --path the top
+ * names are compared with each prefix's components first (open_logic.h):
+ * an open no prefix can match ends there, nothing copied, so opens outside
+ * the watched paths cost about what plain opensnoop's do. The others are
+ * built and the exact string filter decides.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
@@ -31,6 +37,7 @@
 #include <bpf/bpf_tracing.h>
 #include "abi.h"
 #include "compat.bpf.h"
+#include "open_logic.h"
 #define COUNTS_KEY struct ss_open_key
 #define COUNTS_NR_VALUES SS_OPEN_NR_VALUES
 #include "counts.bpf.h"
@@ -41,6 +48,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define AT_FDCWD_ -100
 #define NAME_MAX_ 255
 #define PATH_DEPTH 48
+#define NAMES_MASK 63 /* an index into scratch.names the verifier sees bounded */
 /* The path is built right to left, ending at BUILD_END; the name follows it. */
 #define BUILD_END SS_PATH_MAX
 #define BUILD_MASK (2 * SS_PATH_MAX - 1)
@@ -53,10 +61,7 @@ const volatile bool count_mode;	 /* --count, --rw: count, send nothing */
 const volatile bool per_pid;	 /* -P, --rw: counts per process too */
 const volatile bool rw;		 /* --rw */
 const volatile __u32 nr_paths;	 /* --path */
-const volatile struct {
-	__u32 len;
-	char s[SS_PATH_PREFIX_LEN];
-} paths[SS_MAX_PATHS];
+const volatile struct ss_open_prefix paths[SS_MAX_PATHS];
 
 struct open_args {
 	const char *name;
@@ -84,10 +89,18 @@ struct {
 
 #define STORAGE_CREATE 1 /* BPF_LOCAL_STORAGE_GET_F_CREATE, of include/uapi/linux/bpf.h */
 
+/* A name on the walk up: where it is in the kernel, and its length. */
+struct walked_name {
+	const unsigned char *name;
+	__u32 len;
+	__u32 pad;
+};
+
 /* What one exit works on: too big for the 512-byte stack. */
 struct scratch {
 	struct ss_open_event ev;
 	struct ss_open_key key;
+	struct walked_name names[NAMES_MASK + 1]; /* the lowest first */
 	char build[2 * SS_PATH_MAX + NAME_MAX_ + 1];
 };
 
@@ -158,14 +171,18 @@ static __always_inline struct file *fd_file(int fd)
 struct walk {
 	struct dentry *d;
 	struct mount *mnt;
-	int pos;     /* where the path built so far starts in scratch.build */
-	__u32 flags; /* SS_PATH_TRUNC when cut */
+	struct dentry *mnt_root; /* mnt's, read once per mount */
+	__u32 nr;		 /* names kept in scratch.names */
+	__u32 bytes;		 /* their length as a path: a '/' and the name each */
+	__u32 room;		 /* the bytes the path may take in scratch.build */
+	__u32 flags;		 /* SS_PATH_TRUNC when cut */
 };
 
 /*
- * One step up: the dentry's name prepended, or, at its mount's root, on to
- * the mountpoint in the parent mount. Returns 1 at the root of the mount
- * tree (or when the name does not fit), ending the loop.
+ * One step up: the dentry's name kept (where it is, not its bytes), or, at
+ * its mount's root, on to the mountpoint in the parent mount. Returns 1 at
+ * the root of the mount tree (or when the name does not fit), ending the
+ * loop.
  *
  * A bpf_loop() callback is verified once; an open-coded loop was verified
  * per iteration and per path through it, past the verifier's 1M limit.
@@ -174,73 +191,165 @@ static long walk_step(__u32 i, void *ctx)
 {
 	struct walk *w = ctx;
 	/* Locals: BPF_CORE_READ(w->mnt, ...) would relocate struct walk itself. */
-	struct dentry *d = w->d, *parent = BPF_CORE_READ(d, d_parent);
+	struct dentry *d = w->d, *parent;
 	struct mount *mnt = w->mnt;
 	struct scratch *s;
-	const unsigned char *name;
-	__u32 zero = 0, len;
-	int pos = w->pos;
+	struct qstr q;
+	__u32 zero = 0, nr = w->nr;
 
-	if (d == BPF_CORE_READ(mnt, mnt.mnt_root)) {
+	if (d == w->mnt_root) {
 		struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
 
 		if (up == mnt)
 			return 1; /* the root of the mount tree */
 		w->d = BPF_CORE_READ(mnt, mnt_mountpoint);
 		w->mnt = up;
+		w->mnt_root = BPF_CORE_READ(up, mnt.mnt_root);
 		return 0;
 	}
+	parent = BPF_CORE_READ(d, d_parent);
 	if (d == parent)
 		return 1; /* the root of a tree mounted nowhere */
 	s = bpf_map_lookup_elem(&scratch_map, &zero);
 	if (!s)
 		return 1;
-	len = BPF_CORE_READ(d, d_name.len);
-	name = BPF_CORE_READ(d, d_name.name);
-	if (len > NAME_MAX_ || pos < (int)len + 1 || pos > BUILD_END) {
+	bpf_core_read(&q, sizeof(q), &d->d_name);
+	if (q.len > NAME_MAX_ || w->bytes + q.len + 1 > w->room) {
 		w->flags |= SS_PATH_TRUNC;
 		return 1;
 	}
-	pos -= len;
-	bpf_probe_read_kernel(&s->build[pos & BUILD_MASK], len & NAME_MAX_, name);
-	pos--;
-	s->build[pos & BUILD_MASK] = '/';
-	w->pos = pos;
+	s->names[nr & NAMES_MASK].name = q.name;
+	s->names[nr & NAMES_MASK].len = q.len;
+	w->bytes += q.len + 1;
+	w->nr = nr + 1;
 	w->d = parent;
 	return 0;
 }
 
 /*
- * Prepend the path of (d, vm) to the build buffer, which starts at pos: the
- * dentries' names up to their mount's root, then on from the mountpoint in
- * the parent mount, up to the root of the mount tree. Returns the new start.
+ * Walk p up to the root of the mount tree, keeping its names in s->names,
+ * the lowest first: see struct walk. Nothing is copied yet.
  */
-static __always_inline int prepend_path(int pos, struct dentry *d, struct vfsmount *vm,
-					__u32 *pflags)
+static __always_inline void walk_up(struct walk *w, struct path *p, __u32 room)
 {
-	struct walk w = {
-		.d = d,
-		.mnt = (void *)vm - bpf_core_field_offset(struct mount, mnt),
-		.pos = pos,
-	};
-	long steps = bpf_loop(PATH_DEPTH, walk_step, &w, 0);
+	long steps;
 
+	w->d = p->dentry;
+	w->mnt = (void *)p->mnt - bpf_core_field_offset(struct mount, mnt);
+	w->mnt_root = BPF_CORE_READ(p->mnt, mnt_root);
+	w->nr = 0;
+	w->bytes = 0;
+	w->room = room;
+	w->flags = 0;
+	steps = bpf_loop(PATH_DEPTH, walk_step, w, 0);
 	/* Every step taken and still no root: deeper than we walk. */
 	if (steps >= PATH_DEPTH)
-		w.flags |= SS_PATH_TRUNC;
-	*pflags |= w.flags;
-	return w.pos;
+		w->flags |= SS_PATH_TRUNC;
+}
+
+/* One --path against the walked names, as bpf_loop() steps the prefixes. */
+struct prefix_check {
+	__u32 nr;    /* names walked */
+	__u32 alone; /* the path is the walked names alone, no name after them */
+	__u32 hit;   /* set unless every prefix surely differs */
+};
+
+/* Prefix i against the top of the walk: open_logic.h says how. */
+static long prefix_step(__u32 i, void *ctx)
+{
+	struct prefix_check *c = ctx;
+	const struct ss_open_prefix *p;
+	struct scratch *s;
+	__u32 zero = 0, nr = c->nr, k;
+
+	if (i >= SS_MAX_PATHS)
+		return 1;
+	p = (const struct ss_open_prefix *)&paths[i];
+	k = p->nr_comps;
+	if (k > nr) {
+		/* Deeper than the path: only the name after the walk could match. */
+		if (c->alone)
+			return 0;
+		c->hit = 1;
+		return 1;
+	}
+	s = bpf_map_lookup_elem(&scratch_map, &zero);
+	if (!s) {
+		c->hit = 1;
+		return 1;
+	}
+	for (__u32 j = 0; j < SS_PREFIX_COMPS && j < k; j++) {
+		__u32 at = nr - 1 - j, len;
+		__u64 head = 0;
+
+		len = s->names[at & NAMES_MASK].len;
+		if (len != p->comp_len[j])
+			return 0;
+		bpf_probe_read_kernel(&head, len < 8 ? len : 8, s->names[at & NAMES_MASK].name);
+		if (!open_logic__comp_may_equal(p, j, len, head))
+			return 0;
+	}
+	c->hit = 1;
+	return 1;
+}
+
+/* Builds the path right to left from the walked names, as bpf_loop() steps them. */
+static long put_step(__u32 i, void *ctx)
+{
+	int *ppos = ctx, pos = *ppos;
+	struct scratch *s;
+	__u32 zero = 0, len;
+
+	s = bpf_map_lookup_elem(&scratch_map, &zero);
+	if (!s)
+		return 1;
+	len = s->names[i & NAMES_MASK].len;
+	/* The walk kept only names that fit: this tells the verifier. */
+	if (len > NAME_MAX_ || pos < (int)len + 1 || pos > BUILD_END)
+		return 1;
+	pos -= len;
+	bpf_probe_read_kernel(&s->build[pos & BUILD_MASK], len & NAME_MAX_,
+			      s->names[i & NAMES_MASK].name);
+	pos--;
+	s->build[pos & BUILD_MASK] = '/';
+	*ppos = pos;
+	return 0;
+}
+
+/*
+ * The directory a failed open's name is relative to: its dirfd's, or the
+ * cwd (open and creat have no dirfd). No dentry when the dirfd is bad.
+ */
+static __always_inline struct path open_dir(const struct open_args *a)
+{
+	struct path p = {};
+
+	if (a->dfd == AT_FDCWD_ || a->kind == SS_OPEN_OPEN || a->kind == SS_OPEN_CREAT) {
+		struct task_struct *t = bpf_get_current_task_btf();
+
+		p = BPF_CORE_READ(t, fs, pwd);
+	} else {
+		struct file *f = fd_file(a->dfd);
+
+		if (f)
+			p = BPF_CORE_READ(f, f_path);
+	}
+	return p;
 }
 
 /*
  * The path into s->ev.path: the name alone, or resolved (see the head of
- * this file). Returns its length.
+ * this file). Returns its length, or -1 when --path surely does not watch
+ * it: the walk's names then stay uncopied (open_logic.h).
  */
-static __always_inline __u32 build_path(struct scratch *s, const struct open_args *a, long ret)
+static __always_inline long build_path(struct scratch *s, const struct open_args *a, long ret)
 {
 	struct ss_open_event *e = &s->ev;
 	char *b = s->build;
-	int pos = BUILD_END, end;
+	int pos = BUILD_END, end = BUILD_END;
+	struct path p = {};
+	struct walk w;
+	bool alone = true;
 	long n;
 
 	if (!full_path) {
@@ -248,37 +357,39 @@ static __always_inline __u32 build_path(struct scratch *s, const struct open_arg
 		return n > 0 ? (__u32)n - 1 : 0;
 	}
 	e->path_flags |= SS_PATH_RESOLVED;
-	n = bpf_probe_read_user_str(&b[BUILD_END], SS_PATH_MAX, a->name);
-	if (n <= 0)
-		n = 1;
-	end = BUILD_END + (int)n - 1;
 	if (ret >= 0) {
 		struct file *f = fd_file((int)ret);
 
-		if (f) {
-			end = BUILD_END;
-			pos = prepend_path(pos, BPF_CORE_READ(f, f_path.dentry),
-					   BPF_CORE_READ(f, f_path.mnt), &e->path_flags);
+		if (f)
+			p = BPF_CORE_READ(f, f_path);
+	}
+	/* The name is read only when it is part of the path: not for a file. */
+	if (!p.dentry) {
+		n = bpf_probe_read_user_str(&b[BUILD_END], SS_PATH_MAX, a->name);
+		if (n <= 0)
+			n = 1;
+		end = BUILD_END + (int)n - 1;
+		if (ret < 0 && b[BUILD_END] != '/') {
+			p = open_dir(a);
+			if (p.dentry) {
+				b[--pos] = '/';
+				alone = false;
+			}
 		}
-	} else if (b[BUILD_END] != '/') {
-		struct path p;
+	}
+	if (p.dentry) {
+		walk_up(&w, &p, (__u32)pos);
+		e->path_flags |= w.flags;
+		/* A cut path starts anywhere: only the exact filter can tell. */
+		if (nr_paths && !(w.flags & SS_PATH_TRUNC) &&
+		    end - pos + (int)w.bytes <= SS_PATH_MAX - 1) {
+			struct prefix_check c = { .nr = w.nr, .alone = alone };
 
-		if (a->dfd == AT_FDCWD_ || a->kind == SS_OPEN_OPEN || a->kind == SS_OPEN_CREAT) {
-			struct task_struct *t = bpf_get_current_task_btf();
-
-			p = BPF_CORE_READ(t, fs, pwd);
-		} else {
-			struct file *f = fd_file(a->dfd);
-
-			if (f)
-				p = BPF_CORE_READ(f, f_path);
-			else
-				p.dentry = NULL;
+			bpf_loop(nr_paths, prefix_step, &c, 0);
+			if (!c.hit)
+				return -1;
 		}
-		if (p.dentry) {
-			b[--pos] = '/';
-			pos = prepend_path(pos, p.dentry, p.mnt, &e->path_flags);
-		}
+		bpf_loop(w.nr, put_step, &pos, 0);
 	}
 	if (pos == end)
 		b[--pos] = '/'; /* nothing walked, no name: the root itself */
@@ -318,17 +429,18 @@ static __always_inline bool path_watched(const char *path, __u32 len)
 static __always_inline void count_open(struct scratch *s, long ret, __u32 len)
 {
 	struct ss_open_key *k = &s->key;
+	__u32 n = len < SS_OPEN_KEY_PATH - 1 ? len : SS_OPEN_KEY_PATH - 1;
 	__u64 fd_key;
 
+	/* Else clang reads the unbounded len for the copy's size. */
+	barrier_var(n);
 	k->pid = per_pid ? s->ev.pid : 0;
 	if (per_pid)
 		__builtin_memcpy(k->comm, s->ev.comm, sizeof(k->comm));
 	else
 		__builtin_memset(k->comm, 0, sizeof(k->comm));
 	__builtin_memset(k->path, 0, sizeof(k->path));
-	bpf_probe_read_kernel(k->path,
-			      (len < SS_OPEN_KEY_PATH - 1 ? len : SS_OPEN_KEY_PATH - 1) & 255,
-			      s->ev.path);
+	bpf_probe_read_kernel(k->path, n & 255, s->ev.path);
 	counts__add(k, SS_OPEN_OPENS, 1);
 	if (ret < 0)
 		counts__add(k, SS_OPEN_FAILS, 1);
@@ -344,6 +456,7 @@ static __always_inline int on_exit(long ret)
 	struct open_args a, *ap;
 	struct scratch *s;
 	__u64 fd_key;
+	long n;
 
 	ap = bpf_task_storage_get(&pending, bpf_get_current_task_btf(), 0, 0);
 	if (!ap || !ap->live)
@@ -371,6 +484,14 @@ static __always_inline int on_exit(long ret)
 	s = bpf_map_lookup_elem(&scratch_map, &zero);
 	if (!s)
 		return 0;
+	/* The path first: an open --path surely does not watch ends here. */
+	s->ev.path_flags = 0;
+	n = build_path(s, &a, ret);
+	if (n < 0)
+		return 0;
+	len = (__u32)n;
+	if (!path_watched(s->ev.path, len))
+		return 0;
 	s->ev.ts_ns = bpf_ktime_get_ns();
 	s->ev.pid = bpf_get_current_pid_tgid() >> 32;
 	s->ev.tid = tid;
@@ -379,13 +500,9 @@ static __always_inline int on_exit(long ret)
 	s->ev.flags = a.flags;
 	s->ev.mode = a.mode;
 	s->ev.kind = a.kind;
-	s->ev.path_flags = 0;
 	s->ev.pad = 0;
-	bpf_get_current_comm(s->ev.comm, sizeof(s->ev.comm));
-	len = build_path(s, &a, ret);
 	s->ev.path_len = len;
-	if (!path_watched(s->ev.path, len))
-		return 0;
+	bpf_get_current_comm(s->ev.comm, sizeof(s->ev.comm));
 	if (count_mode) {
 		count_open(s, ret, len);
 		return 0;

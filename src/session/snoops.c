@@ -7,6 +7,7 @@
 
 #include "bpf/abi.h"
 #include "bpf/abi_check.h"
+#include "bpf/open_logic.h"
 #include "execsnoop.skel.h"
 #include "exitsnoop.skel.h"
 #include "opensnoop.skel.h"
@@ -59,13 +60,9 @@ int snoops__opens(struct stream *s, const struct cli *cli)
 	skel->rodata->per_pid = cli->per_process || cli->rw;
 	skel->rodata->rw = cli->rw;
 	skel->rodata->nr_paths = (uint32_t)cli->nr_paths;
-	for (size_t i = 0; i < cli->nr_paths; i++) {
-		/* set_path() took at most 255 bytes. */
-		size_t len = strnlen(cli->paths[i], SS_PATH_PREFIX_LEN - 1);
-
-		memcpy((char *)skel->rodata->paths[i].s, cli->paths[i], len);
-		skel->rodata->paths[i].len = (uint32_t)len;
-	}
+	/* set_path() took at most 255 bytes, absolute. */
+	for (size_t i = 0; i < cli->nr_paths; i++)
+		open_logic__split((struct ss_open_prefix *)&skel->rodata->paths[i], cli->paths[i]);
 	set_rw(skel, cli->rw);
 	CONFIGURE(s, skel, cli, counting);
 	if (!counting)
