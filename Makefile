@@ -144,6 +144,7 @@ LINKS_test_export   := core/sev core/probes core/tasktab core/tidmap core/hashta
 LINKS_test_io       := cli core/cpustat core/sev core/probes out/json
 LINKS_test_lathist  := core/lathist core/hashtab out/json out/lat_out
 LINKS_test_latlogic :=
+LINKS_test_openlogic :=
 LINKS_test_logic    :=
 LINKS_test_probes   := core/probes core/sev
 LINKS_test_syscnames := core/syscnames core/sysc

@@ -9,6 +9,10 @@ compares their JSON lines with its tally, exactly:
             the relative opens (dirfd, openat2) shown with full paths; only
             paths under --path; --count's opens of the data file; --rw's
             reads and writes of it, calls and bytes
+  prefilter --path's kernel pre-filter takes every open its string filter
+            takes: through a symlink or `..`, under a prefix made or made
+            again after the start, across a mount, a bind mount of a
+            watched folder, failures (cwd, dirfd), look-alike names
   execs     ok, ENOENT and EACCES; the exec of a thread that was not the
             leader (its tid, then its process's pid); argv whole, and cut
             at --max-args with the cut marked; --count by result
@@ -19,7 +23,11 @@ compares their JSON lines with its tally, exactly:
   drops     a 4 KiB ring under a burst of opens: shown + lost is every open
 """
 
+import json
+import os
 import signal
+import subprocess
+import sys
 import tempfile
 import time
 
@@ -100,6 +108,144 @@ def case_opens():
               got_c == (data_opens, missing) and set(rows) <= {f"{d}/data"} |
               {p for p in rows if p.startswith(f"{d}/missing/")},
               f"data {data_opens}, missing {missing}", f"got {got_c}, rows {sorted(rows)}")
+
+
+# The opens of case_prefilter's workload: (action, arguments, the path
+# opensnoop names it by, whether it succeeds). Names are relative to the
+# test's directory T (a string), whose layout prefilter_tree() makes.
+PREFILTER_OPS = [
+    ("open", ["w/sub/f"], "w/sub/f", True),
+    ("open", ["o/f"], "o/f", True),
+    ("open", ["lnk/sub/f"], "w/sub/f", True),  # a symlink into w: resolved
+    ("open", ["o/../w/sub/f"], "w/sub/f", True),  # `..` resolved
+    ("open", ["wx/f"], "wx/f", True),  # w's name is wx's start, not a component
+    ("open", ["longname_bbbb/f"], "longname_bbbb/f", True),  # a's length and first 8 bytes
+    ("open", ["longname_aaaa/f"], "longname_aaaa/f", True),
+    ("open", ["w/missing"], "w/missing", False),
+    ("chdir", ["w"], None, None),
+    ("open", ["missing2", "rel"], "w/missing2", False),  # a failure: cwd + the name
+    ("open", ["sub/f", "rel"], "w/sub/f", True),
+    ("open", ["../o/missing4", "rel"], "w/../o/missing4", False),  # under w as a string
+    ("chdir", ["o"], None, None),
+    ("open", ["../w/missing3", "rel"], "o/../w/missing3", False),  # not under w as a string
+    ("open", ["../w/sub/f", "rel"], "w/sub/f", True),
+    ("chdir", ["."], None, None),
+    ("open", ["w/missing5", "rel"], "w/missing5", False),  # the name completes the prefix
+    ("openat", [".", "w/nope2"], "w/nope2", False),
+    ("openat", ["w/sub", "f"], "w/sub/f", True),  # after the open of w/sub itself
+    ("openat", ["o", "f"], "o/f", True),
+    ("openat", ["w/sub", "nope"], "w/sub/nope", False),
+    ("openat", ["o", "nope"], "o/nope", False),
+    ("mkdir", ["new"], None, None),  # watched before it existed
+    ("create", ["new/f"], "new/f", True),
+    ("open", ["new/f"], "new/f", True),
+    ("rmtree", ["re"], None, None),  # watched, then removed (no open) and made again
+    ("mkdir", ["re"], None, None),
+    ("create", ["re/f"], "re/f", True),
+    ("open", ["m/x/f"], "m/x/f", True),  # across the tmpfs mounted at m
+    ("open", ["m/y"], "m/y", True),
+    ("open", ["b/sub/f"], "b/sub/f", True),  # w bind-mounted at b
+    ("open", ["b/missing"], "b/missing", False),
+    ("open", ["w"], "w", True),
+]
+
+PREFILTER_CHILD = """
+import json, os, sys
+top, ops = sys.argv[1], json.loads(sys.argv[2])
+sys.stdin.readline()
+for op, args in ops:
+    p = args[0] if len(args) > 1 and args[1] == "rel" else os.path.join(top, args[0])
+    try:
+        if op == "chdir":
+            os.chdir(p)
+        elif op == "mkdir":
+            os.mkdir(p)
+        elif op == "rmtree":
+            os.unlink(p + "/f")
+            os.rmdir(p)
+        elif op == "create":
+            os.close(os.open(p, os.O_CREAT | os.O_WRONLY, 0o644))
+        elif op == "openat":
+            d = os.open(p, os.O_RDONLY | os.O_DIRECTORY)
+            try:
+                os.close(os.open(args[1], os.O_RDONLY, dir_fd=d))
+            except OSError:
+                pass
+            os.close(d)
+        else:
+            os.close(os.open(p, os.O_RDONLY))
+    except OSError:
+        pass
+"""
+
+
+def prefilter_tree(top):
+    """The layout PREFILTER_OPS opens in; returns the mounts made."""
+    for d in ("w/sub", "o", "wx", "longname_aaaa", "longname_bbbb", "re", "m", "b"):
+        os.makedirs(f"{top}/{d}")
+    for f in ("w/sub/f", "o/f", "wx/f", "longname_aaaa/f", "longname_bbbb/f", "re/f"):
+        open(f"{top}/{f}", "w").close()
+    os.symlink(f"{top}/w", f"{top}/lnk")
+    mounts = []
+    for args, at in ((["-t", "tmpfs", "sstest", f"{top}/m"], "m"),
+                     (["--bind", f"{top}/w", f"{top}/b"], "b")):
+        r = sslib.run(["mount"] + args)
+        if r.returncode:
+            raise sslib.WorkloadError(f"mount {' '.join(args)}: {r.stderr.strip()}")
+        mounts.append(f"{top}/{at}")
+    os.makedirs(f"{top}/m/x")
+    open(f"{top}/m/x/f", "w").close()
+    open(f"{top}/m/y", "w").close()
+    return mounts
+
+
+def string_watched(path, prefixes):
+    """The exact filter (path_watched() in opensnoop.bpf.c) as a model."""
+    return any(path == p or path.startswith(p if p.endswith("/") else p + "/")
+               for p in prefixes)
+
+
+def prefilter_expected(top, prefixes):
+    """(path, ok) of each open the workload makes that prefixes watch."""
+    want = []
+    for op, args, path, ok in PREFILTER_OPS:
+        if op == "openat":
+            want.append((os.path.normpath(f"{top}/{args[0]}"), True))
+        if path is not None:
+            want.append((f"{top}/{path}", ok))
+    return sorted(w for w in want if string_watched(w[0], prefixes))
+
+
+def case_prefilter():
+    """--path rejects an open before its path is built only when it surely
+    does not match: every open the exact filter takes is still reported."""
+    with tempfile.TemporaryDirectory() as top:
+        os.chmod(top, 0o755)
+        mounts = prefilter_tree(top)
+        watch = [[f"{top}/{p}" for p in ("w", "new", "re", "m/x", "longname_aaaa")],
+                 [f"{top}/b"], [f"{top}/w/"], ["/"]]
+        try:
+            child = subprocess.Popen(
+                [sys.executable, "-c", PREFILTER_CHILD, top,
+                 json.dumps([[op, args] for op, args, _, _ in PREFILTER_OPS])],
+                stdin=subprocess.PIPE, text=True)
+            ts = [sslib.Tracer(["opensnoop", "-j"] + [a for p in w for a in ("--path", p)])
+                  for w in watch]
+            child.communicate("go\n", timeout=60)
+            for t in ts:
+                t.stop(signal.SIGINT)
+        finally:
+            for m in reversed(mounts):
+                sslib.run(["umount", m])
+    for t, w in zip(ts, watch):
+        got = sorted((e["path"], e["fd"] >= 0) for e in t.reports("opensnoop")
+                     if e["pid"] == child.pid and e["path"].startswith(top))
+        want = prefilter_expected(top, w)
+        name = " ".join(p.replace(top, "T") for p in w)
+        tap.check(f"opensnoop --path {name}: exactly the opens the string filter takes",
+                  got == want, f"{len(want)} opens",
+                  f"got {[(p.replace(top, 'T'), ok) for p, ok in got]}, "
+                  f"want {[(p.replace(top, 'T'), ok) for p, ok in want]}")
 
 
 def case_execs():
@@ -204,5 +350,5 @@ def case_drops():
               f"{shown} shown, {s.get('lost')} lost, want a sum of {total}")
 
 
-sslib.run_cases(tap, [("opens", case_opens), ("execs", case_execs), ("exits", case_exits),
+sslib.run_cases(tap, [("opens", case_opens), ("prefilter", case_prefilter), ("execs", case_execs), ("exits", case_exits),
                       ("drops", case_drops)])
