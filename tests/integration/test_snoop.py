@@ -13,6 +13,8 @@ compares their JSON lines with its tally, exactly:
             takes: through a symlink or `..`, under a prefix made or made
             again after the start, across a mount, a bind mount of a
             watched folder, failures (cwd, dirfd), look-alike names
+  truncation -F's paths deeper than 48 names or longer than 4 KiB: cut at
+            the start, whole names kept, marked
   execs     ok, ENOENT and EACCES; the exec of a thread that was not the
             leader (its tid, then its process's pid); argv whole, and cut
             at --max-args with the cut marked; --count by result
@@ -248,6 +250,61 @@ def case_prefilter():
                   f"want {[(p.replace(top, 'T'), ok) for p, ok in want]}")
 
 
+TRUNC_CHILD = """
+import os, sys
+os.chdir(sys.argv[1])
+sys.stdin.readline()
+for name in ("f", "nope"):  # at depth 60: deeper than the walk goes
+    try:
+        os.close(os.open(name, os.O_RDONLY))
+    except OSError:
+        pass
+os.chdir(sys.argv[2])
+for _ in range(45):  # over 4 KiB of path in 45 names: reached step by step
+    os.chdir("n" * 100)
+os.close(os.open("f", os.O_RDONLY))
+"""
+
+
+def case_truncation():
+    """-F: a path deeper or longer than the walk goes is cut at its start,
+    whole names kept, and marked."""
+    with tempfile.TemporaryDirectory() as top:
+        deep = top + "/d" * 60
+        os.makedirs(deep)
+        open(f"{deep}/f", "w").close()
+        os.chdir(top)
+        for _ in range(45):
+            os.mkdir("n" * 100)
+            os.chdir("n" * 100)
+        open("f", "w").close()
+        os.chdir("/")
+        child = subprocess.Popen([sys.executable, "-c", TRUNC_CHILD, deep, top],
+                                 stdin=subprocess.PIPE, text=True)
+        t = sslib.Tracer(["opensnoop", "-j", "-F"])
+        child.communicate("go\n", timeout=60)
+        t.stop(signal.SIGINT)
+        got = [(e["path"], e["fd"] >= 0, e["truncated"]) for e in t.reports("opensnoop")
+               if e["pid"] == child.pid and e["path"].endswith(("/f", "/nope"))]
+        os.chdir(top)
+        for _ in range(45):
+            os.chdir("n" * 100)
+        os.unlink("f")
+        for _ in range(45):
+            os.chdir("..")
+            os.rmdir("n" * 100)
+        os.chdir("/")
+    want = [("/d" * 47 + "/f", True, True), ("/d" * 48 + "/nope", False, True)]
+    tap.check("opensnoop -F: a path deeper than 48 names, its lowest 48 kept and marked",
+              got[:2] == want, f"{len(got)} opens", f"got {got[:2]}")
+    full = top + ("/" + "n" * 100) * 45 + "/f"
+    lng = got[2] if len(got) == 3 else ("", False, False)
+    tap.check("opensnoop -F: a path over 4 KiB, cut at a name and marked",
+              lng[1] and lng[2] and full.endswith(lng[0]) and lng[0].startswith("/n")
+              and 4096 - 102 < len(lng[0]) < 4096, f"{len(lng[0])} bytes",
+              f"got {len(lng[0])} bytes, {lng[1:]}, {lng[0][:40]!r}")
+
+
 def case_execs():
     with tempfile.TemporaryDirectory() as top:
         tally, (ev, cut, cnt) = run_phase(f"{top}/sl", [
@@ -350,5 +407,6 @@ def case_drops():
               f"{shown} shown, {s.get('lost')} lost, want a sum of {total}")
 
 
-sslib.run_cases(tap, [("opens", case_opens), ("prefilter", case_prefilter), ("execs", case_execs), ("exits", case_exits),
+sslib.run_cases(tap, [("opens", case_opens), ("prefilter", case_prefilter),
+                      ("truncation", case_truncation), ("execs", case_execs), ("exits", case_exits),
                       ("drops", case_drops)])
