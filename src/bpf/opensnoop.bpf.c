@@ -157,25 +157,71 @@ static __always_inline int on_enter(__u32 kind, long dfd, const char *name, long
 static __always_inline struct file *fd_file(int fd)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
-	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
+	/* Loads through BTF pointers, where BPF_CORE_READ() is a helper call each. */
+	struct fdtable *fdt = t->files->fdt;
 	struct file **fds, *f = NULL;
 
-	if (fd < 0 || !fdt || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
+	if (fd < 0 || (unsigned int)fd >= fdt->max_fds)
 		return NULL;
-	fds = BPF_CORE_READ(fdt, fd);
+	fds = fdt->fd;
 	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
 	return f;
+}
+
+/*
+ * What one step up reads, side by side in the kernel's structs: struct
+ * dentry's d_parent then d_name, struct mount's mnt_parent, mnt_mountpoint,
+ * then mnt (whose mnt_root comes first). One read each, where a read per
+ * field cost ~15 ns; the layouts are checked at load (the offsets are CO-RE
+ * constants, so the verifier drops the branch not taken).
+ */
+struct dentry_up {
+	struct dentry *parent;
+	struct qstr name;
+};
+
+struct mount_up {
+	struct mount *parent;
+	struct dentry *mountpoint;
+	struct dentry *root;
+};
+
+static __always_inline void read_dentry_up(struct dentry *d, struct dentry_up *u)
+{
+	__u32 at = bpf_core_field_offset(struct dentry, d_parent);
+
+	if (bpf_core_field_offset(struct dentry, d_name) == at + sizeof(void *)) {
+		bpf_probe_read_kernel(u, sizeof(*u), (void *)d + at);
+		return;
+	}
+	u->parent = BPF_CORE_READ(d, d_parent);
+	bpf_core_read(&u->name, sizeof(u->name), &d->d_name);
+}
+
+static __always_inline void read_mount_up(struct mount *m, struct mount_up *u)
+{
+	__u32 at = bpf_core_field_offset(struct mount, mnt_parent);
+
+	if (bpf_core_field_offset(struct mount, mnt_mountpoint) == at + sizeof(void *) &&
+	    bpf_core_field_offset(struct mount, mnt) == at + 2 * sizeof(void *) &&
+	    bpf_core_field_offset(struct vfsmount, mnt_root) == 0) {
+		bpf_probe_read_kernel(u, sizeof(*u), (void *)m + at);
+		return;
+	}
+	u->parent = BPF_CORE_READ(m, mnt_parent);
+	u->mountpoint = BPF_CORE_READ(m, mnt_mountpoint);
+	u->root = BPF_CORE_READ(m, mnt.mnt_root);
 }
 
 /* One walk up a path, as bpf_loop() steps it. */
 struct walk {
 	struct dentry *d;
 	struct mount *mnt;
-	struct dentry *mnt_root; /* mnt's, read once per mount */
-	__u32 nr;		 /* names kept in scratch.names */
-	__u32 bytes;		 /* their length as a path: a '/' and the name each */
-	__u32 room;		 /* the bytes the path may take in scratch.build */
-	__u32 flags;		 /* SS_PATH_TRUNC when cut */
+	struct mount_up up; /* mnt's */
+	__u32 nr;	    /* names kept in scratch.names */
+	__u32 bytes;	    /* their length as a path: a '/' and the name each */
+	__u32 room;	    /* the bytes the path may take in scratch.build */
+	__u32 flags;	    /* SS_PATH_TRUNC when cut */
 };
 
 /*
@@ -190,39 +236,36 @@ struct walk {
 static long walk_step(__u32 i, void *ctx)
 {
 	struct walk *w = ctx;
-	/* Locals: BPF_CORE_READ(w->mnt, ...) would relocate struct walk itself. */
-	struct dentry *d = w->d, *parent;
-	struct mount *mnt = w->mnt;
+	struct dentry *d = w->d;
+	struct dentry_up du;
 	struct scratch *s;
-	struct qstr q;
 	__u32 zero = 0, nr = w->nr;
 
-	if (d == w->mnt_root) {
-		struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
+	if (d == w->up.root) {
+		struct mount *up = w->up.parent;
 
-		if (up == mnt)
+		if (up == w->mnt)
 			return 1; /* the root of the mount tree */
-		w->d = BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->d = w->up.mountpoint;
 		w->mnt = up;
-		w->mnt_root = BPF_CORE_READ(up, mnt.mnt_root);
+		read_mount_up(up, &w->up);
 		return 0;
 	}
-	parent = BPF_CORE_READ(d, d_parent);
-	if (d == parent)
+	read_dentry_up(d, &du);
+	if (d == du.parent)
 		return 1; /* the root of a tree mounted nowhere */
 	s = bpf_map_lookup_elem(&scratch_map, &zero);
 	if (!s)
 		return 1;
-	bpf_core_read(&q, sizeof(q), &d->d_name);
-	if (q.len > NAME_MAX_ || w->bytes + q.len + 1 > w->room) {
+	if (du.name.len > NAME_MAX_ || w->bytes + du.name.len + 1 > w->room) {
 		w->flags |= SS_PATH_TRUNC;
 		return 1;
 	}
-	s->names[nr & NAMES_MASK].name = q.name;
-	s->names[nr & NAMES_MASK].len = q.len;
-	w->bytes += q.len + 1;
+	s->names[nr & NAMES_MASK].name = du.name.name;
+	s->names[nr & NAMES_MASK].len = du.name.len;
+	w->bytes += du.name.len + 1;
 	w->nr = nr + 1;
-	w->d = parent;
+	w->d = du.parent;
 	return 0;
 }
 
@@ -236,7 +279,7 @@ static __always_inline void walk_up(struct walk *w, struct path *p, __u32 room)
 
 	w->d = p->dentry;
 	w->mnt = (void *)p->mnt - bpf_core_field_offset(struct mount, mnt);
-	w->mnt_root = BPF_CORE_READ(p->mnt, mnt_root);
+	read_mount_up(w->mnt, &w->up);
 	w->nr = 0;
 	w->bytes = 0;
 	w->room = room;
@@ -293,12 +336,20 @@ static long prefix_step(__u32 i, void *ctx)
 	return 1;
 }
 
+/* Where put_step() builds: ending at pos, in the event or in scratch.build. */
+struct put {
+	int pos;
+	__u32 in_event;
+};
+
 /* Builds the path right to left from the walked names, as bpf_loop() steps them. */
 static long put_step(__u32 i, void *ctx)
 {
-	int *ppos = ctx, pos = *ppos;
+	struct put *put = ctx;
+	int pos = put->pos;
 	struct scratch *s;
 	__u32 zero = 0, len;
+	char *b;
 
 	s = bpf_map_lookup_elem(&scratch_map, &zero);
 	if (!s)
@@ -308,11 +359,15 @@ static long put_step(__u32 i, void *ctx)
 	if (len > NAME_MAX_ || pos < (int)len + 1 || pos > BUILD_END)
 		return 1;
 	pos -= len;
-	bpf_probe_read_kernel(&s->build[pos & BUILD_MASK], len & NAME_MAX_,
-			      s->names[i & NAMES_MASK].name);
+	/* The masks keep the verifier inside the map value, not inside the array. */
+	b = put->in_event ? &s->ev.path[pos & (SS_PATH_MAX - 1)] : &s->build[pos & BUILD_MASK];
+	bpf_probe_read_kernel(b, len & NAME_MAX_, s->names[i & NAMES_MASK].name);
 	pos--;
-	s->build[pos & BUILD_MASK] = '/';
-	*ppos = pos;
+	if (put->in_event)
+		s->ev.path[pos & (SS_PATH_MAX - 1)] = '/';
+	else
+		s->build[pos & BUILD_MASK] = '/';
+	put->pos = pos;
 	return 0;
 }
 
@@ -347,6 +402,7 @@ static __always_inline long build_path(struct scratch *s, const struct open_args
 	struct ss_open_event *e = &s->ev;
 	char *b = s->build;
 	int pos = BUILD_END, end = BUILD_END;
+	struct put put = {};
 	struct path p = {};
 	struct walk w;
 	bool alone = true;
@@ -389,7 +445,17 @@ static __always_inline long build_path(struct scratch *s, const struct open_args
 			if (!c.hit)
 				return -1;
 		}
-		bpf_loop(w.nr, put_step, &pos, 0);
+		/* A file's whole path, its length known: built in place, not copied after. */
+		if (alone && w.nr && !(w.flags & SS_PATH_TRUNC) && w.bytes <= SS_PATH_MAX - 1) {
+			put.pos = (int)w.bytes;
+			put.in_event = 1;
+			bpf_loop(w.nr, put_step, &put, 0);
+			e->path[w.bytes & (SS_PATH_MAX - 1)] = 0;
+			return w.bytes & (SS_PATH_MAX - 1);
+		}
+		put.pos = pos;
+		bpf_loop(w.nr, put_step, &put, 0);
+		pos = put.pos;
 	}
 	if (pos == end)
 		b[--pos] = '/'; /* nothing walked, no name: the root itself */
