@@ -144,11 +144,13 @@ struct ss_lat_tkey {
 };
 
 /*
- * Run-queue waits of the tasks of one cgroup v2 (the exporter), a per-CPU
- * hash keyed by the cgroup's kernfs id: slot i holds waits shorter than
- * 2^(i+1) us (lat__cg_slot()), the last everything longer.
+ * Run-queue waits of the tasks of one cgroup v2 (the exporter), one CPU's
+ * copy in a per-CPU array indexed through the cgroup's kernfs id: slot i
+ * holds waits shorter than 2^(i+1) us (lat__cg_slot()), the last
+ * everything longer.
  */
 struct ss_cg_hist {
+	__u64 owner; /* the kernfs id this copy counts for; 0: none yet */
 	__u64 count;
 	__u64 sum_ns;
 	__u64 slot[SS_CG_SLOTS];

@@ -12,7 +12,7 @@ _Static_assert(sizeof(struct ss_cpu_stat) == 152, "ss_cpu_stat layout changed");
 _Static_assert(sizeof(struct ss_cpu_mig) == 16, "ss_cpu_mig layout changed");
 _Static_assert(sizeof(struct ss_lat_hist) % 8 == 0, "per-CPU values are 8-byte multiples");
 _Static_assert(sizeof(struct ss_lat_hist) == 4344, "ss_lat_hist layout changed");
-_Static_assert(sizeof(struct ss_cg_hist) == sizeof(__u64) * (2 + SS_CG_SLOTS),
+_Static_assert(sizeof(struct ss_cg_hist) == sizeof(__u64) * (3 + SS_CG_SLOTS),
 	       "ss_cg_hist layout changed");
 _Static_assert(sizeof(struct ss_lat_stat) == 64, "ss_lat_stat layout changed");
 _Static_assert(sizeof(struct ss_lat_stat) == 8 * sizeof(__u64), "ss_lat_stat: u64 counters only");

@@ -142,8 +142,9 @@ struct {
 	__type(value, __u32);
 } cg_index SEC(".maps");
 
+/* Last freed, first handed out: the entry most likely still in cache. */
 struct {
-	__uint(type, BPF_MAP_TYPE_QUEUE);
+	__uint(type, BPF_MAP_TYPE_STACK);
 	__uint(max_entries, 1);
 	__type(value, __u32);
 } cg_free SEC(".maps");
@@ -253,10 +254,28 @@ full:
 	return -1;
 }
 
+/* The task's cgroup's index, cached in its storage, looked up or handed out. */
+static __always_inline bool cg_resolve(struct lat_task_state *ts, __u64 id, struct ss_lat_stat *st)
+{
+	long idx = cg_index_of(id, st);
+
+	if (idx < 0)
+		return false;
+	ts->cg_id = id;
+	ts->cg_idx = (__u32)idx;
+	return true;
+}
+
 /*
  * A measured wait into the histogram of the cgroup of t, the task that
- * waited (bcc's runqlat filters on the task switched out instead). Cgroup
- * ids are never reused, so a cached id that matches still owns its index.
+ * waited (bcc's runqlat filters on the task switched out instead).
+ *
+ * The index cached in t's storage is trusted only while this CPU's copy of
+ * the histogram names t's cgroup as its owner. User space zeroes a
+ * forgotten cgroup's copies, owner included, before it hands the index on;
+ * had the cgroup been forgotten while still in use (a walk that failed for
+ * --cgroup-expiry), its tasks find an owner not theirs, and look their
+ * cgroup up again rather than add to another's histogram.
  */
 static __always_inline void record_cgroup(struct task_struct *t, struct lat_task_state *ts,
 					  const struct lat_sample *s, struct ss_lat_stat *st)
@@ -264,16 +283,18 @@ static __always_inline void record_cgroup(struct task_struct *t, struct lat_task
 	__u64 id = task_cgroup_id(t);
 	struct ss_cg_hist *h;
 	__u32 i = lat__cg_slot(s->wait_ns);
-	long idx;
 
-	if (ts->cg_id != id) {
-		idx = cg_index_of(id, st);
-		if (idx < 0)
-			return;
-		ts->cg_id = id;
-		ts->cg_idx = (__u32)idx;
-	}
+	if (ts->cg_id != id && !cg_resolve(ts, id, st))
+		return;
 	h = bpf_map_lookup_elem(&hist_cgroup, &ts->cg_idx);
+	if (h && h->owner != id) {
+		/* First use on this CPU, or the index changed hands. */
+		if (!cg_resolve(ts, id, st))
+			return;
+		h = bpf_map_lookup_elem(&hist_cgroup, &ts->cg_idx);
+		if (h)
+			h->owner = id;
+	}
 	if (!h)
 		return;
 	h->count++;

@@ -23,7 +23,9 @@ own per-cgroup accounting (root, about a minute):
   recycle    with the smallest kernel table (68 cgroups), 120 cgroups made
              and removed in three batches lose no wait to a full table, and
              a cgroup made after them starts its histogram from zero: its
-             waits at most its process's pcount, and at least its sleeps
+             waits at most its process's pcount, and at least its sleeps,
+             though it is handed the room of a waker's cgroup that the walk
+             never sees, forgotten while the waker still waits
   errors     bad --listen (2), port in use (1); SIGTERM exits 0
 
 The v2 hierarchy is found in /proc/self/mountinfo (this machine is hybrid:
@@ -37,6 +39,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -122,16 +125,25 @@ class Cgroup:
                 time.sleep(0.1)
 
 
-def spawn_in(cg, cmd):
-    """A process started straight into cg (moved before it runs its command)."""
+def spawn_held(cmd):
+    """A process that runs cmd once release(p, w, cg) has moved it into cg."""
     r, w = os.pipe()
     p = subprocess.Popen(["sh", "-c", f"read _ <&{r}; exec {cmd}"], pass_fds=(r,),
                          stdin=subprocess.DEVNULL)
     os.close(r)
+    return p, w
+
+
+def release(p, w, cg):
     cg.add(p.pid)
     os.write(w, b"go\n")
     os.close(w)
     return p
+
+
+def spawn_in(cg, cmd):
+    """A process started straight into cg (moved before it runs its command)."""
+    return release(*spawn_held(cmd), cg)
 
 
 class Prometheus:
@@ -378,35 +390,69 @@ def pcount(pid):
 def check_recycle(root):
     """Cgroups made and removed past the kernel table's size, each removed
     batch forgotten after --cgroup-expiry before the next: their histograms'
-    room must be handed on, and handed on empty."""
+    room must be handed on, and handed on empty.
+
+    --cgroup-root names a subtree, so the walk never sees a cgroup outside
+    it: a waker started there last is forgotten while it still waits (as
+    after walks that failed), and the room its cgroup held, freed last, is
+    the first handed on, to the cgroup made next. Its waits must not follow."""
     port, name = sslib.free_port(), f"schedscope-recycle-{os.getpid()}"
     base = f"http://127.0.0.1:{port}"
-    sleeps = "python3 -c 'import time\nfor _ in range({n}): time.sleep(0.0005)\ntime.sleep({rest})'"
-    with sslib.Tracer(["exporter", "--listen", f"127.0.0.1:{port}", "--max-series", "68",
-                       "--cgroup-include", f"/{name}-*", "--cgroup-expiry", str(EXPIRY_S)]):
-        for batch in range(3):
-            cgs = [Cgroup(root, f"{name}-{batch}-{i}") for i in range(40)]
-            procs = [spawn_in(cg, sleeps.format(n=200, rest=0)) for cg in cgs]
-            for p in procs:
-                p.wait()
-            get(base + "/metrics")
-            for cg in cgs:
-                cg.remove()
-            time.sleep(EXPIRY_S + 1.5)
-            get(base + "/metrics")	# the walk that forgets them
-        cg = Cgroup(root, f"{name}-last")
-        p = spawn_in(cg, sleeps.format(n=50, rest=30))
-        try:
+    top, waker_cg = Cgroup(root, name), Cgroup(root, f"{name}-waker")
+    # The interpreter itself, not a wrapper that forks (pyenv's shim): the
+    # cgroup's waits must all be its process's.
+    sleeps = (f"{sys.executable} -c 'import time\nfor _ in range({{n}}): time.sleep(0.0005)\n"
+              "{then}'")
+    flag, waker = f"/tmp/{name}-slept", None
+    try:
+        with sslib.Tracer(["exporter", "--listen", f"127.0.0.1:{port}", "--max-series", "68",
+                           "--cgroup-root", top.path, "--cgroup-include", "/last",
+                           "--cgroup-expiry", str(EXPIRY_S)]):
+            for batch in range(3):
+                cgs = [Cgroup(top.path, f"{batch}-{i}") for i in range(40)]
+                procs = [spawn_in(cg, sleeps.format(n=200, then="")) for cg in cgs]
+                for p in procs:
+                    p.wait()
+                get(base + "/metrics")
+                for cg in cgs:
+                    cg.remove()
+                time.sleep(EXPIRY_S + 1.5)
+                get(base + "/metrics")	# the walk that forgets them
+            waker = spawn_in(waker_cg, sleeps.format(n=10**7, then=""))
+            # 50 sleeps, then a file to say so, then quiet: started now, so
+            # that no new process takes the waker's room before it.
+            p, w = spawn_held(sleeps.format(n=50, then=f"open(\"{flag}\", \"w\").close()\n"
+                                                        "time.sleep(30)"))
             time.sleep(1)
-            runs = pcount(p.pid)
-            s = samples(get(base + "/metrics")[2])
-        finally:
-            p.kill()
-            p.wait()
-            cg.remove()
+            get(base + "/metrics")	# the scrape that first hears of its cgroup
+            time.sleep(EXPIRY_S + 1.5)
+            get(base + "/metrics")	# past the walk that forgets it
+            cg = Cgroup(top.path, "last")
+            release(p, w, cg)
+            try:
+                deadline = time.monotonic() + 30
+                while not os.path.exists(flag) and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                time.sleep(0.5)
+                s = samples(get(base + "/metrics")[2])
+                # After the scrape: pcount only grows, so it bounds what the scrape saw.
+                runs = pcount(p.pid)
+            finally:
+                p.kill()
+                p.wait()
+                cg.remove()
+    finally:
+        if waker:
+            waker.kill()
+            waker.wait()
+        waker_cg.remove()
+        top.remove()
+        if os.path.exists(flag):
+            os.unlink(flag)
     full = s.get(("schedscope_lost_total", '{what="cgroup_table_full"}'))
     waits = s.get(("schedscope_runq_latency_seconds_count", f'{{cgroup="{cg.label}"}}'))
-    tap.check("120 cgroups through a table of 68 lose no wait, and the next starts from zero",
+    tap.check("120 cgroups through a table of 68 lose no wait, the next starts from zero, "
+              "and a forgotten waker's waits do not follow its room",
               full == 0 and waits is not None and 50 <= waits <= runs,
               f"(table full {full}, last cgroup's waits {waits}, its pcount {runs})")
 
