@@ -54,8 +54,10 @@ __u32 scan_inversion; /* ... and only those with a lower-priority task on the CP
 
 struct lat_task_state {
 	struct lat_task lt;
-	/* exporter only: the task's cgroup when it last waited, and its index */
-	__u64 cg_id;
+	/*
+	 * exporter only: the index of the histogram of the task's cgroup when
+	 * it last waited (0 until then, checked like any other)
+	 */
 	__u32 cg_idx;
 	/* inversion only */
 	__u64 block_ns;		/* CLOCK_MONOTONIC when it last blocked */
@@ -254,24 +256,14 @@ full:
 	return -1;
 }
 
-/* The task's cgroup's index, cached in its storage, looked up or handed out. */
-static __always_inline bool cg_resolve(struct lat_task_state *ts, __u64 id, struct ss_lat_stat *st)
-{
-	long idx = cg_index_of(id, st);
-
-	if (idx < 0)
-		return false;
-	ts->cg_id = id;
-	ts->cg_idx = (__u32)idx;
-	return true;
-}
-
 /*
  * A measured wait into the histogram of the cgroup of t, the task that
  * waited (bcc's runqlat filters on the task switched out instead).
  *
  * The index cached in t's storage is trusted only while this CPU's copy of
- * the histogram names t's cgroup as its owner. User space zeroes a
+ * the histogram names t's cgroup as its owner: that one test covers a task
+ * new to the exporter, one that moved to another cgroup, a first wait of
+ * the cgroup on this CPU, and an index handed on. User space zeroes a
  * forgotten cgroup's copies, owner included, before it hands the index on;
  * had the cgroup been forgotten while still in use (a walk that failed for
  * --cgroup-expiry), its tasks find an owner not theirs, and look their
@@ -281,16 +273,15 @@ static __always_inline void record_cgroup(struct task_struct *t, struct lat_task
 					  const struct lat_sample *s, struct ss_lat_stat *st)
 {
 	__u64 id = task_cgroup_id(t);
-	struct ss_cg_hist *h;
+	struct ss_cg_hist *h = bpf_map_lookup_elem(&hist_cgroup, &ts->cg_idx);
 	__u32 i = lat__cg_slot(s->wait_ns);
+	long idx;
 
-	if (ts->cg_id != id && !cg_resolve(ts, id, st))
-		return;
-	h = bpf_map_lookup_elem(&hist_cgroup, &ts->cg_idx);
 	if (h && h->owner != id) {
-		/* First use on this CPU, or the index changed hands. */
-		if (!cg_resolve(ts, id, st))
+		idx = cg_index_of(id, st);
+		if (idx < 0)
 			return;
+		ts->cg_idx = (__u32)idx;
 		h = bpf_map_lookup_elem(&hist_cgroup, &ts->cg_idx);
 		if (h)
 			h->owner = id;
