@@ -153,6 +153,7 @@ LINKS_test_replay   := core/acct core/hashtab core/reuse core/topview out/common
 LINKS_test_tidmap   := core/tidmap core/hashtab
 LINKS_test_hashtab  := core/hashtab
 LINKS_test_reuse    := core/reuse
+LINKS_test_btfscan  := core/btfscan
 LINKS_test_taskfilter := core/topview core/reuse core/acct core/hashtab out/top_out out/common_out out/json
 LINKS_test_stream_out := out/stream_out out/common_out out/json
 LINKS_test_timehist := core/sev core/probes core/tidmap core/hashtab core/timehist out/common_out out/json out/timehist_out
