@@ -3,15 +3,20 @@
 
 #include <errno.h>
 #include <linux/capability.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 
 #include "cli.h"
+#include "core/btfscan.h"
 
 /* -v: libbpf's warnings and information, not its debug log (thousands of lines). */
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -37,11 +42,72 @@ static bool has_bpf_caps(void)
 	return (eff & (1ull << 39 /* CAP_BPF */)) && (eff & (1ull << 38 /* CAP_PERFMON */));
 }
 
+#define KERNEL_BTF "/sys/kernel/btf/vmlinux"
+#define LOADER_ENV "SCHEDSCOPE_LOADER"
+
+/* The kernel's release as major * 1000 + minor: 6.1 is 6001; 0 if unreadable. */
+static unsigned int kernel_release(void)
+{
+	struct utsname u;
+	unsigned int major, minor;
+
+	if (uname(&u) || sscanf(u.release, "%u.%u", &major, &minor) != 2)
+		return 0;
+	return major * 1000 + minor;
+}
+
+bool bpfenv__kernel_loads(void)
+{
+	const char *how = getenv(LOADER_ENV);
+
+	if (how && *how)
+		return !strcmp(how, "kernel");
+	/*
+	 * The loader needs the kernel to relocate (5.17) and takes the
+	 * object's BTF as the compiler wrote it, which libbpf would otherwise
+	 * rewrite for kernels without its newest kinds (ENUM64 came in 6.0).
+	 */
+	return kernel_release() >= 6001;
+}
+
+int bpfenv__kernel_has(struct btfscan_want *want, size_t n)
+{
+	int fd = open(KERNEL_BTF, O_RDONLY | O_CLOEXEC), err;
+	struct btf *btf;
+
+	err = fd < 0 ? -errno : btfscan__find(fd, want, n);
+	if (fd >= 0)
+		close(fd);
+	if (err != -EINVAL)
+		goto out;
+	/* A kind newer than the scan knows: libbpf's parse, 11 MB for a moment. */
+	btf = btf__load_vmlinux_btf();
+	err = btf ? 0 : -errno;
+	for (size_t i = 0; btf && i < n; i++) {
+		int id = btf__find_by_name_kind(btf, want[i].name, want[i].kind);
+
+		want[i].id = id > 0 ? (uint32_t)id : 0;
+	}
+	btf__free(btf);
+out:
+	if (err)
+		cli__err("cannot read the kernel's BTF (%s): %s", KERNEL_BTF, strerror(-err));
+	return err;
+}
+
 int bpfenv__check(bool verbose)
 {
+	const char *how = getenv(LOADER_ENV);
+
 	/* Without -v libbpf says nothing: every error is ours to say, once. */
 	libbpf_set_print(verbose ? libbpf_print : NULL);
-	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+	if (how && *how && strcmp(how, "kernel") != 0 && strcmp(how, "libbpf") != 0) {
+		cli__err("%s=%s: say \"kernel\" (a loader program, relocated by the kernel) or "
+			 "\"libbpf\"",
+			 LOADER_ENV, how);
+		return -EINVAL;
+	}
+	if (access(KERNEL_BTF, R_OK)) {
 		int err = -errno;
 
 		cli__err("this kernel has no BTF (/sys/kernel/btf/vmlinux: %s); schedscope needs a "
@@ -56,10 +122,8 @@ int bpfenv__check(bool verbose)
 	return 0;
 }
 
-void bpfenv__run_on_each_cpu(const struct bpf_program *prog, uint32_t nr_cpus)
+void bpfenv__run_on_each_cpu(int fd, uint32_t nr_cpus)
 {
-	int fd = bpf_program__fd(prog);
-
 	for (uint32_t cpu = 0; cpu < nr_cpus; cpu++) {
 		LIBBPF_OPTS(bpf_test_run_opts, opts, .flags = BPF_F_TEST_RUN_ON_CPU, .cpu = cpu);
 

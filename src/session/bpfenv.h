@@ -10,6 +10,7 @@
 #define SCHEDSCOPE_BPFENV_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <bpf/libbpf.h>
@@ -20,13 +21,33 @@
 
 struct cli;
 
-/* BTF present, privileges held; libbpf's warnings shown if verbose, else nothing of it. */
+/*
+ * BTF present, privileges held, SCHEDSCOPE_LOADER valid; libbpf's warnings
+ * shown if verbose, else nothing of it.
+ */
 int bpfenv__check(bool verbose);
+
+/*
+ * Whether objects are loaded by a loader program the kernel relocates
+ * (session/bpfload.h), not by libbpf: on 6.1 and later, whose BTF the
+ * loader hands over as it is, unless SCHEDSCOPE_LOADER says "libbpf"
+ * ("kernel" forces it on).
+ */
+bool bpfenv__kernel_loads(void);
+
+struct btfscan_want;
+
+/*
+ * Which of the n types the kernel's BTF has (core/btfscan.h), found without
+ * parsing it whole; from libbpf's parse if the scan cannot read it. Returns
+ * 0 or -errno, said.
+ */
+int bpfenv__kernel_has(struct btfscan_want *want, size_t n);
 
 /* -p, -t and -c of cli into the programs' read-only filter, before load. */
 void bpfenv__set_task_filter(struct ss_task_filter *f, const struct cli *cli);
 
-/* Run prog (a raw_tp program) once on each CPU, by IPI; offline CPUs are skipped. */
-void bpfenv__run_on_each_cpu(const struct bpf_program *prog, uint32_t nr_cpus);
+/* Run prog_fd (a raw_tp program) once on each CPU, by IPI; offline CPUs are skipped. */
+void bpfenv__run_on_each_cpu(int prog_fd, uint32_t nr_cpus);
 
 #endif

@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "session/bpfenv.h"
+#include "session/bpfload.h"
 #include "session/stop.h"
 
 /* Whole records of any size up to this fit; a read returns a seq_file page or so. */
@@ -53,22 +54,6 @@ int bpfsess__open(struct bpfsess *b, const struct bpfsess_skel *hooks, bool verb
 	return 0;
 }
 
-int bpfsess__reopen(struct bpfsess *b)
-{
-	int err;
-
-	b->hooks->destroy(b->skel);
-	b->obj_skel = NULL;
-	b->skel = b->hooks->open();
-	if (!b->skel) {
-		err = -errno;
-		cli__err("cannot open the BPF object: %s", strerror(-err));
-		return err;
-	}
-	b->obj_skel = b->hooks->skeleton(b->skel);
-	return 0;
-}
-
 void bpfsess__load_error(int err)
 {
 	cli__err("cannot load the BPF programs: %s (%s)", strerror(-err),
@@ -85,19 +70,19 @@ static void say_load_cost(const struct bpfsess *b, uint64_t start_ns)
 {
 	const struct bpf_object_skeleton *sk = b->obj_skel;
 
-	fprintf(stderr, "schedscope: %s loaded in %.1f ms; instructions verified:", sk->name,
-		(double)(stop__now_ns() - start_ns) / 1e6);
+	fprintf(stderr, "schedscope: %s loaded in %.1f ms (%s); instructions verified:", sk->name,
+		(double)(stop__now_ns() - start_ns) / 1e6,
+		b->by_loader ? "kernel loader" : "libbpf");
 	for (int i = 0; i < sk->prog_cnt; i++) {
 		const struct bpf_program *prog = *sk->progs[i].prog;
 		struct bpf_prog_info info;
 		__u32 len = sizeof(info);
 
-		if (!bpf_program__autoload(prog))
+		if (b->prog_fd[i] < 0)
 			continue;
 		memset(&info, 0, sizeof(info));
 		/* Kernels before 5.16 do not count them: 0. */
-		if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len) ||
-		    !info.verified_insns)
+		if (bpf_obj_get_info_by_fd(b->prog_fd[i], &info, &len) || !info.verified_insns)
 			fprintf(stderr, " %s n/a", bpf_program__name(prog));
 		else
 			fprintf(stderr, " %s %u", bpf_program__name(prog), info.verified_insns);
@@ -105,11 +90,33 @@ static void say_load_cost(const struct bpfsess *b, uint64_t start_ns)
 	fputc('\n', stderr);
 }
 
+/* Room for each program's descriptors, none held yet. */
+static int new_fds(struct bpfsess *b)
+{
+	int n = b->obj_skel->prog_cnt;
+
+	b->prog_fd = malloc((size_t)n * sizeof(int));
+	b->link_fd = malloc((size_t)n * sizeof(int));
+	if (!b->prog_fd || !b->link_fd)
+		return -ENOMEM;
+	for (int i = 0; i < n; i++)
+		b->prog_fd[i] = b->link_fd[i] = -1;
+	return 0;
+}
+
 int bpfsess__load(struct bpfsess *b, bool quiet)
 {
 	uint64_t start = stop__now_ns();
-	int err = bpf_object__load_skeleton(b->obj_skel);
+	int err = new_fds(b);
 
+	b->by_loader = bpfenv__kernel_loads();
+	if (!err && b->by_loader) {
+		err = bpfload__by_loader(b->obj_skel, b->prog_fd, b->verbose);
+	} else if (!err) {
+		err = bpf_object__load_skeleton(b->obj_skel);
+		for (int i = 0; !err && i < b->obj_skel->prog_cnt; i++)
+			b->prog_fd[i] = bpf_program__fd(*b->obj_skel->progs[i].prog);
+	}
 	if (err) {
 		if (!quiet)
 			bpfsess__load_error(err);
@@ -120,34 +127,47 @@ int bpfsess__load(struct bpfsess *b, bool quiet)
 	return 0;
 }
 
-/* The skeleton's slot for prog's link. */
-static struct bpf_link **link_slot(struct bpfsess *b, const struct bpf_program *prog)
+/* prog's index in the skeleton, or -1. */
+static int prog_index(const struct bpfsess *b, const struct bpf_program *prog)
 {
 	for (int i = 0; i < b->obj_skel->prog_cnt; i++)
 		if (*b->obj_skel->progs[i].prog == prog)
-			return b->obj_skel->progs[i].link;
-	return NULL;
+			return i;
+	return -1;
 }
 
-int bpfsess__attach_prog(struct bpfsess *b, struct bpf_program *prog, bool quiet)
+int bpfsess__prog_fd(const struct bpfsess *b, const struct bpf_program *prog)
 {
-	struct bpf_link **slot = link_slot(b, prog), *link;
-	int err;
+	int i = b->prog_fd ? prog_index(b, prog) : -1;
 
-	if (!slot)
+	return i < 0 ? -1 : b->prog_fd[i];
+}
+
+bool bpfsess__attached(const struct bpfsess *b, const struct bpf_program *prog)
+{
+	int i = b->link_fd ? prog_index(b, prog) : -1;
+
+	return i >= 0 && b->link_fd[i] >= 0;
+}
+
+int bpfsess__attach_prog(struct bpfsess *b, const struct bpf_program *prog, bool quiet)
+{
+	int i = b->prog_fd ? prog_index(b, prog) : -1, link;
+
+	if (i < 0 || b->prog_fd[i] < 0)
 		return -EINVAL;
-	link = bpf_program__attach(prog);
-	if (!link) {
-		err = -errno;
+	link = bpfload__attach(prog, b->prog_fd[i]);
+	if (link < 0) {
 		if (!quiet)
 			cli__err("cannot attach %s: %s%s", bpf_program__section_name(prog),
-				 strerror(-err),
-				 err == -EPERM || err == -EACCES   ? " (" BPFENV_PRIVILEGE_HINT ")"
-				 : err == -ENOENT || err == -ESRCH ? " (this kernel lacks the hook)"
-								   : "");
-		return err;
+				 strerror(-link),
+				 link == -EPERM || link == -EACCES ? " (" BPFENV_PRIVILEGE_HINT ")"
+				 : link == -ENOENT || link == -ESRCH
+					 ? " (this kernel lacks the hook)"
+					 : "");
+		return link;
 	}
-	*slot = link;
+	b->link_fd[i] = link;
 	return 0;
 }
 
@@ -157,8 +177,7 @@ int bpfsess__attach(struct bpfsess *b)
 		struct bpf_program *prog = *b->obj_skel->progs[i].prog;
 		int err;
 
-		if (!bpf_program__autoload(prog) || !bpf_program__autoattach(prog) ||
-		    *b->obj_skel->progs[i].link)
+		if (b->prog_fd[i] < 0 || !bpf_program__autoattach(prog) || b->link_fd[i] >= 0)
 			continue;
 		err = bpfsess__attach_prog(b, prog, false);
 		if (err)
@@ -167,14 +186,19 @@ int bpfsess__attach(struct bpfsess *b)
 	return 0;
 }
 
+static void detach_one(struct bpfsess *b, int i)
+{
+	if (b->link_fd[i] >= 0)
+		close(b->link_fd[i]);
+	b->link_fd[i] = -1;
+}
+
 void bpfsess__detach_prog(struct bpfsess *b, const struct bpf_program *prog)
 {
-	struct bpf_link **slot = link_slot(b, prog);
+	int i = b->link_fd ? prog_index(b, prog) : -1;
 
-	if (!slot)
-		return;
-	bpf_link__destroy(*slot);
-	*slot = NULL;
+	if (i >= 0)
+		detach_one(b, i);
 }
 
 static bool is_iterator(const struct bpf_program *prog)
@@ -184,15 +208,42 @@ static bool is_iterator(const struct bpf_program *prog)
 
 void bpfsess__detach(struct bpfsess *b)
 {
+	if (!b->link_fd)
+		return;
 	/* Last attached, first detached: a later hook may rely on an earlier one's state. */
-	for (int i = b->obj_skel->prog_cnt - 1; i >= 0; i--) {
-		struct bpf_link **slot = b->obj_skel->progs[i].link;
+	for (int i = b->obj_skel->prog_cnt - 1; i >= 0; i--)
+		if (!is_iterator(*b->obj_skel->progs[i].prog))
+			detach_one(b, i);
+}
 
-		if (!*slot || is_iterator(*b->obj_skel->progs[i].prog))
-			continue;
-		bpf_link__destroy(*slot);
-		*slot = NULL;
+/* Every link closed, and the loader's programs; before the skeleton goes. */
+static void drop_fds(struct bpfsess *b)
+{
+	for (int i = 0; b->link_fd && i < b->obj_skel->prog_cnt; i++)
+		detach_one(b, i);
+	for (int i = 0; b->by_loader && b->prog_fd && i < b->obj_skel->prog_cnt; i++)
+		if (b->prog_fd[i] >= 0)
+			close(b->prog_fd[i]);
+	free(b->prog_fd);
+	free(b->link_fd);
+	b->prog_fd = b->link_fd = NULL;
+}
+
+int bpfsess__reopen(struct bpfsess *b)
+{
+	int err;
+
+	drop_fds(b);
+	b->hooks->destroy(b->skel);
+	b->obj_skel = NULL;
+	b->skel = b->hooks->open();
+	if (!b->skel) {
+		err = -errno;
+		cli__err("cannot open the BPF object: %s", strerror(-err));
+		return err;
 	}
+	b->obj_skel = b->hooks->skeleton(b->skel);
+	return 0;
 }
 
 int bpfsess__open_ring(struct bpfsess *b, struct bpf_map *map, const char *what,
@@ -245,12 +296,12 @@ int bpfsess__poll(struct bpfsess *b, uint64_t deadline_ns)
 	return 0;
 }
 
-int bpfsess__iter_read(struct bpfsess *b, struct bpf_link *iter_link, size_t rec_size,
+int bpfsess__iter_read(struct bpfsess *b, const struct bpf_program *iter, size_t rec_size,
 		       int (*fn)(void *ctx, const void *rec), void *ctx)
 {
 	size_t have = 0, buf_size = ITER_BUF_BYTES / rec_size * rec_size;
+	int i = b->link_fd ? prog_index(b, iter) : -1, fd, err = 0;
 	char *buf = b->iter_buf;
-	int fd, err = 0;
 
 	if (!buf) {
 		buf = b->iter_buf = malloc(ITER_BUF_BYTES);
@@ -259,9 +310,9 @@ int bpfsess__iter_read(struct bpfsess *b, struct bpf_link *iter_link, size_t rec
 			return -ENOMEM;
 		}
 	}
-	fd = bpf_iter_create(bpf_link__fd(iter_link));
+	fd = i < 0 ? -EBADF : bpf_iter_create(b->link_fd[i]);
 	if (fd < 0) {
-		err = -errno;
+		err = fd;
 		cli__err("cannot start the task iterator: %s", strerror(-err));
 		return err;
 	}
@@ -299,10 +350,10 @@ void bpfsess__prog_costs(const struct bpfsess *b, bpfsess_cost_fn fn, void *ctx)
 		struct bpf_prog_info info;
 		__u32 len = sizeof(info);
 
-		if (!bpf_program__autoload(prog) || bpf_program__fd(prog) < 0)
+		if (b->prog_fd[i] < 0)
 			continue;
 		memset(&info, 0, sizeof(info));
-		if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
+		if (bpf_obj_get_info_by_fd(b->prog_fd[i], &info, &len))
 			continue;
 		fn(ctx, bpf_program__name(prog), info.run_time_ns, info.run_cnt);
 	}
@@ -311,9 +362,8 @@ void bpfsess__prog_costs(const struct bpfsess *b, bpfsess_cost_fn fn, void *ctx)
 void bpfsess__close(struct bpfsess *b)
 {
 	ring_buffer__free(b->rb);
-	if (b->obj_skel)
-		bpfsess__detach(b);
-	/* The iterators' links, and the rest, go with the skeleton. */
+	drop_fds(b);
+	/* The maps, and libbpf's own programs, go with the skeleton. */
 	if (b->skel)
 		b->hooks->destroy(b->skel);
 	free(b->iter_buf);

@@ -6,9 +6,11 @@
  *                         open the skeleton
  *   (configure)           the session's own: rodata, autoload and autoattach
  *                         choices, map sizes, on b->skel
- *   bpfsess__load()
+ *   bpfsess__load()       by a loader program, which the kernel relocates
+ *                         against its own BTF (bpfenv__kernel_loads()), or
+ *                         by libbpf
  *   bpfsess__attach()     every program that is loaded and auto-attached,
- *                         iterators included, into the skeleton's own links
+ *                         iterators included, each into a link of its own
  *   bpfsess__open_ring()  optional
  *   bpfsess__poll(), bpfsess__iter_read()      the session's reads
  *   bpfsess__close()      the one cleanup path, from any step
@@ -61,7 +63,10 @@ struct bpfsess {
 	struct bpf_object_skeleton *obj_skel;
 	const struct bpfsess_skel *hooks;
 	bool verbose;	  /* libbpf's warnings, the cost of loading */
+	bool by_loader;	  /* loaded by a loader program: prog_fd[] is ours to close */
 	uint32_t nr_cpus; /* possible CPUs: the length of per-CPU values */
+	int *prog_fd;	  /* by the skeleton's program index, once loaded; -1: not loaded */
+	int *link_fd;	  /* by the same index; -1: not attached */
 	struct ring_buffer *rb;
 	uint64_t beat_ns; /* the longest wait on the ring (records that ask no wake-up) */
 	void *iter_buf;	  /* every iterator read's, allocated at the first */
@@ -83,8 +88,14 @@ int bpfsess__reopen(struct bpfsess *b);
 /* Every program loaded and left to auto-attach, in the object's order. */
 int bpfsess__attach(struct bpfsess *b);
 
-/* One program run by hand, into its skeleton link; quiet: the caller says why not. */
-int bpfsess__attach_prog(struct bpfsess *b, struct bpf_program *prog, bool quiet);
+/* One program run by hand, into its link; quiet: the caller says why not. */
+int bpfsess__attach_prog(struct bpfsess *b, const struct bpf_program *prog, bool quiet);
+
+/* A loaded program's descriptor (to run it by hand), or -1. */
+int bpfsess__prog_fd(const struct bpfsess *b, const struct bpf_program *prog);
+
+/* Whether prog is attached now. */
+bool bpfsess__attached(const struct bpfsess *b, const struct bpf_program *prog);
 
 /* Detach one program (its link destroyed), if attached. */
 void bpfsess__detach_prog(struct bpfsess *b, const struct bpf_program *prog);
@@ -110,10 +121,10 @@ int bpfsess__poll(struct bpfsess *b, uint64_t deadline_ns);
 int bpfsess__consume(struct bpfsess *b);
 
 /*
- * Run the iterator behind iter_link once and hand each whole record of
+ * Run the attached iterator program iter once and hand each whole record of
  * rec_size bytes to fn (which returns 0 to go on). Errors are said.
  */
-int bpfsess__iter_read(struct bpfsess *b, struct bpf_link *iter_link, size_t rec_size,
+int bpfsess__iter_read(struct bpfsess *b, const struct bpf_program *iter, size_t rec_size,
 		       int (*fn)(void *ctx, const void *rec), void *ctx);
 
 /*

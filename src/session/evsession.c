@@ -28,6 +28,7 @@
 
 #include "bpf/abi_check.h"
 #include "bpf/ev_logic.h"
+#include "core/btfscan.h"
 #include "session/bpfenv.h"
 #include "session/bpfsess.h"
 #include "session/probesession.h"
@@ -275,19 +276,14 @@ static bool is_prio_hook(const struct events_bpf *skel, const struct bpf_program
 
 /*
  * The kernel has the functions of the priority hooks (not inlined away) in
- * its BTF, so fentry/fexit can target them. Asked of libbpf on the object
- * itself: it parses the kernel's BTF for that once and keeps it for the
- * load (CO-RE and every tp_btf need it too). Our own parse, one per
- * function, cost as much again each: 5 MB copied twice and 10 ms.
+ * its BTF, so fentry/fexit can target them (their sections name them).
  */
-static bool kernel_has_prio_funcs(struct events_bpf *skel)
+static bool kernel_has_prio_funcs(void)
 {
-	return !bpf_program__set_attach_target(skel->progs.ev_nice_in, 0, "set_user_nice") &&
-	       !bpf_program__set_attach_target(skel->progs.ev_nice_out, 0, "set_user_nice") &&
-	       !bpf_program__set_attach_target(skel->progs.ev_setsched_in, 0,
-					       "__sched_setscheduler") &&
-	       !bpf_program__set_attach_target(skel->progs.ev_setsched_out, 0,
-					       "__sched_setscheduler");
+	struct btfscan_want want[] = { { "set_user_nice", BTFSCAN_FUNC, 0 },
+				       { "__sched_setscheduler", BTFSCAN_FUNC, 0 } };
+
+	return !bpfenv__kernel_has(want, 2) && want[0].id && want[1].id;
 }
 
 static void set_autoload(struct events_bpf *skel, uint32_t mask, bool prio_hooks)
@@ -442,7 +438,7 @@ struct evsession *evsession__open(const struct ev_opts *o)
 	if (take_probes(s, o))
 		goto fail;
 	if (o->mask & SEV_MASK(SEV_PRIO)) {
-		prio_hooks = kernel_has_prio_funcs(s->skel);
+		prio_hooks = kernel_has_prio_funcs();
 		if (!prio_hooks)
 			fprintf(stderr,
 				"schedscope: warning: this kernel's BTF lacks set_user_nice() or "
@@ -460,9 +456,8 @@ struct evsession *evsession__open(const struct ev_opts *o)
 	 * them would be counted twice. The object is the loaded one (load()
 	 * may have opened it again).
 	 */
-	if ((s->probes & PROBES_SWITCHES) &&
-	    (probe_switches__init(&s->sw, s->skel->obj, s->b.nr_cpus, o->cli->cpu) ||
-	     probe_switches__read(&s->sw, true)))
+	if ((s->probes & PROBES_SWITCHES) && (probe_switches__init(&s->sw, &s->b, o->cli->cpu) ||
+					      probe_switches__read(&s->sw, true)))
 		goto fail;
 	if (attach(s, prio_hooks))
 		goto fail;
@@ -606,7 +601,7 @@ static int scan(struct evsession *s, bool all, int (*fn)(void *ctx, const struct
 	struct scan_ctx c = { s, fn, ctx };
 
 	s->skel->bss->scan_all = all;
-	return bpfsess__iter_read(&s->b, s->skel->links.ev_scan, sizeof(struct ss_ev_snap), on_snap,
+	return bpfsess__iter_read(&s->b, s->skel->progs.ev_scan, sizeof(struct ss_ev_snap), on_snap,
 				  &c);
 }
 

@@ -56,7 +56,7 @@ static int silent_pass(struct latsession *s, __u32 *mode)
 
 	*mode = 1;
 	/* Any record size will do. */
-	err = bpfsess__iter_read(&s->b, s->skel->links.scan_tasks, 1, ignore_rec, NULL);
+	err = bpfsess__iter_read(&s->b, s->skel->progs.scan_tasks, 1, ignore_rec, NULL);
 	*mode = 0;
 	return err;
 }
@@ -334,7 +334,7 @@ int latsession__scan(struct latsession *s, uint64_t min_ns, bool inverted,
 
 	s->skel->bss->scan_min_ns = min_ns;
 	s->skel->bss->scan_inversion = inverted;
-	return bpfsess__iter_read(&s->b, s->skel->links.scan_tasks, sizeof(struct ss_waiting_rec),
+	return bpfsess__iter_read(&s->b, s->skel->progs.scan_tasks, sizeof(struct ss_waiting_rec),
 				  on_waiting_rec, &to);
 }
 

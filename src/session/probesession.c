@@ -10,6 +10,7 @@
 
 #include "bpf/abi.h"
 #include "bpf/abi_check.h"
+#include "core/btfscan.h"
 #include "probes.skel.h"
 #include "session/bpfenv.h"
 #include "session/bpfsess.h"
@@ -89,15 +90,23 @@ uint32_t probesession__hooks_available(struct bpf_object *obj, uint64_t *tick_fn
 				       const char *why[SS_NR_PROBES])
 {
 	uint32_t hooks = (1u << PH_NR) - 1, avail = 0;
+	char names[NR_HOOK_PROGS][BTFSCAN_NAME_MAX];
+	struct btfscan_want want[NR_HOOK_PROGS];
 
 	for (size_t i = 0; i < NR_HOOK_PROGS; i++) {
-		struct bpf_program *prog = hook_prog(obj, i);
 		/* Its own tracepoint (a hook may have two), as its section names it. */
-		const char *tp = strchr(bpf_program__section_name(prog), '/');
+		const char *tp = strchr(bpf_program__section_name(hook_prog(obj, i)), '/');
 
-		if (!tp || bpf_program__set_attach_target(prog, 0, tp + 1))
-			hooks &= ~(1u << hook_progs[i].hook);
+		/* tp_btf finds a tracepoint by the typedef the kernel declares for it. */
+		snprintf(names[i], sizeof(names[i]), "btf_trace_%s", tp ? tp + 1 : "");
+		want[i].name = names[i];
+		want[i].kind = BTFSCAN_TYPEDEF;
 	}
+	if (bpfenv__kernel_has(want, NR_HOOK_PROGS))
+		hooks = 0;
+	for (size_t i = 0; i < NR_HOOK_PROGS; i++)
+		if (!want[i].id)
+			hooks &= ~(1u << hook_progs[i].hook);
 	/* Without the function's address the timer hook cannot tell the tick. */
 	*tick_fn = hooks & (1u << PH_HRTIMER) ? tick_fn_addr() : 0;
 	if (!*tick_fn)
@@ -154,16 +163,18 @@ int probesession__available(uint32_t *avail, const char *why[SS_NR_PROBES])
 	return 0;
 }
 
-int probe_switches__init(struct probe_switches *sw, struct bpf_object *obj, uint32_t nr_cpus,
-			 int filter_cpu)
+int probe_switches__init(struct probe_switches *sw, const struct bpfsess *b, int filter_cpu)
 {
+	const struct bpf_object *obj = *b->obj_skel->obj;
+
 	memset(sw, 0, sizeof(*sw));
+	sw->b = b;
 	sw->prog = bpf_object__find_program_by_name(obj, "probe_cpu");
 	sw->map = bpf_object__find_map_by_name(obj, "switch_stat");
-	sw->nr_cpus = nr_cpus;
+	sw->nr_cpus = b->nr_cpus;
 	sw->filter_cpu = filter_cpu;
-	sw->base = calloc(nr_cpus, sizeof(*sw->base));
-	sw->now = calloc(nr_cpus, sizeof(*sw->now));
+	sw->base = calloc(sw->nr_cpus, sizeof(*sw->base));
+	sw->now = calloc(sw->nr_cpus, sizeof(*sw->now));
 	if (!sw->prog || !sw->map || !sw->base || !sw->now) {
 		cli__err("out of memory");
 		return -ENOMEM;
@@ -184,7 +195,7 @@ int probe_switches__read(struct probe_switches *sw, bool base)
 	uint32_t zero = 0;
 	int err;
 
-	bpfenv__run_on_each_cpu(sw->prog, sw->nr_cpus);
+	bpfenv__run_on_each_cpu(bpfsess__prog_fd(sw->b, sw->prog), sw->nr_cpus);
 	err = bpf_map__lookup_elem(sw->map, &zero, sizeof(zero), out, sw->nr_cpus * sizeof(*out),
 				   0);
 	if (err)
@@ -257,7 +268,7 @@ int probesession__start(struct probesession *s, const struct probe_opts *o)
 	int err;
 
 	configure(s, o);
-	err = probe_switches__init(&s->sw, s->skel->obj, s->b.nr_cpus, o->cli->cpu);
+	err = probe_switches__init(&s->sw, &s->b, o->cli->cpu);
 	/* Counted by slot, the hash holds nothing: one key is its least size. */
 	if (!err)
 		err = counts_read__start(&s->b, &s->counts, s->skel->maps.counts,

@@ -58,7 +58,8 @@ int probesession__usable(uint32_t asked, uint32_t avail, const char *const *why,
  * the CPU by the object's probe_cpu) against the switches probe_switch saw.
  */
 struct probe_switches {
-	struct bpf_program *prog;
+	const struct bpfsess *b;
+	const struct bpf_program *prog; /* probe_cpu, run by hand once loaded */
 	struct bpf_map *map;
 	uint32_t nr_cpus;
 	int filter_cpu;		     /* -C, or -1 */
@@ -66,9 +67,8 @@ struct probe_switches {
 	struct ss_switch_stat *now;  /* per CPU, at the last read */
 };
 
-/* For obj, before its load. 0, or -ENOMEM (said). */
-int probe_switches__init(struct probe_switches *sw, struct bpf_object *obj, uint32_t nr_cpus,
-			 int filter_cpu);
+/* For b's object, before its load. 0, or -ENOMEM (said). */
+int probe_switches__init(struct probe_switches *sw, const struct bpfsess *b, int filter_cpu);
 void probe_switches__free(struct probe_switches *sw);
 /* Read each CPU's counts now, as the base or the latest. 0 or -errno (said). */
 int probe_switches__read(struct probe_switches *sw, bool base);

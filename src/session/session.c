@@ -109,7 +109,7 @@ struct session *session__open(const struct session_opts *o)
 	if (o->threads &&
 	    bpfsess__open_ring(&s->b, s->skel->maps.exits, "exit", on_exit_record, s, EXIT_BEAT_NS))
 		goto fail;
-	bpfenv__run_on_each_cpu(s->skel->progs.probe_cpu, s->b.nr_cpus);
+	bpfenv__run_on_each_cpu(bpfsess__prog_fd(&s->b, s->skel->progs.probe_cpu), s->b.nr_cpus);
 	s->skel->bss->epoch = s->epoch;
 	return s;
 fail:
@@ -158,7 +158,7 @@ static int scan(struct session *s, bool baseline, uint64_t t0_ns)
 	s->skel->bss->iter_seed = baseline;
 	if (s->acct)
 		acct__begin_pass(s->acct, baseline, t0_ns);
-	err = bpfsess__iter_read(&s->b, s->skel->links.dump_task, sizeof(struct ss_task_rec),
+	err = bpfsess__iter_read(&s->b, s->skel->progs.dump_task, sizeof(struct ss_task_rec),
 				 observe_rec, s);
 	if (s->acct)
 		acct__end_pass(s->acct);
@@ -169,7 +169,7 @@ int session__baseline(struct session *s, uint64_t t0_ns, struct cpustat *cs)
 {
 	int err = 0;
 
-	if (s->skel->links.dump_task)
+	if (bpfsess__attached(&s->b, s->skel->progs.dump_task))
 		err = scan(s, true, t0_ns);
 	if (!err)
 		err = sample_cpus(s, cs);
@@ -213,7 +213,7 @@ static int sample_cpus(struct session *s, struct cpustat *cs)
 	uint64_t now = 0, untraced = 0;
 	int err, tries;
 
-	bpfenv__run_on_each_cpu(s->skel->progs.probe_cpu, s->b.nr_cpus);
+	bpfenv__run_on_each_cpu(bpfsess__prog_fd(&s->b, s->skel->progs.probe_cpu), s->b.nr_cpus);
 	/* The idle fields change under idle_seq: two equal, even copies agree. */
 	for (tries = 0; tries < 8; tries++) {
 		bool stable = true;

@@ -47,14 +47,15 @@ struct syscsession {
  * len bytes of the kernel's at addr into the peek buffer, through sc_peek
  * run by hand. Returns 0 or -errno (an address not mapped: -EFAULT).
  */
-static int peek(struct syscount_bpf *skel, uint64_t addr, uint32_t len)
+static int peek(const struct bpfsess *b, uint64_t addr, uint32_t len)
 {
+	struct syscount_bpf *skel = b->skel;
 	LIBBPF_OPTS(bpf_test_run_opts, opts);
 	int err;
 
 	skel->bss->peek_addr = addr;
 	skel->bss->peek_len = len;
-	err = bpf_prog_test_run_opts(bpf_program__fd(skel->progs.sc_peek), &opts);
+	err = bpf_prog_test_run_opts(bpfsess__prog_fd(b, skel->progs.sc_peek), &opts);
 	if (err)
 		return err;
 	return skel->bss->peek_err ? (int)skel->bss->peek_err : 0;
@@ -69,23 +70,24 @@ static int peek(struct syscount_bpf *skel, uint64_t addr, uint32_t len)
  * between two; a read that fails (a page of the region not mapped) is
  * retried page by page. 0: not found.
  */
-static uint64_t scan(struct syscount_bpf *skel, const struct syscnames *n, enum sysc_abi abi,
+static uint64_t scan(const struct bpfsess *b, const struct syscnames *n, enum sysc_abi abi,
 		     uint64_t lo, uint64_t hi)
 {
+	struct syscount_bpf *skel = b->skel;
 	const uint64_t *words = (const uint64_t *)skel->bss->peek_buf;
 	const uint64_t step = PEEK_BYTES - 64;
 
 	for (uint64_t addr = lo; addr < hi; addr += step) {
 		long at = -1;
 
-		if (!peek(skel, addr, PEEK_BYTES)) {
+		if (!peek(b, addr, PEEK_BYTES)) {
 			at = syscnames__find(n, abi, words, SS_PEEK_WORDS);
 			if (at >= 0)
 				return addr + (uint64_t)at * 8;
 			continue;
 		}
 		for (uint64_t page = addr; page < addr + step; page += PAGE_BYTES) {
-			if (peek(skel, page, PAGE_BYTES))
+			if (peek(b, page, PAGE_BYTES))
 				continue;
 			at = syscnames__find(n, abi, words, PAGE_BYTES / 8);
 			if (at >= 0)
@@ -96,8 +98,9 @@ static uint64_t scan(struct syscount_bpf *skel, const struct syscnames *n, enum 
 }
 
 /* Table abi read into the names; how it went, for -v. */
-static const char *find_table(struct syscount_bpf *skel, struct syscnames *n, enum sysc_abi abi)
+static const char *find_table(const struct bpfsess *b, struct syscnames *n, enum sysc_abi abi)
 {
+	struct syscount_bpf *skel = b->skel;
 	const char *sym = abi == SYSC_X64 ? "sys_call_table" : "ia32_sys_call_table";
 	uint64_t addr = syscnames__addr(n, sym), lo, hi;
 	const char *how = "named by kallsyms";
@@ -106,13 +109,13 @@ static const char *find_table(struct syscount_bpf *skel, struct syscnames *n, en
 		how = "found in read-only data by its first handlers";
 		if (!syscnames__search_region(n, &lo, &hi))
 			return "not found: kallsyms lists neither it nor __start_rodata";
-		addr = scan(skel, n, abi, lo, hi);
+		addr = scan(b, n, abi, lo, hi);
 		if (!addr)
 			/* Commit 1e3ad78334a6 (6.9, and stable 6.1 and 6.6) dropped ia32's. */
 			return "not found in read-only data (kernels with the 2024 "
 			       "branch-history fix keep no ia32 table)";
 	}
-	if (peek(skel, addr, PEEK_BYTES) && peek(skel, addr, SYSC_MAX_NR * 8))
+	if (peek(b, addr, PEEK_BYTES) && peek(b, addr, SYSC_MAX_NR * 8))
 		return "not readable";
 	if (!syscnames__set_table(n, abi, (const uint64_t *)skel->bss->peek_buf, SYSC_MAX_NR))
 		return "not a table of handlers where kallsyms says";
@@ -146,13 +149,13 @@ static struct syscnames *read_symbols(const char **why)
  * The names: n's symbols (NULL: why not) and the tables the loaded object
  * reads. n itself, or NULL after a warning that numbers will be shown.
  */
-static struct syscnames *find_names(struct syscount_bpf *skel, struct syscnames *n, const char *why,
+static struct syscnames *find_names(const struct bpfsess *b, struct syscnames *n, const char *why,
 				    bool verbose)
 {
 	static const char *const abi_names[SYSC_NR_ABIS] = { "x86-64", "ia32" };
 
 	for (int abi = 0; n && abi < SYSC_NR_ABIS; abi++) {
-		const char *how = find_table(skel, n, (enum sysc_abi)abi);
+		const char *how = find_table(b, n, (enum sysc_abi)abi);
 
 		if (verbose)
 			fprintf(stderr, "schedscope: %s syscall table: %s, %zu numbers\n",
@@ -281,7 +284,7 @@ struct syscsession *syscsession__open(const struct sysc_opts *o)
 		counts_read__set_max(s->counts, SS_HIST_MAX);
 	else if (!o->by_process && use_slots(s))
 		goto fail;
-	s->names = find_names(s->skel, names, why, o->cli->verbose);
+	s->names = find_names(&s->b, names, why, o->cli->verbose);
 	if (o->slower_ns &&
 	    bpfsess__open_ring(&s->b, s->skel->maps.events, "--slower", on_record, s, RING_BEAT_NS))
 		goto fail;
@@ -314,7 +317,7 @@ int syscsession__names_only(bool verbose, struct syscnames **out)
 		return 1;
 	}
 	names = read_symbols(&why);
-	*out = find_names(skel, names, why, verbose);
+	*out = find_names(&b, names, why, verbose);
 	bpfsess__close(&b);
 	return *out ? 0 : 1;
 }

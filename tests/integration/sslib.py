@@ -511,14 +511,15 @@ class Tracer:
     printed is kept for the caller to judge.
     """
 
-    def __init__(self, args, cpus=None, ready_timeout=30, wait_ready=True):
+    def __init__(self, args, cpus=None, ready_timeout=30, wait_ready=True, env=None):
         path = schedscope_path()
         self.args = [str(a) for a in args]
         self.cmd = [str(path)] + self.args
         with affinity(cpus):
             self.proc = subprocess.Popen(
                 self.cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE, text=True, bufsize=1)
+                stderr=subprocess.PIPE, text=True, bufsize=1,
+                env={**os.environ, **env} if env else None)
         self.out = LineReader(self.proc.stdout, "tracer-out")
         self.err = LineReader(self.proc.stderr, "tracer-err")
         self.stdout = None

@@ -559,7 +559,9 @@ def c_runqlat():
         raise Fail("percentiles out of order: %r" % a, name)
     print("# runqlat: %d waits, p50 %d ns, max %d ns" % (a["count"], a["p50_ns"], a["max_ns"]))
     # This older verifier prunes less: the budget of tests/integration/test_load.py.
-    m = [re.match(r"schedscope: \S+ loaded in ([0-9.]+) ms; instructions verified:(.*)", l)
+    # 6.1 is the first release the kernel loader is used on by default.
+    m = [re.match(r"schedscope: \S+ loaded in ([0-9.]+) ms \(kernel loader\); "
+                  r"instructions verified:(.*)", l)
          for l in b["err"]]
     m = [x for x in m if x]
     words = m[0].group(2).split() if m else []
