@@ -343,19 +343,21 @@ int BPF_PROG(on_migrate, struct task_struct *p, int dest_cpu)
 static __always_inline void fill_rec(struct ss_task_rec *rec, struct task_struct *t,
 				     struct task_acct *ta)
 {
+	struct task_struct *leader = BPF_CORE_READ(t, group_leader);
+
 	__builtin_memset(rec, 0, sizeof(*rec));
 	rec->start_ns = t->start_time;
-	rec->pstart_ns = t->group_leader->start_time;
+	rec->pstart_ns = BPF_CORE_READ(leader, start_time);
 	rec->runtime_ns = t->se.sum_exec_runtime;
 	rec->run_delay_ns = t->sched_info.run_delay;
 	rec->nvcsw = t->nvcsw;
 	rec->nivcsw = t->nivcsw;
 	rec->migrations = t->se.nr_migrations;
-	rec->cgroup_id = task_cgroup_id(t);
+	rec->cgroup_id = BPF_CORE_READ(t, cgroups, dfl_cgrp, kn, id);
 	rec->pid = t->tgid;
 	rec->tid = t->pid;
 	bpf_probe_read_kernel(rec->comm, sizeof(rec->comm), t->comm);
-	bpf_probe_read_kernel(rec->pcomm, sizeof(rec->pcomm), t->group_leader->comm);
+	bpf_probe_read_kernel(rec->pcomm, sizeof(rec->pcomm), &leader->comm);
 	if (ta && filter_cpu >= 0) {
 		/* top -C: the figures on that CPU, the slice in progress included. */
 		rec->runtime_ns = ta->oc.runtime_ns;
