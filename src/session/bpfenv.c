@@ -95,6 +95,23 @@ out:
 	return err;
 }
 
+int bpfenv__fentry_loads(uint32_t btf_id)
+{
+	/* return 0: nothing else, so nothing but the attach point is judged */
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_FENTRY,
+		    .attach_btf_id = btf_id);
+	int fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "ss_fentry", "GPL", insns, 2, &opts);
+
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
+}
+
 int bpfenv__check(bool verbose)
 {
 	const char *how = getenv(LOADER_ENV);

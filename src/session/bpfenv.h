@@ -44,6 +44,12 @@ struct btfscan_want;
  */
 int bpfenv__kernel_has(struct btfscan_want *want, size_t n);
 
+/*
+ * Whether the kernel loads an fentry program at the function of BTF id
+ * btf_id (some refuse tracing programs there, or everywhere): 0 or -errno.
+ */
+int bpfenv__fentry_loads(uint32_t btf_id);
+
 /* -p, -t and -c of cli into the programs' read-only filter, before load. */
 void bpfenv__set_task_filter(struct ss_task_filter *f, const struct cli *cli);
 

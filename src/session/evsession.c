@@ -274,16 +274,34 @@ static bool is_prio_hook(const struct events_bpf *skel, const struct bpf_program
 	       p == skel->progs.ev_setsched_in || p == skel->progs.ev_setsched_out;
 }
 
+#define PRIO_FUNCS "set_user_nice() and __sched_setscheduler()"
+
 /*
- * The kernel has the functions of the priority hooks (not inlined away) in
- * its BTF, so fentry/fexit can target them (their sections name them).
+ * The priority hooks can be loaded: the kernel's BTF has their functions
+ * (not inlined away), and the kernel lets tracing programs attach there
+ * (some refuse fentry/fexit at load). Asked of a two-instruction program,
+ * not of the whole object, which would be verified only to be refused.
+ * Says why not.
  */
-static bool kernel_has_prio_funcs(void)
+static bool prio_hooks_usable(void)
 {
 	struct btfscan_want want[] = { { "set_user_nice", BTFSCAN_FUNC, 0 },
 				       { "__sched_setscheduler", BTFSCAN_FUNC, 0 } };
+	int err = 0;
 
-	return !bpfenv__kernel_has(want, 2) && want[0].id && want[1].id;
+	if (bpfenv__kernel_has(want, 2) || !want[0].id || !want[1].id) {
+		fprintf(stderr, "schedscope: warning: this kernel's BTF lacks " PRIO_FUNCS
+				": only priority inheritance is traced\n");
+		return false;
+	}
+	for (size_t i = 0; i < 2 && !err; i++)
+		err = bpfenv__fentry_loads(want[i].id);
+	if (err)
+		fprintf(stderr,
+			"schedscope: warning: this kernel refuses fentry/fexit programs "
+			"on " PRIO_FUNCS " (%s): only priority inheritance is traced\n",
+			strerror(-err));
+	return !err;
 }
 
 static void set_autoload(struct events_bpf *skel, uint32_t mask, bool prio_hooks)
@@ -376,9 +394,8 @@ static int load(struct evsession *s, const struct ev_opts *o, bool *prio_hooks)
 	err = bpfsess__load(&s->b, *prio_hooks);
 	if (err && *prio_hooks) {
 		fprintf(stderr,
-			"schedscope: warning: this kernel refuses fentry/fexit programs on "
-			"set_user_nice() and __sched_setscheduler() (%s): only priority "
-			"inheritance is traced\n",
+			"schedscope: warning: this kernel refuses fentry/fexit programs "
+			"on " PRIO_FUNCS " (%s): only priority inheritance is traced\n",
 			strerror(-err));
 		*prio_hooks = false;
 		err = bpfsess__reopen(&s->b);
@@ -437,13 +454,8 @@ struct evsession *evsession__open(const struct ev_opts *o)
 	}
 	if (take_probes(s, o))
 		goto fail;
-	if (o->mask & SEV_MASK(SEV_PRIO)) {
-		prio_hooks = kernel_has_prio_funcs();
-		if (!prio_hooks)
-			fprintf(stderr,
-				"schedscope: warning: this kernel's BTF lacks set_user_nice() or "
-				"__sched_setscheduler(): only priority inheritance is traced\n");
-	}
+	if (o->mask & SEV_MASK(SEV_PRIO))
+		prio_hooks = prio_hooks_usable();
 	if (load(s, o, &prio_hooks))
 		goto fail;
 	/* Consumption is bounded by the callback (should_yield()), the wait by EV_POLL_MS. */
