@@ -21,8 +21,9 @@ buffer and its own copy): 11 MB of a 14 MB peak, and half the CPU. Loaded
 by a loader program (the default from 6.1), the kernel relocates against
 its own copy and this process never reads it. What is left is the
 kernel's: the verifier looks up "trusted" nested types by name in the
-kernel's BTF, a linear search, at every pointer loaded from a task (most
-of top's 30 ms), and each ring buffer is mapped with its data area twice
+kernel's BTF, a linear search, at every pointer loaded from a task (the
+cold paths read those with probes instead), and each ring buffer is
+mapped with its data area twice
 (so a record never wraps): 2 MiB of RSS for top's and runqslower's 1 MiB
 rings, 32 MiB for trace's 16 MiB. Both loaders are measured.
 """
