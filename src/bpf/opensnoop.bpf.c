@@ -22,8 +22,8 @@
  * them. A failed open has no file: its name as given is put after the path
  * of its directory (the dirfd's file, or the cwd), `..` and symlinks in the
  * name left as written. Paths are from the root of the mount tree, not of a
- * chroot. The walk stops after PATH_DEPTH components and marks the path
- * truncated.
+ * chroot. The walk keeps at most PATH_DEPTH names and marks a path with
+ * more truncated.
  *
  * The walk keeps where each name is, not its bytes. With --path the top
  * names are compared with each prefix's components first (open_logic.h):
@@ -48,6 +48,8 @@ char LICENSE[] SEC("license") = "GPL";
 #define AT_FDCWD_ -100
 #define NAME_MAX_ 255
 #define PATH_DEPTH 48
+/* Steps that keep no name: the root's, and each mount crossed on the way. */
+#define WALK_STEPS (PATH_DEPTH + 16)
 #define NAMES_MASK 63 /* an index into scratch.names the verifier sees bounded */
 /* The path is built right to left, ending at BUILD_END; the name follows it. */
 #define BUILD_END SS_PATH_MAX
@@ -222,13 +224,20 @@ struct walk {
 	__u32 bytes;	    /* their length as a path: a '/' and the name each */
 	__u32 room;	    /* the bytes the path may take in scratch.build */
 	__u32 flags;	    /* SS_PATH_TRUNC when cut */
+	__u32 ended;	    /* the walk ended (bpf_loop()'s count cannot tell) */
 };
+
+static __always_inline long end_walk(struct walk *w)
+{
+	w->ended = 1;
+	return 1;
+}
 
 /*
  * One step up: the dentry's name kept (where it is, not its bytes), or, at
- * its mount's root, on to the mountpoint in the parent mount. Returns 1 at
- * the root of the mount tree (or when the name does not fit), ending the
- * loop.
+ * its mount's root, on to the mountpoint in the parent mount. Ends the
+ * loop (returns 1, w->ended set) at the root of the mount tree, or when
+ * the name does not fit.
  *
  * A bpf_loop() callback is verified once; an open-coded loop was verified
  * per iteration and per path through it, past the verifier's 1M limit.
@@ -245,7 +254,7 @@ static long walk_step(__u32 i, void *ctx)
 		struct mount *up = w->up.parent;
 
 		if (up == w->mnt)
-			return 1; /* the root of the mount tree */
+			return end_walk(w); /* the root of the mount tree */
 		w->d = w->up.mountpoint;
 		w->mnt = up;
 		read_mount_up(up, &w->up);
@@ -253,13 +262,13 @@ static long walk_step(__u32 i, void *ctx)
 	}
 	read_dentry_up(d, &du);
 	if (d == du.parent)
-		return 1; /* the root of a tree mounted nowhere */
+		return end_walk(w); /* the root of a tree mounted nowhere */
 	s = bpf_map_lookup_elem(&scratch_map, &zero);
 	if (!s)
-		return 1;
-	if (du.name.len > NAME_MAX_ || w->bytes + du.name.len + 1 > w->room) {
+		return end_walk(w);
+	if (nr >= PATH_DEPTH || du.name.len > NAME_MAX_ || w->bytes + du.name.len + 1 > w->room) {
 		w->flags |= SS_PATH_TRUNC;
-		return 1;
+		return end_walk(w);
 	}
 	s->names[nr & NAMES_MASK].name = du.name.name;
 	s->names[nr & NAMES_MASK].len = du.name.len;
@@ -275,8 +284,6 @@ static long walk_step(__u32 i, void *ctx)
  */
 static __always_inline void walk_up(struct walk *w, struct path *p, __u32 room)
 {
-	long steps;
-
 	w->d = p->dentry;
 	w->mnt = (void *)p->mnt - bpf_core_field_offset(struct mount, mnt);
 	read_mount_up(w->mnt, &w->up);
@@ -284,9 +291,10 @@ static __always_inline void walk_up(struct walk *w, struct path *p, __u32 room)
 	w->bytes = 0;
 	w->room = room;
 	w->flags = 0;
-	steps = bpf_loop(PATH_DEPTH, walk_step, w, 0);
-	/* Every step taken and still no root: deeper than we walk. */
-	if (steps >= PATH_DEPTH)
+	w->ended = 0;
+	bpf_loop(WALK_STEPS, walk_step, w, 0);
+	/* Every step taken and still no root: across more mounts than we walk. */
+	if (!w->ended)
 		w->flags |= SS_PATH_TRUNC;
 }
 

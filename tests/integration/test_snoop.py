@@ -14,7 +14,7 @@ compares their JSON lines with its tally, exactly:
             again after the start, across a mount, a bind mount of a
             watched folder, failures (cwd, dirfd), look-alike names
   truncation -F's paths deeper than 48 names or longer than 4 KiB: cut at
-            the start, whole names kept, marked
+            the start, whole names kept, marked; 48 names whole
   execs     ok, ENOENT and EACCES; the exec of a thread that was not the
             leader (its tid, then its process's pid); argv whole, and cut
             at --max-args with the cut marked; --count by result
@@ -263,6 +263,8 @@ os.chdir(sys.argv[2])
 for _ in range(45):  # over 4 KiB of path in 45 names: reached step by step
     os.chdir("n" * 100)
 os.close(os.open("f", os.O_RDONLY))
+for path in sys.argv[3:]:  # 48 names and 49, from the root
+    os.close(os.open(path, os.O_RDONLY))
 """
 
 
@@ -279,13 +281,20 @@ def case_truncation():
             os.chdir("n" * 100)
         open("f", "w").close()
         os.chdir("/")
-        child = subprocess.Popen([sys.executable, "-c", TRUNC_CHILD, deep, top],
+        # A file 48 names deep is the deepest whose path is whole.
+        edge = [top + "/e" * (n - 1 - len(top.strip("/").split("/"))) + "/g" for n in (48, 49)]
+        for path in edge:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            open(path, "w").close()
+        child = subprocess.Popen([sys.executable, "-c", TRUNC_CHILD, deep, top] + edge,
                                  stdin=subprocess.PIPE, text=True)
         t = sslib.Tracer(["opensnoop", "-j", "-F"])
         child.communicate("go\n", timeout=60)
         t.stop(signal.SIGINT)
         got = [(e["path"], e["fd"] >= 0, e["truncated"]) for e in t.reports("opensnoop")
                if e["pid"] == child.pid and e["path"].endswith(("/f", "/nope"))]
+        at_edge = [(e["path"], e["truncated"]) for e in t.reports("opensnoop")
+                   if e["pid"] == child.pid and e["path"].endswith("/g")]
         os.chdir(top)
         for _ in range(45):
             os.chdir("n" * 100)
@@ -297,6 +306,9 @@ def case_truncation():
     want = [("/d" * 47 + "/f", True, True), ("/d" * 48 + "/nope", False, True)]
     tap.check("opensnoop -F: a path deeper than 48 names, its lowest 48 kept and marked",
               got[:2] == want, f"{len(got)} opens", f"got {got[:2]}")
+    want = [(edge[0], False), ("/" + "/".join(edge[1].strip("/").split("/")[1:]), True)]
+    tap.check("opensnoop -F: a path of 48 names whole, one of 49 cut to its lowest 48",
+              at_edge == want, f"{len(at_edge)} opens", f"got {at_edge}, want {want}")
     full = top + ("/" + "n" * 100) * 45 + "/f"
     lng = got[2] if len(got) == 3 else ("", False, False)
     tap.check("opensnoop -F: a path over 4 KiB, cut at a name and marked",
