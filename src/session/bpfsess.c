@@ -54,11 +54,17 @@ int bpfsess__open(struct bpfsess *b, const struct bpfsess_skel *hooks, bool verb
 	return 0;
 }
 
-void bpfsess__load_error(int err)
+/*
+ * The loader program reports only which of its steps failed: the verifier's
+ * log comes from libbpf's own load.
+ */
+static void say_load_error(const struct bpfsess *b, int err)
 {
 	cli__err("cannot load the BPF programs: %s (%s)", strerror(-err),
 		 err == -EPERM || err == -EACCES ? BPFENV_PRIVILEGE_HINT
-						 : "rerun with -v for libbpf's log");
+		 : b->by_loader
+			 ? "rerun with -v and SCHEDSCOPE_LOADER=libbpf for the verifier's log"
+			 : "rerun with -v for libbpf's log");
 }
 
 /*
@@ -119,7 +125,7 @@ int bpfsess__load(struct bpfsess *b, bool quiet)
 	}
 	if (err) {
 		if (!quiet)
-			bpfsess__load_error(err);
+			say_load_error(b, err);
 		return err;
 	}
 	if (b->verbose)

@@ -77,10 +77,9 @@ int bpfsess__open(struct bpfsess *b, const struct bpfsess_skel *hooks, bool verb
 
 /*
  * Load the configured object; says why not unless quiet (a caller that will
- * retry with fewer programs says it itself, with bpfsess__load_error()).
+ * retry with fewer programs says it itself).
  */
 int bpfsess__load(struct bpfsess *b, bool quiet);
-void bpfsess__load_error(int err);
 
 /* Destroy the skeleton and open it afresh, for a load with other choices. */
 int bpfsess__reopen(struct bpfsess *b);
