@@ -24,18 +24,30 @@
 #define BEAT_NS 100000000ull
 
 /*
- * libbpf finds a classic tracepoint's id under tracefs (or debugfs). A
- * fresh machine may have neither mounted: mount tracefs where the kernel
- * expects it, as systemd would.
+ * A classic tracepoint's id is read under tracefs (or debugfs). A fresh
+ * machine may have neither mounted: mount tracefs where the kernel expects
+ * it, as systemd would. Mounted, it is root's alone (0700): CAP_BPF and
+ * CAP_PERFMON do not open it.
  */
 static int need_tracefs(bool verbose)
 {
 	struct stat st;
+	int err;
 
-	if (!stat(TRACEFS "/events", &st) || !stat("/sys/kernel/debug/tracing/events", &st))
+	if (!stat(TRACEFS "/events", &st))
 		return 0;
+	err = -errno;
+	if (!stat("/sys/kernel/debug/tracing/events", &st))
+		return 0;
+	if (err == -EACCES) {
+		cli__err(
+			"cannot read tracefs (%s): %s (the syscall tracepoints' ids are there: run "
+			"as root, or grant CAP_DAC_READ_SEARCH too)",
+			TRACEFS, strerror(-err));
+		return err;
+	}
 	if (mount("nodev", TRACEFS, "tracefs", 0, NULL)) {
-		int err = -errno;
+		err = -errno;
 
 		cli__err("tracefs is not mounted and cannot be: %s (mount -t tracefs nodev %s)",
 			 strerror(-err), TRACEFS);

@@ -290,6 +290,40 @@ def unprivileged(tap):
             shutil.rmtree(tmp, ignore_errors=True)
 
 
+def bpf_caps_only(tap):
+    """As nobody with CAP_BPF and CAP_PERFMON alone (the exporter's unit):
+    the loader program loads and runs, and a command that needs tracefs,
+    root's alone, says so in one line."""
+    names = ["CAP_BPF+CAP_PERFMON: runqlat loads and reports",
+             "CAP_BPF+CAP_PERFMON: opensnoop names tracefs and the capability it needs"]
+    if not sslib.require(tap, names):
+        return
+    if not shutil.which("setpriv"):
+        for n in names:
+            tap.skip(n, "setpriv not installed")
+        return
+    tmp = tempfile.mkdtemp(prefix="schedscope-test.")
+    try:
+        os.chmod(tmp, 0o755)
+        binary = os.path.join(tmp, "schedscope")
+        shutil.copy2(sslib.schedscope_path(), binary)
+        os.chmod(binary, 0o755)
+        caps = "-all,+bpf,+perfmon"
+        prefix = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                  f"--inh-caps={caps}", f"--ambient-caps={caps}", f"--bounding-set={caps}", "--"]
+        r = sslib.run(prefix + [binary, "runqlat", "--json", "-d", "0.5"], cwd="/")
+        reps = [json.loads(line) for line in r.stdout.splitlines() if line.startswith("{")]
+        tap.check(names[0], r.returncode == 0 and len(reps) == 1,
+                  f"{len(reps)} report", f"exit {r.returncode}: {r.stderr.strip()[:300]!r}")
+        r = sslib.run(prefix + [binary, "opensnoop", "-d", "0.5"], cwd="/")
+        lines = [line for line in r.stderr.splitlines() if line.strip()]
+        tap.check(names[1], r.returncode == 1 and len(lines) == 1 and "tracefs" in lines[0]
+                  and "CAP_DAC_READ_SEARCH" in lines[0], lines[0] if lines else "",
+                  f"exit {r.returncode}: {r.stderr.strip()[:300]!r}")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main():
     tap = sslib.Tap()
     if not sslib.require(tap, ["schedscope runs"], need_root=False):
@@ -297,6 +331,7 @@ def main():
     usage_errors(tap)
     help_and_version(tap)
     unprivileged(tap)
+    bpf_caps_only(tap)
 
     root_checks = ["top -d 1 | head -1", "top 1 5 | head -1",
                    "SIGTERM top --json", "SIGTERM cpus --json",
