@@ -343,7 +343,7 @@ int BPF_PROG(on_migrate, struct task_struct *p, int dest_cpu)
 static __always_inline void fill_rec(struct ss_task_rec *rec, struct task_struct *t,
 				     struct task_acct *ta)
 {
-	struct task_struct *leader = BPF_CORE_READ(t, group_leader);
+	struct task_struct *leader = task_leader_cold(t);
 
 	__builtin_memset(rec, 0, sizeof(*rec));
 	rec->start_ns = t->start_time;
@@ -353,7 +353,7 @@ static __always_inline void fill_rec(struct ss_task_rec *rec, struct task_struct
 	rec->nvcsw = t->nvcsw;
 	rec->nivcsw = t->nivcsw;
 	rec->migrations = t->se.nr_migrations;
-	rec->cgroup_id = BPF_CORE_READ(t, cgroups, dfl_cgrp, kn, id);
+	rec->cgroup_id = task_cgroup_id_cold(t);
 	rec->pid = t->tgid;
 	rec->tid = t->pid;
 	bpf_probe_read_kernel(rec->comm, sizeof(rec->comm), t->comm);

@@ -79,4 +79,22 @@ static __always_inline __u64 task_cgroup_id(struct task_struct *t)
 	return t->cgroups->dfl_cgrp->kn->id;
 }
 
+/*
+ * The same pointers for the paths that run once a thread or once a scan
+ * (task iterators, a thread's first histogram), read with probes: there a
+ * helper call costs nothing that shows, while each pointer the verifier
+ * sees loaded from a trusted task makes it look "trusted" and "rcu" types
+ * up by name in the kernel's BTF, a linear search at load (top's task
+ * iterator loaded in 11.6 ms with direct loads, 1.4 ms with these).
+ */
+static __always_inline struct task_struct *task_leader_cold(struct task_struct *t)
+{
+	return BPF_CORE_READ(t, group_leader);
+}
+
+static __always_inline __u64 task_cgroup_id_cold(struct task_struct *t)
+{
+	return BPF_CORE_READ(t, cgroups, dfl_cgrp, kn, id);
+}
+
 #endif

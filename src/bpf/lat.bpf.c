@@ -182,7 +182,7 @@ static __always_inline void read_si(struct lat_si *si, struct task_struct *t)
 static __always_inline void name_hist(struct ss_lat_hist *h, struct task_struct *t)
 {
 	bpf_probe_read_kernel(h->comm, sizeof(h->comm), t->comm);
-	bpf_probe_read_kernel(h->pcomm, sizeof(h->pcomm), &BPF_CORE_READ(t, group_leader)->comm);
+	bpf_probe_read_kernel(h->pcomm, sizeof(h->pcomm), &task_leader_cold(t)->comm);
 }
 
 /*
@@ -225,7 +225,7 @@ static __always_inline struct ss_lat_hist *thread_hist(struct task_struct *t,
 	if (!h)
 		return NULL;
 	h->start_ns = t->start_time;
-	h->pstart_ns = BPF_CORE_READ(t, group_leader, start_time);
+	h->pstart_ns = BPF_CORE_READ(task_leader_cold(t), start_time);
 	h->pid = t->tgid;
 	h->tid = t->pid;
 	name_hist(h, t);
