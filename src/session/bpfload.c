@@ -9,11 +9,20 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/skel_internal.h>
+
+#include "cli.h"
+
+#define TRACEFS "/sys/kernel/tracing"
+/* Where classic tracepoints' ids are: tracefs, or tracefs under debugfs. */
+#define TRACEFS_EVENTS TRACEFS "/events"
+#define DEBUGFS_EVENTS "/sys/kernel/debug/tracing/events"
 
 /* A global section's mapping: libbpf's own size rule (bpf_map_mmap_sz()). */
 static size_t mmap_size(const struct bpf_map *map)
@@ -143,6 +152,36 @@ int bpfload__by_loader(const struct bpf_object_skeleton *sk, int *prog_fd, bool 
 	return err;
 }
 
+/* Mounted, tracefs is root's alone (0700): CAP_BPF and CAP_PERFMON do not open it. */
+int bpfload__need_tracefs(bool verbose)
+{
+	struct stat st;
+	int err;
+
+	if (!stat(TRACEFS_EVENTS, &st))
+		return 0;
+	err = -errno;
+	if (!stat(DEBUGFS_EVENTS, &st))
+		return 0;
+	if (err == -EACCES) {
+		cli__err(
+			"cannot read tracefs (%s): %s (the syscall tracepoints' ids are there: run "
+			"as root, or grant CAP_DAC_READ_SEARCH too)",
+			TRACEFS, strerror(-err));
+		return err;
+	}
+	if (mount("nodev", TRACEFS, "tracefs", 0, NULL)) {
+		err = -errno;
+		cli__err("tracefs is not mounted and cannot be: %s (mount -t tracefs nodev %s)",
+			 strerror(-err), TRACEFS);
+		return err;
+	}
+	if (verbose)
+		fprintf(stderr, "schedscope: mounted tracefs on %s for the syscall tracepoints\n",
+			TRACEFS);
+	return 0;
+}
+
 /*
  * A classic tracepoint ("syscalls/sys_enter_openat"): a perf event on its
  * id, the program linked to it (the link holds the event). Kernels before
@@ -151,8 +190,7 @@ int bpfload__by_loader(const struct bpf_object_skeleton *sk, int *prog_fd, bool 
  */
 static int tracepoint_link(const char *tp, int prog_fd)
 {
-	static const char *const roots[] = { "/sys/kernel/tracing/events",
-					     "/sys/kernel/debug/tracing/events" };
+	static const char *const roots[] = { TRACEFS_EVENTS, DEBUGFS_EVENTS };
 	struct perf_event_attr attr;
 	char path[256];
 	FILE *f = NULL;

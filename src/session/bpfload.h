@@ -29,6 +29,14 @@
  */
 int bpfload__by_loader(const struct bpf_object_skeleton *sk, int *prog_fd, bool verbose);
 
+/*
+ * Classic tracepoints (tracepoint/...) are attached by the id tracefs gives
+ * them. A fresh machine may have neither tracefs nor debugfs mounted: tracefs
+ * is then mounted where the kernel expects it, as systemd would. Says why
+ * not; 0 or -errno.
+ */
+int bpfload__need_tracefs(bool verbose);
+
 /* Attach prog, loaded as prog_fd; its link's descriptor, or -errno. */
 int bpfload__attach(const struct bpf_program *prog, int prog_fd);
 

@@ -4,8 +4,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -14,50 +12,14 @@
 #include "bpf/abi.h"
 #include "bpf/abi_check.h"
 #include "session/bpfenv.h"
+#include "session/bpfload.h"
 #include "session/counts_read.h"
 #include "session/live.h"
 #include "session/stop.h"
 
-#define TRACEFS "/sys/kernel/tracing"
 #define DEFAULT_RING_KB (16u << 10)
 /* The longest a record waits in the ring unseen: the reader is woken per batch. */
 #define BEAT_NS 100000000ull
-
-/*
- * A classic tracepoint's id is read under tracefs (or debugfs). A fresh
- * machine may have neither mounted: mount tracefs where the kernel expects
- * it, as systemd would. Mounted, it is root's alone (0700): CAP_BPF and
- * CAP_PERFMON do not open it.
- */
-static int need_tracefs(bool verbose)
-{
-	struct stat st;
-	int err;
-
-	if (!stat(TRACEFS "/events", &st))
-		return 0;
-	err = -errno;
-	if (!stat("/sys/kernel/debug/tracing/events", &st))
-		return 0;
-	if (err == -EACCES) {
-		cli__err(
-			"cannot read tracefs (%s): %s (the syscall tracepoints' ids are there: run "
-			"as root, or grant CAP_DAC_READ_SEARCH too)",
-			TRACEFS, strerror(-err));
-		return err;
-	}
-	if (mount("nodev", TRACEFS, "tracefs", 0, NULL)) {
-		err = -errno;
-
-		cli__err("tracefs is not mounted and cannot be: %s (mount -t tracefs nodev %s)",
-			 strerror(-err), TRACEFS);
-		return err;
-	}
-	if (verbose)
-		fprintf(stderr, "schedscope: mounted tracefs on %s for the syscall tracepoints\n",
-			TRACEFS);
-	return 0;
-}
 
 int stream__open(struct stream *s, const struct bpfsess_skel *hooks, const struct cli *cli,
 		 bool tracefs)
@@ -67,7 +29,7 @@ int stream__open(struct stream *s, const struct bpfsess_skel *hooks, const struc
 	memset(s, 0, sizeof(*s));
 	err = bpfsess__open(&s->b, hooks, cli->verbose);
 	if (!err && tracefs)
-		err = need_tracefs(cli->verbose);
+		err = bpfload__need_tracefs(cli->verbose);
 	return err;
 }
 
