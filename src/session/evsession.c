@@ -274,7 +274,13 @@ static bool is_prio_hook(const struct events_bpf *skel, const struct bpf_program
 	       p == skel->progs.ev_setsched_in || p == skel->progs.ev_setsched_out;
 }
 
-#define PRIO_FUNCS "set_user_nice() and __sched_setscheduler()"
+static void say_prio_refused(int err)
+{
+	fprintf(stderr,
+		"schedscope: warning: this kernel refuses fentry/fexit programs on set_user_nice() "
+		"and __sched_setscheduler() (%s): only priority inheritance is traced\n",
+		strerror(-err));
+}
 
 /*
  * The priority hooks can be loaded: the kernel's BTF has their functions
@@ -290,17 +296,14 @@ static bool prio_hooks_usable(void)
 	int err = 0;
 
 	if (bpfenv__kernel_has(want, 2) || !want[0].id || !want[1].id) {
-		fprintf(stderr, "schedscope: warning: this kernel's BTF lacks " PRIO_FUNCS
-				": only priority inheritance is traced\n");
+		fprintf(stderr, "schedscope: warning: this kernel's BTF lacks set_user_nice() or "
+				"__sched_setscheduler(): only priority inheritance is traced\n");
 		return false;
 	}
 	for (size_t i = 0; i < 2 && !err; i++)
 		err = bpfenv__fentry_loads(want[i].id);
 	if (err)
-		fprintf(stderr,
-			"schedscope: warning: this kernel refuses fentry/fexit programs "
-			"on " PRIO_FUNCS " (%s): only priority inheritance is traced\n",
-			strerror(-err));
+		say_prio_refused(err);
 	return !err;
 }
 
@@ -393,10 +396,7 @@ static int load(struct evsession *s, const struct ev_opts *o, bool *prio_hooks)
 	configure(s, s->skel, o, *prio_hooks);
 	err = bpfsess__load(&s->b, *prio_hooks);
 	if (err && *prio_hooks) {
-		fprintf(stderr,
-			"schedscope: warning: this kernel refuses fentry/fexit programs "
-			"on " PRIO_FUNCS " (%s): only priority inheritance is traced\n",
-			strerror(-err));
+		say_prio_refused(err);
 		*prio_hooks = false;
 		err = bpfsess__reopen(&s->b);
 		if (err)
