@@ -186,7 +186,6 @@ static void on_thread(void *ctx, const struct lat_thread *t)
 		r->err = -ENOMEM;
 }
 
-/* Busiest first: the most time spent waiting. */
 /* The longest total wait first; then by id and start, so that ties read the same each run. */
 static int by_wait_desc(const void *a, const void *b)
 {

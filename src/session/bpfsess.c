@@ -25,11 +25,12 @@ int bpfsess__open(struct bpfsess *b, const struct bpfsess_skel *hooks, bool verb
 
 	memset(b, 0, sizeof(*b));
 	/*
-	 * libbpf copies the kernel's BTF (5 MB) twice while loading and frees
-	 * both. glibc then raises its mmap threshold above that size, so the
-	 * next such buffers (a second load, growing tables) come from the heap
-	 * and stay resident after free: 11 MB more under trace's ring buffer.
-	 * A fixed threshold keeps every large buffer an mmap, returned at free.
+	 * libbpf's own load (SCHEDSCOPE_LOADER=libbpf, kernels before 6.1)
+	 * copies the kernel's BTF (5 MB) twice and frees both. glibc then
+	 * raises its mmap threshold above that size, so the next such buffers
+	 * (a second load, growing tables) come from the heap and stay resident
+	 * after free: 11 MB more under trace's ring buffer. A fixed threshold
+	 * keeps every large buffer an mmap, returned at free.
 	 */
 	mallopt(M_MMAP_THRESHOLD, 128 << 10);
 	err = bpfenv__check(verbose);
