@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct hashtab_ops {
 	size_t (*hash)(const void *entry);
@@ -39,6 +40,12 @@ void hashtab__fini(struct hashtab *t);
 static inline size_t hashtab__capacity(const struct hashtab *t)
 {
 	return t->slot ? t->mask + 1 : 0;
+}
+
+/* A hash of a 32-bit id (a TID, a PID), for tables keyed by one. */
+static inline size_t hashtab__hash32(uint32_t id)
+{
+	return (size_t)id * 0x9E3779B1u;
 }
 
 static inline void *hashtab__slot(const struct hashtab *t, size_t i)

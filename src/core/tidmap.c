@@ -14,14 +14,9 @@ static uint32_t tid_of(const void *entry)
 	return tid;
 }
 
-static size_t tid_hash(uint32_t tid)
-{
-	return (size_t)tid * 0x9E3779B1u;
-}
-
 static size_t entry_hash(const void *entry)
 {
-	return tid_hash(tid_of(entry));
+	return hashtab__hash32(tid_of(entry));
 }
 
 static bool entry_free(const void *entry)
@@ -64,7 +59,7 @@ void *tidmap__get(const struct tidmap *m, uint32_t tid)
 
 	if (!tid)
 		return NULL;
-	e = hashtab__probe(&m->tab, tid_hash(tid), stop_at, &tid);
+	e = hashtab__probe(&m->tab, hashtab__hash32(tid), stop_at, &tid);
 	return tid_of(e) ? e : NULL;
 }
 
@@ -76,10 +71,10 @@ void *tidmap__add(struct tidmap *m, uint32_t tid, int *made)
 		*made = 0;
 	if (!tid)
 		return NULL;
-	e = hashtab__probe(&m->tab, tid_hash(tid), stop_at, &tid);
+	e = hashtab__probe(&m->tab, hashtab__hash32(tid), stop_at, &tid);
 	if (tid_of(e))
 		return e;
-	if (m->tab.used >= m->max || !(e = hashtab__claim(&m->tab, tid_hash(tid)))) {
+	if (m->tab.used >= m->max || !(e = hashtab__claim(&m->tab, hashtab__hash32(tid)))) {
 		m->refused++;
 		return NULL;
 	}
@@ -95,7 +90,7 @@ void tidmap__del(struct tidmap *m, uint32_t tid)
 
 	if (!tid)
 		return;
-	e = hashtab__probe(&m->tab, tid_hash(tid), stop_at, &tid);
+	e = hashtab__probe(&m->tab, hashtab__hash32(tid), stop_at, &tid);
 	if (tid_of(e))
 		hashtab__remove(&m->tab, e);
 }
