@@ -320,11 +320,6 @@ struct ss_ev_probe {
 	__u32 nr_running; /* load-change: the queue's new length */
 };
 
-/* Per CPU, cumulative. */
-struct ss_ev_stat {
-	__u64 lost; /* records that found the ring buffer full */
-};
-
 /* One live thread, from the event object's task iterator. */
 struct ss_ev_snap {
 	__u64 start_ns; /* task->start_time */

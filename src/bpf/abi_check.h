@@ -27,7 +27,6 @@ _Static_assert(sizeof(struct ss_ev_exec) == 48, "ss_ev_exec layout changed");
 _Static_assert(sizeof(struct ss_ev_exit) == 48, "ss_ev_exit layout changed");
 _Static_assert(sizeof(struct ss_ev_rename) == 40, "ss_ev_rename layout changed");
 _Static_assert(sizeof(struct ss_ev_probe) == 40, "ss_ev_probe layout changed");
-_Static_assert(sizeof(struct ss_ev_stat) == 8, "ss_ev_stat layout changed");
 _Static_assert(sizeof(struct ss_ev_snap) == 96, "ss_ev_snap layout changed");
 
 _Static_assert(sizeof(struct ss_count_key) == 40, "ss_count_key layout changed");

@@ -25,8 +25,9 @@
  * statistics' own clock reads): ev_switch ~139 ns, ev_waking ~128 ns; the
  * clock read is ~44 ns of each, the ring's reserve and submit ~60 ns.
  *
- * User space is woken once each time the data queued crosses wakeup_bytes
- * (1/8 of the ring), not per record; otherwise it drains on its own beat
+ * The ring is the event-stream shape's (stream.bpf.h). User space is woken
+ * once each time the data queued crosses stream_wakeup_bytes (1/8 of the
+ * ring), not per record; otherwise it drains on its own beat
  * (every 100 ms at most). That keeps the irq_work, a self-IPI, and the
  * consumer's wake-up off the traced CPUs.
  *
@@ -40,32 +41,18 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include "abi.h"
-#include "ring_wakeup.h"
 #include "compat.bpf.h"
 #include "ev_logic.h"
-#include "task_filter.bpf.h"
+#include "stream.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
 /* Set by user space before load. */
-const volatile __u64 wakeup_bytes = 1 << 21; /* wake the consumer as the queue crosses this */
-const volatile __s32 filter_cpu = -1;	     /* -C: only events on this CPU */
-const volatile bool names_all = false;	     /* fork, exec, rename outside the filters too */
+const volatile __s32 filter_cpu = -1;  /* -C: only events on this CPU */
+const volatile bool names_all = false; /* fork, exec, rename outside the filters too */
 
 /* Written by user space: the next scan reports every thread, the filters aside. */
 __u32 scan_all;
-
-struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 16 << 20); /* user space sets --buffer */
-} events SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct ss_ev_stat);
-} ev_stat SEC(".maps");
 
 /* A priority change in progress: the caller's tid -> the task's prio before it. */
 struct prio_before {
@@ -86,24 +73,13 @@ static __always_inline bool cpu_wanted(__u32 cpu)
 	return filter_cpu < 0 || cpu == (__u32)filter_cpu;
 }
 
-static __always_inline void note_lost(void)
-{
-	__u32 zero = 0;
-	struct ss_ev_stat *st = bpf_map_lookup_elem(&ev_stat, &zero);
-
-	if (st)
-		st->lost++;
-}
-
 /* A record of size bytes with its header set from t, or NULL (counted). */
 static __always_inline void *new_record(__u64 size, __u8 type, __u32 cpu, struct task_struct *t)
 {
-	struct ss_ev *h = bpf_ringbuf_reserve(&events, size, 0);
+	struct ss_ev *h = stream__reserve(size);
 
-	if (!h) {
-		note_lost();
+	if (!h)
 		return NULL;
-	}
 	h->ts_ns = bpf_ktime_get_ns();
 	h->type = type;
 	h->state = 0;
@@ -113,14 +89,6 @@ static __always_inline void *new_record(__u64 size, __u8 type, __u32 cpu, struct
 	h->prio = t->prio;
 	h->cpu2 = 0;
 	return h;
-}
-
-/* Submitted, the consumer woken as ring_wakeup.h says: the record is already queued. */
-static __always_inline void submit(void *rec, __u64 size)
-{
-	__u64 queued = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
-
-	bpf_ringbuf_submit(rec, ring__wakeup_flag(queued, wakeup_bytes, size));
 }
 
 static __always_inline int handle_switch(bool preempt, struct task_struct *prev,
@@ -150,7 +118,7 @@ static __always_inline int handle_switch(bool preempt, struct task_struct *prev,
 	sched_info__arrive(next->sched_info.run_delay, next->sched_info.pcount,
 			   has_rq_clock() ? next->sched_info.last_queued : 0, clock,
 			   &e->run_delay_ns, &e->pcount);
-	submit(e, sizeof(*e));
+	stream__submit(e, sizeof(*e));
 	return 0;
 }
 
@@ -173,7 +141,7 @@ static __always_inline int handle_wake(struct task_struct *p, __u8 type)
 	if (!e)
 		return 0;
 	e->cpu2 = task_cpu_of(p);
-	submit(e, sizeof(*e));
+	stream__submit(e, sizeof(*e));
 	return 0;
 }
 
@@ -212,7 +180,7 @@ static __always_inline int handle_migrate(struct task_struct *p, int dest_cpu)
 	e->pad = 0;
 	/* set_task_cpu() counts the migration right after the tracepoint. */
 	e->migrations = p->se.nr_migrations + 1;
-	submit(e, sizeof(*e));
+	stream__submit(e, sizeof(*e));
 	return 0;
 }
 
@@ -251,7 +219,7 @@ static __always_inline int handle_fork(struct task_struct *parent, struct task_s
 	e->child_tid = child->pid;
 	e->child_pid = child->tgid;
 	bpf_probe_read_kernel(e->comm, sizeof(e->comm), child->comm);
-	submit(e, sizeof(*e));
+	stream__submit(e, sizeof(*e));
 	return 0;
 }
 
@@ -272,7 +240,7 @@ static __always_inline int handle_exec(struct task_struct *p, pid_t old_pid)
 	e->old_tid = old_pid;
 	e->pad = 0;
 	bpf_probe_read_kernel(e->comm, sizeof(e->comm), p->comm);
-	submit(e, sizeof(*e));
+	stream__submit(e, sizeof(*e));
 	return 0;
 }
 
@@ -295,7 +263,7 @@ static __always_inline int handle_exit(struct task_struct *p)
 	e->runtime_ns = p->se.sum_exec_runtime;
 	e->nvcsw = p->nvcsw;
 	e->nivcsw = p->nivcsw;
-	submit(e, sizeof(*e));
+	stream__submit(e, sizeof(*e));
 	return 0;
 }
 
@@ -327,7 +295,7 @@ static __always_inline int handle_rename(struct task_struct *t, const char *comm
 		}
 		e->h.state = SS_EV_NAME_ONLY;
 	}
-	submit(e, sizeof(*e));
+	stream__submit(e, sizeof(*e));
 	return 0;
 }
 
@@ -349,7 +317,7 @@ static __always_inline void emit_prio(struct task_struct *p, int old_prio, int n
 		return;
 	e->prio = old_prio;
 	e->prio2 = new_prio;
-	submit(e, sizeof(*e));
+	stream__submit(e, sizeof(*e));
 }
 
 /*
@@ -449,7 +417,7 @@ static __always_inline void probe_emit(__u32 probe, struct task_struct *t, __u32
 	e->pid2 = a->other ? a->other->tgid : 0;
 	e->prio2 = a->prio2;
 	e->nr_running = a->nr_running;
-	submit(e, sizeof(*e));
+	stream__submit(e, sizeof(*e));
 }
 
 /*

@@ -5,10 +5,12 @@
  * the filters every stream command has (-p, -t, -c from task_filter.bpf.h,
  * and -u) on the task making the call.
  *
- * A record is built where the object likes (its stack, a per-CPU scratch
- * value) and sent with stream__output() at its used length: paths and argv
- * vary from a few bytes to 4 KiB, and reserving the largest for each would
- * fill the ring 10 to 100 times sooner.
+ * A record of varying length is built where the object likes (its stack,
+ * a per-CPU scratch value) and sent with stream__output() at its used
+ * length: paths and argv vary from a few bytes to 4 KiB, and reserving the
+ * largest for each would fill the ring 10 to 100 times sooner. A record of
+ * fixed size is reserved and filled in place (stream__reserve()), with no
+ * copy.
  *
  * Include once per BPF object, after vmlinux.h and abi.h.
  */
@@ -50,20 +52,49 @@ static __always_inline bool stream__wanted(void)
 	return task_wanted(t);
 }
 
-/* Send size bytes of rec, or count it lost when the ring is full. */
-static __always_inline void stream__output(void *rec, __u64 size)
+/* A record the ring had no room for. */
+static __always_inline void stream__drop(void)
 {
 	struct ss_stream_stat *st;
 	__u32 zero = 0;
-	/* Queried before the output: the record and its header will add to it. */
-	__u64 queued = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) + size + 8;
 
-	if (!bpf_ringbuf_output(&events, rec, size,
-				ring__wakeup_flag(queued, stream_wakeup_bytes, size)))
-		return;
 	st = bpf_map_lookup_elem(&stream_stat, &zero);
 	if (st)
 		st->drops++;
+}
+
+/* Send size bytes of rec, or count it lost when the ring is full. */
+static __always_inline void stream__output(void *rec, __u64 size)
+{
+	/* Queried before the output: the record and its header will add to it. */
+	__u64 queued = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) + size + 8;
+
+	if (bpf_ringbuf_output(&events, rec, size,
+			       ring__wakeup_flag(queued, stream_wakeup_bytes, size)))
+		stream__drop();
+}
+
+/*
+ * Room for a record of size bytes, filled in place and sent with
+ * stream__submit(): for fixed-size records on hot paths, which need no
+ * copy (trace's). NULL, counted, when the ring is full.
+ */
+static __always_inline void *stream__reserve(__u64 size)
+{
+	void *rec = bpf_ringbuf_reserve(&events, size, 0);
+
+	if (!rec)
+		stream__drop();
+	return rec;
+}
+
+/* Send what stream__reserve() gave, of size bytes. */
+static __always_inline void stream__submit(void *rec, __u64 size)
+{
+	/* Queried after the reservation: the record and its header are in it. */
+	__u64 queued = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+
+	bpf_ringbuf_submit(rec, ring__wakeup_flag(queued, stream_wakeup_bytes, size));
 }
 
 #endif

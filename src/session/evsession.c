@@ -75,11 +75,11 @@ struct evsession {
 	uint64_t budget; /* records left to deliver */
 	bool honor_stop; /* give control back on a stop request */
 	uint32_t since_check;
-	struct tidmap vol;	  /* of struct vol_slot */
-	struct ss_ev_stat *stat;  /* nr_cpus */
-	uint32_t probes;	  /* the DTrace probes taken: 1u << enum ss_probe */
-	uint64_t tick_fn;	  /* the tick's hrtimer function, for the tick probe */
-	struct probe_switches sw; /* with on-cpu or off-cpu: what the kernel hid */
+	struct tidmap vol;	     /* of struct vol_slot */
+	struct ss_stream_stat *stat; /* nr_cpus */
+	uint32_t probes;	     /* the DTrace probes taken: 1u << enum ss_probe */
+	uint64_t tick_fn;	     /* the tick's hrtimer function, for the tick probe */
+	struct probe_switches sw;    /* with on-cpu or off-cpu: what the kernel hid */
 };
 
 /* ------------------------------------------------------------- decoding */
@@ -351,7 +351,7 @@ static void configure(struct evsession *s, struct events_bpf *skel, const struct
 	skel->rodata->tick_fn = s->tick_fn;
 	probesession__set_hooks(skel->obj, s->probes);
 	skel->rodata->names_all = o->on_name != NULL;
-	skel->rodata->wakeup_bytes = ring_bytes / 8;
+	skel->rodata->stream_wakeup_bytes = ring_bytes / 8;
 	bpf_map__set_max_entries(skel->maps.events, (uint32_t)ring_bytes);
 	set_autoload(skel, o->mask, prio_hooks);
 }
@@ -634,11 +634,11 @@ uint64_t evsession__lost(struct evsession *s, uint64_t *lost)
 	uint64_t sum = 0;
 
 	/* On a failed read, the last one stands: counts only grow. */
-	bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.ev_stat), &zero, s->stat);
+	bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.stream_stat), &zero, s->stat);
 	for (uint32_t c = 0; c < s->b.nr_cpus; c++) {
 		if (lost)
-			lost[c] = s->stat[c].lost;
-		sum += s->stat[c].lost;
+			lost[c] = s->stat[c].drops;
+		sum += s->stat[c].drops;
 	}
 	return sum;
 }
