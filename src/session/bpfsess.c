@@ -253,30 +253,86 @@ int bpfsess__reopen(struct bpfsess *b)
 	return 0;
 }
 
+/* Records between two looks at the clock and at a stop request. */
+#define RING_CHECK_EVERY 1024
+/* The smallest record a ring holds: its header, with no data. */
+#define RING_MIN_RECORD 8
+
+/* libbpf's callback: the session's, within the bounds of the delivery. */
+static int ring_record(void *ctx, void *data, size_t size)
+{
+	struct bpfsess_ring *r = ctx;
+	int ret;
+
+	if (r->status)
+		return r->status < 0 ? r->status : -ECANCELED;
+	ret = r->fn(r->ctx, data, size);
+	if (ret) {
+		/* Only a negative return stops libbpf's loop. */
+		r->status = ret;
+		return ret < 0 ? ret : -ECANCELED;
+	}
+	if (--r->budget == 0)
+		r->yielded = true;
+	else if (++r->since_check == RING_CHECK_EVERY) {
+		r->since_check = 0;
+		r->yielded =
+			(r->honor_stop && stop__requested()) || stop__now_ns() >= r->deadline_ns;
+	}
+	return r->yielded ? -EAGAIN : 0;
+}
+
 int bpfsess__open_ring(struct bpfsess *b, struct bpf_map *map, const char *what,
 		       ring_buffer_sample_fn fn, void *ctx, uint64_t beat_ns)
 {
-	b->rb = ring_buffer__new(bpf_map__fd(map), fn, ctx, NULL);
+	memset(&b->ring, 0, sizeof(b->ring));
+	b->ring.fn = fn;
+	b->ring.ctx = ctx;
+	b->ring.beat_ns = beat_ns;
+	b->ring.capacity = bpf_map__max_entries(map) / RING_MIN_RECORD;
+	b->rb = ring_buffer__new(bpf_map__fd(map), ring_record, &b->ring, NULL);
 	if (!b->rb) {
 		int err = -errno;
 
 		cli__err("cannot open the %s ring buffer: %s", what, strerror(-err));
 		return err;
 	}
-	b->beat_ns = beat_ns;
 	return 0;
+}
+
+/* What libbpf's poll or consume returned, n, as 0, the callback's status or the ring's error. */
+static int delivered(struct bpfsess_ring *r, int n)
+{
+	if (r->status)
+		return r->status;
+	if (n >= 0 || n == -EINTR || r->yielded)
+		return 0;
+	return n;
+}
+
+/* Set the bounds of the next delivery. */
+static void bound(struct bpfsess_ring *r, uint64_t deadline_ns, uint64_t budget, bool honor_stop)
+{
+	r->deadline_ns = deadline_ns;
+	r->budget = budget;
+	r->honor_stop = honor_stop;
+	r->yielded = false;
 }
 
 int bpfsess__consume(struct bpfsess *b)
 {
-	int n = b->rb ? ring_buffer__consume(b->rb) : 0;
-
-	return n < 0 ? n : 0;
+	if (!b->rb)
+		return 0;
+	/* A producer faster than us cannot keep us here: at most a full ring. */
+	bound(&b->ring, UINT64_MAX, b->ring.capacity + 1, false);
+	return delivered(&b->ring, ring_buffer__consume(b->rb));
 }
 
 int bpfsess__poll(struct bpfsess *b, uint64_t deadline_ns)
 {
-	while (!stop__requested()) {
+	struct bpfsess_ring *r = &b->ring;
+
+	while (!stop__requested() && !r->status) {
 		uint64_t now = stop__now_ns(), left;
 		int err;
 
@@ -290,17 +346,17 @@ int bpfsess__poll(struct bpfsess *b, uint64_t deadline_ns)
 			nanosleep(&ts, NULL);
 			continue;
 		}
-		if (left > b->beat_ns)
-			left = b->beat_ns;
-		err = ring_buffer__poll(b->rb, (int)((left + 999999) / 1000000));
-		if (err < 0 && err != -EINTR)
-			return err;
+		if (left > r->beat_ns)
+			left = r->beat_ns;
+		bound(r, deadline_ns, UINT64_MAX, true);
+		err = delivered(r, ring_buffer__poll(b->rb, (int)((left + 999999) / 1000000)));
 		/* Records queued without a wake-up: the poll timed out on them. */
-		err = bpfsess__consume(b);
+		if (!err && !r->yielded)
+			err = delivered(r, ring_buffer__consume(b->rb));
 		if (err)
 			return err;
 	}
-	return 0;
+	return r->status;
 }
 
 int bpfsess__iter_read(struct bpfsess *b, const struct bpf_program *iter, size_t rec_size,

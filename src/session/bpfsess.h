@@ -58,6 +58,26 @@ struct bpfsess_skel {
 	}                                                             \
 	static const struct bpfsess_skel var = { var##_open, var##_skeleton, var##_destroy }
 
+/*
+ * The ring's reader and the bounds of a delivery in progress. A producer
+ * faster than the reader (trace under a pipe ping-pong) keeps libbpf's poll
+ * and consume in their loop for as long as it lasts: every 1024 records the
+ * callback gives control back if the deadline or a stop has come, and a
+ * drain stops after as many records as a full ring holds.
+ */
+struct bpfsess_ring {
+	ring_buffer_sample_fn fn;
+	void *ctx;
+	uint64_t beat_ns;  /* the longest wait (records that ask no wake-up) */
+	uint64_t capacity; /* records a full ring holds at most */
+	int status;	   /* fn's first non-zero return: no record is delivered after it */
+	bool yielded;	   /* control given back (not an error) */
+	bool honor_stop;
+	uint32_t since_check;
+	uint64_t deadline_ns;
+	uint64_t budget; /* records left to deliver */
+};
+
 struct bpfsess {
 	void *skel; /* the typed skeleton: the session's to configure and read */
 	struct bpf_object_skeleton *obj_skel;
@@ -68,8 +88,8 @@ struct bpfsess {
 	int *prog_fd;	  /* by the skeleton's program index, once loaded; -1: not loaded */
 	int *link_fd;	  /* by the same index; -1: not attached */
 	struct ring_buffer *rb;
-	uint64_t beat_ns; /* the longest wait on the ring (records that ask no wake-up) */
-	void *iter_buf;	  /* every iterator read's, allocated at the first */
+	struct bpfsess_ring ring;
+	void *iter_buf; /* every iterator read's, allocated at the first */
 };
 
 /* Up to the skeleton opened, not loaded. On failure b holds nothing to close. */
@@ -103,20 +123,26 @@ void bpfsess__detach_prog(struct bpfsess *b, const struct bpf_program *prog);
 void bpfsess__detach(struct bpfsess *b);
 
 /*
- * Records of the ring buffer map to fn. beat_ns bounds each wait of
- * bpfsess__poll(): records submitted without a wake-up wait no longer.
+ * Records of the ring buffer map to fn, whose non-zero return ends the
+ * delivery for good. beat_ns bounds each wait of bpfsess__poll(): records
+ * submitted without a wake-up wait no longer. After the load (the ring's
+ * size is read).
  */
 int bpfsess__open_ring(struct bpfsess *b, struct bpf_map *map, const char *what,
 		       ring_buffer_sample_fn fn, void *ctx, uint64_t beat_ns);
 
 /*
  * Deliver ring records (or, without a ring, sleep) until deadline_ns
- * (CLOCK_MONOTONIC) or a stop request. Returns 0, or the first error of the
- * ring, a callback's non-zero return among them, which ends the wait early.
+ * (CLOCK_MONOTONIC) or a stop request, however fast they come. Returns 0,
+ * or the first error of the ring, a callback's non-zero return among them,
+ * which ends the wait early.
  */
 int bpfsess__poll(struct bpfsess *b, uint64_t deadline_ns);
 
-/* Whatever the ring holds now, without waiting. Returns 0 or the ring's error. */
+/*
+ * What the ring holds now, without waiting, and at most a full ring's worth
+ * of records. Returns 0 or, as bpfsess__poll(), the ring's error.
+ */
 int bpfsess__consume(struct bpfsess *b);
 
 /*

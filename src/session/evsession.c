@@ -12,8 +12,7 @@
  *     a pending signal is counted in nvcsw but traced as TASK_RUNNING).
  *   - the state letters (ev__state_bits() of the record's index).
  *
- * Consumption is bounded: the ring-buffer callback gives control back every
- * EV_CHECK_EVERY records to look at the deadline and at Ctrl-C, so a
+ * The ring is read as every session's is (bpfsess__poll()): bounded, so a
  * consumer slower than the traced system still ends when asked.
  */
 #include "session/evsession.h"
@@ -46,10 +45,7 @@ _Static_assert(SS_COMM_LEN == SEV_COMM_LEN, "one comm length");
 
 #define EV_DEFAULT_RING_BYTES (16u << 20)
 #define EV_MAX_RING_BYTES (1ull << 31)
-#define EV_POLL_MS 100	    /* a quiet trace still shows within this */
-#define EV_CHECK_EVERY 1024 /* records between two looks at the clock and Ctrl-C */
-#define EV_YIELD (-EAGAIN)  /* the callback's "give control back" */
-#define EV_MIN_RECORD 32    /* the smallest record with its ring header */
+#define EV_POLL_MS 100 /* a quiet trace still shows within this */
 
 BPFSESS_SKEL(events_hooks, events_bpf);
 
@@ -69,12 +65,7 @@ struct evsession {
 	int (*on_event)(void *ctx, const struct sev *e);
 	int (*on_name)(void *ctx, const struct sev *e);
 	void *ctx;
-	int status; /* the first non-zero on_event() return, or a ring error */
-	/* Bounds of the consumption in progress. */
-	uint64_t deadline_ns;
-	uint64_t budget; /* records left to deliver */
-	bool honor_stop; /* give control back on a stop request */
-	uint32_t since_check;
+	int status;		     /* the first non-zero on_event() return, or a ring error */
 	struct tidmap vol;	     /* of struct vol_slot */
 	struct ss_stream_stat *stat; /* nr_cpus */
 	uint32_t probes;	     /* the DTrace probes taken: 1u << enum ss_probe */
@@ -219,17 +210,6 @@ static bool decode(struct evsession *s, const void *data, size_t size, struct se
 	return true;
 }
 
-/* Whether the consumption in progress should give control back now. */
-static bool should_yield(struct evsession *s)
-{
-	if (--s->budget == 0)
-		return true;
-	if (++s->since_check < EV_CHECK_EVERY)
-		return false;
-	s->since_check = 0;
-	return (s->honor_stop && stop__requested()) || stop__now_ns() >= s->deadline_ns;
-}
-
 /* fork, exec or rename outside the filters, sent for on_name(). */
 static bool name_only(const struct ss_ev *h)
 {
@@ -241,21 +221,17 @@ static int on_record(void *ctx, void *data, size_t size)
 {
 	struct evsession *s = ctx;
 	struct sev e;
-	int ret;
 
 	if (s->status)
-		return EV_YIELD;
+		return s->status;
 	if (decode(s, data, size, &e)) {
 		int (*fn)(void *ctx, const struct sev *e) =
 			name_only(data) ? s->on_name : s->on_event;
 
-		ret = fn ? fn(s->ctx, &e) : 0;
-		if (ret) {
-			s->status = ret;
-			return EV_YIELD;
-		}
+		/* Non-zero ends the delivery for good. */
+		s->status = fn ? fn(s->ctx, &e) : 0;
 	}
-	return should_yield(s) ? EV_YIELD : 0;
+	return s->status;
 }
 
 /* ------------------------------------------------------------- set-up */
@@ -458,7 +434,7 @@ struct evsession *evsession__open(const struct ev_opts *o)
 		prio_hooks = prio_hooks_usable();
 	if (load(s, o, &prio_hooks))
 		goto fail;
-	/* Consumption is bounded by the callback (should_yield()), the wait by EV_POLL_MS. */
+	/* Delivery is bounded by bpfsess (bpfsess__poll()), each wait by EV_POLL_MS. */
 	if (bpfsess__open_ring(&s->b, s->skel->maps.events, "event", on_record, s,
 			       EV_POLL_MS * 1000000ull))
 		goto fail;
@@ -522,49 +498,28 @@ int evsession__status(const struct evsession *s)
 	return s->status;
 }
 
-/* Deliver what the ring holds, within the bounds set; false on a ring error. */
-static bool consume(struct evsession *s)
+/* A ring error, said once (a callback's status is the session's to judge). */
+static void ring_error(struct evsession *s, int err)
 {
-	int err = bpfsess__consume(&s->b);
-
-	if (!err || err == EV_YIELD)
-		return true;
+	if (!err || s->status)
+		return;
 	cli__err("cannot read the event ring buffer: %s", strerror(-err));
 	s->status = err;
-	return false;
 }
 
 bool evsession__wait(struct evsession *s, uint64_t deadline_ns)
 {
-	s->deadline_ns = deadline_ns;
-	s->budget = UINT64_MAX;
-	s->honor_stop = true;
-	while (!s->status) {
-		/*
-		 * Records come without a wake-up until 1/8 of the ring is queued: the
-		 * poll mostly times out (EV_POLL_MS), then takes what is there. A
-		 * yield gives the loop a look at the deadline and at Ctrl-C.
-		 */
-		int err = bpfsess__poll(&s->b, deadline_ns);
-
-		if (err == EV_YIELD)
-			continue;
-		if (err && !s->status) {
-			cli__err("cannot poll the event ring buffer: %s", strerror(-err));
-			s->status = err;
-		}
-		break;
-	}
+	/*
+	 * Records come without a wake-up until 1/8 of the ring is queued: the
+	 * poll mostly times out (EV_POLL_MS), then takes what is there.
+	 */
+	ring_error(s, bpfsess__poll(&s->b, deadline_ns));
 	return stop__requested() || s->status;
 }
 
 void evsession__drain(struct evsession *s)
 {
-	/* At most what a full ring holds: a producer faster than us cannot keep us here. */
-	s->deadline_ns = UINT64_MAX;
-	s->budget = s->ring_bytes / EV_MIN_RECORD + 1;
-	s->honor_stop = false;
-	consume(s);
+	ring_error(s, bpfsess__consume(&s->b));
 }
 
 struct scan_ctx {
