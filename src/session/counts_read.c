@@ -13,6 +13,14 @@
 #include "cli.h"
 #include "session/bpfsess.h"
 
+/*
+ * The values one batch read brings at most, in bytes: a table is read a
+ * few hundred keys a syscall, where a walk took three (next key, lookup,
+ * delete), without tying up megabytes on a machine of many CPUs.
+ */
+#define BATCH_BYTES (256u << 10)
+#define BATCH_MAX_KEYS 1024u
+
 struct counts_read {
 	int map_fd;
 	int stat_fd;
@@ -20,9 +28,11 @@ struct counts_read {
 	size_t nr_values;
 	volatile uint32_t *epoch;
 	uint32_t nr_cpus;
-	size_t max_value; /* the value that is a maximum, or SIZE_MAX */
-	uint64_t *values; /* one lookup's per-CPU values */
-	uint64_t *sum;	  /* their sums over CPUs */
+	size_t max_value;    /* the value that is a maximum, or SIZE_MAX */
+	uint32_t batch;	     /* keys a batch read asks for */
+	unsigned char *keys; /* a batch's keys */
+	uint64_t *values;    /* their per-CPU values, CPU after CPU */
+	uint64_t *sum;	     /* one key's sums over CPUs */
 	/* The closed interval's keys as read, to find what was added after. */
 	struct count_rows read;
 	struct counts_slots slots; /* map_fd -1: none */
@@ -34,12 +44,16 @@ struct counts_read *counts_read__new(int map_fd, int stat_fd, size_t key_size, s
 				     volatile uint32_t *epoch, uint32_t nr_cpus)
 {
 	struct counts_read *c = calloc(1, sizeof(*c));
+	size_t per_key = (size_t)nr_cpus * nr_values * sizeof(uint64_t);
 
 	if (!c)
 		return NULL;
-	c->values = calloc((size_t)nr_cpus * nr_values, sizeof(*c->values));
+	c->batch = per_key < BATCH_BYTES / BATCH_MAX_KEYS ? BATCH_MAX_KEYS
+							  : (uint32_t)(BATCH_BYTES / per_key + 1);
+	c->keys = calloc(c->batch, key_size);
+	c->values = calloc(c->batch, per_key);
 	c->sum = calloc(nr_values, sizeof(*c->sum));
-	if (!c->values || !c->sum) {
+	if (!c->keys || !c->values || !c->sum) {
 		counts_read__free(c);
 		errno = ENOMEM;
 		return NULL;
@@ -69,6 +83,7 @@ void counts_read__free(struct counts_read *c)
 	count_rows__free(&c->read);
 	free(c->zeros);
 	free(c->slot_key);
+	free(c->keys);
 	free(c->values);
 	free(c->sum);
 	free(c);
@@ -142,40 +157,82 @@ static void zero_slots(struct counts_read *c, uint32_t epoch)
 	}
 }
 
+/*
+ * Room for twice the keys a batch asks for: a hash bucket holding more
+ * keys than a batch asks for is refused whole (ENOSPC).
+ */
+static int grow_batch(struct counts_read *c)
+{
+	size_t per_key = (size_t)c->nr_cpus * c->nr_values * sizeof(uint64_t);
+	uint32_t n = c->batch * 2;
+	unsigned char *keys;
+	uint64_t *values;
+
+	/* No larger batch is possible: the refusal stands. */
+	if (n < c->batch || !per_key || !c->key_size)
+		return -ENOSPC;
+	keys = realloc(c->keys, (size_t)n * c->key_size);
+	if (!keys)
+		return -ENOMEM;
+	c->keys = keys;
+	values = realloc(c->values, (size_t)n * per_key);
+	if (!values)
+		return -ENOMEM;
+	c->values = values;
+	c->batch = n;
+	return 0;
+}
+
+/* The key at index i of a batch, if of epoch, with its counts summed over CPUs, into out. */
+static int add_read(struct counts_read *c, uint32_t i, uint32_t epoch, struct count_rows *out)
+{
+	const unsigned char *key = c->keys + (size_t)i * c->key_size;
+	/* The kernel lays a per-CPU value out CPU after CPU. */
+	const uint64_t *values = c->values + (size_t)i * c->nr_cpus * c->nr_values;
+
+	if (epoch_of(key) != epoch)
+		return 0;
+	memset(c->sum, 0, c->nr_values * sizeof(*c->sum));
+	for (uint32_t cpu = 0; cpu < c->nr_cpus; cpu++)
+		for (size_t v = 0; v < c->nr_values; v++) {
+			uint64_t x = values[cpu * c->nr_values + v];
+
+			if (v != c->max_value)
+				c->sum[v] += x;
+			else if (x > c->sum[v])
+				c->sum[v] = x;
+		}
+	return count_rows__add(out, key, c->sum);
+}
+
 /* Every key of the given epoch, with its count summed over CPUs, into out. */
 static int read_epoch(struct counts_read *c, uint32_t epoch, struct count_rows *out)
 {
-	unsigned char *key = calloc(2, c->key_size), *next;
-	const void *prev = NULL;
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	uint32_t pos = 0, next = 0;
+	bool first = true, last = false;
 	int err = 0;
 
-	if (!key)
-		return -ENOMEM;
-	next = key + c->key_size;
-	while (!bpf_map_get_next_key(c->map_fd, prev, next)) {
-		memcpy(key, next, c->key_size);
-		prev = key;
-		/* Only this reader deletes, and not while it walks the table. */
-		if (epoch_of(key) != epoch || bpf_map_lookup_elem(c->map_fd, key, c->values))
-			continue;
-		/* The kernel lays a per-CPU value out CPU after CPU. */
-		memset(c->sum, 0, c->nr_values * sizeof(*c->sum));
-		for (uint32_t cpu = 0; cpu < c->nr_cpus; cpu++)
-			for (size_t v = 0; v < c->nr_values; v++) {
-				uint64_t x = c->values[cpu * c->nr_values + v];
+	/* Only this reader deletes, and not while it reads the table. */
+	while (!last && !err) {
+		uint32_t n = c->batch;
 
-				if (v != c->max_value)
-					c->sum[v] += x;
-				else if (x > c->sum[v])
-					c->sum[v] = x;
-			}
-		err = count_rows__add(out, key, c->sum);
-		if (err)
+		err = bpf_map_lookup_batch(c->map_fd, first ? NULL : &pos, &next, c->keys,
+					   c->values, &n, &opts);
+		if (err == -ENOSPC) {
+			err = grow_batch(c);
+			continue;
+		}
+		/* The last keys come with ENOENT. */
+		last = err == -ENOENT;
+		if (err && !last)
 			break;
+		err = 0;
+		for (uint32_t i = 0; i < n && !err; i++)
+			err = add_read(c, i, epoch, out);
+		pos = next;
+		first = false;
 	}
-	if (!err && errno != ENOENT)
-		err = -errno;
-	free(key);
 	if (!err && c->slots.map_fd >= 0)
 		err = read_slots(c, epoch, out);
 	return err;
@@ -197,6 +254,19 @@ static int add_unepoched(struct counts_read *c, struct count_rows *rows, const v
 	return err;
 }
 
+/* Delete rows' keys from the table, in one call where the kernel can. */
+static void delete_keys(struct counts_read *c, const struct count_rows *rows)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	uint32_t n = (uint32_t)rows->nr;
+
+	if (!n || !bpf_map_delete_batch(c->map_fd, rows->keys, &n, &opts))
+		return;
+	/* Stopped at a key it could not delete (n were): from there one by one. */
+	for (size_t i = n; i < rows->nr; i++)
+		bpf_map_delete_elem(c->map_fd, count_rows__key(rows, i));
+}
+
 /*
  * The keys of an interval that closed a whole interval ago, so that nothing
  * adds to them any more: what they gained since c->read was taken (all of
@@ -210,12 +280,13 @@ static int settle(struct counts_read *c, uint32_t parity, struct count_rows *row
 
 	count_rows__init(&now, c->key_size, c->nr_values);
 	err = read_epoch(c, parity, &now);
+	if (!err)
+		delete_keys(c, &now);
 	for (size_t i = 0; i < now.nr && !err; i++) {
 		const void *key = count_rows__key(&now, i);
 		long was = count_rows__find(&c->read, key);
 		uint64_t *gained = (uint64_t *)count_rows__counts(&now, i);
 
-		bpf_map_delete_elem(c->map_fd, key);
 		/*
 		 * A maximum is not a count: only one that grew after the read
 		 * is new (a late add no larger is lost to it, and is at most
