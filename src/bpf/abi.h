@@ -163,7 +163,6 @@ struct ss_lat_stat {
 	__u64 missed;	    /* spans of waits that could not be split: switch-ins unseen */
 	__u64 storage_fail; /* no task storage: the thread is untracked */
 	__u64 table_full;   /* per-thread histogram table full (-P/-L) */
-	__u64 ring_drops;   /* events lost to a full ring buffer */
 	__u64 kpreempt;	    /* waits of tasks preempted while going to sleep: the kernel's
 				 * run_delay does not count these, we do */
 	__u64 waking_stale; /* --from waking: the waking stamp predates the last run */
@@ -458,8 +457,7 @@ struct ss_sc_event {
 
 /* Per CPU, cumulative. */
 struct ss_sc_stat {
-	__u64 ring_drops; /* --slower events the ring had no room for */
-	__u64 unpaired;	  /* exits whose entry was not seen (began before attach) */
+	__u64 unpaired; /* exits whose entry was not seen (began before attach) */
 };
 
 /* Syscall table words one peek copies (src/session/syscnames.c). */

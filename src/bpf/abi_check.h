@@ -14,8 +14,8 @@ _Static_assert(sizeof(struct ss_lat_hist) % 8 == 0, "per-CPU values are 8-byte m
 _Static_assert(sizeof(struct ss_lat_hist) == 4344, "ss_lat_hist layout changed");
 _Static_assert(sizeof(struct ss_cg_hist) == sizeof(__u64) * (3 + SS_CG_SLOTS),
 	       "ss_cg_hist layout changed");
-_Static_assert(sizeof(struct ss_lat_stat) == 64, "ss_lat_stat layout changed");
-_Static_assert(sizeof(struct ss_lat_stat) == 8 * sizeof(__u64), "ss_lat_stat: u64 counters only");
+_Static_assert(sizeof(struct ss_lat_stat) == 56, "ss_lat_stat layout changed");
+_Static_assert(sizeof(struct ss_lat_stat) == 7 * sizeof(__u64), "ss_lat_stat: u64 counters only");
 _Static_assert(sizeof(struct ss_lat_event) == 120, "ss_lat_event layout changed");
 _Static_assert(sizeof(struct ss_waiting_rec) == 88, "ss_waiting_rec layout changed");
 
@@ -37,7 +37,7 @@ _Static_assert(sizeof(struct ss_migr_key) == 40, "ss_migr_key layout changed");
 
 _Static_assert(sizeof(struct ss_sc_key) == 32, "ss_sc_key layout changed");
 _Static_assert(sizeof(struct ss_sc_event) == 80, "ss_sc_event layout changed");
-_Static_assert(sizeof(struct ss_sc_stat) == 16, "ss_sc_stat layout changed");
+_Static_assert(sizeof(struct ss_sc_stat) == 8, "ss_sc_stat layout changed");
 _Static_assert(SS_SC_CALLS == SS_HIST_COUNT && SS_SC_NS == SS_HIST_SUM,
 	       "syscount's counts and histograms share their first values");
 _Static_assert(sizeof(struct ss_stream_stat) == 8, "ss_stream_stat layout changed");

@@ -28,7 +28,7 @@
 #include "compat.bpf.h"
 #define lat__hide(x) barrier_var(x)
 #include "lat_logic.h"
-#include "task_filter.bpf.h"
+#include "stream.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -157,11 +157,6 @@ struct {
 	__type(key, __u32);
 	__type(value, struct ss_lat_stat);
 } lat_stat SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 1 << 20);
-} events SEC(".maps");
 
 static __always_inline struct ss_lat_stat *this_stat(void)
 {
@@ -337,15 +332,10 @@ static __always_inline void fill_task(char *comm, __u32 *pid, __u32 *tid, __s32 
 /* A zeroed record of type (every byte: ring-buffer memory comes uncleared), or NULL, counted. */
 static __always_inline struct ss_lat_event *new_event(__u32 type, __u64 ts_ns)
 {
-	struct ss_lat_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	struct ss_lat_stat *st;
+	struct ss_lat_event *e = stream__reserve(sizeof(*e));
 
-	if (!e) {
-		st = this_stat();
-		if (st)
-			st->ring_drops++;
+	if (!e)
 		return NULL;
-	}
 	__builtin_memset(e, 0, sizeof(*e));
 	e->type = type;
 	e->ts_ns = ts_ns;
@@ -366,7 +356,7 @@ static __always_inline void emit_slow(struct task_struct *prev, struct task_stru
 	e->waits = s->arrivals > 1 ? (__u32)s->arrivals : 1;
 	fill_task(e->comm, &e->pid, &e->tid, &e->prio, next);
 	fill_task(e->other_comm, &e->other_pid, &e->other_tid, &e->other_prio, prev);
-	bpf_ringbuf_submit(e, 0);
+	stream__submit_now(e);
 }
 
 static __always_inline struct lat_task_state *state_of(struct task_struct *t, bool create)
@@ -527,7 +517,7 @@ static __always_inline void check_wake_inversion(struct task_struct *p, struct l
 	e->third_tid = ws->before_tid;
 	e->third_prio = ws->before_prio;
 	__builtin_memcpy(e->third_comm, ws->before_comm, SS_COMM_LEN);
-	bpf_ringbuf_submit(e, 0);
+	stream__submit_now(e);
 }
 
 static __always_inline int handle_waking(struct task_struct *p)
@@ -597,7 +587,7 @@ static __always_inline int handle_pi(struct task_struct *tsk, struct task_struct
 		e->other_tid = ts->donor_tid;
 		e->other_prio = ts->boost_to;
 		__builtin_memcpy(e->other_comm, ts->donor_comm, SS_COMM_LEN);
-		bpf_ringbuf_submit(e, 0);
+		stream__submit_now(e);
 	}
 	ts->boost_ns = 0;
 	return 0;

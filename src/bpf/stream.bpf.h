@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The event-stream shape, kernel side (src/session/stream.c reads it): one
- * ring buffer of records, a per-CPU count of those it could not take, and
- * the filters every stream command has (-p, -t, -c from task_filter.bpf.h,
- * and -u) on the task making the call.
+ * The event-stream shape, kernel side: one ring buffer of records, a
+ * per-CPU count of those it could not take, and the filters every stream
+ * command has (-p, -t, -c from task_filter.bpf.h, and -u) on the task
+ * making the call. Every object that sends records uses it (the snoops,
+ * trace's, runqslower's, syscount --slower's) but acct.bpf.c, whose exit
+ * records count their losses in the per-CPU value the hook already holds.
+ * User space sizes the ring and reads it, and the losses, through
+ * bpfsess (bpfsess__size_ring(), bpfsess__poll(), bpfsess__drops()); the
+ * stream commands through src/session/stream.c.
  *
  * A record of varying length is built where the object likes (its stack,
  * a per-CPU scratch value) and sent with stream__output() at its used
@@ -88,13 +93,23 @@ static __always_inline void *stream__reserve(__u64 size)
 	return rec;
 }
 
-/* Send what stream__reserve() gave, of size bytes. */
+/*
+ * Send what stream__reserve() gave, of size bytes, the reader woken by the
+ * mark. Records rare enough to be shown at once (runqslower's) are sent
+ * with stream__submit_now() instead.
+ */
 static __always_inline void stream__submit(void *rec, __u64 size)
 {
 	/* Queried after the reservation: the record and its header are in it. */
 	__u64 queued = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
 
 	bpf_ringbuf_submit(rec, ring__wakeup_flag(queued, stream_wakeup_bytes, size));
+}
+
+/* Send what stream__reserve() gave, the reader woken if it had caught up (the kernel's rule). */
+static __always_inline void stream__submit_now(void *rec)
+{
+	bpf_ringbuf_submit(rec, 0);
 }
 
 #endif

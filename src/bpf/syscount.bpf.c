@@ -25,7 +25,7 @@
 #include "counts.bpf.h"
 #define HIST_KEY struct ss_sc_key
 #include "hist.bpf.h"
-#include "task_filter.bpf.h"
+#include "stream.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -60,11 +60,6 @@ struct {
 	__type(key, int);
 	__type(value, struct sc_start);
 } starts SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 1 << 20); /* user space sets it */
-} events SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -105,15 +100,10 @@ static __always_inline bool ret_wanted(long ret)
 static __always_inline void emit_slow(struct task_struct *t, struct pt_regs *regs, __u32 nr,
 				      long ret, __u64 now, __u64 dur)
 {
-	struct ss_sc_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	struct ss_sc_stat *st;
+	struct ss_sc_event *e = stream__reserve(sizeof(*e));
 
-	if (!e) {
-		st = this_stat();
-		if (st)
-			st->ring_drops++;
+	if (!e)
 		return;
-	}
 	e->ts_ns = now;
 	e->dur_ns = dur;
 	e->ret = ret;
@@ -126,7 +116,7 @@ static __always_inline void emit_slow(struct task_struct *t, struct pt_regs *reg
 	e->tid = t->pid;
 	e->cpu = bpf_get_smp_processor_id();
 	__builtin_memcpy(e->comm, t->comm, sizeof(e->comm));
-	bpf_ringbuf_submit(e, 0);
+	stream__submit_now(e);
 }
 
 /*

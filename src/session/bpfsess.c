@@ -11,6 +11,7 @@
 
 #include <bpf/bpf.h>
 
+#include "bpf/abi.h"
 #include "cli.h"
 #include "session/bpfenv.h"
 #include "session/bpfload.h"
@@ -258,6 +259,16 @@ int bpfsess__reopen(struct bpfsess *b)
 /* The smallest record a ring holds: its header, with no data. */
 #define RING_MIN_RECORD 8
 
+size_t bpfsess__size_ring(struct bpf_map *ring, size_t bytes)
+{
+	long page = sysconf(_SC_PAGESIZE);
+
+	if (page > 0 && bytes < (size_t)page)
+		bytes = (size_t)page;
+	bpf_map__set_max_entries(ring, (uint32_t)bytes);
+	return bytes;
+}
+
 /* libbpf's callback: the session's, within the bounds of the delivery. */
 static int ring_record(void *ctx, void *data, size_t size)
 {
@@ -357,6 +368,25 @@ int bpfsess__poll(struct bpfsess *b, uint64_t deadline_ns)
 			return err;
 	}
 	return r->status;
+}
+
+uint64_t bpfsess__drops(struct bpfsess *b, const struct bpf_map *stat, uint64_t *per_cpu)
+{
+	struct ss_stream_stat *now = calloc(b->nr_cpus, sizeof(*now));
+	uint32_t zero = 0;
+	uint64_t sum = 0;
+	bool read;
+
+	if (!now)
+		return 0;
+	read = !bpf_map__lookup_elem(stat, &zero, sizeof(zero), now, b->nr_cpus * sizeof(*now), 0);
+	for (uint32_t c = 0; c < b->nr_cpus; c++) {
+		if (per_cpu && read)
+			per_cpu[c] = now[c].drops;
+		sum += per_cpu ? per_cpu[c] : now[c].drops;
+	}
+	free(now);
+	return sum;
 }
 
 int bpfsess__iter_read(struct bpfsess *b, const struct bpf_program *iter, size_t rec_size,

@@ -123,6 +123,13 @@ void bpfsess__detach_prog(struct bpfsess *b, const struct bpf_program *prog);
 void bpfsess__detach(struct bpfsess *b);
 
 /*
+ * Size a ring buffer map before the load: bytes (a power of two of pages),
+ * at least a page, which is what a ring nothing reads is given (bytes 0).
+ * Returns the size set.
+ */
+size_t bpfsess__size_ring(struct bpf_map *ring, size_t bytes);
+
+/*
  * Records of the ring buffer map to fn, whose non-zero return ends the
  * delivery for good. beat_ns bounds each wait of bpfsess__poll(): records
  * submitted without a wake-up wait no longer. After the load (the ring's
@@ -144,6 +151,14 @@ int bpfsess__poll(struct bpfsess *b, uint64_t deadline_ns);
  * of records. Returns 0 or, as bpfsess__poll(), the ring's error.
  */
 int bpfsess__consume(struct bpfsess *b);
+
+/*
+ * The records the ring could not take, from the object's stream_stat
+ * (stream.bpf.h), summed over the CPUs; each CPU's into per_cpu too (if
+ * not NULL, b->nr_cpus long), which keeps what it held when the read
+ * fails: counts only grow.
+ */
+uint64_t bpfsess__drops(struct bpfsess *b, const struct bpf_map *stat, uint64_t *per_cpu);
 
 /*
  * Run the attached iterator program iter once and hand each whole record of

@@ -65,12 +65,12 @@ struct evsession {
 	int (*on_event)(void *ctx, const struct sev *e);
 	int (*on_name)(void *ctx, const struct sev *e);
 	void *ctx;
-	int status;		     /* the first non-zero on_event() return, or a ring error */
-	struct tidmap vol;	     /* of struct vol_slot */
-	struct ss_stream_stat *stat; /* nr_cpus */
-	uint32_t probes;	     /* the DTrace probes taken: 1u << enum ss_probe */
-	uint64_t tick_fn;	     /* the tick's hrtimer function, for the tick probe */
-	struct probe_switches sw;    /* with on-cpu or off-cpu: what the kernel hid */
+	int status;		  /* the first non-zero on_event() return, or a ring error */
+	struct tidmap vol;	  /* of struct vol_slot */
+	uint64_t *drops;	  /* nr_cpus, as last read */
+	uint32_t probes;	  /* the DTrace probes taken: 1u << enum ss_probe */
+	uint64_t tick_fn;	  /* the tick's hrtimer function, for the tick probe */
+	struct probe_switches sw; /* with on-cpu or off-cpu: what the kernel hid */
 };
 
 /* ------------------------------------------------------------- decoding */
@@ -423,8 +423,8 @@ struct evsession *evsession__open(const struct ev_opts *o)
 			 s->ring_bytes);
 		goto fail;
 	}
-	s->stat = calloc(s->b.nr_cpus, sizeof(*s->stat));
-	if (!s->stat || tidmap__init(&s->vol, sizeof(struct vol_slot), TIDMAP_ALL_TIDS)) {
+	s->drops = calloc(s->b.nr_cpus, sizeof(*s->drops));
+	if (!s->drops || tidmap__init(&s->vol, sizeof(struct vol_slot), TIDMAP_ALL_TIDS)) {
 		cli__err("out of memory");
 		goto fail;
 	}
@@ -467,7 +467,7 @@ void evsession__close(struct evsession *s)
 	bpfsess__close(&s->b);
 	tidmap__fini(&s->vol);
 	probe_switches__free(&s->sw);
-	free(s->stat);
+	free(s->drops);
 	free(s);
 }
 
@@ -585,15 +585,9 @@ int evsession__scan_every(struct evsession *s, int (*fn)(void *ctx, const struct
 
 uint64_t evsession__lost(struct evsession *s, uint64_t *lost)
 {
-	uint32_t zero = 0;
-	uint64_t sum = 0;
+	uint64_t sum = bpfsess__drops(&s->b, s->skel->maps.stream_stat, s->drops);
 
-	/* On a failed read, the last one stands: counts only grow. */
-	bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.stream_stat), &zero, s->stat);
-	for (uint32_t c = 0; c < s->b.nr_cpus; c++) {
-		if (lost)
-			lost[c] = s->stat[c].drops;
-		sum += s->stat[c].drops;
-	}
+	if (lost)
+		memcpy(lost, s->drops, s->b.nr_cpus * sizeof(*lost));
 	return sum;
 }

@@ -118,7 +118,7 @@ static inline void latdecode__stat(struct lat_stat *out, const struct ss_lat_sta
 	out->missed = in->missed;
 	out->storage_fail = in->storage_fail;
 	out->table_full = in->table_full;
-	out->ring_drops = in->ring_drops;
+	out->ring_drops = 0; /* the ring's own count: bpfsess__drops() */
 	out->kpreempt = in->kpreempt;
 	out->waking_stale = in->waking_stale;
 }

@@ -18,6 +18,7 @@
 
 /* Every record wakes the reader; the beat only bounds one wait. */
 #define LAT_BEAT_NS 1000000000ull
+#define LAT_RING_BYTES (1u << 20)
 
 BPFSESS_SKEL(lat_hooks, lat_bpf);
 
@@ -73,6 +74,8 @@ static void configure(struct lat_bpf *skel, const struct lat_opts *o)
 	skel->rodata->hist_mode = o->hist;
 	skel->rodata->unit_div = o->unit_ns ? o->unit_ns : 1000;
 	skel->rodata->slow_events = o->slow_events;
+	/* A page if nobody reads the records. */
+	bpfsess__size_ring(skel->maps.events, o->on_event ? LAT_RING_BYTES : 0);
 	skel->rodata->min_lat_ns = o->min_lat_ns;
 	skel->rodata->from_waking = cli->from_waking;
 	skel->rodata->inversion = o->inversion;
@@ -355,4 +358,5 @@ void latsession__stats(struct latsession *s, struct lat_stat *sum)
 			to[i] += from[i];
 	}
 	latdecode__stat(sum, &total);
+	sum->ring_drops = bpfsess__drops(&s->b, s->skel->maps.stream_stat, NULL);
 }

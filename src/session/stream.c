@@ -5,9 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
-
-#include <bpf/libbpf.h>
 
 #include "bpf/abi.h"
 #include "bpf/abi_check.h"
@@ -38,33 +35,17 @@ void stream__configure(struct stream *s, struct bpf_map *events, struct bpf_map 
 		       const struct cli *cli, bool counting)
 {
 	size_t kb = cli->ring_kb ? cli->ring_kb : DEFAULT_RING_KB;
-	long page = sysconf(_SC_PAGESIZE);
 
 	s->events = events;
 	s->stat = stat;
 	bpfenv__set_task_filter(filter, cli);
 	*uid = cli->uid;
-	size_t bytes = counting || (long)(kb << 10) < page ? (size_t)page : kb << 10;
-
-	/* The kernel wants whole pages, a power of two of them. */
-	bpf_map__set_max_entries(events, (uint32_t)bytes);
-	*wakeup = bytes / 8;
+	*wakeup = bpfsess__size_ring(events, counting ? 0 : kb << 10) / 8;
 }
 
 uint64_t stream__drops(struct stream *s)
 {
-	struct ss_stream_stat *per_cpu = calloc(s->b.nr_cpus, sizeof(*per_cpu));
-	uint64_t sum = 0;
-	uint32_t zero = 0;
-
-	if (!per_cpu)
-		return 0;
-	if (!bpf_map__lookup_elem(s->stat, &zero, sizeof(zero), per_cpu,
-				  s->b.nr_cpus * sizeof(*per_cpu), 0))
-		for (uint32_t c = 0; c < s->b.nr_cpus; c++)
-			sum += per_cpu[c].drops;
-	free(per_cpu);
-	return sum;
+	return bpfsess__drops(&s->b, s->stat, NULL);
 }
 
 struct reader {

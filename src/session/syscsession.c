@@ -26,14 +26,6 @@ BPFSESS_SKEL(syscount_hooks, syscount_bpf);
 /* How long --slower's events may wait in the ring before we read them. */
 #define RING_BEAT_NS 100000000ull
 
-/* The smallest ring buffer: the one a session without --slower never writes. */
-static uint32_t page_size(void)
-{
-	long n = sysconf(_SC_PAGESIZE);
-
-	return n > 0 ? (uint32_t)n : 4096;
-}
-
 struct syscsession {
 	struct bpfsess b;
 	struct syscount_bpf *skel;
@@ -218,8 +210,7 @@ static void configure(struct syscsession *s, const struct sysc_opts *o)
 		bpf_map__set_max_entries(skel->maps.counts, 1);
 	else
 		bpf_map__set_max_entries(skel->maps.hists, 1);
-	bpf_map__set_max_entries(skel->maps.events,
-				 o->slower_ns ? (uint32_t)o->ring_bytes : page_size());
+	bpfsess__size_ring(skel->maps.events, o->slower_ns ? o->ring_bytes : 0);
 }
 
 /* The key of slot (count_call() in syscount.bpf.c): the syscall, 32-bit past SS_SC_ABI_SLOTS. */
@@ -311,7 +302,7 @@ int syscsession__names_only(bool verbose, struct syscnames **out)
 		bpf_program__set_autoload(p, p == skel->progs.sc_peek);
 	bpf_map__set_max_entries(skel->maps.counts, 1);
 	bpf_map__set_max_entries(skel->maps.hists, 1);
-	bpf_map__set_max_entries(skel->maps.events, page_size());
+	bpfsess__size_ring(skel->maps.events, 0);
 	if (bpfsess__load(&b, false)) {
 		bpfsess__close(&b);
 		return 1;
@@ -356,7 +347,6 @@ static struct ss_sc_stat stat_sum(struct syscsession *s)
 	if (st && !bpf_map__lookup_elem(s->skel->maps.sc_stat, &zero, sizeof(zero), st,
 					s->b.nr_cpus * sizeof(*st), 0))
 		for (uint32_t i = 0; i < s->b.nr_cpus; i++) {
-			sum.ring_drops += st[i].ring_drops;
 			sum.unpaired += st[i].unpaired;
 		}
 	free(st);
@@ -365,7 +355,7 @@ static struct ss_sc_stat stat_sum(struct syscsession *s)
 
 uint64_t syscsession__ring_drops(struct syscsession *s)
 {
-	return stat_sum(s).ring_drops;
+	return bpfsess__drops(&s->b, s->skel->maps.stream_stat, NULL);
 }
 
 uint64_t syscsession__unpaired(struct syscsession *s)
