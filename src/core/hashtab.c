@@ -6,6 +6,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+static size_t id32_hash(const void *entry)
+{
+	return hashtab__hash32(hashtab__id32(entry));
+}
+
+static bool id32_free(const void *entry)
+{
+	return !hashtab__id32(entry);
+}
+
+const struct hashtab_ops hashtab__id32_ops = { id32_hash, id32_free };
+
 int hashtab__init(struct hashtab *t, size_t entry_size, size_t min_cap,
 		  const struct hashtab_ops *ops)
 {

@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct hashtab_ops {
 	size_t (*hash)(const void *entry);
@@ -47,6 +48,28 @@ static inline size_t hashtab__hash32(uint32_t id)
 {
 	return (size_t)id * 0x9E3779B1u;
 }
+
+/*
+ * Tables whose entries begin with a uint32_t id, 0 in a free slot (tidmap,
+ * reuse): an entry's id, their ops, and the stop of a lookup by id (key a
+ * const uint32_t *), inline as lookups are the per-event path.
+ */
+static inline uint32_t hashtab__id32(const void *entry)
+{
+	uint32_t id;
+
+	memcpy(&id, entry, sizeof(id));
+	return id;
+}
+
+static inline bool hashtab__id32_stop(const void *entry, const void *key)
+{
+	uint32_t id = hashtab__id32(entry);
+
+	return !id || id == *(const uint32_t *)key;
+}
+
+extern const struct hashtab_ops hashtab__id32_ops;
 
 static inline void *hashtab__slot(const struct hashtab *t, size_t i)
 {

@@ -2,7 +2,6 @@
 #include "core/reuse.h"
 
 #include <errno.h>
-#include <string.h>
 
 #include "core/hashtab.h"
 
@@ -11,33 +10,6 @@ struct first_row {
 	uint32_t id;
 	uint32_t row;
 };
-
-static uint32_t id_of(const void *entry)
-{
-	uint32_t id;
-
-	memcpy(&id, entry, sizeof(id));
-	return id;
-}
-
-static size_t first_hash(const void *entry)
-{
-	return hashtab__hash32(id_of(entry));
-}
-
-static bool first_free(const void *entry)
-{
-	return !id_of(entry);
-}
-
-static bool stops_at(const void *entry, const void *key)
-{
-	uint32_t id = id_of(entry);
-
-	return !id || id == *(const uint32_t *)key;
-}
-
-static const struct hashtab_ops first_ops = { first_hash, first_free };
 
 int reuse__mark(size_t n, uint32_t (*id)(size_t i, void *ctx), void (*mark)(size_t i, void *ctx),
 		void *ctx)
@@ -49,7 +21,7 @@ int reuse__mark(size_t n, uint32_t (*id)(size_t i, void *ctx), void (*mark)(size
 	/* Never more than half full: no claim below grows it, so none fails. */
 	while (cap < 2 * n)
 		cap <<= 1;
-	err = hashtab__init(&t, sizeof(struct first_row), cap, &first_ops);
+	err = hashtab__init(&t, sizeof(struct first_row), cap, &hashtab__id32_ops);
 	if (err)
 		return err;
 	for (size_t i = 0; i < n; i++) {
@@ -58,7 +30,7 @@ int reuse__mark(size_t n, uint32_t (*id)(size_t i, void *ctx), void (*mark)(size
 
 		if (!k)
 			continue;
-		f = hashtab__probe(&t, hashtab__hash32(k), stops_at, &k);
+		f = hashtab__probe(&t, hashtab__hash32(k), hashtab__id32_stop, &k);
 		if (f->id) {
 			mark(i, ctx);
 			mark(f->row, ctx);
