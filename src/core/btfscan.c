@@ -7,9 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <linux/btf.h>
+
 #define BUF_BYTES (64u << 10)
-#define BTF_MAGIC 0xeB9F
-#define TYPE_HDR 12 /* struct btf_type: name_off, info, size or type */
 
 /* A window of the file, refilled from any offset. */
 struct reader {
@@ -48,14 +48,6 @@ static const unsigned char *at(struct reader *r, uint64_t off, size_t n)
 	return r->buf;
 }
 
-static uint32_t u32_at(const unsigned char *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
 /* The string section's offset of each name wanted, UINT32_MAX if none. */
 static int find_names(struct reader *r, uint64_t start, uint32_t len, struct btfscan_want *want,
 		      size_t n, uint32_t *name_off)
@@ -91,30 +83,35 @@ static int find_names(struct reader *r, uint64_t start, uint32_t len, struct btf
 static long tail_bytes(uint32_t kind, uint32_t vlen)
 {
 	switch (kind) {
-	case 2:
-	case 7:
-	case 8:
-	case 9:
-	case 10:
-	case 11:
-	case 12:
-	case 16:
-	case 18:
-		return 0; /* PTR FWD TYPEDEF VOLATILE CONST RESTRICT FUNC FLOAT TYPE_TAG */
-	case 1:
-	case 14:
-	case 17:
-		return 4; /* INT VAR DECL_TAG */
-	case 3:
-		return 12; /* ARRAY */
-	case 6:
-	case 13:
-		return 8l * vlen; /* ENUM FUNC_PROTO */
-	case 4:
-	case 5:
-	case 15:
-	case 19:
-		return 12l * vlen; /* STRUCT UNION DATASEC ENUM64 */
+	case BTF_KIND_PTR:
+	case BTF_KIND_FWD:
+	case BTF_KIND_TYPEDEF:
+	case BTF_KIND_VOLATILE:
+	case BTF_KIND_CONST:
+	case BTF_KIND_RESTRICT:
+	case BTF_KIND_FUNC:
+	case BTF_KIND_FLOAT:
+	case BTF_KIND_TYPE_TAG:
+		return 0;
+	case BTF_KIND_INT:
+		return sizeof(uint32_t);
+	case BTF_KIND_VAR:
+		return sizeof(struct btf_var);
+	case BTF_KIND_DECL_TAG:
+		return sizeof(struct btf_decl_tag);
+	case BTF_KIND_ARRAY:
+		return sizeof(struct btf_array);
+	case BTF_KIND_ENUM:
+		return (long)(vlen * sizeof(struct btf_enum));
+	case BTF_KIND_FUNC_PROTO:
+		return (long)(vlen * sizeof(struct btf_param));
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		return (long)(vlen * sizeof(struct btf_member));
+	case BTF_KIND_DATASEC:
+		return (long)(vlen * sizeof(struct btf_var_secinfo));
+	case BTF_KIND_ENUM64:
+		return (long)(vlen * sizeof(struct btf_enum64));
 	default:
 		return -1;
 	}
@@ -126,22 +123,22 @@ static int find_types(struct reader *r, uint64_t start, uint32_t len, struct btf
 	uint32_t pos = 0, id = 1;
 
 	for (; pos < len; id++) {
-		const unsigned char *p = at(r, start + pos, TYPE_HDR);
-		uint32_t off, info, kind;
+		const unsigned char *p = at(r, start + pos, sizeof(struct btf_type));
+		struct btf_type t;
+		uint32_t kind;
 		long tail;
 
 		if (!p)
 			return r->err;
-		off = u32_at(p);
-		info = u32_at(p + 4);
-		kind = info >> 24 & 0x1f;
-		tail = tail_bytes(kind, info & 0xffff);
+		memcpy(&t, p, sizeof(t));
+		kind = BTF_INFO_KIND(t.info);
+		tail = tail_bytes(kind, BTF_INFO_VLEN(t.info));
 		if (tail < 0)
 			return -EINVAL;
 		for (size_t i = 0; i < n; i++)
-			if (!want[i].id && off == name_off[i] && kind == want[i].kind)
+			if (!want[i].id && t.name_off == name_off[i] && kind == want[i].kind)
 				want[i].id = id;
-		pos += TYPE_HDR + (uint32_t)tail;
+		pos += (uint32_t)(sizeof(t) + (size_t)tail);
 	}
 	return 0;
 }
@@ -154,21 +151,19 @@ struct sections {
 
 static int read_header(struct reader *r, struct sections *sec)
 {
-	const unsigned char *h = at(r, 0, 24);
-	uint32_t hdr_len;
-	uint16_t magic;
+	const unsigned char *p = at(r, 0, sizeof(struct btf_header));
+	struct btf_header h;
 
-	if (!h)
+	if (!p)
 		return r->err;
-	memcpy(&magic, h, sizeof(magic));
-	hdr_len = u32_at(h + 4);
+	memcpy(&h, p, sizeof(h));
 	/* Native byte order only: the running kernel's own. */
-	if (magic != BTF_MAGIC || hdr_len < 24)
+	if (h.magic != BTF_MAGIC || h.hdr_len < sizeof(h))
 		return -EINVAL;
-	sec->types = (uint64_t)hdr_len + u32_at(h + 8);
-	sec->types_len = u32_at(h + 12);
-	sec->strs = (uint64_t)hdr_len + u32_at(h + 16);
-	sec->strs_len = u32_at(h + 20);
+	sec->types = (uint64_t)h.hdr_len + h.type_off;
+	sec->types_len = h.type_len;
+	sec->strs = (uint64_t)h.hdr_len + h.str_off;
+	sec->strs_len = h.str_len;
 	return 0;
 }
 

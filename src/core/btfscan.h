@@ -11,14 +11,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* BTF kinds asked for (include/uapi/linux/btf.h). */
-#define BTFSCAN_TYPEDEF 8
-#define BTFSCAN_FUNC 12
+#include <linux/btf.h>
 
 struct btfscan_want {
 	const char *name; /* shorter than BTFSCAN_NAME_MAX */
-	uint32_t kind;
-	uint32_t id; /* out: its type id, 0 if the BTF has no such type */
+	uint32_t kind;	  /* BTF_KIND_TYPEDEF, BTF_KIND_FUNC, ... */
+	uint32_t id;	  /* out: its type id, 0 if the BTF has no such type */
 };
 
 #define BTFSCAN_NAME_MAX 128

@@ -267,8 +267,8 @@ static void say_prio_refused(int err)
  */
 static bool prio_hooks_usable(void)
 {
-	struct btfscan_want want[] = { { "set_user_nice", BTFSCAN_FUNC, 0 },
-				       { "__sched_setscheduler", BTFSCAN_FUNC, 0 } };
+	struct btfscan_want want[] = { { "set_user_nice", BTF_KIND_FUNC, 0 },
+				       { "__sched_setscheduler", BTF_KIND_FUNC, 0 } };
 	int err = 0;
 
 	if (bpfenv__kernel_has(want, 2) || !want[0].id || !want[1].id) {

@@ -100,7 +100,7 @@ uint32_t probesession__hooks_available(struct bpf_object *obj, uint64_t *tick_fn
 		/* tp_btf finds a tracepoint by the typedef the kernel declares for it. */
 		snprintf(names[i], sizeof(names[i]), "btf_trace_%s", tp ? tp + 1 : "");
 		want[i].name = names[i];
-		want[i].kind = BTFSCAN_TYPEDEF;
+		want[i].kind = BTF_KIND_TYPEDEF;
 	}
 	if (bpfenv__kernel_has(want, NR_HOOK_PROGS))
 		hooks = 0;

@@ -109,13 +109,13 @@ static void finds_by_name_and_kind(void **state)
 {
 	struct btf_w b;
 	struct btfscan_want want[] = {
-		{ "btf_trace_sched_switch", BTFSCAN_TYPEDEF, 7 },
-		{ "set_user_nice", BTFSCAN_FUNC, 7 },
-		{ "k8", BTFSCAN_TYPEDEF, 7 },
-		{ "k12", BTFSCAN_FUNC, 7 },
-		{ "k4", BTFSCAN_FUNC, 7 },	  /* a STRUCT of that name: not a FUNC */
-		{ "missing", BTFSCAN_FUNC, 7 },	  /* no such string */
-		{ "user_nice", BTFSCAN_FUNC, 7 }, /* only the tail of a name */
+		{ "btf_trace_sched_switch", BTF_KIND_TYPEDEF, 7 },
+		{ "set_user_nice", BTF_KIND_FUNC, 7 },
+		{ "k8", BTF_KIND_TYPEDEF, 7 },
+		{ "k12", BTF_KIND_FUNC, 7 },
+		{ "k4", BTF_KIND_FUNC, 7 },	   /* a STRUCT of that name: not a FUNC */
+		{ "missing", BTF_KIND_FUNC, 7 },   /* no such string */
+		{ "user_nice", BTF_KIND_FUNC, 7 }, /* only the tail of a name */
 	};
 	uint32_t nice, tp, fn;
 	int fd;
@@ -149,8 +149,8 @@ static void finds_by_name_and_kind(void **state)
 static void reads_across_refills(void **state)
 {
 	struct btf_w b;
-	struct btfscan_want want[] = { { "btf_trace_sched_waking", BTFSCAN_TYPEDEF, 0 },
-				       { "last_fn", BTFSCAN_FUNC, 0 } };
+	struct btfscan_want want[] = { { "btf_trace_sched_waking", BTF_KIND_TYPEDEF, 0 },
+				       { "last_fn", BTF_KIND_FUNC, 0 } };
 	char *huge = malloc(200000), name[32];
 	uint32_t tp = 0, fn;
 	int fd;
@@ -181,7 +181,7 @@ static void reads_across_refills(void **state)
 
 static void refuses_what_it_cannot_read(void **state)
 {
-	struct btfscan_want want[] = { { "k8", BTFSCAN_TYPEDEF, 0 } };
+	struct btfscan_want want[] = { { "k8", BTF_KIND_TYPEDEF, 0 } };
 	struct btf_w b;
 	int fd;
 
