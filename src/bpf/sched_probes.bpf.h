@@ -269,7 +269,7 @@ int BPF_PROG(probe_need_resched, struct task_struct *tsk, int cpu, int tif)
 }
 
 /*
- * Run by hand on each CPU (bpfenv__run_on_each_cpu), never attached: the
+ * Run by hand on each CPU (bpfsess__run_on_each_cpu), never attached: the
  * kernel's count of this CPU's switches, against which on-cpu and off-cpu
  * show what the tracepoint hid.
  */

@@ -139,16 +139,6 @@ int bpfenv__check(bool verbose)
 	return 0;
 }
 
-void bpfenv__run_on_each_cpu(int fd, uint32_t nr_cpus)
-{
-	for (uint32_t cpu = 0; cpu < nr_cpus; cpu++) {
-		LIBBPF_OPTS(bpf_test_run_opts, opts, .flags = BPF_F_TEST_RUN_ON_CPU, .cpu = cpu);
-
-		/* An offline CPU refuses; it has nothing to report either. */
-		bpf_prog_test_run_opts(fd, &opts);
-	}
-}
-
 void bpfenv__set_task_filter(struct ss_task_filter *f, const struct cli *cli)
 {
 	_Static_assert(CLI_MAX_IDS == SS_MAX_IDS, "-p/-t fit the BPF side's lists");

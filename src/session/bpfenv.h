@@ -53,7 +53,4 @@ int bpfenv__fentry_loads(uint32_t btf_id);
 /* -p, -t and -c of cli into the programs' read-only filter, before load. */
 void bpfenv__set_task_filter(struct ss_task_filter *f, const struct cli *cli);
 
-/* Run prog_fd (a raw_tp program) once on each CPU, by IPI; offline CPUs are skipped. */
-void bpfenv__run_on_each_cpu(int prog_fd, uint32_t nr_cpus);
-
 #endif

@@ -151,6 +151,20 @@ int bpfsess__prog_fd(const struct bpfsess *b, const struct bpf_program *prog)
 	return i < 0 ? -1 : b->prog_fd[i];
 }
 
+void bpfsess__run_on_each_cpu(const struct bpfsess *b, const struct bpf_program *prog)
+{
+	int fd = bpfsess__prog_fd(b, prog);
+
+	for (uint32_t cpu = 0; cpu < b->nr_cpus; cpu++) {
+		struct bpf_test_run_opts opts = { .sz = sizeof(opts),
+						  .flags = BPF_F_TEST_RUN_ON_CPU,
+						  .cpu = cpu };
+
+		/* An offline CPU refuses; it has nothing to report either. */
+		bpf_prog_test_run_opts(fd, &opts);
+	}
+}
+
 bool bpfsess__attached(const struct bpfsess *b, const struct bpf_program *prog)
 {
 	int i = b->link_fd ? prog_index(b, prog) : -1;

@@ -113,6 +113,9 @@ int bpfsess__attach_prog(struct bpfsess *b, const struct bpf_program *prog, bool
 /* A loaded program's descriptor (to run it by hand), or -1. */
 int bpfsess__prog_fd(const struct bpfsess *b, const struct bpf_program *prog);
 
+/* Run prog (a loaded raw_tp program) once on each CPU, by IPI; offline CPUs are skipped. */
+void bpfsess__run_on_each_cpu(const struct bpfsess *b, const struct bpf_program *prog);
+
 /* Whether prog is attached now. */
 bool bpfsess__attached(const struct bpfsess *b, const struct bpf_program *prog);
 

@@ -171,10 +171,9 @@ int probe_switches__init(struct probe_switches *sw, const struct bpfsess *b, int
 	sw->b = b;
 	sw->prog = bpf_object__find_program_by_name(obj, "probe_cpu");
 	sw->map = bpf_object__find_map_by_name(obj, "switch_stat");
-	sw->nr_cpus = b->nr_cpus;
 	sw->filter_cpu = filter_cpu;
-	sw->base = calloc(sw->nr_cpus, sizeof(*sw->base));
-	sw->now = calloc(sw->nr_cpus, sizeof(*sw->now));
+	sw->base = calloc(b->nr_cpus, sizeof(*sw->base));
+	sw->now = calloc(b->nr_cpus, sizeof(*sw->now));
 	if (!sw->prog || !sw->map || !sw->base || !sw->now) {
 		cli__err("out of memory");
 		return -ENOMEM;
@@ -195,8 +194,8 @@ int probe_switches__read(struct probe_switches *sw, bool base)
 	uint32_t zero = 0;
 	int err;
 
-	bpfenv__run_on_each_cpu(bpfsess__prog_fd(sw->b, sw->prog), sw->nr_cpus);
-	err = bpf_map__lookup_elem(sw->map, &zero, sizeof(zero), out, sw->nr_cpus * sizeof(*out),
+	bpfsess__run_on_each_cpu(sw->b, sw->prog);
+	err = bpf_map__lookup_elem(sw->map, &zero, sizeof(zero), out, sw->b->nr_cpus * sizeof(*out),
 				   0);
 	if (err)
 		cli__err("cannot read the switch counts: %s", strerror(-err));
@@ -207,7 +206,7 @@ uint64_t probe_switches__untraced(const struct probe_switches *sw)
 {
 	uint64_t kernel = 0, traced = 0;
 
-	for (uint32_t cpu = 0; cpu < sw->nr_cpus; cpu++) {
+	for (uint32_t cpu = 0; cpu < sw->b->nr_cpus; cpu++) {
 		if (sw->filter_cpu >= 0 && cpu != (uint32_t)sw->filter_cpu)
 			continue;
 		kernel += sw->now[cpu].kernel - sw->base[cpu].kernel;

@@ -61,7 +61,6 @@ struct probe_switches {
 	const struct bpfsess *b;
 	const struct bpf_program *prog; /* probe_cpu, run by hand once loaded */
 	struct bpf_map *map;
-	uint32_t nr_cpus;
 	int filter_cpu;		     /* -C, or -1 */
 	struct ss_switch_stat *base; /* per CPU, at the start */
 	struct ss_switch_stat *now;  /* per CPU, at the last read */

@@ -109,7 +109,7 @@ struct session *session__open(const struct session_opts *o)
 	if (o->threads &&
 	    bpfsess__open_ring(&s->b, s->skel->maps.exits, "exit", on_exit_record, s, EXIT_BEAT_NS))
 		goto fail;
-	bpfenv__run_on_each_cpu(bpfsess__prog_fd(&s->b, s->skel->progs.probe_cpu), s->b.nr_cpus);
+	bpfsess__run_on_each_cpu(&s->b, s->skel->progs.probe_cpu);
 	s->skel->bss->epoch = s->epoch;
 	return s;
 fail:
@@ -213,7 +213,7 @@ static int sample_cpus(struct session *s, struct cpustat *cs)
 	uint64_t now = 0, untraced = 0;
 	int err, tries;
 
-	bpfenv__run_on_each_cpu(bpfsess__prog_fd(&s->b, s->skel->progs.probe_cpu), s->b.nr_cpus);
+	bpfsess__run_on_each_cpu(&s->b, s->skel->progs.probe_cpu);
 	/* The idle fields change under idle_seq: two equal, even copies agree. */
 	for (tries = 0; tries < 8; tries++) {
 		bool stable = true;
