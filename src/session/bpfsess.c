@@ -69,6 +69,15 @@ static void say_load_error(const struct bpfsess *b, int err)
 			 : "rerun with -v for libbpf's log");
 }
 
+/* Program i's information from the kernel, if it is loaded and the kernel gives it. */
+static bool prog_info(const struct bpfsess *b, int i, struct bpf_prog_info *info)
+{
+	__u32 len = sizeof(*info);
+
+	memset(info, 0, sizeof(*info));
+	return b->prog_fd[i] >= 0 && !bpf_obj_get_info_by_fd(b->prog_fd[i], info, &len);
+}
+
 /*
  * With -v, how long loading took and how many instructions the verifier
  * walked for each program: the cost of starting up, which grows with the
@@ -84,13 +93,11 @@ static void say_load_cost(const struct bpfsess *b, uint64_t start_ns)
 	for (int i = 0; i < sk->prog_cnt; i++) {
 		const struct bpf_program *prog = *sk->progs[i].prog;
 		struct bpf_prog_info info;
-		__u32 len = sizeof(info);
 
 		if (b->prog_fd[i] < 0)
 			continue;
-		memset(&info, 0, sizeof(info));
 		/* Kernels before 5.16 do not count them: 0. */
-		if (bpf_obj_get_info_by_fd(b->prog_fd[i], &info, &len) || !info.verified_insns)
+		if (!prog_info(b, i, &info) || !info.verified_insns)
 			fprintf(stderr, " %s n/a", bpf_program__name(prog));
 		else
 			fprintf(stderr, " %s %u", bpf_program__name(prog), info.verified_insns);
@@ -453,16 +460,11 @@ void bpfsess__prog_costs(const struct bpfsess *b, bpfsess_cost_fn fn, void *ctx)
 	const struct bpf_object_skeleton *sk = b->obj_skel;
 
 	for (int i = 0; i < sk->prog_cnt; i++) {
-		const struct bpf_program *prog = *sk->progs[i].prog;
 		struct bpf_prog_info info;
-		__u32 len = sizeof(info);
 
-		if (b->prog_fd[i] < 0)
-			continue;
-		memset(&info, 0, sizeof(info));
-		if (bpf_obj_get_info_by_fd(b->prog_fd[i], &info, &len))
-			continue;
-		fn(ctx, bpf_program__name(prog), info.run_time_ns, info.run_cnt);
+		if (prog_info(b, i, &info))
+			fn(ctx, bpf_program__name(*sk->progs[i].prog), info.run_time_ns,
+			   info.run_cnt);
 	}
 }
 
