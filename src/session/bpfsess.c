@@ -294,16 +294,12 @@ size_t bpfsess__size_ring(struct bpf_map *ring, size_t bytes)
 static int ring_record(void *ctx, void *data, size_t size)
 {
 	struct bpfsess_ring *r = ctx;
-	int ret;
 
+	if (!r->status)
+		r->status = r->fn(r->ctx, data, size);
+	/* Only a negative return stops libbpf's loop. */
 	if (r->status)
 		return r->status < 0 ? r->status : -ECANCELED;
-	ret = r->fn(r->ctx, data, size);
-	if (ret) {
-		/* Only a negative return stops libbpf's loop. */
-		r->status = ret;
-		return ret < 0 ? ret : -ECANCELED;
-	}
 	if (--r->budget == 0)
 		r->yielded = true;
 	else if (++r->since_check == RING_CHECK_EVERY) {
