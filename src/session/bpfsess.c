@@ -290,6 +290,11 @@ size_t bpfsess__size_ring(struct bpf_map *ring, size_t bytes)
 	return bytes;
 }
 
+void bpfsess__size_stream(struct bpf_map *ring, volatile __u64 *wakeup, size_t bytes)
+{
+	*wakeup = bpfsess__size_ring(ring, bytes) / 8;
+}
+
 /* libbpf's callback: the session's, within the bounds of the delivery. */
 static int ring_record(void *ctx, void *data, size_t size)
 {

@@ -133,6 +133,12 @@ void bpfsess__detach(struct bpfsess *b);
 size_t bpfsess__size_ring(struct bpf_map *ring, size_t bytes);
 
 /*
+ * Size the stream shape's ring (stream.bpf.h) as bpfsess__size_ring() does,
+ * its reader woken as 1/8 of it fills (stream_wakeup_bytes, *wakeup).
+ */
+void bpfsess__size_stream(struct bpf_map *ring, volatile __u64 *wakeup, size_t bytes);
+
+/*
  * Records of the ring buffer map to fn, whose non-zero return ends the
  * delivery for good. beat_ns bounds each wait of bpfsess__poll(): records
  * submitted without a wake-up wait no longer. After the load (the ring's

@@ -320,15 +320,12 @@ static void set_autoload(struct events_bpf *skel, uint32_t mask, bool prio_hooks
 static void configure(struct evsession *s, struct events_bpf *skel, const struct ev_opts *o,
 		      bool prio_hooks)
 {
-	size_t ring_bytes = s->ring_bytes;
-
 	set_filters(skel, o->cli);
 	skel->rodata->probes = s->probes;
 	skel->rodata->tick_fn = s->tick_fn;
 	probesession__set_hooks(skel->obj, s->probes);
 	skel->rodata->names_all = o->on_name != NULL;
-	skel->rodata->stream_wakeup_bytes = ring_bytes / 8;
-	bpf_map__set_max_entries(skel->maps.events, (uint32_t)ring_bytes);
+	bpfsess__size_stream(skel->maps.events, &skel->rodata->stream_wakeup_bytes, s->ring_bytes);
 	set_autoload(skel, o->mask, prio_hooks);
 }
 

@@ -40,7 +40,7 @@ void stream__configure(struct stream *s, struct bpf_map *events, struct bpf_map 
 	s->stat = stat;
 	bpfenv__set_task_filter(filter, cli);
 	*uid = cli->uid;
-	*wakeup = bpfsess__size_ring(events, counting ? 0 : kb << 10) / 8;
+	bpfsess__size_stream(events, wakeup, counting ? 0 : kb << 10);
 }
 
 uint64_t stream__drops(struct stream *s)
