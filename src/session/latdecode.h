@@ -110,7 +110,10 @@ static inline void latdecode__waiting(struct lat_waiting *out, const struct ss_w
 	memcpy(out->curr_comm, in->curr_comm, LAT_COMM_LEN);
 }
 
-/* The loss counters, already summed over the CPUs. */
+/*
+ * The loss counters the object keeps, already summed over the CPUs; not
+ * ring_drops, which the ring counts itself (bpfsess__drops()).
+ */
 static inline void latdecode__stat(struct lat_stat *out, const struct ss_lat_stat *in)
 {
 	out->waits = in->waits;
@@ -118,7 +121,6 @@ static inline void latdecode__stat(struct lat_stat *out, const struct ss_lat_sta
 	out->missed = in->missed;
 	out->storage_fail = in->storage_fail;
 	out->table_full = in->table_full;
-	out->ring_drops = 0; /* the ring's own count: bpfsess__drops() */
 	out->kpreempt = in->kpreempt;
 	out->waking_stale = in->waking_stale;
 }
